@@ -1,0 +1,12 @@
+using System.Security.Claims;
+
+namespace Herald.Server.Auth;
+
+/// <summary>The caller's organization, as established by authentication.</summary>
+public static class Organization
+{
+    public const string ClaimType = "herald:org";
+
+    public static string OrgId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimType) ?? throw new InvalidOperationException("The endpoint requires an authenticated organization");
+}

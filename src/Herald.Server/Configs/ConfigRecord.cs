@@ -1,0 +1,39 @@
+namespace Herald.Server.Configs;
+
+/// <summary>
+/// A config as stored: the public document (no secrets in it) and the sealed secrets beside it.
+/// <see cref="Version"/> grows by one on every update; caches key on it, and updates use it to detect races.
+/// </summary>
+public sealed record ConfigRecord(
+    string OrgId,
+    string Id,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    WebhookConfig Document,
+    byte[] SealedSecrets)
+{
+    public string EventName => Document.EventName!;
+}
+
+/// <summary>The write-only values of one config, sealed together at rest.</summary>
+public sealed record ConfigSecrets(
+    string? SigningSecret,
+    string? Password,
+    string? ClientSecret,
+    string? KeyValue);
+
+public interface IConfigStore
+{
+    Task InsertAsync(ConfigRecord record, CancellationToken cancellationToken);
+
+    Task<ConfigRecord?> GetAsync(string orgId, string id, CancellationToken cancellationToken);
+
+    /// <summary>The organization's configs, oldest first, optionally only those for one event name.</summary>
+    Task<IReadOnlyList<ConfigRecord>> ListAsync(string orgId, string? eventName, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the config if its stored version is still <paramref name="expectedVersion"/>.</summary>
+    Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken);
+
+    Task<bool> DeleteAsync(string orgId, string id, CancellationToken cancellationToken);
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using Herald.Server.Secrets;
+
+namespace Herald.Server.Configs;
+
+/// <summary>Seals a config's secrets as one value bound to that config's organization and id.</summary>
+public sealed class ConfigSecretsBox(SecretBox box)
+{
+    public byte[] Seal(string orgId, string id, ConfigSecrets secrets) =>
+        box.Seal(JsonSerializer.SerializeToUtf8Bytes(secrets), Owner(orgId, id));
+
+    public ConfigSecrets Open(ConfigRecord record) =>
+        JsonSerializer.Deserialize<ConfigSecrets>(box.Open(record.SealedSecrets, Owner(record.OrgId, record.Id)))!;
+
+    private static string Owner(string orgId, string id) => $"config:{orgId}:{id}";
+}

@@ -1,0 +1,239 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Herald.Server.Configs;
+
+/// <summary>
+/// Checks a config body against the contract's <c>WebhookConfig</c> schema and the rules the schema cannot
+/// express (the auth sub-object its type needs, mutually exclusive condition forms). Pure: JSON in, messages out.
+/// Read-only members (<c>id</c>, <c>status</c>, times, <c>signingSecret</c>) are type-checked and then ignored.
+/// </summary>
+public static partial class ConfigValidator
+{
+    public const int MaxConditions = 10;
+    public const int MaxJsonataLength = 15_000;
+    private const int MaxNameLength = 255;
+    private const int MaxUrlLength = 2048;
+
+    /// <summary>The first problem found, or null when the body is a valid config.</summary>
+    public static string? FirstError(JsonObject body)
+    {
+        var errors = Validate(body);
+        return errors.Count == 0 ? null : errors[0];
+    }
+
+    public static IReadOnlyList<string> Validate(JsonObject body)
+    {
+        var config = new JsonFields(body);
+        config.String("name", required: true, maxLength: MaxNameLength);
+        config.String("eventName", required: true, maxLength: MaxNameLength);
+        if (!config.IsExplicitNull("eventVersion"))
+        {
+            var version = config.String("eventVersion");
+            if (version is not null && !EventVersionPattern().IsMatch(version))
+            {
+                config.Fail<object>("eventVersion must match MAJOR.MINOR, e.g. \"1.0\"");
+            }
+        }
+        Url(config, "url");
+        config.Enum("httpMethod", ContractEnums.HttpMethods);
+        config.Bool("enabled");
+        config.Bool("enableStaticIP");
+        config.Bool("protected");
+        config.Enum("status", ContractEnums.ConfigStatuses);
+        config.String("id");
+        config.String("creationTime");
+        config.String("updatedTime");
+        config.String("signingSecret");
+        config.String("jsonataExpression", maxLength: MaxJsonataLength);
+        config.Enum("deliveryMode", ContractEnums.DeliveryModes);
+        Auth(config.Nested("auth"));
+        Filter(config.Nested("filter"));
+        PayloadConfiguration(config.Nested("payloadConfiguration"));
+        SecureProxy(config.Nested("secureProxy"));
+        MultipartConfig(config.Nested("multipartConfig"));
+        RetryPolicy(config.Nested("retryPolicy"));
+        Conditions(config.Nested("filterConditions"));
+        Manifest(config);
+        return config.Errors;
+    }
+
+    private static void Auth(JsonFields? auth)
+    {
+        if (auth is null)
+        {
+            return;
+        }
+        switch (auth.Enum("authType", ContractEnums.AuthTypes, required: true))
+        {
+            case "BASIC":
+                var basic = auth.Nested("basicAuthConfig", required: true);
+                basic?.String("username", required: true);
+                NullableSecret(basic, "password");
+                basic?.Bool("passwordIsEnvVar");
+                break;
+            case "API_KEY":
+                var apiKey = auth.Nested("apiKeyConfig", required: true);
+                apiKey?.String("keyName", required: true, maxLength: 256);
+                NullableSecret(apiKey, "keyValue");
+                apiKey?.Bool("keyValueIsEnvVar");
+                break;
+            case "OAUTH_CLIENT_CREDENTIALS":
+                var oauth = auth.Nested("oauthConfig", required: true);
+                if (oauth is null)
+                {
+                    break;
+                }
+                oauth.String("clientId", required: true);
+                NullableSecret(oauth, "clientSecret");
+                oauth.Bool("clientSecretIsEnvVar");
+                Url(oauth, "endpoint", required: true);
+                oauth.Enum("httpMethod", ContractEnums.HttpMethods, required: true);
+                var parameters = oauth.Array("customParameterList");
+                for (var i = 0; parameters is not null && i < parameters.Count; i++)
+                {
+                    if (parameters[i] is not JsonObject parameter)
+                    {
+                        oauth.Fail<object>($"{oauth.PathOf("customParameterList")}[{i}] must be an object");
+                        continue;
+                    }
+                    var item = new JsonFields(parameter, $"{oauth.PathOf("customParameterList")}[{i}]", oauth.Errors);
+                    item.Enum("type", ContractEnums.OAuthParameterTypes, required: true);
+                    item.String("key", required: true);
+                    item.String("value", required: true);
+                }
+                break;
+        }
+    }
+
+    private static void NullableSecret(JsonFields? fields, string name)
+    {
+        if (fields is not null && !fields.IsExplicitNull(name))
+        {
+            fields.String(name);
+        }
+    }
+
+    private static void Filter(JsonFields? filter)
+    {
+        filter?.String("keyToFilter", required: true);
+        filter?.StringArray("supportedValues", required: true);
+    }
+
+    private static void PayloadConfiguration(JsonFields? payload)
+    {
+        if (payload is null)
+        {
+            return;
+        }
+        foreach (var flag in (string[])["hydrate_entity", "include_relations", "include_activity", "include_changed_attributes", "apply_changesets"])
+        {
+            payload.Bool(flag);
+        }
+        payload.StringMap("custom_headers");
+    }
+
+    private static void SecureProxy(JsonFields? proxy)
+    {
+        if (proxy is null)
+        {
+            return;
+        }
+        var integration = proxy.String("integration_id", required: true);
+        if (integration is not null && !Guid.TryParseExact(integration, "D", out _))
+        {
+            proxy.Fail<object>($"{proxy.PathOf("integration_id")} must be a uuid");
+        }
+        proxy.String("use_case_slug", required: true);
+    }
+
+    private static void MultipartConfig(JsonFields? multipart)
+    {
+        multipart?.String("fileFieldName");
+        multipart?.Enum("fileFieldStrategy", ContractEnums.FileFieldStrategies);
+        multipart?.String("fileSource", maxLength: MaxJsonataLength);
+        multipart?.StringMap("extraFields");
+    }
+
+    private static void RetryPolicy(JsonFields? retry)
+    {
+        retry?.Bool("enabled", required: true);
+        retry?.Integer("maxAttempts", 1, 5);
+    }
+
+    private static void Conditions(JsonFields? group)
+    {
+        if (group is null)
+        {
+            return;
+        }
+        group.Enum("logical_operator", ContractEnums.LogicalOperators);
+        var conditions = group.Array("conditions", maxItems: MaxConditions);
+        for (var i = 0; conditions is not null && i < conditions.Count; i++)
+        {
+            var path = $"{group.PathOf("conditions")}[{i}]";
+            if (conditions[i] is not JsonObject condition)
+            {
+                group.Fail<object>($"{path} must be an object");
+                continue;
+            }
+            var item = new JsonFields(condition, path, group.Errors);
+            if (item.Has("jsonata_expression"))
+            {
+                item.String("jsonata_expression", nonEmpty: true, maxLength: MaxJsonataLength);
+                if (item.Has("field") || item.Has("operation"))
+                {
+                    item.Fail<object>($"{path}: jsonata_expression cannot be combined with field/operation");
+                }
+                continue;
+            }
+            item.String("field", required: true);
+            var operation = item.Enum("operation", ContractEnums.Operations, required: true);
+            var values = item.StringArray("values");
+            item.Enum("field_type", ContractEnums.FieldTypes);
+            item.Bool("is_array_field");
+            item.Bool("repeatable_item_op");
+            if (operation is not null && operation is not ("is_empty" or "is_not_empty") && (values is null || values.Count == 0))
+            {
+                item.Fail<object>($"{item.PathOf("values")} needs at least one value for operation {operation}");
+            }
+            if (operation is not null && operation.StartsWith("length_", StringComparison.Ordinal) && values is { Count: > 0 }
+                && !(int.TryParse(values[0], out var length) && length >= 0))
+            {
+                item.Fail<object>($"{item.PathOf("values")}[0] must be a non-negative integer for operation {operation}");
+            }
+        }
+    }
+
+    private static void Manifest(JsonFields config)
+    {
+        var manifest = config.StringArray("_manifest");
+        for (var i = 0; manifest is not null && i < manifest.Count; i++)
+        {
+            if (!Guid.TryParseExact(manifest[i], "D", out _))
+            {
+                config.Fail<object>($"_manifest[{i}] must be a uuid");
+            }
+        }
+    }
+
+    /// <summary>An absolute http(s) url, or one that contains an <c>{{ env.NAME }}</c> reference resolved at send time.</summary>
+    private static void Url(JsonFields fields, string name, bool required = false)
+    {
+        var url = fields.String(name, required, MaxUrlLength);
+        if (url is null || EnvReference().IsMatch(url))
+        {
+            return;
+        }
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
+        {
+            fields.Fail<object>($"{fields.PathOf(name)} must be an absolute http or https url");
+        }
+    }
+
+    [GeneratedRegex(@"^\d+\.\d+$")]
+    private static partial Regex EventVersionPattern();
+
+    [GeneratedRegex(@"\{\{\s*env\.[A-Za-z0-9_.\-]+\s*\}\}")]
+    private static partial Regex EnvReference();
+}

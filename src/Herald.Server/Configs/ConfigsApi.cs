@@ -1,0 +1,136 @@
+using System.Security.Claims;
+using Herald.Server.Auth;
+using Herald.Server.Http;
+
+namespace Herald.Server.Configs;
+
+/// <summary>
+/// GET    /v1/webhooks/configs               getConfigs
+/// POST   /v1/webhooks/configs               createConfig
+/// GET    /v1/webhooks/configs/{configId}    getConfig
+/// PUT    /v1/webhooks/configs/{configId}    updateConfig
+/// DELETE /v1/webhooks/configs/{configId}    deleteConfig
+/// </summary>
+public static class ConfigsApi
+{
+    /// <summary>
+    /// A protected config is changed or deleted only when the request carries this header with the value
+    /// <c>true</c>: an explicit statement of intent that a plain client call cannot make by accident.
+    /// </summary>
+    public const string ProtectedOverrideHeader = "X-Herald-Allow-Protected";
+
+    public static IEndpointRouteBuilder MapConfigs(this IEndpointRouteBuilder routes)
+    {
+        var configs = routes.MapGroup("/v1/webhooks/configs").WithTags("webhooks").RequireAuthorization();
+        configs.MapGet("", GetConfigs).WithName("getConfigs").Produces<WebhookConfig[]>();
+        configs.MapPost("", CreateConfig).WithName("createConfig")
+            .Accepts<WebhookConfig>("application/json").Produces<WebhookConfig>(StatusCodes.Status201Created).Produces<ErrorResp>(StatusCodes.Status400BadRequest);
+        configs.MapGet("/{configId}", GetConfig).WithName("getConfig")
+            .Produces<WebhookConfig>().Produces<ErrorResp>(StatusCodes.Status404NotFound);
+        configs.MapPut("/{configId}", UpdateConfig).WithName("updateConfig")
+            .Accepts<WebhookConfig>("application/json").Produces<WebhookConfig>().Produces<ErrorResp>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorResp>(StatusCodes.Status404NotFound).Produces<ErrorResp>(StatusCodes.Status409Conflict);
+        configs.MapDelete("/{configId}", DeleteConfig).WithName("deleteConfig")
+            .Produces(StatusCodes.Status204NoContent).Produces<ErrorResp>(StatusCodes.Status404NotFound).Produces<ErrorResp>(StatusCodes.Status409Conflict);
+        return routes;
+    }
+
+    public static async Task<IResult> GetConfigs(string? eventName, ClaimsPrincipal user, IConfigStore store, CancellationToken cancellationToken)
+    {
+        var records = await store.ListAsync(user.OrgId(), string.IsNullOrEmpty(eventName) ? null : eventName, cancellationToken);
+        return Results.Ok(records.Select(r => r.Document).ToArray());
+    }
+
+    public static async Task<IResult> CreateConfig(
+        HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadObjectAsync(request);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (ConfigValidator.FirstError(body!) is { } invalid)
+        {
+            return Problem.BadRequest(invalid);
+        }
+
+        var orgId = user.OrgId();
+        var id = ShortId.New();
+        var now = time.GetUtcNow();
+        var (document, secrets) = ConfigWrites.Create(body!, id, now);
+        await store.InsertAsync(new ConfigRecord(orgId, id, 1, now, now, document, box.Seal(orgId, id, secrets)), cancellationToken);
+
+        // Stored without it, the signing secret is shown this once; every later read leaves it out.
+        document.SigningSecret = secrets.SigningSecret;
+        return Results.Created($"/v1/webhooks/configs/{id}", document);
+    }
+
+    public static async Task<IResult> GetConfig(string configId, ClaimsPrincipal user, IConfigStore store, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAsync(user.OrgId(), configId, cancellationToken);
+        return record is null ? NotFound(configId) : Results.Ok(record.Document);
+    }
+
+    public static async Task<IResult> UpdateConfig(
+        string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadObjectAsync(request);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (ConfigValidator.FirstError(body!) is { } invalid)
+        {
+            return Problem.BadRequest(invalid);
+        }
+
+        var stored = await store.GetAsync(user.OrgId(), configId, cancellationToken);
+        if (stored is null)
+        {
+            return NotFound(configId);
+        }
+        if (stored.Document.Protected == true && !AllowsProtected(request))
+        {
+            return ProtectedConflict(configId);
+        }
+
+        var (document, secrets, updatedAt) = ConfigWrites.Update(body!, stored, box.Open(stored), time.GetUtcNow());
+        var record = stored with
+        {
+            Version = stored.Version + 1,
+            UpdatedAt = updatedAt,
+            Document = document,
+            SealedSecrets = box.Seal(stored.OrgId, stored.Id, secrets),
+        };
+        if (!await store.UpdateAsync(record, stored.Version, cancellationToken))
+        {
+            return await store.GetAsync(stored.OrgId, configId, cancellationToken) is null
+                ? NotFound(configId)
+                : Problem.Conflict($"Config {configId} was changed by another request; read it again and retry");
+        }
+        return Results.Ok(document);
+    }
+
+    public static async Task<IResult> DeleteConfig(
+        string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore store, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetAsync(user.OrgId(), configId, cancellationToken);
+        if (stored is null)
+        {
+            return NotFound(configId);
+        }
+        if (stored.Document.Protected == true && !AllowsProtected(request))
+        {
+            return ProtectedConflict(configId);
+        }
+        return await store.DeleteAsync(stored.OrgId, configId, cancellationToken) ? Results.NoContent() : NotFound(configId);
+    }
+
+    private static bool AllowsProtected(HttpRequest request) =>
+        string.Equals(request.Headers[ProtectedOverrideHeader], "true", StringComparison.OrdinalIgnoreCase);
+
+    private static IResult ProtectedConflict(string configId) =>
+        Problem.Conflict($"Config {configId} is protected: send the header '{ProtectedOverrideHeader}: true' to change or delete it");
+
+    private static IResult NotFound(string configId) => Problem.NotFound($"No webhook config with id '{configId}'");
+}

@@ -1,0 +1,13 @@
+using Herald.Server.Storage;
+
+namespace Herald.Server.Configs;
+
+public static class ConfigsSetup
+{
+    public static IServiceCollection AddConfigs(this IServiceCollection services)
+    {
+        services.AddStore<IConfigStore, SqliteConfigStore, PostgresConfigStore>();
+        services.AddSingleton<ConfigSecretsBox>();
+        return services;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Herald.Server.Http;
+using Herald.Server.Storage.Postgres;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Herald.Server.Configs;
+
+public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStore
+{
+    private const string Columns = "org_id, id, version, created_at, updated_at, document::text, secrets";
+
+    public async Task InsertAsync(ConfigRecord record, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            INSERT INTO webhook_configs (org_id, id, version, created_at, updated_at, document, secrets, event_name)
+            VALUES (@org, @id, @version, @created, @updated, @doc, @secrets, @event)
+            """);
+        Bind(command, record);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<ConfigRecord?> GetAsync(string orgId, string id, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM webhook_configs WHERE org_id = @org AND id = @id");
+        command.Parameters.AddWithValue("org", orgId);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<ConfigRecord>> ListAsync(string orgId, string? eventName, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand($"""
+            SELECT {Columns} FROM webhook_configs
+            WHERE org_id = @org AND (@event::text IS NULL OR event_name = @event::text)
+            ORDER BY created_at, id
+            """);
+        command.Parameters.AddWithValue("org", orgId);
+        command.Parameters.Add(new NpgsqlParameter("event", NpgsqlDbType.Text) { Value = (object?)eventName ?? DBNull.Value });
+        var records = new List<ConfigRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(Read(reader));
+        }
+        return records;
+    }
+
+    public async Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            UPDATE webhook_configs
+            SET version = @version, updated_at = @updated, document = @doc, secrets = @secrets, event_name = @event
+            WHERE org_id = @org AND id = @id AND version = @expected
+            """);
+        Bind(command, record);
+        command.Parameters.AddWithValue("expected", expectedVersion);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> DeleteAsync(string orgId, string id, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("DELETE FROM webhook_configs WHERE org_id = @org AND id = @id");
+        command.Parameters.AddWithValue("org", orgId);
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private static void Bind(NpgsqlCommand command, ConfigRecord record)
+    {
+        command.Parameters.AddWithValue("org", record.OrgId);
+        command.Parameters.AddWithValue("id", record.Id);
+        command.Parameters.AddWithValue("version", record.Version);
+        command.Parameters.AddWithValue("created", record.CreatedAt.ToUniversalTime());
+        command.Parameters.AddWithValue("updated", record.UpdatedAt.ToUniversalTime());
+        command.Parameters.Add(new NpgsqlParameter("doc", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(record.Document, HeraldJson.Options) });
+        command.Parameters.AddWithValue("secrets", record.SealedSecrets);
+        command.Parameters.AddWithValue("event", record.EventName);
+    }
+
+    private static ConfigRecord Read(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetInt64(2),
+        reader.GetFieldValue<DateTimeOffset>(3),
+        reader.GetFieldValue<DateTimeOffset>(4),
+        JsonSerializer.Deserialize<WebhookConfig>(reader.GetString(5), HeraldJson.Options)!,
+        reader.GetFieldValue<byte[]>(6));
+}

@@ -1,0 +1,47 @@
+using Herald.Server.Auth;
+using Herald.Server.Catalog;
+using Herald.Server.Configs;
+using Herald.Server.Health;
+using Herald.Server.Http;
+using Herald.Server.Secrets;
+using Herald.Server.Signing;
+using Herald.Server.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Bind to loopback only unless the operator chose an address (--urls, ASPNETCORE_URLS, Kestrel endpoints).
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"])
+    && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+}
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.ConfigureHttpJsonOptions(json => HeraldJson.Configure(json.SerializerOptions));
+builder.Services.AddOpenApi();
+builder.Services.AddStorage(builder.Configuration);
+builder.Services.AddSecrets(builder.Configuration);
+builder.Services.AddHeraldAuth(builder.Configuration);
+builder.Services.AddCatalog();
+builder.Services.AddSigning(builder.Configuration);
+builder.Services.AddConfigs();
+
+var app = builder.Build();
+
+// Resolve the master key at start, so a missing or malformed key fails the start, not the first request.
+app.Services.GetRequiredService<SecretBox>();
+
+app.UseHeraldErrors();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapHealth();
+app.MapPublicKey();
+app.MapCatalog();
+app.MapConfigs();
+
+app.Run();
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using Herald.Server.Secrets;
+using NSec.Cryptography;
+
+namespace Herald.Server.Signing;
+
+/// <summary>
+/// Gives each organization its Ed25519 key pair, creating it on first use. Created keys are cached in memory;
+/// the database decides the winner when two nodes create one at the same time.
+/// </summary>
+public sealed class OrgKeys(IOrgKeyStore store, SecretBox secrets, TimeProvider time)
+{
+    private static readonly SignatureAlgorithm Ed25519 = SignatureAlgorithm.Ed25519;
+
+    private readonly ConcurrentDictionary<string, OrgSigningKey> _active = new(StringComparer.Ordinal);
+
+    public async Task<OrgSigningKey> GetOrCreateAsync(string orgId, CancellationToken cancellationToken)
+    {
+        if (_active.TryGetValue(orgId, out var cached))
+        {
+            return cached;
+        }
+
+        var keys = await store.GetSigningKeysAsync(orgId, time.GetUtcNow(), cancellationToken);
+        var active = keys.FirstOrDefault(k => k.RetiredAt is null) ?? await store.InsertIfNoneActiveAsync(Create(orgId), cancellationToken);
+        _active[orgId] = active;
+        return active;
+    }
+
+    /// <summary>The private key of a stored pair, opened with the master key.</summary>
+    public Key OpenPrivateKey(OrgSigningKey key)
+    {
+        var seed = secrets.Open(key.SealedPrivateKey, Owner(key));
+        return Key.Import(Ed25519, seed, KeyBlobFormat.RawPrivateKey);
+    }
+
+    private OrgSigningKey Create(string orgId)
+    {
+        using var key = Key.Create(Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
+        var publicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        var keyId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(publicKey).AsSpan(0, 8));
+        var record = new OrgSigningKey(orgId, keyId, time.GetUtcNow(), publicKey, [], null);
+        return record with { SealedPrivateKey = secrets.Seal(key.Export(KeyBlobFormat.RawPrivateKey), Owner(record)) };
+    }
+
+    private static string Owner(OrgSigningKey key) => $"org-key:{key.OrgId}:{key.KeyId}";
+}

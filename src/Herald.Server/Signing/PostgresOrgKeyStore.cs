@@ -1,0 +1,60 @@
+using Herald.Server.Storage.Postgres;
+
+namespace Herald.Server.Signing;
+
+public sealed class PostgresOrgKeyStore(PostgresDatabase database) : IOrgKeyStore
+{
+    public async Task<IReadOnlyList<OrgSigningKey>> GetSigningKeysAsync(string orgId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            SELECT org_id, key_id, created_at, public_key, private_key, retired_at
+            FROM org_signing_keys
+            WHERE org_id = $1 AND (retired_at IS NULL OR retired_at > $2)
+            ORDER BY retired_at IS NOT NULL, created_at DESC
+            """);
+        command.Parameters.AddWithValue(orgId);
+        command.Parameters.AddWithValue(now);
+        var keys = new List<OrgSigningKey>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(new OrgSigningKey(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetFieldValue<DateTimeOffset>(2),
+                reader.GetFieldValue<byte[]>(3),
+                reader.GetFieldValue<byte[]>(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+        return keys;
+    }
+
+    public async Task<OrgSigningKey> InsertIfNoneActiveAsync(OrgSigningKey key, CancellationToken cancellationToken)
+    {
+        await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            // Serialize creators of the same organization's key; the lock ends with the transaction.
+            await using (var lockCommand = new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))", connection, transaction))
+            {
+                lockCommand.Parameters.AddWithValue(key.OrgId);
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using var insert = new Npgsql.NpgsqlCommand("""
+                INSERT INTO org_signing_keys (org_id, key_id, created_at, public_key, private_key, retired_at)
+                SELECT $1, $2, $3, $4, $5, NULL
+                WHERE NOT EXISTS (SELECT 1 FROM org_signing_keys WHERE org_id = $1 AND retired_at IS NULL)
+                """, connection, transaction);
+            insert.Parameters.AddWithValue(key.OrgId);
+            insert.Parameters.AddWithValue(key.KeyId);
+            insert.Parameters.AddWithValue(key.CreatedAt);
+            insert.Parameters.AddWithValue(key.PublicKey);
+            insert.Parameters.AddWithValue(key.SealedPrivateKey);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var keys = await GetSigningKeysAsync(key.OrgId, key.CreatedAt, cancellationToken);
+        return keys.First(k => k.RetiredAt is null);
+    }
+}

@@ -1,0 +1,14 @@
+using Herald.Server.Storage;
+
+namespace Herald.Server.Signing;
+
+public static class SigningSetup
+{
+    public static IServiceCollection AddSigning(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection(SigningOptions.Section).Get<SigningOptions>() ?? new SigningOptions());
+        services.AddStore<IOrgKeyStore, SqliteOrgKeyStore, PostgresOrgKeyStore>();
+        services.AddSingleton<OrgKeys>();
+        return services;
+    }
+}

@@ -1,0 +1,57 @@
+using Herald.Server.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Herald.Server.Signing;
+
+public sealed class SqliteOrgKeyStore(SqliteDatabase database) : IOrgKeyStore
+{
+    public async Task<IReadOnlyList<OrgSigningKey>> GetSigningKeysAsync(string orgId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT org_id, key_id, created_at, public_key, private_key, retired_at
+            FROM org_signing_keys
+            WHERE org_id = $org AND (retired_at IS NULL OR retired_at > $now)
+            ORDER BY retired_at IS NOT NULL, created_at DESC
+            """;
+        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$now", SqliteTime.ToText(now));
+        var keys = new List<OrgSigningKey>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(new OrgSigningKey(
+                reader.GetString(0),
+                reader.GetString(1),
+                SqliteTime.Parse(reader.GetString(2)),
+                (byte[])reader[3],
+                (byte[])reader[4],
+                reader.IsDBNull(5) ? null : SqliteTime.Parse(reader.GetString(5))));
+        }
+        return keys;
+    }
+
+    public async Task<OrgSigningKey> InsertIfNoneActiveAsync(OrgSigningKey key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO org_signing_keys (org_id, key_id, created_at, public_key, private_key, retired_at)
+            SELECT $org, $kid, $created, $pub, $priv, NULL
+            WHERE NOT EXISTS (SELECT 1 FROM org_signing_keys WHERE org_id = $org AND retired_at IS NULL)
+            """;
+        insert.Parameters.AddWithValue("$org", key.OrgId);
+        insert.Parameters.AddWithValue("$kid", key.KeyId);
+        insert.Parameters.AddWithValue("$created", SqliteTime.ToText(key.CreatedAt));
+        insert.Parameters.AddWithValue("$pub", key.PublicKey);
+        insert.Parameters.AddWithValue("$priv", key.SealedPrivateKey);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        var keys = await GetSigningKeysAsync(key.OrgId, key.CreatedAt, cancellationToken);
+        return keys.First(k => k.RetiredAt is null);
+    }
+}
