@@ -19,11 +19,11 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.ConfigureHttpJsonOptions(json => HeraldJson.Configure(json.SerializerOptions));
 builder.Services.AddOpenApi();
-builder.Services.AddStorage(builder.Configuration);
-builder.Services.AddSecrets(builder.Configuration);
-builder.Services.AddHeraldAuth(builder.Configuration);
+builder.Services.AddStorage();
+builder.Services.AddSecrets();
+builder.Services.AddHeraldAuth();
 builder.Services.AddCatalog();
-builder.Services.AddSigning(builder.Configuration);
+builder.Services.AddSigning();
 builder.Services.AddConfigs();
 
 var app = builder.Build();

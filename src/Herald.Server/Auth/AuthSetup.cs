@@ -1,42 +1,55 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Herald.Server.Auth;
 
 public static class AuthSetup
 {
-    public static IServiceCollection AddHeraldAuth(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddHeraldAuth(this IServiceCollection services)
     {
-        var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        services.AddSingleton(options);
+        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions());
         services.AddSingleton<StaticTokens>();
 
-        var builder = services.AddAuthentication(BearerHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerHandler>(BearerHandler.SchemeName, _ => { });
-        if (options.Jwt.IsConfigured)
-        {
-            builder.AddJwtBearer(BearerHandler.JwtSchemeName, jwt =>
-            {
-                jwt.MapInboundClaims = false;
-                jwt.RequireHttpsMetadata = options.Jwt.RequireHttpsMetadata;
-                if (!string.IsNullOrWhiteSpace(options.Jwt.Authority))
-                {
-                    jwt.Authority = options.Jwt.Authority;
-                }
-                jwt.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidateIssuer = !string.IsNullOrWhiteSpace(options.Jwt.Issuer),
-                    ValidIssuer = options.Jwt.Issuer,
-                    ValidateAudience = !string.IsNullOrWhiteSpace(options.Jwt.Audience),
-                    ValidAudience = options.Jwt.Audience,
-                    ValidateLifetime = true,
-                    IssuerSigningKey = string.IsNullOrWhiteSpace(options.Jwt.SigningKey) ? null : SigningKey(options.Jwt.SigningKey),
-                };
-            });
-        }
+        // The JWT scheme is always registered; BearerHandler only consults it when Auth:Jwt is configured.
+        services.AddAuthentication(BearerHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerHandler>(BearerHandler.SchemeName, _ => { })
+            .AddJwtBearer(BearerHandler.JwtSchemeName);
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwt>();
         services.AddAuthorization();
         return services;
+    }
+
+    private sealed class ConfigureJwt(AuthOptions auth) : IConfigureNamedOptions<JwtBearerOptions>
+    {
+        public void Configure(string? name, JwtBearerOptions jwt)
+        {
+            if (name != BearerHandler.JwtSchemeName)
+            {
+                return;
+            }
+            var options = auth.Jwt;
+            jwt.MapInboundClaims = false;
+            jwt.RequireHttpsMetadata = options.RequireHttpsMetadata;
+            if (!string.IsNullOrWhiteSpace(options.Authority))
+            {
+                jwt.Authority = options.Authority;
+            }
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidateIssuer = !string.IsNullOrWhiteSpace(options.Issuer),
+                ValidIssuer = options.Issuer,
+                ValidateAudience = !string.IsNullOrWhiteSpace(options.Audience),
+                ValidAudience = options.Audience,
+                ValidateLifetime = true,
+                ValidateIssuerSigningKey = true,
+                IssuerSigningKey = string.IsNullOrWhiteSpace(options.SigningKey) ? null : SigningKey(options.SigningKey),
+            };
+        }
+
+        public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
     }
 
     /// <summary>A PEM public key (RSA, then EC) or, failing that, base64 of a symmetric key.</summary>

@@ -6,24 +6,22 @@ namespace Herald.Server.Storage;
 public static class StorageSetup
 {
     /// <summary>Registers the configured engine. Features register their stores with <see cref="AddStore{TStore,TSqlite,TPostgres}"/>.</summary>
-    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddStorage(this IServiceCollection services)
     {
-        var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        services.AddSingleton(options);
-        if (options.Provider == StorageProvider.Postgres)
+        // Options are read when first resolved, not while registering, so that every configuration source
+        // (including a test host's overrides) has been added by then.
+        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
+        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<StorageOptions>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
         {
-            if (string.IsNullOrWhiteSpace(options.ConnectionString))
-            {
-                throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is Postgres");
-            }
-            services.AddSingleton<PostgresDatabase>();
-            services.AddSingleton<IDatabase>(sp => sp.GetRequiredService<PostgresDatabase>());
-        }
-        else
-        {
-            services.AddSingleton<SqliteDatabase>();
-            services.AddSingleton<IDatabase>(sp => sp.GetRequiredService<SqliteDatabase>());
-        }
+            var options = sp.GetRequiredService<StorageOptions>();
+            return string.IsNullOrWhiteSpace(options.ConnectionString)
+                ? throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is Postgres")
+                : new PostgresDatabase(options, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<IDatabase>(sp => sp.GetRequiredService<StorageOptions>().Provider == StorageProvider.Postgres
+            ? sp.GetRequiredService<PostgresDatabase>()
+            : sp.GetRequiredService<SqliteDatabase>());
         services.AddHostedService<MigrationRunner>();
         return services;
     }

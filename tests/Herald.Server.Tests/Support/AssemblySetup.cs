@@ -1,0 +1,3 @@
+using Herald.Server.Tests.Support;
+
+[assembly: AssemblyFixture(typeof(PostgresServer))]

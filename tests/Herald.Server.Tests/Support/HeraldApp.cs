@@ -1,0 +1,95 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Herald.Server.Tests.Support;
+
+/// <summary>
+/// Herald as the tests run it: the real Program on real Kestrel (a free loopback port), on a SQLite file in a
+/// fresh folder (or a given PostgreSQL database), with a fake clock and two organizations' tokens.
+/// </summary>
+public sealed class HeraldApp : WebApplicationFactory<Program>
+{
+    public const string OrgA = "org-a";
+    public const string OrgB = "org-b";
+    public const string TokenA = "token-for-org-a";
+    public const string TokenB = "token-for-org-b";
+
+    private readonly TempDirectory _data = new("herald-app");
+    private readonly Dictionary<string, string?> _settings;
+
+    public HeraldApp(IDictionary<string, string?>? settings = null)
+    {
+        _settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Sqlite",
+            ["Storage:DataDirectory"] = _data.Path,
+            ["Storage:ConnectionString"] = $"Data Source={System.IO.Path.Combine(_data.Path, "herald.db")}",
+            ["Secrets:MasterKey"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
+            ["Auth:Tokens:0:Token"] = TokenA,
+            ["Auth:Tokens:0:OrgId"] = OrgA,
+            ["Auth:Tokens:1:Token"] = TokenB,
+            ["Auth:Tokens:1:OrgId"] = OrgB,
+            ["Signing:Issuer"] = "herald-tests",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+        UseKestrel(0);
+    }
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    public string DataDirectory => _data.Path;
+
+    /// <summary>A client on the real socket, authenticated as <paramref name="token"/> (none when null).</summary>
+    public HttpClient Client(string? token = TokenA)
+    {
+        StartServer();
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    /// <summary>The base address of the real socket, for clients outside this process.</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            return ClientOptions.BaseAddress;
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            _data.Dispose();
+        }
+    }
+}
