@@ -1,0 +1,117 @@
+using Herald.Server.Configs;
+using Herald.Server.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Herald.Server.Tests.Configs;
+
+/// <summary>What every <see cref="IConfigStore"/> must do, run once per engine.</summary>
+public abstract class ConfigStoreContract
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
+
+    protected FakeTimeProvider Clock { get; } = new(T0);
+
+    protected abstract Task<IConfigStore> StoreAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static ConfigRecord Record(string org, string id, string eventName, DateTimeOffset created, byte[]? secrets = null) => new(
+        org, id, 1, created, created,
+        new WebhookConfig { Id = id, Name = $"config {id}", EventName = eventName, Url = "https://receiver.example/hook", Enabled = true, Auth = new Herald.Server.Configs.Auth { AuthType = "NONE" } },
+        secrets ?? [1, 2, 3]);
+
+    [Fact]
+    public async Task A_stored_config_reads_back_whole()
+    {
+        var store = await StoreAsync();
+        var record = Record("org-1", "cfg1", "order_created", T0, [9, 8, 7]);
+        record.Document.FilterConditions = new WebhookConditionGroup { LogicalOperator = "OR", Conditions = [new WebhookCondition { Field = "entity.status", Operation = "equals", Values = ["open"] }] };
+
+        await store.InsertAsync(record, Ct);
+        var read = await store.GetAsync("org-1", "cfg1", Ct);
+
+        Assert.NotNull(read);
+        Assert.Equal(("org-1", "cfg1", 1L, T0, T0), (read.OrgId, read.Id, read.Version, read.CreatedAt, read.UpdatedAt));
+        Assert.Equal([9, 8, 7], read.SealedSecrets);
+        Assert.Equal("order_created", read.EventName);
+        Assert.Equal("https://receiver.example/hook", read.Document.Url);
+        Assert.Equal("OR", read.Document.FilterConditions!.LogicalOperator);
+        Assert.Equal("open", read.Document.FilterConditions.Conditions![0].Values![0]);
+    }
+
+    [Fact]
+    public async Task Another_organization_cannot_read_update_or_delete_a_config()
+    {
+        var store = await StoreAsync();
+        await store.InsertAsync(Record("org-1", "cfg1", "order_created", T0), Ct);
+
+        Assert.Null(await store.GetAsync("org-2", "cfg1", Ct));
+        Assert.Empty(await store.ListAsync("org-2", null, Ct));
+        Assert.False(await store.UpdateAsync(Record("org-2", "cfg1", "x", T0) with { Version = 2 }, 1, Ct));
+        Assert.False(await store.DeleteAsync("org-2", "cfg1", Ct));
+        Assert.Equal("order_created", (await store.GetAsync("org-1", "cfg1", Ct))!.EventName);
+    }
+
+    [Fact]
+    public async Task Listing_is_oldest_first_and_filters_by_event_name()
+    {
+        var store = await StoreAsync();
+        await store.InsertAsync(Record("org-1", "b", "order_created", T0.AddMinutes(1)), Ct);
+        await store.InsertAsync(Record("org-1", "a", "order_created", T0.AddMinutes(2)), Ct);
+        await store.InsertAsync(Record("org-1", "c", "file_created", T0), Ct);
+        await store.InsertAsync(Record("org-2", "d", "order_created", T0), Ct);
+
+        var all = await store.ListAsync("org-1", null, Ct);
+        var orders = await store.ListAsync("org-1", "order_created", Ct);
+
+        Assert.Equal(["c", "b", "a"], all.Select(r => r.Id));
+        Assert.Equal(["b", "a"], orders.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task An_update_applies_only_over_the_version_it_read()
+    {
+        var store = await StoreAsync();
+        var original = Record("org-1", "cfg1", "order_created", T0);
+        await store.InsertAsync(original, Ct);
+        var first = original with { Version = 2, UpdatedAt = T0.AddHours(1), Document = new WebhookConfig { Id = "cfg1", Name = "renamed", EventName = "file_created" } };
+        var stale = original with { Version = 2, Document = new WebhookConfig { Id = "cfg1", Name = "stale", EventName = "order_created" } };
+
+        Assert.True(await store.UpdateAsync(first, expectedVersion: 1, Ct));
+        Assert.False(await store.UpdateAsync(stale, expectedVersion: 1, Ct));
+
+        var read = await store.GetAsync("org-1", "cfg1", Ct);
+        Assert.Equal(("renamed", "file_created", 2L, T0.AddHours(1)), (read!.Document.Name, read.EventName, read.Version, read.UpdatedAt));
+        Assert.Equal(T0, read.CreatedAt);
+        Assert.Single(await store.ListAsync("org-1", "file_created", Ct));
+    }
+
+    [Fact]
+    public async Task Deleting_removes_the_config_once()
+    {
+        var store = await StoreAsync();
+        await store.InsertAsync(Record("org-1", "cfg1", "order_created", T0), Ct);
+
+        Assert.True(await store.DeleteAsync("org-1", "cfg1", Ct));
+        Assert.False(await store.DeleteAsync("org-1", "cfg1", Ct));
+        Assert.Null(await store.GetAsync("org-1", "cfg1", Ct));
+    }
+}
+
+public sealed class SqliteConfigStoreTests : ConfigStoreContract, IDisposable
+{
+    private readonly TempDirectory _folder = new();
+
+    protected override async Task<IConfigStore> StoreAsync() => new SqliteConfigStore(await Engines.SqliteAsync(_folder, Clock));
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+    }
+}
+
+public sealed class PostgresConfigStoreTests(PostgresServer server) : ConfigStoreContract
+{
+    protected override async Task<IConfigStore> StoreAsync() => new PostgresConfigStore(await Engines.PostgresAsync(server, Clock));
+}
