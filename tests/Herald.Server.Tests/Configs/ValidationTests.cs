@@ -1,0 +1,167 @@
+using System.Net;
+using Herald.Server.Tests.Support;
+
+namespace Herald.Server.Tests.Configs;
+
+/// <summary>Every invalid body is a 4xx whose message names the field, and leaves nothing behind.</summary>
+public sealed class ValidationTests : IClassFixture<ValidationTests.App>
+{
+    public sealed class App : IDisposable
+    {
+        public HeraldApp Herald { get; } = new();
+
+        public void Dispose() => Herald.Dispose();
+    }
+
+    private readonly HttpClient _client;
+
+    public ValidationTests(App app) => _client = app.Herald.Client();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string, string> InvalidBodies => new()
+    {
+        { """{"eventName":"e"}""", "name is required" },
+        { """{"name":"","eventName":"e"}""", "name must not be empty" },
+        { """{"name":"n"}""", "eventName is required" },
+        { """{"name":42,"eventName":"e"}""", "name must be a string" },
+        { """{"name":"n","eventName":"e","httpMethod":"FETCH"}""", "httpMethod must be one of" },
+        { """{"name":"n","eventName":"e","url":"/relative/path"}""", "url must be an absolute http or https url" },
+        { """{"name":"n","eventName":"e","url":"ftp://files.example/x"}""", "url must be an absolute http or https url" },
+        { """{"name":"n","eventName":"e","enabled":"yes"}""", "enabled must be a boolean" },
+        { """{"name":"n","eventName":"e","status":"paused"}""", "status must be one of" },
+        { """{"name":"n","eventName":"e","eventVersion":"1"}""", "eventVersion must match" },
+        { """{"name":"n","eventName":"e","eventVersion":"v1.0"}""", "eventVersion must match" },
+        { """{"name":"n","eventName":"e","auth":{}}""", "auth.authType is required" },
+        { """{"name":"n","eventName":"e","auth":{"authType":"TOKEN"}}""", "auth.authType must be one of" },
+        { """{"name":"n","eventName":"e","auth":{"authType":"BASIC"}}""", "auth.basicAuthConfig is required" },
+        { """{"name":"n","eventName":"e","auth":{"authType":"BASIC","basicAuthConfig":{"password":"p"}}}""", "auth.basicAuthConfig.username is required" },
+        { """{"name":"n","eventName":"e","auth":{"authType":"BASIC","basicAuthConfig":{"username":"u","password":5}}}""", "auth.basicAuthConfig.password must be a string" },
+        { """{"name":"n","eventName":"e","auth":{"authType":"API_KEY","apiKeyConfig":{"keyValue":"v"}}}""", "auth.apiKeyConfig.keyName is required" },
+        { """{"name":"n","eventName":"e","auth":{"authType":"OAUTH_CLIENT_CREDENTIALS","oauthConfig":{"clientId":"c","httpMethod":"POST"}}}""", "auth.oauthConfig.endpoint is required" },
+        { """{"name":"n","eventName":"e","auth":{"authType":"OAUTH_CLIENT_CREDENTIALS","oauthConfig":{"clientId":"c","endpoint":"https://idp.example"}}}""", "auth.oauthConfig.httpMethod is required" },
+        { """{"name":"n","eventName":"e","auth":{"authType":"OAUTH_CLIENT_CREDENTIALS","oauthConfig":{"clientId":"c","endpoint":"https://idp.example","httpMethod":"POST","customParameterList":[{"type":"cookie","key":"k","value":"v"}]}}}""", "auth.oauthConfig.customParameterList[0].type must be one of" },
+        { """{"name":"n","eventName":"e","filter":{"keyToFilter":"entity.type"}}""", "filter.supportedValues is required" },
+        { """{"name":"n","eventName":"e","filter":{"keyToFilter":"entity.type","supportedValues":["a",1]}}""", "filter.supportedValues[1] must be a string" },
+        { """{"name":"n","eventName":"e","filter":"entity.type"}""", "filter must be an object" },
+        { """{"name":"n","eventName":"e","payloadConfiguration":{"custom_headers":{"X-Num":1}}}""", "payloadConfiguration.custom_headers.X-Num must be a string" },
+        { """{"name":"n","eventName":"e","payloadConfiguration":{"include_relations":"true"}}""", "payloadConfiguration.include_relations must be a boolean" },
+        { """{"name":"n","eventName":"e","retryPolicy":{"maxAttempts":3}}""", "retryPolicy.enabled is required" },
+        { """{"name":"n","eventName":"e","retryPolicy":{"enabled":true,"maxAttempts":0}}""", "retryPolicy.maxAttempts must be between 1 and 5" },
+        { """{"name":"n","eventName":"e","retryPolicy":{"enabled":true,"maxAttempts":6}}""", "retryPolicy.maxAttempts must be between 1 and 5" },
+        { """{"name":"n","eventName":"e","retryPolicy":{"enabled":true,"maxAttempts":2.5}}""", "retryPolicy.maxAttempts must be an integer" },
+        { """{"name":"n","eventName":"e","filterConditions":{"logical_operator":"XOR","conditions":[]}}""", "filterConditions.logical_operator must be one of" },
+        { """{"name":"n","eventName":"e","filterConditions":{"conditions":[{"field":"a","operation":"matches","values":["x"]}]}}""", "filterConditions.conditions[0].operation must be one of" },
+        { """{"name":"n","eventName":"e","filterConditions":{"conditions":[{"operation":"equals","values":["x"]}]}}""", "filterConditions.conditions[0].field is required" },
+        { """{"name":"n","eventName":"e","filterConditions":{"conditions":[{"field":"a","operation":"equals"}]}}""", "filterConditions.conditions[0].values needs at least one value" },
+        { """{"name":"n","eventName":"e","filterConditions":{"conditions":[{"field":"a","operation":"length_equals","values":["-1"]}]}}""", "filterConditions.conditions[0].values[0] must be a non-negative integer" },
+        { """{"name":"n","eventName":"e","filterConditions":{"conditions":[{"field":"a","operation":"equals","values":["x"],"field_type":"money"}]}}""", "filterConditions.conditions[0].field_type must be one of" },
+        { """{"name":"n","eventName":"e","filterConditions":{"conditions":[{"field":"a","operation":"equals","values":["x"],"jsonata_expression":"a = 1"}]}}""", "jsonata_expression cannot be combined with field/operation" },
+        { """{"name":"n","eventName":"e","secureProxy":{"integration_id":"not-a-uuid","use_case_slug":"erp"}}""", "secureProxy.integration_id must be a uuid" },
+        { """{"name":"n","eventName":"e","secureProxy":{"integration_id":"123e4567-e89b-12d3-a456-426614174000"}}""", "secureProxy.use_case_slug is required" },
+        { """{"name":"n","eventName":"e","deliveryMode":"xml"}""", "deliveryMode must be one of" },
+        { """{"name":"n","eventName":"e","multipartConfig":{"fileFieldStrategy":"many"}}""", "multipartConfig.fileFieldStrategy must be one of" },
+        { """{"name":"n","eventName":"e","_manifest":["123e4567-e89b-12d3-a456-426614174000","nope"]}""", "_manifest[1] must be a uuid" },
+        { """{"name":"n","eventName":"e","_manifest":"123e4567-e89b-12d3-a456-426614174000"}""", "_manifest must be an array" },
+        { """{"name":"n","eventName":"e",""", "Malformed JSON" },
+        { """[{"name":"n","eventName":"e"}]""", "must be a JSON object" },
+        { "", "Request body is required" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidBodies))]
+    public async Task Create_rejects_an_invalid_body_with_a_400_naming_the_field(string body, string expected)
+    {
+        var response = await _client.PostJsonAsync("/v1/webhooks/configs", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, await response.MessageAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidBodies))]
+    public async Task Update_rejects_an_invalid_body_and_leaves_the_config_unchanged(string body, string expected)
+    {
+        var id = (await (await _client.PostJsonAsync("/v1/webhooks/configs", """{"name":"original","eventName":"e"}""")).ReadAsync())["id"]!.GetValue<string>();
+
+        var response = await _client.PutJsonAsync($"/v1/webhooks/configs/{id}", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, await response.MessageAsync());
+        var read = await (await _client.GetAsync($"/v1/webhooks/configs/{id}", Ct)).ReadAsync();
+        Assert.Equal("original", read["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Eleven_conditions_are_one_too_many()
+    {
+        var conditions = string.Join(",", Enumerable.Repeat("""{"field":"a","operation":"equals","values":["x"]}""", 11));
+
+        var response = await _client.PostJsonAsync("/v1/webhooks/configs", $$$"""{"name":"n","eventName":"e","filterConditions":{"conditions":[{{{conditions}}}]}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("filterConditions.conditions must have at most 10 items", await response.MessageAsync());
+    }
+
+    [Fact]
+    public async Task A_jsonata_condition_over_15000_characters_is_refused_and_one_at_the_limit_is_not()
+    {
+        string Body(int length) => $$$"""{"name":"n","eventName":"e","filterConditions":{"conditions":[{"jsonata_expression":"{{{new string('a', length)}}}"}]}}""";
+
+        var tooLong = await _client.PostJsonAsync("/v1/webhooks/configs", Body(15_001));
+        var atLimit = await _client.PostJsonAsync("/v1/webhooks/configs", Body(15_000));
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("filterConditions.conditions[0].jsonata_expression must be at most 15000 characters", await tooLong.MessageAsync());
+        Assert.Equal(HttpStatusCode.Created, atLimit.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_oversized_body_is_refused_with_413()
+    {
+        var response = await _client.PostJsonAsync("/v1/webhooks/configs", $$"""{"name":"{{new string('x', 2 * 1024 * 1024)}}","eventName":"e"}""");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("exceeds the limit", await response.MessageAsync());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_content_is_refused_with_a_message()
+    {
+        var response = await _client.PostAsync("/v1/webhooks/configs", new StringContent("name=n"), Ct);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains("application/json", await response.MessageAsync());
+    }
+
+    [Fact]
+    public async Task A_config_using_every_field_of_the_contract_is_accepted_and_read_back()
+    {
+        const string everything = """
+            {"name":"All fields","eventName":"event_FileCreated","eventVersion":"2.0","url":"https://r.example/{{ env.PATH }}",
+             "httpMethod":"PUT","enabled":true,"enableStaticIP":false,"protected":false,
+             "auth":{"authType":"OAUTH_CLIENT_CREDENTIALS","oauthConfig":{"clientId":"c","clientSecret":"s","clientSecretIsEnvVar":false,
+               "endpoint":"https://idp.example/token","httpMethod":"POST","customParameterList":[{"type":"header","key":"X-T","value":"1"},{"type":"query","key":"q","value":"2"}]}},
+             "filter":{"keyToFilter":"entity._schema","supportedValues":["order","contact"]},
+             "payloadConfiguration":{"hydrate_entity":true,"include_relations":false,"include_activity":true,"include_changed_attributes":true,"apply_changesets":false,"custom_headers":{"X-Tenant":"{{ env.TENANT }}"}},
+             "secureProxy":{"integration_id":"123e4567-e89b-12d3-a456-426614174000","use_case_slug":"erp"},
+             "jsonataExpression":"{ 'id': entity._id }","deliveryMode":"binary_multipart",
+             "multipartConfig":{"fileFieldName":"file","fileFieldStrategy":"multi","fileSource":"event_attachments","extraFields":{"kind":"'invoice'"}},
+             "retryPolicy":{"enabled":true,"maxAttempts":5},
+             "filterConditions":{"logical_operator":"OR","conditions":[{"field":"entity.amount","operation":"greater_than","values":["10"],"field_type":"number","is_array_field":false,"repeatable_item_op":false},{"jsonata_expression":"entity.status = 'open'"}]},
+             "_manifest":["123e4567-e89b-12d3-a456-426614174000"]}
+            """;
+
+        var response = await _client.PostJsonAsync("/v1/webhooks/configs", everything);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var read = await (await _client.GetAsync($"/v1/webhooks/configs/{(await response.ReadAsync())["id"]}", Ct)).ReadAsync();
+        Assert.Equal("2.0", read["eventVersion"]!.GetValue<string>());
+        Assert.Equal("{{ env.TENANT }}", read["payloadConfiguration"]!["custom_headers"]!["X-Tenant"]!.GetValue<string>());
+        Assert.Equal("erp", read["secureProxy"]!["use_case_slug"]!.GetValue<string>());
+        Assert.Equal("'invoice'", read["multipartConfig"]!["extraFields"]!["kind"]!.GetValue<string>());
+        Assert.Equal("entity.status = 'open'", read["filterConditions"]!["conditions"]![1]!["jsonata_expression"]!.GetValue<string>());
+        Assert.Equal("123e4567-e89b-12d3-a456-426614174000", read["_manifest"]![0]!.GetValue<string>());
+        Assert.Equal("header", read["auth"]!["oauthConfig"]!["customParameterList"]![0]!["type"]!.GetValue<string>());
+    }
+}
