@@ -67,9 +67,12 @@ public abstract class ConfigsApiScenarios : IDisposable
     public async Task Listing_filters_by_event_name()
     {
         var client = (await AppAsync()).Client();
-        await client.PostJsonAsync("/v1/webhooks/configs", """{"name":"a","eventName":"order_created","url":"https://a.example"}""");
-        await client.PostJsonAsync("/v1/webhooks/configs", """{"name":"b","eventName":"file_created","url":"https://b.example"}""");
-        await client.PostJsonAsync("/v1/webhooks/configs", """{"name":"c","eventName":"order_created","url":"https://c.example"}""");
+        var app = await AppAsync();
+        foreach (var (name, eventName) in new[] { ("a", "order_created"), ("b", "file_created"), ("c", "order_created") })
+        {
+            await client.PostJsonAsync("/v1/webhooks/configs", $$"""{"name":"{{name}}","eventName":"{{eventName}}","url":"https://r.example"}""");
+            app.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
 
         var orders = (await (await client.GetAsync("/v1/webhooks/configs?eventName=order_created", Ct)).ReadAsync()).AsArray();
         var all = (await (await client.GetAsync("/v1/webhooks/configs", Ct)).ReadAsync()).AsArray();

@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using Herald.Server.Tests.Support;
+
+namespace Herald.Server.Tests.Contract;
+
+/// <summary>Herald's generated OpenAPI document serves the contract's paths under the contract's operationIds.</summary>
+public sealed class OpenApiContractTests
+{
+    /// <summary>The operations implemented so far; each later feature adds its own here.</summary>
+    private static readonly string[] Implemented =
+    [
+        "getPublicKey", "getConfiguredEvents", "getConfigs", "createConfig", "getConfig", "updateConfig", "deleteConfig",
+    ];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Every_implemented_contract_operation_appears_with_its_path_method_and_operation_id()
+    {
+        var contractPath = Repository.SharedFileOrSkip("contract/webhooks.openapi.json");
+        var contract = JsonNode.Parse(await File.ReadAllTextAsync(contractPath, Ct))!;
+        using var app = new HeraldApp();
+        var ours = await (await app.Client(token: null).GetAsync("/openapi/v1.json", Ct)).ReadAsync();
+
+        var expected = Operations(contract).Where(o => Implemented.Contains(o.OperationId)).ToList();
+        var actual = Operations(ours).ToHashSet();
+
+        Assert.Equal(Implemented.Length, expected.Count);
+        Assert.All(expected, operation => Assert.Contains(operation, actual));
+    }
+
+    private static IEnumerable<(string Path, string Method, string OperationId)> Operations(JsonNode document)
+    {
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                if (operation?["operationId"] is { } id)
+                {
+                    yield return (path, method.ToLowerInvariant(), id.GetValue<string>());
+                }
+            }
+        }
+    }
+}
