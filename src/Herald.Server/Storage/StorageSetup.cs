@@ -10,7 +10,13 @@ public static class StorageSetup
     {
         // Options are read when first resolved, not while registering, so that every configuration source
         // (including a test host's overrides) has been added by then.
-        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IConfiguration>().GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+            // A relative data folder is relative to the content root, wherever the process was started from.
+            options.DataDirectory = Path.GetFullPath(options.DataDirectory, sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
+            return options;
+        });
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<StorageOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
