@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using Herald.Server.Tests.Support;
+
+namespace Herald.Server.Tests.Interop;
+
+/// <summary>
+/// The published epilot webhooks client (<c>@epilot/sdk/webhooks</c>, see <see cref="EpilotSdk.Version"/>),
+/// unchanged except for its base URL, against a running Herald. Each test runs one scenario of
+/// <c>Interop/js/epilot-webhooks.mjs</c> and asserts on the steps it reports.
+/// </summary>
+public class EpilotSdkTests
+{
+    private const string Script = "epilot-webhooks.mjs";
+
+    [Fact]
+    public async Task The_epilot_client_manages_configs_against_Herald()
+    {
+        using var app = new HeraldApp();
+        var summary = await RunScenarioAsync(app, "configs");
+
+        var create = Step(summary, "create", 201);
+        var configId = create.Text("id");
+        Assert.False(string.IsNullOrEmpty(configId), Describe(create, "no id in the created config"));
+        Assert.Equal("Interop config", create.Text("name"));
+        Assert.Equal("customer_request_created", create.Text("eventName"));
+        Assert.False(string.IsNullOrEmpty(create.Text("signingSecret")), Describe(create, "no signingSecret on create"));
+        var otherId = Step(summary, "createOther", 201).Text("id");
+
+        var get = Step(summary, "get", 200);
+        Assert.Equal(configId, get.Text("id"));
+        Assert.Equal("Interop config", get.Text("name"));
+        AssertNoSigningSecret(get, get.Data);
+
+        var list = Step(summary, "list", 200);
+        Assert.EndsWith("/v1/webhooks/configs?eventName=customer_request_created", list.Url);
+        var listed = Assert.IsType<JsonArray>(list.Data);
+        Assert.Contains(configId, listed.Select(c => c?["id"]?.GetValue<string>()));
+        Assert.DoesNotContain(otherId, listed.Select(c => c?["id"]?.GetValue<string>()));
+        Assert.All(listed, c => Assert.Equal("customer_request_created", c?["eventName"]?.GetValue<string>()));
+        Assert.All(listed, c => AssertNoSigningSecret(list, c));
+
+        var update = Step(summary, "update", 200);
+        Assert.Equal(configId, update.Text("id"));
+        Assert.Equal("Interop config renamed", update.Text("name"));
+        AssertNoSigningSecret(update, update.Data);
+        Assert.Equal("Interop config renamed", Step(summary, "getAfterUpdate", 200).Text("name"));
+
+        var delete = Step(summary, "delete", 204);
+        Assert.Equal("DELETE", delete.Method);
+        Step(summary, "getAfterDelete", 404);
+
+        var events = Assert.IsType<JsonArray>(Step(summary, "configuredEvents", 200).Data);
+        Assert.NotEmpty(events);
+        Assert.All(events, e =>
+        {
+            Assert.False(string.IsNullOrEmpty(e?["eventName"]?.GetValue<string>()));
+            Assert.False(string.IsNullOrEmpty(e?["eventLabel"]?.GetValue<string>()));
+        });
+        Assert.Contains("customer_request_created", events.Select(e => e?["eventName"]?.GetValue<string>()));
+
+        var publicKey = Step(summary, "publicKey", 200);
+        Assert.EndsWith($"/v1/webhooks/.well-known/public-key?orgId={HeraldApp.OrgA}", publicKey.Url);
+        Assert.StartsWith("-----BEGIN PUBLIC KEY-----", publicKey.Text("public_key"));
+        Assert.Contains("-----END PUBLIC KEY-----", publicKey.Text("public_key"));
+        Assert.Equal("ed25519", publicKey.Text("algorithm"));
+
+        // Every call went to Herald: the base URL is the only thing changed on the client.
+        Assert.All(summary.Steps, s => Assert.StartsWith(app.BaseAddress.ToString().TrimEnd('/') + "/v1/webhooks/", s.Url));
+    }
+
+    private static async Task<ScenarioSummary> RunScenarioAsync(HeraldApp app, string scenario)
+    {
+        var json = await EpilotSdk.RunAsync(
+            Script, scenario, app.BaseAddress, HeraldApp.TokenA, HeraldApp.OrgA, TestContext.Current.CancellationToken);
+        TestContext.Current.TestOutputHelper?.WriteLine(json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        Assert.Equal(scenario, json["scenario"]?.GetValue<string>());
+        var steps = json["steps"] as JsonObject ?? throw new InvalidOperationException("No steps in " + json.ToJsonString());
+        return new ScenarioSummary(steps.Select(s => new ScenarioStep(s.Key, s.Value!.AsObject())).ToList());
+    }
+
+    /// <summary>The step named <paramref name="name"/>, after checking that Herald answered it with <paramref name="status"/>.</summary>
+    private static ScenarioStep Step(ScenarioSummary summary, string name, int status)
+    {
+        var step = summary.Steps.SingleOrDefault(s => s.Name == name)
+            ?? throw new InvalidOperationException($"The scenario reported no step '{name}'");
+        Assert.True(step.Status == status, Describe(step, $"expected HTTP {status}"));
+        return step;
+    }
+
+    private static void AssertNoSigningSecret(ScenarioStep step, JsonNode? config) =>
+        Assert.True(config?["signingSecret"] is null, Describe(step, "signingSecret is shown only on create"));
+
+    private static string Describe(ScenarioStep step, string problem) =>
+        $"{step.Name} ({step.Operation}): {problem}; the client sent {step.Method} {step.Url} and got {step.Raw.ToJsonString()}";
+
+    private sealed record ScenarioSummary(IReadOnlyList<ScenarioStep> Steps);
+
+    /// <summary>One client call as the script reported it: what was sent and what came back.</summary>
+    private sealed record ScenarioStep(string Name, JsonObject Raw)
+    {
+        public string? Operation => Raw["operation"]?.GetValue<string>();
+        public string? Method => Raw["request"]?["method"]?.GetValue<string>();
+        public string? Url => Raw["request"]?["url"]?.GetValue<string>();
+        public int? Status => Raw["status"]?.GetValue<int>();
+        public JsonNode? Data => Raw["data"];
+
+        public string? Text(string property) => Data is JsonObject data ? data[property]?.GetValue<string>() : null;
+    }
+}

@@ -1,0 +1,97 @@
+// Drives the published epilot webhooks client (@epilot/sdk/webhooks) against a running Herald.
+//
+//   node epilot-webhooks.mjs <scenario>
+//
+// Environment:
+//   HERALD_BASE_URL  where Herald listens, e.g. http://127.0.0.1:5080/
+//   HERALD_TOKEN     a bearer token Herald accepts
+//   HERALD_ORG_ID    the organization that token belongs to
+//
+// The client is used as a customer would use it; only its base URL is pointed at Herald. Each call is one
+// step; a step records what the client sent (method and URL) and what came back (status and body), whether
+// the client resolved or rejected. stdout gets exactly one line: the JSON summary
+//   { "scenario": "...", "steps": { "<step>": { "operation", "request": { "method", "url" }, "status", "data" } } }
+// A failure of the script itself goes to stderr with a non-zero exit code.
+
+import { authorize, getClient } from '@epilot/sdk/webhooks'
+
+const env = (name) => {
+  const value = process.env[name]
+  if (!value) {
+    throw new Error(`environment variable ${name} is not set`)
+  }
+  return value
+}
+
+const connect = () => {
+  const client = getClient()
+  client.defaults.baseURL = env('HERALD_BASE_URL')
+  const token = env('HERALD_TOKEN')
+  authorize(client, () => token)
+  return client
+}
+
+// Runs one operation of the client and records it under `name` in `steps`.
+const recorder = (client, steps) => async (name, operation, ...args) => {
+  const record = (response) => {
+    const config = response?.config
+    steps[name] = {
+      operation,
+      request: config ? { method: config.method?.toUpperCase() ?? null, url: client.getUri(config) } : null,
+      status: response?.status ?? null,
+      data: response?.data === '' ? null : (response?.data ?? null),
+    }
+    return steps[name]
+  }
+  try {
+    return record(await client[operation](...args))
+  } catch (error) {
+    if (error?.response) {
+      return record(error.response)
+    }
+    steps[name] = { operation, request: null, status: null, data: null, error: String(error?.message ?? error) }
+    return steps[name]
+  }
+}
+
+const configBody = (name, eventName) => ({
+  name,
+  eventName,
+  url: 'https://receiver.example.com/hooks/herald',
+  httpMethod: 'POST',
+  enabled: true,
+})
+
+const scenarios = {
+  // createConfig, getConfig, getConfigs (filtered), updateConfig, deleteConfig, getConfiguredEvents, getPublicKey.
+  async configs(call) {
+    const created = await call('create', 'createConfig', null, configBody('Interop config', 'customer_request_created'))
+    await call('createOther', 'createConfig', null, configBody('Interop other config', 'order_created'))
+    const configId = created.data?.id
+
+    await call('get', 'getConfig', { configId })
+    await call('list', 'getConfigs', { eventName: 'customer_request_created' })
+    await call('update', 'updateConfig', { configId }, configBody('Interop config renamed', 'customer_request_created'))
+    await call('getAfterUpdate', 'getConfig', { configId })
+    await call('delete', 'deleteConfig', { configId })
+    await call('getAfterDelete', 'getConfig', { configId })
+    await call('configuredEvents', 'getConfiguredEvents')
+    await call('publicKey', 'getPublicKey', { orgId: env('HERALD_ORG_ID') })
+  },
+}
+
+const main = async () => {
+  const scenario = process.argv[2]
+  if (!Object.hasOwn(scenarios, scenario ?? '')) {
+    throw new Error(`unknown scenario '${scenario}'; known: ${Object.keys(scenarios).join(', ')}`)
+  }
+  const client = connect()
+  const steps = {}
+  await scenarios[scenario](recorder(client, steps))
+  process.stdout.write(JSON.stringify({ scenario, steps }) + '\n')
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error?.stack ?? error}\n`)
+  process.exitCode = 1
+})
