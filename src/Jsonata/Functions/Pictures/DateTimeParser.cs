@@ -87,8 +87,17 @@ internal static class DateTimeParser
         string? separator = integer.RegularInterval > 0 ? integer.Separators[0].Text : null;
         string prefix = marker.Component == 'z' ? "GMT" : "";
         string regex = Regex.Escape(prefix) + "[-+][0-9]+" + (separator is null ? "" : Regex.Escape(separator) + "[0-9]+");
+        if (marker.Modifier == 't')
+        {
+            // The 't' modifier writes a zero offset as "Z", so read it back too.
+            regex = "(?:" + regex + "|Z)";
+        }
         return (regex, text =>
         {
+            if (text is "Z" or "z")
+            {
+                return 0;
+            }
             string value = text[prefix.Length..];
             int sign = value[0] == '-' ? -1 : 1;
             string digits = value[1..];
