@@ -54,7 +54,7 @@ internal static class DateTimeFormatter
                 return FormatTimezone(marker, offsetHours, offsetMinutes);
             case 'P':
                 // Always "am"/"pm"; only the upper-case name modifier changes it.
-                string marker12 = date.IsValid ? (date.IsPm ? "pm" : "am") : "NaN";
+                string marker12 = date.IsPm ? "pm" : "am";
                 return marker.Names == LetterCase.Upper ? marker12.ToUpperInvariant() : marker12;
             case 'C':
             case 'E':

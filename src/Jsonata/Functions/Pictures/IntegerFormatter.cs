@@ -105,7 +105,4 @@ internal static class IntegerFormatter
             _ => "th",
         };
     }
-
-    internal static string FormatTwoDigits(double value) =>
-        Format(value, IntegerPicture.Analyse("00"));
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Jsonata.Functions.Pictures;
@@ -165,7 +164,4 @@ internal sealed class IntegerPicture
     }
 
     internal static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
-
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Kind} mandatory={MandatoryDigits} optional={OptionalDigits}");
 }
