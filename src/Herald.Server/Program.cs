@@ -1,13 +1,16 @@
-using Herald.Server.Auth;
+using Herald.Server.Authentication;
 using Herald.Server.Catalog;
 using Herald.Server.Configs;
-using Herald.Server.Health;
+using Herald.Server.Delivery;
+using Herald.Server.Events;
+using Herald.Server.Hosting;
 using Herald.Server.Http;
 using Herald.Server.Secrets;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
+var roles = Roles.From(builder.Configuration["Roles"]);
 
 // Bind to loopback only unless the operator chose an address (--urls, ASPNETCORE_URLS, Kestrel endpoints).
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"])
@@ -17,6 +20,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 }
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(roles);
 builder.Services.ConfigureHttpJsonOptions(json => HeraldJson.Configure(json.SerializerOptions));
 builder.Services.AddOpenApi();
 builder.Services.AddStorage();
@@ -25,6 +29,7 @@ builder.Services.AddHeraldAuth();
 builder.Services.AddCatalog();
 builder.Services.AddSigning();
 builder.Services.AddConfigs();
+builder.Services.AddDelivery(runWorkers: roles.Worker);
 
 var app = builder.Build();
 
@@ -35,11 +40,16 @@ app.UseHeraldErrors();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi();
 app.MapHealth();
-app.MapPublicKey();
-app.MapCatalog();
-app.MapConfigs();
+if (roles.Api)
+{
+    app.MapOpenApi();
+    app.MapPublicKey();
+    app.MapCatalog();
+    app.MapConfigs();
+    app.MapTrigger();
+    app.MapEvents();
+}
 
 app.Run();
 

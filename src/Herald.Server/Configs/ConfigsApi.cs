@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Herald.Server.Auth;
+using Herald.Server.Authentication;
 using Herald.Server.Http;
 
 namespace Herald.Server.Configs;

@@ -27,6 +27,24 @@ public sealed class OrgKeys(IOrgKeyStore store, SecretBox secrets, TimeProvider 
         return active;
     }
 
+    private readonly ConcurrentDictionary<string, Key[]> _signing = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The private keys that sign the organization's deliveries, the active one first, created on first use.
+    /// Opened keys are kept in memory for the life of the process.
+    /// </summary>
+    public async Task<IReadOnlyList<Key>> SigningKeysAsync(string orgId, CancellationToken cancellationToken)
+    {
+        if (_signing.TryGetValue(orgId, out var cached))
+        {
+            return cached;
+        }
+        var active = await GetOrCreateAsync(orgId, cancellationToken);
+        var stored = await store.GetSigningKeysAsync(orgId, time.GetUtcNow(), cancellationToken);
+        var opened = stored.Where(k => k.KeyId != active.KeyId).Prepend(active).Select(OpenPrivateKey).ToArray();
+        return _signing.GetOrAdd(orgId, opened);
+    }
+
     /// <summary>The private key of a stored pair, opened with the master key.</summary>
     public Key OpenPrivateKey(OrgSigningKey key)
     {

@@ -17,7 +17,7 @@ public abstract class ConfigStoreContract
 
     private static ConfigRecord Record(string org, string id, string eventName, DateTimeOffset created, byte[]? secrets = null) => new(
         org, id, 1, created, created,
-        new WebhookConfig { Id = id, Name = $"config {id}", EventName = eventName, Url = "https://receiver.example/hook", Enabled = true, Auth = new Herald.Server.Configs.Auth { AuthType = "NONE" } },
+        new WebhookConfig { Id = id, Name = $"config {id}", EventName = eventName, Url = "https://receiver.example/hook", Enabled = true, Auth = new Auth { AuthType = "NONE" } },
         secrets ?? [1, 2, 3]);
 
     [Fact]

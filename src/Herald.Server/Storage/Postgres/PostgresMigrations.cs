@@ -31,5 +31,60 @@ internal static class PostgresMigrations
                 PRIMARY KEY (org_id, key_id)
             );
             """),
+        new(3, "events, delivery jobs and attempts", """
+            CREATE TABLE webhook_events (
+                event_id          text PRIMARY KEY,
+                org_id            text NOT NULL,
+                config_id         text NOT NULL,
+                event_name        text NOT NULL,
+                created_at        timestamptz NOT NULL,
+                status            text NOT NULL,
+                retry_attempt     integer NOT NULL DEFAULT 0,
+                http_method       text NULL,
+                url               text NULL,
+                metadata          text NULL,
+                input             text NOT NULL,
+                payload           text NULL,
+                original_payload  text NULL,
+                http_response     text NULL,
+                start_date        timestamptz NULL,
+                end_date          timestamptz NULL
+            );
+            CREATE INDEX ix_webhook_events_page ON webhook_events (org_id, config_id, created_at DESC, event_id DESC);
+            CREATE INDEX ix_webhook_events_created ON webhook_events (created_at);
+
+            CREATE TABLE delivery_jobs (
+                job_id             bigserial PRIMARY KEY,
+                event_id           text NOT NULL,
+                org_id             text NOT NULL,
+                config_id          text NOT NULL,
+                kind               text NOT NULL,
+                attempt            integer NOT NULL DEFAULT 0,
+                reapply_transform  boolean NOT NULL DEFAULT false,
+                due_at             timestamptz NOT NULL,
+                lease_owner        text NULL,
+                lease_until        timestamptz NULL,
+                reclaims           integer NOT NULL DEFAULT 0
+            );
+            CREATE INDEX ix_delivery_jobs_due ON delivery_jobs (due_at, job_id);
+            CREATE INDEX ix_delivery_jobs_event ON delivery_jobs (event_id);
+
+            CREATE TABLE delivery_attempts (
+                attempt_id        bigserial PRIMARY KEY,
+                event_id          text NOT NULL,
+                org_id            text NOT NULL,
+                number            integer NOT NULL,
+                kind              text NOT NULL,
+                started_at        timestamptz NOT NULL,
+                duration_ms       integer NOT NULL,
+                status_code       integer NULL,
+                code              text NULL,
+                message           text NULL,
+                response_excerpt  text NULL,
+                after_reclaim     boolean NOT NULL DEFAULT false
+            );
+            CREATE INDEX ix_delivery_attempts_event ON delivery_attempts (event_id, attempt_id);
+            CREATE INDEX ix_delivery_attempts_started ON delivery_attempts (started_at);
+            """),
     ];
 }

@@ -31,5 +31,60 @@ internal static class SqliteMigrations
                 PRIMARY KEY (org_id, key_id)
             ) WITHOUT ROWID;
             """),
+        new(3, "events, delivery jobs and attempts", """
+            CREATE TABLE webhook_events (
+                event_id          TEXT PRIMARY KEY,
+                org_id            TEXT NOT NULL,
+                config_id         TEXT NOT NULL,
+                event_name        TEXT NOT NULL,
+                created_at        TEXT NOT NULL,
+                status            TEXT NOT NULL,
+                retry_attempt     INTEGER NOT NULL DEFAULT 0,
+                http_method       TEXT NULL,
+                url               TEXT NULL,
+                metadata          TEXT NULL,
+                input             TEXT NOT NULL,
+                payload           TEXT NULL,
+                original_payload  TEXT NULL,
+                http_response     TEXT NULL,
+                start_date        TEXT NULL,
+                end_date          TEXT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_webhook_events_page ON webhook_events (org_id, config_id, created_at DESC, event_id DESC);
+            CREATE INDEX ix_webhook_events_created ON webhook_events (created_at);
+
+            CREATE TABLE delivery_jobs (
+                job_id             INTEGER PRIMARY KEY AUTOINCREMENT,
+                event_id           TEXT NOT NULL,
+                org_id             TEXT NOT NULL,
+                config_id          TEXT NOT NULL,
+                kind               TEXT NOT NULL,
+                attempt            INTEGER NOT NULL DEFAULT 0,
+                reapply_transform  INTEGER NOT NULL DEFAULT 0,
+                due_at             TEXT NOT NULL,
+                lease_owner        TEXT NULL,
+                lease_until        TEXT NULL,
+                reclaims           INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX ix_delivery_jobs_due ON delivery_jobs (due_at, job_id);
+            CREATE INDEX ix_delivery_jobs_event ON delivery_jobs (event_id);
+
+            CREATE TABLE delivery_attempts (
+                attempt_id        INTEGER PRIMARY KEY AUTOINCREMENT,
+                event_id          TEXT NOT NULL,
+                org_id            TEXT NOT NULL,
+                number            INTEGER NOT NULL,
+                kind              TEXT NOT NULL,
+                started_at        TEXT NOT NULL,
+                duration_ms       INTEGER NOT NULL,
+                status_code       INTEGER NULL,
+                code              TEXT NULL,
+                message           TEXT NULL,
+                response_excerpt  TEXT NULL,
+                after_reclaim     INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX ix_delivery_attempts_event ON delivery_attempts (event_id, attempt_id);
+            CREATE INDEX ix_delivery_attempts_started ON delivery_attempts (started_at);
+            """),
     ];
 }

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace Herald.Server.Auth;
+namespace Herald.Server.Authentication;
 
 /// <summary>The caller's organization, as established by authentication.</summary>
 public static class Organization

@@ -1,6 +1,6 @@
 using Herald.Server.Storage;
 
-namespace Herald.Server.Health;
+namespace Herald.Server.Hosting;
 
 /// <summary>
 /// GET /health/live    the process answers

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Herald.Server.Auth;
+namespace Herald.Server.Authentication;
 
 public static class AuthSetup
 {

@@ -6,7 +6,7 @@ using Herald.Server.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
-namespace Herald.Server.Auth;
+namespace Herald.Server.Authentication;
 
 /// <summary>
 /// Accepts <c>Authorization: Bearer &lt;token&gt;</c> where the token is either a configured static API token or a

@@ -1,7 +1,7 @@
 using System.Net;
 using Herald.Server.Tests.Support;
 
-namespace Herald.Server.Tests.Auth;
+namespace Herald.Server.Tests.Authentication;
 
 /// <summary>One organization never sees, changes or deletes another's configs: to it they do not exist.</summary>
 public sealed class IsolationTests : IDisposable

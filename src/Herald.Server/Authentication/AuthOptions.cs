@@ -1,4 +1,4 @@
-namespace Herald.Server.Auth;
+namespace Herald.Server.Authentication;
 
 /// <summary>The <c>Auth</c> section: who may call the API, and for which organization.</summary>
 public sealed class AuthOptions

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Herald.Server.Tests.Support;
 
-namespace Herald.Server.Tests.Auth;
+namespace Herald.Server.Tests.Authentication;
 
 public sealed class AuthenticationTests : IDisposable
 {

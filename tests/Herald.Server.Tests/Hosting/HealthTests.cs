@@ -1,7 +1,7 @@
 using System.Net;
 using Herald.Server.Tests.Support;
 
-namespace Herald.Server.Tests.Health;
+namespace Herald.Server.Tests.Hosting;
 
 public class HealthTests
 {

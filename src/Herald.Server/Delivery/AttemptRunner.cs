@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Herald.Server.Configs;
+using Herald.Server.Events;
+using Herald.Server.Http;
+using Herald.Server.Signing;
+
+namespace Herald.Server.Delivery;
+
+/// <summary>How running one claimed job ended.</summary>
+public abstract record RunOutcome
+{
+    /// <summary>An attempt was made (or the pipeline ended the event): record it.</summary>
+    public sealed record Done(JobCompletion Completion, AttemptResult? Result) : RunOutcome;
+
+    /// <summary>The destination is at its concurrency bound: give the job back for a moment.</summary>
+    public sealed record Busy : RunOutcome;
+}
+
+/// <summary>
+/// Runs one claimed job: loads its event and the config as it is now, prepares the request, signs exactly the bytes
+/// it sends, makes the attempt, and decides what happens next. Pure decisions live in <see cref="DeliveryOutcome"/>
+/// and <see cref="RetrySchedule"/>; this class is the I/O around them.
+/// </summary>
+public sealed partial class AttemptRunner(
+    IEventStore events,
+    IConfigStore configs,
+    ConfigSecretsBox secrets,
+    OrgKeys keys,
+    DeliveryPipeline pipeline,
+    WebhookSender sender,
+    DestinationLimits limits,
+    TimeProvider time,
+    ILogger<AttemptRunner> logger)
+{
+    /// <summary>Runs the job; throws <see cref="OperationCanceledException"/> only when <paramref name="abort"/> fires.</summary>
+    public async Task<RunOutcome> RunAsync(DeliveryJob job, string owner, CancellationToken abort, bool respectDestinationLimit = true)
+    {
+        var stored = await events.GetAsync(job.OrgId, job.EventId, abort);
+        var config = await configs.GetAsync(job.OrgId, job.ConfigId, abort);
+        if (stored is null || config is null)
+        {
+            var missing = stored is null ? "event" : "webhook config";
+            return Finish(job, owner, stored, AttemptResult.Failure(DeliveryCodes.InternalError, $"The {missing} no longer exists", retryable: false), null, null, time.GetUtcNow(), 0, recordAttempt: false);
+        }
+
+        var configSecrets = secrets.Open(config);
+        var prepared = pipeline.Prepare(job, stored, config.Document, configSecrets);
+        var started = time.GetUtcNow();
+        switch (prepared)
+        {
+            case Prepared.Skip skip:
+                LogSkipped(logger, job.EventId, job.ConfigId, skip.Reason);
+                return new RunOutcome.Done(new JobCompletion(job, owner,
+                    new EventUpdate(EventStatus.Skipped, job.Attempt, null, null, ResponseJson(null, null, skip.Reason, null), started, started), null, null), null);
+            case Prepared.Fail fail:
+                return Finish(job, owner, stored, AttemptResult.Failure(fail.Code, fail.Message, fail.Retryable), null, null, started, 0, recordAttempt: true, config.Document);
+        }
+
+        var send = (Prepared.Send)prepared;
+        // A sync trigger is its caller's own request and holds no worker slot, so only workers respect the bound.
+        var destination = respectDestinationLimit ? DestinationLimits.KeyOf(send.Request.Url) : null;
+        if (destination is not null && !limits.TryEnter(destination))
+        {
+            return new RunOutcome.Busy();
+        }
+        try
+        {
+            var signed = await SignAsync(send.Request, job, configSecrets.SigningSecret, started, abort);
+            var clock = time.GetTimestamp();
+            var result = await sender.SendAsync(signed, abort);
+            var duration = (int)time.GetElapsedTime(clock).TotalMilliseconds;
+            LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code);
+            return Finish(job, owner, stored, result, send.Payload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document);
+        }
+        finally
+        {
+            if (destination is not null)
+            {
+                limits.Exit(destination);
+            }
+        }
+    }
+
+    private async Task<OutgoingRequest> SignAsync(OutgoingRequest request, DeliveryJob job, string? signingSecret, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var messageId = WebhookSignature.MessageId(Guid.Parse(job.EventId));
+        var timestamp = now.ToUnixTimeSeconds();
+        var content = WebhookSignature.SignedContent(messageId, timestamp, request.Body);
+        var orgKeys = await keys.SigningKeysAsync(job.OrgId, cancellationToken);
+        var headers = new List<KeyValuePair<string, string>>(request.Headers)
+        {
+            new("webhook-id", messageId),
+            new("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("webhook-signature", WebhookSignature.Header(orgKeys, signingSecret, content)),
+        };
+        return request with { Headers = headers };
+    }
+
+    private RunOutcome.Done Finish(
+        DeliveryJob job, string owner, EventRecord? stored, AttemptResult result, string? payload, string? originalPayload,
+        DateTimeOffset started, int durationMs, bool recordAttempt, WebhookConfig? config = null)
+    {
+        var now = time.GetUtcNow();
+        var automatic = job.Kind == JobKind.Deliver;
+        var retry = config?.RetryPolicy;
+        var verdict = DeliveryOutcome.Decide(result, automatic, retry?.Enabled ?? false, retry?.MaxAttempts ?? 0, job.Attempt);
+        DateTimeOffset? retryAt = verdict == Verdict.Retry
+            ? now + RetrySchedule.DelayBefore(job.Attempt + 1, Random.Shared.NextDouble(), result.RetryAfter)
+            : null;
+        var status = verdict switch
+        {
+            Verdict.Succeeded => EventStatus.Succeeded,
+            Verdict.Retry => EventStatus.InProgress,
+            _ => EventStatus.Failed,
+        };
+        var response = ResponseJson(result.StatusCode, result.Body, result.Message, result.Code);
+        var update = new EventUpdate(status, automatic ? job.Attempt : stored?.RetryAttempt ?? 0, payload, originalPayload, response, started,
+            verdict == Verdict.Retry ? null : now);
+        DeliveryAttempt? attempt = recordAttempt
+            ? new DeliveryAttempt(job.EventId, job.OrgId, job.Attempt + 1, job.Kind, started, durationMs, result.StatusCode, result.Code, result.Message,
+                Excerpt(result), job.Reclaims > 0)
+            : null;
+        return new RunOutcome.Done(new JobCompletion(job, owner, update, attempt, retryAt), result);
+    }
+
+    /// <summary>The contract's <c>http_response</c>: status code, parsed JSON body or text message, code.</summary>
+    internal static string ResponseJson(int? statusCode, JsonNode? body, string? message, string? code)
+    {
+        var response = new JsonObject();
+        if (statusCode is { } status)
+        {
+            response["status_code"] = status;
+        }
+        if (message is not null)
+        {
+            response["message"] = message;
+        }
+        if (body is not null)
+        {
+            response["body"] = body.DeepClone();
+        }
+        if (code is not null)
+        {
+            response["code"] = code;
+        }
+        return response.ToJsonString(HeraldJson.Options);
+    }
+
+    private static string? Excerpt(AttemptResult result)
+    {
+        const int max = 2048;
+        var text = result.Body?.ToJsonString() ?? result.Message;
+        return text is { Length: > max } ? text[..max] : text;
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Delivered config {ConfigId} event {EventId} attempt {Attempt}: status {StatusCode} code {Code}")]
+    private static partial void LogAttempt(ILogger logger, string configId, string eventId, int attempt, int? statusCode, string? code);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Skipped config {ConfigId} event {EventId}: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string eventId, string configId, string reason);
+}

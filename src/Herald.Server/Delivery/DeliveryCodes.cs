@@ -1,0 +1,14 @@
+namespace Herald.Server.Delivery;
+
+/// <summary>The machine-readable <c>code</c> values of an attempt's outcome.</summary>
+public static class DeliveryCodes
+{
+    public const string InternalError = "INTERNAL_ERROR";
+    public const string ResponseTooLarge = "INTERNAL_RESPONSE_TOO_LARGE";
+    public const string DestinationBlocked = "DESTINATION_BLOCKED";
+    public const string Timeout = "TIMEOUT";
+    public const string ConnectionError = "CONNECTION_ERROR";
+    public const string OAuthTokenExchangeError = "OAuthTokenExchangeError";
+    public const string EnvVariableNotFound = "ENV_VARIABLE_NOT_FOUND";
+    public const string StaticIpUnavailable = "STATIC_IP_UNAVAILABLE";
+}

@@ -1,0 +1,86 @@
+namespace Herald.Server.Delivery;
+
+/// <summary>The kinds of queued work.</summary>
+public static class JobKind
+{
+    /// <summary>A triggered event: first attempt, then automatic retries.</summary>
+    public const string Deliver = "deliver";
+
+    /// <summary>A replay: one attempt, never an automatic retry chain.</summary>
+    public const string Replay = "replay";
+}
+
+/// <summary>
+/// The queue row: one pending piece of delivery work. A worker owns it while <see cref="LeaseOwner"/> names it and
+/// <see cref="LeaseUntil"/> is in the future; an expired lease may be claimed by anyone.
+/// </summary>
+public sealed record DeliveryJob(
+    long JobId,
+    string EventId,
+    string OrgId,
+    string ConfigId,
+    string Kind,
+    int Attempt,
+    bool ReapplyTransform,
+    DateTimeOffset DueAt,
+    string? LeaseOwner,
+    DateTimeOffset? LeaseUntil,
+    int Reclaims);
+
+/// <summary>One HTTP try, kept for the event history.</summary>
+public sealed record DeliveryAttempt(
+    string EventId,
+    string OrgId,
+    int Number,
+    string Kind,
+    DateTimeOffset StartedAt,
+    int DurationMs,
+    int? StatusCode,
+    string? Code,
+    string? Message,
+    string? ResponseExcerpt,
+    bool AfterReclaim);
+
+/// <summary>The event's new state after an attempt (or after the pipeline decided no attempt is needed).</summary>
+public sealed record EventUpdate(
+    string Status,
+    int RetryAttempt,
+    string? Payload,
+    string? OriginalPayload,
+    string? HttpResponse,
+    DateTimeOffset? StartDate,
+    DateTimeOffset? EndDate);
+
+/// <summary>
+/// How a claimed job ends: the attempt to record (if one was made), the event's new state, and either a time for
+/// the next retry or, when null, the job's removal. Applied only while the completer still holds the lease.
+/// </summary>
+public sealed record JobCompletion(DeliveryJob Job, string Owner, EventUpdate Event, DeliveryAttempt? Attempt, DateTimeOffset? RetryAt);
+
+/// <summary>A new event and the job that will deliver it, written in one transaction.</summary>
+public sealed record NewDelivery(Events.EventRecord Event, DeliveryJob Job);
+
+/// <summary>The durable queue: events and their jobs go in together; workers claim, renew, complete and release.</summary>
+public interface IDeliveryStore
+{
+    /// <summary>Writes every event with its job in one transaction: all are accepted, or none. Returns the job ids, in order.</summary>
+    Task<IReadOnlyList<long>> EnqueueAsync(IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken);
+
+    /// <summary>Leases up to <paramref name="max"/> due jobs whose lease is free or expired, oldest due first.</summary>
+    Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken);
+
+    /// <summary>Extends the owner's leases on the given jobs.</summary>
+    Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>Gives the owner's jobs back, due at <paramref name="dueAt"/>, without counting an attempt.</summary>
+    Task ReleaseAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset dueAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies completions in one transaction. Returns, per completion, whether its lease was still held; a lost lease
+    /// records the attempt but leaves the event and the job to their new owner.
+    /// </summary>
+    Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken);
+
+    /// <summary>Jobs not yet finished (for tests and operators): total, and how many are leased right now.</summary>
+    Task<(int Pending, int Leased)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}

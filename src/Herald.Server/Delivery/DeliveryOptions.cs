@@ -1,0 +1,49 @@
+namespace Herald.Server.Delivery;
+
+/// <summary>The <c>Delivery</c> section: how requests to receivers are made and bounded.</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Delivery";
+
+    /// <summary>Lifts the destination guard entirely (development and tests only).</summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>CIDR blocks (or single addresses) that deliveries may reach although the guard would block them.</summary>
+    public List<string> AllowedNetworks { get; set; } = [];
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The whole attempt: connect, send, and read the (capped) response.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How much of a response body is read and recorded; beyond it the body is dropped.</summary>
+    public int MaxResponseBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// How long a claimed job stays owned without renewal. Always at least the attempt timeout plus
+    /// <see cref="LeaseMargin"/>, so an attempt can never outlive its lease.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(90);
+
+    public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(15);
+
+    /// <summary>Concurrent attempts to one host (scheme, host, port) per node; more wait their turn.</summary>
+    public int MaxConcurrentPerDestination { get; set; } = 16;
+
+    public TimeSpan EffectiveLease => LeaseDuration > AttemptTimeout + LeaseMargin ? LeaseDuration : AttemptTimeout + LeaseMargin;
+}
+
+/// <summary>The <c>Workers</c> section: the background delivery workers of this node.</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "Workers";
+
+    /// <summary>Attempts in flight at once on this node.</summary>
+    public int Concurrency { get; set; } = 32;
+
+    /// <summary>The fallback poll when no wake-up arrives (a missed wake-up costs at most this long).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a stopping node lets attempts in flight finish before it gives their jobs back.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
+}

@@ -1,0 +1,42 @@
+using Herald.Server.Events;
+using Herald.Server.Storage;
+
+namespace Herald.Server.Delivery;
+
+public static class DeliverySetup
+{
+    /// <summary>Triggering, the queue and the attempt machinery; the background workers only when <paramref name="runWorkers"/>.</summary>
+    public static IServiceCollection AddDelivery(this IServiceCollection services, bool runWorkers)
+    {
+        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(DeliveryOptions.Section).Get<DeliveryOptions>() ?? new DeliveryOptions());
+        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions());
+        services.AddStore<IDeliveryStore, SqliteDeliveryStore, PostgresDeliveryStore>();
+        services.AddStore<IEventStore, SqliteEventStore, PostgresEventStore>();
+        services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<DeliveryPipeline>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton(sp => new DestinationLimits(sp.GetRequiredService<DeliveryOptions>().MaxConcurrentPerDestination));
+        services.AddSingleton<AttemptRunner>();
+        services.AddSingleton<CompletionWriter>();
+        services.AddSingleton<EnqueueWriter>();
+        services.AddSingleton<Triggering>();
+        services.AddSingleton<LeaseKeeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
+        if (runWorkers)
+        {
+            services.AddHostedService<DeliveryWorker>();
+            services.AddHostedService(sp => sp.GetRequiredService<StorageOptions>().Provider == StorageProvider.Postgres
+                ? ActivatorUtilities.CreateInstance<PostgresWakeListener>(sp)
+                : (IHostedService)new NoWakeListener());
+        }
+        return services;
+    }
+
+    /// <summary>On one SQLite node the in-process signal is all the wake-up there is.</summary>
+    private sealed class NoWakeListener : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

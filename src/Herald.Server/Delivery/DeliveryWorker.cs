@@ -1,0 +1,131 @@
+namespace Herald.Server.Delivery;
+
+/// <summary>
+/// The background delivery loop of one node: claims due jobs up to its free slots, runs each, and writes the
+/// results through one group-committing writer. Woken by the in-process signal or a PostgreSQL NOTIFY, and by a
+/// poll when neither comes. Stopping: no new claims; attempts in flight get a grace period, then are cancelled and
+/// their jobs given back at once, so another node (or the next start) picks them up without waiting for a lease.
+/// </summary>
+public sealed partial class DeliveryWorker(
+    IDeliveryStore store,
+    AttemptRunner runner,
+    LeaseKeeper leases,
+    CompletionWriter completions,
+    DeliverySignal signal,
+    WorkerOptions options,
+    TimeProvider time,
+    ILogger<DeliveryWorker> logger) : BackgroundService
+{
+    /// <summary>How long a job whose destination is full waits before it is due again.</summary>
+    public static readonly TimeSpan BusyDelay = TimeSpan.FromSeconds(1);
+
+    private readonly CancellationTokenSource _abort = new();
+    private readonly SemaphoreSlim _slots = new(options.Concurrency, options.Concurrency);
+    private int _inFlight;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _slots.WaitAsync(stoppingToken);
+                var free = 1 + DrainSlots();
+                var jobs = await store.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), free, stoppingToken);
+                _slots.Release(free - jobs.Count);
+                foreach (var job in jobs)
+                {
+                    leases.Hold(job.JobId);
+                    Interlocked.Increment(ref _inFlight);
+                    _ = Task.Run(() => RunAsync(job));
+                }
+                if (jobs.Count == 0)
+                {
+                    await signal.WaitAsync(options.PollInterval, time, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // Fail open: a database hiccup costs one poll interval, not the worker.
+                LogClaimFailed(logger, e);
+                await Task.Delay(options.PollInterval, TimeProvider.System, CancellationToken.None);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // The grace is wall-clock time: it bounds how long the process takes to stop, whatever the domain clock says.
+        var grace = TimeProvider.System.GetTimestamp();
+        while (Volatile.Read(ref _inFlight) > 0 && TimeProvider.System.GetElapsedTime(grace) < options.ShutdownGrace && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
+        }
+        await _abort.CancelAsync();
+        while (Volatile.Read(ref _inFlight) > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+        }
+    }
+
+    private int DrainSlots()
+    {
+        var taken = 0;
+        while (_slots.Wait(0))
+        {
+            taken++;
+        }
+        return taken;
+    }
+
+    private async Task RunAsync(DeliveryJob job)
+    {
+        try
+        {
+            var outcome = await runner.RunAsync(job, leases.Owner, _abort.Token);
+            switch (outcome)
+            {
+                case RunOutcome.Done done:
+                    await completions.WriteAsync(done.Completion);
+                    break;
+                case RunOutcome.Busy:
+                    await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow() + BusyDelay, CancellationToken.None);
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The job keeps its lease until it runs out, then is claimed again: a crash here never loses the event.
+            LogRunFailed(logger, job.EventId, e);
+        }
+        finally
+        {
+            leases.Drop(job.JobId);
+            Interlocked.Decrement(ref _inFlight);
+            _slots.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        _slots.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(EventId = 220, Level = LogLevel.Warning, Message = "Claiming due jobs failed")]
+    private static partial void LogClaimFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(EventId = 221, Level = LogLevel.Error, Message = "Running the job of event {EventId} failed; it will be retried when its lease expires")]
+    private static partial void LogRunFailed(ILogger logger, string eventId, Exception error);
+}

@@ -1,0 +1,180 @@
+using Herald.Server.Storage.Postgres;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Herald.Server.Delivery;
+
+/// <summary>
+/// The queue on PostgreSQL. Claims use <c>FOR UPDATE SKIP LOCKED</c>, so nodes claiming at once take disjoint jobs
+/// without waiting for each other; every enqueue sends a <c>NOTIFY</c> that wakes idle workers on other nodes.
+/// </summary>
+public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDeliveryStore
+{
+    public const string WakeChannel = "herald_jobs";
+
+    private const string JobColumns = "job_id, event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until, reclaims";
+
+    public async Task<IReadOnlyList<long>> EnqueueAsync(IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var (e, job) in deliveries)
+        {
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                """, e.EventId, e.OrgId, e.ConfigId, e.EventName, e.CreatedAt, e.Status, e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
+                e.OriginalPayload, e.HttpResponse, e.StartDate, e.EndDate));
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                RETURNING job_id
+                """, job.EventId, job.OrgId, job.ConfigId, job.Kind, job.Attempt, job.ReapplyTransform, job.DueAt, job.LeaseOwner, job.LeaseUntil));
+        }
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
+        var ids = new List<long>(deliveries.Count);
+        await using (batch)
+        {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return ids;
+    }
+
+    public async Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand($"""
+            WITH due AS (
+                SELECT job_id FROM delivery_jobs
+                WHERE due_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+                ORDER BY due_at, job_id
+                LIMIT $4
+                FOR UPDATE SKIP LOCKED)
+            UPDATE delivery_jobs AS j
+            SET reclaims = j.reclaims + CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END, lease_owner = $1, lease_until = $3
+            FROM due WHERE j.job_id = due.job_id
+            RETURNING {string.Join(", ", JobColumns.Split(", ").Select(c => "j." + c))}
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = owner });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        command.Parameters.Add(new NpgsqlParameter { Value = leaseUntil });
+        command.Parameters.Add(new NpgsqlParameter { Value = max });
+        var jobs = new List<DeliveryJob>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            jobs.Add(new DeliveryJob(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5),
+                reader.GetBoolean(6), reader.GetFieldValue<DateTimeOffset>(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9), reader.GetInt32(10)));
+        }
+        jobs.Sort((a, b) => a.DueAt != b.DueAt ? a.DueAt.CompareTo(b.DueAt) : a.JobId.CompareTo(b.JobId));
+        return jobs;
+    }
+
+    public async Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        if (jobIds.Count == 0)
+        {
+            return;
+        }
+        await using var command = database.DataSource.CreateCommand("UPDATE delivery_jobs SET lease_until = $1 WHERE lease_owner = $2 AND job_id = ANY($3)");
+        command.Parameters.Add(new NpgsqlParameter { Value = leaseUntil });
+        command.Parameters.Add(new NpgsqlParameter { Value = owner });
+        command.Parameters.Add(new NpgsqlParameter { Value = jobIds.ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task ReleaseAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        if (jobIds.Count == 0)
+        {
+            return;
+        }
+        await using var command = database.DataSource.CreateCommand(
+            $"UPDATE delivery_jobs SET lease_owner = NULL, lease_until = NULL, due_at = $1 WHERE lease_owner = $2 AND job_id = ANY($3); NOTIFY {WakeChannel}");
+        command.Parameters.Add(new NpgsqlParameter { Value = dueAt });
+        command.Parameters.Add(new NpgsqlParameter { Value = owner });
+        command.Parameters.Add(new NpgsqlParameter { Value = jobIds.ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var held = new bool[completions.Count];
+        for (var i = 0; i < completions.Count; i++)
+        {
+            var (job, owner, update, attempt, retryAt) = completions[i];
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            if (attempt is not null)
+            {
+                batch.BatchCommands.Add(Command("""
+                    INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                    """, attempt.EventId, attempt.OrgId, attempt.Number, attempt.Kind, attempt.StartedAt, attempt.DurationMs, attempt.StatusCode, attempt.Code,
+                    attempt.Message, attempt.ResponseExcerpt, attempt.AfterReclaim));
+            }
+            // The event changes only while the job row is still ours.
+            var jobChange = retryAt is { } due
+                ? Command("UPDATE delivery_jobs SET attempt = attempt + 1, due_at = $3, lease_owner = NULL, lease_until = NULL WHERE job_id = $1 AND lease_owner = $2", job.JobId, owner, due)
+                : Command("DELETE FROM delivery_jobs WHERE job_id = $1 AND lease_owner = $2", job.JobId, owner);
+            batch.BatchCommands.Add(jobChange);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            held[i] = jobChange.RecordsAffected == 1;
+            if (held[i])
+            {
+                await using var updateEvent = new NpgsqlCommand("""
+                    UPDATE webhook_events
+                    SET status = $2, retry_attempt = $3, payload = COALESCE($4, payload), original_payload = COALESCE($5, original_payload),
+                        http_response = COALESCE($6, http_response), start_date = COALESCE(start_date, $7), end_date = $8
+                    WHERE event_id = $1
+                    """, connection, transaction);
+                foreach (var value in new object?[] { job.EventId, update.Status, update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse, update.StartDate, update.EndDate })
+                {
+                    updateEvent.Parameters.Add(Parameter(value));
+                }
+                await updateEvent.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return held;
+    }
+
+    public async Task<(int Pending, int Leased)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT COUNT(*)::int, COUNT(*) FILTER (WHERE lease_until > $1)::int FROM delivery_jobs");
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt32(0), reader.GetInt32(1));
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(Parameter(value));
+        }
+        return command;
+    }
+
+    /// <summary>Positional parameters; nulls are typed from the column, strings as text.</summary>
+    private static NpgsqlParameter Parameter(object? value) => value switch
+    {
+        null => new NpgsqlParameter { Value = DBNull.Value },
+        string text => new NpgsqlParameter { Value = text, NpgsqlDbType = NpgsqlDbType.Text },
+        _ => new NpgsqlParameter { Value = value },
+    };
+}

@@ -1,0 +1,43 @@
+using Herald.Server.Storage.Postgres;
+using Npgsql;
+
+namespace Herald.Server.Delivery;
+
+/// <summary>
+/// Across PostgreSQL nodes: LISTENs on the queue's channel and turns every NOTIFY into the local wake-up signal.
+/// Only a hint; when the connection drops, the poll keeps delivering while this reconnects.
+/// </summary>
+public sealed partial class PostgresWakeListener(PostgresDatabase database, DeliverySignal signal, ILogger<PostgresWakeListener> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await database.DataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, _) => signal.Notify();
+                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresDeliveryStore.WakeChannel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogListenFailed(logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, stoppingToken);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 230, Level = LogLevel.Warning, Message = "Listening for queue notifications failed; reconnecting")]
+    private static partial void LogListenFailed(ILogger logger, Exception error);
+}

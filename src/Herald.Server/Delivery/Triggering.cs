@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Herald.Server.Configs;
+using Herald.Server.Events;
+using Herald.Server.Http;
+
+namespace Herald.Server.Delivery;
+
+/// <summary>
+/// Accepts events for delivery. An accepted event and its job are committed together before the caller hears
+/// "accepted"; a sync trigger also runs the first attempt itself, holding the job's lease while it does, so a
+/// crash mid-attempt leaves a job that a worker picks up when the lease runs out.
+/// </summary>
+public sealed class Triggering(
+    IDeliveryStore store,
+    EnqueueWriter enqueue,
+    AttemptRunner runner,
+    CompletionWriter completions,
+    LeaseKeeper leases,
+    TimeProvider time)
+{
+    /// <summary>Why a config cannot be triggered, or null when it can.</summary>
+    public static string? RefusalFor(ConfigRecord config) => config.Document.Status switch
+    {
+        _ when config.Document.Enabled == false => $"Webhook config {config.Id} is disabled",
+        ConfigStatus.Incomplete => $"Webhook config {config.Id} is incomplete: it needs a url and the values its auth type requires",
+        ConfigStatus.Active => null,
+        var other => $"Webhook config {config.Id} is not active (status {other})",
+    };
+
+    public NewDelivery Build(ConfigRecord config, JsonObject payload, string kind = JobKind.Deliver, string? leaseOwner = null)
+    {
+        var now = time.GetUtcNow();
+        var eventId = Guid.CreateVersion7(now).ToString();
+        var metadata = payload["metadata"] is JsonObject m ? m.ToJsonString() : null;
+        var stored = new EventRecord(eventId, config.OrgId, config.Id, config.EventName, now, EventStatus.InProgress, 0,
+            config.Document.HttpMethod ?? "POST", config.Document.Url, metadata, payload.ToJsonString(), null, null, null, null, null);
+        var job = new DeliveryJob(0, eventId, config.OrgId, config.Id, kind, 0, false, now, leaseOwner,
+            leaseOwner is null ? null : leases.NewLeaseEnd(), 0);
+        return new NewDelivery(stored, job);
+    }
+
+    /// <summary>Commits the event with its job; workers deliver it.</summary>
+    public async Task<string> AcceptAsync(ConfigRecord config, JsonObject payload)
+    {
+        var delivery = Build(config, payload);
+        await enqueue.WriteAsync(delivery);
+        return delivery.Event.EventId;
+    }
+
+    /// <summary>Commits the event with a job leased to this node, runs the first attempt, and returns its outcome.</summary>
+    public async Task<TriggerWebhookResp> DeliverNowAsync(ConfigRecord config, JsonObject payload, CancellationToken abort)
+    {
+        var delivery = Build(config, payload, leaseOwner: leases.Owner);
+        var ids = await store.EnqueueAsync([delivery], abort);
+        var job = delivery.Job with { JobId = ids[0] };
+        leases.Hold(job.JobId);
+        try
+        {
+            var outcome = await runner.RunAsync(job, leases.Owner, abort, respectDestinationLimit: false);
+            var done = (RunOutcome.Done)outcome;
+            await completions.WriteAsync(done.Completion);
+            var update = done.Completion.Event;
+            return new TriggerWebhookResp
+            {
+                EventId = job.EventId,
+                Status = update.Status == EventStatus.Succeeded || update.Status == EventStatus.Skipped ? EventStatus.Succeeded : EventStatus.Failed,
+                StatusCode = done.Result?.StatusCode?.ToString(CultureInfo.InvariantCulture),
+                Message = done.Result?.Message,
+                Body = done.Result?.Body,
+                Code = done.Result?.Code,
+                StartDate = Format(update.StartDate),
+                EndDate = Format(update.EndDate ?? time.GetUtcNow()),
+            };
+        }
+        finally
+        {
+            leases.Drop(job.JobId);
+        }
+    }
+
+    private static string? Format(DateTimeOffset? value) => value is { } v ? HeraldJson.Timestamp(v) : null;
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Herald.Server.Delivery;
+
+/// <summary>One request as it will go on the wire: the body is serialized once and signed as is.</summary>
+public sealed record OutgoingRequest(Uri Url, string Method, byte[] Body, IReadOnlyList<KeyValuePair<string, string>> Headers);
+
+/// <summary>
+/// Makes one HTTP attempt through the destination guard, never following redirects, under the attempt timeout,
+/// reading at most <see cref="DeliveryOptions.MaxResponseBytes"/> of the answer. Never throws for the receiver's
+/// sake: every outcome becomes an <see cref="AttemptResult"/>. Cancellation by <c>abort</c> (shutdown) is rethrown.
+/// </summary>
+public sealed class WebhookSender : IDisposable
+{
+    public static readonly string UserAgent = $"Herald-Webhooks/{typeof(WebhookSender).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"}";
+
+    private static readonly HashSet<string> BodyMethods = new(StringComparer.OrdinalIgnoreCase) { "POST", "PUT", "PATCH" };
+
+    private readonly HttpMessageInvoker _http;
+    private readonly DeliveryOptions _options;
+    private readonly TimeProvider _time;
+
+    public WebhookSender(DeliveryOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        var guard = new DestinationGuard(options.AllowPrivateNetworks, options.AllowedNetworks);
+        _http = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            ConnectCallback = new GuardedConnector(guard, options.ConnectTimeout, time).ConnectAsync,
+        });
+    }
+
+    /// <summary>Whether a method carries the JSON body (POST, PUT, PATCH); others send none and sign the empty body.</summary>
+    public static bool CarriesBody(string method) => BodyMethods.Contains(method);
+
+    public async Task<AttemptResult> SendAsync(OutgoingRequest outgoing, CancellationToken abort)
+    {
+        using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(abort, timeout.Token);
+        using var request = new HttpRequestMessage(new HttpMethod(outgoing.Method), outgoing.Url);
+        if (CarriesBody(outgoing.Method))
+        {
+            request.Content = new ByteArrayContent(outgoing.Body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Content.Headers.ContentLength = outgoing.Body.Length;
+        }
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        foreach (var (name, value) in outgoing.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        try
+        {
+            using var response = await _http.SendAsync(request, linked.Token);
+            return await ReadAsync(response, linked.Token);
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            return AttemptResult.Failure(DeliveryCodes.Timeout, $"No complete answer within {_options.AttemptTimeout.TotalSeconds:0.#} s", retryable: true);
+        }
+        catch (HttpRequestException e) when (Find<DestinationBlockedException>(e) is { } blocked)
+        {
+            return AttemptResult.Failure(DeliveryCodes.DestinationBlocked, blocked.Message, retryable: false);
+        }
+        catch (HttpRequestException e) when (Find<TimeoutException>(e) is { } slow)
+        {
+            return AttemptResult.Failure(DeliveryCodes.Timeout, slow.Message, retryable: true);
+        }
+        catch (HttpRequestException e)
+        {
+            return AttemptResult.Failure(DeliveryCodes.ConnectionError, Describe(e), retryable: true);
+        }
+    }
+
+    private async Task<AttemptResult> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var retryAfter = RetryAfter(response);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[_options.MaxResponseBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+        if (length > _options.MaxResponseBytes)
+        {
+            return AttemptResult.FromStatus(status, DeliveryCodes.ResponseTooLarge, $"Response body exceeds {_options.MaxResponseBytes} bytes; it was not recorded", null, retryAfter);
+        }
+        var (body, message) = Interpret(buffer.AsSpan(0, length));
+        return AttemptResult.FromStatus(status, null, message, body, retryAfter);
+    }
+
+    /// <summary>A JSON object answer is kept as <c>body</c>; anything else is kept as text in <c>message</c>.</summary>
+    internal static (JsonNode? Body, string? Message) Interpret(ReadOnlySpan<byte> content)
+    {
+        if (content.IsEmpty)
+        {
+            return (null, null);
+        }
+        try
+        {
+            if (JsonNode.Parse(content) is JsonObject json)
+            {
+                return (json, null);
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return (null, Encoding.UTF8.GetString(content));
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+        if (header?.Date is { } date)
+        {
+            var wait = date - _time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+        return null;
+    }
+
+    private static T? Find<T>(Exception e) where T : Exception
+    {
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            if (current is T match)
+            {
+                return match;
+            }
+        }
+        return null;
+    }
+
+    private static string Describe(HttpRequestException e) =>
+        Find<SocketException>(e) is { } socket ? $"{e.Message} ({socket.SocketErrorCode})" : e.Message;
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,36 @@
+using Herald.Server.Storage.Postgres;
+using Npgsql;
+
+namespace Herald.Server.Events;
+
+public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
+{
+    internal const string Columns = "event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date";
+
+    public async Task<EventRecord?> GetAsync(string orgId, string eventId, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM webhook_events WHERE event_id = $1 AND org_id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = eventId });
+        command.Parameters.Add(new NpgsqlParameter { Value = orgId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    internal static EventRecord Read(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetFieldValue<DateTimeOffset>(4),
+        reader.GetString(5),
+        reader.GetInt32(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.GetString(10),
+        reader.IsDBNull(11) ? null : reader.GetString(11),
+        reader.IsDBNull(12) ? null : reader.GetString(12),
+        reader.IsDBNull(13) ? null : reader.GetString(13),
+        reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
+        reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15));
+}
