@@ -25,18 +25,8 @@ public static class DeliverySetup
         if (runWorkers)
         {
             services.AddHostedService<DeliveryWorker>();
-            services.AddHostedService(sp => sp.GetRequiredService<StorageOptions>().Provider == StorageProvider.Postgres
-                ? ActivatorUtilities.CreateInstance<PostgresWakeListener>(sp)
-                : (IHostedService)new NoWakeListener());
+            services.AddHostedService<PostgresWakeListener>();
         }
         return services;
-    }
-
-    /// <summary>On one SQLite node the in-process signal is all the wake-up there is.</summary>
-    private sealed class NoWakeListener : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

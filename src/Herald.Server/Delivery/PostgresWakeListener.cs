@@ -1,3 +1,4 @@
+using Herald.Server.Storage;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
 
@@ -7,10 +8,15 @@ namespace Herald.Server.Delivery;
 /// Across PostgreSQL nodes: LISTENs on the queue's channel and turns every NOTIFY into the local wake-up signal.
 /// Only a hint; when the connection drops, the poll keeps delivering while this reconnects.
 /// </summary>
-public sealed partial class PostgresWakeListener(PostgresDatabase database, DeliverySignal signal, ILogger<PostgresWakeListener> logger) : BackgroundService
+public sealed partial class PostgresWakeListener(IServiceProvider services, StorageOptions storage, DeliverySignal signal, ILogger<PostgresWakeListener> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (storage.Provider != StorageProvider.Postgres)
+        {
+            return; // one SQLite node: the in-process signal is all the wake-up there is
+        }
+        var database = services.GetRequiredService<PostgresDatabase>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
