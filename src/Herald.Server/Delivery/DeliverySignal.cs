@@ -22,11 +22,23 @@ public sealed class DeliverySignal
         }
     }
 
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The wait already ended; a late timer has nothing left to wake.
+        }
+    }
+
     /// <summary>Waits for a wake-up or until <paramref name="timeout"/> passes on <paramref name="time"/>'s clock.</summary>
     public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var timer = time.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), poll, timeout, Timeout.InfiniteTimeSpan);
+        using var timer = time.CreateTimer(static state => CancelQuietly((CancellationTokenSource)state!), poll, timeout, Timeout.InfiniteTimeSpan);
         try
         {
             await _signal.WaitAsync(poll.Token);

@@ -19,6 +19,7 @@ public sealed partial class DeliveryWorker(
     /// <summary>How long a job whose destination is full waits before it is due again.</summary>
     public static readonly TimeSpan BusyDelay = TimeSpan.FromSeconds(1);
 
+    // Neither is disposed: attempts still unwinding after the host stops may touch them, and they hold no timers.
     private readonly CancellationTokenSource _abort = new();
     private readonly SemaphoreSlim _slots = new(options.Concurrency, options.Concurrency);
     private int _inFlight;
@@ -114,13 +115,6 @@ public sealed partial class DeliveryWorker(
             Interlocked.Decrement(ref _inFlight);
             _slots.Release();
         }
-    }
-
-    public override void Dispose()
-    {
-        _abort.Dispose();
-        _slots.Dispose();
-        base.Dispose();
     }
 
     [LoggerMessage(EventId = 220, Level = LogLevel.Warning, Message = "Claiming due jobs failed")]

@@ -1,0 +1,290 @@
+using System.Text.Json.Nodes;
+using Herald.Server.Tests.Support;
+
+namespace Herald.Server.Tests.Delivery;
+
+/// <summary>How each kind of answer (or non-answer) ends an event, and when retries come, on the fake clock.</summary>
+public sealed class OutcomeScenarios : IAsyncLifetime
+{
+    private HeraldApp _app = null!;
+    private Receiver _receiver = null!;
+    private Receiver _elsewhere = null!;
+    private HttpClient _client = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _receiver = await Receiver.StartAsync();
+        _elsewhere = await Receiver.StartAsync();
+        _app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true", ["Delivery:MaxResponseBytes"] = "65536" });
+        _client = _app.Client();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _app.Dispose();
+        await _receiver.DisposeAsync();
+        await _elsewhere.DisposeAsync();
+    }
+
+    private async Task<(string ConfigId, string EventId)> TriggerAsync(string extra = "")
+    {
+        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, extra);
+        var accepted = await _client.TriggerAsync(configId);
+        return (configId, accepted["event_id"]!.GetValue<string>());
+    }
+
+    /// <summary>Waits until <paramref name="count"/> attempts of the event are recorded (their outcome decided).</summary>
+    private Task WaitForAttemptsAsync(string eventId, int count) =>
+        Eventually.ReturnsAsync(() => AttemptsAsync(eventId), a => a.Count >= count, $"{count} recorded attempts");
+
+    /// <summary>Moves the fake clock in steps, letting the workers catch up between them.</summary>
+    private async Task AdvanceAsync(TimeSpan by)
+    {
+        _app.Clock.Advance(by);
+        await Task.Delay(50, Ct);
+    }
+
+    [Fact]
+    public async Task A_500_is_retried_5_seconds_later_and_the_retry_can_succeed()
+    {
+        _receiver.Enqueue(new Answer.Status(500, """{"error":"down"}"""));
+        var (configId, eventId) = await TriggerAsync();
+        await WaitForAttemptsAsync(eventId, 1);
+        var pending = await _client.EventWithStatusAsync(configId, eventId, "in_progress");
+        Assert.Equal(500, pending["http_response"]!["status_code"]!.GetValue<int>());
+        Assert.Equal("down", pending["http_response"]!["body"]!["error"]!.GetValue<string>());
+
+        await AdvanceAsync(TimeSpan.FromSeconds(4.4));
+        Assert.Single(_receiver.Received);
+        await AdvanceAsync(TimeSpan.FromSeconds(1.2));
+        var received = await _receiver.WaitForAsync(2);
+
+        Assert.Equal(received[0].Header("webhook-id"), received[1].Header("webhook-id"));
+        Assert.Equal(received[0].Text, received[1].Text);
+        Assert.NotEqual(received[0].Header("webhook-timestamp"), received[1].Header("webhook-timestamp"));
+        var done = await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+        Assert.Equal(1, done["retry_attempt"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task The_full_retry_schedule_is_5s_5min_30min_2h_5h_with_jitter_then_failed()
+    {
+        _receiver.Default = new Answer.Status(503);
+        var (configId, eventId) = await TriggerAsync("\"retryPolicy\":{\"enabled\":true,\"maxAttempts\":5}");
+        await WaitForAttemptsAsync(eventId, 1);
+        var start = _app.Clock.GetUtcNow();
+        TimeSpan[] schedule = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(5)];
+
+        var elapsed = TimeSpan.Zero;
+        for (var retry = 0; retry < schedule.Length; retry++)
+        {
+            // Not before 90% of the scheduled delay...
+            var early = schedule[retry] * 0.89;
+            await AdvanceAsync(early);
+            await Task.Delay(100, Ct);
+            Assert.Equal(retry + 1, _receiver.Received.Count);
+            // ...and by 110% of it.
+            await AdvanceAsync(schedule[retry] * 0.22);
+            await WaitForAttemptsAsync(eventId, retry + 2);
+            elapsed += schedule[retry] * 1.11;
+            var expected = retry == schedule.Length - 1 ? "failed" : "in_progress";
+            Assert.Equal(retry + 1, (await _client.EventWithStatusAsync(configId, eventId, expected))["retry_attempt"]!.GetValue<int>());
+        }
+
+        var final = await _client.EventWithStatusAsync(configId, eventId, "failed");
+        Assert.Equal(5, final["retry_attempt"]!.GetValue<int>());
+        await AdvanceAsync(TimeSpan.FromHours(10));
+        await Task.Delay(200, Ct);
+        Assert.Equal(6, _receiver.Received.Count);
+        Assert.True(_app.Clock.GetUtcNow() - start >= elapsed);
+    }
+
+    [Theory]
+    [InlineData(301)]
+    [InlineData(302)]
+    [InlineData(400)]
+    [InlineData(404)]
+    [InlineData(410)]
+    public async Task Redirects_and_client_errors_fail_at_once_without_retry_or_following(int status)
+    {
+        _receiver.Enqueue(new Answer.Status(status, null, Headers: new Dictionary<string, string> { ["Location"] = _elsewhere.Url.ToString() }));
+        var (configId, eventId) = await TriggerAsync();
+
+        var failed = await _client.EventWithStatusAsync(configId, eventId, "failed");
+        await AdvanceAsync(TimeSpan.FromMinutes(10));
+        await Task.Delay(200, Ct);
+
+        Assert.Equal(status, failed["http_response"]!["status_code"]!.GetValue<int>());
+        Assert.Single(_receiver.Received);
+        Assert.Empty(_elsewhere.Received);
+    }
+
+    [Theory]
+    [InlineData(408)]
+    [InlineData(429)]
+    [InlineData(502)]
+    public async Task Throttling_and_server_errors_are_retried(int status)
+    {
+        _receiver.Enqueue(new Answer.Status(status));
+        var (configId, eventId) = await TriggerAsync();
+        await WaitForAttemptsAsync(eventId, 1);
+
+        await AdvanceAsync(TimeSpan.FromSeconds(6));
+
+        await _receiver.WaitForAsync(2);
+        await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+    }
+
+    [Fact]
+    public async Task A_retry_after_longer_than_the_schedule_is_honoured()
+    {
+        _receiver.Enqueue(new Answer.Status(429, null, Headers: new Dictionary<string, string> { ["Retry-After"] = "120" }));
+        var (configId, eventId) = await TriggerAsync();
+        await WaitForAttemptsAsync(eventId, 1);
+
+        await AdvanceAsync(TimeSpan.FromSeconds(6));
+        await Task.Delay(200, Ct);
+        Assert.Single(_receiver.Received);
+        await AdvanceAsync(TimeSpan.FromSeconds(115));
+
+        await _receiver.WaitForAsync(2);
+        await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+    }
+
+    [Fact]
+    public async Task A_receiver_that_never_answers_times_out_after_30_seconds_and_is_retried()
+    {
+        _receiver.Enqueue(new Answer.Hang());
+        var (configId, eventId) = await TriggerAsync();
+        await _receiver.WaitForAsync(1);
+
+        await AdvanceAsync(TimeSpan.FromSeconds(29));
+        Assert.Null((await _client.EventAsync(configId, eventId))["http_response"]);
+        await AdvanceAsync(TimeSpan.FromSeconds(2));
+
+        await WaitForAttemptsAsync(eventId, 1);
+        var pending = await _client.EventAsync(configId, eventId);
+        Assert.Equal("in_progress", pending["status"]!.GetValue<string>());
+        Assert.Equal("TIMEOUT", pending["http_response"]!["code"]!.GetValue<string>());
+        Assert.Null(pending["http_response"]!["status_code"]);
+        await AdvanceAsync(TimeSpan.FromSeconds(6));
+        await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+    }
+
+    [Fact]
+    public async Task A_reset_connection_is_retried()
+    {
+        _receiver.Enqueue(new Answer.Reset());
+        var (configId, eventId) = await TriggerAsync();
+
+        await WaitForAttemptsAsync(eventId, 1);
+        var pending = await _client.EventAsync(configId, eventId);
+        Assert.Equal("CONNECTION_ERROR", pending["http_response"]!["code"]!.GetValue<string>());
+        await AdvanceAsync(TimeSpan.FromSeconds(6));
+        await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_retried()
+    {
+        var port = _elsewhere.Url.Port;
+        await _elsewhere.DisposeAsync();
+        var (configId, _) = await _client.CreateConfigAsync(new Uri($"http://127.0.0.1:{port}/gone"));
+        var eventId = (await _client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
+
+        var pending = await Eventually.ReturnsAsync(() => _client.EventAsync(configId, eventId), e => e["http_response"] is not null, "the refusal to be recorded");
+
+        Assert.Equal("in_progress", pending["status"]!.GetValue<string>());
+        Assert.Equal("CONNECTION_ERROR", pending["http_response"]!["code"]!.GetValue<string>());
+        _elsewhere = await Receiver.StartAsync();
+    }
+
+    [Fact]
+    public async Task A_response_over_64_KiB_keeps_its_status_drops_its_body_and_says_so()
+    {
+        _receiver.Enqueue(new Answer.Status(200, "\"" + new string('x', 70 * 1024) + "\""));
+        var (configId, eventId) = await TriggerAsync();
+
+        var done = await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+
+        Assert.Equal(200, done["http_response"]!["status_code"]!.GetValue<int>());
+        Assert.Equal("INTERNAL_RESPONSE_TOO_LARGE", done["http_response"]!["code"]!.GetValue<string>());
+        Assert.Null(done["http_response"]!["body"]);
+    }
+
+    [Fact]
+    public async Task A_text_answer_is_recorded_as_the_message()
+    {
+        _receiver.Enqueue(new Answer.Status(200, "thanks", "text/plain"));
+        var (configId, eventId) = await TriggerAsync();
+
+        var done = await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+
+        Assert.Equal("thanks", done["http_response"]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task With_retries_disabled_a_500_fails_at_once()
+    {
+        _receiver.Enqueue(new Answer.Status(500));
+        var (configId, eventId) = await TriggerAsync("\"retryPolicy\":{\"enabled\":false}");
+
+        var failed = await _client.EventWithStatusAsync(configId, eventId, "failed");
+        await AdvanceAsync(TimeSpan.FromMinutes(1));
+        await Task.Delay(200, Ct);
+
+        Assert.Equal(0, failed["retry_attempt"]!.GetValue<int>());
+        Assert.Single(_receiver.Received);
+    }
+
+    [Fact]
+    public async Task A_sync_trigger_reports_a_failed_first_attempt_while_retries_go_on()
+    {
+        _receiver.Enqueue(new Answer.Status(503, """{"retry":"later"}"""));
+        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url);
+
+        var outcome = await _client.TriggerAsync(configId, sync: true);
+
+        Assert.Equal("failed", outcome["status"]!.GetValue<string>());
+        Assert.Equal("503", outcome["status_code"]!.GetValue<string>());
+        var eventId = outcome["event_id"]!.GetValue<string>();
+        await WaitForAttemptsAsync(eventId, 1);
+        await AdvanceAsync(TimeSpan.FromSeconds(6));
+        await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+    }
+
+    [Fact]
+    public async Task Each_http_try_is_kept_as_an_attempt()
+    {
+        _receiver.Enqueue(new Answer.Status(500));
+        var (configId, eventId) = await TriggerAsync();
+        await WaitForAttemptsAsync(eventId, 1);
+        await AdvanceAsync(TimeSpan.FromSeconds(6));
+        await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+
+        var attempts = await Eventually.ReturnsAsync(
+            () => AttemptsAsync(eventId), a => a.Count == 2, "two attempt rows");
+
+        Assert.Equal([500, 200], attempts.Select(a => a.Status));
+        Assert.Equal([1, 2], attempts.Select(a => a.Number));
+    }
+
+    private async Task<List<(int Number, int? Status)>> AttemptsAsync(string eventId)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_app.DataDirectory, "herald.db")}");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT number, status_code FROM delivery_attempts WHERE event_id = $id ORDER BY attempt_id";
+        command.Parameters.AddWithValue("$id", eventId);
+        var rows = new List<(int, int?)>();
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            rows.Add((reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1)));
+        }
+        return rows;
+    }
+}
