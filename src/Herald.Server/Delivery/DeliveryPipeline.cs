@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
 using Herald.Server.Events;
+using Herald.Server.Http;
 
 namespace Herald.Server.Delivery;
 
@@ -33,7 +34,7 @@ public sealed class DeliveryPipeline
         }
         else if (JsonNode.Parse(stored.Input) is JsonObject input)
         {
-            payload = BuildPayload(stored.EventName, input).ToJsonString();
+            payload = BuildPayload(stored.EventName, input).ToJsonString(HeraldJson.Payload);
         }
         else
         {

@@ -32,9 +32,9 @@ public sealed class Triggering(
     {
         var now = time.GetUtcNow();
         var eventId = Guid.CreateVersion7(now).ToString();
-        var metadata = payload["metadata"] is JsonObject m ? m.ToJsonString() : null;
+        var metadata = payload["metadata"] is JsonObject m ? m.ToJsonString(HeraldJson.Payload) : null;
         var stored = new EventRecord(eventId, config.OrgId, config.Id, config.EventName, now, EventStatus.InProgress, 0,
-            config.Document.HttpMethod ?? "POST", config.Document.Url, metadata, payload.ToJsonString(), null, null, null, null, null);
+            config.Document.HttpMethod ?? "POST", config.Document.Url, metadata, payload.ToJsonString(HeraldJson.Payload), null, null, null, null, null);
         var job = new DeliveryJob(0, eventId, config.OrgId, config.Id, kind, 0, false, now, leaseOwner,
             leaseOwner is null ? null : leases.NewLeaseEnd(), 0);
         return new NewDelivery(stored, job);

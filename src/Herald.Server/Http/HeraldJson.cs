@@ -8,6 +8,12 @@ public static class HeraldJson
 {
     public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
+    /// <summary>
+    /// For payloads sent to receivers: text stays as UTF-8 (no <c>\u00EB</c> escapes), so the body is as close to
+    /// what the caller sent as JSON allows. Safe because payloads are never embedded in HTML.
+    /// </summary>
+    public static readonly JsonSerializerOptions Payload = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;

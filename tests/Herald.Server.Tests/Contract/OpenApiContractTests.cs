@@ -10,6 +10,7 @@ public sealed class OpenApiContractTests
     private static readonly string[] Implemented =
     [
         "getPublicKey", "getConfiguredEvents", "getConfigs", "createConfig", "getConfig", "updateConfig", "deleteConfig",
+        "triggerWebhook", "getEventById",
     ];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -22,6 +22,8 @@ public static class EpilotSdk
         ["@epilot/sdk"] = Version,
         ["axios"] = "1.21.1",
         ["openapi-client-axios"] = "7.9.1",
+        // The reference Standard Webhooks verifier, an independent check of Herald's v1 signatures.
+        ["standardwebhooks"] = "1.1.1",
     };
 
     public static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(120);
@@ -38,7 +40,8 @@ public static class EpilotSdk
     /// and returns the JSON summary it prints.
     /// </summary>
     public static async Task<JsonObject> RunAsync(
-        string script, string scenario, Uri baseAddress, string token, string orgId, CancellationToken cancellationToken)
+        string script, string scenario, Uri baseAddress, string token, string orgId, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
         var node = FindExecutable("node");
         var npm = FindExecutable("npm");
@@ -72,6 +75,10 @@ public static class EpilotSdk
                 ["HTTP_PROXY"] = null, ["HTTPS_PROXY"] = null, ["http_proxy"] = null, ["https_proxy"] = null,
                 ["ALL_PROXY"] = null, ["all_proxy"] = null,
             };
+            foreach (var (name, value) in extraEnvironment ?? new Dictionary<string, string>())
+            {
+                environment[name] = value;
+            }
             var result = await ProcessRun.RunAsync(
                 node, [Path.Combine(runDirectory, script), scenario], runDirectory, environment, ScriptTimeout, cancellationToken);
             if (result.TimedOut)
