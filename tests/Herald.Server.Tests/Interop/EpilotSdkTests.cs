@@ -68,10 +68,33 @@ public class EpilotSdkTests
         Assert.All(summary.Steps, s => Assert.StartsWith(app.BaseAddress.ToString().TrimEnd('/') + "/v1/webhooks/", s.Url));
     }
 
-    private static async Task<ScenarioSummary> RunScenarioAsync(HeraldApp app, string scenario)
+    [Fact]
+    public async Task The_epilot_client_triggers_webhooks_and_reads_events()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        using var app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" });
+        var summary = await RunScenarioAsync(app, "delivery", new Dictionary<string, string> { ["HERALD_RECEIVER_URL"] = receiver.Url.ToString() });
+
+        Step(summary, "create", 201);
+        var sync = Step(summary, "triggerSync", 200);
+        Assert.Contains("sync=true", sync.Url);
+        Assert.Equal("succeeded", sync.Text("status"));
+        Assert.Equal("200", sync.Text("status_code"));
+        var async = Step(summary, "triggerAsync", 200);
+        Assert.False(string.IsNullOrEmpty(async.Text("event_id")), Describe(async, "no event_id"));
+        var read = Step(summary, "getEvent", 200);
+        Assert.Equal(sync.Text("event_id"), read.Text("event_id"));
+        Assert.Equal("succeeded", read.Text("status"));
+        Assert.Contains("entity-1", read.Text("payload"));
+        Step(summary, "getUnknownEvent", 404);
+        var received = await receiver.WaitForAsync(2);
+        Assert.All(received, r => Assert.Contains("\"Interop\"", r.Text));
+    }
+
+    private static async Task<ScenarioSummary> RunScenarioAsync(HeraldApp app, string scenario, IReadOnlyDictionary<string, string>? environment = null)
     {
         var json = await EpilotSdk.RunAsync(
-            Script, scenario, app.BaseAddress, HeraldApp.TokenA, HeraldApp.OrgA, TestContext.Current.CancellationToken);
+            Script, scenario, app.BaseAddress, HeraldApp.TokenA, HeraldApp.OrgA, TestContext.Current.CancellationToken, environment);
         TestContext.Current.TestOutputHelper?.WriteLine(json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         Assert.Equal(scenario, json["scenario"]?.GetValue<string>());
         var steps = json["steps"] as JsonObject ?? throw new InvalidOperationException("No steps in " + json.ToJsonString());

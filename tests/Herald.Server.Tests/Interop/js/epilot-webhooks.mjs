@@ -78,6 +78,20 @@ const scenarios = {
     await call('configuredEvents', 'getConfiguredEvents')
     await call('publicKey', 'getPublicKey', { orgId: env('HERALD_ORG_ID') })
   },
+
+  // triggerWebhook (sync and async) and getEventById, against a receiver at HERALD_RECEIVER_URL.
+  async delivery(call) {
+    const created = await call('create', 'createConfig', null, {
+      ...configBody('Interop delivery', 'customer_request_created'),
+      url: env('HERALD_RECEIVER_URL'),
+    })
+    const configId = created.data?.id
+    const payload = { metadata: { action: 'Interop' }, entity: { _id: 'entity-1', name: 'Interop' } }
+    const sync = await call('triggerSync', 'triggerWebhook', { configId, sync: true }, payload)
+    await call('triggerAsync', 'triggerWebhook', { configId }, payload)
+    await call('getEvent', 'getEventById', { configId, eventId: sync.data?.event_id })
+    await call('getUnknownEvent', 'getEventById', { configId, eventId: '00000000-0000-7000-8000-000000000000' })
+  },
 }
 
 const main = async () => {
