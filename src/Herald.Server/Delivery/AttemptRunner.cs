@@ -45,7 +45,7 @@ public sealed partial class AttemptRunner(
         }
 
         var configSecrets = secrets.Open(config);
-        var prepared = pipeline.Prepare(job, stored, config.Document, configSecrets);
+        var prepared = await pipeline.PrepareAsync(job, stored, config, configSecrets, abort);
         var started = time.GetUtcNow();
         switch (prepared)
         {
@@ -54,7 +54,7 @@ public sealed partial class AttemptRunner(
                 return new RunOutcome.Done(new JobCompletion(job, owner,
                     new EventUpdate(EventStatus.Skipped, job.Attempt, null, null, ResponseJson(null, null, skip.Reason, null), started, started), null, null), null);
             case Prepared.Fail fail:
-                return Finish(job, owner, stored, AttemptResult.Failure(fail.Code, fail.Message, fail.Retryable), null, null, started, 0, recordAttempt: true, config.Document);
+                return Finish(job, owner, stored, AttemptResult.Failure(fail.Code, fail.Message, fail.Retryable, fail.StatusCode), null, null, started, 0, recordAttempt: true, config.Document);
         }
 
         var send = (Prepared.Send)prepared;

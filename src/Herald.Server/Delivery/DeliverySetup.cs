@@ -13,6 +13,10 @@ public static class DeliverySetup
         services.AddStore<IDeliveryStore, SqliteDeliveryStore, PostgresDeliveryStore>();
         services.AddStore<IEventStore, SqliteEventStore, PostgresEventStore>();
         services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<Payloads.PayloadShaper>();
+        services.AddSingleton<Filters.EventFilter>();
+        services.AddSingleton<Transforms.PayloadTransform>();
+        services.AddSingleton<ReceiverAuth.RequestBuilder>();
         services.AddSingleton<DeliveryPipeline>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton(sp => new DestinationLimits(sp.GetRequiredService<DeliveryOptions>().MaxConcurrentPerDestination));

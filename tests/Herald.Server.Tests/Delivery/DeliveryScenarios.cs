@@ -168,6 +168,23 @@ public sealed class DeliveryScenarios : IAsyncLifetime
         Assert.Contains("\"entity\"", recorded["payload"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task An_event_the_filter_rejects_is_skipped_and_nothing_is_sent()
+    {
+        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, """ "filter":{"keyToFilter":"entity.type","supportedValues":["order"]} """);
+
+        var skipped = await _client.TriggerAsync(configId, """{"entity":{"type":"contact"}}""", sync: true);
+        var sent = await _client.TriggerAsync(configId, """{"entity":{"type":"order"}}""", sync: true);
+
+        var recorded = await _client.EventAsync(configId, skipped["event_id"]!.GetValue<string>());
+        Assert.Equal("skipped", recorded["status"]!.GetValue<string>());
+        Assert.Equal("succeeded", sent["status"]!.GetValue<string>());
+        var received = await _receiver.WaitForAsync(1);
+        await Task.Delay(200, Ct);
+        Assert.Single(_receiver.Received);
+        Assert.Contains("\"order\"", received[0].Text);
+    }
+
     private static void AssertV1Verifies(ReceivedRequest request, string secret)
     {
         var key = Convert.FromBase64String(secret["whsec_".Length..]);
