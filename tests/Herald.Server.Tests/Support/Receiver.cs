@@ -42,6 +42,9 @@ public sealed class Receiver : IAsyncDisposable
 
     public Answer Default { get; set; } = new Answer.Status(200, "{}");
 
+    /// <summary>How long every answer waits after its request was recorded: a slow receiver.</summary>
+    public TimeSpan Latency { get; set; }
+
     public Uri Url { get; private set; } = null!;
 
     public IReadOnlyList<ReceivedRequest> Received => _received.ToArray();
@@ -90,6 +93,18 @@ public sealed class Receiver : IAsyncDisposable
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         _received.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body.ToArray(), DateTimeOffset.UtcNow));
         _arrivals.Release();
+
+        if (Latency > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(Latency, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the sender went away while the receiver was slow
+            }
+        }
 
         var answer = _script.TryDequeue(out var next) ? next : Default;
         switch (answer)
