@@ -35,6 +35,10 @@ public sealed class CrashScenarios(ITestOutputHelper output)
         // above the receiver's latency even on a loaded machine, so that no attempt times out and is retried.
         settings["Delivery:AttemptTimeout"] = "00:00:05";
         settings["Delivery:LeaseDuration"] = "00:00:05";
+        // No more slots than attempts allowed to one destination: a claimed job is never handed back as busy, so
+        // while a backlog lasts the worker always has attempts in flight.
+        settings["Workers:Concurrency"] = "16";
+        settings["Delivery:MaxConcurrentPerDestination"] = "16";
 
         await using var servers = new HeraldProcesses();
         try
@@ -62,6 +66,9 @@ public sealed class CrashScenarios(ITestOutputHelper output)
                 Assert.Fail($"The stream ended before {KillAfterAccepted} triggers were accepted: {early.Accepted.Count} accepted, {early.LostInTransit} lost, "
                     + $"refused: {string.Join("; ", early.Refused.Take(5))}\n{first.Tail()}");
             }
+            // The kill comes while the receiver holds requests of the first server: attempts are in flight.
+            var held = await Eventually.ReturnsAsync(() => Task.FromResult(receiver.Held), h => h > 0, "an attempt in flight",
+                TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(1));
             await first.KillAsync();
             var killedAt = clock.Elapsed;
             var fired = await stream.WaitAsync(TimeSpan.FromSeconds(30), Ct);
@@ -89,8 +96,8 @@ public sealed class CrashScenarios(ITestOutputHelper output)
             var duplicated = snapshot.EventStatus.Keys.Where(id => received.GetValueOrDefault(Webhooks.MessageIdOf(id)) > 1).ToList();
             output.WriteLine($"triggers sent {fired.Sent}, accepted {accepted.Count}, lost in transit by the kill {fired.LostInTransit}; "
                 + $"events stored {snapshot.EventStatus.Count} (committed but unanswered {snapshot.EventStatus.Count - accepted.Count})");
-            output.WriteLine($"killed after {killedAt.TotalSeconds:0.0} s with {attemptsLoggedBeforeKill} attempts logged; every accepted event succeeded "
-                + $"{recovery.TotalSeconds:0.0} s after the second server was ready; total {clock.Elapsed.TotalSeconds:0.0} s");
+            output.WriteLine($"killed after {killedAt.TotalSeconds:0.0} s with {attemptsLoggedBeforeKill} attempts logged and {held} held by the receiver; "
+                + $"every accepted event succeeded {recovery.TotalSeconds:0.0} s after the second server was ready; total {clock.Elapsed.TotalSeconds:0.0} s");
             output.WriteLine($"delivered {received.Count} distinct events in {receiver.Received.Count} requests: duplicates {duplicated.Count} "
                 + $"({receiver.Received.Count - received.Count} extra requests); jobs reclaimed after an expired lease {reclaimed.Count}");
 

@@ -37,6 +37,7 @@ public sealed class Receiver : IAsyncDisposable
     private readonly ConcurrentQueue<Answer> _script = new();
     private readonly ConcurrentQueue<ReceivedRequest> _received = new();
     private readonly SemaphoreSlim _arrivals = new(0);
+    private int _held;
 
     private Receiver(WebApplication app) => _app = app;
 
@@ -44,6 +45,9 @@ public sealed class Receiver : IAsyncDisposable
 
     /// <summary>How long every answer waits after its request was recorded: a slow receiver.</summary>
     public TimeSpan Latency { get; set; }
+
+    /// <summary>Requests recorded and not answered yet because of <see cref="Latency"/>.</summary>
+    public int Held => Volatile.Read(ref _held);
 
     public Uri Url { get; private set; } = null!;
 
@@ -96,6 +100,7 @@ public sealed class Receiver : IAsyncDisposable
 
         if (Latency > TimeSpan.Zero)
         {
+            Interlocked.Increment(ref _held);
             try
             {
                 await Task.Delay(Latency, context.RequestAborted);
@@ -103,6 +108,10 @@ public sealed class Receiver : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 return; // the sender went away while the receiver was slow
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _held);
             }
         }
 
