@@ -29,12 +29,20 @@ public sealed partial class DeliveryWorker(
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Slots this loop holds and has not handed to a job: given back whatever happens.
+            var taken = 0;
             try
             {
                 await _slots.WaitAsync(stoppingToken);
-                var free = 1 + DrainSlots();
-                var jobs = await store.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), free, stoppingToken);
-                _slots.Release(free - jobs.Count);
+                taken = 1 + DrainSlots();
+                var jobs = await store.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), taken, stoppingToken);
+                // Each claimed job keeps one slot until its run ends; the rest go back now.
+                var unused = taken - jobs.Count;
+                taken = 0;
+                if (unused > 0)
+                {
+                    _slots.Release(unused);
+                }
                 foreach (var job in jobs)
                 {
                     leases.Hold(job.JobId);
@@ -53,6 +61,10 @@ public sealed partial class DeliveryWorker(
             catch (Exception e)
             {
                 // Fail open: a database hiccup costs one poll interval, not the worker.
+                if (taken > 0)
+                {
+                    _slots.Release(taken);
+                }
                 LogClaimFailed(logger, e);
                 await Task.Delay(options.PollInterval, TimeProvider.System, CancellationToken.None);
             }

@@ -151,6 +151,24 @@ public sealed class DeliveryScenarios : IAsyncLifetime
         Assert.Equal("k-123", received[1].Header("x-api-key"));
     }
 
+    [Fact]
+    public async Task A_worker_whose_claim_fills_every_free_slot_goes_on_delivering()
+    {
+        // One slot: every claim that finds a job takes all the worker has.
+        using var app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true", ["Workers:Concurrency"] = "1" });
+        var client = app.Client();
+        var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
+
+        var accepted = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            accepted.Add((await client.TriggerAsync(configId))["event_id"]!.GetValue<string>());
+        }
+
+        var received = await _receiver.WaitForAsync(3);
+        Assert.Equal(accepted.Select(id => "msg_" + Guid.Parse(id).ToString("N")).Order(), received.Select(r => r.Header("webhook-id")).Order());
+    }
+
     [Theory]
     [InlineData("GET")]
     [InlineData("DELETE")]

@@ -3,7 +3,7 @@ namespace Herald.Server.Tests.Support;
 /// <summary>Polls (on the real clock) until a condition holds: for state that background workers reach.</summary>
 public static class Eventually
 {
-    public static async Task<T> ReturnsAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    public static async Task<T> ReturnsAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null, TimeSpan? interval = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
         T value;
@@ -13,7 +13,7 @@ public static class Eventually
             {
                 throw new TimeoutException($"Timed out waiting for {what}");
             }
-            await Task.Delay(20);
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(20));
         }
         return value;
     }

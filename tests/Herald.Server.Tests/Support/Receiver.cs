@@ -37,10 +37,17 @@ public sealed class Receiver : IAsyncDisposable
     private readonly ConcurrentQueue<Answer> _script = new();
     private readonly ConcurrentQueue<ReceivedRequest> _received = new();
     private readonly SemaphoreSlim _arrivals = new(0);
+    private int _held;
 
     private Receiver(WebApplication app) => _app = app;
 
     public Answer Default { get; set; } = new Answer.Status(200, "{}");
+
+    /// <summary>How long every answer waits after its request was recorded: a slow receiver.</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>Requests recorded and not answered yet because of <see cref="Latency"/>.</summary>
+    public int Held => Volatile.Read(ref _held);
 
     public Uri Url { get; private set; } = null!;
 
@@ -90,6 +97,23 @@ public sealed class Receiver : IAsyncDisposable
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         _received.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body.ToArray(), DateTimeOffset.UtcNow));
         _arrivals.Release();
+
+        if (Latency > TimeSpan.Zero)
+        {
+            Interlocked.Increment(ref _held);
+            try
+            {
+                await Task.Delay(Latency, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the sender went away while the receiver was slow
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _held);
+            }
+        }
 
         var answer = _script.TryDequeue(out var next) ? next : Default;
         switch (answer)
