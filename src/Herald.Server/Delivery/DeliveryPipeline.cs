@@ -46,7 +46,12 @@ public sealed class DeliveryPipeline(PayloadShaper shaper, EventFilter filter, P
             {
                 return shapeFailure;
             }
-            if (filter.Reject(config.Document, shaped.Input!) is { } reason)
+            var filtered = filter.Decide(config.Document, shaped.Input!);
+            if (filtered.Error is { } error)
+            {
+                return new Prepared.Fail(DeliveryCodes.InternalError, error, Retryable: false);
+            }
+            if (filtered.SkipReason is { } reason)
             {
                 return new Prepared.Skip(reason);
             }

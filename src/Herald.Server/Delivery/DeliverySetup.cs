@@ -1,4 +1,5 @@
 using Herald.Server.Events;
+using Herald.Server.Filters;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Delivery;
@@ -14,7 +15,7 @@ public static class DeliverySetup
         services.AddStore<IEventStore, SqliteEventStore, PostgresEventStore>();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<Payloads.PayloadShaper>();
-        services.AddSingleton<Filters.EventFilter>();
+        services.AddFilters();
         services.AddSingleton<Transforms.PayloadTransform>();
         services.AddSingleton<ReceiverAuth.RequestBuilder>();
         services.AddSingleton<DeliveryPipeline>();
