@@ -1,5 +1,6 @@
 using Herald.Server.Events;
 using Herald.Server.Filters;
+using Herald.Server.Payloads;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Delivery;
@@ -14,7 +15,7 @@ public static class DeliverySetup
         services.AddStore<IDeliveryStore, SqliteDeliveryStore, PostgresDeliveryStore>();
         services.AddStore<IEventStore, SqliteEventStore, PostgresEventStore>();
         services.AddSingleton<DeliverySignal>();
-        services.AddSingleton<Payloads.PayloadShaper>();
+        services.AddPayloads();
         services.AddFilters();
         services.AddSingleton<Transforms.PayloadTransform>();
         services.AddSingleton<ReceiverAuth.RequestBuilder>();
