@@ -3,6 +3,7 @@ using Herald.Server.Catalog;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
 using Herald.Server.Events;
+using Herald.Server.FanOut;
 using Herald.Server.Hosting;
 using Herald.Server.Http;
 using Herald.Server.Secrets;
@@ -30,6 +31,7 @@ builder.Services.AddCatalog();
 builder.Services.AddSigning();
 builder.Services.AddConfigs();
 builder.Services.AddDelivery(runWorkers: roles.Worker);
+builder.Services.AddFanOut();
 
 var app = builder.Build();
 
@@ -48,6 +50,7 @@ if (roles.Api)
     app.MapCatalog();
     app.MapConfigs();
     app.MapTrigger();
+    app.MapFanOut();
     app.MapEvents();
 }
 

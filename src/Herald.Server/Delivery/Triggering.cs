@@ -48,6 +48,14 @@ public sealed class Triggering(
         return delivery.Event.EventId;
     }
 
+    /// <summary>Commits one event per config, each with its job, all in one transaction; returns the event ids, in order.</summary>
+    public async Task<IReadOnlyList<string>> AcceptAllAsync(IReadOnlyList<(ConfigRecord Config, JsonObject Payload)> events)
+    {
+        var deliveries = events.Select(e => Build(e.Config, e.Payload)).ToList();
+        await enqueue.WriteAllAsync(deliveries);
+        return deliveries.ConvertAll(d => d.Event.EventId);
+    }
+
     /// <summary>Commits the event with a job leased to this node, runs the first attempt, and returns its outcome.</summary>
     public async Task<TriggerWebhookResp> DeliverNowAsync(ConfigRecord config, JsonObject payload, CancellationToken abort)
     {
