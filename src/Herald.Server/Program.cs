@@ -6,6 +6,7 @@ using Herald.Server.Events;
 using Herald.Server.FanOut;
 using Herald.Server.Hosting;
 using Herald.Server.Http;
+using Herald.Server.Idempotency;
 using Herald.Server.Secrets;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
@@ -32,6 +33,7 @@ builder.Services.AddSigning();
 builder.Services.AddConfigs();
 builder.Services.AddDelivery(runWorkers: roles.Worker);
 builder.Services.AddFanOut();
+builder.Services.AddIdempotency();
 
 var app = builder.Build();
 
