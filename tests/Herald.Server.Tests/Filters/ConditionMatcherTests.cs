@@ -98,33 +98,29 @@ public sealed class ConditionMatcherTests
     }
 
     [Theory]
-    [InlineData("entity.line_items.price", "greater_than", "100", true, true)]
-    [InlineData("entity.line_items.price", "greater_than", "100", false, false)]
-    [InlineData("entity.line_items.price", "greater_than", "1000", true, false)]
-    [InlineData("entity.line_items.price", "less_than", "100", true, true)]
-    [InlineData("entity.line_items.price", "not_equals", "10", true, false)]
-    [InlineData("entity.line_items.price", "not_equals", "11", true, true)]
-    [InlineData("entity.line_items.price", "length_equals", "2", true, true)]
-    [InlineData("entity.line_items.price", "length_equals", "0", false, true)]
-    [InlineData("entity.email.email", "ends_with", ".org", true, true)]
-    [InlineData("entity.email.email", "not_contains", "@example", true, false)]
-    [InlineData("entity.email.email", "is_not_empty", "", true, true)]
-    [InlineData("entity.email.phone", "is_empty", "", true, true)]
-    [InlineData("entity.email[0].email", "ends_with", ".org", false, false)]
-    public void Per_item_evaluation_tests_every_value_of_a_repeatable_field(string field, string operation, string value, bool perItem, bool passes)
+    [InlineData("entity.line_items.price", "number", "greater_than", "100", true, true)]
+    [InlineData("entity.line_items.price", "number", "greater_than", "100", false, false)]
+    [InlineData("entity.line_items.price", "number", "greater_than", "1000", true, false)]
+    [InlineData("entity.line_items.price", "number", "less_than", "100", true, true)]
+    [InlineData("entity.line_items.price", "number", "not_equals", "10", true, false)]
+    [InlineData("entity.line_items.price", "number", "not_equals", "11", true, true)]
+    [InlineData("entity.line_items.price", "number", "length_equals", "2", true, true)]
+    [InlineData("entity.line_items.price", "number", "length_equals", "0", false, true)]
+    [InlineData("entity.email.email", "string", "ends_with", ".org", true, true)]
+    [InlineData("entity.email.email", "string", "not_contains", "@example", true, false)]
+    [InlineData("entity.email.email", "string", "is_not_empty", "", true, true)]
+    [InlineData("entity.email.phone", "string", "is_empty", "", true, true)]
+    [InlineData("entity.email[0].email", "string", "ends_with", ".org", false, false)]
+    public void Per_item_evaluation_tests_every_value_of_a_repeatable_field(string field, string fieldType, string operation, string value, bool perItem, bool passes)
     {
         var condition = new WebhookCondition
         {
             Field = field,
             Operation = operation,
             Values = value.Length == 0 ? null : [value],
-            FieldType = "number",
+            FieldType = fieldType,
             RepeatableItemOp = perItem,
         };
-        if (field.Contains("email", StringComparison.Ordinal))
-        {
-            condition.FieldType = null;
-        }
 
         Assert.Equal(passes, ConditionMatcher.Matches(condition, Input, new ScriptedJsonata()));
     }
