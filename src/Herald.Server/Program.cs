@@ -3,8 +3,10 @@ using Herald.Server.Catalog;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
 using Herald.Server.Events;
+using Herald.Server.FanOut;
 using Herald.Server.Hosting;
 using Herald.Server.Http;
+using Herald.Server.Idempotency;
 using Herald.Server.Secrets;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
@@ -30,6 +32,8 @@ builder.Services.AddCatalog();
 builder.Services.AddSigning();
 builder.Services.AddConfigs();
 builder.Services.AddDelivery(runWorkers: roles.Worker);
+builder.Services.AddFanOut();
+builder.Services.AddIdempotency();
 
 var app = builder.Build();
 
@@ -48,6 +52,7 @@ if (roles.Api)
     app.MapCatalog();
     app.MapConfigs();
     app.MapTrigger();
+    app.MapFanOut();
     app.MapEvents();
 }
 

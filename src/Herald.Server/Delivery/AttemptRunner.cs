@@ -52,7 +52,7 @@ public sealed partial class AttemptRunner(
             case Prepared.Skip skip:
                 LogSkipped(logger, job.EventId, job.ConfigId, skip.Reason);
                 return new RunOutcome.Done(new JobCompletion(job, owner,
-                    new EventUpdate(EventStatus.Skipped, job.Attempt, null, null, ResponseJson(null, null, skip.Reason, null), started, started), null, null), null);
+                    new EventUpdate(EventStatus.Skipped, job.Attempt, null, null, ResponseJson(null, null, skip.Reason, null, skip.Hydration), started, started), null, null), null);
             case Prepared.Fail fail:
                 return Finish(job, owner, stored, AttemptResult.Failure(fail.Code, fail.Message, fail.Retryable, fail.StatusCode), null, null, started, 0, recordAttempt: true, config.Document);
         }
@@ -71,7 +71,7 @@ public sealed partial class AttemptRunner(
             var result = await sender.SendAsync(signed, abort);
             var duration = (int)time.GetElapsedTime(clock).TotalMilliseconds;
             LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code);
-            return Finish(job, owner, stored, result, send.Payload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document);
+            return Finish(job, owner, stored, result, send.Payload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration);
         }
         finally
         {
@@ -99,7 +99,7 @@ public sealed partial class AttemptRunner(
 
     private RunOutcome.Done Finish(
         DeliveryJob job, string owner, EventRecord? stored, AttemptResult result, string? payload, string? originalPayload,
-        DateTimeOffset started, int durationMs, bool recordAttempt, WebhookConfig? config = null)
+        DateTimeOffset started, int durationMs, bool recordAttempt, WebhookConfig? config = null, string? hydration = null)
     {
         var now = time.GetUtcNow();
         var automatic = job.Kind == JobKind.Deliver;
@@ -114,7 +114,7 @@ public sealed partial class AttemptRunner(
             Verdict.Retry => EventStatus.InProgress,
             _ => EventStatus.Failed,
         };
-        var response = ResponseJson(result.StatusCode, result.Body, result.Message, result.Code);
+        var response = ResponseJson(result.StatusCode, result.Body, result.Message, result.Code, hydration);
         var update = new EventUpdate(status, automatic ? job.Attempt : stored?.RetryAttempt ?? 0, payload, originalPayload, response, started,
             verdict == Verdict.Retry ? null : now);
         DeliveryAttempt? attempt = recordAttempt
@@ -124,8 +124,11 @@ public sealed partial class AttemptRunner(
         return new RunOutcome.Done(new JobCompletion(job, owner, update, attempt, retryAt), result);
     }
 
-    /// <summary>The contract's <c>http_response</c>: status code, parsed JSON body or text message, code.</summary>
-    internal static string ResponseJson(int? statusCode, JsonNode? body, string? message, string? code)
+    /// <summary>
+    /// The contract's <c>http_response</c>: status code, parsed JSON body or text message, code; beyond the contract,
+    /// <c>hydration</c> says what became of <c>hydrate_entity</c> when the config asks for it.
+    /// </summary>
+    internal static string ResponseJson(int? statusCode, JsonNode? body, string? message, string? code, string? hydration = null)
     {
         var response = new JsonObject();
         if (statusCode is { } status)
@@ -143,6 +146,10 @@ public sealed partial class AttemptRunner(
         if (code is not null)
         {
             response["code"] = code;
+        }
+        if (hydration is not null)
+        {
+            response["hydration"] = hydration;
         }
         return response.ToJsonString(HeraldJson.Options);
     }

@@ -13,20 +13,34 @@ public sealed class CompletionWriter(IDeliveryStore store) : IAsyncDisposable
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 }
 
-/// <summary>Writes new events with their jobs with group commit; a trigger is answered only after its commit.</summary>
+/// <summary>
+/// Writes new events with their jobs with group commit; a trigger is answered only after its commit. A group (the
+/// events of one fan-out) always lands in one transaction, whole or not at all.
+/// </summary>
 public sealed class EnqueueWriter(IDeliveryStore store, DeliverySignal signal) : IAsyncDisposable
 {
     private const int MaxBatch = 256;
 
-    private readonly BatchWriter<NewDelivery, long> _writer = new(async (batch, ct) =>
+    private readonly BatchWriter<IReadOnlyList<NewDelivery>, IReadOnlyList<long>> _writer = new(async (groups, ct) =>
     {
-        var ids = await store.EnqueueAsync(batch, ct);
+        var ids = await store.EnqueueAsync(groups.SelectMany(g => g).ToList(), ct);
         signal.Notify();
-        return ids;
+        var results = new List<IReadOnlyList<long>>(groups.Count);
+        var at = 0;
+        foreach (var group in groups)
+        {
+            results.Add(ids.Skip(at).Take(group.Count).ToArray());
+            at += group.Count;
+        }
+        return results;
     }, MaxBatch);
 
     /// <summary>Completes once the event and its job are committed; returns the job id.</summary>
-    public Task<long> WriteAsync(NewDelivery delivery) => _writer.WriteAsync(delivery);
+    public async Task<long> WriteAsync(NewDelivery delivery) => (await WriteAllAsync([delivery]))[0];
+
+    /// <summary>Completes once every event of the group and its job are committed, together; returns the job ids, in order.</summary>
+    public Task<IReadOnlyList<long>> WriteAllAsync(IReadOnlyList<NewDelivery> group) =>
+        group.Count == 0 ? Task.FromResult<IReadOnlyList<long>>([]) : _writer.WriteAsync(group);
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 }

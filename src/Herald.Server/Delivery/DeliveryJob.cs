@@ -66,6 +66,13 @@ public interface IDeliveryStore
     /// <summary>Writes every event with its job in one transaction: all are accepted, or none. Returns the job ids, in order.</summary>
     Task<IReadOnlyList<long>> EnqueueAsync(IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Like <see cref="EnqueueAsync"/>, in one transaction with claiming the idempotency key for the claim's answer.
+    /// When the key already holds an unexpired answer nothing is written and that answer is returned instead of job ids.
+    /// </summary>
+    Task<(IReadOnlyList<long>? JobIds, Idempotency.StoredAnswer? Earlier)> EnqueueOnceAsync(
+        IReadOnlyList<NewDelivery> deliveries, Idempotency.IdempotencyClaim claim, CancellationToken cancellationToken);
+
     /// <summary>Leases up to <paramref name="max"/> due jobs whose lease is free or expired, oldest due first.</summary>
     Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken);
 

@@ -13,9 +13,10 @@ namespace Herald.Server.Delivery;
 /// <summary>What the pipeline decided for one attempt: send this request, skip the event, or fail it.</summary>
 public abstract record Prepared
 {
-    public sealed record Send(OutgoingRequest Request, string Payload, string? OriginalPayload) : Prepared;
+    /// <param name="Hydration">What became of <c>hydrate_entity</c> (see <see cref="Payloads.Hydration"/>), when the config asks for it.</param>
+    public sealed record Send(OutgoingRequest Request, string Payload, string? OriginalPayload, string? Hydration = null) : Prepared;
 
-    public sealed record Skip(string Reason) : Prepared;
+    public sealed record Skip(string Reason, string? Hydration = null) : Prepared;
 
     public sealed record Fail(string Code, string Message, bool Retryable, int? StatusCode = null) : Prepared;
 }
@@ -31,9 +32,11 @@ public sealed class DeliveryPipeline(PayloadShaper shaper, EventFilter filter, P
     {
         string payload;
         string? originalPayload = null;
+        string? hydration;
         if (stored.Payload is not null && !job.ReapplyTransform)
         {
             payload = stored.Payload;
+            hydration = RecordedHydration(stored.HttpResponse);
         }
         else
         {
@@ -46,9 +49,15 @@ public sealed class DeliveryPipeline(PayloadShaper shaper, EventFilter filter, P
             {
                 return shapeFailure;
             }
-            if (filter.Reject(config.Document, shaped.Input!) is { } reason)
+            var filtered = filter.Decide(config.Document, shaped.Input!);
+            if (filtered.Error is { } error)
             {
-                return new Prepared.Skip(reason);
+                return new Prepared.Fail(DeliveryCodes.InternalError, error, Retryable: false);
+            }
+            hydration = shaped.Hydration;
+            if (filtered.SkipReason is { } reason)
+            {
+                return new Prepared.Skip(reason, hydration);
             }
             var transformed = transform.Apply(stored.EventName, config, shaped.Input!);
             if (transformed.Failure is { } transformFailure)
@@ -62,6 +71,10 @@ public sealed class DeliveryPipeline(PayloadShaper shaper, EventFilter filter, P
         var method = config.Document.HttpMethod ?? "POST";
         var body = WebhookSender.CarriesBody(method) ? Encoding.UTF8.GetBytes(payload) : [];
         var request = await requests.BuildAsync(config, secrets, method, body, cancellationToken);
-        return request.Failure is { } failure ? failure : new Prepared.Send(request.Request!, payload, originalPayload);
+        return request.Failure is { } failure ? failure : new Prepared.Send(request.Request!, payload, originalPayload, hydration);
     }
+
+    /// <summary>A retry reuses the body built on the first attempt, and with it the hydration note recorded then.</summary>
+    private static string? RecordedHydration(string? httpResponse) =>
+        httpResponse is not null && JsonNode.Parse(httpResponse)?["hydration"] is JsonValue note && note.TryGetValue<string>(out var text) ? text : null;
 }

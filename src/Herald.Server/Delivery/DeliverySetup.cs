@@ -1,4 +1,6 @@
 using Herald.Server.Events;
+using Herald.Server.Filters;
+using Herald.Server.Payloads;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Delivery;
@@ -13,8 +15,8 @@ public static class DeliverySetup
         services.AddStore<IDeliveryStore, SqliteDeliveryStore, PostgresDeliveryStore>();
         services.AddStore<IEventStore, SqliteEventStore, PostgresEventStore>();
         services.AddSingleton<DeliverySignal>();
-        services.AddSingleton<Payloads.PayloadShaper>();
-        services.AddSingleton<Filters.EventFilter>();
+        services.AddPayloads();
+        services.AddFilters();
         services.AddSingleton<Transforms.PayloadTransform>();
         services.AddSingleton<ReceiverAuth.RequestBuilder>();
         services.AddSingleton<DeliveryPipeline>();

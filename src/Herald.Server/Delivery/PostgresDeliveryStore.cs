@@ -1,3 +1,4 @@
+using Herald.Server.Idempotency;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
 using NpgsqlTypes;
@@ -18,6 +19,28 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var ids = await InsertAsync(connection, transaction, deliveries, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ids;
+    }
+
+    public async Task<(IReadOnlyList<long>? JobIds, StoredAnswer? Earlier)> EnqueueOnceAsync(
+        IReadOnlyList<NewDelivery> deliveries, IdempotencyClaim claim, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await PostgresIdempotencyStore.ClaimAsync(connection, transaction, claim, cancellationToken) is { } earlier)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return (null, earlier);
+        }
+        var ids = await InsertAsync(connection, transaction, deliveries, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (ids, null);
+    }
+
+    private static async Task<IReadOnlyList<long>> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
+    {
         var batch = new NpgsqlBatch(connection, transaction);
         foreach (var (e, job) in deliveries)
         {
@@ -46,7 +69,6 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
             }
             while (await reader.NextResultAsync(cancellationToken));
         }
-        await transaction.CommitAsync(cancellationToken);
         return ids;
     }
 

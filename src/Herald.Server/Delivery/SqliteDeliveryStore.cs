@@ -1,4 +1,5 @@
 using Herald.Server.Events;
+using Herald.Server.Idempotency;
 using Herald.Server.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -16,6 +17,28 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
+        var ids = await InsertAsync(connection, transaction, deliveries, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ids;
+    }
+
+    public async Task<(IReadOnlyList<long>? JobIds, StoredAnswer? Earlier)> EnqueueOnceAsync(
+        IReadOnlyList<NewDelivery> deliveries, IdempotencyClaim claim, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        if (await SqliteIdempotencyStore.ClaimAsync(connection, transaction, claim, cancellationToken) is { } earlier)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return (null, earlier);
+        }
+        var ids = await InsertAsync(connection, transaction, deliveries, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (ids, null);
+    }
+
+    private static async Task<IReadOnlyList<long>> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
+    {
         await using var insertEvent = connection.CreateCommand();
         insertEvent.Transaction = transaction;
         insertEvent.CommandText = """
@@ -42,7 +65,6 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
             Set(jobParameters, job.EventId, job.OrgId, job.ConfigId, job.Kind, job.Attempt, job.ReapplyTransform ? 1 : 0, SqliteTime.ToText(job.DueAt), job.LeaseOwner, Time(job.LeaseUntil));
             ids[i] = (long)(await insertJob.ExecuteScalarAsync(cancellationToken))!;
         }
-        await transaction.CommitAsync(cancellationToken);
         return ids;
     }
 

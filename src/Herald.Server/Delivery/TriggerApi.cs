@@ -2,11 +2,12 @@ using System.Security.Claims;
 using Herald.Server.Authentication;
 using Herald.Server.Configs;
 using Herald.Server.Http;
+using Herald.Server.Idempotency;
 
 namespace Herald.Server.Delivery;
 
 /// <summary>
-/// POST /v1/webhooks/configs/{configId}/trigger   triggerWebhook   (?sync=true waits for the first attempt)
+/// POST /v1/webhooks/configs/{configId}/trigger   triggerWebhook   (?sync=true waits for the first attempt; honours Idempotency-Key)
 /// </summary>
 public static class TriggerApi
 {
@@ -22,15 +23,27 @@ public static class TriggerApi
             .Accepts<System.Text.Json.Nodes.JsonObject>("application/json")
             .Produces<TriggerWebhookResp>()
             .Produces<ErrorResp>(StatusCodes.Status400BadRequest)
-            .Produces<ErrorResp>(StatusCodes.Status404NotFound);
+            .Produces<ErrorResp>(StatusCodes.Status404NotFound)
+            .Produces<ErrorResp>(StatusCodes.Status409Conflict);
         return routes;
     }
 
     public static async Task<IResult> TriggerWebhook(
-        string configId, bool? sync, HttpRequest request, ClaimsPrincipal user, IConfigStore configs, Triggering triggering, TimeProvider time,
-        CancellationToken cancellationToken)
+        string configId, bool? sync, HttpRequest request, ClaimsPrincipal user, IConfigStore configs, Triggering triggering, IdempotentTriggering idempotent,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var orgId = user.OrgId();
+        var (key, keyError) = IdempotencyKey.Read(request.Headers);
+        if (keyError is not null)
+        {
+            return Problem.BadRequest(keyError);
+        }
+        var scope = IdempotencyRules.TriggerScope(configId);
+        // A repeat gets the first answer even if the config changed since.
+        if (key is not null && await idempotent.EarlierAnswerAsync(request.HttpContext.Response, orgId, scope, key, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
         var config = await configs.GetAsync(orgId, configId, cancellationToken);
         if (config is null)
         {
@@ -51,10 +64,18 @@ public static class TriggerApi
             return Problem.BadRequest(invalid);
         }
 
+        var response = request.HttpContext.Response;
         if (sync == true)
         {
             // The attempt runs to its own timeout even if the caller goes away: its outcome is recorded either way.
-            return Results.Ok(await triggering.DeliverNowAsync(config, payload!, CancellationToken.None));
+            return key is not null
+                ? await idempotent.DeliverNowAsync(response, orgId, scope, key, config, payload!)
+                : Results.Ok(await triggering.DeliverNowAsync(config, payload!, CancellationToken.None));
+        }
+        if (key is not null)
+        {
+            var delivery = triggering.Build(config, payload!);
+            return await idempotent.AcceptAsync(response, orgId, scope, key, [delivery], StatusCodes.Status200OK, new TriggerWebhookResp { EventId = delivery.Event.EventId });
         }
         return Results.Ok(new TriggerWebhookResp { EventId = await triggering.AcceptAsync(config, payload!) });
     }

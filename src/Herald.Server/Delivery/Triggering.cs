@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Herald.Server.Configs;
 using Herald.Server.Events;
 using Herald.Server.Http;
+using Herald.Server.Idempotency;
 
 namespace Herald.Server.Delivery;
 
@@ -14,6 +15,7 @@ namespace Herald.Server.Delivery;
 public sealed class Triggering(
     IDeliveryStore store,
     EnqueueWriter enqueue,
+    DeliverySignal signal,
     AttemptRunner runner,
     CompletionWriter completions,
     LeaseKeeper leases,
@@ -48,12 +50,42 @@ public sealed class Triggering(
         return delivery.Event.EventId;
     }
 
+    /// <summary>Commits one event per config, each with its job, all in one transaction; returns the event ids, in order.</summary>
+    public async Task<IReadOnlyList<string>> AcceptAllAsync(IReadOnlyList<(ConfigRecord Config, JsonObject Payload)> events)
+    {
+        var deliveries = events.Select(e => Build(e.Config, e.Payload)).ToList();
+        await enqueue.WriteAllAsync(deliveries);
+        return deliveries.ConvertAll(d => d.Event.EventId);
+    }
+
+    /// <summary>
+    /// Commits the events with their jobs and the claim's answer in one transaction, unless the claim's key already
+    /// holds an answer: then nothing is written and that answer is returned.
+    /// </summary>
+    public async Task<(IReadOnlyList<long>? JobIds, StoredAnswer? Earlier)> AcceptOnceAsync(IReadOnlyList<NewDelivery> deliveries, IdempotencyClaim claim)
+    {
+        var accepted = await store.EnqueueOnceAsync(deliveries, claim, CancellationToken.None);
+        if (accepted.JobIds is { Count: > 0 })
+        {
+            signal.Notify();
+        }
+        return accepted;
+    }
+
+    /// <summary>An event with a job leased to this node, for a sync trigger that runs the first attempt itself.</summary>
+    public NewDelivery BuildLeased(ConfigRecord config, JsonObject payload) => Build(config, payload, leaseOwner: leases.Owner);
+
     /// <summary>Commits the event with a job leased to this node, runs the first attempt, and returns its outcome.</summary>
     public async Task<TriggerWebhookResp> DeliverNowAsync(ConfigRecord config, JsonObject payload, CancellationToken abort)
     {
-        var delivery = Build(config, payload, leaseOwner: leases.Owner);
+        var delivery = BuildLeased(config, payload);
         var ids = await store.EnqueueAsync([delivery], abort);
-        var job = delivery.Job with { JobId = ids[0] };
+        return await RunLeasedAsync(delivery.Job with { JobId = ids[0] }, abort);
+    }
+
+    /// <summary>Runs the first attempt of a committed job leased to this node (see <see cref="BuildLeased"/>) and returns its outcome.</summary>
+    public async Task<TriggerWebhookResp> RunLeasedAsync(DeliveryJob job, CancellationToken abort)
+    {
         leases.Hold(job.JobId);
         try
         {

@@ -23,33 +23,7 @@ public static class KeyFilter
     public static string AsText(JsonNode node) => node.GetValueKind() switch
     {
         JsonValueKind.String => node.GetValue<string>(),
-        JsonValueKind.Number => node.GetValue<double>().ToString("R", CultureInfo.InvariantCulture),
+        JsonValueKind.Number => double.Parse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture),
         _ => node.ToJsonString(),
     };
-}
-
-/// <summary>Dot paths into JSON: <c>entity.items.1.id</c> and <c>entity.items[1].id</c> resolve identically.</summary>
-public static class FieldPath
-{
-    public static JsonNode? Resolve(JsonNode? node, string path)
-    {
-        foreach (var segment in Segments(path))
-        {
-            node = node switch
-            {
-                JsonObject obj => obj[segment],
-                JsonArray array when int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < array.Count => array[index],
-                _ => null,
-            };
-            if (node is null)
-            {
-                return null;
-            }
-        }
-        return node;
-    }
-
-    public static IEnumerable<string> Segments(string path) =>
-        path.Replace("[", ".", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal)
-            .Split('.', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -86,5 +86,18 @@ internal static class PostgresMigrations
             CREATE INDEX ix_delivery_attempts_event ON delivery_attempts (event_id, attempt_id);
             CREATE INDEX ix_delivery_attempts_started ON delivery_attempts (started_at);
             """),
+        new(5, "idempotency keys", """
+            CREATE TABLE idempotency_keys (
+                org_id           text NOT NULL,
+                scope            text NOT NULL,
+                idempotency_key  text NOT NULL,
+                created_at       timestamptz NOT NULL,
+                status_code      integer NOT NULL,
+                body             text NOT NULL,
+                completed        boolean NOT NULL,
+                PRIMARY KEY (org_id, scope, idempotency_key)
+            );
+            CREATE INDEX ix_idempotency_keys_created ON idempotency_keys (created_at);
+            """),
     ];
 }

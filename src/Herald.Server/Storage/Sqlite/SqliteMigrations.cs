@@ -86,5 +86,18 @@ internal static class SqliteMigrations
             CREATE INDEX ix_delivery_attempts_event ON delivery_attempts (event_id, attempt_id);
             CREATE INDEX ix_delivery_attempts_started ON delivery_attempts (started_at);
             """),
+        new(5, "idempotency keys", """
+            CREATE TABLE idempotency_keys (
+                org_id           TEXT NOT NULL,
+                scope            TEXT NOT NULL,
+                idempotency_key  TEXT NOT NULL,
+                created_at       TEXT NOT NULL,
+                status_code      INTEGER NOT NULL,
+                body             TEXT NOT NULL,
+                completed        INTEGER NOT NULL,
+                PRIMARY KEY (org_id, scope, idempotency_key)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_idempotency_keys_created ON idempotency_keys (created_at);
+            """),
     ];
 }
