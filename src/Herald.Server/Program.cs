@@ -2,6 +2,7 @@ using Herald.Server.Authentication;
 using Herald.Server.Catalog;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
+using Herald.Server.Environments;
 using Herald.Server.Events;
 using Herald.Server.Hosting;
 using Herald.Server.Http;
@@ -29,6 +30,7 @@ builder.Services.AddHeraldAuth();
 builder.Services.AddCatalog();
 builder.Services.AddSigning();
 builder.Services.AddConfigs();
+builder.Services.AddEnvironments();
 builder.Services.AddDelivery(runWorkers: roles.Worker);
 
 var app = builder.Build();
@@ -49,6 +51,7 @@ if (roles.Api)
     app.MapConfigs();
     app.MapTrigger();
     app.MapEvents();
+    app.MapEnvironments();
 }
 
 app.Run();
