@@ -8,6 +8,7 @@ public static class EnvironmentsSetup
     {
         services.AddStore<IEnvironmentStore, SqliteEnvironmentStore, PostgresEnvironmentStore>();
         services.AddSingleton<EnvironmentSecrets>();
+        services.AddSingleton<EnvironmentValues>();
         return services;
     }
 }
