@@ -18,6 +18,8 @@ public static class DeliverySetup
         services.AddSingleton<Transforms.PayloadTransform>();
         services.AddSingleton<ReceiverAuth.RequestBuilder>();
         services.AddSingleton<DeliveryPipeline>();
+        services.AddSingleton<EgressProxies>();
+        services.AddSingleton<EgressClients>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton(sp => new DestinationLimits(sp.GetRequiredService<DeliveryOptions>().MaxConcurrentPerDestination));
         services.AddSingleton<AttemptRunner>();

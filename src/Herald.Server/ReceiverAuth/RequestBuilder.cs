@@ -14,13 +14,19 @@ public readonly record struct BuiltRequest(OutgoingRequest? Request, Prepared.Fa
 
 /// <summary>
 /// Steps 5-6 of a delivery, run on every attempt from the config as it is now: env references resolved from the
-/// organization's variables (section 5), the url, the custom headers (section 4) and the receiver's auth (section 3).
+/// organization's variables (section 5), the egress route (section 8), the url, the custom headers (section 4) and
+/// the receiver's auth (section 3).
 /// </summary>
-public sealed class RequestBuilder(EnvironmentValues environment)
+public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies proxies)
 {
     public async Task<BuiltRequest> BuildAsync(ConfigRecord config, ConfigSecrets secrets, string method, byte[] body, CancellationToken cancellationToken)
     {
         var document = config.Document;
+        var (egress, unavailable) = EgressPlan.For(document, proxies);
+        if (unavailable is not null)
+        {
+            return BuiltRequest.Fail(DeliveryCodes.StaticIpUnavailable, unavailable);
+        }
         var customHeaders = CustomHeaders.Allowed(document.PayloadConfiguration?.CustomHeaders, ApiKeyHeader(document.Auth));
         var fields = EnvFields.Of(document, secrets, customHeaders);
         var values = await environment.ForAsync(config.OrgId, EnvFields.Names(fields), cancellationToken);
@@ -44,7 +50,7 @@ public sealed class RequestBuilder(EnvironmentValues environment)
         {
             return BuiltRequest.Fail(DeliveryCodes.InternalError, $"Header '{unsafeHeader.Key}' would carry a line break or NUL; the request was not sent");
         }
-        return new BuiltRequest(new OutgoingRequest(url, method, body, headers), null);
+        return new BuiltRequest(new OutgoingRequest(url, method, body, headers, egress), null);
     }
 
     private static string? ApiKeyHeader(Auth? auth) => auth?.AuthType == "API_KEY" ? auth.ApiKeyConfig?.KeyName : null;
