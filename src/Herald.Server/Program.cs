@@ -6,6 +6,7 @@ using Herald.Server.Environments;
 using Herald.Server.Events;
 using Herald.Server.Hosting;
 using Herald.Server.Http;
+using Herald.Server.ReceiverAuth;
 using Herald.Server.Secrets;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
@@ -50,6 +51,7 @@ if (roles.Api)
     app.MapCatalog();
     app.MapConfigs();
     app.MapTrigger();
+    app.MapTestOAuth();
     app.MapEvents();
     app.MapEnvironments();
 }

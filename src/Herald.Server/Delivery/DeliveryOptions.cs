@@ -22,6 +22,9 @@ public sealed class DeliveryOptions
     /// <summary>The secure proxy for a <c>secureProxy</c> config that <see cref="SecureProxies"/> does not name.</summary>
     public string? SecureProxy { get; set; }
 
+    /// <summary>One OAuth token request, within the attempt it serves: connect, send, read the answer.</summary>
+    public TimeSpan TokenTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The whole attempt: connect, send, and read the (capped) response.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

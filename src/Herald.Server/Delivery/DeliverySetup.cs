@@ -16,6 +16,7 @@ public static class DeliverySetup
         services.AddSingleton<Payloads.PayloadShaper>();
         services.AddSingleton<Filters.EventFilter>();
         services.AddSingleton<Transforms.PayloadTransform>();
+        services.AddSingleton<ReceiverAuth.OAuthTokens>();
         services.AddSingleton<ReceiverAuth.RequestBuilder>();
         services.AddSingleton<DeliveryPipeline>();
         services.AddSingleton<EgressProxies>();

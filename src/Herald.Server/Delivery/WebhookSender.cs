@@ -134,7 +134,7 @@ public sealed class WebhookSender
         return null;
     }
 
-    private static T? Find<T>(Exception e) where T : Exception
+    internal static T? Find<T>(Exception e) where T : Exception
     {
         for (Exception? current = e; current is not null; current = current.InnerException)
         {
@@ -146,6 +146,6 @@ public sealed class WebhookSender
         return null;
     }
 
-    private static string Describe(HttpRequestException e) =>
+    internal static string Describe(HttpRequestException e) =>
         Find<SocketException>(e) is { } socket ? $"{e.Message} ({socket.SocketErrorCode})" : e.Message;
 }

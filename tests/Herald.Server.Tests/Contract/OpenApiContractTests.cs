@@ -10,7 +10,7 @@ public sealed class OpenApiContractTests
     private static readonly string[] Implemented =
     [
         "getPublicKey", "getConfiguredEvents", "getConfigs", "createConfig", "getConfig", "updateConfig", "deleteConfig",
-        "triggerWebhook", "getEventById",
+        "triggerWebhook", "getEventById", "testOAuth",
     ];
 
     /// <summary>The String/SecretString subset of the Environments API that <c>{{ env.NAME }}</c> references need.</summary>

@@ -79,6 +79,25 @@ public sealed class EgressScenarios : IAsyncLifetime
         Assert.Empty(_staticIp.Seen);
     }
 
+    [Fact]
+    public async Task The_oauth_token_request_of_a_static_ip_config_takes_the_same_proxy()
+    {
+        await using var tokens = await Receiver.StartAsync();
+        tokens.Default = new Answer.Status(200, """{"access_token":"tok-1","expires_in":3600}""");
+        using var app = App();
+        var client = app.Client();
+        var (configId, _) = await client.CreateConfigAsync(_receiver.Url, $$$"""
+            "enableStaticIP":true,
+            "auth":{"authType":"OAUTH_CLIENT_CREDENTIALS","oauthConfig":{"endpoint":"{{{tokens.Url}}}token","httpMethod":"POST","clientId":"c","clientSecret":"s"}}
+            """);
+
+        var outcome = await client.TriggerAsync(configId, sync: true);
+
+        Assert.Equal("succeeded", outcome["status"]!.GetValue<string>());
+        Assert.Equal("Bearer tok-1", Assert.Single(_receiver.Received).Header("authorization"));
+        Assert.Equal([$"127.0.0.1:{tokens.Url.Port}", ReceiverTarget], _staticIp.Seen.Select(c => c.Target));
+    }
+
     [Theory]
     [InlineData("\"enableStaticIP\":true", "enableStaticIP asks for the static IP egress proxy")]
     [InlineData("\"secureProxy\":{\"integration_id\":\"" + Integration + "\",\"use_case_slug\":\"erp-sap\"}", "secureProxy (integration_id")]
