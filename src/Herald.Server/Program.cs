@@ -38,6 +38,8 @@ var app = builder.Build();
 
 // Resolve the master key at start, so a missing or malformed key fails the start, not the first request.
 app.Services.GetRequiredService<SecretBox>();
+// Likewise a malformed egress proxy URL.
+app.Services.GetRequiredService<EgressProxies>();
 
 app.UseHeraldErrors();
 app.UseAuthentication();

@@ -121,6 +121,16 @@ public sealed class EgressScenarios : IAsyncLifetime
     }
 
     [Fact]
+    public void A_malformed_proxy_url_stops_the_start()
+    {
+        using var app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:StaticIpProxy"] = "socks5://127.0.0.1:1080" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Client());
+
+        Assert.Contains("Delivery:StaticIpProxy must be an http://", error.ToString());
+    }
+
+    [Fact]
     public async Task The_guard_still_vets_the_receiver_behind_a_trusted_proxy()
     {
         // The proxy sits on loopback and is trusted as configured; the loopback receiver behind it is not.
