@@ -2,11 +2,13 @@ using Herald.Server.Authentication;
 using Herald.Server.Catalog;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
+using Herald.Server.Environments;
 using Herald.Server.Events;
 using Herald.Server.FanOut;
 using Herald.Server.Hosting;
 using Herald.Server.Http;
 using Herald.Server.Idempotency;
+using Herald.Server.ReceiverAuth;
 using Herald.Server.Secrets;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
@@ -31,6 +33,7 @@ builder.Services.AddHeraldAuth();
 builder.Services.AddCatalog();
 builder.Services.AddSigning();
 builder.Services.AddConfigs();
+builder.Services.AddEnvironments();
 builder.Services.AddDelivery(runWorkers: roles.Worker);
 builder.Services.AddFanOut();
 builder.Services.AddIdempotency();
@@ -39,6 +42,8 @@ var app = builder.Build();
 
 // Resolve the master key at start, so a missing or malformed key fails the start, not the first request.
 app.Services.GetRequiredService<SecretBox>();
+// Likewise a malformed egress proxy URL.
+app.Services.GetRequiredService<EgressProxies>();
 
 app.UseHeraldErrors();
 app.UseAuthentication();
@@ -53,7 +58,9 @@ if (roles.Api)
     app.MapConfigs();
     app.MapTrigger();
     app.MapFanOut();
+    app.MapTestOAuth();
     app.MapEvents();
+    app.MapEnvironments();
 }
 
 app.Run();

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Herald.Server.Configs;
 using Herald.Server.Events;
 using Herald.Server.Http;
+using Herald.Server.ReceiverAuth;
 using Herald.Server.Signing;
 
 namespace Herald.Server.Delivery;
@@ -28,6 +29,7 @@ public sealed partial class AttemptRunner(
     ConfigSecretsBox secrets,
     OrgKeys keys,
     DeliveryPipeline pipeline,
+    RequestBuilder requests,
     WebhookSender sender,
     DestinationLimits limits,
     TimeProvider time,
@@ -69,6 +71,12 @@ public sealed partial class AttemptRunner(
             var signed = await SignAsync(send.Request, job, configSecrets.SigningSecret, started, abort);
             var clock = time.GetTimestamp();
             var result = await sender.SendAsync(signed, abort);
+            // OAuth: a 401 can mean the cached token was revoked before it ran out. Drop it and try once more at
+            // once with a fresh one, as part of this same attempt (wire-format section 3).
+            if (result.StatusCode == 401 && requests.DropRejectedToken(config, send.Request))
+            {
+                result = await SendWithFreshTokenAsync(config, configSecrets, send.Request, job, abort);
+            }
             var duration = (int)time.GetElapsedTime(clock).TotalMilliseconds;
             LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code);
             return Finish(job, owner, stored, result, send.Payload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration);
@@ -80,6 +88,19 @@ public sealed partial class AttemptRunner(
                 limits.Exit(destination);
             }
         }
+    }
+
+    private async Task<AttemptResult> SendWithFreshTokenAsync(
+        ConfigRecord config, ConfigSecrets configSecrets, OutgoingRequest rejected, DeliveryJob job, CancellationToken abort)
+    {
+        var rebuilt = await requests.BuildAsync(config, configSecrets, rejected.Method, rejected.Body, abort);
+        if (rebuilt.Failure is { } failure)
+        {
+            return AttemptResult.Failure(failure.Code, failure.Message, failure.Retryable, failure.StatusCode);
+        }
+        LogTokenRenewed(logger, job.ConfigId, job.EventId, job.Attempt);
+        var signed = await SignAsync(rebuilt.Request!, job, configSecrets.SigningSecret, time.GetUtcNow(), abort);
+        return await sender.SendAsync(signed, abort);
     }
 
     private async Task<OutgoingRequest> SignAsync(OutgoingRequest request, DeliveryJob job, string? signingSecret, DateTimeOffset now, CancellationToken cancellationToken)
@@ -163,6 +184,9 @@ public sealed partial class AttemptRunner(
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Delivered config {ConfigId} event {EventId} attempt {Attempt}: status {StatusCode} code {Code}")]
     private static partial void LogAttempt(ILogger logger, string configId, string eventId, int attempt, int? statusCode, string? code);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Receiver answered 401 for config {ConfigId} event {EventId} attempt {Attempt}: retrying at once with a fresh OAuth token")]
+    private static partial void LogTokenRenewed(ILogger logger, string configId, string eventId, int attempt);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Skipped config {ConfigId} event {EventId}: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string eventId, string configId, string reason);

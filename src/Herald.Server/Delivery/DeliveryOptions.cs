@@ -13,6 +13,18 @@ public sealed class DeliveryOptions
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>HTTP CONNECT proxy (<c>http://[user:password@]host:port</c>) for configs with <c>enableStaticIP</c>.</summary>
+    public string? StaticIpProxy { get; set; }
+
+    /// <summary>HTTP CONNECT proxies for configs with <c>secureProxy</c>, by <c>integration_id</c> or <c>use_case_slug</c>.</summary>
+    public Dictionary<string, string> SecureProxies { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The secure proxy for a <c>secureProxy</c> config that <see cref="SecureProxies"/> does not name.</summary>
+    public string? SecureProxy { get; set; }
+
+    /// <summary>One OAuth token request, within the attempt it serves: connect, send, read the answer.</summary>
+    public TimeSpan TokenTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The whole attempt: connect, send, and read the (capped) response.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -18,8 +18,11 @@ public static class DeliverySetup
         services.AddPayloads();
         services.AddFilters();
         services.AddSingleton<Transforms.PayloadTransform>();
+        services.AddSingleton<ReceiverAuth.OAuthTokens>();
         services.AddSingleton<ReceiverAuth.RequestBuilder>();
         services.AddSingleton<DeliveryPipeline>();
+        services.AddSingleton<EgressProxies>();
+        services.AddSingleton<EgressClients>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton(sp => new DestinationLimits(sp.GetRequiredService<DeliveryOptions>().MaxConcurrentPerDestination));
         services.AddSingleton<AttemptRunner>();

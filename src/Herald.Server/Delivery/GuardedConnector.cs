@@ -13,14 +13,7 @@ public sealed class GuardedConnector(DestinationGuard guard, TimeSpan connectTim
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var endpoint = context.DnsEndPoint;
-        var addresses = IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
-        var vetted = addresses.Where(guard.IsAllowed).ToList();
-        if (vetted.Count == 0)
-        {
-            throw new DestinationBlockedException(endpoint.Host, addresses);
-        }
+        var vetted = await VetAsync(guard, endpoint.Host, cancellationToken);
 
         using var deadline = new CancellationTokenSource(connectTimeout, time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -48,5 +41,15 @@ public sealed class GuardedConnector(DestinationGuard guard, TimeSpan connectTim
             }
         }
         throw last!;
+    }
+
+    /// <summary>The host's addresses that the guard allows; throws <see cref="DestinationBlockedException"/> when none is.</summary>
+    public static async Task<IReadOnlyList<IPAddress>> VetAsync(DestinationGuard guard, string host, CancellationToken cancellationToken)
+    {
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var vetted = addresses.Where(guard.IsAllowed).ToList();
+        return vetted.Count > 0 ? vetted : throw new DestinationBlockedException(host, addresses);
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
@@ -8,37 +7,29 @@ using System.Text.Json.Nodes;
 namespace Herald.Server.Delivery;
 
 /// <summary>One request as it will go on the wire: the body is serialized once and signed as is.</summary>
-public sealed record OutgoingRequest(Uri Url, string Method, byte[] Body, IReadOnlyList<KeyValuePair<string, string>> Headers);
+/// <param name="Egress">How it leaves Herald; null is <see cref="EgressRoute.Direct"/>.</param>
+public sealed record OutgoingRequest(Uri Url, string Method, byte[] Body, IReadOnlyList<KeyValuePair<string, string>> Headers, EgressRoute? Egress = null);
 
 /// <summary>
 /// Makes one HTTP attempt through the destination guard, never following redirects, under the attempt timeout,
 /// reading at most <see cref="DeliveryOptions.MaxResponseBytes"/> of the answer. Never throws for the receiver's
 /// sake: every outcome becomes an <see cref="AttemptResult"/>. Cancellation by <c>abort</c> (shutdown) is rethrown.
 /// </summary>
-public sealed class WebhookSender : IDisposable
+public sealed class WebhookSender
 {
     public static readonly string UserAgent = $"Herald-Webhooks/{typeof(WebhookSender).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"}";
 
     private static readonly HashSet<string> BodyMethods = new(StringComparer.OrdinalIgnoreCase) { "POST", "PUT", "PATCH" };
 
-    private readonly HttpMessageInvoker _http;
+    private readonly EgressClients _clients;
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
 
-    public WebhookSender(DeliveryOptions options, TimeProvider time)
+    public WebhookSender(EgressClients clients, DeliveryOptions options, TimeProvider time)
     {
+        _clients = clients;
         _options = options;
         _time = time;
-        var guard = new DestinationGuard(options.AllowPrivateNetworks, options.AllowedNetworks);
-        _http = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            ConnectCallback = new GuardedConnector(guard, options.ConnectTimeout, time).ConnectAsync,
-        });
     }
 
     /// <summary>Whether a method carries the JSON body (POST, PUT, PATCH); others send none and sign the empty body.</summary>
@@ -63,7 +54,7 @@ public sealed class WebhookSender : IDisposable
 
         try
         {
-            using var response = await _http.SendAsync(request, linked.Token);
+            using var response = await _clients.For(outgoing.Egress).SendAsync(request, linked.Token);
             return await ReadAsync(response, linked.Token);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
@@ -143,7 +134,7 @@ public sealed class WebhookSender : IDisposable
         return null;
     }
 
-    private static T? Find<T>(Exception e) where T : Exception
+    internal static T? Find<T>(Exception e) where T : Exception
     {
         for (Exception? current = e; current is not null; current = current.InnerException)
         {
@@ -155,8 +146,6 @@ public sealed class WebhookSender : IDisposable
         return null;
     }
 
-    private static string Describe(HttpRequestException e) =>
+    internal static string Describe(HttpRequestException e) =>
         Find<SocketException>(e) is { } socket ? $"{e.Message} ({socket.SocketErrorCode})" : e.Message;
-
-    public void Dispose() => _http.Dispose();
 }

@@ -1,38 +1,136 @@
 using System.Text;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
+using Herald.Server.Environments;
 
 namespace Herald.Server.ReceiverAuth;
 
 /// <summary>The request around the body, or why it could not be built.</summary>
-public readonly record struct BuiltRequest(OutgoingRequest? Request, Prepared.Fail? Failure);
+public readonly record struct BuiltRequest(OutgoingRequest? Request, Prepared.Fail? Failure)
+{
+    public static BuiltRequest Fail(string code, string message, bool retryable = false, int? statusCode = null) =>
+        new(null, new Prepared.Fail(code, message, retryable, statusCode));
+}
 
 /// <summary>
-/// Steps 5-6 of a delivery, run on every attempt from the config as it is now: the url and the receiver's auth
-/// (wire-format section 3).
+/// Steps 5-6 of a delivery, run on every attempt from the config as it is now: env references resolved from the
+/// organization's variables (section 5), the egress route (section 8), the url, the custom headers (section 4) and
+/// the receiver's auth (section 3), an OAuth token included.
 /// </summary>
-public sealed class RequestBuilder
+public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies proxies, OAuthTokens tokens)
 {
-    public Task<BuiltRequest> BuildAsync(ConfigRecord config, ConfigSecrets secrets, string method, byte[] body, CancellationToken cancellationToken)
+    private const string OAuth = "OAUTH_CLIENT_CREDENTIALS";
+
+    public async Task<BuiltRequest> BuildAsync(ConfigRecord config, ConfigSecrets secrets, string method, byte[] body, CancellationToken cancellationToken)
     {
         var document = config.Document;
-        if (!Uri.TryCreate(document.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        var customHeaders = CustomHeaders.Allowed(document.PayloadConfiguration?.CustomHeaders, ApiKeyHeader(document.Auth));
+        var (egress, resolved, failure) = await ResolveAsync(config, secrets, customHeaders, cancellationToken);
+        if (failure is not null)
         {
-            return Task.FromResult(new BuiltRequest(null, new Prepared.Fail(DeliveryCodes.InternalError, $"The config's url '{document.Url}' is not an absolute http(s) url", Retryable: false)));
+            return new BuiltRequest(null, failure);
         }
-        var headers = new List<KeyValuePair<string, string>>();
-        if (AuthHeader(document.Auth, secrets) is { } auth)
+
+        var urlText = resolved![EnvFields.Url];
+        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            headers.Add(auth);
+            return BuiltRequest.Fail(DeliveryCodes.InternalError, $"The config's url '{urlText}' is not an absolute http(s) url");
         }
-        return Task.FromResult(new BuiltRequest(new OutgoingRequest(url, method, body, headers), null));
+        var headers = customHeaders.Select(h => KeyValuePair.Create(h.Key, resolved[EnvFields.Header(h.Key)]!)).ToList();
+        var auth = await AuthHeaderAsync(config, resolved, egress, cancellationToken);
+        if (auth.Failure is not null)
+        {
+            return new BuiltRequest(null, auth.Failure);
+        }
+        if (auth.Header is { } header)
+        {
+            headers.Add(header);
+        }
+        if (headers.FirstOrDefault(h => !CustomHeaders.IsSafeValue(h.Value)) is { Key: not null } unsafeHeader)
+        {
+            return BuiltRequest.Fail(DeliveryCodes.InternalError, $"Header '{unsafeHeader.Key}' would carry a line break or NUL; the request was not sent");
+        }
+        return new BuiltRequest(new OutgoingRequest(url, method, body, headers, egress), null);
     }
 
-    private static KeyValuePair<string, string>? AuthHeader(Auth? auth, ConfigSecrets secrets) => auth?.AuthType switch
+    /// <summary>
+    /// After a 401 from the receiver: forgets the OAuth token the request carried, so that building the request
+    /// again fetches a fresh one. False when the config does not use OAuth (nothing to renew).
+    /// </summary>
+    public bool DropRejectedToken(ConfigRecord config, OutgoingRequest rejected)
     {
-        "BASIC" when auth.BasicAuthConfig is { } basic => new("Authorization",
-            "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{basic.Username}:{secrets.Password}"))),
-        "API_KEY" when auth.ApiKeyConfig?.KeyName is { Length: > 0 } name => new(name, secrets.KeyValue ?? ""),
-        _ => null,
-    };
+        if (config.Document.Auth?.AuthType != OAuth)
+        {
+            return false;
+        }
+        var bearer = rejected.Headers.FirstOrDefault(h => h.Key == "Authorization").Value;
+        if (bearer?.StartsWith("Bearer ", StringComparison.Ordinal) == true)
+        {
+            tokens.Drop(Scope(config), bearer["Bearer ".Length..]);
+        }
+        return true;
+    }
+
+    /// <summary><c>testOAuth</c>: the config's token exchange as a delivery would make it, uncached, sending nothing else.</summary>
+    public async Task<TokenResult> TestOAuthAsync(ConfigRecord config, ConfigSecrets secrets, CancellationToken cancellationToken)
+    {
+        var (egress, resolved, failure) = await ResolveAsync(config, secrets, [], cancellationToken);
+        if (failure is not null)
+        {
+            return new TokenResult(null, failure);
+        }
+        var (request, invalid) = TokenRequestFor(config.Document.Auth!.OAuthConfig!, resolved!);
+        return invalid is not null ? new TokenResult(null, invalid) : await tokens.ExchangeAsync(request!, egress, cancellationToken);
+    }
+
+    private async Task<(EgressRoute? Egress, IReadOnlyDictionary<string, string?>? Resolved, Prepared.Fail? Failure)> ResolveAsync(
+        ConfigRecord config, ConfigSecrets secrets, IEnumerable<KeyValuePair<string, string>> customHeaders, CancellationToken cancellationToken)
+    {
+        var (egress, unavailable) = EgressPlan.For(config.Document, proxies);
+        if (unavailable is not null)
+        {
+            return (null, null, new Prepared.Fail(DeliveryCodes.StaticIpUnavailable, unavailable, Retryable: false));
+        }
+        var fields = EnvFields.Of(config.Document, secrets, customHeaders);
+        var values = await environment.ForAsync(config.OrgId, EnvFields.Names(fields), cancellationToken);
+        var (resolved, unresolved) = EnvFields.Resolve(fields, values);
+        return unresolved is not null
+            ? (null, null, new Prepared.Fail(DeliveryCodes.EnvVariableNotFound, unresolved, Retryable: false))
+            : (egress, resolved, null);
+    }
+
+    private async Task<(KeyValuePair<string, string>? Header, Prepared.Fail? Failure)> AuthHeaderAsync(
+        ConfigRecord config, IReadOnlyDictionary<string, string?> resolved, EgressRoute? egress, CancellationToken cancellationToken)
+    {
+        var auth = config.Document.Auth;
+        switch (auth?.AuthType)
+        {
+            case "BASIC" when auth.BasicAuthConfig is not null:
+                var credentials = $"{resolved[EnvFields.BasicUsername]}:{resolved[EnvFields.BasicPassword]}";
+                return (new("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials))), null);
+            case "API_KEY" when auth.ApiKeyConfig?.KeyName is { Length: > 0 } name:
+                return (new(name, resolved[EnvFields.ApiKeyValue] ?? ""), null);
+            case OAuth when auth.OAuthConfig is { } oauth:
+                var (request, invalid) = TokenRequestFor(oauth, resolved);
+                if (invalid is not null)
+                {
+                    return (null, invalid);
+                }
+                var token = await tokens.GetAsync(Scope(config), request!, egress, cancellationToken);
+                return token.Grant is { } grant ? (new("Authorization", "Bearer " + grant.AccessToken), null) : (null, token.Failure);
+            default:
+                return (null, null);
+        }
+    }
+
+    private static (TokenRequest? Request, Prepared.Fail? Failure) TokenRequestFor(OAuthConfig oauth, IReadOnlyDictionary<string, string?> resolved)
+    {
+        var (request, error) = TokenRequests.Build(
+            resolved[EnvFields.OAuthEndpoint], oauth.HttpMethod, resolved[EnvFields.OAuthClientId], resolved[EnvFields.OAuthClientSecret], oauth.CustomParameterList);
+        return error is null ? (request, null) : (null, new Prepared.Fail(DeliveryCodes.InternalError, error, Retryable: false));
+    }
+
+    private static TokenScope Scope(ConfigRecord config) => new(config.OrgId, config.Id, config.Version);
+
+    private static string? ApiKeyHeader(Auth? auth) => auth?.AuthType == "API_KEY" ? auth.ApiKeyConfig?.KeyName : null;
 }

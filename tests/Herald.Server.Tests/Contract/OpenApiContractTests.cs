@@ -10,7 +10,13 @@ public sealed class OpenApiContractTests
     private static readonly string[] Implemented =
     [
         "getPublicKey", "getConfiguredEvents", "getConfigs", "createConfig", "getConfig", "updateConfig", "deleteConfig",
-        "triggerWebhook", "getEventById",
+        "triggerWebhook", "getEventById", "testOAuth",
+    ];
+
+    /// <summary>The String/SecretString subset of the Environments API that <c>{{ env.NAME }}</c> references need.</summary>
+    private static readonly string[] ImplementedEnvironments =
+    [
+        "listEnvironmentVariables", "createEnvironmentVariable", "getEnvironmentVariable", "updateEnvironmentVariable", "deleteEnvironmentVariable",
     ];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -30,13 +36,29 @@ public sealed class OpenApiContractTests
         Assert.All(expected, operation => Assert.Contains(operation, actual));
     }
 
+    [Fact]
+    public async Task The_served_environments_operations_appear_with_their_path_method_and_operation_id()
+    {
+        var contractPath = Repository.SharedFileOrSkip("contract/environments.openapi.json");
+        var contract = JsonNode.Parse(await File.ReadAllTextAsync(contractPath, Ct))!;
+        using var app = new HeraldApp();
+        var ours = await (await app.Client(token: null).GetAsync("/openapi/v1.json", Ct)).ReadAsync();
+
+        var expected = Operations(contract).Where(o => ImplementedEnvironments.Contains(o.OperationId)).ToList();
+        var actual = Operations(ours).ToHashSet();
+
+        Assert.Equal(ImplementedEnvironments.Length, expected.Count);
+        Assert.All(expected, operation => Assert.Contains(operation, actual));
+    }
+
     private static IEnumerable<(string Path, string Method, string OperationId)> Operations(JsonNode document)
     {
         foreach (var (path, item) in document["paths"]!.AsObject())
         {
             foreach (var (method, operation) in item!.AsObject())
             {
-                if (operation?["operationId"] is { } id)
+                // A path item may also hold shared "parameters" (an array), which is no operation.
+                if (operation is JsonObject && operation["operationId"] is { } id)
                 {
                     yield return (path, method.ToLowerInvariant(), id.GetValue<string>());
                 }

@@ -91,6 +91,33 @@ public class EpilotSdkTests
         Assert.All(received, r => Assert.Contains("\"Interop\"", r.Text));
     }
 
+    [Fact]
+    public async Task The_epilot_client_tests_an_oauth_config_against_a_token_endpoint()
+    {
+        await using var tokenEndpoint = await Receiver.StartAsync();
+        tokenEndpoint.Default = new Answer.Status(200, """{"access_token":"interop-token","token_type":"Bearer","expires_in":3600}""");
+        using var app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" });
+        var tokenUrl = new Uri(tokenEndpoint.Url, "/oauth/token").ToString();
+        var summary = await RunScenarioAsync(app, "oauth", new Dictionary<string, string> { ["HERALD_TOKEN_URL"] = tokenUrl });
+
+        Step(summary, "create", 201);
+        var tested = Step(summary, "testOAuth", 200);
+        Assert.EndsWith("/test-oauth", tested.Url);
+        Assert.Equal("POST", tested.Method);
+        Assert.True(tested.Data?["success"]?.GetValue<bool>(), Describe(tested, "success is not true"));
+        Assert.Equal(3600, tested.Data?["expires_in"]?.GetValue<double>());
+        Assert.Equal("Bearer", tested.Text("token_type"));
+        Assert.False(string.IsNullOrEmpty(tested.Text("message")), Describe(tested, "no message"));
+        Assert.DoesNotContain("interop-token", tested.Raw.ToJsonString());
+        Step(summary, "createPlain", 201);
+        var refused = Step(summary, "testOAuthWithoutOAuth", 400);
+        Assert.Contains("does not use OAUTH_CLIENT_CREDENTIALS", refused.Text("message"));
+
+        var exchange = Assert.Single(tokenEndpoint.Received);
+        Assert.Equal("/oauth/token", exchange.Path);
+        Assert.Equal("grant_type=client_credentials&client_id=interop-client&client_secret=interop-secret&scope=webhooks", exchange.Text);
+    }
+
     private static async Task<ScenarioSummary> RunScenarioAsync(HeraldApp app, string scenario, IReadOnlyDictionary<string, string>? environment = null)
     {
         var json = await EpilotSdk.RunAsync(

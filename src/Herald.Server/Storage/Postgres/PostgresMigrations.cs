@@ -86,6 +86,22 @@ internal static class PostgresMigrations
             CREATE INDEX ix_delivery_attempts_event ON delivery_attempts (event_id, attempt_id);
             CREATE INDEX ix_delivery_attempts_started ON delivery_attempts (started_at);
             """),
+        new(4, "environment variables", """
+            CREATE TABLE environment_variables (
+                org_id        text NOT NULL,
+                key           text NOT NULL,
+                type          text NOT NULL,
+                description   text NULL,
+                group_name    text NULL,
+                protected     boolean NOT NULL DEFAULT false,
+                value         text NULL,
+                sealed_value  bytea NULL,
+                version       bigint NOT NULL,
+                created_at    timestamptz NOT NULL,
+                updated_at    timestamptz NOT NULL,
+                PRIMARY KEY (org_id, key)
+            );
+            """),
         new(5, "idempotency keys", """
             CREATE TABLE idempotency_keys (
                 org_id           text NOT NULL,

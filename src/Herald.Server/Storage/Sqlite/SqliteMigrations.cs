@@ -86,6 +86,22 @@ internal static class SqliteMigrations
             CREATE INDEX ix_delivery_attempts_event ON delivery_attempts (event_id, attempt_id);
             CREATE INDEX ix_delivery_attempts_started ON delivery_attempts (started_at);
             """),
+        new(4, "environment variables", """
+            CREATE TABLE environment_variables (
+                org_id        TEXT NOT NULL,
+                key           TEXT NOT NULL,
+                type          TEXT NOT NULL,
+                description   TEXT NULL,
+                group_name    TEXT NULL,
+                protected     INTEGER NOT NULL DEFAULT 0,
+                value         TEXT NULL,
+                sealed_value  BLOB NULL,
+                version       INTEGER NOT NULL,
+                created_at    TEXT NOT NULL,
+                updated_at    TEXT NOT NULL,
+                PRIMARY KEY (org_id, key)
+            ) WITHOUT ROWID;
+            """),
         new(5, "idempotency keys", """
             CREATE TABLE idempotency_keys (
                 org_id           TEXT NOT NULL,

@@ -92,6 +92,26 @@ const scenarios = {
     await call('getEvent', 'getEventById', { configId, eventId: sync.data?.event_id })
     await call('getUnknownEvent', 'getEventById', { configId, eventId: '00000000-0000-7000-8000-000000000000' })
   },
+
+  // testOAuth against a token endpoint at HERALD_TOKEN_URL, and on a config without OAuth.
+  async oauth(call) {
+    const created = await call('create', 'createConfig', null, {
+      ...configBody('Interop OAuth', 'customer_request_created'),
+      auth: {
+        authType: 'OAUTH_CLIENT_CREDENTIALS',
+        oauthConfig: {
+          endpoint: env('HERALD_TOKEN_URL'),
+          httpMethod: 'POST',
+          clientId: 'interop-client',
+          clientSecret: 'interop-secret',
+          customParameterList: [{ type: 'body', key: 'scope', value: 'webhooks' }],
+        },
+      },
+    })
+    await call('testOAuth', 'testOAuth', { configId: created.data?.id })
+    const plain = await call('createPlain', 'createConfig', null, configBody('Interop without OAuth', 'customer_request_created'))
+    await call('testOAuthWithoutOAuth', 'testOAuth', { configId: plain.data?.id })
+  },
 }
 
 const main = async () => {

@@ -1,0 +1,14 @@
+using Herald.Server.Storage;
+
+namespace Herald.Server.Environments;
+
+public static class EnvironmentsSetup
+{
+    public static IServiceCollection AddEnvironments(this IServiceCollection services)
+    {
+        services.AddStore<IEnvironmentStore, SqliteEnvironmentStore, PostgresEnvironmentStore>();
+        services.AddSingleton<EnvironmentSecrets>();
+        services.AddSingleton<EnvironmentValues>();
+        return services;
+    }
+}

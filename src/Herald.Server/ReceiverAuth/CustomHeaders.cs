@@ -1,0 +1,49 @@
+namespace Herald.Server.ReceiverAuth;
+
+/// <summary>
+/// Which of <c>payloadConfiguration.custom_headers</c> go on the wire (wire-format section 4). Pure. A custom
+/// header may not override what Herald or the HTTP stack owns, so these names are dropped (case-insensitively):
+/// <list type="bullet">
+/// <item>auth and identity: <c>Authorization</c>, <c>Proxy-Authorization</c>, <c>User-Agent</c>, <c>x-epilot-org-id</c>, and the
+/// receiver's API key header when the config uses one;</item>
+/// <item>framing of the signed body: <c>Content-Type</c>, <c>Content-Length</c>, <c>Content-Encoding</c>, <c>Transfer-Encoding</c>,
+/// <c>Expect</c>, and <c>Accept-Encoding</c> (Herald records the answer as sent, undecoded);</item>
+/// <item>routing and hop-by-hop: <c>Host</c>, <c>Connection</c>, <c>Keep-Alive</c>, <c>Proxy-Connection</c>, <c>TE</c>, <c>Trailer</c>,
+/// <c>Upgrade</c>, <c>Via</c>, <c>Forwarded</c>, <c>Max-Forwards</c>;</item>
+/// <item>the families <c>webhook-*</c> (the signature headers), <c>x-forwarded-*</c>, <c>x-amz-*</c> and <c>x-amzn-*</c>.</item>
+/// </list>
+/// Names that are not valid HTTP field names are dropped too, and of names differing only in case the first wins.
+/// </summary>
+public static class CustomHeaders
+{
+    private static readonly HashSet<string> Blocked = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "authorization", "proxy-authorization", "user-agent", "x-epilot-org-id",
+        "content-type", "content-length", "content-encoding", "transfer-encoding", "expect", "accept-encoding",
+        "host", "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "via", "forwarded", "max-forwards",
+    };
+
+    private static readonly string[] BlockedPrefixes = ["webhook-", "x-forwarded-", "x-amz-", "x-amzn-"];
+
+    public static bool IsBlocked(string name) =>
+        Blocked.Contains(name) || BlockedPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The headers to send, in the config's order, before env resolution of their values.</summary>
+    /// <param name="owned">Further names the config's auth sets (the API key header).</param>
+    public static IReadOnlyList<KeyValuePair<string, string>> Allowed(IReadOnlyDictionary<string, string>? headers, params string?[] owned)
+    {
+        if (headers is null || headers.Count == 0)
+        {
+            return [];
+        }
+        var seen = new HashSet<string>(owned.OfType<string>(), StringComparer.OrdinalIgnoreCase);
+        return headers.Where(h => IsFieldName(h.Key) && !IsBlocked(h.Key) && seen.Add(h.Key)).ToList();
+    }
+
+    /// <summary>A value that cannot split the request: no CR, LF or NUL.</summary>
+    public static bool IsSafeValue(string value) => value.AsSpan().IndexOfAny('\r', '\n', '\0') < 0;
+
+    /// <summary>An RFC 9110 token: letters, digits and <c>!#$%&amp;'*+-.^_`|~</c>.</summary>
+    public static bool IsFieldName(string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c));
+}
