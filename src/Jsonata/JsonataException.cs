@@ -1,3 +1,5 @@
+using Jsonata.Errors;
+
 namespace Jsonata;
 
 /// <summary>
@@ -6,8 +8,20 @@ namespace Jsonata;
 /// </summary>
 public sealed class JsonataException : Exception
 {
+    private readonly string? _message;
+
     public JsonataException(string code, string message, int position = -1, string? token = null, object? value = null)
         : base(message)
+    {
+        Code = code;
+        _message = message;
+        Position = position;
+        Token = token;
+        Value = value;
+    }
+
+    internal JsonataException(string code, int position = -1, string? token = null, object? value = null)
+        : base(code)
     {
         Code = code;
         Position = position;
@@ -19,14 +33,30 @@ public sealed class JsonataException : Exception
     public string Code { get; }
 
     /// <summary>Character offset in the expression where the error was detected, or -1 when unknown.</summary>
-    public int Position { get; }
+    public int Position { get; internal set; }
 
     /// <summary>The token at fault, when the reference reports one.</summary>
-    public string? Token { get; }
+    public string? Token { get; internal set; }
 
     /// <summary>The offending value, when the reference reports one (e.g. the argument of <c>$encodeUrl</c>).</summary>
     public object? Value { get; }
 
     /// <summary>The function at fault, when the reference reports one.</summary>
     public string? FunctionName { get; init; }
+
+    /// <summary>A second offending value, for errors that compare two values.</summary>
+    internal object? Value2 { get; init; }
+
+    /// <summary>One-based argument index, for signature errors.</summary>
+    internal int? Index { get; init; }
+
+    /// <summary>Expected item type, for array signature errors.</summary>
+    internal string? ExpectedType { get; init; }
+
+    /// <summary>The inner error, for errors wrapped by <c>$eval</c>.</summary>
+    internal object? Exponent { get; init; }
+
+    /// <inheritdoc />
+    public override string Message =>
+        _message ?? ErrorMessages.Format(Code, Token, Value, Value2, Index, ExpectedType, FunctionName, Exponent);
 }

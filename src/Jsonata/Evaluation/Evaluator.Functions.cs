@@ -1,0 +1,333 @@
+using Jsonata.Parsing;
+using Jsonata.Signatures;
+using Jsonata.Values;
+
+namespace Jsonata.Evaluation;
+
+internal sealed partial class Evaluator
+{
+    /// <summary>Marks a <c>?</c> placeholder among the arguments of a partial application.</summary>
+    private static readonly object Placeholder = new();
+
+    private static readonly Lazy<Node> ChainAst = new(() => Parser.Parse("function($f, $g) { function($x){ $g($f($x)) } }"));
+
+    private static string? ProcedureName(Node procedure) =>
+        procedure.Type == NodeType.Path ? procedure.Steps![0].Text : procedure.Value as string;
+
+    private object? EvaluateFunction(Node expr, object? input, Frame env, bool applyTo, object? context)
+    {
+        var procedure = expr.Procedure!;
+        var proc = Evaluate(procedure, input, env);
+        if (proc == null && procedure.Type == NodeType.Path && env.Lookup(procedure.Steps![0].Text) != null)
+        {
+            throw new JsonataException("T1005", expr.Position, procedure.Steps[0].Text);
+        }
+
+        var argNodes = expr.Arguments!;
+        var offset = applyTo ? 1 : 0;
+        var args = new object?[argNodes.Count + offset];
+        if (applyTo)
+        {
+            args[0] = context;
+        }
+
+        for (var jj = 0; jj < argNodes.Count; jj++)
+        {
+            args[jj + offset] = Evaluate(argNodes[jj], input, env);
+        }
+
+        var procName = ProcedureName(procedure);
+        try
+        {
+            return Apply(proc, args, input, env, procName, expr.Position);
+        }
+        catch (JsonataException err)
+        {
+            if (err.Position < 0)
+            {
+                err.Position = expr.Position;
+            }
+
+            err.Token ??= procName;
+            throw;
+        }
+    }
+
+    /// <summary>Applies a function value, running the trampoline for tail calls.</summary>
+    public object? Apply(object? proc, object?[] args, object? input, Frame env, string? token = null, int position = -1)
+    {
+        var result = ApplyInner(proc, args, input, env, token, position);
+        while (result is Lambda { Thunk: true } thunk)
+        {
+            var call = thunk.Body;
+            var next = Evaluate(call.Procedure!, thunk.Input, thunk.Environment);
+            var callArgs = call.Arguments!;
+            var evaluatedArgs = new object?[callArgs.Count];
+            for (var ii = 0; ii < callArgs.Count; ii++)
+            {
+                evaluatedArgs[ii] = Evaluate(callArgs[ii], thunk.Input, thunk.Environment);
+            }
+
+            result = ApplyInner(next, evaluatedArgs, input, env, ProcedureName(call.Procedure!), call.Procedure!.Position);
+        }
+
+        return result;
+    }
+
+    private object? ApplyInner(object? proc, object?[] args, object? input, Frame env, string? token, int position)
+    {
+        try
+        {
+            var function = proc as JFunction;
+            var validated = args;
+            if (function?.Signature is { } signature)
+            {
+                validated = signature.Validate(args, input);
+            }
+
+            switch (proc)
+            {
+                case Lambda lambda:
+                    return ApplyProcedure(lambda, validated);
+                case NativeFunction native:
+                    return native.Implementation(new CallContext(this, input, env), validated);
+                case PartialNative partial:
+                    return ApplyPartialNative(partial, validated, input, env);
+                case RegexMatcher matcher:
+                    return Functions.RegexFunctions.MatchObject(matcher, validated.Length > 0 ? validated[0] : null, validated.Length > 1 ? validated[1] : null);
+                default:
+                    throw new JsonataException("T1006");
+            }
+        }
+        catch (JsonataException err)
+        {
+            if (proc != null)
+            {
+                err.Token ??= token;
+                if (position >= 0)
+                {
+                    err.Position = position;
+                }
+            }
+
+            throw;
+        }
+    }
+
+    private object? ApplyProcedure(Lambda proc, object?[] args)
+    {
+        var env = new Frame(proc.Environment);
+        var parameters = proc.Parameters;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            env.Bind(parameters[i].Text, i < args.Length ? args[i] : null);
+        }
+
+        return Evaluate(proc.Body, proc.Input, env);
+    }
+
+    private object? ApplyPartialNative(PartialNative partial, object?[] args, object? input, Frame env)
+    {
+        var full = new object?[partial.BoundArgs.Length];
+        var next = 0;
+        for (var i = 0; i < full.Length; i++)
+        {
+            full[i] = partial.Holes[i] ? (next < args.Length ? args[next++] : null) : partial.BoundArgs[i];
+        }
+
+        var target = partial.Target;
+        var validated = target.Signature is { } sig ? sig.Validate(TrimTrailingUndefined(full), null) : full;
+        return target.Implementation(new CallContext(this, input, env), validated);
+    }
+
+    private static object?[] TrimTrailingUndefined(object?[] args)
+    {
+        var n = args.Length;
+        while (n > 0 && args[n - 1] == null)
+        {
+            n--;
+        }
+
+        return n == args.Length ? args : args[..n];
+    }
+
+    private object? EvaluatePartialApplication(Node expr, object? input, Frame env)
+    {
+        var argNodes = expr.Arguments!;
+        var args = new object?[argNodes.Count];
+        for (var ii = 0; ii < argNodes.Count; ii++)
+        {
+            var arg = argNodes[ii];
+            args[ii] = arg.Type == NodeType.Operator && arg.Text == "?" ? Placeholder : Evaluate(arg, input, env);
+        }
+
+        var procedure = expr.Procedure!;
+        var proc = Evaluate(procedure, input, env);
+        if (proc == null && procedure.Type == NodeType.Path && env.Lookup(procedure.Steps![0].Text) != null)
+        {
+            throw new JsonataException("T1007", expr.Position, procedure.Steps[0].Text);
+        }
+
+        switch (proc)
+        {
+            case Lambda lambda:
+                {
+                    var frame = new Frame(lambda.Environment);
+                    var unbound = new List<Node>();
+                    for (var i = 0; i < lambda.Parameters.Count; i++)
+                    {
+                        var arg = i < args.Length ? args[i] : null;
+                        if (ReferenceEquals(arg, Placeholder))
+                        {
+                            unbound.Add(lambda.Parameters[i]);
+                        }
+                        else
+                        {
+                            frame.Bind(lambda.Parameters[i].Text, arg);
+                        }
+                    }
+
+                    return new Lambda(lambda.Node, lambda.Input, frame, unbound, lambda.Body, null, false);
+                }
+
+            case NativeFunction native:
+                {
+                    var count = Math.Max(native.DeclaredParameters, args.Length);
+                    var bound = new object?[count];
+                    var holes = new bool[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        var arg = i < args.Length ? args[i] : null;
+                        holes[i] = ReferenceEquals(arg, Placeholder);
+                        bound[i] = holes[i] ? null : arg;
+                    }
+
+                    return new PartialNative(native, bound, holes);
+                }
+
+            case PartialNative partial:
+                {
+                    var bound = (object?[])partial.BoundArgs.Clone();
+                    var holes = (bool[])partial.Holes.Clone();
+                    var next = 0;
+                    for (var i = 0; i < holes.Length; i++)
+                    {
+                        if (!holes[i])
+                        {
+                            continue;
+                        }
+
+                        var arg = next < args.Length ? args[next] : null;
+                        next++;
+                        if (!ReferenceEquals(arg, Placeholder))
+                        {
+                            holes[i] = false;
+                            bound[i] = arg;
+                        }
+                    }
+
+                    return new PartialNative(partial.Target, bound, holes);
+                }
+
+            default:
+                throw new JsonataException("T1008", expr.Position, ProcedureName(procedure));
+        }
+    }
+
+    private object? EvaluateApplyExpression(Node expr, object? input, Frame env)
+    {
+        var lhs = Evaluate(expr.Lhs!, input, env);
+        if (expr.Rhs!.Type == NodeType.Function)
+        {
+            return EvaluateFunction(expr.Rhs, input, env, true, lhs);
+        }
+
+        var func = Evaluate(expr.Rhs, input, env);
+        if (func is not JFunction)
+        {
+            throw new JsonataException("T2006", expr.Position, null, func);
+        }
+
+        if (lhs is JFunction)
+        {
+            var chain = Evaluate(ChainAst.Value, null, env);
+            return Apply(chain, [lhs, func], null, env);
+        }
+
+        return Apply(func, [lhs], null, env);
+    }
+
+    private static readonly Signature TransformSignature = Signature.Parse("<(oa):o>");
+
+    private NativeFunction CreateTransformer(Node expr, Frame env)
+    {
+        return new NativeFunction("transform", TransformSignature, 1, (in CallContext call, object?[] args) =>
+            Transform(expr, env, args.Length > 0 ? args[0] : null));
+    }
+
+    private object? Transform(Node expr, Frame env, object? obj)
+    {
+        if (obj == null)
+        {
+            return null;
+        }
+
+        var cloneFunction = env.Lookup("clone");
+        if (cloneFunction is not JFunction)
+        {
+            throw new JsonataException("T2013", expr.Position);
+        }
+
+        var result = Apply(cloneFunction, [obj], null, env);
+        var matches = Evaluate(expr.Pattern!, result, env);
+        if (matches == null)
+        {
+            return result;
+        }
+
+        var matchList = matches as JArray ?? new JArray { matches };
+        foreach (var match in matchList)
+        {
+            var update = Evaluate(expr.Update!, match, env);
+            if (update != null)
+            {
+                if (update is not JObject updateObj)
+                {
+                    throw new JsonataException("T2011", expr.Update!.Position, null, update);
+                }
+
+                if (match is JObject target)
+                {
+                    foreach (var (key, value) in updateObj)
+                    {
+                        target.Set(key, value);
+                    }
+                }
+            }
+
+            if (expr.Delete != null)
+            {
+                var deletions = Evaluate(expr.Delete, match, env);
+                if (deletions != null)
+                {
+                    var val = deletions;
+                    var list = deletions as JArray ?? new JArray { deletions };
+                    if (!Util.IsArrayOfStrings(list))
+                    {
+                        throw new JsonataException("T2012", expr.Delete.Position, null, val);
+                    }
+
+                    if (match is JObject target)
+                    {
+                        foreach (var key in list)
+                        {
+                            target.RemoveKey((string)key!);
+                        }
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+}

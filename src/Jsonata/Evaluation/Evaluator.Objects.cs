@@ -1,0 +1,275 @@
+using Jsonata.Parsing;
+using Jsonata.Values;
+
+namespace Jsonata.Evaluation;
+
+internal sealed partial class Evaluator
+{
+    private sealed class GroupEntry
+    {
+        public GroupEntry(object? data, int exprIndex)
+        {
+            Data = data;
+            ExprIndex = exprIndex;
+        }
+
+        public object? Data;
+
+        public int ExprIndex { get; }
+    }
+
+    private JObject EvaluateGroup(GroupSpec expr, object? input, Frame env)
+    {
+        var result = new JObject();
+        var groups = new JObject();
+        var inputArr = input as JArray;
+        var reduce = inputArr is { TupleStream: true };
+        if (inputArr == null)
+        {
+            inputArr = JArray.CreateSequence(input);
+        }
+        else if (inputArr.Count == 0)
+        {
+            // an empty input still produces one evaluation, so literal objects are built
+            inputArr = JArray.CreateSequence(null);
+        }
+
+        foreach (var item in inputArr)
+        {
+            var tuple = reduce ? item as TupleBinding : null;
+            var itemEnv = tuple != null ? Util.FrameFromTuple(env, tuple) : env;
+            for (var pairIndex = 0; pairIndex < expr.Pairs.Count; pairIndex++)
+            {
+                var key = Evaluate(expr.Pairs[pairIndex].Key, tuple != null ? tuple.Context : item, itemEnv);
+                if (key == null)
+                {
+                    continue;
+                }
+
+                if (key is not string keyStr)
+                {
+                    throw new JsonataException("T1003", expr.Position, null, key);
+                }
+
+                if (groups.TryGetValue(keyStr, out var existing))
+                {
+                    var entry = (GroupEntry)existing!;
+                    if (entry.ExprIndex != pairIndex)
+                    {
+                        throw new JsonataException("D1009", expr.Position, null, keyStr);
+                    }
+
+                    entry.Data = Util.Append(entry.Data, item);
+                }
+                else
+                {
+                    groups.Set(keyStr, new GroupEntry(item, pairIndex));
+                }
+            }
+        }
+
+        var ctx = env.Context;
+        var idx = 0;
+        foreach (var (key, value) in groups)
+        {
+            var entry = (GroupEntry)value!;
+            var context = entry.Data;
+            var groupEnv = env;
+            if (reduce)
+            {
+                var tuple = ReduceTupleStream(entry.Data);
+                context = tuple.Context;
+                tuple.Remove(TupleBinding.ContextKey);
+                groupEnv = Util.FrameFromTuple(env, tuple);
+            }
+
+            if (idx > 0)
+            {
+                ctx.Parallel++;
+            }
+
+            object? res;
+            try
+            {
+                res = Evaluate(expr.Pairs[entry.ExprIndex].Value, context, groupEnv);
+            }
+            finally
+            {
+                if (idx > 0)
+                {
+                    ctx.Parallel--;
+                }
+            }
+
+            if (res != null)
+            {
+                result.Set(key, res);
+            }
+
+            idx++;
+        }
+
+        return result;
+    }
+
+    private static TupleBinding ReduceTupleStream(object? tupleStream)
+    {
+        if (tupleStream is not JArray arr)
+        {
+            return new TupleBinding((TupleBinding)tupleStream!);
+        }
+
+        var result = new TupleBinding((TupleBinding)arr[0]!);
+        for (var ii = 1; ii < arr.Count; ii++)
+        {
+            foreach (var (prop, value) in (TupleBinding)arr[ii]!)
+            {
+                result[prop] = Util.Append(result.TryGetValue(prop, out var existing) ? existing : null, value);
+            }
+        }
+
+        return result;
+    }
+
+    private static object? EvaluateWildcard(object? input)
+    {
+        object? results = JArray.CreateSequence();
+        if (input is JArray { OuterWrapper: true, Count: > 0 } wrapped)
+        {
+            input = wrapped[0];
+        }
+
+        IEnumerable<object?>? values = input switch
+        {
+            JObject obj => obj.Values,
+            JArray arr => arr,
+            _ => null,
+        };
+        if (values == null)
+        {
+            return results;
+        }
+
+        foreach (var value in values)
+        {
+            if (value is JArray arr)
+            {
+                results = Util.Append(results, Util.Flatten(arr));
+            }
+            else
+            {
+                ((JArray)results!).Add(value);
+            }
+        }
+
+        return results;
+    }
+
+    private static object? EvaluateDescendants(object? input)
+    {
+        if (input == null)
+        {
+            return null;
+        }
+
+        var resultSequence = JArray.CreateSequence();
+        RecurseDescendants(input, resultSequence);
+        return resultSequence.Count == 1 ? resultSequence[0] : resultSequence;
+    }
+
+    private static void RecurseDescendants(object? input, JArray results)
+    {
+        if (input is JArray arr)
+        {
+            foreach (var member in arr)
+            {
+                RecurseDescendants(member, results);
+            }
+
+            return;
+        }
+
+        results.Add(input);
+        if (input is JObject obj)
+        {
+            foreach (var value in obj.Values)
+            {
+                RecurseDescendants(value, results);
+            }
+        }
+    }
+
+    private JArray EvaluateSort(Node expr, JArray input, Frame env)
+    {
+        var isTupleSort = input.TupleStream;
+        var terms = expr.Terms!;
+
+        bool Comparator(object? a, object? b)
+        {
+            var comp = 0;
+            for (var index = 0; comp == 0 && index < terms.Count; index++)
+            {
+                var term = terms[index];
+                var context = a;
+                var termEnv = env;
+                if (isTupleSort && a is TupleBinding ta)
+                {
+                    context = ta.Context;
+                    termEnv = Util.FrameFromTuple(env, ta);
+                }
+
+                var aa = Evaluate(term.Expression, context, termEnv);
+                context = b;
+                termEnv = env;
+                if (isTupleSort && b is TupleBinding tb)
+                {
+                    context = tb.Context;
+                    termEnv = Util.FrameFromTuple(env, tb);
+                }
+
+                var bb = Evaluate(term.Expression, context, termEnv);
+                if (aa == null)
+                {
+                    comp = bb == null ? 0 : 1;
+                    continue;
+                }
+
+                if (bb == null)
+                {
+                    comp = -1;
+                    continue;
+                }
+
+                if (aa is not (string or double) || bb is not (string or double))
+                {
+                    throw new JsonataException("T2008", expr.Position, null, aa is string or double ? bb : aa);
+                }
+
+                int c;
+                if (aa is double da && bb is double db)
+                {
+                    c = da == db ? 0 : (da < db ? -1 : 1);
+                }
+                else if (aa is string sa && bb is string sb)
+                {
+                    c = Math.Sign(string.CompareOrdinal(sa, sb));
+                }
+                else
+                {
+                    throw new JsonataException("T2007", expr.Position, null, aa) { Value2 = bb };
+                }
+
+                if (c == 0)
+                {
+                    continue;
+                }
+
+                comp = term.Descending ? -c : c;
+            }
+
+            return comp == 1;
+        }
+
+        return Functions.Sorting.MergeSort(input, Comparator);
+    }
+}

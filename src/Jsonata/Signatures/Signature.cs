@@ -1,0 +1,338 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Jsonata.Values;
+
+namespace Jsonata.Signatures;
+
+internal sealed class SignatureParseException : Exception
+{
+    public SignatureParseException(string code, int offset, string value) : base(code)
+    {
+        Code = code;
+        Offset = offset;
+        Value = value;
+    }
+
+    public string Code { get; }
+
+    public int Offset { get; }
+
+    public string Value { get; }
+}
+
+/// <summary>
+/// A function signature such as <c>&lt;s-n?:s&gt;</c>. Arguments are checked by matching a string of
+/// one type letter per argument against a regular expression built from the signature, which is also
+/// how missing arguments are filled from the context and single values are promoted to arrays.
+/// </summary>
+internal sealed class Signature
+{
+    private sealed class Param
+    {
+        public string Regex = string.Empty;
+        public string Type = string.Empty;
+        public bool Context;
+        public Regex? ContextRegex;
+        public string? Subtype;
+    }
+
+    private static readonly Dictionary<string, string> ArrayTypeNames = new()
+    {
+        ["a"] = "arrays",
+        ["b"] = "booleans",
+        ["f"] = "functions",
+        ["n"] = "numbers",
+        ["o"] = "objects",
+        ["s"] = "strings",
+    };
+
+    private readonly List<Param> _params;
+    private readonly Regex _regex;
+
+    private Signature(string definition, List<Param> parameters)
+    {
+        Definition = definition;
+        _params = parameters;
+        var sb = new StringBuilder("^");
+        foreach (var p in parameters)
+        {
+            sb.Append('(').Append(p.Regex).Append(')');
+        }
+
+        sb.Append('$');
+        _regex = new Regex(sb.ToString(), RegexOptions.CultureInvariant);
+    }
+
+    public string Definition { get; }
+
+    /// <summary>Number of declared parameters.</summary>
+    public int ParamCount => _params.Count;
+
+    public static Signature Parse(string signature)
+    {
+        var position = 1;
+        var parameters = new List<Param>();
+        var param = new Param();
+        var prev = param;
+        while (position < signature.Length)
+        {
+            var symbol = signature[position];
+            if (symbol == ':')
+            {
+                break;
+            }
+
+            void Next()
+            {
+                parameters.Add(param);
+                prev = param;
+                param = new Param();
+            }
+
+            switch (symbol)
+            {
+                case 's':
+                case 'n':
+                case 'b':
+                case 'l':
+                case 'o':
+                    param.Regex = "[" + symbol + "m]";
+                    param.Type = symbol.ToString();
+                    Next();
+                    break;
+                case 'a':
+                    param.Regex = "[asnblfom]";
+                    param.Type = "a";
+                    Next();
+                    break;
+                case 'f':
+                    param.Regex = "f";
+                    param.Type = "f";
+                    Next();
+                    break;
+                case 'j':
+                    param.Regex = "[asnblom]";
+                    param.Type = "j";
+                    Next();
+                    break;
+                case 'x':
+                    param.Regex = "[asnblfom]";
+                    param.Type = "x";
+                    Next();
+                    break;
+                case '-':
+                    prev.Context = true;
+                    prev.ContextRegex = new Regex("^" + prev.Regex, RegexOptions.CultureInvariant);
+                    prev.Regex += "?";
+                    break;
+                case '?':
+                case '+':
+                    prev.Regex += symbol;
+                    break;
+                case '(':
+                    {
+                        var end = FindClosing(signature, position, '(', ')');
+                        var choice = signature.Substring(position + 1, end - position - 1);
+                        if (choice.Contains('<'))
+                        {
+                            throw new SignatureParseException("S0402", position, choice);
+                        }
+
+                        param.Regex = "[" + choice + "m]";
+                        param.Type = "(" + choice + ")";
+                        position = end;
+                        Next();
+                        break;
+                    }
+
+                case '<':
+                    if (prev.Type is "a" or "f")
+                    {
+                        var end = FindClosing(signature, position, '<', '>');
+                        prev.Subtype = signature.Substring(position + 1, end - position - 1);
+                        position = end;
+                    }
+                    else
+                    {
+                        throw new SignatureParseException("S0401", position, prev.Type);
+                    }
+
+                    break;
+            }
+
+            position++;
+        }
+
+        return new Signature(signature, parameters);
+    }
+
+    private static int FindClosing(string str, int start, char open, char close)
+    {
+        var depth = 1;
+        var position = start;
+        while (position < str.Length)
+        {
+            position++;
+            if (position >= str.Length)
+            {
+                break;
+            }
+
+            var symbol = str[position];
+            if (symbol == close)
+            {
+                depth--;
+                if (depth == 0)
+                {
+                    break;
+                }
+            }
+            else if (symbol == open)
+            {
+                depth++;
+            }
+        }
+
+        return position;
+    }
+
+    public static char SymbolOf(object? value) => value switch
+    {
+        null => 'm',
+        string => 's',
+        double => 'n',
+        bool => 'b',
+        JNull => 'l',
+        JArray => 'a',
+        JFunction => 'f',
+        _ => 'o',
+    };
+
+    /// <summary>Checks the arguments and returns them fixed up (context filled in, values promoted to arrays).</summary>
+    public object?[] Validate(object?[] args, object? context)
+    {
+        Span<char> buffer = args.Length <= 64 ? stackalloc char[args.Length] : new char[args.Length];
+        for (var i = 0; i < args.Length; i++)
+        {
+            buffer[i] = SymbolOf(args[i]);
+        }
+
+        var supplied = new string(buffer);
+        var match = _regex.Match(supplied);
+        if (!match.Success)
+        {
+            throw ValidationError(args, supplied);
+        }
+
+        var validated = new List<object?>(_params.Count);
+        var argIndex = 0;
+        for (var index = 0; index < _params.Count; index++)
+        {
+            var param = _params[index];
+            var arg = argIndex < args.Length ? args[argIndex] : null;
+            var group = match.Groups[index + 1].Value;
+            if (group.Length == 0)
+            {
+                if (param.Context && param.ContextRegex != null)
+                {
+                    var contextType = SymbolOf(context);
+                    if (param.ContextRegex.IsMatch(contextType.ToString()))
+                    {
+                        validated.Add(context);
+                    }
+                    else
+                    {
+                        throw new JsonataException("T0411", -1, null, context) { Index = argIndex + 1 };
+                    }
+                }
+                else
+                {
+                    validated.Add(arg);
+                    argIndex++;
+                }
+
+                continue;
+            }
+
+            foreach (var single in group)
+            {
+                arg = argIndex < args.Length ? args[argIndex] : null;
+                if (param.Type == "a")
+                {
+                    if (single == 'm')
+                    {
+                        arg = null;
+                    }
+                    else
+                    {
+                        var arrayOk = true;
+                        if (param.Subtype != null)
+                        {
+                            if (single != 'a' && group != param.Subtype)
+                            {
+                                arrayOk = false;
+                            }
+                            else if (single == 'a' && arg is JArray arr && arr.Count > 0)
+                            {
+                                var itemType = SymbolOf(arr[0]);
+                                if (itemType != param.Subtype[0])
+                                {
+                                    arrayOk = false;
+                                }
+                                else
+                                {
+                                    foreach (var item in arr)
+                                    {
+                                        if (SymbolOf(item) != itemType)
+                                        {
+                                            arrayOk = false;
+                                            break;
+                                        }
+                                    }
+                                }
+                            }
+                        }
+
+                        if (!arrayOk)
+                        {
+                            throw new JsonataException("T0412", -1, null, arg)
+                            {
+                                Index = argIndex + 1,
+                                ExpectedType = ArrayTypeNames.GetValueOrDefault(param.Subtype!),
+                            };
+                        }
+
+                        if (single != 'a')
+                        {
+                            arg = new JArray { arg };
+                        }
+                    }
+                }
+
+                validated.Add(arg);
+                argIndex++;
+            }
+        }
+
+        return validated.ToArray();
+    }
+
+    private JsonataException ValidationError(object?[] args, string supplied)
+    {
+        var partial = new StringBuilder("^");
+        var goodTo = 0;
+        foreach (var p in _params)
+        {
+            partial.Append(p.Regex);
+            var m = Regex.Match(supplied, partial.ToString(), RegexOptions.CultureInvariant);
+            if (!m.Success)
+            {
+                break;
+            }
+
+            goodTo = m.Length;
+        }
+
+        return new JsonataException("T0410", -1, null, goodTo < args.Length ? args[goodTo] : null) { Index = goodTo + 1 };
+    }
+}
