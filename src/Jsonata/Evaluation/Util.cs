@@ -95,10 +95,8 @@ internal static class Util
                 return b;
             case JObject o:
                 return o.Count > 0;
-            case RegexMatcher:
-                return false;
             case JFunction:
-                return true;
+                return false;
             default:
                 return false;
         }

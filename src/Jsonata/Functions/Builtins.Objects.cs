@@ -199,7 +199,7 @@ internal static partial class Builtins
             case null:
                 return null;
             case double d:
-                return NumberFormatter.ToPrecision15(d);
+                return Math.Floor(d) == d ? d : NumberFormatter.ToPrecision15(d);
             case JFunction:
                 return string.Empty;
             case JArray arr:

@@ -179,7 +179,7 @@ internal static class RegexFunctions
             return Boxes.Bool(EvaluateMatcher(call, f, str) != null);
         }
 
-        return Boxes.Bool(str.Contains("undefined", StringComparison.Ordinal));
+        return null;
     }
 
     public static object? Split(in CallContext call, object?[] args)

@@ -44,7 +44,7 @@ internal static class JsonWriter
                 else
                 {
                     Util.IsNumeric(d);
-                    sb.Append(NumberFormatter.ToJsString(NumberFormatter.ToPrecision15(d)));
+                    sb.Append(NumberFormatter.ToJsString(Math.Floor(d) == d ? d : NumberFormatter.ToPrecision15(d)));
                 }
 
                 break;
