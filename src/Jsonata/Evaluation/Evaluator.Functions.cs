@@ -239,13 +239,7 @@ internal sealed partial class Evaluator
         var lhs = Evaluate(expr.Lhs!, input, env);
         if (expr.Rhs!.Type == NodeType.Function)
         {
-            var invoked = EvaluateFunction(expr.Rhs, input, env, true, lhs);
-            if (expr.Rhs.KeepArray && invoked is JArray { Sequence: true } keep)
-            {
-                keep.KeepSingleton = true;
-            }
-
-            return invoked;
+            return EvaluateFunction(expr.Rhs, input, env, true, lhs);
         }
 
         var func = Evaluate(expr.Rhs, input, env);

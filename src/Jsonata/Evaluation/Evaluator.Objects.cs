@@ -28,7 +28,7 @@ internal sealed partial class Evaluator
         {
             inputArr = JArray.CreateSequence(input);
         }
-        else if (inputArr.Count == 0)
+        else if (inputArr.Count == 0 && !reduce)
         {
             // an empty input still produces one evaluation, so literal objects are built
             inputArr = JArray.CreateSequence(null);

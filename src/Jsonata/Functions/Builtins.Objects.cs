@@ -283,7 +283,7 @@ internal static partial class Builtins
         {
             return call.Evaluator.Evaluate(ast, input, call.Environment);
         }
-        catch (JsonataException err) when (err.Code != "U1001")
+        catch (JsonataException err)
         {
             throw new JsonataException("D3121", -1, null, err.Message);
         }

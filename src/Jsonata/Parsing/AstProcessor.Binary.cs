@@ -219,6 +219,7 @@ internal sealed partial class AstProcessor
                     Lhs = ProcessNode(expr.Lhs!),
                     Rhs = ProcessNode(expr.Rhs!),
                 };
+                result.KeepArray = result.Lhs.KeepArray || result.Rhs.KeepArray;
                 break;
             default:
                 result = new Node(NodeType.Binary, expr.Value, expr.Position)

@@ -87,8 +87,8 @@ internal sealed partial class AstProcessor
                     result.Expression = ProcessNode(expr.Expression!);
                     if (expr.Text == "-" && result.Expression.Type == NodeType.Number)
                     {
-                        // a fresh node: the parse node can be processed twice (the ?: operator reuses its operand)
-                        result = new Node(NodeType.Number, -(double)result.Expression.Value!, result.Expression.Position);
+                        result = result.Expression;
+                        result.Value = -(double)result.Value!;
                     }
                     else
                     {

@@ -64,7 +64,8 @@ internal sealed class Lexer
         {
             var start = _pos;
             _pos++;
-            return new Token(TokenType.Regex, ScanRegex(), start);
+            var literal = ScanRegex();
+            return new Token(TokenType.Regex, literal, _pos);
         }
 
         var two = _pos + 1 < _src.Length ? _src.Substring(_pos, 2) : null;
@@ -80,17 +81,15 @@ internal sealed class Lexer
             case "?:":
             case "??":
                 {
-                    var tok = new Token(TokenType.Operator, two, _pos);
                     _pos += 2;
-                    return tok;
+                    return new Token(TokenType.Operator, two, _pos);
                 }
         }
 
         if (IsOperatorChar(c))
         {
-            var tok = new Token(TokenType.Operator, c.ToString(), _pos);
             _pos++;
-            return tok;
+            return new Token(TokenType.Operator, c.ToString(), _pos);
         }
 
         if (c == '"' || c == '\'')
@@ -113,7 +112,7 @@ internal sealed class Lexer
             {
                 var name = _src.Substring(_pos, end - _pos);
                 _pos = end + 1;
-                return new Token(TokenType.Name, name, start);
+                return new Token(TokenType.Name, name, _pos);
             }
 
             _pos = _src.Length;
@@ -126,23 +125,22 @@ internal sealed class Lexer
             i++;
         }
 
-        var startPos = _pos;
         if (_src[_pos] == '$')
         {
             var varName = _src.Substring(_pos + 1, i - _pos - 1);
             _pos = i;
-            return new Token(TokenType.Variable, varName, startPos);
+            return new Token(TokenType.Variable, varName, _pos);
         }
 
         var word = _src.Substring(_pos, i - _pos);
         _pos = i;
         return word switch
         {
-            "or" or "in" or "and" => new Token(TokenType.Operator, word, startPos),
-            "true" => new Token(TokenType.Value, true, startPos),
-            "false" => new Token(TokenType.Value, false, startPos),
-            "null" => new Token(TokenType.Value, Values.JNull.Instance, startPos),
-            _ => new Token(TokenType.Name, word, startPos),
+            "or" or "in" or "and" => new Token(TokenType.Operator, word, _pos),
+            "true" => new Token(TokenType.Value, true, _pos),
+            "false" => new Token(TokenType.Value, false, _pos),
+            "null" => new Token(TokenType.Value, Values.JNull.Instance, _pos),
+            _ => new Token(TokenType.Name, word, _pos),
         };
     }
 
@@ -192,7 +190,7 @@ internal sealed class Lexer
             else if (c == quote)
             {
                 _pos++;
-                return new Token(TokenType.String, sb.ToString(), start);
+                return new Token(TokenType.String, sb.ToString(), _pos);
             }
             else
             {
@@ -265,9 +263,8 @@ internal sealed class Lexer
             throw new JsonataException("S0102", $"Number out of range: {text}", _pos, text);
         }
 
-        var tok = new Token(TokenType.Number, value, _pos);
         _pos = i;
-        return tok;
+        return new Token(TokenType.Number, value, _pos);
     }
 
     private RegexLiteral ScanRegex()

@@ -74,7 +74,31 @@ internal sealed class Node
 
     public List<Slot>? SeekingParent;
 
-    public Node ShallowCopy() => (Node)MemberwiseClone();
+    /// <summary>
+    /// Copies a raw parse tree, so an operand that two branches share (as <c>?:</c> and <c>??</c> do)
+    /// is post-processed independently in each.
+    /// </summary>
+    public Node DeepClone()
+    {
+        var copy = (Node)MemberwiseClone();
+        copy.Lhs = Lhs?.DeepClone();
+        copy.Rhs = Rhs?.DeepClone();
+        copy.Expression = Expression?.DeepClone();
+        copy.Expressions = Expressions?.Select(e => e.DeepClone()).ToList();
+        copy.Steps = Steps?.Select(e => e.DeepClone()).ToList();
+        copy.Arguments = Arguments?.Select(e => e.DeepClone()).ToList();
+        copy.Procedure = Procedure?.DeepClone();
+        copy.Body = Body?.DeepClone();
+        copy.Condition = Condition?.DeepClone();
+        copy.Then = Then?.DeepClone();
+        copy.Else = Else?.DeepClone();
+        copy.Pattern = Pattern?.DeepClone();
+        copy.Update = Update?.DeepClone();
+        copy.Delete = Delete?.DeepClone();
+        copy.Pairs = Pairs?.Select(p => (p.Key.DeepClone(), p.Value.DeepClone())).ToList();
+        copy.Terms = Terms?.Select(t => new SortTerm(t.Descending, t.Expression.DeepClone())).ToList();
+        return copy;
+    }
 }
 
 internal sealed class Slot

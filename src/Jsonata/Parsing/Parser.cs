@@ -350,7 +350,7 @@ internal sealed class Parser
                 return t;
             case "?:":
                 t.Type = NodeType.Condition;
-                t.Condition = left;
+                t.Condition = left.DeepClone();
                 t.Then = left;
                 t.Else = Expression(0);
                 return t;
@@ -359,7 +359,7 @@ internal sealed class Parser
                 t.Condition = new Node(NodeType.Function, "(", t.Position)
                 {
                     Procedure = new Node(NodeType.Variable, "exists", t.Position),
-                    Arguments = [left],
+                    Arguments = [left.DeepClone()],
                 };
                 t.Then = left;
                 t.Else = Expression(0);
