@@ -1,4 +1,10 @@
+using Jsonata.Conformance;
 using Jsonata.Conformance.Suite;
+
+if (args.Length == 2 && args[0] == "--batch")
+{
+    return BatchMode.Run(args[1]);
+}
 
 if (args.Length < 1 || !Directory.Exists(Path.Combine(args[0], "groups")))
 {

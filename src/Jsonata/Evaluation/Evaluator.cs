@@ -193,14 +193,21 @@ internal sealed partial class Evaluator
                 resultSequence = EvaluateStep(step, inputSequence, env, ii == steps.Count - 1);
             }
 
-            if (!isTupleStream && (resultSequence == null || resultSequence is JArray { Count: 0 }))
+            if (!isTupleStream && (resultSequence == null || resultSequence is JArray { Count: 0 } || resultSequence is ""))
             {
                 break;
             }
 
             if (step.Focus == null)
             {
-                inputSequence = resultSequence as JArray ?? JArray.CreateSequence(resultSequence);
+                // A first step that yields a single value (not an array) is iterated the way the reference
+                // iterates it: a string by its UTF-16 units, anything else as having no items.
+                inputSequence = resultSequence switch
+                {
+                    JArray arr2 => arr2,
+                    string str => CharSequence(str),
+                    _ => JArray.CreateSequence(),
+                };
             }
         }
 
@@ -244,6 +251,17 @@ internal sealed partial class Evaluator
         }
 
         return resultSequence;
+    }
+
+    private static JArray CharSequence(string str)
+    {
+        var seq = new JArray(str.Length) { Sequence = true };
+        foreach (var c in str)
+        {
+            seq.Add(c.ToString());
+        }
+
+        return seq;
     }
 
     private object? EvaluateStep(Node expr, JArray input, Frame env, bool lastStep)

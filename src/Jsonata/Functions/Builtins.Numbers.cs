@@ -270,6 +270,10 @@ internal static partial class Builtins
         return ToRadix(value, (int)radix);
     }
 
+    /// <summary>
+    /// JavaScript's <c>Number.prototype.toString(radix)</c> for integral values: digits beyond the
+    /// precision of a double are written as zeros, as V8 does.
+    /// </summary>
     private static string ToRadix(double value, int radix)
     {
         if (radix == 10)
@@ -277,28 +281,31 @@ internal static partial class Builtins
             return NumberFormatter.ToJsString(value);
         }
 
+        const string chars = "0123456789abcdefghijklmnopqrstuvwxyz";
         var negative = value < 0;
-        var big = new BigInteger(Math.Abs(value));
-        if (big.IsZero)
+        var integer = Math.Abs(value);
+        var digits = new List<char>();
+        while (integer / radix >= 9007199254740992.0)
         {
-            return "0";
+            integer /= radix;
+            digits.Add('0');
         }
 
-        var chars = new List<char>();
-        while (!big.IsZero)
+        do
         {
-            var digit = (int)(big % radix);
-            chars.Add((char)(digit < 10 ? '0' + digit : 'a' + digit - 10));
-            big /= radix;
+            var remainder = integer % radix;
+            digits.Add(chars[(int)remainder]);
+            integer = (integer - remainder) / radix;
         }
+        while (integer > 0);
 
         if (negative)
         {
-            chars.Add('-');
+            digits.Add('-');
         }
 
-        chars.Reverse();
-        return new string(chars.ToArray());
+        digits.Reverse();
+        return new string(digits.ToArray());
     }
 
     private static object? FormatNumber(in CallContext call, object?[] args)

@@ -134,10 +134,63 @@ internal static partial class Builtins
     }
 
     private static object? Lowercase(in CallContext call, object?[] args) =>
-        Arg(args, 0) is string s ? s.ToLowerInvariant() : null;
+        Arg(args, 0) is string s ? ToLowerJs(s) : null;
 
     private static object? Uppercase(in CallContext call, object?[] args) =>
-        Arg(args, 0) is string s ? s.ToUpperInvariant() : null;
+        Arg(args, 0) is string s ? ToUpperJs(s) : null;
+
+    // JavaScript applies the full Unicode case mappings, where some characters map to several.
+    private static readonly Dictionary<char, string> UpperSpecial = new()
+    {
+        ['\u00DF'] = "SS",
+        ['\u0149'] = "\u02BCN",
+        ['\u01F0'] = "J\u030C",
+        ['\u0390'] = "\u0399\u0308\u0301",
+        ['\u03B0'] = "\u03A5\u0308\u0301",
+        ['\u0587'] = "\u0535\u0552",
+        ['\u1E96'] = "H\u0331",
+        ['\u1E97'] = "T\u0308",
+        ['\u1E98'] = "W\u030A",
+        ['\u1E99'] = "Y\u030A",
+        ['\u1E9A'] = "A\u02BE",
+        ['\uFB00'] = "FF",
+        ['\uFB01'] = "FI",
+        ['\uFB02'] = "FL",
+        ['\uFB03'] = "FFI",
+        ['\uFB04'] = "FFL",
+        ['\uFB05'] = "ST",
+        ['\uFB06'] = "ST",
+    };
+
+    private static string ToUpperJs(string s)
+    {
+        var upper = s.ToUpperInvariant();
+        if (upper.AsSpan().IndexOfAny("\u00DF\u0149\u01F0\u0390\u03B0\u0587\u1E96\u1E97\u1E98\u1E99\u1E9A\uFB00\uFB01\uFB02\uFB03\uFB04\uFB05\uFB06") < 0)
+        {
+            return upper;
+        }
+
+        var sb = new StringBuilder(upper.Length + 4);
+        foreach (var c in upper)
+        {
+            if (UpperSpecial.TryGetValue(c, out var mapped))
+            {
+                sb.Append(mapped);
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string ToLowerJs(string s)
+    {
+        var lower = s.ToLowerInvariant();
+        return s.Contains('\u0130') ? lower.Replace("\u0130", "i\u0307", StringComparison.Ordinal) : lower;
+    }
 
     private static object? Length(in CallContext call, object?[] args) =>
         Arg(args, 0) is string s ? (double)CodePointLength(s) : null;

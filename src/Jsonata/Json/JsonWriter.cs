@@ -11,7 +11,15 @@ internal static class JsonWriter
     public static string Serialize(object? value, bool prettify)
     {
         var sb = new StringBuilder();
-        Write(sb, value, prettify, 0);
+        Write(sb, value, prettify, 0, false);
+        return sb.ToString();
+    }
+
+    /// <summary>Plain JSON (numbers unrounded, functions as a marker string), for diagnostics and comparisons.</summary>
+    public static string SerializeRaw(object? value)
+    {
+        var sb = new StringBuilder();
+        Write(sb, value, false, 0, true);
         return sb.ToString();
     }
 
@@ -22,7 +30,7 @@ internal static class JsonWriter
         return sb.ToString();
     }
 
-    private static void Write(StringBuilder sb, object? value, bool prettify, int depth)
+    private static void Write(StringBuilder sb, object? value, bool prettify, int depth, bool raw)
     {
         switch (value)
         {
@@ -41,6 +49,10 @@ internal static class JsonWriter
                 {
                     sb.Append("null");
                 }
+                else if (raw)
+                {
+                    sb.Append(double.IsInfinity(d) ? "null" : NumberFormatter.ToJsString(d));
+                }
                 else
                 {
                     Util.IsNumeric(d);
@@ -49,7 +61,7 @@ internal static class JsonWriter
 
                 break;
             case JFunction:
-                sb.Append("\"\"");
+                sb.Append(raw ? "\"<function>\"" : "\"\"");
                 break;
             case JArray arr:
                 {
@@ -68,7 +80,7 @@ internal static class JsonWriter
                         }
 
                         NewLine(sb, prettify, depth + 1);
-                        Write(sb, arr[i], prettify, depth + 1);
+                        Write(sb, arr[i], prettify, depth + 1, raw);
                     }
 
                     NewLine(sb, prettify, depth);
@@ -96,7 +108,7 @@ internal static class JsonWriter
                         NewLine(sb, prettify, depth + 1);
                         AppendQuoted(sb, key);
                         sb.Append(prettify ? ": " : ":");
-                        Write(sb, item, prettify, depth + 1);
+                        Write(sb, item, prettify, depth + 1, raw);
                     }
 
                     if (!first)

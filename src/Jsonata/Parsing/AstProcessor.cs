@@ -111,7 +111,7 @@ internal sealed partial class AstProcessor
                 break;
             case NodeType.Lambda:
                 {
-                    result = new Node(NodeType.Lambda, expr.Value, expr.Position)
+                    result = new Node(NodeType.Lambda, null, expr.Position)
                     {
                         Arguments = expr.Arguments,
                         Signature = expr.Signature,
@@ -122,7 +122,7 @@ internal sealed partial class AstProcessor
                 }
 
             case NodeType.Condition:
-                result = new Node(NodeType.Condition, expr.Value, expr.Position);
+                result = new Node(NodeType.Condition, null, expr.Position);
                 result.Condition = ProcessNode(expr.Condition!);
                 PushAncestry(result, result.Condition);
                 result.Then = ProcessNode(expr.Then!);
@@ -135,7 +135,7 @@ internal sealed partial class AstProcessor
 
                 break;
             case NodeType.Transform:
-                result = new Node(NodeType.Transform, expr.Value, expr.Position);
+                result = new Node(NodeType.Transform, null, expr.Position);
                 result.Pattern = ProcessNode(expr.Pattern!);
                 result.Update = ProcessNode(expr.Update!);
                 if (expr.Delete != null)
@@ -145,7 +145,7 @@ internal sealed partial class AstProcessor
 
                 break;
             case NodeType.Block:
-                result = new Node(NodeType.Block, expr.Value, expr.Position) { Expressions = [] };
+                result = new Node(NodeType.Block, null, expr.Position) { Expressions = [] };
                 foreach (var item in expr.Expressions!)
                 {
                     var part = ProcessNode(item);
