@@ -122,9 +122,22 @@ internal static class RegexTranslator
                 continue;
             }
 
-            if (c == '$' && !multiline)
+            // JavaScript's line terminators are \n, \r, U+2028 and U+2029; .NET only knows \n
+            if (c == '$')
             {
-                sb.Append("(?!\\n)$");
+                sb.Append(multiline ? "(?=[\\n\\r\\u2028\\u2029]|\\z)" : "\\z");
+                continue;
+            }
+
+            if (c == '^' && multiline)
+            {
+                sb.Append("(?<=[\\n\\r\\u2028\\u2029]|\\A)");
+                continue;
+            }
+
+            if (c == '.')
+            {
+                sb.Append("[^\\n\\r\\u2028\\u2029]");
                 continue;
             }
 
