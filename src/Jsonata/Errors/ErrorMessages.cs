@@ -138,7 +138,8 @@ internal static class ErrorMessages
             null => "undefined",
             string s => Json.JsonWriter.Quote(s),
             int n => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            _ => Functions.Builtins.StringOf(value, false) ?? "undefined",
+            double d => double.IsFinite(d) ? Json.NumberFormatter.ToJsString(d) : "null",
+            _ => Json.JsonWriter.SerializeRaw(value),
         };
     }
 }

@@ -41,14 +41,8 @@ internal sealed partial class Evaluator
         {
             return Apply(proc, args, input, env, procName, expr.Position);
         }
-        catch (JsonataException err)
+        catch (JsonataException err) when (AnnotateCall(err, expr.Position, procName))
         {
-            if (err.Position < 0)
-            {
-                err.Position = expr.Position;
-            }
-
-            err.Token ??= procName;
             throw;
         }
     }
@@ -99,19 +93,32 @@ internal sealed partial class Evaluator
                     throw new JsonataException("T1006");
             }
         }
-        catch (JsonataException err)
+        catch (JsonataException err) when (proc != null && AnnotateApply(err, position, token))
         {
-            if (proc != null)
-            {
-                err.Token ??= token;
-                if (position >= 0)
-                {
-                    err.Position = position;
-                }
-            }
-
             throw;
         }
+    }
+
+    private static bool AnnotateCall(JsonataException err, int position, string? procName)
+    {
+        if (err.Position < 0)
+        {
+            err.Position = position;
+        }
+
+        err.Token ??= procName;
+        return false;
+    }
+
+    private static bool AnnotateApply(JsonataException err, int position, string? token)
+    {
+        err.Token ??= token;
+        if (position >= 0)
+        {
+            err.Position = position;
+        }
+
+        return false;
     }
 
     private object? ApplyProcedure(Lambda proc, object?[] args)

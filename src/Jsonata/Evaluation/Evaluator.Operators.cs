@@ -24,10 +24,8 @@ internal sealed partial class Evaluator
                 return Boxes.Bool(Util.IsTruthy(lhs) || Util.IsTruthy(Evaluate(expr.Rhs!, input, env)));
             }
         }
-        catch (JsonataException err)
+        catch (JsonataException err) when (Annotate(err, expr.Position, op))
         {
-            err.Position = expr.Position;
-            err.Token = op;
             throw;
         }
 
@@ -61,12 +59,21 @@ internal sealed partial class Evaluator
                     return null;
             }
         }
-        catch (JsonataException err)
+        catch (JsonataException err) when (Annotate(err, expr.Position, op))
         {
-            err.Position = expr.Position;
-            err.Token = op;
             throw;
         }
+    }
+
+    /// <summary>
+    /// Stamps an operator's position and token on an error. Used as an exception filter, so errors
+    /// pass up through deep recursion in one dispatch instead of being caught and rethrown at each level.
+    /// </summary>
+    private static bool Annotate(JsonataException err, int position, string token)
+    {
+        err.Position = position;
+        err.Token = token;
+        return false;
     }
 
     private static object? Numeric(object? lhs, object? rhs, char op)
