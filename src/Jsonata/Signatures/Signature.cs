@@ -34,6 +34,13 @@ internal sealed class Signature
         public bool Context;
         public Regex? ContextRegex;
         public string? Subtype;
+
+        /// <summary>Type letters this parameter accepts (the character class of <see cref="Regex"/>).</summary>
+        public string Accepts = string.Empty;
+
+        public int Min = 1;
+
+        public int Max = 1;
     }
 
     private static readonly Dictionary<string, string> ArrayTypeNames = new()
@@ -61,6 +68,53 @@ internal sealed class Signature
 
         sb.Append('$');
         _regex = new Regex(sb.ToString(), RegexOptions.CultureInvariant);
+        foreach (var p in parameters)
+        {
+            var r = p.Regex;
+            p.Accepts = r.StartsWith('[') ? r.Substring(1, r.IndexOf(']') - 1) : r.Substring(0, 1);
+            var modifiers = r.Substring(r.StartsWith('[') ? r.IndexOf(']') + 1 : 1);
+            foreach (var m in modifiers)
+            {
+                if (m == '?')
+                {
+                    p.Min = 0;
+                }
+                else if (m == '+')
+                {
+                    p.Max = int.MaxValue;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Greedy backtracking match of the argument type letters against the parameters, equivalent to the
+    /// regular expression the signature describes but without allocating.
+    /// </summary>
+    private bool MatchFrom(ReadOnlySpan<char> symbols, int paramIndex, int pos, Span<int> counts)
+    {
+        if (paramIndex == _params.Count)
+        {
+            return pos == symbols.Length;
+        }
+
+        var p = _params[paramIndex];
+        var available = 0;
+        while (pos + available < symbols.Length && available < p.Max && p.Accepts.Contains(symbols[pos + available]))
+        {
+            available++;
+        }
+
+        for (var n = available; n >= p.Min; n--)
+        {
+            counts[paramIndex] = n;
+            if (MatchFrom(symbols, paramIndex + 1, pos + n, counts))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public string Definition { get; }
@@ -217,28 +271,29 @@ internal sealed class Signature
             buffer[i] = SymbolOf(args[i]);
         }
 
-        var supplied = new string(buffer);
-        var match = _regex.Match(supplied);
-        if (!match.Success)
+        Span<int> counts = _params.Count <= 32 ? stackalloc int[_params.Count] : new int[_params.Count];
+        if (!MatchFrom(buffer, 0, 0, counts))
         {
-            throw ValidationError(args, supplied);
+            throw ValidationError(args, new string(buffer));
         }
 
-        var validated = new List<object?>(_params.Count);
+        var validated = new object?[CountOutputs(counts)];
+        var outIndex = 0;
         var argIndex = 0;
+        var symbolPos = 0;
         for (var index = 0; index < _params.Count; index++)
         {
             var param = _params[index];
             var arg = argIndex < args.Length ? args[argIndex] : null;
-            var group = match.Groups[index + 1].Value;
-            if (group.Length == 0)
+            var count = counts[index];
+            if (count == 0)
             {
                 if (param.Context && param.ContextRegex != null)
                 {
                     var contextType = SymbolOf(context);
-                    if (param.ContextRegex.IsMatch(contextType.ToString()))
+                    if (param.Accepts.Contains(contextType))
                     {
-                        validated.Add(context);
+                        validated[outIndex++] = context;
                     }
                     else
                     {
@@ -247,13 +302,15 @@ internal sealed class Signature
                 }
                 else
                 {
-                    validated.Add(arg);
+                    validated[outIndex++] = arg;
                     argIndex++;
                 }
 
                 continue;
             }
 
+            var group = buffer.Slice(symbolPos, count);
+            symbolPos += count;
             foreach (var single in group)
             {
                 arg = argIndex < args.Length ? args[argIndex] : null;
@@ -268,7 +325,7 @@ internal sealed class Signature
                         var arrayOk = true;
                         if (param.Subtype != null)
                         {
-                            if (single != 'a' && group != param.Subtype)
+                            if (single != 'a' && !group.SequenceEqual(param.Subtype))
                             {
                                 arrayOk = false;
                             }
@@ -309,12 +366,23 @@ internal sealed class Signature
                     }
                 }
 
-                validated.Add(arg);
+                validated[outIndex++] = arg;
                 argIndex++;
             }
         }
 
-        return validated.ToArray();
+        return validated;
+    }
+
+    private int CountOutputs(ReadOnlySpan<int> counts)
+    {
+        var total = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            total += counts[i] == 0 ? 1 : counts[i];
+        }
+
+        return total;
     }
 
     private JsonataException ValidationError(object?[] args, string supplied)
