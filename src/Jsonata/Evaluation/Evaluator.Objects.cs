@@ -20,6 +20,11 @@ internal sealed partial class Evaluator
 
     private JObject EvaluateGroup(GroupSpec expr, object? input, Frame env)
     {
+        if (input is not JArray && TryEvaluateSingleObject(expr, input, env, out var single))
+        {
+            return single;
+        }
+
         var result = new JObject();
         var groups = new JObject();
         var inputArr = input as JArray;
@@ -110,6 +115,99 @@ internal sealed partial class Evaluator
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The common case of an object constructor applied to one item: the same evaluation order and errors
+    /// as the grouping algorithm, without building the groups.
+    /// </summary>
+    private bool TryEvaluateSingleObject(GroupSpec expr, object? input, Frame env, out JObject result)
+    {
+        var pairs = expr.Pairs;
+        var keys = new string?[pairs.Count];
+        var hasIndexLikeKey = false;
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var key = Evaluate(pairs[i].Key, input, env);
+            if (key == null)
+            {
+                continue;
+            }
+
+            if (key is not string keyStr)
+            {
+                throw new JsonataException("T1003", expr.Position, null, key);
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                if (keys[j] != null && string.Equals(keys[j], keyStr, StringComparison.Ordinal))
+                {
+                    throw new JsonataException("D1009", expr.Position, null, keyStr);
+                }
+            }
+
+            if (keyStr.Length > 0 && char.IsAsciiDigit(keyStr[0]))
+            {
+                hasIndexLikeKey = true;
+            }
+
+            keys[i] = keyStr;
+        }
+
+        // values are evaluated in the order JavaScript enumerates the keys: array-index-like keys first
+        IEnumerable<int> order = Enumerable.Range(0, pairs.Count);
+        if (hasIndexLikeKey)
+        {
+            var sorted = new JObject();
+            for (var i = 0; i < pairs.Count; i++)
+            {
+                if (keys[i] != null)
+                {
+                    sorted.Set(keys[i]!, i);
+                }
+            }
+
+            order = sorted.Values.Select(v => (int)v!);
+        }
+
+        result = new JObject(pairs.Count);
+        var ctx = env.Context;
+        var idx = 0;
+        foreach (var i in order)
+        {
+            if (keys[i] == null)
+            {
+                continue;
+            }
+
+            if (idx > 0)
+            {
+                ctx.Parallel++;
+            }
+
+            object? value;
+            try
+            {
+                value = Evaluate(pairs[i].Value, input, env);
+            }
+            finally
+            {
+                if (idx > 0)
+                {
+                    ctx.Parallel--;
+                }
+            }
+
+            if (value != null)
+            {
+                result.Set(keys[i]!, value);
+            }
+
+            idx++;
+        }
+
+        return true;
     }
 
     private static TupleBinding ReduceTupleStream(object? tupleStream)

@@ -164,6 +164,11 @@ internal sealed partial class Evaluator
     private object? EvaluatePath(Node expr, object? input, Frame env)
     {
         var steps = expr.Steps!;
+        if (expr.SimpleNames && input is JObject && !env.Context.Guarded && TryNamePath(steps, input, out var direct))
+        {
+            return direct;
+        }
+
         JArray inputSequence = input is JArray arr && steps[0].Type != NodeType.Variable
             ? arr
             : JArray.CreateSequence(input);
@@ -251,6 +256,38 @@ internal sealed partial class Evaluator
         }
 
         return resultSequence;
+    }
+
+    /// <summary>
+    /// Follows a path made only of plain field names through nested objects without building
+    /// intermediate sequences. Declines as soon as an array is met, leaving it to the general algorithm.
+    /// </summary>
+    private static bool TryNamePath(List<Node> steps, object? input, out object? result)
+    {
+        var current = input;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (current is not JObject obj)
+            {
+                result = null;
+                return current is not JArray;
+            }
+
+            if (!obj.TryGetValue(steps[i].Text, out current) || current == null)
+            {
+                result = null;
+                return true;
+            }
+
+            if (current is JArray arr && (i < steps.Count - 1 || arr.Sequence))
+            {
+                result = null;
+                return false;
+            }
+        }
+
+        result = current;
+        return true;
     }
 
     private static JArray CharSequence(string str)

@@ -65,6 +65,9 @@ internal sealed class Node
     public bool Tuple;
     public bool Thunk;
 
+    /// <summary>A path of plain field names only (no predicates, bindings or grouping), eligible for direct lookup.</summary>
+    public bool SimpleNames;
+
     public string? Focus;
     public string? Index;
     public Slot? Ancestor;
