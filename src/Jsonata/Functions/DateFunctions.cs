@@ -12,7 +12,7 @@ namespace Jsonata.Functions;
 internal static class DateFunctions
 {
     private static readonly Regex Iso8601 = new(
-        @"^\d{4}(-[01]\d)*(-[0-3]\d)*(T[0-2]\d:[0-5]\d:[0-5]\d)*(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$",
+        @"^[0-9]{4}(-[01][0-9])?(-[0-3][0-9])?(T[0-2][0-9]:[0-5][0-9]:[0-5][0-9])?(\.[0-9]+)?([+-][0-2][0-9]:?[0-5][0-9]|Z)?$",
         RegexOptions.CultureInvariant);
 
     public static object? Now(in CallContext call, object?[] args) =>
@@ -45,7 +45,7 @@ internal static class DateFunctions
             throw new JsonataException("D3110", -1, null, timestamp);
         }
 
-        return ParseIso(timestamp);
+        return IsoDateTime.Parse(timestamp);
     }
 
     private static string Format(double millis, string? picture, string? timezone)
@@ -58,56 +58,5 @@ internal static class DateFunctions
         return PictureFormat.FormatDateTime(millis, picture, timezone);
     }
 
-    /// <summary>ISO 8601 with milliseconds; UTC is written as <c>Z</c>.</summary>
-    public static string FormatIso(double millis, string? timezone)
-    {
-        var offsetMinutes = ParseOffset(timezone);
-        var dt = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(millis)).ToOffset(TimeSpan.FromMinutes(offsetMinutes));
-        var text = dt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture);
-        if (offsetMinutes == 0)
-        {
-            return text + "Z";
-        }
-
-        var sign = offsetMinutes < 0 ? '-' : '+';
-        var abs = Math.Abs(offsetMinutes);
-        return text + sign + (abs / 60).ToString("00", CultureInfo.InvariantCulture) + ":" + (abs % 60).ToString("00", CultureInfo.InvariantCulture);
-    }
-
-    private static int ParseOffset(string? timezone)
-    {
-        if (string.IsNullOrEmpty(timezone) || timezone.Length < 3)
-        {
-            return 0;
-        }
-
-        var hours = int.Parse(timezone.AsSpan(0, timezone.Length - 2), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-        var minutes = int.Parse(timezone.AsSpan(timezone.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture);
-        var negative = timezone[0] == '-';
-        return (hours * 60) + (negative ? -minutes : minutes);
-    }
-
-    private static object? ParseIso(string timestamp)
-    {
-        var formats = new[]
-        {
-            "yyyy", "yyyy-MM", "yyyy-MM-dd",
-            "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
-            "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
-            "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz",
-        };
-        var text = timestamp;
-        var offsetMatch = Regex.Match(text, @"([+-])(\d\d)(\d\d)$");
-        if (offsetMatch.Success && text.Contains('T'))
-        {
-            text = text.Substring(0, offsetMatch.Index) + offsetMatch.Groups[1].Value + offsetMatch.Groups[2].Value + ":" + offsetMatch.Groups[3].Value;
-        }
-
-        if (DateTimeOffset.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto))
-        {
-            return (double)dto.ToUnixTimeMilliseconds();
-        }
-
-        return double.NaN;
-    }
+    private static string FormatIso(double millis, string? timezone) => IsoDateTime.Format(millis, timezone);
 }
