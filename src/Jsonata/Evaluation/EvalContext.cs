@@ -28,6 +28,9 @@ internal sealed class EvalContext
 
     public bool Guarded { get; }
 
+    /// <summary>How many times this evaluation has moved to a fresh thread to get more stack.</summary>
+    public int StackHops;
+
     /// <summary>Nesting level of evaluations that do not count towards the depth (2nd+ items of constructors).</summary>
     public int Parallel;
 

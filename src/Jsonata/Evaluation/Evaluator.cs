@@ -18,15 +18,20 @@ internal sealed partial class Evaluator
 
     public object? Evaluate(Node expr, object? input, Frame env)
     {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            return StackHop.Continue(this, expr, input, env);
+        }
+
+        return EvaluateNode(expr, input, env);
+    }
+
+    internal object? EvaluateNode(Node expr, object? input, Frame env)
+    {
         var ctx = env.Context;
         if (ctx.Guarded)
         {
             ctx.Enter();
-        }
-
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new JsonataException("U1001", -1);
         }
 
         object? result;
