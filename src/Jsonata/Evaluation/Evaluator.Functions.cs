@@ -12,7 +12,15 @@ internal sealed partial class Evaluator
     private static readonly Lazy<Node> ChainAst = new(() => Parser.Parse("function($f, $g) { function($x){ $g($f($x)) } }"));
 
     private static string? ProcedureName(Node procedure) =>
-        procedure.Type == NodeType.Path ? procedure.Steps![0].Text : procedure.Value as string;
+        procedure.Type == NodeType.Path
+            ? procedure.Steps![0].Text
+            : procedure.Value switch
+            {
+                string s => s,
+                double d => Json.NumberFormatter.ToJsString(d),
+                bool b => b ? "true" : "false",
+                _ => null,
+            };
 
     private object? EvaluateFunction(Node expr, object? input, Frame env, bool applyTo, object? context)
     {

@@ -169,7 +169,7 @@ internal sealed partial class AstProcessor
 
                 break;
             case NodeType.Parent:
-                result = new Node(NodeType.Parent, expr.Value, expr.Position)
+                result = new Node(NodeType.Parent, null, expr.Position)
                 {
                     Slot = new Slot { Label = "!" + _ancestorLabel++, Level = 1, Index = _ancestorIndex++ },
                 };
