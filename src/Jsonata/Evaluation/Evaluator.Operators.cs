@@ -180,14 +180,7 @@ internal sealed partial class Evaluator
             throw new JsonataException("D2014", -1, null, size);
         }
 
-        var count = (int)size;
-        var result = new JArray(count) { Sequence = true };
-        for (var i = 0; i < count; i++)
-        {
-            result.Add(Boxes.Number(from + i));
-        }
-
-        return result;
+        return JArray.Range(from, (int)size);
     }
 
     private static object Includes(object? lhs, object? rhs)
