@@ -118,6 +118,8 @@ internal static partial class Builtins
                 return string.Empty;
             case double d when !double.IsFinite(d):
                 throw new JsonataException("D3001", -1, null, d);
+            case double d:
+                return NumberFormatter.ToJsString(Math.Floor(d) == d ? d : NumberFormatter.ToPrecision15(d));
             case JArray { OuterWrapper: true } wrapped when wrapped.Count > 0:
                 return JsonWriter.Serialize(wrapped[0], prettify);
             default:
