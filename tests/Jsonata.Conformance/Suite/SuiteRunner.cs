@@ -10,7 +10,7 @@ internal sealed record CaseOutcome(bool Passed, string Detail);
 /// <summary>Runs suite cases with the same pass/fail rules as the reference harness.</summary>
 internal static class SuiteRunner
 {
-    private const int StackSize = 256 * 1024 * 1024;
+    private const int StackSize = 64 * 1024 * 1024;
 
     public static CaseOutcome Run(SuiteCase c, SuiteLoader loader)
     {
