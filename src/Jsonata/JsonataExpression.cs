@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jsonata.Evaluation;
+using Jsonata.Functions;
+using Jsonata.Json;
+using Jsonata.Parsing;
+using Jsonata.Values;
+
+namespace Jsonata;
+
+/// <summary>
+/// A compiled JSONata expression. Compile once, then evaluate as often as needed, from any number of
+/// threads at the same time: the compiled form is never modified by evaluation.
+/// </summary>
+/// <example>
+/// <code>
+/// var expr = JsonataExpression.Compile("$sum(order.items.(price * quantity))");
+/// var total = expr.Evaluate(JsonNode.Parse(json)).AsNumber();
+/// </code>
+/// </example>
+public sealed class JsonataExpression
+{
+    private readonly Node _ast;
+
+    private JsonataExpression(string source, Node ast)
+    {
+        Source = source;
+        _ast = ast;
+    }
+
+    /// <summary>The expression text.</summary>
+    public string Source { get; }
+
+    /// <summary>Parses and compiles an expression. Syntax errors throw <see cref="JsonataException"/> (codes S0xxx).</summary>
+    public static JsonataExpression Compile(string expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        return new JsonataExpression(expression, Parser.Parse(expression));
+    }
+
+    /// <summary>Evaluates against a JSON document; a null node means JSON <c>null</c> input.</summary>
+    public JsonataValue Evaluate(JsonNode? input, JsonataBindings? bindings = null, JsonataOptions? options = null) =>
+        new(EvaluateRaw(JsonConvert.FromNode(input), bindings?.Values, options));
+
+    /// <summary>Evaluates against a JSON document.</summary>
+    public JsonataValue Evaluate(JsonElement input, JsonataBindings? bindings = null, JsonataOptions? options = null) =>
+        new(EvaluateRaw(JsonConvert.FromElement(input), bindings?.Values, options));
+
+    /// <summary>Evaluates against a value; <see cref="JsonataValue.Undefined"/> means no input at all.</summary>
+    public JsonataValue Evaluate(JsonataValue input, JsonataBindings? bindings = null, JsonataOptions? options = null) =>
+        new(EvaluateRaw(input.Raw, bindings?.Values, options));
+
+    /// <summary>Evaluates with no input document.</summary>
+    public JsonataValue Evaluate(JsonataBindings? bindings = null, JsonataOptions? options = null) =>
+        new(EvaluateRaw(null, bindings?.Values, options));
+
+    internal object? EvaluateRaw(object? input, IReadOnlyDictionary<string, object?>? bindings, JsonataOptions? options)
+    {
+        var ctx = new EvalContext(
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            options?.MaxDepth ?? 0,
+            options?.TimeLimit,
+            options?.CancellationToken ?? CancellationToken.None);
+        var env = new Frame(Builtins.Frame, ctx);
+        if (bindings != null)
+        {
+            foreach (var (name, value) in bindings)
+            {
+                env.Bind(name, value);
+            }
+        }
+
+        env.Bind("$", input);
+        if (input is JArray { Sequence: false } array)
+        {
+            var wrapped = JArray.CreateSequence(array);
+            wrapped.OuterWrapper = true;
+            input = wrapped;
+        }
+
+        return Evaluator.Instance.Evaluate(_ast, input, env);
+    }
+}
