@@ -45,7 +45,7 @@ public static partial class ConfigValidator
         config.String("creationTime");
         config.String("updatedTime");
         config.String("signingSecret");
-        config.String("jsonataExpression", maxLength: MaxJsonataLength);
+        Jsonata(config, "jsonataExpression");
         config.Enum("deliveryMode", ContractEnums.DeliveryModes);
         Auth(config.Nested("auth"));
         Filter(config.Nested("filter"));
@@ -151,8 +151,20 @@ public static partial class ConfigValidator
     {
         multipart?.String("fileFieldName");
         multipart?.Enum("fileFieldStrategy", ContractEnums.FileFieldStrategies);
-        multipart?.String("fileSource", maxLength: MaxJsonataLength);
-        multipart?.StringMap("extraFields");
+        if (multipart is null)
+        {
+            return;
+        }
+        Jsonata(multipart, "fileSource");
+        multipart.StringMap("extraFields");
+        if (multipart.Object["extraFields"] is JsonObject extra)
+        {
+            var fields = new JsonFields(extra, multipart.PathOf("extraFields"), multipart.Errors);
+            foreach (var (name, _) in extra)
+            {
+                Jsonata(fields, name);
+            }
+        }
     }
 
     private static void RetryPolicy(JsonFields? retry)
@@ -180,7 +192,7 @@ public static partial class ConfigValidator
             var item = new JsonFields(condition, path, group.Errors);
             if (item.Has("jsonata_expression"))
             {
-                item.String("jsonata_expression", nonEmpty: true, maxLength: MaxJsonataLength);
+                Jsonata(item, "jsonata_expression", nonEmpty: true);
                 if (item.Has("field") || item.Has("operation"))
                 {
                     item.Fail<object>($"{path}: jsonata_expression cannot be combined with field/operation");
@@ -214,6 +226,28 @@ public static partial class ConfigValidator
             {
                 config.Fail<object>($"_manifest[{i}] must be a uuid");
             }
+        }
+    }
+
+    /// <summary>
+    /// A JSONata expression that compiles. Compilation is pure and cheap, so a syntax error is a 400 at save time that
+    /// names the field, the position and the reference error code, never a failed delivery later.
+    /// </summary>
+    private static void Jsonata(JsonFields fields, string name, bool nonEmpty = false)
+    {
+        var source = fields.String(name, nonEmpty: nonEmpty, maxLength: MaxJsonataLength);
+        if (string.IsNullOrWhiteSpace(source))
+        {
+            return;
+        }
+        try
+        {
+            global::Jsonata.JsonataExpression.Compile(source);
+        }
+        catch (global::Jsonata.JsonataException e)
+        {
+            var at = e.Position >= 0 ? $" at position {e.Position}" : "";
+            fields.Fail<object>($"{fields.PathOf(name)} is not valid JSONata ({e.Code}{at}): {e.Message}");
         }
     }
 

@@ -64,7 +64,7 @@ public sealed class DeliveryPipeline(PayloadShaper shaper, EventFilter filter, P
             {
                 return transformFailure;
             }
-            payload = transformed.Body!.ToJsonString(HeraldJson.Payload);
+            payload = transformed.Body?.ToJsonString(HeraldJson.Payload) ?? "null";
             originalPayload = transformed.Transformed ? shaped.Input!.ToJsonString(HeraldJson.Payload) : null;
         }
 

@@ -16,6 +16,7 @@ public static class DeliverySetup
         services.AddStore<IEventStore, SqliteEventStore, PostgresEventStore>();
         services.AddSingleton<DeliverySignal>();
         services.AddPayloads();
+        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(Transforms.TransformOptions.Section).Get<Transforms.TransformOptions>() ?? new Transforms.TransformOptions());
         services.AddFilters();
         services.AddSingleton<Transforms.PayloadTransform>();
         services.AddSingleton<ReceiverAuth.OAuthTokens>();

@@ -4,7 +4,8 @@ public static class FiltersSetup
 {
     public static IServiceCollection AddFilters(this IServiceCollection services)
     {
-        services.AddSingleton<IJsonataCondition, UnavailableJsonataCondition>();
+        services.AddSingleton<Transforms.JsonataRuntime>();
+        services.AddSingleton<IJsonataCondition, Transforms.JsonataCondition>();
         services.AddSingleton<EventFilter>();
         return services;
     }

@@ -4,7 +4,7 @@ namespace Herald.Server.Filters;
 
 /// <summary>
 /// Evaluates the <c>jsonata_expression</c> form of a filter condition. The JSONata engine lives in its own project
-/// and is wired in behind this interface; the condition matcher only needs the truthiness of the result.
+/// behind this interface, so the condition matcher stays pure and only needs the truthiness of the result.
 /// </summary>
 public interface IJsonataCondition
 {
@@ -17,14 +17,3 @@ public interface IJsonataCondition
 
 /// <summary>A JSONata condition could not be evaluated; the message says why and ends up on the event.</summary>
 public sealed class JsonataConditionException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>
-/// Stands in until the JSONata engine is wired in: a config that uses a JSONata condition fails its deliveries
-/// (not retryable) instead of silently passing or skipping them.
-/// </summary>
-public sealed class UnavailableJsonataCondition : IJsonataCondition
-{
-    public const string Message = "JSONata conditions are not available";
-
-    public bool IsTruthy(string expression, JsonObject input) => throw new JsonataConditionException(Message);
-}

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
+using Jsonata;
 
 namespace Herald.Server.Transforms;
 
@@ -8,24 +9,47 @@ namespace Herald.Server.Transforms;
 public readonly record struct TransformResult(JsonNode? Body, bool Transformed, Prepared.Fail? Failure);
 
 /// <summary>
-/// Step 4 of a delivery: the body the receiver gets. Event Catalog envelopes lose the keys that stay inside
-/// Herald; other payloads go as given.
+/// Step 4 of a delivery: the body the receiver gets. The config's <c>jsonataExpression</c>, when it has one, maps the
+/// input to the body under the evaluation guards; a transform that throws fails the attempt with
+/// <c>INTERNAL_ERROR</c> and the engine's message, not retried. Event Catalog envelopes lose the keys that stay
+/// inside Herald.
 /// </summary>
-public sealed class PayloadTransform
+public sealed class PayloadTransform(JsonataRuntime runtime)
 {
     /// <summary>Keys of Event Catalog envelopes that stay inside Herald.</summary>
     private static readonly string[] InternalCatalogKeys = ["_downgrades", "_automation_chain"];
 
     public TransformResult Apply(string eventName, ConfigRecord config, JsonObject input)
     {
-        var body = (JsonObject)input.DeepClone();
+        var source = (JsonObject)input.DeepClone();
         if (eventName.StartsWith("event_", StringComparison.Ordinal))
         {
             foreach (var key in InternalCatalogKeys)
             {
-                body.Remove(key);
+                source.Remove(key);
             }
         }
-        return new TransformResult(body, false, null);
+        var expression = config.Document.JsonataExpression;
+        if (string.IsNullOrWhiteSpace(expression))
+        {
+            return new TransformResult(source, false, null);
+        }
+        try
+        {
+            var result = runtime.Evaluate(runtime.Compiled(config.Id, config.Version, "transform", expression), source);
+            if (result.IsUndefined)
+            {
+                return new TransformResult(null, true, new Prepared.Fail(DeliveryCodes.InternalError, "jsonataExpression produced no value (undefined)", Retryable: false));
+            }
+            if (result.IsFunction)
+            {
+                return new TransformResult(null, true, new Prepared.Fail(DeliveryCodes.InternalError, "jsonataExpression produced a function, not JSON", Retryable: false));
+            }
+            return new TransformResult(result.ToJsonNode() ?? JsonValue.Create((string?)null), true, null);
+        }
+        catch (JsonataException e)
+        {
+            return new TransformResult(null, true, new Prepared.Fail(DeliveryCodes.InternalError, $"jsonataExpression failed: {JsonataRuntime.Describe(e)}", Retryable: false));
+        }
     }
 }

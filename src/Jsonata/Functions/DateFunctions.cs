@@ -37,7 +37,7 @@ internal static class DateFunctions
 
         if (Builtins.Arg(args, 1) is string picture)
         {
-            return PictureFormat.ParseDateTime(timestamp, picture);
+            return PictureFormat.ParseDateTime(timestamp, picture, call.Environment.Context.TimestampMillis);
         }
 
         if (!Iso8601.IsMatch(timestamp))

@@ -66,6 +66,11 @@ public sealed class ValidationTests : IClassFixture<ValidationTests.App>
         { """{"name":"n","eventName":"e",""", "Malformed JSON" },
         { """[{"name":"n","eventName":"e"}]""", "must be a JSON object" },
         { "", "Request body is required" },
+        { """{"name":"n","eventName":"e","jsonataExpression":"{ 'id': entity._id "}""", "jsonataExpression is not valid JSONata (S0" },
+        { """{"name":"n","eventName":"e","jsonataExpression":"entity.(price * "}""", "at position" },
+        { """{"name":"n","eventName":"e","filterConditions":{"conditions":[{"jsonata_expression":"entity.amount >"}]}}""", "filterConditions.conditions[0].jsonata_expression is not valid JSONata (S0" },
+        { """{"name":"n","eventName":"e","multipartConfig":{"fileSource":"event_attachments["}}""", "multipartConfig.fileSource is not valid JSONata" },
+        { """{"name":"n","eventName":"e","multipartConfig":{"extraFields":{"kind":"'unterminated"}}}""", "multipartConfig.extraFields.kind is not valid JSONata" },
     };
 
     [Theory]

@@ -89,14 +89,6 @@ public sealed class ConditionMatcherTests
         Assert.Contains("$boom(", error.Message);
     }
 
-    [Fact]
-    public void The_placeholder_says_jsonata_conditions_are_not_available()
-    {
-        var error = Assert.Throws<JsonataConditionException>(() => new UnavailableJsonataCondition().IsTruthy("true", Input));
-
-        Assert.Equal("JSONata conditions are not available", error.Message);
-    }
-
     [Theory]
     [InlineData("entity.line_items.price", "number", "greater_than", "100", true, true)]
     [InlineData("entity.line_items.price", "number", "greater_than", "100", false, false)]

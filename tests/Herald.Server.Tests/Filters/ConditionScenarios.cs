@@ -100,21 +100,24 @@ public sealed class ConditionScenarios : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_jsonata_condition_fails_the_event_while_the_engine_is_not_available()
+    public async Task A_jsonata_condition_decides_by_truthiness_and_an_error_fails_the_event()
     {
         var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, """
-            "filterConditions":{"conditions":[{"jsonata_expression":"entity.amount > 100"}]}
+            "filterConditions":{"conditions":[{"jsonata_expression":"entity.amount > 100 ? 'big' : ''"}]}
+            """);
+        var (failing, _) = await _client.CreateConfigAsync(_receiver.Url, """
+            "filterConditions":{"conditions":[{"jsonata_expression":"$error('cannot decide')"}]}
             """);
 
-        var outcome = await _client.TriggerAsync(configId, """{"entity":{"amount":150}}""", sync: true);
+        Assert.Equal("succeeded", await StatusOfAsync(configId, """{"entity":{"amount":150}}"""));
+        Assert.Equal("skipped", await StatusOfAsync(configId, """{"entity":{"amount":50}}"""));
+        var outcome = await _client.TriggerAsync(failing, """{"entity":{"amount":150}}""", sync: true);
 
         Assert.Equal("failed", outcome["status"]!.GetValue<string>());
         Assert.Equal("INTERNAL_ERROR", outcome["code"]!.GetValue<string>());
-        Assert.Equal("JSONata conditions are not available", outcome["message"]!.GetValue<string>());
+        Assert.Contains("cannot decide", outcome["message"]!.GetValue<string>());
         Assert.Null(outcome["status_code"]);
-        var recorded = await _client.EventAsync(configId, outcome["event_id"]!.GetValue<string>());
-        Assert.Equal("failed", recorded["status"]!.GetValue<string>());
         await Task.Delay(200, Ct);
-        Assert.Empty(_receiver.Received);
+        Assert.Single(_receiver.Received);
     }
 }
