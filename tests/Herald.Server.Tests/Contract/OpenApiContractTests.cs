@@ -10,7 +10,7 @@ public sealed class OpenApiContractTests
     private static readonly string[] Implemented =
     [
         "getPublicKey", "getConfiguredEvents", "getConfigs", "createConfig", "getConfig", "updateConfig", "deleteConfig",
-        "triggerWebhook", "getEventById",
+        "triggerWebhook", "getEventById", "getWebhookEventsV2", "getWehookEvents",
     ];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -28,6 +28,20 @@ public sealed class OpenApiContractTests
 
         Assert.Equal(Implemented.Length, expected.Count);
         Assert.All(expected, operation => Assert.Contains(operation, actual));
+    }
+
+    [Fact]
+    public async Task The_v1_event_list_is_marked_deprecated_as_in_the_contract_and_nothing_else_is()
+    {
+        using var app = new HeraldApp();
+        var ours = await (await app.Client(token: null).GetAsync("/openapi/v1.json", Ct)).ReadAsync();
+
+        var deprecated = ours["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(operation => operation.Value))
+            .Where(operation => operation?["deprecated"]?.GetValue<bool>() == true)
+            .Select(operation => operation!["operationId"]!.GetValue<string>());
+
+        Assert.Equal(["getWehookEvents"], deprecated);
     }
 
     private static IEnumerable<(string Path, string Method, string OperationId)> Operations(JsonNode document)
