@@ -100,12 +100,12 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
         {
             return;
         }
-        await using var command = database.DataSource.CreateCommand(
-            $"UPDATE delivery_jobs SET lease_owner = NULL, lease_until = NULL, due_at = $1 WHERE lease_owner = $2 AND job_id = ANY($3); NOTIFY {WakeChannel}");
-        command.Parameters.Add(new NpgsqlParameter { Value = dueAt });
-        command.Parameters.Add(new NpgsqlParameter { Value = owner });
-        command.Parameters.Add(new NpgsqlParameter { Value = jobIds.ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        // Two statements in one round trip: a command with positional parameters may hold only one.
+        await using var batch = database.DataSource.CreateBatch();
+        batch.BatchCommands.Add(Command("UPDATE delivery_jobs SET lease_owner = NULL, lease_until = NULL, due_at = $1 WHERE lease_owner = $2 AND job_id = ANY($3)",
+            dueAt, owner, jobIds.ToArray()));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
