@@ -5,6 +5,7 @@ using Herald.Server.Delivery;
 using Herald.Server.Events;
 using Herald.Server.Hosting;
 using Herald.Server.Http;
+using Herald.Server.Replay;
 using Herald.Server.Secrets;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
@@ -49,6 +50,7 @@ if (roles.Api)
     app.MapConfigs();
     app.MapTrigger();
     app.MapEvents();
+    app.MapReplay();
 }
 
 app.Run();

@@ -86,5 +86,8 @@ internal static class PostgresMigrations
             CREATE INDEX ix_delivery_attempts_event ON delivery_attempts (event_id, attempt_id);
             CREATE INDEX ix_delivery_attempts_started ON delivery_attempts (started_at);
             """),
+        new(6, "replay chains: a job may wait for the job before it", """
+            ALTER TABLE delivery_jobs ADD COLUMN after_job_id bigint NULL;
+            """),
     ];
 }
