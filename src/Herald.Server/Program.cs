@@ -47,6 +47,7 @@ if (roles.Api)
     app.MapOpenApi();
     app.MapPublicKey();
     app.MapCatalog();
+    app.MapExample();
     app.MapConfigs();
     app.MapTrigger();
     app.MapEvents();

@@ -10,7 +10,7 @@ public sealed class OpenApiContractTests
     private static readonly string[] Implemented =
     [
         "getPublicKey", "getConfiguredEvents", "getConfigs", "createConfig", "getConfig", "updateConfig", "deleteConfig",
-        "triggerWebhook", "getEventById", "getWebhookEventsV2", "getWehookEvents", "replayEvent", "batchReplayEvents",
+        "triggerWebhook", "getEventById", "getWebhookEventsV2", "getWehookEvents", "replayEvent", "batchReplayEvents", "getWebhookExample",
     ];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
