@@ -31,6 +31,7 @@ builder.Services.AddCatalog();
 builder.Services.AddSigning();
 builder.Services.AddConfigs();
 builder.Services.AddDelivery(runWorkers: roles.Worker);
+builder.Services.AddEvents(runRetention: roles.Worker);
 
 var app = builder.Build();
 

@@ -17,8 +17,6 @@ public abstract class ReplayScenarios : IAsyncLifetime
     /// <summary>The storage settings of the engine.</summary>
     protected abstract Task<Dictionary<string, string?>> StorageAsync();
 
-    /// <summary>Runs a statement straight against Herald's database, to stage states the API cannot produce.</summary>
-    protected abstract Task ExecuteSqlAsync(HeraldApp app, string sql);
 
     private HeraldApp App => _app ?? throw new InvalidOperationException("StartAsync first");
 
@@ -114,7 +112,7 @@ public abstract class ReplayScenarios : IAsyncLifetime
         await StartAsync();
         var (configId, _, eventId, delivered) = await DeliveredEventAsync();
         // As if the payload had been built by an earlier transform: only the input says what the config builds now.
-        await ExecuteSqlAsync(App, $"UPDATE webhook_events SET payload = '{{\"built\":\"earlier\"}}' WHERE event_id = '{eventId}'");
+        await App.ExecuteSqlAsync($"UPDATE webhook_events SET payload = '{{\"built\":\"earlier\"}}' WHERE event_id = '{eventId}'");
 
         (await ReplayAsync(configId, eventId, """{"reapply_transform":false}""")).EnsureSuccessStatusCode();
         var verbatim = (await _receiver.WaitForAsync(2))[1];
@@ -183,8 +181,8 @@ public abstract class ReplayScenarios : IAsyncLifetime
         var (configId, _) = await _client.CreateConfigAsync(_receiver.Url);
         var inputGone = (await _client.TriggerAsync(configId, sync: true))["event_id"]!.GetValue<string>();
         var bothGone = (await _client.TriggerAsync(configId, sync: true))["event_id"]!.GetValue<string>();
-        await ExecuteSqlAsync(App, $"UPDATE webhook_events SET input = '' WHERE event_id IN ('{inputGone}', '{bothGone}')");
-        await ExecuteSqlAsync(App, $"UPDATE webhook_events SET payload = NULL WHERE event_id = '{bothGone}'");
+        await App.ExecuteSqlAsync($"UPDATE webhook_events SET input = '' WHERE event_id IN ('{inputGone}', '{bothGone}')");
+        await App.ExecuteSqlAsync($"UPDATE webhook_events SET payload = NULL WHERE event_id = '{bothGone}'");
 
         var reapply = await ReplayAsync(configId, inputGone, """{"reapply_transform":true}""");
         var verbatim = await ReplayAsync(configId, inputGone);
@@ -315,32 +313,13 @@ public abstract class ReplayScenarios : IAsyncLifetime
 public sealed class SqliteReplayTests : ReplayScenarios
 {
     protected override Task<Dictionary<string, string?>> StorageAsync() => Task.FromResult(new Dictionary<string, string?>());
-
-    protected override async Task ExecuteSqlAsync(HeraldApp app, string sql)
-    {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(app.DataDirectory, "herald.db")};Default Timeout=30");
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-    }
 }
 
 public sealed class PostgresReplayTests(PostgresServer server) : ReplayScenarios
 {
-    private string _connectionString = "";
-
-    protected override async Task<Dictionary<string, string?>> StorageAsync()
+    protected override async Task<Dictionary<string, string?>> StorageAsync() => new()
     {
-        _connectionString = await server.CreateDatabaseAsync();
-        return new() { ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = _connectionString };
-    }
-
-    protected override async Task ExecuteSqlAsync(HeraldApp app, string sql)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-    }
+        ["Storage:Provider"] = "Postgres",
+        ["Storage:ConnectionString"] = await server.CreateDatabaseAsync(),
+    };
 }
