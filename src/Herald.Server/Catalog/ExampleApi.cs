@@ -25,7 +25,7 @@ public static class ExampleApi
             .WithName("getWebhookExample")
             .WithTags("webhooks", "example")
             .RequireAuthorization()
-            .Accepts<JsonObject>("application/json")
+            .WithOptionalJsonBody<ExampleRequest>()
             .Produces<JsonObject>()
             .Produces<ErrorResp>(StatusCodes.Status400BadRequest)
             .Produces<ErrorResp>(StatusCodes.Status404NotFound);
@@ -72,3 +72,6 @@ public static class ExampleApi
         return Results.Json(answer, HeraldJson.Payload);
     }
 }
+
+/// <summary>The contract's <c>ExampleRequest</c> (documentation only: bodies are read by hand).</summary>
+public sealed record ExampleRequest([property: System.Text.Json.Serialization.JsonPropertyName("automation_id")] string? AutomationId);

@@ -5,6 +5,18 @@ using Herald.Server.Http;
 
 namespace Herald.Server.Events;
 
+/// <summary>The contract's <c>SearchOptions</c> (documentation only: the body is read by hand, see <see cref="EventSearch"/>).</summary>
+public sealed record SearchOptions(
+    [property: JsonPropertyName("limit")] int? Limit,
+    [property: JsonPropertyName("cursor")] SearchCursor? Cursor,
+    [property: JsonPropertyName("timestamp")] SearchRange? Timestamp,
+    [property: JsonPropertyName("event_id")] string? EventId,
+    [property: JsonPropertyName("status")] string? Status);
+
+public sealed record SearchCursor([property: JsonPropertyName("created_at")] string CreatedAt, [property: JsonPropertyName("event_id")] string EventId);
+
+public sealed record SearchRange([property: JsonPropertyName("from")] string? From, [property: JsonPropertyName("to")] string? To);
+
 /// <summary>The contract's <c>EventListResponse</c> (v2). <c>next_cursor</c> is written as null on the last page.</summary>
 public sealed class EventListResponse
 {

@@ -24,7 +24,7 @@ public static class EventsApi
     {
         routes.MapPost("/v2/webhooks/configs/{configId}/events", GetWebhookEventsV2).WithName("getWebhookEventsV2")
             .WithTags("Events").RequireAuthorization()
-            .Accepts<JsonObject>("application/json").Produces<EventListResponse>().Produces<ErrorResp>(StatusCodes.Status400BadRequest);
+            .WithOptionalJsonBody<SearchOptions>().Produces<EventListResponse>().Produces<ErrorResp>(StatusCodes.Status400BadRequest);
 
         var events = routes.MapGroup("/v1/webhooks/configs/{configId}/events").RequireAuthorization();
         events.MapGet("", GetWehookEvents).WithName("getWehookEvents").WithTags("webhooks", "events")

@@ -25,7 +25,7 @@ public static partial class ReplayApi
     {
         var events = routes.MapGroup("/v1/webhooks/configs/{configId}/events").RequireAuthorization();
         events.MapPost("/{eventId}/replay", ReplayEvent).WithName("replayEvent").WithTags("webhooks", "event")
-            .Accepts<ReplayRequestBody>("application/json").Produces(StatusCodes.Status204NoContent)
+            .WithOptionalJsonBody<ReplayRequestBody>().Produces(StatusCodes.Status204NoContent)
             .Produces<ErrorResp>(StatusCodes.Status404NotFound).Produces<ErrorResp>(StatusCodes.Status422UnprocessableEntity);
         events.MapPost("/replay-batch", BatchReplayEvents).WithName("batchReplayEvents").WithTags("webhooks", "events")
             .Accepts<BatchReplayRequestBody>("application/json").Produces<BatchReplayResp>(StatusCodes.Status202Accepted)

@@ -92,6 +92,7 @@ public abstract class ExampleScenarios : IDisposable
         var fromBare = await (await ExampleAsync(client, bare, "{}")).ReadAsync();
         var fromUnknown = await (await ExampleAsync(client, unknown, "")).ReadAsync();
         var fromOperator = await (await ExampleAsync(client, operators)).ReadAsync();
+        var formTyped = await client.PostAsync($"/v1/webhooks/configs/{operators}/example", new StringContent("", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"), Ct);
 
         Assert.True(JsonNode.DeepEquals(new JsonObject(), fromBare["entity"]));
         Assert.Empty(fromBare["relations"]!.AsArray());
@@ -99,6 +100,7 @@ public abstract class ExampleScenarios : IDisposable
         Assert.Equal(unknown, fromUnknown["metadata"]!["webhook_id"]!.GetValue<string>());
         Assert.Equal(12.5, fromOperator["entity"]!["amount"]!.GetValue<double>());
         Assert.Equal("automation_123", fromOperator["metadata"]!["automation_id"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, formTyped.StatusCode);
     }
 
     [Fact]

@@ -44,6 +44,23 @@ public sealed class OpenApiContractTests
         Assert.Equal(["getWehookEvents"], deprecated);
     }
 
+    [Theory]
+    [InlineData("/v2/webhooks/configs/{configId}/events", "limit")]
+    [InlineData("/v1/webhooks/configs/{configId}/events/{eventId}/replay", "reapply_transform")]
+    [InlineData("/v1/webhooks/configs/{configId}/example", "automation_id")]
+    public async Task Operations_with_an_optional_json_body_document_it(string path, string property)
+    {
+        using var app = new HeraldApp();
+        var ours = await (await app.Client(token: null).GetAsync("/openapi/v1.json", Ct)).ReadAsync();
+
+        var body = ours["paths"]![path]!["post"]!["requestBody"]!;
+        var schema = body["content"]!["application/json"]!["schema"]!;
+        var resolved = schema["$ref"] is { } reference ? ours["components"]!["schemas"]![reference.GetValue<string>().Split('/')[^1]]! : schema;
+
+        Assert.NotEqual(true, body["required"]?.GetValue<bool>());
+        Assert.NotNull(resolved["properties"]![property]);
+    }
+
     private static IEnumerable<(string Path, string Method, string OperationId)> Operations(JsonNode document)
     {
         foreach (var (path, item) in document["paths"]!.AsObject())

@@ -235,9 +235,13 @@ public abstract class EventHistoryScenarios : IAsyncLifetime
         var id = await TriggerAsync(configId);
 
         var response = await _client.PostAsync($"/v2/webhooks/configs/{configId}/events", null, Ct);
+        // As axios sends a POST without data.
+        var formTyped = await _client.PostAsync($"/v2/webhooks/configs/{configId}/events", new StringContent("", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal([id], Ids(await response.ReadAsync()));
+        Assert.Equal(HttpStatusCode.OK, formTyped.StatusCode);
+        Assert.Equal([id], Ids(await formTyped.ReadAsync()));
     }
 
     [Fact]

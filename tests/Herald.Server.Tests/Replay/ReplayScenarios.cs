@@ -152,6 +152,24 @@ public abstract class ReplayScenarios : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bodiless_replay_is_verbatim_whatever_content_type_the_client_names()
+    {
+        await StartAsync();
+        var (configId, _, eventId, delivered) = await DeliveredEventAsync();
+
+        var bare = await _client.PostAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/replay", null, Ct);
+        var formTyped = await _client.PostAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/replay",
+            new StringContent("", Encoding.UTF8, "application/x-www-form-urlencoded"), Ct);
+        var notJson = await _client.PostAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/replay",
+            new StringContent("reapply_transform=true", Encoding.UTF8, "application/x-www-form-urlencoded"), Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, bare.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, formTyped.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        Assert.All((await _receiver.WaitForAsync(3)).Skip(1), r => Assert.Equal(delivered.Text, r.Text));
+    }
+
+    [Fact]
     public async Task A_failed_replay_is_recorded_on_the_event_and_never_retried()
     {
         await StartAsync();
