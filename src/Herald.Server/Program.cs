@@ -9,6 +9,7 @@ using Herald.Server.Hosting;
 using Herald.Server.Http;
 using Herald.Server.Idempotency;
 using Herald.Server.ReceiverAuth;
+using Herald.Server.Replay;
 using Herald.Server.Secrets;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
@@ -37,6 +38,7 @@ builder.Services.AddEnvironments();
 builder.Services.AddDelivery(runWorkers: roles.Worker);
 builder.Services.AddFanOut();
 builder.Services.AddIdempotency();
+builder.Services.AddEvents(runRetention: roles.Worker);
 
 var app = builder.Build();
 
@@ -55,12 +57,14 @@ if (roles.Api)
     app.MapOpenApi();
     app.MapPublicKey();
     app.MapCatalog();
+    app.MapExample();
     app.MapConfigs();
     app.MapTrigger();
     app.MapFanOut();
     app.MapTestOAuth();
     app.MapEvents();
     app.MapEnvironments();
+    app.MapReplay();
 }
 
 app.Run();

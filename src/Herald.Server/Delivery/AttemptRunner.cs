@@ -54,7 +54,7 @@ public sealed partial class AttemptRunner(
             case Prepared.Skip skip:
                 LogSkipped(logger, job.EventId, job.ConfigId, skip.Reason);
                 return new RunOutcome.Done(new JobCompletion(job, owner,
-                    new EventUpdate(EventStatus.Skipped, job.Attempt, null, null, ResponseJson(null, null, skip.Reason, null, skip.Hydration), started, started), null, null), null);
+                    new EventUpdate(EventStatus.Skipped, job.Kind == JobKind.Deliver ? job.Attempt : stored.RetryAttempt, null, null, ResponseJson(null, null, skip.Reason, null, skip.Hydration), started, started), null, null), null);
             case Prepared.Fail fail:
                 return Finish(job, owner, stored, AttemptResult.Failure(fail.Code, fail.Message, fail.Retryable, fail.StatusCode), null, null, started, 0, recordAttempt: true, config.Document);
         }

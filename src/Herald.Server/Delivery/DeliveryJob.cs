@@ -60,6 +60,9 @@ public sealed record JobCompletion(DeliveryJob Job, string Owner, EventUpdate Ev
 /// <summary>A new event and the job that will deliver it, written in one transaction.</summary>
 public sealed record NewDelivery(Events.EventRecord Event, DeliveryJob Job);
 
+/// <summary>A replay to queue for an event already in the log.</summary>
+public sealed record ReplayJob(string EventId, string OrgId, string ConfigId, bool ReapplyTransform);
+
 /// <summary>The durable queue: events and their jobs go in together; workers claim, renew, complete and release.</summary>
 public interface IDeliveryStore
 {
@@ -73,7 +76,18 @@ public interface IDeliveryStore
     Task<(IReadOnlyList<long>? JobIds, Idempotency.StoredAnswer? Earlier)> EnqueueOnceAsync(
         IReadOnlyList<NewDelivery> deliveries, Idempotency.IdempotencyClaim claim, CancellationToken cancellationToken);
 
-    /// <summary>Leases up to <paramref name="max"/> due jobs whose lease is free or expired, oldest due first.</summary>
+    /// <summary>
+    /// Queues one <see cref="JobKind.Replay"/> job per replay, due at <paramref name="dueAt"/>, in one transaction and
+    /// as a chain: each job waits (is not claimable) until the job queued before it is gone, so the replays run one
+    /// after the other in the given order whatever the workers' concurrency. A replay whose event is not in the log
+    /// (under that organization and config) gets no job. Returns the event ids that got one, in order.
+    /// </summary>
+    Task<IReadOnlyList<string>> EnqueueReplaysAsync(IReadOnlyList<ReplayJob> replays, DateTimeOffset dueAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases up to <paramref name="max"/> due jobs whose lease is free or expired and that wait for no other job,
+    /// oldest due first.
+    /// </summary>
     Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken);
 
     /// <summary>Extends the owner's leases on the given jobs.</summary>

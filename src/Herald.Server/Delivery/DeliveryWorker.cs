@@ -106,6 +106,11 @@ public sealed partial class DeliveryWorker(
             {
                 case RunOutcome.Done done:
                     await completions.WriteAsync(done.Completion);
+                    if (job.Kind == JobKind.Replay)
+                    {
+                        // The next replay of its chain has just become claimable.
+                        signal.Notify();
+                    }
                     break;
                 case RunOutcome.Busy:
                     await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow() + BusyDelay, CancellationToken.None);

@@ -72,13 +72,49 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
         return ids;
     }
 
+    public async Task<IReadOnlyList<string>> EnqueueReplaysAsync(IReadOnlyList<ReplayJob> replays, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var queued = new List<string>(replays.Count);
+        long? previous = null;
+        // One statement per replay: each job names the one before it, whose id only the previous insert knows.
+        foreach (var replay in replays)
+        {
+            await using var insert = new NpgsqlCommand($"""
+                INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, after_job_id)
+                SELECT $1, $2, $3, '{JobKind.Replay}', 0, $4, $5, $6
+                WHERE EXISTS (SELECT 1 FROM webhook_events WHERE event_id = $1 AND org_id = $2 AND config_id = $3)
+                RETURNING job_id
+                """, connection, transaction);
+            foreach (var value in new object?[] { replay.EventId, replay.OrgId, replay.ConfigId, replay.ReapplyTransform, dueAt })
+            {
+                insert.Parameters.Add(Parameter(value));
+            }
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)previous ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+            if (await insert.ExecuteScalarAsync(cancellationToken) is long jobId)
+            {
+                previous = jobId;
+                queued.Add(replay.EventId);
+            }
+        }
+        if (queued.Count > 0)
+        {
+            await using var notify = new NpgsqlCommand($"NOTIFY {WakeChannel}", connection, transaction);
+            await notify.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return queued;
+    }
+
     public async Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand($"""
             WITH due AS (
-                SELECT job_id FROM delivery_jobs
-                WHERE due_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-                ORDER BY due_at, job_id
+                SELECT j.job_id FROM delivery_jobs j
+                WHERE j.due_at <= $2 AND (j.lease_until IS NULL OR j.lease_until <= $2)
+                  AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
+                ORDER BY j.due_at, j.job_id
                 LIMIT $4
                 FOR UPDATE SKIP LOCKED)
             UPDATE delivery_jobs AS j
@@ -169,6 +205,12 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
                 }
                 await updateEvent.ExecuteNonQueryAsync(cancellationToken);
             }
+        }
+        if (completions.Any(c => c.Job.Kind == JobKind.Replay && c.RetryAt is null))
+        {
+            // A finished replay may free the next job of its chain: wake the workers of every node for it.
+            await using var notify = new NpgsqlCommand($"NOTIFY {WakeChannel}", connection, transaction);
+            await notify.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return held;

@@ -68,6 +68,35 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
         return ids;
     }
 
+    public async Task<IReadOnlyList<string>> EnqueueReplaysAsync(IReadOnlyList<ReplayJob> replays, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = $"""
+            INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, after_job_id)
+            SELECT $event, $org, $config, '{JobKind.Replay}', 0, $reapply, $due, $after
+            WHERE EXISTS (SELECT 1 FROM webhook_events WHERE event_id = $event AND org_id = $org AND config_id = $config)
+            RETURNING job_id
+            """;
+        var parameters = AddParameters(insert, "$event", "$org", "$config", "$reapply", "$due", "$after");
+
+        var queued = new List<string>(replays.Count);
+        long? previous = null;
+        foreach (var replay in replays)
+        {
+            Set(parameters, replay.EventId, replay.OrgId, replay.ConfigId, replay.ReapplyTransform ? 1 : 0, SqliteTime.ToText(dueAt), previous);
+            if (await insert.ExecuteScalarAsync(cancellationToken) is long jobId)
+            {
+                previous = jobId;
+                queued.Add(replay.EventId);
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return queued;
+    }
+
     public async Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -76,9 +105,10 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
             UPDATE delivery_jobs
             SET reclaims = reclaims + (lease_owner IS NOT NULL), lease_owner = $owner, lease_until = $until
             WHERE job_id IN (
-                SELECT job_id FROM delivery_jobs
-                WHERE due_at <= $now AND (lease_until IS NULL OR lease_until <= $now)
-                ORDER BY due_at, job_id
+                SELECT j.job_id FROM delivery_jobs j
+                WHERE j.due_at <= $now AND (j.lease_until IS NULL OR j.lease_until <= $now)
+                  AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
+                ORDER BY j.due_at, j.job_id
                 LIMIT $max)
             RETURNING {JobColumns}
             """;

@@ -32,7 +32,10 @@ public sealed class Triggering(
 
     public NewDelivery Build(ConfigRecord config, JsonObject payload, string kind = JobKind.Deliver, string? leaseOwner = null)
     {
+        // Milliseconds, the precision of the event id's timestamp and of every time the API shows: a list cursor
+        // built from what a client saw then names the event exactly.
         var now = time.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
         var eventId = Guid.CreateVersion7(now).ToString();
         var metadata = payload["metadata"] is JsonObject m ? m.ToJsonString(HeraldJson.Payload) : null;
         var stored = new EventRecord(eventId, config.OrgId, config.Id, config.EventName, now, EventStatus.InProgress, 0,

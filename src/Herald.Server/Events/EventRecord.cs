@@ -31,9 +31,3 @@ public sealed record EventRecord(
     string? HttpResponse,
     DateTimeOffset? StartDate,
     DateTimeOffset? EndDate);
-
-/// <summary>Reads of the event log.</summary>
-public interface IEventStore
-{
-    Task<EventRecord?> GetAsync(string orgId, string eventId, CancellationToken cancellationToken);
-}

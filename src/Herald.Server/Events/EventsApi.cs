@@ -7,16 +7,67 @@ using Herald.Server.Http;
 namespace Herald.Server.Events;
 
 /// <summary>
-/// GET /v1/webhooks/configs/{configId}/events/{eventId}   getEventById
+/// POST /v2/webhooks/configs/{configId}/events                      getWebhookEventsV2
+/// GET  /v1/webhooks/configs/{configId}/events                      getWehookEvents   (deprecated)
+/// GET  /v1/webhooks/configs/{configId}/events/{eventId}            getEventById
+/// GET  /v1/webhooks/configs/{configId}/events/{eventId}/attempts   getEventAttempts  (beyond the contract)
 /// </summary>
+/// <remarks>
+/// The lists read the organization's events of that config id whether or not the config still exists, so the
+/// history of a deleted config stays readable until retention removes it. An unknown config, or another
+/// organization's, is therefore an empty page (200), never a 404: the answer is the same as for a config without
+/// events, and reveals nothing about other organizations.
+/// </remarks>
 public static class EventsApi
 {
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
-        var events = routes.MapGroup("/v1/webhooks/configs/{configId}/events").WithTags("webhooks", "event").RequireAuthorization();
-        events.MapGet("/{eventId}", GetEventById).WithName("getEventById")
+        routes.MapPost("/v2/webhooks/configs/{configId}/events", GetWebhookEventsV2).WithName("getWebhookEventsV2")
+            .WithTags("Events").RequireAuthorization()
+            .WithOptionalJsonBody<SearchOptions>().Produces<EventListResponse>().Produces<ErrorResp>(StatusCodes.Status400BadRequest);
+
+        var events = routes.MapGroup("/v1/webhooks/configs/{configId}/events").RequireAuthorization();
+        events.MapGet("", GetWehookEvents).WithName("getWehookEvents").WithTags("webhooks", "events")
+            .Produces<EventListV1Response>().Produces<ErrorResp>(StatusCodes.Status400BadRequest)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Deprecated = true;
+                return Task.CompletedTask;
+            });
+        events.MapGet("/{eventId}", GetEventById).WithName("getEventById").WithTags("webhooks", "event")
             .Produces<WebhookEvent>().Produces<ErrorResp>(StatusCodes.Status404NotFound);
+        events.MapGet("/{eventId}/attempts", GetEventAttempts).WithName("getEventAttempts").WithTags("webhooks", "event")
+            .Produces<EventAttemptsResponse>().Produces<ErrorResp>(StatusCodes.Status404NotFound);
         return routes;
+    }
+
+    public static async Task<IResult> GetWebhookEventsV2(
+        string configId, HttpRequest request, ClaimsPrincipal user, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadObjectAsync(request, allowEmpty: true);
+        if (error is not null)
+        {
+            return error;
+        }
+        var (query, invalid) = EventSearch.FromSearchOptions(body!);
+        if (invalid is not null)
+        {
+            return Problem.BadRequest(invalid);
+        }
+        var (page, data) = await PageAsync(user.OrgId(), configId, query!, events, configs, cancellationToken);
+        return Results.Ok(new EventListResponse { Data = data, NextCursor = page.Next?.ToJson(), HasMore = page.HasMore });
+    }
+
+    public static async Task<IResult> GetWehookEvents(
+        string configId, string? status, string? cursor, ClaimsPrincipal user, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
+    {
+        var (query, invalid) = EventSearch.FromV1(status, cursor);
+        if (invalid is not null)
+        {
+            return Problem.BadRequest(invalid);
+        }
+        var (page, data) = await PageAsync(user.OrgId(), configId, query!, events, configs, cancellationToken);
+        return Results.Ok(new EventListV1Response { Data = data, Cursor = page.Next?.ToBase64() });
     }
 
     public static async Task<IResult> GetEventById(
@@ -26,10 +77,34 @@ public static class EventsApi
         var stored = await events.GetAsync(orgId, eventId, cancellationToken);
         if (stored is null || stored.ConfigId != configId)
         {
-            return Problem.NotFound($"No event '{eventId}' for webhook config '{configId}'");
+            return NoEvent(configId, eventId);
         }
         var config = await configs.GetAsync(orgId, configId, cancellationToken);
         return Results.Ok(ToContract(stored, config?.Document));
+    }
+
+    public static async Task<IResult> GetEventAttempts(
+        string configId, string eventId, ClaimsPrincipal user, IEventStore events, CancellationToken cancellationToken)
+    {
+        var orgId = user.OrgId();
+        var stored = await events.GetAsync(orgId, eventId, cancellationToken);
+        if (stored is null || stored.ConfigId != configId)
+        {
+            return NoEvent(configId, eventId);
+        }
+        var attempts = await events.AttemptsAsync(orgId, eventId, cancellationToken);
+        return Results.Ok(new EventAttemptsResponse { Data = attempts.Select(EventAttempt.From).ToList() });
+    }
+
+    public static IResult NoEvent(string configId, string eventId) => Problem.NotFound($"No event '{eventId}' for webhook config '{configId}'");
+
+    private static async Task<(EventPage Page, IReadOnlyList<WebhookEvent> Data)> PageAsync(
+        string orgId, string configId, EventQuery query, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
+    {
+        var rows = await events.ListAsync(orgId, configId, EventPage.Probe(query), cancellationToken);
+        var page = EventPage.From(rows, query.Limit);
+        var config = page.Items.Count == 0 ? null : await configs.GetAsync(orgId, configId, cancellationToken);
+        return (page, page.Items.Select(e => ToContract(e, config?.Document)).ToList());
     }
 
     public static WebhookEvent ToContract(EventRecord stored, WebhookConfig? config)

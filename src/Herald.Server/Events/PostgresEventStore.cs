@@ -1,5 +1,8 @@
+using System.Text;
+using Herald.Server.Delivery;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Herald.Server.Events;
 
@@ -14,6 +17,125 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         command.Parameters.Add(new NpgsqlParameter { Value = orgId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<EventRecord>> ListAsync(string orgId, string configId, EventQuery query, CancellationToken cancellationToken)
+    {
+        await using var command = ListCommand(orgId, configId, query, explain: false);
+        var events = new List<EventRecord>(query.Limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(Read(reader));
+        }
+        return events;
+    }
+
+    /// <summary>The query plan of <see cref="ListAsync"/> (<c>EXPLAIN</c>), one line per node.</summary>
+    internal async Task<string> ExplainListAsync(string orgId, string configId, EventQuery query, CancellationToken cancellationToken)
+    {
+        await using var command = ListCommand(orgId, configId, query, explain: true);
+        var plan = new StringBuilder();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            plan.AppendLine(reader.GetString(0));
+        }
+        return plan.ToString();
+    }
+
+    /// <summary>The same shape as on SQLite: a range on <c>created_at</c> plus a tie-break on <c>event_id</c>.</summary>
+    private NpgsqlCommand ListCommand(string orgId, string configId, EventQuery query, bool explain)
+    {
+        var parameters = new List<NpgsqlParameter>();
+        string Next(object value, NpgsqlDbType type)
+        {
+            parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = type });
+            return "$" + parameters.Count;
+        }
+
+        var sql = new StringBuilder(explain ? "EXPLAIN " : "");
+        sql.Append($"SELECT {Columns} FROM webhook_events WHERE org_id = {Next(orgId, NpgsqlDbType.Text)} AND config_id = {Next(configId, NpgsqlDbType.Text)}");
+        if (query.After is { } after)
+        {
+            var at = Next(after.CreatedAt, NpgsqlDbType.TimestampTz);
+            sql.Append($" AND created_at <= {at} AND (created_at < {at} OR event_id < {Next(after.EventId, NpgsqlDbType.Text)})");
+        }
+        if (query.From is { } from)
+        {
+            sql.Append($" AND created_at >= {Next(from, NpgsqlDbType.TimestampTz)}");
+        }
+        if (query.To is { } to)
+        {
+            sql.Append($" AND created_at <= {Next(to, NpgsqlDbType.TimestampTz)}");
+        }
+        if (query.Status is { } status)
+        {
+            sql.Append($" AND status = {Next(status, NpgsqlDbType.Text)}");
+        }
+        if (query.EventId is { } eventId)
+        {
+            sql.Append($" AND event_id = {Next(eventId, NpgsqlDbType.Text)}");
+        }
+        sql.Append($" ORDER BY created_at DESC, event_id DESC LIMIT {Next(query.Limit, NpgsqlDbType.Integer)}");
+
+        var command = database.DataSource.CreateCommand(sql.ToString());
+        command.Parameters.AddRange(parameters.ToArray());
+        return command;
+    }
+
+    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(string orgId, string eventId, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            SELECT event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim
+            FROM delivery_attempts WHERE event_id = $1 AND org_id = $2 ORDER BY attempt_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = eventId });
+        command.Parameters.Add(new NpgsqlParameter { Value = orgId });
+        var attempts = new List<DeliveryAttempt>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            attempts.Add(new DeliveryAttempt(
+                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5),
+                reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetBoolean(10)));
+        }
+        return attempts;
+    }
+
+    /// <summary>
+    /// One statement, so one transaction. <c>SKIP LOCKED</c> lets several nodes purge at once without waiting for
+    /// each other; an event whose job is being written right now is simply left for the next pass.
+    /// </summary>
+    public async Task<int> PurgeEventsAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            WITH doomed AS (
+                SELECT e.event_id FROM webhook_events e
+                WHERE e.created_at < $1 AND NOT EXISTS (SELECT 1 FROM delivery_jobs j WHERE j.event_id = e.event_id)
+                ORDER BY e.created_at LIMIT $2
+                FOR UPDATE SKIP LOCKED),
+            attempts AS (
+                DELETE FROM delivery_attempts a USING doomed d WHERE a.event_id = d.event_id),
+            events AS (
+                DELETE FROM webhook_events w USING doomed d WHERE w.event_id = d.event_id RETURNING w.event_id)
+            SELECT COUNT(*)::int FROM events
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = cutoff });
+        command.Parameters.Add(new NpgsqlParameter { Value = max });
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<int> PurgeAttemptsAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            DELETE FROM delivery_attempts WHERE attempt_id IN (
+                SELECT attempt_id FROM delivery_attempts WHERE started_at < $1 ORDER BY started_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = cutoff });
+        command.Parameters.Add(new NpgsqlParameter { Value = max });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     internal static EventRecord Read(NpgsqlDataReader reader) => new(

@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.Json;
+using Herald.Server.Delivery;
 using Herald.Server.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -16,6 +19,148 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         command.Parameters.AddWithValue("$org", orgId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<EventRecord>> ListAsync(string orgId, string configId, EventQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = ListCommand(connection, orgId, configId, query);
+        var events = new List<EventRecord>(query.Limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(Read(reader));
+        }
+        return events;
+    }
+
+    /// <summary>The query plan of <see cref="ListAsync"/> (<c>EXPLAIN QUERY PLAN</c>), one line per step.</summary>
+    internal async Task<string> ExplainListAsync(string orgId, string configId, EventQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = ListCommand(connection, orgId, configId, query);
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        var plan = new StringBuilder();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            plan.AppendLine(reader.GetString(3));
+        }
+        return plan.ToString();
+    }
+
+    /// <summary>
+    /// The cursor condition is spelled as a range on <c>created_at</c> plus a tie-break, so that SQLite seeks into
+    /// the page index instead of scanning the config's newer events.
+    /// </summary>
+    private static SqliteCommand ListCommand(SqliteConnection connection, string orgId, string configId, EventQuery query)
+    {
+        var command = connection.CreateCommand();
+        var sql = new StringBuilder($"SELECT {Columns} FROM webhook_events WHERE org_id = $org AND config_id = $config");
+        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$config", configId);
+        if (query.After is { } after)
+        {
+            sql.Append(" AND created_at <= $after_at AND (created_at < $after_at OR event_id < $after_id)");
+            command.Parameters.AddWithValue("$after_at", SqliteTime.ToText(after.CreatedAt));
+            command.Parameters.AddWithValue("$after_id", after.EventId);
+        }
+        if (query.From is { } from)
+        {
+            sql.Append(" AND created_at >= $from");
+            command.Parameters.AddWithValue("$from", SqliteTime.ToText(from));
+        }
+        if (query.To is { } to)
+        {
+            sql.Append(" AND created_at <= $to");
+            command.Parameters.AddWithValue("$to", SqliteTime.ToText(to));
+        }
+        if (query.Status is { } status)
+        {
+            sql.Append(" AND status = $status");
+            command.Parameters.AddWithValue("$status", status);
+        }
+        if (query.EventId is { } eventId)
+        {
+            sql.Append(" AND event_id = $event_id");
+            command.Parameters.AddWithValue("$event_id", eventId);
+        }
+        sql.Append(" ORDER BY created_at DESC, event_id DESC LIMIT $limit");
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.CommandText = sql.ToString();
+        return command;
+    }
+
+    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(string orgId, string eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim
+            FROM delivery_attempts WHERE event_id = $id AND org_id = $org ORDER BY attempt_id
+            """;
+        command.Parameters.AddWithValue("$id", eventId);
+        command.Parameters.AddWithValue("$org", orgId);
+        var attempts = new List<DeliveryAttempt>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            attempts.Add(new DeliveryAttempt(
+                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), SqliteTime.Parse(reader.GetString(4)), reader.GetInt32(5),
+                reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetInt64(10) != 0));
+        }
+        return attempts;
+    }
+
+    public async Task<int> PurgeEventsAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // IMMEDIATE: the batch is chosen and deleted under the write lock, so no job can be enqueued for it in between.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var select = connection.CreateCommand();
+        select.Transaction = transaction;
+        select.CommandText = """
+            SELECT e.event_id FROM webhook_events e
+            WHERE e.created_at < $cutoff AND NOT EXISTS (SELECT 1 FROM delivery_jobs j WHERE j.event_id = e.event_id)
+            ORDER BY e.created_at LIMIT $max
+            """;
+        select.Parameters.AddWithValue("$cutoff", SqliteTime.ToText(cutoff));
+        select.Parameters.AddWithValue("$max", max);
+        var ids = new List<string>();
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+        if (ids.Count > 0)
+        {
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = """
+                DELETE FROM delivery_attempts WHERE event_id IN (SELECT value FROM json_each($ids));
+                DELETE FROM webhook_events WHERE event_id IN (SELECT value FROM json_each($ids));
+                """;
+            delete.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids));
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return ids.Count;
+    }
+
+    public async Task<int> PurgeAttemptsAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            DELETE FROM delivery_attempts WHERE attempt_id IN (
+                SELECT attempt_id FROM delivery_attempts WHERE started_at < $cutoff ORDER BY started_at LIMIT $max)
+            """;
+        command.Parameters.AddWithValue("$cutoff", SqliteTime.ToText(cutoff));
+        command.Parameters.AddWithValue("$max", max);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     internal static EventRecord Read(SqliteDataReader reader) => new(

@@ -10,7 +10,7 @@ public sealed class OpenApiContractTests
     private static readonly string[] Implemented =
     [
         "getPublicKey", "getConfiguredEvents", "getConfigs", "createConfig", "getConfig", "updateConfig", "deleteConfig",
-        "triggerWebhook", "getEventById", "testOAuth",
+        "triggerWebhook", "getEventById", "getWebhookEventsV2", "getWehookEvents", "replayEvent", "batchReplayEvents", "getWebhookExample", "testOAuth",
     ];
 
     /// <summary>The String/SecretString subset of the Environments API that <c>{{ env.NAME }}</c> references need.</summary>
@@ -49,6 +49,37 @@ public sealed class OpenApiContractTests
 
         Assert.Equal(ImplementedEnvironments.Length, expected.Count);
         Assert.All(expected, operation => Assert.Contains(operation, actual));
+    }
+
+    [Fact]
+    public async Task The_v1_event_list_is_marked_deprecated_as_in_the_contract_and_nothing_else_is()
+    {
+        using var app = new HeraldApp();
+        var ours = await (await app.Client(token: null).GetAsync("/openapi/v1.json", Ct)).ReadAsync();
+
+        var deprecated = ours["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(operation => operation.Value))
+            .Where(operation => operation?["deprecated"]?.GetValue<bool>() == true)
+            .Select(operation => operation!["operationId"]!.GetValue<string>());
+
+        Assert.Equal(["getWehookEvents"], deprecated);
+    }
+
+    [Theory]
+    [InlineData("/v2/webhooks/configs/{configId}/events", "limit")]
+    [InlineData("/v1/webhooks/configs/{configId}/events/{eventId}/replay", "reapply_transform")]
+    [InlineData("/v1/webhooks/configs/{configId}/example", "automation_id")]
+    public async Task Operations_with_an_optional_json_body_document_it(string path, string property)
+    {
+        using var app = new HeraldApp();
+        var ours = await (await app.Client(token: null).GetAsync("/openapi/v1.json", Ct)).ReadAsync();
+
+        var body = ours["paths"]![path]!["post"]!["requestBody"]!;
+        var schema = body["content"]!["application/json"]!["schema"]!;
+        var resolved = schema["$ref"] is { } reference ? ours["components"]!["schemas"]![reference.GetValue<string>().Split('/')[^1]]! : schema;
+
+        Assert.NotEqual(true, body["required"]?.GetValue<bool>());
+        Assert.NotNull(resolved["properties"]![property]);
     }
 
     private static IEnumerable<(string Path, string Method, string OperationId)> Operations(JsonNode document)

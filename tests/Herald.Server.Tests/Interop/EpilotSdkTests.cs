@@ -118,6 +118,55 @@ public class EpilotSdkTests
         Assert.Equal("grant_type=client_credentials&client_id=interop-client&client_secret=interop-secret&scope=webhooks", exchange.Text);
     }
 
+    [Fact]
+    public async Task The_epilot_client_lists_replays_and_previews_events()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        using var app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" });
+        var summary = await RunScenarioAsync(app, "history", new Dictionary<string, string> { ["HERALD_RECEIVER_URL"] = receiver.Url.ToString() });
+
+        var configId = Step(summary, "create", 201).Text("id");
+        var ids = Enumerable.Range(0, 3).Select(i => Step(summary, $"trigger{i}", 200).Text("event_id") ?? "").ToList();
+
+        // The script cannot move Herald's fake clock: the three events share a timestamp, so the event id orders them.
+        var newestFirst = ids.OrderByDescending(id => id, StringComparer.Ordinal).ToList();
+        var first = Step(summary, "listFirst", 200);
+        Assert.Equal("POST", first.Method);
+        Assert.EndsWith($"/v2/webhooks/configs/{configId}/events", first.Url);
+        Assert.Equal(newestFirst.Take(2), EventIds(first));
+        Assert.True(first.Data?["has_more"]?.GetValue<bool>(), Describe(first, "expected has_more"));
+        var next = Step(summary, "listNext", 200);
+        Assert.Equal(newestFirst.Skip(2), EventIds(next));
+        Assert.True(next.Data?["next_cursor"] is null && next.Data?["has_more"]?.GetValue<bool>() == false, Describe(next, "expected the last page"));
+        Assert.Equal([ids[1]], EventIds(Step(summary, "listFiltered", 200)));
+        Step(summary, "listBadLimit", 400);
+        var v1 = Step(summary, "listV1", 200);
+        Assert.Contains("status=succeeded", v1.Url);
+        Assert.Equal(newestFirst, EventIds(v1));
+        Assert.Equal(ids[0], Step(summary, "getEvent", 200).Text("event_id"));
+
+        var replay = Step(summary, "replay", 204);
+        Assert.EndsWith($"/v1/webhooks/configs/{configId}/events/{ids[0]}/replay", replay.Url);
+        Step(summary, "replayUnknown", 404);
+        var batch = Step(summary, "replayBatch", 202);
+        Assert.Equal([ids[2], ids[1]], batch.Data!["replayed_event_ids"]!.AsArray().Select(id => id!.GetValue<string>()));
+        Step(summary, "replayBatchEmpty", 400);
+
+        var example = Step(summary, "example", 200);
+        Assert.Equal(configId, example.Data?["metadata"]?["webhook_id"]?.GetValue<string>());
+        Assert.Equal("automation_123", example.Data?["metadata"]?["automation_id"]?.GetValue<string>());
+        Assert.Equal("order", example.Data?["entity"]?["_schema"]?.GetValue<string>());
+        Step(summary, "exampleUnknown", 404);
+
+        // Three triggers, then the replay of the first and the batch, in its order.
+        var received = await receiver.WaitForAsync(6);
+        string MessageId(string eventId) => "msg_" + Guid.Parse(eventId).ToString("N");
+        Assert.Equal([.. ids.Select(MessageId), MessageId(ids[0]), MessageId(ids[2]), MessageId(ids[1])], received.Select(r => r.Header("webhook-id")));
+    }
+
+    private static string[] EventIds(ScenarioStep step) =>
+        step.Data?["data"] is JsonArray data ? data.Select(e => e?["event_id"]?.GetValue<string>() ?? "").ToArray() : throw new InvalidOperationException(Describe(step, "no data array"));
+
     private static async Task<ScenarioSummary> RunScenarioAsync(HeraldApp app, string scenario, IReadOnlyDictionary<string, string>? environment = null)
     {
         var json = await EpilotSdk.RunAsync(

@@ -69,6 +69,25 @@ public sealed class HeraldApp : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>Runs one statement straight against this app's database, to stage states the API cannot produce.</summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        if (_settings["Storage:Provider"] == "Postgres")
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(_settings["Storage:ConnectionString"]);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+        await using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection(_settings["Storage:ConnectionString"] + ";Default Timeout=30");
+        await sqlite.OpenAsync(cancellationToken);
+        await using var statement = sqlite.CreateCommand();
+        statement.CommandText = sql;
+        await statement.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

@@ -25,6 +25,9 @@ public abstract record Answer
 
     /// <summary>Drops the connection without an answer.</summary>
     public sealed record Reset : Answer;
+
+    /// <summary>Answers <paramref name="Code"/> (empty JSON object) after <paramref name="Delay"/> on the real clock.</summary>
+    public sealed record Slow(TimeSpan Delay, int Code = 200) : Answer;
 }
 
 /// <summary>
@@ -129,6 +132,12 @@ public sealed class Receiver : IAsyncDisposable
                 return;
             case Answer.Reset:
                 context.Abort();
+                return;
+            case Answer.Slow slow:
+                await Task.Delay(slow.Delay, context.RequestAborted);
+                context.Response.StatusCode = slow.Code;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("{}");
                 return;
             case Answer.Status status:
                 context.Response.StatusCode = status.Code;

@@ -115,5 +115,8 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             CREATE INDEX ix_idempotency_keys_created ON idempotency_keys (created_at);
             """),
+        new(6, "replay chains: a job may wait for the job before it", """
+            ALTER TABLE delivery_jobs ADD COLUMN after_job_id INTEGER NULL;
+            """),
     ];
 }

@@ -112,6 +112,33 @@ const scenarios = {
     const plain = await call('createPlain', 'createConfig', null, configBody('Interop without OAuth', 'customer_request_created'))
     await call('testOAuthWithoutOAuth', 'testOAuth', { configId: plain.data?.id })
   },
+
+  // The event history: getWebhookEventsV2 (paged), getWehookEvents, getEventById, replayEvent, batchReplayEvents
+  // and getWebhookExample, against a receiver at HERALD_RECEIVER_URL.
+  async history(call) {
+    const created = await call('create', 'createConfig', null, {
+      ...configBody('Interop history', 'order_created'),
+      url: env('HERALD_RECEIVER_URL'),
+    })
+    const configId = created.data?.id
+    const eventIds = []
+    for (let i = 0; i < 3; i++) {
+      const sync = await call(`trigger${i}`, 'triggerWebhook', { configId, sync: true }, { metadata: {}, entity: { _id: `entity-${i}` } })
+      eventIds.push(sync.data?.event_id)
+    }
+    const first = await call('listFirst', 'getWebhookEventsV2', { configId }, { limit: 2 })
+    await call('listNext', 'getWebhookEventsV2', { configId }, { limit: 2, cursor: first.data?.next_cursor })
+    await call('listFiltered', 'getWebhookEventsV2', { configId }, { status: 'succeeded', event_id: eventIds[1] })
+    await call('listBadLimit', 'getWebhookEventsV2', { configId }, { limit: 26 })
+    await call('listV1', 'getWehookEvents', { configId, status: 'succeeded' })
+    await call('getEvent', 'getEventById', { configId, eventId: eventIds[0] })
+    await call('replay', 'replayEvent', { configId, eventId: eventIds[0] }, { reapply_transform: false })
+    await call('replayUnknown', 'replayEvent', { configId, eventId: '00000000-0000-7000-8000-000000000000' })
+    await call('replayBatch', 'batchReplayEvents', { configId }, { eventIds: [eventIds[2], 'unknown-event', eventIds[1]], reapply_transform: true })
+    await call('replayBatchEmpty', 'batchReplayEvents', { configId }, { eventIds: [] })
+    await call('example', 'getWebhookExample', { configId }, { automation_id: 'automation_123' })
+    await call('exampleUnknown', 'getWebhookExample', { configId: 'no-such-config' }, {})
+  },
 }
 
 const main = async () => {

@@ -1,0 +1,28 @@
+using Herald.Server.Delivery;
+
+namespace Herald.Server.Events;
+
+/// <summary>Reads of the event log, and its retention. Writes of events go with their jobs through <see cref="IDeliveryStore"/>.</summary>
+public interface IEventStore
+{
+    Task<EventRecord?> GetAsync(string orgId, string eventId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <see cref="EventQuery.Limit"/> events of one config, newest first (<c>created_at</c>, then <c>event_id</c>,
+    /// both descending), after the query's cursor and within its filters. Reads the index
+    /// <c>ix_webhook_events_page (org_id, config_id, created_at DESC, event_id DESC)</c>.
+    /// </summary>
+    Task<IReadOnlyList<EventRecord>> ListAsync(string orgId, string configId, EventQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Every recorded HTTP try of the event, oldest first.</summary>
+    Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(string orgId, string eventId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes up to <paramref name="max"/> events created before <paramref name="cutoff"/>, oldest first, with their
+    /// attempts, in one transaction. An event that still has a job in the queue is kept. Returns how many events went.
+    /// </summary>
+    Task<int> PurgeEventsAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken);
+
+    /// <summary>Deletes up to <paramref name="max"/> attempts started before <paramref name="cutoff"/> (those of events kept for a job). Returns how many went.</summary>
+    Task<int> PurgeAttemptsAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken);
+}
