@@ -17,7 +17,7 @@ public sealed class JsonataException : Exception
         _message = message;
         Position = position;
         Token = token;
-        Value = value;
+        RawValue = value;
     }
 
     internal JsonataException(string code, int position = -1, string? token = null, object? value = null)
@@ -26,7 +26,7 @@ public sealed class JsonataException : Exception
         Code = code;
         Position = position;
         Token = token;
-        Value = value;
+        RawValue = value;
     }
 
     /// <summary>The reference error code, e.g. <c>S0201</c>, <c>T2001</c>, <c>D3001</c>, <c>U1001</c>.</summary>
@@ -38,8 +38,19 @@ public sealed class JsonataException : Exception
     /// <summary>The token at fault, when the reference reports one.</summary>
     public string? Token { get; internal set; }
 
-    /// <summary>The offending value, when the reference reports one (e.g. the argument of <c>$encodeUrl</c>).</summary>
-    public object? Value { get; }
+    /// <summary>
+    /// The offending value, when the reference reports one (e.g. the argument of <c>$encodeUrl</c>): a string,
+    /// number or boolean as such, arrays and objects as <see cref="System.Text.Json.Nodes.JsonNode"/>.
+    /// </summary>
+    public object? Value => RawValue switch
+    {
+        Values.JArray or Values.JObject => Json.JsonConvert.ToNode(RawValue),
+        Values.JNull or Values.JFunction => null,
+        _ => RawValue,
+    };
+
+    /// <summary>The offending value in the evaluator's own representation.</summary>
+    internal object? RawValue { get; }
 
     /// <summary>The function at fault, when the reference reports one.</summary>
     public string? FunctionName { get; init; }
@@ -58,5 +69,5 @@ public sealed class JsonataException : Exception
 
     /// <inheritdoc />
     public override string Message =>
-        _message ?? ErrorMessages.Format(Code, Token, Value, Value2, Index, ExpectedType, FunctionName, Exponent);
+        _message ?? ErrorMessages.Format(Code, Token, RawValue, Value2, Index, ExpectedType, FunctionName, Exponent);
 }

@@ -42,10 +42,13 @@ public readonly struct JsonataValue : IEquatable<JsonataValue>
     /// <summary>Parses JSON text. Accepts escaped lone surrogates, which System.Text.Json rejects.</summary>
     public static JsonataValue Parse(string json) => new(JsonReader.Parse(json));
 
+    /// <summary>A string value; a null reference gives JSON <c>null</c>.</summary>
     public static JsonataValue From(string? value) => value == null ? Null : new JsonataValue(value);
 
+    /// <summary>A number value.</summary>
     public static JsonataValue From(double value) => new(Boxes.Number(value));
 
+    /// <summary>A boolean value.</summary>
     public static JsonataValue From(bool value) => new(Boxes.Bool(value));
 
     /// <summary>The value as a JSON node; undefined and JSON null both give a null reference.</summary>
@@ -63,10 +66,13 @@ public readonly struct JsonataValue : IEquatable<JsonataValue>
     /// <summary>The boolean, when the value is a boolean.</summary>
     public bool? AsBoolean() => Raw as bool?;
 
+    /// <summary>Deep equality with JSONata's <c>=</c> semantics; undefined equals only undefined.</summary>
     public bool Equals(JsonataValue other) => Raw == null ? other.Raw == null : Evaluation.Util.DeepEquals(Raw, other.Raw);
 
+    /// <inheritdoc />
     public override bool Equals(object? obj) => obj is JsonataValue other && Equals(other);
 
+    /// <inheritdoc />
     public override int GetHashCode() => Raw switch
     {
         null => 0,
@@ -76,9 +82,12 @@ public readonly struct JsonataValue : IEquatable<JsonataValue>
         _ => 1,
     };
 
+    /// <summary>Deep equality, as <see cref="Equals(JsonataValue)"/>.</summary>
     public static bool operator ==(JsonataValue left, JsonataValue right) => left.Equals(right);
 
+    /// <summary>Deep inequality, as <see cref="Equals(JsonataValue)"/>.</summary>
     public static bool operator !=(JsonataValue left, JsonataValue right) => !left.Equals(right);
 
+    /// <summary>The compact JSON text, or <c>undefined</c>.</summary>
     public override string ToString() => ToJsonString() ?? "undefined";
 }

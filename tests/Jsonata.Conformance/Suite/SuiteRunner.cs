@@ -83,7 +83,7 @@ internal static class SuiteRunner
                         "code" => ex.Code,
                         "message" => ex.Message,
                         "token" => ex.Token,
-                        "value" => ex.Value,
+                        "value" => ex.RawValue,
                         "functionName" => ex.FunctionName,
                         "position" => (double)ex.Position,
                         _ => null,
