@@ -26,7 +26,7 @@ internal sealed partial class Evaluator
     {
         var procedure = expr.Procedure!;
         var proc = Evaluate(procedure, input, env);
-        if (proc == null && procedure.Type == NodeType.Path && env.Lookup(procedure.Steps![0].Text) != null)
+        if (proc == null && procedure.Type == NodeType.Path && Functions.HigherOrder.JsTruthy(env.Lookup(procedure.Steps![0].Text)))
         {
             throw new JsonataException("T1005", expr.Position, procedure.Steps[0].Text);
         }

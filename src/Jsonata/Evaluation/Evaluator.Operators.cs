@@ -234,7 +234,9 @@ internal sealed partial class Evaluator
                     for (var ii = 0; ii < items.Count; ii++)
                     {
                         var item = items[ii];
-                        if (ii == 1)
+
+                        // the reference evaluates the items after the first concurrently and leaves them out of its depth count
+                        if (ii > 0)
                         {
                             ctx.Parallel++;
                         }
@@ -246,7 +248,7 @@ internal sealed partial class Evaluator
                         }
                         finally
                         {
-                            if (ii == items.Count - 1 && ii > 0)
+                            if (ii > 0)
                             {
                                 ctx.Parallel--;
                             }

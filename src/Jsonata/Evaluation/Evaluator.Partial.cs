@@ -17,7 +17,7 @@ internal sealed partial class Evaluator
 
         var procedure = expr.Procedure!;
         var proc = Evaluate(procedure, input, env);
-        if (proc == null && procedure.Type == NodeType.Path && env.Lookup(procedure.Steps![0].Text) != null)
+        if (proc == null && procedure.Type == NodeType.Path && Functions.HigherOrder.JsTruthy(env.Lookup(procedure.Steps![0].Text)))
         {
             throw new JsonataException("T1007", expr.Position, procedure.Steps[0].Text);
         }
