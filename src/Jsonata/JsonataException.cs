@@ -58,6 +58,9 @@ public sealed class JsonataException : Exception
     /// <summary>A second offending value, for errors that compare two values.</summary>
     internal object? Value2 { get; init; }
 
+    /// <summary>The token as the source had it (a number or literal rather than its text), for messages.</summary>
+    internal object? TokenValue { get; init; }
+
     /// <summary>One-based argument index, for signature errors.</summary>
     internal int? Index { get; init; }
 
@@ -69,5 +72,5 @@ public sealed class JsonataException : Exception
 
     /// <inheritdoc />
     public override string Message =>
-        _message ?? ErrorMessages.Format(Code, Token, RawValue, Value2, Index, ExpectedType, FunctionName, Exponent);
+        _message ?? ErrorMessages.Format(Code, TokenValue ?? Token, RawValue, Value2, Index, ExpectedType, FunctionName, Exponent);
 }

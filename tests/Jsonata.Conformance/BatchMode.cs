@@ -9,7 +9,7 @@ namespace Jsonata.Conformance;
 /// </summary>
 internal static class BatchMode
 {
-    public static int Run(string file)
+    public static int Run(string file, bool messages = false)
     {
         var entries = (JArray)JsonReader.Parse(File.ReadAllText(file))!;
         foreach (var entry in entries)
@@ -51,7 +51,7 @@ internal static class BatchMode
             }
             catch (JsonataException ex)
             {
-                line = "ERROR " + ex.Code + (ex.Token != null ? " token=" + ex.Token : string.Empty);
+                line = "ERROR " + ex.Code + (ex.Token != null ? " token=" + ex.Token : string.Empty) + (messages ? " | " + JsonWriter.Quote(ex.Message) : string.Empty);
             }
             catch (Exception ex)
             {

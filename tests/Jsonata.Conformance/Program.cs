@@ -1,9 +1,9 @@
 using Jsonata.Conformance;
 using Jsonata.Conformance.Suite;
 
-if (args.Length == 2 && args[0] == "--batch")
+if (args.Length >= 2 && args[0] == "--batch")
 {
-    return BatchMode.Run(args[1]);
+    return BatchMode.Run(args[1], args.Length > 2 && args[2] == "--messages");
 }
 
 if (args.Length < 1 || !Directory.Exists(Path.Combine(args[0], "groups")))

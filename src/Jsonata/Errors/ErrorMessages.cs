@@ -62,7 +62,7 @@ internal static class ErrorMessages
         ["T2011"] = "The insert/update clause of the transform expression must evaluate to an object: {{value}}",
         ["T2012"] = "The delete clause of the transform expression must evaluate to a string or array of strings: {{value}}",
         ["T2013"] = "The transform expression clones the input object using the $clone() function.  This has been overridden in the current scope by a non-function.",
-        ["D2014"] = "The size of the sequence allocated by the range operator (..) must not exceed 1e6.  Attempted to allocate {{value}}.",
+        ["D2014"] = "The size of the sequence allocated by the range operator (..) must not exceed 1e7.  Attempted to allocate {{value}}.",
         ["D3001"] = "Attempting to invoke string function on Infinity or NaN",
         ["D3010"] = "Second argument of replace function cannot be an empty string",
         ["D3011"] = "Fourth argument of replace function must evaluate to a positive number",
@@ -89,7 +89,7 @@ internal static class ErrorMessages
     };
 
     /// <summary>Builds the message for <paramref name="code"/>, substituting the known properties.</summary>
-    public static string Format(string code, string? token = null, object? value = null, object? value2 = null, int? index = null, string? type = null, string? functionName = null, object? exp = null)
+    public static string Format(string code, object? token = null, object? value = null, object? value2 = null, int? index = null, string? type = null, string? functionName = null, object? exp = null)
     {
         if (!Templates.TryGetValue(code, out var template))
         {

@@ -48,7 +48,7 @@ internal sealed class Lexer
                     _pos++;
                     if (_pos >= _src.Length)
                     {
-                        throw new JsonataException("S0106", "Comment has no closing tag", commentStart);
+                        throw new JsonataException("S0106", commentStart);
                     }
                 }
 
@@ -116,7 +116,7 @@ internal sealed class Lexer
             }
 
             _pos = _src.Length;
-            throw new JsonataException("S0105", "Quoted property name must be terminated with a backquote (`)", _pos);
+            throw new JsonataException("S0105", _pos);
         }
 
         var i = _pos;
@@ -177,14 +177,14 @@ internal sealed class Lexer
                             }
                             else
                             {
-                                throw new JsonataException("S0104", "The escape sequence \\u must be followed by 4 hex digits", _pos);
+                                throw new JsonataException("S0104", _pos);
                             }
 
                             break;
                         }
 
                     default:
-                        throw new JsonataException("S0103", $"Unsupported escape sequence: \\{c}", _pos, c.ToString());
+                        throw new JsonataException("S0103", _pos, c.ToString());
                 }
             }
             else if (c == quote)
@@ -200,7 +200,7 @@ internal sealed class Lexer
             _pos++;
         }
 
-        throw new JsonataException("S0101", "String literal must be terminated by a matching quote", _pos);
+        throw new JsonataException("S0101", _pos);
     }
 
     private Token? ScanNumber()
@@ -260,7 +260,7 @@ internal sealed class Lexer
         var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
         if (double.IsNaN(value) || double.IsInfinity(value))
         {
-            throw new JsonataException("S0102", $"Number out of range: {text}", _pos, text);
+            throw new JsonataException("S0102", _pos, text);
         }
 
         _pos = i;
@@ -280,7 +280,7 @@ internal sealed class Lexer
                 var pattern = _src.Substring(start, _pos - start);
                 if (pattern.Length == 0)
                 {
-                    throw new JsonataException("S0301", "Empty regular expressions are not allowed", _pos);
+                    throw new JsonataException("S0301", _pos);
                 }
 
                 _pos++;
@@ -307,6 +307,6 @@ internal sealed class Lexer
             _pos++;
         }
 
-        throw new JsonataException("S0302", "No terminating / in regular expression", _pos);
+        throw new JsonataException("S0302", _pos);
     }
 }

@@ -73,7 +73,7 @@ internal sealed partial class Parser
             case ":=":
                 if (left.Type != NodeType.Variable)
                 {
-                    throw new JsonataException("S0212", left.Position, TokenText(left));
+                    throw Error("S0212", left);
                 }
 
                 t.Lhs = left;
@@ -163,7 +163,7 @@ internal sealed partial class Parser
                 var arg = t.Arguments[i];
                 if (arg.Type != NodeType.Variable)
                 {
-                    throw new JsonataException("S0208", arg.Position, TokenText(arg), i + 1);
+                    throw Error("S0208", arg, i + 1);
                 }
             }
 

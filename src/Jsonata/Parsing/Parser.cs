@@ -25,11 +25,18 @@ internal sealed partial class Parser
         var expr = parser.Expression(0);
         if (parser._node.Type != NodeType.End)
         {
-            throw new JsonataException("S0201", parser._node.Position, TokenText(parser._node));
+            throw Error("S0201", parser._node);
         }
 
         return new AstProcessor().Process(expr);
     }
+
+    /// <summary>A syntax error at a token; literal tokens keep their value so messages show them as the reference does.</summary>
+    private static JsonataException Error(string code, Node node, object? value = null) =>
+        new(code, node.Position, TokenText(node), value)
+        {
+            TokenValue = node.Type is NodeType.Number or NodeType.Value ? node.Value : null,
+        };
 
     private static string TokenText(Node n) => n.Type == NodeType.End ? "(end)" : Convert.ToString(n.Value is Values.JNull ? "null" : n.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
 
@@ -78,7 +85,7 @@ internal sealed partial class Parser
         if (id != null && Id(_node) != id)
         {
             var code = _node.Type == NodeType.End ? "S0203" : "S0202";
-            throw new JsonataException(code, _node.Position, TokenText(_node), id);
+            throw Error(code, _node, id);
         }
 
         var tok = _lexer.Next(infix);
