@@ -11,7 +11,7 @@ namespace Jsonata.Evaluation;
 internal static class StackHop
 {
     private const int HopStackSize = 16 * 1024 * 1024;
-    private const int MaxHops = 8;
+    private const int MaxHops = 2;
 
     public static object? Continue(Evaluator evaluator, Node expr, object? input, Frame env)
     {

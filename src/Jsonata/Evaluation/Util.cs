@@ -2,7 +2,7 @@ using Jsonata.Values;
 
 namespace Jsonata.Evaluation;
 
-/// <summary>Value helpers shared by the evaluator and the built-in functions.</summary>
+/// <summary>Value operations shared by the evaluator and the built-in functions.</summary>
 internal static class Util
 {
     /// <summary>True for a number that is not NaN; throws D1001 for an infinite number, as the reference does.</summary>

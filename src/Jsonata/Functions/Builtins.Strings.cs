@@ -189,6 +189,21 @@ internal static partial class Builtins
     private static string ToLowerJs(string s)
     {
         var lower = s.ToLowerInvariant();
+        if (s.Contains('\u03A3'))
+        {
+            // final sigma: a capital sigma ending a word lowercases to ς
+            var chars = lower.ToCharArray();
+            for (var i = 0; i < s.Length; i++)
+            {
+                if (s[i] == '\u03A3' && i > 0 && char.IsLetter(s[i - 1]) && (i + 1 == s.Length || !char.IsLetter(s[i + 1])))
+                {
+                    chars[i] = '\u03C2';
+                }
+            }
+
+            lower = new string(chars);
+        }
+
         return s.Contains('\u0130') ? lower.Replace("\u0130", "i\u0307", StringComparison.Ordinal) : lower;
     }
 

@@ -103,10 +103,11 @@ internal static partial class RegexFunctions
         }
 
         var start = fromIndex is double d ? (int)d : 0;
-        return ToObject(matcher, s, RegexMatch(matcher, s, start, false));
+        return ToObject(RegexMatch(matcher, s, start, false));
     }
 
-    private static JObject? ToObject(RegexMatcher matcher, string str, MatchResult? m)
+    /// <summary>The match as the reference's matcher protocol shapes it: match, start, end, groups and next.</summary>
+    private static JObject? ToObject(MatchResult? m)
     {
         if (m == null)
         {
@@ -120,7 +121,7 @@ internal static partial class RegexFunctions
             ["end"] = (double)m.End,
             ["groups"] = m.Groups,
         };
-        obj["next"] = new NativeFunction("next", (string?)null, 0, (in CallContext _, object?[] _) => ToObject(matcher, str, m.Next?.Invoke()));
+        obj["next"] = new NativeFunction("next", (string?)null, 0, (in CallContext _, object?[] _) => ToObject(m.Next?.Invoke()));
         return obj;
     }
 }

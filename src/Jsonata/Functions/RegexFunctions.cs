@@ -203,13 +203,8 @@ internal static partial class RegexFunctions
             }
             else
             {
-                var matchObj = new JObject
-                {
-                    ["match"] = matches.Match,
-                    ["index"] = (double)matches.Start,
-                    ["groups"] = matches.Groups,
-                };
-                replacedWith = evaluator.Apply(replacement, [matchObj], null, env);
+                // the replacement function receives the matcher's own result (start/end, not index)
+                replacedWith = evaluator.Apply(replacement, [ToObject(matches)], null, env);
             }
 
             if (replacedWith is not string replacedText)

@@ -43,19 +43,23 @@ internal static class JsonConvert
                         return FromElement(element);
                     }
 
-                    switch (value.GetValueKind())
+                    if (value.TryGetValue<string>(out var text))
                     {
-                        case JsonValueKind.String:
-                            return value.GetValue<string>();
-                        case JsonValueKind.Number:
-                            return Boxes.Number(value.GetValue<double>());
-                        case JsonValueKind.True:
-                            return Boxes.True;
-                        case JsonValueKind.False:
-                            return Boxes.False;
-                        default:
-                            return JNull.Instance;
+                        return text;
                     }
+
+                    if (value.TryGetValue<double>(out var number))
+                    {
+                        return Boxes.Number(number);
+                    }
+
+                    if (value.TryGetValue<bool>(out var flag))
+                    {
+                        return Boxes.Bool(flag);
+                    }
+
+                    // values built from other CLR types (int, decimal, char, ...) go through their JSON text
+                    return JsonReader.Parse(value.ToJsonString());
                 }
         }
     }

@@ -75,6 +75,32 @@ internal static class RegexTranslator
                     case 'W':
                         sb.Append(inClass ? "\\W" : "[^a-zA-Z0-9_]");
                         break;
+                    case 's':
+                        // JavaScript's \s also matches U+FEFF
+                        sb.Append(inClass ? "\\s\\uFEFF" : "[\\s\\uFEFF]");
+                        break;
+                    case 'S' when !inClass:
+                        sb.Append("[^\\s\\uFEFF]");
+                        break;
+                    case >= '1' and <= '9' when !inClass:
+                        {
+                            // a reference to a group that did not take part matches the empty string in JavaScript
+                            var digits = n.ToString();
+                            while (i + 1 < pattern.Length && char.IsAsciiDigit(pattern[i + 1]))
+                            {
+                                digits += pattern[++i];
+                            }
+
+                            sb.Append("(?(").Append(digits).Append(")\\").Append(digits).Append("|)");
+                            break;
+                        }
+
+                    case 'b' when !inClass:
+                        sb.Append("(?:(?<=[a-zA-Z0-9_])(?![a-zA-Z0-9_])|(?<![a-zA-Z0-9_])(?=[a-zA-Z0-9_]))");
+                        break;
+                    case 'B' when !inClass:
+                        sb.Append("(?:(?<=[a-zA-Z0-9_])(?=[a-zA-Z0-9_])|(?<![a-zA-Z0-9_])(?![a-zA-Z0-9_]))");
+                        break;
                     default:
                         sb.Append('\\').Append(n);
                         break;

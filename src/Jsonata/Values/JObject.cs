@@ -19,6 +19,13 @@ internal sealed class JObject : OrderedDictionary<string, object?>
     /// <summary>Adds or replaces a property, keeping JavaScript's property order.</summary>
     public void Set(string key, object? value)
     {
+        if (key.Length == 0 || !char.IsAsciiDigit(key[0]))
+        {
+            // not index-like: insertion order, and replacing keeps the position
+            this[key] = value;
+            return;
+        }
+
         var existing = IndexOf(key);
         if (existing >= 0)
         {

@@ -87,6 +87,14 @@ public class PublicApiTests
     }
 
     [Fact]
+    public void Accepts_nodes_built_from_clr_values()
+    {
+        var input = new JsonObject { ["count"] = 3, ["price"] = 2.5m, ["code"] = 'x', ["ok"] = true, ["name"] = "n" };
+        var result = JsonataExpression.Compile("[count * price, code, ok, name]").Evaluate(input);
+        Assert.Equal("[7.5,\"x\",true,\"n\"]", result.ToJsonString());
+    }
+
+    [Fact]
     public void Parses_json_text_with_lone_surrogates()
     {
         var value = JsonataValue.Parse("\"\\ud800\"");

@@ -9,6 +9,7 @@ public class StringFunctionTests
     [InlineData("$pad('7', -3, '0')", "\"007\"")]
     [InlineData("$trim('  a \\n  b ')", "\"a b\"")]
     [InlineData("$uppercase('stra\u00DFe')", "\"STRASSE\"")]
+    [InlineData("$lowercase('\u039F\u0394\u039F\u03A3')", "\"\u03BF\u03B4\u03BF\u03C2\"")]
     [InlineData("$substringBefore('a-b-c', '-')", "\"a\"")]
     [InlineData("$substringAfter('a-b-c', '-')", "\"b-c\"")]
     public void Counts_code_points_and_transforms_text(string expression, string expected)
@@ -22,6 +23,9 @@ public class StringFunctionTests
     [InlineData("$match('a1b22', /\\d+/).match", "[\"1\",\"22\"]")]
     [InlineData("$contains('Hello', /^h/i)", "true")]
     [InlineData("$replace('abc', /b/, function($m){ $uppercase($m.match) })", "\"aBc\"")]
+    [InlineData("$match('caf\u00e9 x', /\\b\\w+\\b/).match", "[\"caf\",\"x\"]")]
+    [InlineData("$match('xx', /(a)?\\1x/).index", "[0,1]")]
+    [InlineData("$match('a\\r\\nb', /a$/m).match", "\"a\"")]
     public void Regular_expressions_follow_javascript_semantics(string expression, string expected)
     {
         Assert.Equal(expected, TestEval.Run(expression));
