@@ -65,6 +65,7 @@ public sealed class ValidationTests : IClassFixture<ValidationTests.App>
         { """{"name":"n","eventName":"e","_manifest":"123e4567-e89b-12d3-a456-426614174000"}""", "_manifest must be an array" },
         { """{"name":"n","eventName":"e",""", "Malformed JSON" },
         { """[{"name":"n","eventName":"e"}]""", "must be a JSON object" },
+        { """{"name":"n","eventName":"e","url":"https://a.example","url":"https://b.example"}""", "Malformed JSON" },
         { "", "Request body is required" },
         { """{"name":"n","eventName":"e","jsonataExpression":"{ 'id': entity._id "}""", "jsonataExpression is not valid JSONata (S0" },
         { """{"name":"n","eventName":"e","jsonataExpression":"entity.(price * "}""", "at position" },
