@@ -30,13 +30,14 @@ public static class ReplayRules
             return (null, $"eventIds must hold from 1 to {MaxBatch} event ids");
         }
         var ordered = new List<string>(ids.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < ids.Count; i++)
         {
             if (ids[i] is not JsonValue value || value.GetValueKind() != JsonValueKind.String || value.GetValue<string>() is not { Length: > 0 } id)
             {
                 return (null, $"eventIds[{i}] must be a non-empty string");
             }
-            if (!ordered.Contains(id, StringComparer.Ordinal))
+            if (seen.Add(id))
             {
                 ordered.Add(id);
             }

@@ -1,4 +1,5 @@
 using Herald.Server.Storage;
+using Herald.Server.Storage.Sqlite;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -34,6 +35,40 @@ public sealed class SqliteMigrationTests : MigrationContract, IDisposable
         command.CommandText = "PRAGMA journal_mode";
 
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Moving_events_to_a_rowid_table_keeps_them_and_their_indexes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = new SqliteDatabase(new StorageOptions { DataDirectory = _folder.Path }, new FakeTimeProvider());
+        // The schema as it was before step 6, with one event in it.
+        await using (var connection = await database.OpenAsync(ct))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);"
+                + string.Concat(SqliteMigrations.All.Where(m => m.Version < 6).Select(m => $"{m.Sql};INSERT INTO schema_migrations VALUES ({m.Version}, 'x', 'x');"))
+                + """
+                  INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, input, payload)
+                  VALUES ('e-1', 'org', 'cfg', 'order_created', '2026-01-02T03:04:05.0000000Z', 'succeeded', '{"a":1}', '{"a":1}');
+                  """;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        await database.MigrateAsync(ct);
+
+        await using var check = await database.OpenAsync(ct);
+        await using var query = check.CreateCommand();
+        query.CommandText = """
+            SELECT (SELECT input || status FROM webhook_events WHERE event_id = 'e-1'),
+                   (SELECT sql FROM sqlite_master WHERE name = 'webhook_events'),
+                   (SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('ix_webhook_events_page', 'ix_webhook_events_created'))
+            """;
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        Assert.Equal("""{"a":1}succeeded""", reader.GetString(0));
+        Assert.DoesNotContain("WITHOUT ROWID", reader.GetString(1), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(2, reader.GetInt32(2));
     }
 
     public void Dispose()

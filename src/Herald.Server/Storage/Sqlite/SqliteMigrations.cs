@@ -115,8 +115,35 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             CREATE INDEX ix_idempotency_keys_created ON idempotency_keys (created_at);
             """),
-        new(6, "replay chains: a job may wait for the job before it", """
+        // Events move to a rowid table: their rows carry payloads of kilobytes, and a WITHOUT ROWID table stores a row
+        // that large on overflow pages (SQLite recommends WITHOUT ROWID only for rows under ~1/20 of a page), which
+        // multiplied the file size and slowed every page of the event list.
+        new(6, "replay chains; events in a rowid table", """
             ALTER TABLE delivery_jobs ADD COLUMN after_job_id INTEGER NULL;
+
+            CREATE TABLE webhook_events_v6 (
+                event_id          TEXT NOT NULL PRIMARY KEY,
+                org_id            TEXT NOT NULL,
+                config_id         TEXT NOT NULL,
+                event_name        TEXT NOT NULL,
+                created_at        TEXT NOT NULL,
+                status            TEXT NOT NULL,
+                retry_attempt     INTEGER NOT NULL DEFAULT 0,
+                http_method       TEXT NULL,
+                url               TEXT NULL,
+                metadata          TEXT NULL,
+                input             TEXT NOT NULL,
+                payload           TEXT NULL,
+                original_payload  TEXT NULL,
+                http_response     TEXT NULL,
+                start_date        TEXT NULL,
+                end_date          TEXT NULL
+            );
+            INSERT INTO webhook_events_v6 SELECT * FROM webhook_events ORDER BY created_at, event_id;
+            DROP TABLE webhook_events;
+            ALTER TABLE webhook_events_v6 RENAME TO webhook_events;
+            CREATE INDEX ix_webhook_events_page ON webhook_events (org_id, config_id, created_at DESC, event_id DESC);
+            CREATE INDEX ix_webhook_events_created ON webhook_events (created_at);
             """),
     ];
 }
