@@ -10,7 +10,4 @@ public static class ShortId
     public const int Length = 22;
 
     public static string New() => RandomNumberGenerator.GetString(Alphabet, Length);
-
-    public static bool IsWellFormed(string? value) =>
-        value is { Length: > 0 and <= 64 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }
