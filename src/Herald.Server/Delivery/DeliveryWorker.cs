@@ -34,7 +34,10 @@ public sealed partial class DeliveryWorker(
                 await _slots.WaitAsync(stoppingToken);
                 var free = 1 + DrainSlots();
                 var jobs = await store.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), free, stoppingToken);
-                _slots.Release(free - jobs.Count);
+                if (jobs.Count < free)
+                {
+                    _slots.Release(free - jobs.Count);
+                }
                 foreach (var job in jobs)
                 {
                     leases.Hold(job.JobId);
