@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace Herald.Bench;
+
+public enum Engine
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>The command line of <c>delivery</c>: sizes, concurrency and which engines to measure.</summary>
+public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Engine> Engines, int SyncRequests, int WarmupEvents, string? ServerDirectory)
+{
+    public const string Usage = """
+        usage: dotnet run -c Release --project bench/Herald.Bench -- delivery [options]
+
+          --events N         async triggers per engine, timed (default 20000)
+          --concurrency C    requests in flight, for the baseline and for the triggers (default 64);
+                             Herald runs with Workers:Concurrency and Delivery:MaxConcurrentPerDestination = C
+          --engine E         sqlite | postgres | both (default both)
+          --sync M           sequential ?sync=true triggers and direct POSTs for the latency figures (default 500)
+          --warmup W         untimed async triggers before the timed ones (default min(2000, N/5))
+          --server DIR       folder holding Herald.Server.dll (default: the one built with this benchmark)
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var events = 20_000;
+        var concurrency = 64;
+        var engines = new List<Engine> { Engine.Sqlite, Engine.Postgres };
+        var sync = 500;
+        int? warmup = null;
+        string? server = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            switch (name)
+            {
+                case "--events":
+                    events = Positive(name, Value());
+                    break;
+                case "--concurrency":
+                    concurrency = Positive(name, Value());
+                    break;
+                case "--engine":
+                    engines = Value().ToLowerInvariant() switch
+                    {
+                        "sqlite" => [Engine.Sqlite],
+                        "postgres" => [Engine.Postgres],
+                        "both" => [Engine.Sqlite, Engine.Postgres],
+                        var other => throw new ArgumentException($"--engine must be sqlite, postgres or both (got '{other}')"),
+                    };
+                    break;
+                case "--sync":
+                    sync = Positive(name, Value());
+                    break;
+                case "--warmup":
+                    warmup = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--server":
+                    server = Value();
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{name}'");
+            }
+        }
+        return new BenchOptions(events, concurrency, engines, sync, Math.Max(0, warmup ?? Math.Min(2000, events / 5)), server);
+    }
+
+    private static int Positive(string name, string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"{name} must be a positive integer (got '{text}')");
+}

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Herald.Bench;
+
+/// <summary>
+/// Herald.Server as its own process (<c>dotnet Herald.Server.dll</c>), on a free loopback port, with its output kept
+/// in a log file. Disposing kills it (and anything it started) and waits for it to go.
+/// </summary>
+public sealed class HeraldProcess : IDisposable
+{
+    public const string Token = "bench-token";
+    public const string OrgId = "bench-org";
+
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private HeraldProcess(Process process, StreamWriter log, Uri url, string logPath)
+    {
+        _process = process;
+        _log = log;
+        Url = url;
+        LogPath = logPath;
+    }
+
+    public Uri Url { get; }
+
+    public string LogPath { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts Herald with <paramref name="settings"/> as <c>--Key=value</c> arguments and waits until it is ready.</summary>
+    public static async Task<HeraldProcess> StartAsync(string serverDirectory, IReadOnlyDictionary<string, string> settings, string logPath, CancellationToken cancellationToken)
+    {
+        var dll = Path.Combine(serverDirectory, "Herald.Server.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} does not exist; build it with `dotnet build -c Release src/Herald.Server`", dll);
+        }
+        var port = FreePort();
+        var url = new Uri($"http://127.0.0.1:{port}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            // The content root is the working folder: appsettings.json is found there.
+            WorkingDirectory = serverDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add($"--urls={url.ToString().TrimEnd('/')}");
+        foreach (var (key, value) in settings)
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet");
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var herald = new HeraldProcess(process, log, url, logPath);
+        try
+        {
+            await herald.WaitReadyAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            return herald;
+        }
+        catch
+        {
+            herald.Dispose();
+            throw;
+        }
+    }
+
+    private async Task WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Herald exited with code {_process.ExitCode} while starting; see {LogPath}:\n{Tail()}");
+            }
+            try
+            {
+                using var response = await client.GetAsync("/health/ready", cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new TimeoutException($"Herald was not ready within {timeout.TotalSeconds:0} s; see {LogPath}:\n{Tail()}");
+    }
+
+    /// <summary>The last lines of Herald's output, for error messages.</summary>
+    public string Tail(int lines = 20)
+    {
+        try
+        {
+            lock (_log)
+            {
+                _log.Flush();
+            }
+            using var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            var all = reader.ReadToEnd().Split('\n');
+            return string.Join('\n', all.TakeLast(lines));
+        }
+        catch (IOException e)
+        {
+            return $"(log unreadable: {e.Message})";
+        }
+    }
+
+    /// <summary>Resident set size now and its high-water mark, from <c>/proc/&lt;pid&gt;/status</c>, in bytes.</summary>
+    public (long Rss, long Peak) Memory()
+    {
+        try
+        {
+            long rss = 0, peak = 0;
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    rss = Kilobytes(line);
+                }
+                else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    peak = Kilobytes(line);
+                }
+            }
+            return (rss * 1024, peak * 1024);
+        }
+        catch (IOException)
+        {
+            _process.Refresh();
+            return (_process.WorkingSet64, _process.PeakWorkingSet64);
+        }
+    }
+
+    private static long Kilobytes(string line) =>
+        long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (log)
+        {
+            try
+            {
+                log.WriteLine(line);
+            }
+            catch (ObjectDisposedException)
+            {
+                // A last line after the process was killed and its log closed.
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        finally
+        {
+            _process.Dispose();
+            lock (_log)
+            {
+                _log.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Herald.Bench;
+
+/// <summary>
+/// A throwaway PostgreSQL server for one run: <c>initdb</c> into a temp folder and <c>pg_ctl start</c> on a free
+/// loopback port, as the <c>postgres</c> user when running as root (PostgreSQL refuses root). The server keeps its
+/// durability defaults (fsync, synchronous_commit, full_page_writes on): a commit is on disk when Herald hears of it.
+/// Disposing stops it and removes the folder.
+/// </summary>
+public sealed class PostgresInstance : IAsyncDisposable
+{
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly string _pgCtl;
+    private readonly string _dataDirectory;
+    private readonly bool _asRoot;
+    private bool _started;
+
+    private PostgresInstance(string pgCtl, string dataDirectory, bool asRoot)
+    {
+        _pgCtl = pgCtl;
+        _dataDirectory = dataDirectory;
+        _asRoot = asRoot;
+    }
+
+    public string ConnectionString { get; private set; } = "";
+
+    public string Version { get; private set; } = "";
+
+    public static string? FindBinaries()
+    {
+        const string root = "/usr/lib/postgresql";
+        return !Directory.Exists(root)
+            ? null
+            : Directory.GetDirectories(root)
+                .Select(v => Path.Combine(v, "bin"))
+                .Where(b => File.Exists(Path.Combine(b, "initdb")) && File.Exists(Path.Combine(b, "pg_ctl")))
+                .OrderByDescending(b => b, StringComparer.Ordinal)
+                .FirstOrDefault();
+    }
+
+    public static async Task<PostgresInstance> StartAsync(CancellationToken cancellationToken)
+    {
+        var bin = FindBinaries() ?? throw new InvalidOperationException("PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin");
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"herald-bench-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dataDirectory);
+        var asRoot = Environment.UserName == "root";
+        var instance = new PostgresInstance(Path.Combine(bin, "pg_ctl"), dataDirectory, asRoot);
+        try
+        {
+            if (asRoot)
+            {
+                await RunAsync("chown", ["postgres:postgres", dataDirectory], cancellationToken);
+            }
+            await instance.RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], cancellationToken);
+            var port = FreePort();
+            var options = $"-p {port} -c listen_addresses=127.0.0.1 -k {dataDirectory} -c max_connections=200";
+            instance._started = true;
+            await instance.RunAsPostgresAsync(instance._pgCtl, ["-D", dataDirectory, "-o", options, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start"], cancellationToken);
+
+            var admin = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false";
+            await using (var connection = new NpgsqlConnection(admin))
+            {
+                await connection.OpenAsync(cancellationToken);
+                await using (var create = new NpgsqlCommand("CREATE DATABASE herald_bench", connection))
+                {
+                    await create.ExecuteNonQueryAsync(cancellationToken);
+                }
+                await using var version = new NpgsqlCommand("SHOW server_version", connection);
+                instance.Version = (string)(await version.ExecuteScalarAsync(cancellationToken))!;
+            }
+            instance.ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=herald_bench";
+            return instance;
+        }
+        catch
+        {
+            await instance.DisposeAsync();
+            throw;
+        }
+    }
+
+    private Task RunAsPostgresAsync(string program, string[] arguments, CancellationToken cancellationToken) =>
+        _asRoot ? RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments], cancellationToken) : RunAsync(program, arguments, cancellationToken);
+
+    private static async Task RunAsync(string program, string[] arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}");
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(StepTimeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish within {StepTimeout.TotalSeconds:0} s");
+        }
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await error}{await output}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            if (_started)
+            {
+                // Not cancellable: the server must go even when the run was interrupted.
+                await RunAsPostgresAsync(_pgCtl, ["-D", _dataDirectory, "-m", "fast", "-w", "-t", "30", "stop"], CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"Stopping PostgreSQL failed: {e.Message}");
+            try
+            {
+                await RunAsPostgresAsync(_pgCtl, ["-D", _dataDirectory, "-m", "immediate", "-w", "-t", "30", "stop"], CancellationToken.None);
+            }
+            catch (Exception again) when (again is InvalidOperationException or TimeoutException)
+            {
+                await Console.Error.WriteLineAsync($"PostgreSQL in {_dataDirectory} may still be running: {again.Message}");
+                return;
+            }
+        }
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Reflection;
+using Herald.Bench;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+if (args.Length == 0 || args[0] != "delivery")
+{
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args[1..]);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+var metadata = typeof(DeliveryBenchmark).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value);
+var configuration = metadata.GetValueOrDefault("BuildConfiguration");
+if (configuration != "Release" && options.ServerDirectory is null)
+{
+    Console.Error.WriteLine($"This is a {configuration} build: measure Release only (dotnet run -c Release --project bench/Herald.Bench -- delivery).");
+    return 2;
+}
+var serverDirectory = Path.GetFullPath(options.ServerDirectory ?? metadata["HeraldServerDirectory"]!);
+if (options.Engines.Contains(Engine.Postgres) && PostgresInstance.FindBinaries() is null)
+{
+    Console.Error.WriteLine("--engine postgres needs the PostgreSQL server binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql-15).");
+    return 2;
+}
+
+// Ctrl+C stops the run but lets every finally block kill Herald and PostgreSQL.
+using var interrupted = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    interrupted.Cancel();
+};
+
+Console.WriteLine($"Herald delivery benchmark: {options.Events} events, concurrency {options.Concurrency}, {options.SyncRequests} sequential sync requests, " +
+    $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}");
+
+var results = new List<EngineResult>();
+await using (var receiver = await CountingReceiver.StartAsync())
+{
+    var benchmark = new DeliveryBenchmark(options, receiver, serverDirectory);
+    foreach (var engine in options.Engines)
+    {
+        Console.WriteLine($"{engine}:");
+        try
+        {
+            results.Add(await benchmark.RunAsync(engine, interrupted.Token));
+        }
+        catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("Interrupted.");
+            return 130;
+        }
+        catch (Exception e) when (e is BenchmarkFailedException or TimeoutException or InvalidOperationException or HttpRequestException)
+        {
+            Console.Error.WriteLine($"{engine} failed: {e.Message}");
+            return 1;
+        }
+    }
+}
+
+Report.Print(results, options);
+// Other work on the machine takes cores from both sides of the comparison, but not evenly: say how busy it was.
+Console.WriteLine($"load average at the end: {LoadAverage()} (on {Environment.ProcessorCount} cores; figures taken on a busy machine are not comparable)");
+return 0;
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";

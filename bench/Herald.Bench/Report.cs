@@ -1,0 +1,57 @@
+namespace Herald.Bench;
+
+/// <summary>The closing tables: throughput against the baseline, sync latency against a direct POST, memory.</summary>
+public static class Report
+{
+    public static void Print(IReadOnlyList<EngineResult> results, BenchOptions options)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Async delivery throughput ({options.Events} events, {options.Concurrency} in flight; baseline = plain HttpClient POSTs of the delivered body to the same receiver)");
+        Table(["engine", "baseline req/s", "Herald deliveries/s", "ratio", "triggers accepted/s", "recorded/s"],
+            results.Select(r => new[]
+            {
+                r.Engine.ToString(), $"{r.BaselinePerSecond:N0}", $"{r.DeliveriesPerSecond:N0}", $"{r.Ratio:0.00}x", $"{r.TriggersPerSecond:N0}", $"{r.RecordedPerSecond:N0}",
+            }));
+        Console.WriteLine();
+        Console.WriteLine($"Sync trigger latency ({options.SyncRequests} sequential requests; direct = plain POST of the delivered body to the receiver), ms");
+        Table(["engine", "sync p50", "sync p99", "direct p50", "direct p99", "p50 ratio", "p99 ratio"],
+            results.Select(r => new[]
+            {
+                r.Engine.ToString(), $"{r.SyncP50:0.00}", $"{r.SyncP99:0.00}", $"{r.DirectP50:0.00}", $"{r.DirectP99:0.00}",
+                $"{r.SyncP50 / r.DirectP50:0.0}x", $"{r.SyncP99 / r.DirectP99:0.0}x",
+            }));
+        Console.WriteLine();
+        Console.WriteLine("Herald resident memory during the timed async run (start = before the first trigger, middle = half delivered, end = all recorded), MiB");
+        Table(["engine", "start", "middle", "end", "peak (VmHWM)"],
+            results.Select(r => new[]
+            {
+                r.Engine.ToString(), Mib(r.Memory.Start), Mib(r.Memory.Middle), Mib(r.Memory.End), Mib(r.Memory.Peak),
+            }));
+        Console.WriteLine();
+        foreach (var result in results)
+        {
+            Console.WriteLine($"{result.Engine}: {result.Description}");
+            foreach (var check in result.Checks)
+            {
+                Console.WriteLine($"  ok: {check}");
+            }
+        }
+    }
+
+    private static string Mib(long bytes) => $"{bytes / 1024.0 / 1024.0:0}";
+
+    private static void Table(string[] header, IEnumerable<string[]> rows)
+    {
+        var all = rows.Prepend(header).ToList();
+        var widths = header.Select((_, i) => all.Max(r => r[i].Length)).ToArray();
+        for (var r = 0; r < all.Count; r++)
+        {
+            var cells = all[r].Select((cell, i) => i == 0 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]));
+            Console.WriteLine("| " + string.Join(" | ", cells) + " |");
+            if (r == 0)
+            {
+                Console.WriteLine("|" + string.Join("|", widths.Select((w, i) => i == 0 ? new string('-', w + 2) : new string('-', w + 1) + ":")) + "|");
+            }
+        }
+    }
+}
