@@ -10,6 +10,12 @@ namespace Herald.Bench;
 /// <summary>Herald's resident memory over the timed run, in bytes; <see cref="Peak"/> is the process's high-water mark.</summary>
 public sealed record MemoryFigures(long Start, long Middle, long End, long Peak);
 
+/// <summary>
+/// CPU time per request: the benchmark process (client and receiver) per baseline request, Herald per timed event,
+/// and the benchmark process per timed event. Unlike rates, these barely move when other work shares the machine.
+/// </summary>
+public sealed record CpuFigures(TimeSpan BaselinePerRequest, TimeSpan HeraldPerEvent, TimeSpan BenchPerEvent);
+
 public sealed record EngineResult(
     Engine Engine,
     string Description,
@@ -23,6 +29,7 @@ public sealed record EngineResult(
     double DirectP50,
     double DirectP99,
     MemoryFigures Memory,
+    CpuFigures Cpu,
     IReadOnlyList<string> Checks)
 {
     public double Ratio => DeliveriesPerSecond / BaselinePerSecond;
@@ -89,14 +96,9 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             var publicKey = await PublicKeyAsync(api, cancellationToken);
             var checks = new List<string>();
 
-            // Warm-up: the same async path, untimed. It also yields the body Herald delivers, which the baseline then sends.
-            var warmup = Math.Max(1, options.WarmupEvents);
-            Say($"warm-up: {warmup} async triggers");
-            receiver.Reset(warmup);
-            await Load.RunAsync(warmup, options.Concurrency, (_, ct) => TriggerAsync(api, configId, ct), cancellationToken);
-            await WaitForDeliveriesAsync(warmup, herald, cancellationToken);
-            await WaitDrainedAsync(probe, herald, cancellationToken);
-            var deliveredBody = receiver.Samples[0].Body;
+            // Warm-up: the same async path, untimed, in rounds until Herald's CPU time per event settles (the JIT has
+            // finished tiering up). It also yields the body Herald delivers, which the baseline then sends.
+            var deliveredBody = await WarmUpAsync(api, configId, herald, probe, cancellationToken);
 
             // Baseline: plain POSTs of the delivered body to the same receiver, same concurrency, same count.
             using var direct = Load.Client(receiver.Url, options.Concurrency);
@@ -104,7 +106,9 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             receiver.Reset(int.MaxValue);
             await Load.RunAsync(Math.Min(options.Events, 5000), options.Concurrency, (_, ct) => PostDirectAsync(direct, deliveredBody, ct), cancellationToken);
             receiver.Reset(int.MaxValue);
+            var benchCpu = OwnCpuTime();
             var baselineElapsed = await Load.RunAsync(options.Events, options.Concurrency, (_, ct) => PostDirectAsync(direct, deliveredBody, ct), cancellationToken);
+            var baselineCpu = (OwnCpuTime() - benchCpu) / options.Events;
             Require(receiver.Requests == options.Events, $"the receiver got {receiver.Requests} of {options.Events} baseline requests");
             var baseline = options.Events / baselineElapsed.TotalSeconds;
             Say($"baseline: {baseline:N0} req/s");
@@ -116,6 +120,8 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             var eventIds = new string[options.Events];
             var startMemory = herald.Memory().Rss;
             using var sampler = new MemorySampler(herald, receiver);
+            var heraldCpu = herald.CpuTime();
+            benchCpu = OwnCpuTime();
             var started = Stopwatch.GetTimestamp();
             var triggering = await Load.RunAsync(options.Events, options.Concurrency,
                 async (i, ct) => eventIds[i] = await TriggerAsync(api, configId, ct), cancellationToken);
@@ -123,6 +129,7 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             var delivered = Stopwatch.GetElapsedTime(started, receiver.ReachedAt);
             var recordedElapsed = Stopwatch.GetElapsedTime(started, await WaitDrainedAsync(probe, herald, cancellationToken));
             await sampler.StopAsync();
+            var cpu = new CpuFigures(baselineCpu, (herald.CpuTime() - heraldCpu) / options.Events, (OwnCpuTime() - benchCpu) / options.Events);
             var end = herald.Memory();
             var memory = new MemoryFigures(startMemory, sampler.RssWhenDelivered(options.Events / 2) ?? end.Rss, end.Rss, end.Peak);
             var deliveries = options.Events / delivered.TotalSeconds;
@@ -152,7 +159,7 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
 
             return new EngineResult(engine, description, options.Events, baseline, deliveries, options.Events / triggering.TotalSeconds,
                 options.Events / recordedElapsed.TotalSeconds, Load.Percentile(sync, 0.5), Load.Percentile(sync, 0.99),
-                Load.Percentile(directLatency, 0.5), Load.Percentile(directLatency, 0.99), memory, checks);
+                Load.Percentile(directLatency, 0.5), Load.Percentile(directLatency, 0.99), memory, cpu, checks);
         }
         catch (Exception) when (herald is not null && herald.HasExited)
         {
@@ -174,6 +181,35 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             {
             }
         }
+    }
+
+    private async Task<byte[]> WarmUpAsync(HttpClient api, string configId, HeraldProcess herald, StoreProbe probe, CancellationToken cancellationToken)
+    {
+        const int MaxRounds = 10;
+        var round = Math.Max(1, options.WarmupEvents);
+        byte[]? body = null;
+        var costs = new List<double>();
+        for (var i = 0; i < MaxRounds; i++)
+        {
+            receiver.Reset(round);
+            var cpu = herald.CpuTime();
+            await Load.RunAsync(round, options.Concurrency, (_, ct) => TriggerAsync(api, configId, ct), cancellationToken);
+            await WaitForDeliveriesAsync(round, herald, cancellationToken);
+            await WaitDrainedAsync(probe, herald, cancellationToken);
+            body ??= receiver.Samples[0].Body;
+            costs.Add((herald.CpuTime() - cpu).TotalMilliseconds / round);
+            // Settled: two rounds in a row within 10% of each other.
+            if (costs.Count >= 3 && Math.Abs(costs[^1] - costs[^2]) <= 0.1 * costs[^2])
+            {
+                break;
+            }
+            if (options.WarmupEvents == 0)
+            {
+                break;
+            }
+        }
+        Say($"warm-up: {costs.Count} rounds of {round} async triggers, Herald CPU ms per event: {string.Join(", ", costs.Select(c => c.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
+        return body!;
     }
 
     private static async Task<(string Id, string SigningSecret)> CreateConfigAsync(HttpClient api, Uri url, CancellationToken cancellationToken)
@@ -309,6 +345,12 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
         {
             throw new BenchmarkFailedException(failure);
         }
+    }
+
+    private static TimeSpan OwnCpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     private static void Say(string line) => Console.WriteLine($"  [{DateTime.Now:HH:mm:ss}] {line}");
