@@ -19,9 +19,10 @@ public sealed partial class DeliveryWorker(
     /// <summary>How long a job whose destination is full waits before it is due again.</summary>
     public static readonly TimeSpan BusyDelay = TimeSpan.FromSeconds(1);
 
-    // Neither is disposed: attempts still unwinding after the host stops may touch them, and they hold no timers.
+    // None is disposed: attempts still unwinding after the host stops may touch them, and they hold no timers.
     private readonly CancellationTokenSource _abort = new();
     private readonly SemaphoreSlim _slots = new(options.Concurrency, options.Concurrency);
+    private readonly SemaphoreSlim _recording = new(options.Concurrency, options.Concurrency);
     private int _inFlight;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -90,17 +91,22 @@ public sealed partial class DeliveryWorker(
 
     private async Task RunAsync(DeliveryJob job)
     {
+        var holdsSlot = true;
         try
         {
             var outcome = await runner.RunAsync(job, leases.Owner, _abort.Token);
-            switch (outcome)
+            // The attempt is over: its slot goes to the next job while this outcome waits for its group commit. The job
+            // stays leased and held until then, and at most as many outcomes wait as there are slots.
+            await _recording.WaitAsync(CancellationToken.None);
+            _slots.Release();
+            holdsSlot = false;
+            try
             {
-                case RunOutcome.Done done:
-                    await completions.WriteAsync(done.Completion);
-                    break;
-                case RunOutcome.Busy:
-                    await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow() + BusyDelay, CancellationToken.None);
-                    break;
+                await RecordAsync(job, outcome);
+            }
+            finally
+            {
+                _recording.Release();
             }
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -116,7 +122,23 @@ public sealed partial class DeliveryWorker(
         {
             leases.Drop(job.JobId);
             Interlocked.Decrement(ref _inFlight);
-            _slots.Release();
+            if (holdsSlot)
+            {
+                _slots.Release();
+            }
+        }
+    }
+
+    private async Task RecordAsync(DeliveryJob job, RunOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case RunOutcome.Done done:
+                await completions.WriteAsync(done.Completion);
+                break;
+            case RunOutcome.Busy:
+                await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow() + BusyDelay, CancellationToken.None);
+                break;
         }
     }
 
