@@ -1,3 +1,5 @@
+using Herald.Server.Configs;
+
 namespace Herald.Server.Delivery;
 
 /// <summary>
@@ -8,6 +10,8 @@ namespace Herald.Server.Delivery;
 /// </summary>
 public sealed partial class DeliveryWorker(
     IDeliveryStore store,
+    IConfigStore configs,
+    ConfigSecretsBox secrets,
     AttemptRunner runner,
     LeaseKeeper leases,
     CompletionWriter completions,
@@ -43,7 +47,10 @@ public sealed partial class DeliveryWorker(
                 {
                     leases.Hold(job.JobId);
                     Interlocked.Increment(ref _inFlight);
-                    _ = Task.Run(() => RunAsync(job));
+                }
+                if (jobs.Count > 0)
+                {
+                    _ = Task.Run(() => RunClaimedAsync(jobs));
                 }
                 if (jobs.Count == 0)
                 {
@@ -89,12 +96,35 @@ public sealed partial class DeliveryWorker(
         return taken;
     }
 
-    private async Task RunAsync(DeliveryJob job)
+    /// <summary>Loads the claim's events and configs in one go, then runs each job; when loading fails, each job loads its own.</summary>
+    private async Task RunClaimedAsync(IReadOnlyList<DeliveryJob> jobs)
+    {
+        IReadOnlyList<JobInputs>? inputs = null;
+        try
+        {
+            inputs = await JobInputs.LoadAsync(jobs, store, configs, secrets, _abort.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !_abort.IsCancellationRequested)
+        {
+            LogLoadFailed(logger, jobs.Count, e);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: each job below sees the abort and gives itself back.
+        }
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var (job, input) = (jobs[i], inputs?[i]);
+            _ = Task.Run(() => RunAsync(job, input));
+        }
+    }
+
+    private async Task RunAsync(DeliveryJob job, JobInputs? inputs)
     {
         var holdsSlot = true;
         try
         {
-            var outcome = await runner.RunAsync(job, leases.Owner, _abort.Token);
+            var outcome = await runner.RunAsync(job, leases.Owner, _abort.Token, inputs: inputs);
             // The attempt is over: its slot goes to the next job while this outcome waits for its group commit. The job
             // stays leased and held until then, and at most as many outcomes wait as there are slots.
             await _recording.WaitAsync(CancellationToken.None);
@@ -141,6 +171,9 @@ public sealed partial class DeliveryWorker(
                 break;
         }
     }
+
+    [LoggerMessage(EventId = 222, Level = LogLevel.Warning, Message = "Loading the events and configs of {Count} claimed jobs failed; each job loads its own")]
+    private static partial void LogLoadFailed(ILogger logger, int count, Exception error);
 
     [LoggerMessage(EventId = 220, Level = LogLevel.Warning, Message = "Claiming due jobs failed")]
     private static partial void LogClaimFailed(ILogger logger, Exception error);

@@ -1,3 +1,4 @@
+using Herald.Server.Events;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
 using NpgsqlTypes;
@@ -79,6 +80,24 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
         }
         jobs.Sort((a, b) => a.DueAt != b.DueAt ? a.DueAt.CompareTo(b.DueAt) : a.JobId.CompareTo(b.JobId));
         return jobs;
+    }
+
+    public async Task<IReadOnlyDictionary<string, EventRecord>> EventsOfAsync(IReadOnlyList<DeliveryJob> jobs, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, EventRecord>(jobs.Count, StringComparer.Ordinal);
+        if (jobs.Count == 0)
+        {
+            return found;
+        }
+        await using var command = database.DataSource.CreateCommand($"SELECT {PostgresEventStore.Columns} FROM webhook_events WHERE event_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = jobs.Select(j => j.EventId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var stored = PostgresEventStore.Read(reader);
+            found[stored.EventId] = stored;
+        }
+        return JobInputs.OfTheirOrganizations(jobs, found);
     }
 
     public async Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
