@@ -11,10 +11,15 @@ namespace Herald.Bench;
 public sealed record MemoryFigures(long Start, long Middle, long End, long Peak);
 
 /// <summary>
-/// CPU time per request: the benchmark process (client and receiver) per baseline request, Herald per timed event,
-/// and the benchmark process per timed event. Unlike rates, these barely move when other work shares the machine.
+/// CPU time per request: the benchmark process (client and receiver) per baseline request; Herald, the benchmark
+/// process and the PostgreSQL server (zero for SQLite, which runs inside Herald) per timed event. These move less than
+/// rates when other work shares the machine.
 /// </summary>
-public sealed record CpuFigures(TimeSpan BaselinePerRequest, TimeSpan HeraldPerEvent, TimeSpan BenchPerEvent);
+public sealed record CpuFigures(TimeSpan BaselinePerRequest, TimeSpan HeraldPerEvent, TimeSpan BenchPerEvent, TimeSpan DatabasePerEvent)
+{
+    /// <summary>What one delivery cost the whole machine: Herald, the benchmark's client and receiver, and a database server.</summary>
+    public TimeSpan TotalPerEvent => HeraldPerEvent + BenchPerEvent + DatabasePerEvent;
+}
 
 public sealed record EngineResult(
     Engine Engine,
@@ -121,6 +126,7 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             var startMemory = herald.Memory().Rss;
             using var sampler = new MemorySampler(herald, receiver);
             var heraldCpu = herald.CpuTime();
+            var databaseCpu = postgres?.CpuTime() ?? TimeSpan.Zero;
             benchCpu = OwnCpuTime();
             var started = Stopwatch.GetTimestamp();
             var triggering = await Load.RunAsync(options.Events, options.Concurrency,
@@ -129,7 +135,8 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             var delivered = Stopwatch.GetElapsedTime(started, receiver.ReachedAt);
             var recordedElapsed = Stopwatch.GetElapsedTime(started, await WaitDrainedAsync(probe, herald, cancellationToken));
             await sampler.StopAsync();
-            var cpu = new CpuFigures(baselineCpu, (herald.CpuTime() - heraldCpu) / options.Events, (OwnCpuTime() - benchCpu) / options.Events);
+            var cpu = new CpuFigures(baselineCpu, (herald.CpuTime() - heraldCpu) / options.Events, (OwnCpuTime() - benchCpu) / options.Events,
+                ((postgres?.CpuTime() ?? TimeSpan.Zero) - databaseCpu) / options.Events);
             var end = herald.Memory();
             var memory = new MemoryFigures(startMemory, sampler.RssWhenDelivered(options.Events / 2) ?? end.Rss, end.Rss, end.Peak);
             var deliveries = options.Events / delivered.TotalSeconds;

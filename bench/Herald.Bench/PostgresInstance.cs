@@ -83,6 +83,43 @@ public sealed class PostgresInstance : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// CPU time used so far by the server: the postmaster and its live children (backends, writer, WAL writer), from
+    /// <c>/proc</c> in clock ticks of 10 ms. Backends that have exited no longer count, so measure across a steady pool.
+    /// </summary>
+    public TimeSpan CpuTime()
+    {
+        var pidFile = Path.Combine(_dataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out var postmaster))
+        {
+            return TimeSpan.Zero;
+        }
+        long ticks = 0;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                // Fields after the command name, which is in parentheses and may contain spaces.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var parent = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+                if (pid == postmaster || parent == postmaster)
+                {
+                    ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // The process ended while being read.
+            }
+        }
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     private Task RunAsPostgresAsync(string program, string[] arguments, CancellationToken cancellationToken) =>
         _asRoot ? RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments], cancellationToken) : RunAsync(program, arguments, cancellationToken);
 
