@@ -131,11 +131,11 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var held = new bool[completions.Count];
-        for (var i = 0; i < completions.Count; i++)
+        // One round trip for the whole batch: per completion the attempt row, then one statement that changes the job
+        // and, only when that job row was still ours, the event, answering how many job rows it changed.
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var (job, owner, update, attempt, retryAt) in completions)
         {
-            var (job, owner, update, attempt, retryAt) = completions[i];
-            await using var batch = new NpgsqlBatch(connection, transaction);
             if (attempt is not null)
             {
                 batch.BatchCommands.Add(Command("""
@@ -144,27 +144,36 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
                     """, attempt.EventId, attempt.OrgId, attempt.Number, attempt.Kind, attempt.StartedAt, attempt.DurationMs, attempt.StatusCode, attempt.Code,
                     attempt.Message, attempt.ResponseExcerpt, attempt.AfterReclaim));
             }
-            // The event changes only while the job row is still ours.
-            var jobChange = retryAt is { } due
-                ? Command("UPDATE delivery_jobs SET attempt = attempt + 1, due_at = $3, lease_owner = NULL, lease_until = NULL WHERE job_id = $1 AND lease_owner = $2", job.JobId, owner, due)
-                : Command("DELETE FROM delivery_jobs WHERE job_id = $1 AND lease_owner = $2", job.JobId, owner);
-            batch.BatchCommands.Add(jobChange);
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            held[i] = jobChange.RecordsAffected == 1;
-            if (held[i])
+            var jobChange = retryAt is null
+                ? "DELETE FROM delivery_jobs WHERE job_id = $1 AND lease_owner = $2 RETURNING job_id"
+                : "UPDATE delivery_jobs SET attempt = attempt + 1, due_at = $11, lease_owner = NULL, lease_until = NULL WHERE job_id = $1 AND lease_owner = $2 RETURNING job_id";
+            var values = new List<object?> { job.JobId, owner, job.EventId, update.Status, update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse, update.StartDate, update.EndDate };
+            if (retryAt is { } due)
             {
-                await using var updateEvent = new NpgsqlCommand("""
-                    UPDATE webhook_events
-                    SET status = $2, retry_attempt = $3, payload = COALESCE($4, payload), original_payload = COALESCE($5, original_payload),
-                        http_response = COALESCE($6, http_response), start_date = COALESCE(start_date, $7), end_date = $8
-                    WHERE event_id = $1
-                    """, connection, transaction);
-                foreach (var value in new object?[] { job.EventId, update.Status, update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse, update.StartDate, update.EndDate })
-                {
-                    updateEvent.Parameters.Add(Parameter(value));
-                }
-                await updateEvent.ExecuteNonQueryAsync(cancellationToken);
+                values.Add(due);
             }
+            batch.BatchCommands.Add(Command($"""
+                WITH job AS ({jobChange}),
+                event AS (
+                    UPDATE webhook_events
+                    SET status = $4, retry_attempt = $5, payload = COALESCE($6, payload), original_payload = COALESCE($7, original_payload),
+                        http_response = COALESCE($8, http_response), start_date = COALESCE(start_date, $9), end_date = $10
+                    WHERE event_id = $3 AND EXISTS (SELECT 1 FROM job)
+                    RETURNING 1)
+                SELECT COUNT(*) FROM job
+                """, values.ToArray()));
+        }
+        var held = new List<bool>(completions.Count);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    held.Add(reader.GetInt64(0) == 1);
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
         }
         await transaction.CommitAsync(cancellationToken);
         return held;
