@@ -106,7 +106,14 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
         {
             return;
         }
-        await using var command = database.DataSource.CreateCommand("UPDATE delivery_jobs SET lease_until = $1 WHERE lease_owner = $2 AND job_id = ANY($3)");
+        // Rows a completion is writing right now are skipped, not waited for: the renewal locks many rows in its own
+        // order while the completion holds some of them, and waiting would let the two deadlock. A skipped job is
+        // either finished by that completion or renewed at the next beat, well within its lease.
+        await using var command = database.DataSource.CreateCommand("""
+            UPDATE delivery_jobs AS j SET lease_until = $1
+            FROM (SELECT job_id FROM delivery_jobs WHERE lease_owner = $2 AND job_id = ANY($3) ORDER BY job_id FOR UPDATE SKIP LOCKED) AS mine
+            WHERE j.job_id = mine.job_id
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = leaseUntil });
         command.Parameters.Add(new NpgsqlParameter { Value = owner });
         command.Parameters.Add(new NpgsqlParameter { Value = jobIds.ToArray() });
@@ -128,6 +135,21 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
     }
 
     public async Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+    {
+        // A deadlock victim's transaction is rolled back whole, so running it again writes each row once.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CompleteOnceAsync(completions, cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
+            {
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<bool>> CompleteOnceAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
