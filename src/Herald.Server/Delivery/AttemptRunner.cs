@@ -35,18 +35,21 @@ public sealed partial class AttemptRunner(
     TimeProvider time,
     ILogger<AttemptRunner> logger)
 {
-    /// <summary>Runs the job; throws <see cref="OperationCanceledException"/> only when <paramref name="abort"/> fires.</summary>
-    public async Task<RunOutcome> RunAsync(DeliveryJob job, string owner, CancellationToken abort, bool respectDestinationLimit = true)
+    /// <summary>
+    /// Runs the job; throws <see cref="OperationCanceledException"/> only when <paramref name="abort"/> fires. Reads
+    /// the event and config itself unless <paramref name="inputs"/> brings them, loaded with the claim.
+    /// </summary>
+    public async Task<RunOutcome> RunAsync(DeliveryJob job, string owner, CancellationToken abort, bool respectDestinationLimit = true, JobInputs? inputs = null)
     {
-        var stored = await events.GetAsync(job.OrgId, job.EventId, abort);
-        var config = await configs.GetAsync(job.OrgId, job.ConfigId, abort);
+        var stored = inputs is null ? await events.GetAsync(job.OrgId, job.EventId, abort) : inputs.Event;
+        var config = inputs is null ? await configs.GetAsync(job.OrgId, job.ConfigId, abort) : inputs.Config;
         if (stored is null || config is null)
         {
             var missing = stored is null ? "event" : "webhook config";
             return Finish(job, owner, stored, AttemptResult.Failure(DeliveryCodes.InternalError, $"The {missing} no longer exists", retryable: false), null, null, time.GetUtcNow(), 0, recordAttempt: false);
         }
 
-        var configSecrets = secrets.Open(config);
+        var configSecrets = inputs?.Secrets ?? secrets.Open(config);
         var prepared = await pipeline.PrepareAsync(job, stored, config, configSecrets, abort);
         var started = time.GetUtcNow();
         switch (prepared)

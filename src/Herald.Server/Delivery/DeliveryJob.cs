@@ -90,6 +90,9 @@ public interface IDeliveryStore
     /// </summary>
     Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken);
 
+    /// <summary>The stored events of the given jobs in one read, by event id; an event that is gone (or belongs to another organization) is absent.</summary>
+    Task<IReadOnlyDictionary<string, Events.EventRecord>> EventsOfAsync(IReadOnlyList<DeliveryJob> jobs, CancellationToken cancellationToken);
+
     /// <summary>Extends the owner's leases on the given jobs.</summary>
     Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 

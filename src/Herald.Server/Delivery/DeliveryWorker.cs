@@ -1,3 +1,5 @@
+using Herald.Server.Configs;
+
 namespace Herald.Server.Delivery;
 
 /// <summary>
@@ -8,6 +10,8 @@ namespace Herald.Server.Delivery;
 /// </summary>
 public sealed partial class DeliveryWorker(
     IDeliveryStore store,
+    IConfigStore configs,
+    ConfigSecretsBox secrets,
     AttemptRunner runner,
     LeaseKeeper leases,
     CompletionWriter completions,
@@ -19,9 +23,10 @@ public sealed partial class DeliveryWorker(
     /// <summary>How long a job whose destination is full waits before it is due again.</summary>
     public static readonly TimeSpan BusyDelay = TimeSpan.FromSeconds(1);
 
-    // Neither is disposed: attempts still unwinding after the host stops may touch them, and they hold no timers.
+    // None is disposed: attempts still unwinding after the host stops may touch them, and they hold no timers.
     private readonly CancellationTokenSource _abort = new();
     private readonly SemaphoreSlim _slots = new(options.Concurrency, options.Concurrency);
+    private readonly SemaphoreSlim _recording = new(options.Concurrency, options.Concurrency);
     private int _inFlight;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,7 +41,7 @@ public sealed partial class DeliveryWorker(
                 await _slots.WaitAsync(stoppingToken);
                 taken = 1 + DrainSlots();
                 var jobs = await store.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), taken, stoppingToken);
-                // Each claimed job keeps one slot until its run ends; the rest go back now.
+                // Each claimed job keeps one slot until its attempt ends; the rest go back now.
                 var unused = taken - jobs.Count;
                 taken = 0;
                 if (unused > 0)
@@ -47,7 +52,10 @@ public sealed partial class DeliveryWorker(
                 {
                     leases.Hold(job.JobId);
                     Interlocked.Increment(ref _inFlight);
-                    _ = Task.Run(() => RunAsync(job));
+                }
+                if (jobs.Count > 0)
+                {
+                    _ = Task.Run(() => RunClaimedAsync(jobs));
                 }
                 if (jobs.Count == 0)
                 {
@@ -97,24 +105,47 @@ public sealed partial class DeliveryWorker(
         return taken;
     }
 
-    private async Task RunAsync(DeliveryJob job)
+    /// <summary>Loads the claim's events and configs in one go, then runs each job; when loading fails, each job loads its own.</summary>
+    private async Task RunClaimedAsync(IReadOnlyList<DeliveryJob> jobs)
     {
+        IReadOnlyList<JobInputs>? inputs = null;
         try
         {
-            var outcome = await runner.RunAsync(job, leases.Owner, _abort.Token);
-            switch (outcome)
+            inputs = await JobInputs.LoadAsync(jobs, store, configs, secrets, _abort.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !_abort.IsCancellationRequested)
+        {
+            LogLoadFailed(logger, jobs.Count, e);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: each job below sees the abort and gives itself back.
+        }
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var (job, input) = (jobs[i], inputs?[i]);
+            _ = Task.Run(() => RunAsync(job, input));
+        }
+    }
+
+    private async Task RunAsync(DeliveryJob job, JobInputs? inputs)
+    {
+        var holdsSlot = true;
+        try
+        {
+            var outcome = await runner.RunAsync(job, leases.Owner, _abort.Token, inputs: inputs);
+            // The attempt is over: its slot goes to the next job while this outcome waits for its group commit. The job
+            // stays leased and held until then, and at most as many outcomes wait as there are slots.
+            await _recording.WaitAsync(CancellationToken.None);
+            _slots.Release();
+            holdsSlot = false;
+            try
             {
-                case RunOutcome.Done done:
-                    await completions.WriteAsync(done.Completion);
-                    if (job.Kind == JobKind.Replay)
-                    {
-                        // The next replay of its chain has just become claimable.
-                        signal.Notify();
-                    }
-                    break;
-                case RunOutcome.Busy:
-                    await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow() + BusyDelay, CancellationToken.None);
-                    break;
+                await RecordAsync(job, outcome);
+            }
+            finally
+            {
+                _recording.Release();
             }
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -130,9 +161,33 @@ public sealed partial class DeliveryWorker(
         {
             leases.Drop(job.JobId);
             Interlocked.Decrement(ref _inFlight);
-            _slots.Release();
+            if (holdsSlot)
+            {
+                _slots.Release();
+            }
         }
     }
+
+    private async Task RecordAsync(DeliveryJob job, RunOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case RunOutcome.Done done:
+                await completions.WriteAsync(done.Completion);
+                if (job.Kind == JobKind.Replay)
+                {
+                    // The next replay of its chain has just become claimable.
+                    signal.Notify();
+                }
+                break;
+            case RunOutcome.Busy:
+                await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow() + BusyDelay, CancellationToken.None);
+                break;
+        }
+    }
+
+    [LoggerMessage(EventId = 222, Level = LogLevel.Warning, Message = "Loading the events and configs of {Count} claimed jobs failed; each job loads its own")]
+    private static partial void LogLoadFailed(ILogger logger, int count, Exception error);
 
     [LoggerMessage(EventId = 220, Level = LogLevel.Warning, Message = "Claiming due jobs failed")]
     private static partial void LogClaimFailed(ILogger logger, Exception error);

@@ -1,3 +1,4 @@
+using Herald.Server.Events;
 using Herald.Server.Idempotency;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
@@ -139,13 +140,38 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
         return jobs;
     }
 
+    public async Task<IReadOnlyDictionary<string, EventRecord>> EventsOfAsync(IReadOnlyList<DeliveryJob> jobs, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, EventRecord>(jobs.Count, StringComparer.Ordinal);
+        if (jobs.Count == 0)
+        {
+            return found;
+        }
+        await using var command = database.DataSource.CreateCommand($"SELECT {PostgresEventStore.Columns} FROM webhook_events WHERE event_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = jobs.Select(j => j.EventId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var stored = PostgresEventStore.Read(reader);
+            found[stored.EventId] = stored;
+        }
+        return JobInputs.OfTheirOrganizations(jobs, found);
+    }
+
     public async Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         if (jobIds.Count == 0)
         {
             return;
         }
-        await using var command = database.DataSource.CreateCommand("UPDATE delivery_jobs SET lease_until = $1 WHERE lease_owner = $2 AND job_id = ANY($3)");
+        // Rows a completion is writing right now are skipped, not waited for: the renewal locks many rows in its own
+        // order while the completion holds some of them, and waiting would let the two deadlock. A skipped job is
+        // either finished by that completion or renewed at the next beat, well within its lease.
+        await using var command = database.DataSource.CreateCommand("""
+            UPDATE delivery_jobs AS j SET lease_until = $1
+            FROM (SELECT job_id FROM delivery_jobs WHERE lease_owner = $2 AND job_id = ANY($3) ORDER BY job_id FOR UPDATE SKIP LOCKED) AS mine
+            WHERE j.job_id = mine.job_id
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = leaseUntil });
         command.Parameters.Add(new NpgsqlParameter { Value = owner });
         command.Parameters.Add(new NpgsqlParameter { Value = jobIds.ToArray() });
@@ -169,13 +195,28 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
 
     public async Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
     {
+        // A deadlock victim's transaction is rolled back whole, so running it again writes each row once.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CompleteOnceAsync(completions, cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
+            {
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<bool>> CompleteOnceAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+    {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var held = new bool[completions.Count];
-        for (var i = 0; i < completions.Count; i++)
+        // One round trip for the whole batch: per completion the attempt row, then one statement that changes the job
+        // and, only when that job row was still ours, the event, answering how many job rows it changed.
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var (job, owner, update, attempt, retryAt) in completions)
         {
-            var (job, owner, update, attempt, retryAt) = completions[i];
-            await using var batch = new NpgsqlBatch(connection, transaction);
             if (attempt is not null)
             {
                 batch.BatchCommands.Add(Command("""
@@ -184,27 +225,36 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
                     """, attempt.EventId, attempt.OrgId, attempt.Number, attempt.Kind, attempt.StartedAt, attempt.DurationMs, attempt.StatusCode, attempt.Code,
                     attempt.Message, attempt.ResponseExcerpt, attempt.AfterReclaim));
             }
-            // The event changes only while the job row is still ours.
-            var jobChange = retryAt is { } due
-                ? Command("UPDATE delivery_jobs SET attempt = attempt + 1, due_at = $3, lease_owner = NULL, lease_until = NULL WHERE job_id = $1 AND lease_owner = $2", job.JobId, owner, due)
-                : Command("DELETE FROM delivery_jobs WHERE job_id = $1 AND lease_owner = $2", job.JobId, owner);
-            batch.BatchCommands.Add(jobChange);
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            held[i] = jobChange.RecordsAffected == 1;
-            if (held[i])
+            var jobChange = retryAt is null
+                ? "DELETE FROM delivery_jobs WHERE job_id = $1 AND lease_owner = $2 RETURNING job_id"
+                : "UPDATE delivery_jobs SET attempt = attempt + 1, due_at = $11, lease_owner = NULL, lease_until = NULL WHERE job_id = $1 AND lease_owner = $2 RETURNING job_id";
+            var values = new List<object?> { job.JobId, owner, job.EventId, update.Status, update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse, update.StartDate, update.EndDate };
+            if (retryAt is { } due)
             {
-                await using var updateEvent = new NpgsqlCommand("""
-                    UPDATE webhook_events
-                    SET status = $2, retry_attempt = $3, payload = COALESCE($4, payload), original_payload = COALESCE($5, original_payload),
-                        http_response = COALESCE($6, http_response), start_date = COALESCE(start_date, $7), end_date = $8
-                    WHERE event_id = $1
-                    """, connection, transaction);
-                foreach (var value in new object?[] { job.EventId, update.Status, update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse, update.StartDate, update.EndDate })
-                {
-                    updateEvent.Parameters.Add(Parameter(value));
-                }
-                await updateEvent.ExecuteNonQueryAsync(cancellationToken);
+                values.Add(due);
             }
+            batch.BatchCommands.Add(Command($"""
+                WITH job AS ({jobChange}),
+                event AS (
+                    UPDATE webhook_events
+                    SET status = $4, retry_attempt = $5, payload = COALESCE($6, payload), original_payload = COALESCE($7, original_payload),
+                        http_response = COALESCE($8, http_response), start_date = COALESCE(start_date, $9), end_date = $10
+                    WHERE event_id = $3 AND EXISTS (SELECT 1 FROM job)
+                    RETURNING 1)
+                SELECT COUNT(*) FROM job
+                """, values.ToArray()));
+        }
+        var held = new List<bool>(completions.Count);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    held.Add(reader.GetInt64(0) == 1);
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
         }
         if (completions.Any(c => c.Job.Kind == JobKind.Replay && c.RetryAt is null))
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Herald.Server.Events;
 using Herald.Server.Idempotency;
 using Herald.Server.Storage.Sqlite;
@@ -124,6 +125,26 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
         }
         jobs.Sort((a, b) => a.DueAt != b.DueAt ? a.DueAt.CompareTo(b.DueAt) : a.JobId.CompareTo(b.JobId));
         return jobs;
+    }
+
+    public async Task<IReadOnlyDictionary<string, EventRecord>> EventsOfAsync(IReadOnlyList<DeliveryJob> jobs, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, EventRecord>(jobs.Count, StringComparer.Ordinal);
+        if (jobs.Count == 0)
+        {
+            return found;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {SqliteEventStore.Columns} FROM webhook_events WHERE event_id IN (SELECT value FROM json_each($ids))";
+        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(jobs.Select(j => j.EventId)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var stored = SqliteEventStore.Read(reader);
+            found[stored.EventId] = stored;
+        }
+        return JobInputs.OfTheirOrganizations(jobs, found);
     }
 
     public async Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken)

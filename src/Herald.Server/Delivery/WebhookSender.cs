@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
@@ -84,19 +86,28 @@ public sealed class WebhookSender
         var status = (int)response.StatusCode;
         var retryAfter = RetryAfter(response);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[_options.MaxResponseBytes + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        // Rented, not allocated: a fresh zeroed buffer of the whole cap per attempt cost more than the rest of reading.
+        var limit = _options.MaxResponseBytes + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(limit);
+        try
         {
-            length += read;
+            var length = 0;
+            int read;
+            while (length < limit && (read = await stream.ReadAsync(buffer.AsMemory(length, limit - length), cancellationToken)) > 0)
+            {
+                length += read;
+            }
+            if (length > _options.MaxResponseBytes)
+            {
+                return AttemptResult.FromStatus(status, DeliveryCodes.ResponseTooLarge, $"Response body exceeds {_options.MaxResponseBytes} bytes; it was not recorded", null, retryAfter);
+            }
+            var (body, message) = Interpret(buffer.AsSpan(0, length));
+            return AttemptResult.FromStatus(status, null, message, body, retryAfter);
         }
-        if (length > _options.MaxResponseBytes)
+        finally
         {
-            return AttemptResult.FromStatus(status, DeliveryCodes.ResponseTooLarge, $"Response body exceeds {_options.MaxResponseBytes} bytes; it was not recorded", null, retryAfter);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-        var (body, message) = Interpret(buffer.AsSpan(0, length));
-        return AttemptResult.FromStatus(status, null, message, body, retryAfter);
     }
 
     /// <summary>A JSON object answer is kept as <c>body</c>; anything else is kept as text in <c>message</c>.</summary>

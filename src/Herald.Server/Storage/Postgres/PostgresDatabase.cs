@@ -15,7 +15,14 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
     public PostgresDatabase(StorageOptions options, TimeProvider time)
     {
         _time = time;
-        DataSource = NpgsqlDataSource.Create(options.ConnectionString!);
+        var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString!);
+        // The queue runs the same few statements thousands of times a second: let the server keep them parsed and
+        // planned, unless the operator chose otherwise.
+        if (connection.MaxAutoPrepare == 0 && !options.ConnectionString!.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            connection.MaxAutoPrepare = 64;
+        }
+        DataSource = NpgsqlDataSource.Create(connection.ConnectionString);
     }
 
     public NpgsqlDataSource DataSource { get; }
