@@ -33,7 +33,7 @@ public static class ExampleApi
     }
 
     public static async Task<IResult> GetWebhookExample(
-        string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore configs, EventCatalog catalog, PayloadTransform transform,
+        string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore configs, EventCatalog catalog, CatalogDowngrades downgrades, PayloadTransform transform,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request, allowEmpty: true);
@@ -59,7 +59,14 @@ public static class ExampleApi
         }
 
         var example = WebhookExample.Build(catalog.Find(config.EventName)?.Example, config, orgId, time.GetUtcNow(), Guid.NewGuid(), automationId);
-        var transformed = transform.Apply(config.EventName, config, example);
+        // A catalog config pinned to an older version sees the example as its deliveries would: downgraded first.
+        var versioned = CatalogDowngrades.IsCatalogEvent(config.EventName) && config.Document.EventVersion is { } pinned
+            && CatalogDowngrades.StampedVersion(example) is not null
+            ? downgrades.Downgrade((JsonObject)example.DeepClone(), pinned)
+            : new DowngradeResult(example, [], null);
+        var transformed = versioned.Failure is { } versionFailure
+            ? new TransformResult(null, false, versionFailure)
+            : transform.Apply(config.EventName, config, versioned.Envelope!);
         var answer = (JsonObject)example.DeepClone();
         if (transformed.Failure is { } failure)
         {

@@ -36,4 +36,11 @@ public interface IConfigStore
     Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken);
 
     Task<bool> DeleteAsync(string orgId, string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets <c>eventVersion</c> if the config has none yet, leaving its version and update time alone: the first
+    /// delivery of an Event Catalog event pins the config to that event's version. False when the config is gone or
+    /// already pinned.
+    /// </summary>
+    Task<bool> BackfillEventVersionAsync(string orgId, string id, string eventVersion, CancellationToken cancellationToken);
 }

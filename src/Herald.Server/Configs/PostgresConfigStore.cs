@@ -67,6 +67,18 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    public async Task<bool> BackfillEventVersionAsync(string orgId, string id, string eventVersion, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            UPDATE webhook_configs SET document = jsonb_set(document, '{eventVersion}', to_jsonb(@version::text))
+            WHERE org_id = @org AND id = @id AND (document->>'eventVersion') IS NULL
+            """);
+        command.Parameters.AddWithValue("org", orgId);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("version", eventVersion);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     private static void Bind(NpgsqlCommand command, ConfigRecord record)
     {
         command.Parameters.AddWithValue("org", record.OrgId);

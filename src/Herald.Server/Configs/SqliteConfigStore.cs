@@ -73,6 +73,20 @@ public sealed class SqliteConfigStore(SqliteDatabase database) : IConfigStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    public async Task<bool> BackfillEventVersionAsync(string orgId, string id, string eventVersion, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE webhook_configs SET document = json_set(document, '$.eventVersion', $version)
+            WHERE org_id = $org AND id = $id AND json_extract(document, '$.eventVersion') IS NULL
+            """;
+        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$version", eventVersion);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     private static void Bind(SqliteCommand command, ConfigRecord record)
     {
         command.Parameters.AddWithValue("$org", record.OrgId);

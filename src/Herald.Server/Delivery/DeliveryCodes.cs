@@ -11,4 +11,10 @@ public static class DeliveryCodes
     public const string OAuthTokenExchangeError = "OAuthTokenExchangeError";
     public const string EnvVariableNotFound = "ENV_VARIABLE_NOT_FOUND";
     public const string StaticIpUnavailable = "STATIC_IP_UNAVAILABLE";
+
+    /// <summary>An Event Catalog event cannot be brought to the version its config is pinned to.</summary>
+    public const string EventVersionUnreachable = "EVENT_VERSION_UNREACHABLE";
+
+    /// <summary>A <c>_downgrades</c> step of an Event Catalog event threw or produced no object.</summary>
+    public const string EventDowngradeFailed = "EVENT_DOWNGRADE_FAILED";
 }

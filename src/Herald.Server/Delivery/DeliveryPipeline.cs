@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Herald.Server.Catalog;
 using Herald.Server.Configs;
 using Herald.Server.Events;
 using Herald.Server.Filters;
@@ -26,7 +27,13 @@ public abstract record Prepared
 /// on the first attempt (shape the input, filter, transform), kept on the event and reused by every retry; the
 /// request around it (url, receiver auth, headers) is built fresh for every attempt from the config as it is now.
 /// </summary>
-public sealed class DeliveryPipeline(PayloadShaper shaper, EventFilter filter, PayloadTransform transform, RequestBuilder requests)
+public sealed class DeliveryPipeline(
+    PayloadShaper shaper,
+    EventFilter filter,
+    PayloadTransform transform,
+    RequestBuilder requests,
+    CatalogDowngrades downgrades,
+    IConfigStore configs)
 {
     public async Task<Prepared> PrepareAsync(DeliveryJob job, EventRecord stored, ConfigRecord config, ConfigSecrets secrets, CancellationToken cancellationToken)
     {
@@ -44,7 +51,12 @@ public sealed class DeliveryPipeline(PayloadShaper shaper, EventFilter filter, P
             {
                 return new Prepared.Fail(DeliveryCodes.InternalError, "The stored event input is not a JSON object", Retryable: false);
             }
-            var shaped = await shaper.ShapeAsync(input, config, cancellationToken);
+            var versioned = await PinVersionAsync(stored.EventName, input, config, cancellationToken);
+            if (versioned.Failure is { } versionFailure)
+            {
+                return versionFailure;
+            }
+            var shaped = await shaper.ShapeAsync(versioned.Envelope!, config, cancellationToken);
             if (shaped.Failure is { } shapeFailure)
             {
                 return shapeFailure;
@@ -72,6 +84,28 @@ public sealed class DeliveryPipeline(PayloadShaper shaper, EventFilter filter, P
         var body = WebhookSender.CarriesBody(method) ? Encoding.UTF8.GetBytes(payload) : [];
         var request = await requests.BuildAsync(config, secrets, method, body, cancellationToken);
         return request.Failure is { } failure ? failure : new Prepared.Send(request.Request!, payload, originalPayload, hydration);
+    }
+
+    /// <summary>
+    /// Event Catalog events meet the config at its pinned <c>eventVersion</c>: a config without one is pinned to the
+    /// event's <c>_event_version</c> by its first delivery, and a config pinned to an older version gets the event
+    /// downgraded. Other events, and envelopes without a version stamp, pass as they are.
+    /// </summary>
+    private async Task<DowngradeResult> PinVersionAsync(string eventName, JsonObject input, ConfigRecord config, CancellationToken cancellationToken)
+    {
+        if (!CatalogDowngrades.IsCatalogEvent(eventName) || CatalogDowngrades.StampedVersion(input) is not { } stamped)
+        {
+            return new DowngradeResult(input, [], null);
+        }
+        if (config.Document.EventVersion is { } pinned)
+        {
+            return downgrades.Downgrade(input, pinned);
+        }
+        if (EventVersion.TryParse(stamped, out var version))
+        {
+            await configs.BackfillEventVersionAsync(config.OrgId, config.Id, version.ToString(), cancellationToken);
+        }
+        return new DowngradeResult(input, [], null);
     }
 
     /// <summary>A retry reuses the body built on the first attempt, and with it the hydration note recorded then.</summary>

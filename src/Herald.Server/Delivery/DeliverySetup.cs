@@ -21,6 +21,7 @@ public static class DeliverySetup
         services.AddSingleton<Transforms.PayloadTransform>();
         services.AddSingleton<ReceiverAuth.OAuthTokens>();
         services.AddSingleton<ReceiverAuth.RequestBuilder>();
+        services.AddSingleton<Catalog.CatalogDowngrades>();
         services.AddSingleton<DeliveryPipeline>();
         services.AddSingleton<EgressProxies>();
         services.AddSingleton<EgressClients>();

@@ -30,6 +30,14 @@ public abstract class ExampleScenarios : IDisposable
         return (await response.ReadAsync())["id"]!.GetValue<string>();
     }
 
+    private static async Task<string> PinnedConfigAsync(HttpClient client, string eventVersion)
+    {
+        var response = await client.PostJsonAsync("/v1/webhooks/configs",
+            $$"""{"name":"Meters","eventName":"event_MeterReadingAdded","url":"https://erp.example/hooks","eventVersion":"{{eventVersion}}"}""");
+        response.EnsureSuccessStatusCode();
+        return (await response.ReadAsync())["id"]!.GetValue<string>();
+    }
+
     protected static Task<HttpResponseMessage> ExampleAsync(HttpClient client, string configId, string? body = """{"automation_id":"automation_123"}""") =>
         client.PostAsync($"/v1/webhooks/configs/{configId}/example", body is null ? null : Json.Body(body), Ct);
 
@@ -75,6 +83,26 @@ public abstract class ExampleScenarios : IDisposable
         Assert.Null(example["metadata"]!["automation_id"]);
         Assert.Null(example["_herald_transformed"]!["_downgrades"]);
         Assert.Equal(48213.4, example["_herald_transformed"]!["reading"]!["value"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task A_config_pinned_to_an_older_version_sees_the_example_downgraded_and_an_unreachable_pin_says_why()
+    {
+        var client = (await AppAsync()).Client();
+        var at10 = await PinnedConfigAsync(client, "1.0");
+        var at05 = await PinnedConfigAsync(client, "0.5");
+
+        var example = await (await ExampleAsync(client, at10, null)).ReadAsync();
+        var unreachable = await (await ExampleAsync(client, at05, null)).ReadAsync();
+
+        Assert.Equal("1.1", example["_event_version"]!.GetValue<string>());
+        Assert.Equal("feed-in", example["reading"]!["direction"]!.GetValue<string>());
+        var sent = example["_herald_transformed"]!;
+        Assert.Equal("1.0", sent["_event_version"]!.GetValue<string>());
+        Assert.Null(sent["reading"]!["direction"]);
+        Assert.Equal(48213.4, sent["reading"]!["value"]!.GetValue<double>());
+        Assert.Null(unreachable["_herald_transformed"]);
+        Assert.Contains("No _downgrades step leads from version 1.0 towards 0.5", unreachable["_herald_transform_error"]!.GetValue<string>());
     }
 
     [Fact]

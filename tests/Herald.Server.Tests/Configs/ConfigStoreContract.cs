@@ -96,6 +96,26 @@ public abstract class ConfigStoreContract
         Assert.False(await store.DeleteAsync("org-1", "cfg1", Ct));
         Assert.Null(await store.GetAsync("org-1", "cfg1", Ct));
     }
+
+    [Fact]
+    public async Task An_event_version_backfill_pins_only_an_unpinned_config_and_leaves_version_and_update_time()
+    {
+        var store = await StoreAsync();
+        await store.InsertAsync(Record("org-1", "cfg1", "event_OrderSubmission", T0), Ct);
+        var pinned = Record("org-1", "cfg2", "event_OrderSubmission", T0);
+        pinned.Document.EventVersion = "1.0";
+        await store.InsertAsync(pinned, Ct);
+
+        Assert.False(await store.BackfillEventVersionAsync("org-2", "cfg1", "2.1", Ct));
+        Assert.True(await store.BackfillEventVersionAsync("org-1", "cfg1", "2.1", Ct));
+        Assert.False(await store.BackfillEventVersionAsync("org-1", "cfg1", "3.0", Ct));
+        Assert.False(await store.BackfillEventVersionAsync("org-1", "cfg2", "2.1", Ct));
+
+        var backfilled = (await store.GetAsync("org-1", "cfg1", Ct))!;
+        Assert.Equal(("2.1", 1L, T0), (backfilled.Document.EventVersion, backfilled.Version, backfilled.UpdatedAt));
+        Assert.Equal("https://receiver.example/hook", backfilled.Document.Url);
+        Assert.Equal("1.0", (await store.GetAsync("org-1", "cfg2", Ct))!.Document.EventVersion);
+    }
 }
 
 public sealed class SqliteConfigStoreTests : ConfigStoreContract, IDisposable
