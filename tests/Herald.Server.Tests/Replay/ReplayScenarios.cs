@@ -129,6 +129,35 @@ public abstract class ReplayScenarios : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reapplying_runs_the_configs_current_jsonata_transform_on_the_original_input_and_a_verbatim_replay_keeps_the_old_body()
+    {
+        await StartAsync();
+        var (configId, _, eventId, delivered) = await DeliveredEventAsync("""
+            "jsonataExpression":"{ 'amount': entity.amount, 'version': 1 }"
+            """);
+        var update = await _client.PutJsonAsync($"/v1/webhooks/configs/{configId}", $$$"""
+            {"name":"Receiver","eventName":"order_created","url":"{{{_receiver.Url}}}",
+             "jsonataExpression":"{ 'cents': $round(entity.amount * 100), 'kind': $uppercase(entity.kind), 'version': 2 }"}
+            """);
+        update.EnsureSuccessStatusCode();
+
+        (await ReplayAsync(configId, eventId, """{"reapply_transform":false}""")).EnsureSuccessStatusCode();
+        var verbatim = (await _receiver.WaitForAsync(2))[1];
+        await AttemptCountAsync(configId, eventId, 2);
+        (await ReplayAsync(configId, eventId, """{"reapply_transform":true}""")).EnsureSuccessStatusCode();
+        var rebuilt = (await _receiver.WaitForAsync(3))[2];
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"amount":12.5,"version":1}"""), JsonNode.Parse(delivered.Text)), delivered.Text);
+        Assert.Equal(delivered.Text, verbatim.Text);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"cents":1250,"kind":"B","version":2}"""), JsonNode.Parse(rebuilt.Text)), rebuilt.Text);
+        await AttemptCountAsync(configId, eventId, 3);
+        var recorded = await _client.EventAsync(configId, eventId);
+        Assert.Equal(rebuilt.Text, recorded["payload"]!.GetValue<string>());
+        Assert.Equal("b", JsonNode.Parse(recorded["original_payload"]!.GetValue<string>())!["entity"]!["kind"]!.GetValue<string>());
+        Assert.True(recorded["can_reapply_transform"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Reapplying_runs_the_configs_current_filter_again_and_a_verbatim_replay_does_not()
     {
         await StartAsync();
