@@ -23,8 +23,13 @@ public sealed class EnqueueWriter(IDeliveryStore store, DeliverySignal signal) :
 
     private readonly BatchWriter<IReadOnlyList<NewDelivery>, IReadOnlyList<long>> _writer = new(async (groups, ct) =>
     {
-        var ids = await store.EnqueueAsync(groups.SelectMany(g => g).ToList(), ct);
-        signal.Notify();
+        var deliveries = groups.SelectMany(g => g).ToList();
+        var ids = await store.EnqueueAsync(deliveries, ct);
+        if (deliveries.Exists(d => d.Job.LeaseOwner is null))
+        {
+            // Jobs already leased to this node are running; only queued ones need a worker to claim them.
+            signal.Notify();
+        }
         var results = new List<IReadOnlyList<long>>(groups.Count);
         var at = 0;
         foreach (var group in groups)

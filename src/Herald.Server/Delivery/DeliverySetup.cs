@@ -15,6 +15,7 @@ public static class DeliverySetup
         services.AddStore<IDeliveryStore, SqliteDeliveryStore, PostgresDeliveryStore>();
         services.AddStore<IEventStore, SqliteEventStore, PostgresEventStore>();
         services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<DeliveryMetrics>();
         services.AddPayloads();
         services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(Transforms.TransformOptions.Section).Get<Transforms.TransformOptions>() ?? new Transforms.TransformOptions());
         services.AddFilters();
@@ -35,7 +36,8 @@ public static class DeliverySetup
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
         if (runWorkers)
         {
-            services.AddHostedService<DeliveryWorker>();
+            services.AddSingleton<DeliveryWorker>();
+            services.AddHostedService(sp => sp.GetRequiredService<DeliveryWorker>());
             services.AddHostedService<PostgresWakeListener>();
         }
         return services;

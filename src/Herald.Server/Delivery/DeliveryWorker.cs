@@ -17,6 +17,7 @@ public sealed partial class DeliveryWorker(
     CompletionWriter completions,
     DeliverySignal signal,
     WorkerOptions options,
+    DeliveryMetrics metrics,
     TimeProvider time,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
@@ -28,10 +29,45 @@ public sealed partial class DeliveryWorker(
     private readonly SemaphoreSlim _slots = new(options.Concurrency, options.Concurrency);
     private readonly SemaphoreSlim _recording = new(options.Concurrency, options.Concurrency);
     private int _inFlight;
+    private volatile bool _accepting;
+
+    /// <summary>
+    /// Takes a free slot for a job this node is about to commit leased to itself (see <see cref="RunReserved"/>);
+    /// false when every slot is busy or the worker is not running. A reservation ends in <see cref="RunReserved"/>
+    /// or <see cref="CancelReservation"/>.
+    /// </summary>
+    public bool TryReserve()
+    {
+        if (!_accepting || !_slots.Wait(0))
+        {
+            return false;
+        }
+        Interlocked.Increment(ref _inFlight);
+        return true;
+    }
+
+    /// <summary>Gives a reserved slot back unused (the job's commit failed).</summary>
+    public void CancelReservation()
+    {
+        Interlocked.Decrement(ref _inFlight);
+        _slots.Release();
+    }
+
+    /// <summary>
+    /// Runs a committed job leased to this node in its reserved slot, with the inputs the trigger already holds: no
+    /// claim and no reads. Should this node die first, the lease runs out and any node claims the job.
+    /// </summary>
+    public void RunReserved(DeliveryJob job, JobInputs inputs)
+    {
+        leases.Hold(job.JobId);
+        metrics.HandedOver();
+        _ = Task.Run(() => RunAsync(job, inputs));
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        _accepting = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             // Slots this loop holds and has not handed to a job: given back whatever happens.
@@ -41,6 +77,7 @@ public sealed partial class DeliveryWorker(
                 await _slots.WaitAsync(stoppingToken);
                 taken = 1 + DrainSlots();
                 var jobs = await store.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), taken, stoppingToken);
+                metrics.Claimed(jobs.Count);
                 // Each claimed job keeps one slot until its attempt ends; the rest go back now.
                 var unused = taken - jobs.Count;
                 taken = 0;
@@ -81,6 +118,7 @@ public sealed partial class DeliveryWorker(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _accepting = false;
         await base.StopAsync(cancellationToken);
         // The grace is wall-clock time: it bounds how long the process takes to stop, whatever the domain clock says.
         var grace = TimeProvider.System.GetTimestamp();

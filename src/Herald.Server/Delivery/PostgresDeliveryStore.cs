@@ -8,7 +8,7 @@ namespace Herald.Server.Delivery;
 
 /// <summary>
 /// The queue on PostgreSQL. Claims use <c>FOR UPDATE SKIP LOCKED</c>, so nodes claiming at once take disjoint jobs
-/// without waiting for each other; every enqueue sends a <c>NOTIFY</c> that wakes idle workers on other nodes.
+/// without waiting for each other; an enqueue of jobs not yet leased sends a <c>NOTIFY</c> that wakes idle workers on other nodes.
 /// </summary>
 public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDeliveryStore
 {
@@ -56,7 +56,11 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
                 RETURNING job_id
                 """, job.EventId, job.OrgId, job.ConfigId, job.Kind, job.Attempt, job.ReapplyTransform, job.DueAt, job.LeaseOwner, job.LeaseUntil));
         }
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
+        if (deliveries.Any(d => d.Job.LeaseOwner is null))
+        {
+            // Jobs leased at enqueue run on the node that wrote them; only unleased ones need another node awake.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
+        }
         var ids = new List<long>(deliveries.Count);
         await using (batch)
         {

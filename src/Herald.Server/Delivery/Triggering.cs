@@ -19,8 +19,13 @@ public sealed class Triggering(
     AttemptRunner runner,
     CompletionWriter completions,
     LeaseKeeper leases,
+    ConfigSecretsBox secrets,
+    IEnumerable<DeliveryWorker> localWorkers,
     TimeProvider time)
 {
+    // This node's worker, when it runs one: an accepted event goes straight to a free slot of it.
+    private readonly DeliveryWorker? _worker = localWorkers.FirstOrDefault();
+
     /// <summary>Why a config cannot be triggered, or null when it can.</summary>
     public static string? RefusalFor(ConfigRecord config) => config.Document.Status switch
     {
@@ -45,9 +50,30 @@ public sealed class Triggering(
         return new NewDelivery(stored, job);
     }
 
-    /// <summary>Commits the event with its job; workers deliver it.</summary>
+    /// <summary>
+    /// Commits the event with its job; workers deliver it. When this node's worker has a free slot, the job is
+    /// committed already leased to this node and handed to that slot with the event and config in hand, which spares
+    /// the claim and the reads; otherwise it waits in the queue for whichever node claims it first.
+    /// </summary>
     public async Task<string> AcceptAsync(ConfigRecord config, JsonObject payload)
     {
+        if (_worker is { } worker && worker.TryReserve())
+        {
+            NewDelivery leased;
+            long jobId;
+            try
+            {
+                leased = BuildLeased(config, payload);
+                jobId = await enqueue.WriteAsync(leased);
+            }
+            catch
+            {
+                worker.CancelReservation();
+                throw;
+            }
+            worker.RunReserved(leased.Job with { JobId = jobId }, new JobInputs(leased.Event, config, secrets.Open(config)));
+            return leased.Event.EventId;
+        }
         var delivery = Build(config, payload);
         await enqueue.WriteAsync(delivery);
         return delivery.Event.EventId;
