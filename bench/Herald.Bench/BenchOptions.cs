@@ -19,7 +19,7 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
                              Herald runs with Workers:Concurrency and Delivery:MaxConcurrentPerDestination = C
           --engine E         sqlite | postgres | both (default both)
           --sync M           sequential ?sync=true triggers and direct POSTs for the latency figures (default 500)
-          --warmup W         untimed async triggers per warm-up round (default min(2000, N/5)); rounds repeat, up to 10,
+          --warmup W         untimed async triggers per warm-up round (default min(2000, N/5)); rounds repeat (at least 5, up to 15)
                              until Herald's CPU time per event settles; 0 means a single event
           --server DIR       folder holding Herald.Server.dll (default: the one built with this benchmark)
         """;

@@ -192,7 +192,7 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
 
     private async Task<byte[]> WarmUpAsync(HttpClient api, string configId, HeraldProcess herald, StoreProbe probe, CancellationToken cancellationToken)
     {
-        const int MaxRounds = 10;
+        const int MaxRounds = 15;
         var round = Math.Max(1, options.WarmupEvents);
         byte[]? body = null;
         var costs = new List<double>();
@@ -205,8 +205,9 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             await WaitDrainedAsync(probe, herald, cancellationToken);
             body ??= receiver.Samples[0].Body;
             costs.Add((herald.CpuTime() - cpu).TotalMilliseconds / round);
-            // Settled: two rounds in a row within 10% of each other.
-            if (costs.Count >= 3 && Math.Abs(costs[^1] - costs[^2]) <= 0.1 * costs[^2])
+            // Settled: at least five rounds (the JIT keeps recompiling hot code for a while), the last three within 5%
+            // of each other.
+            if (costs.Count >= 5 && costs[^3..].Max() <= 1.05 * costs[^3..].Min())
             {
                 break;
             }
