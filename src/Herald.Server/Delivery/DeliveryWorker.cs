@@ -127,7 +127,10 @@ public sealed partial class DeliveryWorker(
             await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
         }
         await _abort.CancelAsync();
-        while (Volatile.Read(ref _inFlight) > 0)
+        // Cancelled attempts give their jobs back at once; whatever still runs after another grace keeps its lease
+        // until it runs out, which loses nothing.
+        var unwind = TimeProvider.System.GetTimestamp();
+        while (Volatile.Read(ref _inFlight) > 0 && TimeProvider.System.GetElapsedTime(unwind) < options.ShutdownGrace)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
         }
