@@ -7,7 +7,7 @@ namespace Herald.Server.Tests.Catalog;
 /// Event Catalog events meet each config at its pinned <c>eventVersion</c>: backfilled by the first delivery, and
 /// reached by the envelope's own <c>_downgrades</c> steps when the config is pinned to an older version.
 /// </summary>
-public sealed class CatalogVersionScenarios : IAsyncLifetime
+public sealed class CatalogVersionScenarios : ReceiverScenario
 {
     // Version 2.1 of an order event. 2.0 called the customer "buyer" and had no delivery window; 1.0 had only the
     // customer's name. The 1.0 step reads "buyer", so it only works on the output of the 2.0 step: listed out of
@@ -29,34 +29,17 @@ public sealed class CatalogVersionScenarios : IAsyncLifetime
         }
         """;
 
-    private HeraldApp _app = null!;
-    private Receiver _receiver = null!;
-    private HttpClient _client = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _receiver = await Receiver.StartAsync();
-        _app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" });
-        _client = _app.Client();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _app.Dispose();
-        await _receiver.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_config_pinned_to_1_0_gets_a_2_1_event_through_2_0_newest_step_first()
     {
         var configId = await CatalogConfigAsync("1.0");
 
-        var outcome = await _client.TriggerAsync(configId, OrderV21, sync: true);
+        var outcome = await Client.TriggerAsync(configId, OrderV21, sync: true);
 
         Assert.Equal("succeeded", outcome["status"]!.GetValue<string>());
-        var body = (JsonObject)JsonNode.Parse((await _receiver.WaitForAsync(1))[0].Text)!;
+        var body = (JsonObject)JsonNode.Parse((await Receiver.WaitForAsync(1))[0].Text)!;
         Assert.Equal("1.0", body["_event_version"]!.GetValue<string>());
         Assert.Equal("Ada Lovelace", body["customer_name"]!.GetValue<string>());
         Assert.Equal("O-1001", body["order"]!["number"]!.GetValue<string>());
@@ -74,10 +57,10 @@ public sealed class CatalogVersionScenarios : IAsyncLifetime
         var at20 = await CatalogConfigAsync("2.0");
         var at21 = await CatalogConfigAsync("2.1");
 
-        await _client.TriggerAsync(at20, OrderV21, sync: true);
-        await _client.TriggerAsync(at21, OrderV21, sync: true);
+        await Client.TriggerAsync(at20, OrderV21, sync: true);
+        await Client.TriggerAsync(at21, OrderV21, sync: true);
 
-        var received = await _receiver.WaitForAsync(2);
+        var received = await Receiver.WaitForAsync(2);
         var v20 = JsonNode.Parse(received[0].Text)!;
         Assert.Equal("2.0", v20["_event_version"]!.GetValue<string>());
         Assert.Equal("Ada", v20["buyer"]!["first_name"]!.GetValue<string>());
@@ -96,15 +79,15 @@ public sealed class CatalogVersionScenarios : IAsyncLifetime
         var configId = await CatalogConfigAsync(null);
         Assert.Null((await ConfigAsync(configId))["eventVersion"]);
 
-        await _client.TriggerAsync(configId, OrderV21, sync: true);
+        await Client.TriggerAsync(configId, OrderV21, sync: true);
 
         Assert.Equal("2.1", (await ConfigAsync(configId))["eventVersion"]!.GetValue<string>());
         var v30 = JsonNode.Parse(OrderV21)!.AsObject();
         v30["_event_version"] = "3.0";
         v30["_downgrades"] = JsonNode.Parse("""[{ "to": "2.1", "jsonata": "$ ~> |$|{'channel': 'legacy'}|" }]""");
-        await _client.TriggerAsync(configId, v30.ToJsonString(), sync: true);
+        await Client.TriggerAsync(configId, v30.ToJsonString(), sync: true);
 
-        var received = await _receiver.WaitForAsync(2);
+        var received = await Receiver.WaitForAsync(2);
         Assert.Equal("2.1", JsonNode.Parse(received[0].Text)!["_event_version"]!.GetValue<string>());
         var second = JsonNode.Parse(received[1].Text)!;
         Assert.Equal("2.1", second["_event_version"]!.GetValue<string>());
@@ -118,16 +101,16 @@ public sealed class CatalogVersionScenarios : IAsyncLifetime
     {
         var configId = await CatalogConfigAsync(pinned);
 
-        var outcome = await _client.TriggerAsync(configId, OrderV21, sync: true);
+        var outcome = await Client.TriggerAsync(configId, OrderV21, sync: true);
 
         Assert.Equal("failed", outcome["status"]!.GetValue<string>());
         Assert.Equal("EVENT_VERSION_UNREACHABLE", outcome["code"]!.GetValue<string>());
         Assert.Contains(reason, outcome["message"]!.GetValue<string>());
         // Failed is final: a retryable failure would leave the event in progress, waiting for its next attempt.
-        var recorded = await _client.EventAsync(configId, outcome["event_id"]!.GetValue<string>());
+        var recorded = await Client.EventAsync(configId, outcome["event_id"]!.GetValue<string>());
         Assert.Equal("failed", recorded["status"]!.GetValue<string>());
         Assert.Equal("EVENT_VERSION_UNREACHABLE", recorded["http_response"]!["code"]!.GetValue<string>());
-        Assert.Empty(_receiver.Received);
+        Assert.Empty(Receiver.Received);
     }
 
     [Fact]
@@ -137,21 +120,21 @@ public sealed class CatalogVersionScenarios : IAsyncLifetime
         var broken = JsonNode.Parse(OrderV21)!.AsObject();
         broken["_downgrades"] = JsonNode.Parse("""[{ "to": "2.0", "jsonata": "$number('not a number') + order.total" }]""");
 
-        var outcome = await _client.TriggerAsync(configId, broken.ToJsonString(), sync: true);
+        var outcome = await Client.TriggerAsync(configId, broken.ToJsonString(), sync: true);
 
         Assert.Equal("EVENT_DOWNGRADE_FAILED", outcome["code"]!.GetValue<string>());
         Assert.Contains("The _downgrades step to 2.0 failed: D3030", outcome["message"]!.GetValue<string>());
-        Assert.Empty(_receiver.Received);
+        Assert.Empty(Receiver.Received);
     }
 
     [Fact]
     public async Task Events_outside_the_catalog_are_never_versioned()
     {
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
 
-        await _client.TriggerAsync(configId, """{"metadata":{},"_event_version":"2.1","_downgrades":[],"entity":{"_id":"e-1"}}""", sync: true);
+        await Client.TriggerAsync(configId, """{"metadata":{},"_event_version":"2.1","_downgrades":[],"entity":{"_id":"e-1"}}""", sync: true);
 
-        var body = JsonNode.Parse((await _receiver.WaitForAsync(1))[0].Text)!;
+        var body = JsonNode.Parse((await Receiver.WaitForAsync(1))[0].Text)!;
         Assert.NotNull(body["_downgrades"]);
         Assert.Null((await ConfigAsync(configId))["eventVersion"]);
     }
@@ -159,12 +142,12 @@ public sealed class CatalogVersionScenarios : IAsyncLifetime
     private async Task<string> CatalogConfigAsync(string? eventVersion)
     {
         var pin = eventVersion is null ? "" : $$""","eventVersion":"{{eventVersion}}" """;
-        var response = await _client.PostJsonAsync("/v1/webhooks/configs",
-            $$"""{"name":"Orders","eventName":"event_OrderSubmission","url":"{{_receiver.Url}}"{{pin}}}""");
+        var response = await Client.PostJsonAsync("/v1/webhooks/configs",
+            $$"""{"name":"Orders","eventName":"event_OrderSubmission","url":"{{Receiver.Url}}"{{pin}}}""");
         response.EnsureSuccessStatusCode();
         return (await response.ReadAsync())["id"]!.GetValue<string>();
     }
 
     private async Task<JsonNode> ConfigAsync(string configId) =>
-        await (await _client.GetAsync($"/v1/webhooks/configs/{configId}", Ct)).ReadAsync();
+        await (await Client.GetAsync($"/v1/webhooks/configs/{configId}", Ct)).ReadAsync();
 }

@@ -8,37 +8,18 @@ using NSec.Cryptography;
 namespace Herald.Server.Tests.Delivery;
 
 /// <summary>Triggered events reach a receiver on a real socket, signed, and are recorded.</summary>
-public sealed class DeliveryScenarios : IAsyncLifetime
+public sealed class DeliveryScenarios : ReceiverScenario
 {
-    private HeraldApp _app = null!;
-    private Receiver _receiver = null!;
-    private HttpClient _client = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _receiver = await Receiver.StartAsync();
-        _app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" });
-        _client = _app.Client();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _app.Dispose();
-        await _receiver.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_async_trigger_answers_with_the_event_id_and_the_receiver_gets_the_signed_payload()
     {
-        var (configId, secret) = await _client.CreateConfigAsync(new Uri(_receiver.Url, "/hooks/orders"));
+        var (configId, secret) = await Client.CreateConfigAsync(new Uri(Receiver.Url, "/hooks/orders"));
 
-        var accepted = await _client.TriggerAsync(configId);
+        var accepted = await Client.TriggerAsync(configId);
 
         var eventId = accepted["event_id"]!.GetValue<string>();
         Assert.True(Guid.TryParse(eventId, out var id) && id.Version == 7, "event ids are UUID v7");
-        var request = (await _receiver.WaitForAsync(1))[0];
+        var request = (await Receiver.WaitForAsync(1))[0];
         Assert.Equal("POST", request.Method);
         Assert.Equal("/hooks/orders", request.Path);
         Assert.Equal("application/json", request.Header("content-type"));
@@ -46,12 +27,12 @@ public sealed class DeliveryScenarios : IAsyncLifetime
         Assert.False(request.Headers.ContainsKey("transfer-encoding"));
         Assert.StartsWith("Herald-Webhooks/", request.Header("user-agent"));
         Assert.Equal("msg_" + id.ToString("N"), request.Header("webhook-id"));
-        Assert.Equal(_app.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(), request.Header("webhook-timestamp"));
+        Assert.Equal(App.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(), request.Header("webhook-timestamp"));
         Assert.Equal(12.5, JsonNode.Parse(request.Text)!["entity"]!["amount"]!.GetValue<double>());
         AssertV1Verifies(request, secret);
         await AssertV1aVerifiesAsync(request);
 
-        var recorded = await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+        var recorded = await Client.EventWithStatusAsync(configId, eventId, "succeeded");
         Assert.Equal(request.Text, recorded["payload"]!.GetValue<string>());
         Assert.Equal(200, recorded["http_response"]!["status_code"]!.GetValue<int>());
         Assert.Equal(0, recorded["retry_attempt"]!.GetValue<int>());
@@ -63,11 +44,11 @@ public sealed class DeliveryScenarios : IAsyncLifetime
     [Fact]
     public async Task Herald_fills_the_payload_metadata_and_keeps_what_the_caller_gave()
     {
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
 
-        await _client.TriggerAsync(configId, """{"metadata":{"correlation_id":"given-correlation","action":"Manual"},"entity":{"_id":"e-1"}}""");
+        await Client.TriggerAsync(configId, """{"metadata":{"correlation_id":"given-correlation","action":"Manual"},"entity":{"_id":"e-1"}}""");
 
-        var metadata = JsonNode.Parse((await _receiver.WaitForAsync(1))[0].Text)!["metadata"]!;
+        var metadata = JsonNode.Parse((await Receiver.WaitForAsync(1))[0].Text)!["metadata"]!;
         Assert.Equal(configId, metadata["webhook_id"]!.GetValue<string>());
         Assert.Equal("Receiver", metadata["webhook_name"]!.GetValue<string>());
         Assert.Equal(HeraldApp.OrgA, metadata["organization_id"]!.GetValue<string>());
@@ -79,11 +60,11 @@ public sealed class DeliveryScenarios : IAsyncLifetime
     [Fact]
     public async Task A_payload_without_metadata_gets_a_fresh_correlation_id()
     {
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
 
-        await _client.TriggerAsync(configId, """{"entity":{"_id":"e-1"}}""");
+        await Client.TriggerAsync(configId, """{"entity":{"_id":"e-1"}}""");
 
-        var metadata = JsonNode.Parse((await _receiver.WaitForAsync(1))[0].Text)!["metadata"]!;
+        var metadata = JsonNode.Parse((await Receiver.WaitForAsync(1))[0].Text)!["metadata"]!;
         Assert.True(Guid.TryParse(metadata["correlation_id"]!.GetValue<string>(), out _));
     }
 
@@ -94,25 +75,25 @@ public sealed class DeliveryScenarios : IAsyncLifetime
     [InlineData("""{"metadata":""", "Malformed JSON")]
     public async Task A_bad_trigger_payload_is_a_400_and_creates_no_event(string payload, string expected)
     {
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
 
-        var response = await _client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", payload);
+        var response = await Client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", payload);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(expected, await response.MessageAsync());
         await Task.Delay(200, Ct);
-        Assert.Empty(_receiver.Received);
+        Assert.Empty(Receiver.Received);
     }
 
     [Fact]
     public async Task Disabled_and_incomplete_configs_refuse_triggers_with_the_reason()
     {
-        var (disabled, _) = await _client.CreateConfigAsync(_receiver.Url, "\"enabled\":false");
-        var incomplete = (await (await _client.PostJsonAsync("/v1/webhooks/configs", """{"name":"n","eventName":"e"}""")).ReadAsync())["id"]!.GetValue<string>();
+        var (disabled, _) = await Client.CreateConfigAsync(Receiver.Url, "\"enabled\":false");
+        var incomplete = (await (await Client.PostJsonAsync("/v1/webhooks/configs", """{"name":"n","eventName":"e"}""")).ReadAsync())["id"]!.GetValue<string>();
 
-        var first = await _client.PostJsonAsync($"/v1/webhooks/configs/{disabled}/trigger", "{}");
-        var second = await _client.PostJsonAsync($"/v1/webhooks/configs/{incomplete}/trigger", "{}");
-        var unknown = await _client.PostJsonAsync("/v1/webhooks/configs/nope/trigger", "{}");
+        var first = await Client.PostJsonAsync($"/v1/webhooks/configs/{disabled}/trigger", "{}");
+        var second = await Client.PostJsonAsync($"/v1/webhooks/configs/{incomplete}/trigger", "{}");
+        var unknown = await Client.PostJsonAsync("/v1/webhooks/configs/nope/trigger", "{}");
 
         Assert.Equal(HttpStatusCode.BadRequest, first.StatusCode);
         Assert.Contains("is disabled", await first.MessageAsync());
@@ -124,29 +105,29 @@ public sealed class DeliveryScenarios : IAsyncLifetime
     [Fact]
     public async Task A_sync_trigger_returns_the_outcome_of_the_first_attempt()
     {
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url);
-        _receiver.Enqueue(new Answer.Status(201, """{"accepted":true}"""));
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+        Receiver.Enqueue(new Answer.Status(201, """{"accepted":true}"""));
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("succeeded", outcome["status"]!.GetValue<string>());
         Assert.Equal("201", outcome["status_code"]!.GetValue<string>());
         Assert.True(outcome["body"]!["accepted"]!.GetValue<bool>());
         Assert.Equal("2026-03-01T12:00:00.000Z", outcome["start_date"]!.GetValue<string>());
-        var recorded = await _client.EventAsync(configId, outcome["event_id"]!.GetValue<string>());
+        var recorded = await Client.EventAsync(configId, outcome["event_id"]!.GetValue<string>());
         Assert.Equal("succeeded", recorded["status"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Basic_and_api_key_auth_reach_the_receiver()
     {
-        var (basic, _) = await _client.CreateConfigAsync(_receiver.Url, """ "auth":{"authType":"BASIC","basicAuthConfig":{"username":"erp","password":"pa:ss"}} """);
-        var (apiKey, _) = await _client.CreateConfigAsync(_receiver.Url, """ "auth":{"authType":"API_KEY","apiKeyConfig":{"keyName":"X-Api-Key","keyValue":"k-123"}} """);
+        var (basic, _) = await Client.CreateConfigAsync(Receiver.Url, """ "auth":{"authType":"BASIC","basicAuthConfig":{"username":"erp","password":"pa:ss"}} """);
+        var (apiKey, _) = await Client.CreateConfigAsync(Receiver.Url, """ "auth":{"authType":"API_KEY","apiKeyConfig":{"keyName":"X-Api-Key","keyValue":"k-123"}} """);
 
-        await _client.TriggerAsync(basic, sync: true);
-        await _client.TriggerAsync(apiKey, sync: true);
+        await Client.TriggerAsync(basic, sync: true);
+        await Client.TriggerAsync(apiKey, sync: true);
 
-        var received = await _receiver.WaitForAsync(2);
+        var received = await Receiver.WaitForAsync(2);
         Assert.Equal("Basic " + Convert.ToBase64String("erp:pa:ss"u8.ToArray()), received[0].Header("authorization"));
         Assert.Equal("k-123", received[1].Header("x-api-key"));
     }
@@ -157,7 +138,7 @@ public sealed class DeliveryScenarios : IAsyncLifetime
         // One slot: every claim that finds a job takes all the worker has.
         using var app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true", ["Workers:Concurrency"] = "1" });
         var client = app.Client();
-        var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
+        var (configId, _) = await client.CreateConfigAsync(Receiver.Url);
 
         var accepted = new List<string>();
         for (var i = 0; i < 3; i++)
@@ -165,7 +146,7 @@ public sealed class DeliveryScenarios : IAsyncLifetime
             accepted.Add((await client.TriggerAsync(configId))["event_id"]!.GetValue<string>());
         }
 
-        var received = await _receiver.WaitForAsync(3);
+        var received = await Receiver.WaitForAsync(3);
         Assert.Equal(accepted.Select(id => "msg_" + Guid.Parse(id).ToString("N")).Order(), received.Select(r => r.Header("webhook-id")).Order());
     }
 
@@ -174,32 +155,32 @@ public sealed class DeliveryScenarios : IAsyncLifetime
     [InlineData("DELETE")]
     public async Task Methods_without_a_body_send_none_and_sign_the_empty_body(string method)
     {
-        var (configId, secret) = await _client.CreateConfigAsync(_receiver.Url, $"\"httpMethod\":\"{method}\"");
+        var (configId, secret) = await Client.CreateConfigAsync(Receiver.Url, $"\"httpMethod\":\"{method}\"");
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
-        var request = (await _receiver.WaitForAsync(1))[0];
+        var request = (await Receiver.WaitForAsync(1))[0];
         Assert.Equal(method, request.Method);
         Assert.Empty(request.Body);
         AssertV1Verifies(request, secret);
-        var recorded = await _client.EventAsync(configId, outcome["event_id"]!.GetValue<string>());
+        var recorded = await Client.EventAsync(configId, outcome["event_id"]!.GetValue<string>());
         Assert.Contains("\"entity\"", recorded["payload"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task An_event_the_filter_rejects_is_skipped_and_nothing_is_sent()
     {
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, """ "filter":{"keyToFilter":"entity.type","supportedValues":["order"]} """);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """ "filter":{"keyToFilter":"entity.type","supportedValues":["order"]} """);
 
-        var skipped = await _client.TriggerAsync(configId, """{"entity":{"type":"contact"}}""", sync: true);
-        var sent = await _client.TriggerAsync(configId, """{"entity":{"type":"order"}}""", sync: true);
+        var skipped = await Client.TriggerAsync(configId, """{"entity":{"type":"contact"}}""", sync: true);
+        var sent = await Client.TriggerAsync(configId, """{"entity":{"type":"order"}}""", sync: true);
 
-        var recorded = await _client.EventAsync(configId, skipped["event_id"]!.GetValue<string>());
+        var recorded = await Client.EventAsync(configId, skipped["event_id"]!.GetValue<string>());
         Assert.Equal("skipped", recorded["status"]!.GetValue<string>());
         Assert.Equal("succeeded", sent["status"]!.GetValue<string>());
-        var received = await _receiver.WaitForAsync(1);
+        var received = await Receiver.WaitForAsync(1);
         await Task.Delay(200, Ct);
-        Assert.Single(_receiver.Received);
+        Assert.Single(Receiver.Received);
         Assert.Contains("\"order\"", received[0].Text);
     }
 
@@ -213,7 +194,7 @@ public sealed class DeliveryScenarios : IAsyncLifetime
 
     private async Task AssertV1aVerifiesAsync(ReceivedRequest request)
     {
-        var pem = (await (await _client.GetAsync($"/v1/webhooks/.well-known/public-key?orgId={HeraldApp.OrgA}", Ct)).ReadAsync())["public_key"]!.GetValue<string>();
+        var pem = (await (await Client.GetAsync($"/v1/webhooks/.well-known/public-key?orgId={HeraldApp.OrgA}", Ct)).ReadAsync())["public_key"]!.GetValue<string>();
         var publicKey = NSec.Cryptography.PublicKey.Import(SignatureAlgorithm.Ed25519, Encoding.ASCII.GetBytes(pem), KeyBlobFormat.PkixPublicKeyText);
         var content = Encoding.UTF8.GetBytes($"{request.Header("webhook-id")}.{request.Header("webhook-timestamp")}.").Concat(request.Body).ToArray();
         var entries = request.Header("webhook-signature").Split(' ').Where(e => e.StartsWith("v1a,", StringComparison.Ordinal)).ToList();

@@ -4,34 +4,28 @@ using Herald.Server.Tests.Support;
 namespace Herald.Server.Tests.Delivery;
 
 /// <summary>How each kind of answer (or non-answer) ends an event, and when retries come, on the fake clock.</summary>
-public sealed class OutcomeScenarios : IAsyncLifetime
+public sealed class OutcomeScenarios : ReceiverScenario
 {
-    private HeraldApp _app = null!;
-    private Receiver _receiver = null!;
     private Receiver _elsewhere = null!;
-    private HttpClient _client = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Delivery:MaxResponseBytes"] = "65536" };
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _receiver = await Receiver.StartAsync();
         _elsewhere = await Receiver.StartAsync();
-        _app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true", ["Delivery:MaxResponseBytes"] = "65536" });
-        _client = _app.Client();
+        await base.InitializeAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        _app.Dispose();
-        await _receiver.DisposeAsync();
+        await base.DisposeAsync();
         await _elsewhere.DisposeAsync();
     }
 
     private async Task<(string ConfigId, string EventId)> TriggerAsync(string extra = "")
     {
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, extra);
-        var accepted = await _client.TriggerAsync(configId);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, extra);
+        var accepted = await Client.TriggerAsync(configId);
         return (configId, accepted["event_id"]!.GetValue<string>());
     }
 
@@ -42,39 +36,39 @@ public sealed class OutcomeScenarios : IAsyncLifetime
     /// <summary>Moves the fake clock in steps, letting the workers catch up between them.</summary>
     private async Task AdvanceAsync(TimeSpan by)
     {
-        _app.Clock.Advance(by);
+        App.Clock.Advance(by);
         await Task.Delay(50, Ct);
     }
 
     [Fact]
     public async Task A_500_is_retried_5_seconds_later_and_the_retry_can_succeed()
     {
-        _receiver.Enqueue(new Answer.Status(500, """{"error":"down"}"""));
+        Receiver.Enqueue(new Answer.Status(500, """{"error":"down"}"""));
         var (configId, eventId) = await TriggerAsync();
         await WaitForAttemptsAsync(eventId, 1);
-        var pending = await _client.EventWithStatusAsync(configId, eventId, "in_progress");
+        var pending = await Client.EventWithStatusAsync(configId, eventId, "in_progress");
         Assert.Equal(500, pending["http_response"]!["status_code"]!.GetValue<int>());
         Assert.Equal("down", pending["http_response"]!["body"]!["error"]!.GetValue<string>());
 
         await AdvanceAsync(TimeSpan.FromSeconds(4.4));
-        Assert.Single(_receiver.Received);
+        Assert.Single(Receiver.Received);
         await AdvanceAsync(TimeSpan.FromSeconds(1.2));
-        var received = await _receiver.WaitForAsync(2);
+        var received = await Receiver.WaitForAsync(2);
 
         Assert.Equal(received[0].Header("webhook-id"), received[1].Header("webhook-id"));
         Assert.Equal(received[0].Text, received[1].Text);
         Assert.NotEqual(received[0].Header("webhook-timestamp"), received[1].Header("webhook-timestamp"));
-        var done = await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+        var done = await Client.EventWithStatusAsync(configId, eventId, "succeeded");
         Assert.Equal(1, done["retry_attempt"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task The_full_retry_schedule_is_5s_5min_30min_2h_5h_with_jitter_then_failed()
     {
-        _receiver.Default = new Answer.Status(503);
+        Receiver.Default = new Answer.Status(503);
         var (configId, eventId) = await TriggerAsync("\"retryPolicy\":{\"enabled\":true,\"maxAttempts\":5}");
         await WaitForAttemptsAsync(eventId, 1);
-        var start = _app.Clock.GetUtcNow();
+        var start = App.Clock.GetUtcNow();
         TimeSpan[] schedule = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(5)];
 
         var elapsed = TimeSpan.Zero;
@@ -84,21 +78,21 @@ public sealed class OutcomeScenarios : IAsyncLifetime
             var early = schedule[retry] * 0.89;
             await AdvanceAsync(early);
             await Task.Delay(100, Ct);
-            Assert.Equal(retry + 1, _receiver.Received.Count);
+            Assert.Equal(retry + 1, Receiver.Received.Count);
             // ...and by 110% of it.
             await AdvanceAsync(schedule[retry] * 0.22);
             await WaitForAttemptsAsync(eventId, retry + 2);
             elapsed += schedule[retry] * 1.11;
             var expected = retry == schedule.Length - 1 ? "failed" : "in_progress";
-            Assert.Equal(retry + 1, (await _client.EventWithStatusAsync(configId, eventId, expected))["retry_attempt"]!.GetValue<int>());
+            Assert.Equal(retry + 1, (await Client.EventWithStatusAsync(configId, eventId, expected))["retry_attempt"]!.GetValue<int>());
         }
 
-        var final = await _client.EventWithStatusAsync(configId, eventId, "failed");
+        var final = await Client.EventWithStatusAsync(configId, eventId, "failed");
         Assert.Equal(5, final["retry_attempt"]!.GetValue<int>());
         await AdvanceAsync(TimeSpan.FromHours(10));
         await Task.Delay(200, Ct);
-        Assert.Equal(6, _receiver.Received.Count);
-        Assert.True(_app.Clock.GetUtcNow() - start >= elapsed);
+        Assert.Equal(6, Receiver.Received.Count);
+        Assert.True(App.Clock.GetUtcNow() - start >= elapsed);
     }
 
     [Theory]
@@ -109,15 +103,15 @@ public sealed class OutcomeScenarios : IAsyncLifetime
     [InlineData(410)]
     public async Task Redirects_and_client_errors_fail_at_once_without_retry_or_following(int status)
     {
-        _receiver.Enqueue(new Answer.Status(status, null, Headers: new Dictionary<string, string> { ["Location"] = _elsewhere.Url.ToString() }));
+        Receiver.Enqueue(new Answer.Status(status, null, Headers: new Dictionary<string, string> { ["Location"] = _elsewhere.Url.ToString() }));
         var (configId, eventId) = await TriggerAsync();
 
-        var failed = await _client.EventWithStatusAsync(configId, eventId, "failed");
+        var failed = await Client.EventWithStatusAsync(configId, eventId, "failed");
         await AdvanceAsync(TimeSpan.FromMinutes(10));
         await Task.Delay(200, Ct);
 
         Assert.Equal(status, failed["http_response"]!["status_code"]!.GetValue<int>());
-        Assert.Single(_receiver.Received);
+        Assert.Single(Receiver.Received);
         Assert.Empty(_elsewhere.Received);
     }
 
@@ -127,63 +121,63 @@ public sealed class OutcomeScenarios : IAsyncLifetime
     [InlineData(502)]
     public async Task Throttling_and_server_errors_are_retried(int status)
     {
-        _receiver.Enqueue(new Answer.Status(status));
+        Receiver.Enqueue(new Answer.Status(status));
         var (configId, eventId) = await TriggerAsync();
         await WaitForAttemptsAsync(eventId, 1);
 
         await AdvanceAsync(TimeSpan.FromSeconds(6));
 
-        await _receiver.WaitForAsync(2);
-        await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+        await Receiver.WaitForAsync(2);
+        await Client.EventWithStatusAsync(configId, eventId, "succeeded");
     }
 
     [Fact]
     public async Task A_retry_after_longer_than_the_schedule_is_honoured()
     {
-        _receiver.Enqueue(new Answer.Status(429, null, Headers: new Dictionary<string, string> { ["Retry-After"] = "120" }));
+        Receiver.Enqueue(new Answer.Status(429, null, Headers: new Dictionary<string, string> { ["Retry-After"] = "120" }));
         var (configId, eventId) = await TriggerAsync();
         await WaitForAttemptsAsync(eventId, 1);
 
         await AdvanceAsync(TimeSpan.FromSeconds(6));
         await Task.Delay(200, Ct);
-        Assert.Single(_receiver.Received);
+        Assert.Single(Receiver.Received);
         await AdvanceAsync(TimeSpan.FromSeconds(115));
 
-        await _receiver.WaitForAsync(2);
-        await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+        await Receiver.WaitForAsync(2);
+        await Client.EventWithStatusAsync(configId, eventId, "succeeded");
     }
 
     [Fact]
     public async Task A_receiver_that_never_answers_times_out_after_30_seconds_and_is_retried()
     {
-        _receiver.Enqueue(new Answer.Hang());
+        Receiver.Enqueue(new Answer.Hang());
         var (configId, eventId) = await TriggerAsync();
-        await _receiver.WaitForAsync(1);
+        await Receiver.WaitForAsync(1);
 
         await AdvanceAsync(TimeSpan.FromSeconds(29));
-        Assert.Null((await _client.EventAsync(configId, eventId))["http_response"]);
+        Assert.Null((await Client.EventAsync(configId, eventId))["http_response"]);
         await AdvanceAsync(TimeSpan.FromSeconds(2));
 
         await WaitForAttemptsAsync(eventId, 1);
-        var pending = await _client.EventAsync(configId, eventId);
+        var pending = await Client.EventAsync(configId, eventId);
         Assert.Equal("in_progress", pending["status"]!.GetValue<string>());
         Assert.Equal("TIMEOUT", pending["http_response"]!["code"]!.GetValue<string>());
         Assert.Null(pending["http_response"]!["status_code"]);
         await AdvanceAsync(TimeSpan.FromSeconds(6));
-        await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+        await Client.EventWithStatusAsync(configId, eventId, "succeeded");
     }
 
     [Fact]
     public async Task A_reset_connection_is_retried()
     {
-        _receiver.Enqueue(new Answer.Reset());
+        Receiver.Enqueue(new Answer.Reset());
         var (configId, eventId) = await TriggerAsync();
 
         await WaitForAttemptsAsync(eventId, 1);
-        var pending = await _client.EventAsync(configId, eventId);
+        var pending = await Client.EventAsync(configId, eventId);
         Assert.Equal("CONNECTION_ERROR", pending["http_response"]!["code"]!.GetValue<string>());
         await AdvanceAsync(TimeSpan.FromSeconds(6));
-        await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+        await Client.EventWithStatusAsync(configId, eventId, "succeeded");
     }
 
     [Fact]
@@ -191,10 +185,10 @@ public sealed class OutcomeScenarios : IAsyncLifetime
     {
         var port = _elsewhere.Url.Port;
         await _elsewhere.DisposeAsync();
-        var (configId, _) = await _client.CreateConfigAsync(new Uri($"http://127.0.0.1:{port}/gone"));
-        var eventId = (await _client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
+        var (configId, _) = await Client.CreateConfigAsync(new Uri($"http://127.0.0.1:{port}/gone"));
+        var eventId = (await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
 
-        var pending = await Eventually.ReturnsAsync(() => _client.EventAsync(configId, eventId), e => e["http_response"] is not null, "the refusal to be recorded");
+        var pending = await Eventually.ReturnsAsync(() => Client.EventAsync(configId, eventId), e => e["http_response"] is not null, "the refusal to be recorded");
 
         Assert.Equal("in_progress", pending["status"]!.GetValue<string>());
         Assert.Equal("CONNECTION_ERROR", pending["http_response"]!["code"]!.GetValue<string>());
@@ -204,10 +198,10 @@ public sealed class OutcomeScenarios : IAsyncLifetime
     [Fact]
     public async Task A_response_over_64_KiB_keeps_its_status_drops_its_body_and_says_so()
     {
-        _receiver.Enqueue(new Answer.Status(200, "\"" + new string('x', 70 * 1024) + "\""));
+        Receiver.Enqueue(new Answer.Status(200, "\"" + new string('x', 70 * 1024) + "\""));
         var (configId, eventId) = await TriggerAsync();
 
-        var done = await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+        var done = await Client.EventWithStatusAsync(configId, eventId, "succeeded");
 
         Assert.Equal(200, done["http_response"]!["status_code"]!.GetValue<int>());
         Assert.Equal("INTERNAL_RESPONSE_TOO_LARGE", done["http_response"]!["code"]!.GetValue<string>());
@@ -217,10 +211,10 @@ public sealed class OutcomeScenarios : IAsyncLifetime
     [Fact]
     public async Task A_text_answer_is_recorded_as_the_message()
     {
-        _receiver.Enqueue(new Answer.Status(200, "thanks", "text/plain"));
+        Receiver.Enqueue(new Answer.Status(200, "thanks", "text/plain"));
         var (configId, eventId) = await TriggerAsync();
 
-        var done = await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+        var done = await Client.EventWithStatusAsync(configId, eventId, "succeeded");
 
         Assert.Equal("thanks", done["http_response"]!["message"]!.GetValue<string>());
     }
@@ -228,41 +222,41 @@ public sealed class OutcomeScenarios : IAsyncLifetime
     [Fact]
     public async Task With_retries_disabled_a_500_fails_at_once()
     {
-        _receiver.Enqueue(new Answer.Status(500));
+        Receiver.Enqueue(new Answer.Status(500));
         var (configId, eventId) = await TriggerAsync("\"retryPolicy\":{\"enabled\":false}");
 
-        var failed = await _client.EventWithStatusAsync(configId, eventId, "failed");
+        var failed = await Client.EventWithStatusAsync(configId, eventId, "failed");
         await AdvanceAsync(TimeSpan.FromMinutes(1));
         await Task.Delay(200, Ct);
 
         Assert.Equal(0, failed["retry_attempt"]!.GetValue<int>());
-        Assert.Single(_receiver.Received);
+        Assert.Single(Receiver.Received);
     }
 
     [Fact]
     public async Task A_sync_trigger_reports_a_failed_first_attempt_while_retries_go_on()
     {
-        _receiver.Enqueue(new Answer.Status(503, """{"retry":"later"}"""));
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url);
+        Receiver.Enqueue(new Answer.Status(503, """{"retry":"later"}"""));
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("failed", outcome["status"]!.GetValue<string>());
         Assert.Equal("503", outcome["status_code"]!.GetValue<string>());
         var eventId = outcome["event_id"]!.GetValue<string>();
         await WaitForAttemptsAsync(eventId, 1);
         await AdvanceAsync(TimeSpan.FromSeconds(6));
-        await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+        await Client.EventWithStatusAsync(configId, eventId, "succeeded");
     }
 
     [Fact]
     public async Task Each_http_try_is_kept_as_an_attempt()
     {
-        _receiver.Enqueue(new Answer.Status(500));
+        Receiver.Enqueue(new Answer.Status(500));
         var (configId, eventId) = await TriggerAsync();
         await WaitForAttemptsAsync(eventId, 1);
         await AdvanceAsync(TimeSpan.FromSeconds(6));
-        await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+        await Client.EventWithStatusAsync(configId, eventId, "succeeded");
 
         var attempts = await Eventually.ReturnsAsync(
             () => AttemptsAsync(eventId), a => a.Count == 2, "two attempt rows");
@@ -274,7 +268,7 @@ public sealed class OutcomeScenarios : IAsyncLifetime
     private async Task<List<(int Number, int? Status)>> AttemptsAsync(string eventId)
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_app.DataDirectory, "herald.db")}");
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(App.DataDirectory, "herald.db")}");
         await connection.OpenAsync(Ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT number, status_code FROM delivery_attempts WHERE event_id = $id ORDER BY attempt_id";

@@ -3,29 +3,12 @@ using Herald.Server.Tests.Support;
 namespace Herald.Server.Tests.ReceiverAuth;
 
 /// <summary>Custom headers reach the receiver, except names that would override what Herald owns.</summary>
-public sealed class CustomHeaderScenarios : IAsyncLifetime
+public sealed class CustomHeaderScenarios : ReceiverScenario
 {
-    private HeraldApp _app = null!;
-    private Receiver _receiver = null!;
-    private HttpClient _client = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _receiver = await Receiver.StartAsync();
-        _app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" });
-        _client = _app.Client();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _app.Dispose();
-        await _receiver.DisposeAsync();
-    }
-
     [Fact]
     public async Task Allowed_headers_arrive_and_blocked_ones_are_dropped()
     {
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, """
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """
             "payloadConfiguration":{"custom_headers":{
               "X-Tenant":"acme", "Accept":"application/json",
               "Authorization":"Bearer forged", "Content-Type":"text/plain", "Host":"evil.example", "User-Agent":"forged",
@@ -34,16 +17,16 @@ public sealed class CustomHeaderScenarios : IAsyncLifetime
             "auth":{"authType":"API_KEY","apiKeyConfig":{"keyName":"X-Api-Key","keyValue":"real-key"}}
             """);
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("succeeded", outcome["status"]!.GetValue<string>());
-        var request = Assert.Single(_receiver.Received);
+        var request = Assert.Single(Receiver.Received);
         Assert.Equal("acme", request.Header("x-tenant"));
         Assert.Equal("application/json", request.Header("accept"));
         Assert.Equal("real-key", request.Header("x-api-key"));
         Assert.False(request.Headers.ContainsKey("authorization"));
         Assert.Equal("application/json", request.Header("content-type"));
-        Assert.Equal($"127.0.0.1:{_receiver.Url.Port}", request.Header("host"));
+        Assert.Equal($"127.0.0.1:{Receiver.Url.Port}", request.Header("host"));
         Assert.StartsWith("Herald-Webhooks/", request.Header("user-agent"));
         Assert.False(request.Headers.ContainsKey("transfer-encoding"));
         Assert.Equal(request.Body.Length.ToString(), request.Header("content-length"));
@@ -56,16 +39,16 @@ public sealed class CustomHeaderScenarios : IAsyncLifetime
     [Fact]
     public async Task A_header_value_that_would_split_the_request_fails_the_attempt_and_sends_nothing()
     {
-        await _client.SetVariableAsync("injected", "a\r\nX-Injected: 1");
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, """
+        await Client.SetVariableAsync("injected", "a\r\nX-Injected: 1");
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """
             "payloadConfiguration":{"custom_headers":{"X-Tenant":"{{ env.injected }}"}}
             """);
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("failed", outcome["status"]!.GetValue<string>());
         Assert.Equal("INTERNAL_ERROR", outcome["code"]!.GetValue<string>());
         Assert.Contains("X-Tenant", outcome["message"]!.GetValue<string>());
-        Assert.Empty(_receiver.Received);
+        Assert.Empty(Receiver.Received);
     }
 }

@@ -4,35 +4,16 @@ using Herald.Server.Tests.Support;
 namespace Herald.Server.Tests.ReceiverAuth;
 
 /// <summary><c>{{ env.NAME }}</c> references resolve from the organization's variables on every attempt.</summary>
-public sealed class EnvReferenceScenarios : IAsyncLifetime
+public sealed class EnvReferenceScenarios : ReceiverScenario
 {
-    private HeraldApp _app = null!;
-    private Receiver _receiver = null!;
-    private HttpClient _client = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _receiver = await Receiver.StartAsync();
-        _app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" });
-        _client = _app.Client();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _app.Dispose();
-        await _receiver.DisposeAsync();
-    }
-
     [Fact]
     public async Task The_url_a_header_and_the_basic_credentials_resolve_from_variables()
     {
-        await _client.SetVariableAsync("erp.base-url", _receiver.Url.ToString().TrimEnd('/'));
-        await _client.SetVariableAsync("erp.tenant", "acme");
-        await _client.SetVariableAsync("erp.user", "herald");
-        await _client.SetVariableAsync("erp.password", "pa$$-from-env", secret: true);
-        var created = await _client.PostJsonAsync("/v1/webhooks/configs", """
+        await Client.SetVariableAsync("erp.base-url", Receiver.Url.ToString().TrimEnd('/'));
+        await Client.SetVariableAsync("erp.tenant", "acme");
+        await Client.SetVariableAsync("erp.user", "herald");
+        await Client.SetVariableAsync("erp.password", "pa$$-from-env", secret: true);
+        var created = await Client.PostJsonAsync("/v1/webhooks/configs", """
             {"name":"Env","eventName":"order_created",
              "url":"{{ env.erp.base-url }}/hooks/{{env.erp.tenant}}",
              "payloadConfiguration":{"custom_headers":{"X-Tenant":"tenant={{ env.erp.tenant }}"}},
@@ -40,10 +21,10 @@ public sealed class EnvReferenceScenarios : IAsyncLifetime
             """);
         var configId = (await created.ReadAsync())["id"]!.GetValue<string>();
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("succeeded", outcome["status"]!.GetValue<string>());
-        var request = Assert.Single(_receiver.Received);
+        var request = Assert.Single(Receiver.Received);
         Assert.Equal("/hooks/acme", request.Path);
         Assert.Equal("tenant=acme", request.Header("x-tenant"));
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("herald:pa$$-from-env")), request.Header("authorization"));
@@ -52,51 +33,51 @@ public sealed class EnvReferenceScenarios : IAsyncLifetime
     [Fact]
     public async Task A_changed_variable_takes_effect_on_the_next_attempt()
     {
-        await _client.SetVariableAsync("api.key", "first", secret: true);
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, """
+        await Client.SetVariableAsync("api.key", "first", secret: true);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """
             "auth":{"authType":"API_KEY","apiKeyConfig":{"keyName":"X-Api-Key","keyValue":"api.key","keyValueIsEnvVar":true}}
             """);
 
-        await _client.TriggerAsync(configId, sync: true);
-        await _client.SetVariableAsync("api.key", "second", secret: true);
-        await _client.TriggerAsync(configId, sync: true);
+        await Client.TriggerAsync(configId, sync: true);
+        await Client.SetVariableAsync("api.key", "second", secret: true);
+        await Client.TriggerAsync(configId, sync: true);
 
-        Assert.Equal(["first", "second"], _receiver.Received.Select(r => r.Header("x-api-key")));
+        Assert.Equal(["first", "second"], Receiver.Received.Select(r => r.Header("x-api-key")));
     }
 
     [Fact]
     public async Task A_missing_variable_fails_the_event_with_ENV_VARIABLE_NOT_FOUND_and_no_retry()
     {
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, """
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """
             "payloadConfiguration":{"custom_headers":{"X-Tenant":"{{ env.not.defined }}"}}
             """);
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("failed", outcome["status"]!.GetValue<string>());
         Assert.Equal("ENV_VARIABLE_NOT_FOUND", outcome["code"]!.GetValue<string>());
         Assert.Contains("payloadConfiguration.custom_headers.X-Tenant refers to environment variable 'not.defined'", outcome["message"]!.GetValue<string>());
         var eventId = outcome["event_id"]!.GetValue<string>();
-        var recorded = await _client.EventWithStatusAsync(configId, eventId, "failed");
+        var recorded = await Client.EventWithStatusAsync(configId, eventId, "failed");
         Assert.Equal("ENV_VARIABLE_NOT_FOUND", recorded["http_response"]!["code"]!.GetValue<string>());
-        _app.Clock.Advance(TimeSpan.FromHours(6));
+        App.Clock.Advance(TimeSpan.FromHours(6));
         await Task.Delay(300, Ct);
-        Assert.Empty(_receiver.Received);
-        Assert.Equal(0, (await _client.EventAsync(configId, eventId))["retry_attempt"]!.GetValue<int>());
+        Assert.Empty(Receiver.Received);
+        Assert.Equal(0, (await Client.EventAsync(configId, eventId))["retry_attempt"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task Another_organizations_variable_of_the_same_name_is_not_used()
     {
-        var stranger = _app.Client(HeraldApp.TokenB);
+        var stranger = App.Client(HeraldApp.TokenB);
         await stranger.SetVariableAsync("shared.secret", "theirs", secret: true);
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, """
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """
             "auth":{"authType":"API_KEY","apiKeyConfig":{"keyName":"X-Api-Key","keyValue":"{{ env.shared.secret }}"}}
             """);
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("ENV_VARIABLE_NOT_FOUND", outcome["code"]!.GetValue<string>());
-        Assert.Empty(_receiver.Received);
+        Assert.Empty(Receiver.Received);
     }
 }

@@ -8,28 +8,20 @@ namespace Herald.Server.Tests.ReceiverAuth;
 /// OAuth client credentials end to end: a token endpoint (a second local app) hands out tokens, the receiver gets
 /// them as bearer tokens; caching, expiry on the fake clock, the 401 refresh and failed exchanges.
 /// </summary>
-public sealed class OAuthScenarios : IAsyncLifetime
+public sealed class OAuthScenarios : ReceiverScenario
 {
-    private HeraldApp _app = null!;
-    private Receiver _receiver = null!;
     private Receiver _tokens = null!;
-    private HttpClient _client = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _receiver = await Receiver.StartAsync();
         _tokens = await Receiver.StartAsync();
         _tokens.Default = Token("tok-default");
-        _app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" });
-        _client = _app.Client();
+        await base.InitializeAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        _app.Dispose();
-        await _receiver.DisposeAsync();
+        await base.DisposeAsync();
         await _tokens.DisposeAsync();
     }
 
@@ -45,7 +37,7 @@ public sealed class OAuthScenarios : IAsyncLifetime
 
     private async Task AdvanceAsync(TimeSpan by)
     {
-        _app.Clock.Advance(by);
+        App.Clock.Advance(by);
         await Task.Delay(50, Ct);
     }
 
@@ -53,43 +45,43 @@ public sealed class OAuthScenarios : IAsyncLifetime
     public async Task The_token_reaches_the_receiver_as_a_bearer_token_with_each_custom_parameter_in_its_place()
     {
         _tokens.Enqueue(Token("tok-1"));
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, OAuth("""
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, OAuth("""
             ,"customParameterList":[{"type":"body","key":"scope","value":"orders:write"},
                                     {"type":"query","key":"audience","value":"erp api"},
                                     {"type":"header","key":"X-Tenant","value":"acme"}]
             """));
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("succeeded", outcome["status"]!.GetValue<string>());
-        Assert.Equal("Bearer tok-1", Assert.Single(_receiver.Received).Header("authorization"));
+        Assert.Equal("Bearer tok-1", Assert.Single(Receiver.Received).Header("authorization"));
         var exchange = Assert.Single(_tokens.Received);
         Assert.Equal("POST", exchange.Method);
         Assert.Equal("/oauth/token?audience=erp%20api", exchange.Path);
         Assert.Equal("application/x-www-form-urlencoded", exchange.Header("content-type"));
         Assert.Equal("grant_type=client_credentials&client_id=herald&client_secret=s3cret&scope=orders%3Awrite", exchange.Text);
         Assert.Equal("acme", exchange.Header("x-tenant"));
-        Assert.False(_receiver.Received[0].Headers.ContainsKey("x-tenant"));
+        Assert.False(Receiver.Received[0].Headers.ContainsKey("x-tenant"));
     }
 
     [Fact]
     public async Task A_token_is_reused_until_shortly_before_it_expires_and_for_one_config_version_only()
     {
         _tokens.Enqueue(Token("tok-1", expiresIn: 600), Token("tok-2", expiresIn: 600), Token("tok-3"));
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, OAuth());
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, OAuth());
 
-        await _client.TriggerAsync(configId, sync: true);
+        await Client.TriggerAsync(configId, sync: true);
         await AdvanceAsync(TimeSpan.FromSeconds(539));
-        await _client.TriggerAsync(configId, sync: true);
+        await Client.TriggerAsync(configId, sync: true);
         // 600 s less 10% (60 s): from 540 s on, a new token.
         await AdvanceAsync(TimeSpan.FromSeconds(2));
-        await _client.TriggerAsync(configId, sync: true);
-        var config = await (await _client.GetAsync($"/v1/webhooks/configs/{configId}", Ct)).ReadAsync();
+        await Client.TriggerAsync(configId, sync: true);
+        var config = await (await Client.GetAsync($"/v1/webhooks/configs/{configId}", Ct)).ReadAsync();
         config["name"] = "renamed";
-        (await _client.PutJsonAsync($"/v1/webhooks/configs/{configId}", config.ToJsonString())).EnsureSuccessStatusCode();
-        await _client.TriggerAsync(configId, sync: true);
+        (await Client.PutJsonAsync($"/v1/webhooks/configs/{configId}", config.ToJsonString())).EnsureSuccessStatusCode();
+        await Client.TriggerAsync(configId, sync: true);
 
-        Assert.Equal(["Bearer tok-1", "Bearer tok-1", "Bearer tok-2", "Bearer tok-3"], _receiver.Received.Select(r => r.Header("authorization")));
+        Assert.Equal(["Bearer tok-1", "Bearer tok-1", "Bearer tok-2", "Bearer tok-3"], Receiver.Received.Select(r => r.Header("authorization")));
         Assert.Equal(3, _tokens.Received.Count);
     }
 
@@ -97,31 +89,31 @@ public sealed class OAuthScenarios : IAsyncLifetime
     public async Task A_401_from_the_receiver_fetches_a_fresh_token_and_retries_at_once_within_the_attempt()
     {
         _tokens.Enqueue(Token("tok-revoked"), Token("tok-fresh"));
-        _receiver.Enqueue(new Answer.Status(401, """{"error":"token revoked"}"""));
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, OAuth());
+        Receiver.Enqueue(new Answer.Status(401, """{"error":"token revoked"}"""));
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, OAuth());
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
-        var next = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
+        var next = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal(["succeeded", "succeeded"], [outcome["status"]!.GetValue<string>(), next["status"]!.GetValue<string>()]);
         Assert.Equal("200", outcome["status_code"]!.GetValue<string>());
-        Assert.Equal(["Bearer tok-revoked", "Bearer tok-fresh", "Bearer tok-fresh"], _receiver.Received.Select(r => r.Header("authorization")));
+        Assert.Equal(["Bearer tok-revoked", "Bearer tok-fresh", "Bearer tok-fresh"], Receiver.Received.Select(r => r.Header("authorization")));
         Assert.Equal(2, _tokens.Received.Count);
-        Assert.Equal(_receiver.Received[0].Header("webhook-id"), _receiver.Received[1].Header("webhook-id"));
-        Assert.Equal(0, (await _client.EventAsync(configId, outcome["event_id"]!.GetValue<string>()))["retry_attempt"]!.GetValue<int>());
+        Assert.Equal(Receiver.Received[0].Header("webhook-id"), Receiver.Received[1].Header("webhook-id"));
+        Assert.Equal(0, (await Client.EventAsync(configId, outcome["event_id"]!.GetValue<string>()))["retry_attempt"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task A_second_401_with_the_fresh_token_is_the_outcome_and_nothing_loops()
     {
-        _receiver.Default = new Answer.Status(401);
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, OAuth());
+        Receiver.Default = new Answer.Status(401);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, OAuth());
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("failed", outcome["status"]!.GetValue<string>());
         Assert.Equal("401", outcome["status_code"]!.GetValue<string>());
-        Assert.Equal(2, _receiver.Received.Count);
+        Assert.Equal(2, Receiver.Received.Count);
         Assert.Equal(2, _tokens.Received.Count);
     }
 
@@ -129,25 +121,25 @@ public sealed class OAuthScenarios : IAsyncLifetime
     public async Task A_failed_token_exchange_fails_the_attempt_with_OAuthTokenExchangeError_and_is_retried_on_schedule()
     {
         _tokens.Enqueue(new Answer.Status(503, """{"error":"temporarily_unavailable"}"""), Token("tok-1"));
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, OAuth());
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, OAuth());
 
-        var eventId = (await _client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
-        var pending = await _client.EventWithStatusAsync(configId, eventId, "in_progress");
-        await Eventually.ReturnsAsync(() => _client.EventAsync(configId, eventId), e => e["http_response"]?["code"] is not null, "the first attempt's outcome");
-        pending = await _client.EventAsync(configId, eventId);
+        var eventId = (await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
+        var pending = await Client.EventWithStatusAsync(configId, eventId, "in_progress");
+        await Eventually.ReturnsAsync(() => Client.EventAsync(configId, eventId), e => e["http_response"]?["code"] is not null, "the first attempt's outcome");
+        pending = await Client.EventAsync(configId, eventId);
 
         Assert.Equal("OAuthTokenExchangeError", pending["http_response"]!["code"]!.GetValue<string>());
         Assert.Equal(503, pending["http_response"]!["status_code"]!.GetValue<int>());
         Assert.Contains("temporarily_unavailable", pending["http_response"]!["message"]!.GetValue<string>());
-        Assert.Empty(_receiver.Received);
+        Assert.Empty(Receiver.Received);
 
         await AdvanceAsync(TimeSpan.FromSeconds(4.4));
         Assert.Single(_tokens.Received);
         await AdvanceAsync(TimeSpan.FromSeconds(1.2));
-        var received = await _receiver.WaitForAsync(1);
+        var received = await Receiver.WaitForAsync(1);
 
         Assert.Equal("Bearer tok-1", received[0].Header("authorization"));
-        var done = await _client.EventWithStatusAsync(configId, eventId, "succeeded");
+        var done = await Client.EventWithStatusAsync(configId, eventId, "succeeded");
         Assert.Equal(1, done["retry_attempt"]!.GetValue<int>());
     }
 
@@ -155,28 +147,28 @@ public sealed class OAuthScenarios : IAsyncLifetime
     public async Task A_token_answer_without_an_access_token_is_a_failed_exchange_not_a_success()
     {
         _tokens.Default = new Answer.Status(200, """{"token":"wrong-field"}""");
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, OAuth());
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, OAuth());
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("failed", outcome["status"]!.GetValue<string>());
         Assert.Equal("OAuthTokenExchangeError", outcome["code"]!.GetValue<string>());
         Assert.Null(outcome["status_code"]);
-        Assert.Empty(_receiver.Received);
+        Assert.Empty(Receiver.Received);
     }
 
     [Fact]
     public async Task Endpoint_client_id_and_secret_resolve_from_variables()
     {
-        await _client.SetVariableAsync("oauth.base", _tokens.Url.ToString().TrimEnd('/'));
-        await _client.SetVariableAsync("oauth.client", "client-from-env");
-        await _client.SetVariableAsync("oauth.secret", "secret from env", secret: true);
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, """
+        await Client.SetVariableAsync("oauth.base", _tokens.Url.ToString().TrimEnd('/'));
+        await Client.SetVariableAsync("oauth.client", "client-from-env");
+        await Client.SetVariableAsync("oauth.secret", "secret from env", secret: true);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """
             "auth":{"authType":"OAUTH_CLIENT_CREDENTIALS","oauthConfig":{"endpoint":"{{ env.oauth.base }}/token","httpMethod":"POST",
               "clientId":"{{env.oauth.client}}","clientSecret":"{{ env.oauth.secret }}","clientSecretIsEnvVar":true}}
             """);
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("succeeded", outcome["status"]!.GetValue<string>());
         var exchange = Assert.Single(_tokens.Received);
@@ -187,24 +179,24 @@ public sealed class OAuthScenarios : IAsyncLifetime
     [Fact]
     public async Task A_missing_client_secret_variable_fails_with_ENV_VARIABLE_NOT_FOUND_before_any_token_request()
     {
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, OAuth(""","clientSecretIsEnvVar":true""").Replace("\"s3cret\"", "\"oauth.gone\""));
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, OAuth(""","clientSecretIsEnvVar":true""").Replace("\"s3cret\"", "\"oauth.gone\""));
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("ENV_VARIABLE_NOT_FOUND", outcome["code"]!.GetValue<string>());
         Assert.Contains("auth.oauthConfig.clientSecret", outcome["message"]!.GetValue<string>());
         Assert.Empty(_tokens.Received);
-        Assert.Empty(_receiver.Received);
+        Assert.Empty(Receiver.Received);
     }
 
     [Fact]
     public async Task Test_oauth_runs_the_exchange_uncached_and_sends_nothing_to_the_receiver()
     {
         _tokens.Enqueue(Token("tok-1"), Token("tok-2", expiresIn: null));
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, OAuth());
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, OAuth());
 
-        var first = await _client.PostAsync($"/v1/webhooks/configs/{configId}/test-oauth", null, Ct);
-        var second = await _client.PostAsync($"/v1/webhooks/configs/{configId}/test-oauth", null, Ct);
+        var first = await Client.PostAsync($"/v1/webhooks/configs/{configId}/test-oauth", null, Ct);
+        var second = await Client.PostAsync($"/v1/webhooks/configs/{configId}/test-oauth", null, Ct);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.True(JsonNode.DeepEquals(
@@ -213,16 +205,16 @@ public sealed class OAuthScenarios : IAsyncLifetime
             JsonNode.Parse("""{"success":true,"message":"OAuth token exchange successful","token_type":"Bearer"}"""), await second.ReadAsync()));
         Assert.Equal(2, _tokens.Received.Count);
         Assert.DoesNotContain("tok-", await first.Content.ReadAsStringAsync(Ct));
-        Assert.Empty(_receiver.Received);
+        Assert.Empty(Receiver.Received);
     }
 
     [Fact]
     public async Task Test_oauth_reports_a_failed_exchange_as_a_500_with_the_endpoints_reason()
     {
         _tokens.Enqueue(new Answer.Status(401, """{"error":"invalid_client"}"""));
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, OAuth());
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, OAuth());
 
-        var response = await _client.PostAsync($"/v1/webhooks/configs/{configId}/test-oauth", null, Ct);
+        var response = await Client.PostAsync($"/v1/webhooks/configs/{configId}/test-oauth", null, Ct);
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var body = await response.ReadAsync();
@@ -233,16 +225,16 @@ public sealed class OAuthScenarios : IAsyncLifetime
     [Fact]
     public async Task Test_oauth_is_a_400_for_configs_without_oauth_or_that_cannot_make_the_request_and_a_404_for_unknown_ones()
     {
-        var (basic, _) = await _client.CreateConfigAsync(_receiver.Url, """ "auth":{"authType":"BASIC","basicAuthConfig":{"username":"u","password":"p"}} """);
-        var (none, _) = await _client.CreateConfigAsync(_receiver.Url);
-        var (missingVariable, _) = await _client.CreateConfigAsync(_receiver.Url, OAuth().Replace("\"herald\"", "\"{{ env.oauth.nobody }}\""));
-        var (oauth, _) = await _client.CreateConfigAsync(_receiver.Url, OAuth());
+        var (basic, _) = await Client.CreateConfigAsync(Receiver.Url, """ "auth":{"authType":"BASIC","basicAuthConfig":{"username":"u","password":"p"}} """);
+        var (none, _) = await Client.CreateConfigAsync(Receiver.Url);
+        var (missingVariable, _) = await Client.CreateConfigAsync(Receiver.Url, OAuth().Replace("\"herald\"", "\"{{ env.oauth.nobody }}\""));
+        var (oauth, _) = await Client.CreateConfigAsync(Receiver.Url, OAuth());
 
-        var basicAnswer = await _client.PostAsync($"/v1/webhooks/configs/{basic}/test-oauth", null, Ct);
-        var noneAnswer = await _client.PostAsync($"/v1/webhooks/configs/{none}/test-oauth", null, Ct);
-        var missingAnswer = await _client.PostAsync($"/v1/webhooks/configs/{missingVariable}/test-oauth", null, Ct);
-        var unknown = await _client.PostAsync("/v1/webhooks/configs/no-such-config/test-oauth", null, Ct);
-        var otherOrg = await _app.Client(HeraldApp.TokenB).PostAsync($"/v1/webhooks/configs/{oauth}/test-oauth", null, Ct);
+        var basicAnswer = await Client.PostAsync($"/v1/webhooks/configs/{basic}/test-oauth", null, Ct);
+        var noneAnswer = await Client.PostAsync($"/v1/webhooks/configs/{none}/test-oauth", null, Ct);
+        var missingAnswer = await Client.PostAsync($"/v1/webhooks/configs/{missingVariable}/test-oauth", null, Ct);
+        var unknown = await Client.PostAsync("/v1/webhooks/configs/no-such-config/test-oauth", null, Ct);
+        var otherOrg = await App.Client(HeraldApp.TokenB).PostAsync($"/v1/webhooks/configs/{oauth}/test-oauth", null, Ct);
 
         Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.NotFound, HttpStatusCode.NotFound],
             [basicAnswer.StatusCode, noneAnswer.StatusCode, missingAnswer.StatusCode, unknown.StatusCode, otherOrg.StatusCode]);
@@ -258,7 +250,7 @@ public sealed class OAuthScenarios : IAsyncLifetime
         await using var blockedTokens = await Receiver.StartAsync(IPAddress.IPv6Loopback);
         using var guarded = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowedNetworks:0"] = "127.0.0.0/8" });
         var client = guarded.Client();
-        var (configId, _) = await client.CreateConfigAsync(_receiver.Url, $$$"""
+        var (configId, _) = await client.CreateConfigAsync(Receiver.Url, $$$"""
             "auth":{"authType":"OAUTH_CLIENT_CREDENTIALS","oauthConfig":{"endpoint":"http://[::1]:{{{blockedTokens.Url.Port}}}/token","httpMethod":"POST","clientId":"c","clientSecret":"s"}}
             """);
 
@@ -269,6 +261,6 @@ public sealed class OAuthScenarios : IAsyncLifetime
         Assert.Equal("DESTINATION_BLOCKED", outcome["code"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, tested.StatusCode);
         Assert.Empty(blockedTokens.Received);
-        Assert.Empty(_receiver.Received);
+        Assert.Empty(Receiver.Received);
     }
 }

@@ -4,41 +4,22 @@ using Herald.Server.Tests.Support;
 namespace Herald.Server.Tests.Transforms;
 
 /// <summary>A config's <c>jsonataExpression</c> reshapes the body the receiver gets.</summary>
-public sealed class TransformScenarios : IAsyncLifetime
+public sealed class TransformScenarios : ReceiverScenario
 {
-    private HeraldApp _app = null!;
-    private Receiver _receiver = null!;
-    private HttpClient _client = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _receiver = await Receiver.StartAsync();
-        _app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" });
-        _client = _app.Client();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _app.Dispose();
-        await _receiver.DisposeAsync();
-    }
-
     [Fact]
     public async Task The_transform_shapes_the_body_and_the_event_keeps_the_original_input()
     {
-        var (configId, secret) = await _client.CreateConfigAsync(_receiver.Url, """
+        var (configId, secret) = await Client.CreateConfigAsync(Receiver.Url, """
             "jsonataExpression":"{ 'order': entity._id, 'total': $sum(entity.items.(price * qty)), 'skus': entity.items.sku }"
             """);
 
-        var outcome = await _client.TriggerAsync(configId, """
+        var outcome = await Client.TriggerAsync(configId, """
             {"metadata":{},"entity":{"_id":"o-7","items":[{"sku":"a","price":2.5,"qty":2},{"sku":"b","price":10,"qty":1}]}}
             """, sync: true);
 
-        var body = JsonNode.Parse((await _receiver.WaitForAsync(1))[0].Text)!;
+        var body = JsonNode.Parse((await Receiver.WaitForAsync(1))[0].Text)!;
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"order":"o-7","total":15,"skus":["a","b"]}"""), body), body.ToJsonString());
-        var recorded = await _client.EventAsync(configId, outcome["event_id"]!.GetValue<string>());
+        var recorded = await Client.EventAsync(configId, outcome["event_id"]!.GetValue<string>());
         Assert.True(JsonNode.DeepEquals(body, JsonNode.Parse(recorded["payload"]!.GetValue<string>())));
         var original = JsonNode.Parse(recorded["original_payload"]!.GetValue<string>())!;
         Assert.Equal("o-7", original["entity"]!["_id"]!.GetValue<string>());
@@ -50,11 +31,11 @@ public sealed class TransformScenarios : IAsyncLifetime
     [Fact]
     public async Task Without_a_transform_no_original_payload_is_kept()
     {
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
-        var recorded = await _client.EventAsync(configId, outcome["event_id"]!.GetValue<string>());
+        var recorded = await Client.EventAsync(configId, outcome["event_id"]!.GetValue<string>());
         Assert.Null(recorded["original_payload"]);
         Assert.False(recorded["can_reapply_transform"]!.GetValue<bool>());
         Assert.Equal("no_transform_configured", recorded["can_reapply_transform_reason"]!.GetValue<string>());
@@ -63,30 +44,30 @@ public sealed class TransformScenarios : IAsyncLifetime
     [Fact]
     public async Task A_transform_that_throws_fails_the_event_with_the_engines_message_and_is_not_retried()
     {
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, """ "jsonataExpression":"$error('amount missing')" """);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """ "jsonataExpression":"$error('amount missing')" """);
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("failed", outcome["status"]!.GetValue<string>());
         Assert.Equal("INTERNAL_ERROR", outcome["code"]!.GetValue<string>());
         Assert.Contains("amount missing", outcome["message"]!.GetValue<string>());
-        _app.Clock.Advance(TimeSpan.FromMinutes(10));
+        App.Clock.Advance(TimeSpan.FromMinutes(10));
         await Task.Delay(200, Ct);
-        Assert.Empty(_receiver.Received);
-        Assert.Equal("failed", (await _client.EventAsync(configId, outcome["event_id"]!.GetValue<string>()))["status"]!.GetValue<string>());
+        Assert.Empty(Receiver.Received);
+        Assert.Equal("failed", (await Client.EventAsync(configId, outcome["event_id"]!.GetValue<string>()))["status"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task A_runaway_transform_is_stopped_by_the_depth_guard()
     {
-        var (configId, _) = await _client.CreateConfigAsync(_receiver.Url, """
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """
             "jsonataExpression":"($f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))"
             """);
 
-        var outcome = await _client.TriggerAsync(configId, sync: true);
+        var outcome = await Client.TriggerAsync(configId, sync: true);
 
         Assert.Equal("failed", outcome["status"]!.GetValue<string>());
         Assert.Contains("U1001", outcome["message"]!.GetValue<string>());
-        Assert.Empty(_receiver.Received);
+        Assert.Empty(Receiver.Received);
     }
 }

@@ -1,0 +1,37 @@
+namespace Herald.Server.Tests.Support;
+
+/// <summary>
+/// The arrangement most delivery scenarios share, fresh for every test: Herald on real Kestrel with its fake clock
+/// and loopback deliveries allowed, a receiver on a real socket, and a client of organization A.
+/// </summary>
+public abstract class ReceiverScenario : IAsyncLifetime
+{
+    protected HeraldApp App { get; private set; } = null!;
+
+    protected Receiver Receiver { get; private set; } = null!;
+
+    protected HttpClient Client { get; private set; } = null!;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Settings on top of the scenario's defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        Receiver = await Receiver.StartAsync();
+        var settings = new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" };
+        foreach (var (key, value) in ExtraSettings)
+        {
+            settings[key] = value;
+        }
+        App = new HeraldApp(settings);
+        Client = App.Client();
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        App.Dispose();
+        await Receiver.DisposeAsync();
+    }
+}
