@@ -7,7 +7,7 @@ namespace Herald.Server.Tests.Catalog;
 /// Event Catalog events meet each config at its pinned <c>eventVersion</c>: backfilled by the first delivery, and
 /// reached by the envelope's own <c>_downgrades</c> steps when the config is pinned to an older version.
 /// </summary>
-public sealed class CatalogVersionScenarios : ReceiverScenario
+public class CatalogVersionScenarios : ReceiverScenario
 {
     // Version 2.1 of an order event. 2.0 called the customer "buyer" and had no delivery window; 1.0 had only the
     // customer's name. The 1.0 step reads "buyer", so it only works on the output of the 2.0 step: listed out of
@@ -150,4 +150,10 @@ public sealed class CatalogVersionScenarios : ReceiverScenario
 
     private async Task<JsonNode> ConfigAsync(string configId) =>
         await (await Client.GetAsync($"/v1/webhooks/configs/{configId}", Ct)).ReadAsync();
+}
+
+/// <summary>The same scenarios with Herald on PostgreSQL.</summary>
+public sealed class PostgresCatalogVersionScenarios(PostgresServer server) : CatalogVersionScenarios
+{
+    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

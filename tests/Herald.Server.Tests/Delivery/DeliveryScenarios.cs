@@ -8,7 +8,7 @@ using NSec.Cryptography;
 namespace Herald.Server.Tests.Delivery;
 
 /// <summary>Triggered events reach a receiver on a real socket, signed, and are recorded.</summary>
-public sealed class DeliveryScenarios : ReceiverScenario
+public class DeliveryScenarios : ReceiverScenario
 {
     [Fact]
     public async Task An_async_trigger_answers_with_the_event_id_and_the_receiver_gets_the_signed_payload()
@@ -201,4 +201,10 @@ public sealed class DeliveryScenarios : ReceiverScenario
         Assert.NotEmpty(entries);
         Assert.Contains(entries, e => SignatureAlgorithm.Ed25519.Verify(publicKey, content, Convert.FromBase64String(e[4..])));
     }
+}
+
+/// <summary>The same scenarios with Herald on PostgreSQL.</summary>
+public sealed class PostgresDeliveryScenarios(PostgresServer server) : DeliveryScenarios
+{
+    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

@@ -10,7 +10,7 @@ namespace Herald.Server.Tests.Delivery;
 /// An async trigger accepted by a node whose worker has a free slot is committed leased to that node and run at
 /// once, without a claim; with every slot busy it waits in the queue and a worker claims it.
 /// </summary>
-public sealed class HandOverScenarios : ReceiverScenario
+public class HandOverScenarios : ReceiverScenario
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _counts = new();
@@ -85,4 +85,10 @@ public sealed class HandOverScenarios : ReceiverScenario
             }
         }
     }
+}
+
+/// <summary>The same scenarios with Herald on PostgreSQL.</summary>
+public sealed class PostgresHandOverScenarios(PostgresServer server) : HandOverScenarios
+{
+    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

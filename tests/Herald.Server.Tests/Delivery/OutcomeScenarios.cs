@@ -4,7 +4,7 @@ using Herald.Server.Tests.Support;
 namespace Herald.Server.Tests.Delivery;
 
 /// <summary>How each kind of answer (or non-answer) ends an event, and when retries come, on the fake clock.</summary>
-public sealed class OutcomeScenarios : ReceiverScenario
+public class OutcomeScenarios : ReceiverScenario
 {
     private Receiver _elsewhere = null!;
 
@@ -30,8 +30,8 @@ public sealed class OutcomeScenarios : ReceiverScenario
     }
 
     /// <summary>Waits until <paramref name="count"/> attempts of the event are recorded (their outcome decided).</summary>
-    private Task WaitForAttemptsAsync(string eventId, int count) =>
-        Eventually.ReturnsAsync(() => AttemptsAsync(eventId), a => a.Count >= count, $"{count} recorded attempts");
+    private Task WaitForAttemptsAsync(string configId, string eventId, int count) =>
+        Eventually.ReturnsAsync(() => AttemptsAsync(configId, eventId), a => a.Count >= count, $"{count} recorded attempts");
 
     /// <summary>Moves the fake clock in steps, letting the workers catch up between them.</summary>
     private async Task AdvanceAsync(TimeSpan by)
@@ -45,7 +45,7 @@ public sealed class OutcomeScenarios : ReceiverScenario
     {
         Receiver.Enqueue(new Answer.Status(500, """{"error":"down"}"""));
         var (configId, eventId) = await TriggerAsync();
-        await WaitForAttemptsAsync(eventId, 1);
+        await WaitForAttemptsAsync(configId, eventId, 1);
         var pending = await Client.EventWithStatusAsync(configId, eventId, "in_progress");
         Assert.Equal(500, pending["http_response"]!["status_code"]!.GetValue<int>());
         Assert.Equal("down", pending["http_response"]!["body"]!["error"]!.GetValue<string>());
@@ -67,7 +67,7 @@ public sealed class OutcomeScenarios : ReceiverScenario
     {
         Receiver.Default = new Answer.Status(503);
         var (configId, eventId) = await TriggerAsync("\"retryPolicy\":{\"enabled\":true,\"maxAttempts\":5}");
-        await WaitForAttemptsAsync(eventId, 1);
+        await WaitForAttemptsAsync(configId, eventId, 1);
         var start = App.Clock.GetUtcNow();
         TimeSpan[] schedule = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(5)];
 
@@ -81,7 +81,7 @@ public sealed class OutcomeScenarios : ReceiverScenario
             Assert.Equal(retry + 1, Receiver.Received.Count);
             // ...and by 110% of it.
             await AdvanceAsync(schedule[retry] * 0.22);
-            await WaitForAttemptsAsync(eventId, retry + 2);
+            await WaitForAttemptsAsync(configId, eventId, retry + 2);
             elapsed += schedule[retry] * 1.11;
             var expected = retry == schedule.Length - 1 ? "failed" : "in_progress";
             Assert.Equal(retry + 1, (await Client.EventWithStatusAsync(configId, eventId, expected))["retry_attempt"]!.GetValue<int>());
@@ -123,7 +123,7 @@ public sealed class OutcomeScenarios : ReceiverScenario
     {
         Receiver.Enqueue(new Answer.Status(status));
         var (configId, eventId) = await TriggerAsync();
-        await WaitForAttemptsAsync(eventId, 1);
+        await WaitForAttemptsAsync(configId, eventId, 1);
 
         await AdvanceAsync(TimeSpan.FromSeconds(6));
 
@@ -136,7 +136,7 @@ public sealed class OutcomeScenarios : ReceiverScenario
     {
         Receiver.Enqueue(new Answer.Status(429, null, Headers: new Dictionary<string, string> { ["Retry-After"] = "120" }));
         var (configId, eventId) = await TriggerAsync();
-        await WaitForAttemptsAsync(eventId, 1);
+        await WaitForAttemptsAsync(configId, eventId, 1);
 
         await AdvanceAsync(TimeSpan.FromSeconds(6));
         await Task.Delay(200, Ct);
@@ -158,7 +158,7 @@ public sealed class OutcomeScenarios : ReceiverScenario
         Assert.Null((await Client.EventAsync(configId, eventId))["http_response"]);
         await AdvanceAsync(TimeSpan.FromSeconds(2));
 
-        await WaitForAttemptsAsync(eventId, 1);
+        await WaitForAttemptsAsync(configId, eventId, 1);
         var pending = await Client.EventAsync(configId, eventId);
         Assert.Equal("in_progress", pending["status"]!.GetValue<string>());
         Assert.Equal("TIMEOUT", pending["http_response"]!["code"]!.GetValue<string>());
@@ -173,7 +173,7 @@ public sealed class OutcomeScenarios : ReceiverScenario
         Receiver.Enqueue(new Answer.Reset());
         var (configId, eventId) = await TriggerAsync();
 
-        await WaitForAttemptsAsync(eventId, 1);
+        await WaitForAttemptsAsync(configId, eventId, 1);
         var pending = await Client.EventAsync(configId, eventId);
         Assert.Equal("CONNECTION_ERROR", pending["http_response"]!["code"]!.GetValue<string>());
         await AdvanceAsync(TimeSpan.FromSeconds(6));
@@ -244,7 +244,7 @@ public sealed class OutcomeScenarios : ReceiverScenario
         Assert.Equal("failed", outcome["status"]!.GetValue<string>());
         Assert.Equal("503", outcome["status_code"]!.GetValue<string>());
         var eventId = outcome["event_id"]!.GetValue<string>();
-        await WaitForAttemptsAsync(eventId, 1);
+        await WaitForAttemptsAsync(configId, eventId, 1);
         await AdvanceAsync(TimeSpan.FromSeconds(6));
         await Client.EventWithStatusAsync(configId, eventId, "succeeded");
     }
@@ -254,31 +254,26 @@ public sealed class OutcomeScenarios : ReceiverScenario
     {
         Receiver.Enqueue(new Answer.Status(500));
         var (configId, eventId) = await TriggerAsync();
-        await WaitForAttemptsAsync(eventId, 1);
+        await WaitForAttemptsAsync(configId, eventId, 1);
         await AdvanceAsync(TimeSpan.FromSeconds(6));
         await Client.EventWithStatusAsync(configId, eventId, "succeeded");
 
         var attempts = await Eventually.ReturnsAsync(
-            () => AttemptsAsync(eventId), a => a.Count == 2, "two attempt rows");
+            () => AttemptsAsync(configId, eventId), a => a.Count == 2, "two attempt rows");
 
         Assert.Equal([500, 200], attempts.Select(a => a.Status));
         Assert.Equal([1, 2], attempts.Select(a => a.Number));
     }
 
-    private async Task<List<(int Number, int? Status)>> AttemptsAsync(string eventId)
+    private async Task<List<(int Number, int? Status)>> AttemptsAsync(string configId, string eventId)
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(App.DataDirectory, "herald.db")}");
-        await connection.OpenAsync(Ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT number, status_code FROM delivery_attempts WHERE event_id = $id ORDER BY attempt_id";
-        command.Parameters.AddWithValue("$id", eventId);
-        var rows = new List<(int, int?)>();
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        while (await reader.ReadAsync(Ct))
-        {
-            rows.Add((reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1)));
-        }
-        return rows;
+        var page = await (await Client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts", Ct)).ReadAsync();
+        return page["data"]!.AsArray().Select(a => (a!["number"]!.GetValue<int>(), a["status_code"]?.GetValue<int?>())).ToList();
     }
+}
+
+/// <summary>The same scenarios with Herald on PostgreSQL.</summary>
+public sealed class PostgresOutcomeScenarios(PostgresServer server) : OutcomeScenarios
+{
+    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

@@ -4,7 +4,7 @@ using Herald.Server.Tests.Support;
 namespace Herald.Server.Tests.Filters;
 
 /// <summary><c>filterConditions</c> through the real pipeline: events that do not match end <c>skipped</c> and send nothing.</summary>
-public sealed class ConditionScenarios : ReceiverScenario
+public class ConditionScenarios : ReceiverScenario
 {
     private async Task<string> StatusOfAsync(string configId, string payload)
     {
@@ -101,4 +101,10 @@ public sealed class ConditionScenarios : ReceiverScenario
         await Task.Delay(200, Ct);
         Assert.Single(Receiver.Received);
     }
+}
+
+/// <summary>The same scenarios with Herald on PostgreSQL.</summary>
+public sealed class PostgresConditionScenarios(PostgresServer server) : ConditionScenarios
+{
+    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

@@ -8,7 +8,7 @@ namespace Herald.Server.Tests.ReceiverAuth;
 /// OAuth client credentials end to end: a token endpoint (a second local app) hands out tokens, the receiver gets
 /// them as bearer tokens; caching, expiry on the fake clock, the 401 refresh and failed exchanges.
 /// </summary>
-public sealed class OAuthScenarios : ReceiverScenario
+public class OAuthScenarios : ReceiverScenario
 {
     private Receiver _tokens = null!;
 
@@ -263,4 +263,10 @@ public sealed class OAuthScenarios : ReceiverScenario
         Assert.Empty(blockedTokens.Received);
         Assert.Empty(Receiver.Received);
     }
+}
+
+/// <summary>The same scenarios with Herald on PostgreSQL.</summary>
+public sealed class PostgresOAuthScenarios(PostgresServer server) : OAuthScenarios
+{
+    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

@@ -2,7 +2,8 @@ namespace Herald.Server.Tests.Support;
 
 /// <summary>
 /// The arrangement most delivery scenarios share, fresh for every test: Herald on real Kestrel with its fake clock
-/// and loopback deliveries allowed, a receiver on a real socket, and a client of organization A.
+/// and loopback deliveries allowed, a receiver on a real socket, and a client of organization A. A subclass that
+/// overrides <see cref="StorageAsync"/> with <see cref="PostgresServer.StorageAsync"/> runs the same tests on PostgreSQL.
 /// </summary>
 public abstract class ReceiverScenario : IAsyncLifetime
 {
@@ -17,11 +18,15 @@ public abstract class ReceiverScenario : IAsyncLifetime
     /// <summary>Settings on top of the scenario's defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
+    /// <summary>The storage settings of the engine under test: SQLite in a fresh folder unless a subclass picks PostgreSQL.</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string?>> StorageAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+
     public virtual async ValueTask InitializeAsync()
     {
         Receiver = await Receiver.StartAsync();
         var settings = new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" };
-        foreach (var (key, value) in ExtraSettings)
+        foreach (var (key, value) in (await StorageAsync()).Concat(ExtraSettings))
         {
             settings[key] = value;
         }
@@ -31,7 +36,11 @@ public abstract class ReceiverScenario : IAsyncLifetime
 
     public virtual async ValueTask DisposeAsync()
     {
-        App.Dispose();
-        await Receiver.DisposeAsync();
+        // Either may be missing when the engine was skipped during the arrangement.
+        (App as IDisposable)?.Dispose();
+        if (Receiver is { } receiver)
+        {
+            await receiver.DisposeAsync();
+        }
     }
 }

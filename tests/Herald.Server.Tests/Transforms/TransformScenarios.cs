@@ -4,7 +4,7 @@ using Herald.Server.Tests.Support;
 namespace Herald.Server.Tests.Transforms;
 
 /// <summary>A config's <c>jsonataExpression</c> reshapes the body the receiver gets.</summary>
-public sealed class TransformScenarios : ReceiverScenario
+public class TransformScenarios : ReceiverScenario
 {
     [Fact]
     public async Task The_transform_shapes_the_body_and_the_event_keeps_the_original_input()
@@ -70,4 +70,10 @@ public sealed class TransformScenarios : ReceiverScenario
         Assert.Contains("U1001", outcome["message"]!.GetValue<string>());
         Assert.Empty(Receiver.Received);
     }
+}
+
+/// <summary>The same scenarios with Herald on PostgreSQL.</summary>
+public sealed class PostgresTransformScenarios(PostgresServer server) : TransformScenarios
+{
+    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }
