@@ -4,12 +4,12 @@ using System.Text.Json.Nodes;
 
 namespace Jsonata.Bench;
 
-/// <summary>What the Node runner answered for one expression.</summary>
-internal sealed record NodeAnswer(string? Result, Measurement? Timing, string? Error);
+/// <summary>The Node runner's first answer for one expression: its result as JSON text (null when undefined), or its error.</summary>
+internal sealed record NodeResult(string? Result, int Batch, string? Error);
 
 /// <summary>
 /// jsonata-js on Node: installs the npm package into a git-ignored folder when it is not there yet, then runs
-/// <c>runner.mjs</c> as a child process that measures one expression per request.
+/// <c>runner.mjs</c> as a child process that evaluates, warms up and times one expression per request.
 /// </summary>
 internal sealed class NodeSide : IDisposable
 {
@@ -74,20 +74,24 @@ internal sealed class NodeSide : IDisposable
         return new NodeSide(process, $"jsonata {ready["jsonata"]} on Node {ready["node"]}");
     }
 
-    /// <summary>Has the runner measure case <paramref name="index"/> of the workload and waits for its answer.</summary>
-    public NodeAnswer Measure(int index)
+    /// <summary>Has the runner evaluate case <paramref name="index"/> once, warm it up and size its batch.</summary>
+    public NodeResult Prepare(int index)
     {
-        _process.StandardInput.WriteLine(index);
+        var answer = Ask($"prepare {index}");
+        return answer["error"] is { } error
+            ? new NodeResult(null, 0, error.GetValue<string>())
+            : new NodeResult(answer["result"]?.GetValue<string>(), answer["batch"]!.GetValue<int>(), null);
+    }
+
+    /// <summary>Has the runner time one batch of case <paramref name="index"/>: microseconds per evaluation.</summary>
+    public double Sample(int index) => Ask($"sample {index}")["micros"]!.GetValue<double>();
+
+    private JsonObject Ask(string request)
+    {
+        _process.StandardInput.WriteLine(request);
         _process.StandardInput.Flush();
         var line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The Node runner exited early.");
-        var answer = JsonNode.Parse(line)!.AsObject();
-        if (answer["error"] is { } error)
-        {
-            return new NodeAnswer(null, null, error.GetValue<string>());
-        }
-
-        var micros = answer["micros"]!.AsArray().Select(m => m!.GetValue<double>()).ToArray();
-        return new NodeAnswer(answer["result"]?.GetValue<string>(), new Measurement(answer["batch"]!.GetValue<int>(), micros), null);
+        return JsonNode.Parse(line)!.AsObject();
     }
 
     public void Dispose()

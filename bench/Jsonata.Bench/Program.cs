@@ -59,7 +59,7 @@ try
         .ToArray();
 
     using var node = NodeSide.TryStart(metadata["NpmDirectory"]!, workloadPath);
-    Console.WriteLine($"JSONata engine against {node?.Description ?? "(jsonata-js unavailable)"}: {cases.Length} expressions, {settings.Samples} samples of batches of at least {settings.BatchMilliseconds} ms after {settings.WarmupMilliseconds} ms of warm-up per engine");
+    Console.WriteLine($"JSONata engine against {node?.Description ?? "(jsonata-js unavailable)"}: {cases.Length} expressions, {settings.WarmupMilliseconds} ms of warm-up, then {settings.Samples} batches of at least {settings.BatchMilliseconds} ms per engine, taking turns");
     Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}");
     Console.WriteLine();
 
@@ -89,19 +89,37 @@ try
             continue;
         }
 
-        NodeAnswer? theirs = node?.Measure(index);
+        var theirs = node?.Prepare(index);
         if (theirs?.Error != null)
         {
             failures.Add($"{name}: jsonata-js failed: {theirs.Error}");
+            theirs = null;
         }
         else if (theirs != null && JsonComparison.Difference(ours, theirs.Result) is { } difference)
         {
             failures.Add($"{name}: RESULTS DIFFER at {difference}\n    ours:       {Shorten(ours)}\n    jsonata-js: {Shorten(theirs.Result)}");
         }
 
-        var heraldPath = Timing.Measure(() => compiled.Evaluate(nodeInput, options: guards).ToJsonNode(), settings);
-        var engineOnly = Timing.Measure(() => compiled.Evaluate(parsedInput), settings);
-        rows.Add(new Row(name, heraldPath, engineOnly, theirs?.Timing));
+        var heraldPath = new Timing<JsonNode?>(() => compiled.Evaluate(nodeInput, options: guards).ToJsonNode());
+        var engineOnly = new Timing<JsonataValue>(() => compiled.Evaluate(parsedInput));
+        heraldPath.Prepare(settings);
+        engineOnly.Prepare(settings);
+
+        // one batch of each in turn, so a burst of load elsewhere on the machine hits all three alike
+        var jsMicros = new List<double>();
+        for (var s = 0; s < settings.Samples; s++)
+        {
+            if (theirs != null)
+            {
+                jsMicros.Add(node!.Sample(index));
+            }
+
+            heraldPath.Sample();
+            engineOnly.Sample();
+        }
+
+        var jsonataJs = theirs == null ? null : new Measurement(theirs.Batch, jsMicros);
+        rows.Add(new Row(name, heraldPath.Measurement, engineOnly.Measurement, jsonataJs));
     }
 
     Report.Print(rows, node != null);

@@ -17,48 +17,44 @@ internal sealed record Measurement(int Batch, IReadOnlyList<double> Micros)
 }
 
 /// <summary>
-/// Times this engine the way <c>runner.mjs</c> times jsonata-js: warm up for a while, double a batch until it
-/// lasts the batch time, then time the samples.
+/// Times one way of evaluating with this engine the way <c>runner.mjs</c> times jsonata-js: warm up for a while, double
+/// a batch until it lasts the batch time, then time one batch per <see cref="Sample"/>.
 /// </summary>
-internal static class Timing
+internal sealed class Timing<T>(Func<T> evaluate)
 {
-    public static Measurement Measure<T>(Func<T> evaluate, Settings settings)
+    private readonly List<double> _micros = [];
+    private int _batch = 1;
+
+    /// <summary>Keeps the last result reachable, so no evaluation can be treated as unused.</summary>
+    public T? Last { get; private set; }
+
+    public Measurement Measurement => new(_batch, _micros);
+
+    public void Prepare(Settings settings)
     {
         var warmupEnd = Stopwatch.GetTimestamp() + (settings.WarmupMilliseconds * Stopwatch.Frequency / 1000);
         while (Stopwatch.GetTimestamp() < warmupEnd)
         {
-            RunBatch(evaluate, 16);
+            RunBatch(16);
         }
 
-        var batch = 1;
-        while (RunBatch(evaluate, batch).TotalMilliseconds < settings.BatchMilliseconds && batch < 1 << 24)
+        _batch = 1;
+        while (RunBatch(_batch).TotalMilliseconds < settings.BatchMilliseconds && _batch < 1 << 24)
         {
-            batch *= 2;
+            _batch *= 2;
         }
-
-        var micros = new double[settings.Samples];
-        for (var s = 0; s < micros.Length; s++)
-        {
-            micros[s] = RunBatch(evaluate, batch).TotalMicroseconds / batch;
-        }
-
-        return new Measurement(batch, micros);
     }
 
-    private static TimeSpan RunBatch<T>(Func<T> evaluate, int count)
+    public void Sample() => _micros.Add(RunBatch(_batch).TotalMicroseconds / _batch);
+
+    private TimeSpan RunBatch(int count)
     {
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < count; i++)
         {
-            Sink<T>.Last = evaluate();
+            Last = evaluate();
         }
 
         return Stopwatch.GetElapsedTime(started);
-    }
-
-    /// <summary>Keeps the last result reachable, so no evaluation can be treated as unused.</summary>
-    private static class Sink<T>
-    {
-        public static T? Last;
     }
 }

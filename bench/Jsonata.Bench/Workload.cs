@@ -126,12 +126,11 @@ internal static class Workload
             """, "dataset5", "suite groups/parent-operator/parent003.jsonata"),
     ];
 
-    /// <summary>The file handed to the Node runner and read back by this side: expressions, inputs and timing settings.</summary>
+    /// <summary>The file handed to the Node runner and read back by this side: expressions, inputs, warm-up and batch time.</summary>
     public static JsonObject ToJson(IReadOnlyDictionary<string, string> inputs, Settings settings) => new()
     {
         ["settings"] = new JsonObject
         {
-            ["samples"] = settings.Samples,
             ["batchMilliseconds"] = settings.BatchMilliseconds,
             ["warmupMilliseconds"] = settings.WarmupMilliseconds,
         },

@@ -2,9 +2,11 @@
 //
 //   node runner.mjs <workload.json> <folder holding node_modules/jsonata>
 //
-// Reads the same workload file as the .NET side, compiles every expression once, parses every input once,
-// then waits for case numbers on stdin, one per line. For each it evaluates once for the result, warms up,
-// sizes a batch, times the samples and answers with one JSON line on stdout.
+// Reads the same workload file as the .NET side, compiles every expression once and parses every input once.
+// Then answers requests on stdin, one per line, with one JSON line on stdout each:
+//   prepare <case>  evaluate once for the result, warm up, size a batch: {"result", "batch"}
+//   sample <case>   time one batch of the size prepare chose: {"micros"} per evaluation
+// The .NET side alternates samples of both engines, so machine load falls on both alike.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -16,11 +18,14 @@ const jsonata = require('jsonata');
 const version = require('jsonata/package.json').version;
 
 const workload = JSON.parse(readFileSync(workloadPath, 'utf8'));
-const { samples, batchMilliseconds, warmupMilliseconds } = workload.settings;
+const { batchMilliseconds, warmupMilliseconds } = workload.settings;
 const inputs = Object.fromEntries(Object.entries(workload.inputs).map(([name, text]) => [name, JSON.parse(text)]));
 const compiled = workload.cases.map((c) => jsonata(c.expression));
+const batches = new Map();
 
-async function runBatch(expression, input, count) {
+async function runBatch(index, count) {
+  const expression = compiled[index];
+  const input = inputs[workload.cases[index].input];
   const started = process.hrtime.bigint();
   for (let i = 0; i < count; i++) {
     await expression.evaluate(input);
@@ -28,40 +33,39 @@ async function runBatch(expression, input, count) {
   return Number(process.hrtime.bigint() - started);
 }
 
-async function measure(index) {
-  const expression = compiled[index];
-  const input = inputs[workload.cases[index].input];
-  const first = await expression.evaluate(input);
+async function prepare(index) {
+  const first = await compiled[index].evaluate(inputs[workload.cases[index].input]);
   const result = first === undefined ? null : JSON.stringify(first);
 
   const warmupEnd = process.hrtime.bigint() + BigInt(warmupMilliseconds) * 1_000_000n;
   while (process.hrtime.bigint() < warmupEnd) {
-    await runBatch(expression, input, 16);
+    await runBatch(index, 16);
   }
 
   let batch = 1;
-  while ((await runBatch(expression, input, batch)) < batchMilliseconds * 1_000_000 && batch < (1 << 24)) {
+  while ((await runBatch(index, batch)) < batchMilliseconds * 1_000_000 && batch < (1 << 24)) {
     batch *= 2;
   }
+  batches.set(index, batch);
+  return { result, batch };
+}
 
-  const perEvaluation = [];
-  for (let s = 0; s < samples; s++) {
-    perEvaluation.push((await runBatch(expression, input, batch)) / batch / 1000);
-  }
-  const sorted = [...perEvaluation].sort((a, b) => a - b);
-  return { index, result, batch, micros: perEvaluation, median: sorted[sorted.length >> 1] };
+async function sample(index) {
+  const batch = batches.get(index);
+  return { micros: (await runBatch(index, batch)) / batch / 1000 };
 }
 
 process.stdout.write(JSON.stringify({ ready: true, jsonata: version, node: process.version }) + '\n');
-const lines = createInterface({ input: process.stdin });
-for await (const line of lines) {
-  if (line.trim() === '') {
+for await (const line of createInterface({ input: process.stdin })) {
+  const [command, argument] = line.trim().split(' ');
+  if (!command) {
     continue;
   }
-  const index = Number(line);
+  const index = Number(argument);
   try {
-    process.stdout.write(JSON.stringify(await measure(index)) + '\n');
+    const answer = command === 'prepare' ? await prepare(index) : await sample(index);
+    process.stdout.write(JSON.stringify(answer) + '\n');
   } catch (error) {
-    process.stdout.write(JSON.stringify({ index, error: String(error && error.message ? error.message : error) }) + '\n');
+    process.stdout.write(JSON.stringify({ error: String(error && error.message ? error.message : error) }) + '\n');
   }
 }
