@@ -108,7 +108,7 @@ internal static class JsonConvert
         return value;
     }
 
-    private static object? FromValue(JsonValue value)
+    public static object? FromValue(JsonValue value)
     {
         if (value.TryGetValue<JsonElement>(out var element))
         {

@@ -10,14 +10,19 @@ namespace Jsonata.Values;
 /// numeric order, which is how JavaScript orders object properties.
 /// </summary>
 /// <remarks>
-/// An object read from a <see cref="JsonObject"/> input (<see cref="Over"/>) converts its properties on first use,
-/// one level at a time: an expression that reads three fields of a large payload converts the objects on the way
-/// to those fields and leaves the rest of the document alone. Loading is safe when several threads read the same
-/// object; exactly one converted form is kept.
+/// An object read from a <see cref="JsonObject"/> input (<see cref="Over"/>) is converted as it is used. The first
+/// use reads its keys and wraps its objects (unread in turn) and arrays; strings and numbers stay JSON values until a
+/// lookup asks for one of them, and are converted in full only when the object is enumerated or changed. An
+/// expression that reads three fields of a large payload thus converts little more than those fields. Each stage
+/// is published once, so threads reading the same object see the same property values.
 /// </remarks>
 internal sealed class JObject : IReadOnlyDictionary<string, object?>
 {
+    // At first either _map (an object built here) or _source (not read yet) is set. A lookup publishes _loaded,
+    // whose values may still be JsonValue; enumerating or changing the object publishes _map with every value
+    // converted, and _map is used from then on.
     private OrderedDictionary<string, object?>? _map;
+    private OrderedDictionary<string, object?>? _loaded;
     private JsonObject? _source;
     private int _indexKeys;
 
@@ -39,14 +44,15 @@ internal sealed class JObject : IReadOnlyDictionary<string, object?>
     /// <summary>An object whose properties are read from <paramref name="source"/> when it is first used.</summary>
     public static JObject Over(JsonObject source) => new(source);
 
-    /// <summary>False while the properties of a <see cref="JsonObject"/> have not been read yet.</summary>
-    public bool IsLoaded => Volatile.Read(ref _map) != null;
+    /// <summary>Every value converted: for enumeration and changes.</summary>
+    private OrderedDictionary<string, object?> Map => Volatile.Read(ref _map) ?? Convert();
 
-    private OrderedDictionary<string, object?> Map => Volatile.Read(ref _map) ?? Load();
+    /// <summary>The keys in their final order, values possibly not converted yet.</summary>
+    private OrderedDictionary<string, object?> Keyed => Volatile.Read(ref _map) ?? Volatile.Read(ref _loaded) ?? Load();
 
-    public int Count => Map.Count;
+    public int Count => Keyed.Count;
 
-    public OrderedDictionary<string, object?>.KeyCollection Keys => Map.Keys;
+    public OrderedDictionary<string, object?>.KeyCollection Keys => Keyed.Keys;
 
     public OrderedDictionary<string, object?>.ValueCollection Values => Map.Values;
 
@@ -57,13 +63,32 @@ internal sealed class JObject : IReadOnlyDictionary<string, object?>
     /// <summary>Plain dictionary access: a new key goes last, whatever it looks like (see <see cref="Set"/>).</summary>
     public object? this[string key]
     {
-        get => Map[key];
+        get => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
         set => Map[key] = value;
     }
 
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out object? value) => Map.TryGetValue(key, out value);
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out object? value)
+    {
+        var map = Volatile.Read(ref _map);
+        if (map != null)
+        {
+            return map.TryGetValue(key, out value);
+        }
 
-    public bool ContainsKey(string key) => Map.ContainsKey(key);
+        if (!(Volatile.Read(ref _loaded) ?? Load()).TryGetValue(key, out value))
+        {
+            return false;
+        }
+
+        if (value is JsonValue json)
+        {
+            value = JsonConvert.FromValue(json);
+        }
+
+        return true;
+    }
+
+    public bool ContainsKey(string key) => Keyed.ContainsKey(key);
 
     public OrderedDictionary<string, object?>.Enumerator GetEnumerator() => Map.GetEnumerator();
 
@@ -130,27 +155,66 @@ internal sealed class JObject : IReadOnlyDictionary<string, object?>
         map.Add(key, value);
     }
 
-    /// <summary>Converts the properties of the source object (their own properties stay unread) and keeps the result.</summary>
+    /// <summary>
+    /// Reads the keys of the source object, in JavaScript's order, with its objects as unread views, its arrays
+    /// converted (object items again as views), and its other values as they are.
+    /// </summary>
     private OrderedDictionary<string, object?> Load()
     {
         var source = Volatile.Read(ref _source);
         if (source == null)
         {
-            // loaded by another thread since Map looked
-            return Volatile.Read(ref _map)!;
+            // read by another thread since the caller looked
+            return Volatile.Read(ref _map) ?? Volatile.Read(ref _loaded)!;
         }
 
-        var map = new OrderedDictionary<string, object?>(source.Count, StringComparer.Ordinal);
+        var loaded = new OrderedDictionary<string, object?>(source.Count, StringComparer.Ordinal);
         var indexKeys = 0;
         for (var i = 0; i < source.Count; i++)
         {
             var (key, value) = source.GetAt(i);
-            Set(map, ref indexKeys, key, JsonConvert.FromNodeLazily(value));
+            Set(loaded, ref indexKeys, key, value is JsonValue ? value : JsonConvert.FromNodeLazily(value));
         }
 
-        // Another thread may have loaded the same object meanwhile; the first one published wins, and both
-        // computed the same index-key count.
+        // Threads that read at the same time compute the same keys and count; the first one published wins.
         _indexKeys = indexKeys;
+        var published = Interlocked.CompareExchange(ref _loaded, loaded, null) ?? loaded;
+        Volatile.Write(ref _source, null);
+        return published;
+    }
+
+    /// <summary>
+    /// Converts every value: straight from the source when the object has not been read yet, else from the loaded
+    /// form, which stays as it was.
+    /// </summary>
+    private OrderedDictionary<string, object?> Convert()
+    {
+        OrderedDictionary<string, object?> map;
+        var loaded = Volatile.Read(ref _loaded);
+        var source = Volatile.Read(ref _source);
+        if (loaded == null && source != null)
+        {
+            map = new OrderedDictionary<string, object?>(source.Count, StringComparer.Ordinal);
+            var indexKeys = 0;
+            for (var i = 0; i < source.Count; i++)
+            {
+                var (key, value) = source.GetAt(i);
+                Set(map, ref indexKeys, key, JsonConvert.FromNodeLazily(value));
+            }
+
+            _indexKeys = indexKeys;
+        }
+        else
+        {
+            loaded ??= Load();
+            map = new OrderedDictionary<string, object?>(loaded.Count, StringComparer.Ordinal);
+            for (var i = 0; i < loaded.Count; i++)
+            {
+                var (key, value) = loaded.GetAt(i);
+                map.Add(key, value is JsonValue json ? JsonConvert.FromValue(json) : value);
+            }
+        }
+
         var published = Interlocked.CompareExchange(ref _map, map, null) ?? map;
         Volatile.Write(ref _source, null);
         return published;
