@@ -10,20 +10,20 @@ namespace Jsonata.Values;
 /// numeric order, which is how JavaScript orders object properties.
 /// </summary>
 /// <remarks>
-/// An object read from a <see cref="JsonObject"/> input (<see cref="Over"/>) is converted as it is used. The first
-/// use reads its keys and wraps its objects (unread in turn) and arrays; strings and numbers stay JSON values until a
-/// lookup asks for one of them, and are converted in full only when the object is enumerated or changed. An
-/// expression that reads three fields of a large payload thus converts little more than those fields. Each stage
-/// is published once, so threads reading the same object see the same property values.
+/// An object read from a <see cref="JsonObject"/> input (<see cref="Over"/>) is converted as it is used. A lookup
+/// reads the one property from the source and converts it once (objects again as unread views). Enumerating or
+/// changing the object converts all its properties into a map of its own, reusing the values already converted.
+/// An expression that reads three fields of a large payload thus converts little more than those fields. Whatever
+/// is kept is published once, so threads reading the same object see the same values.
 /// </remarks>
 internal sealed class JObject : IReadOnlyDictionary<string, object?>
 {
-    // At first either _map (an object built here) or _source (not read yet) is set. A lookup publishes _loaded,
-    // whose values may still be JsonValue; enumerating or changing the object publishes _map with every value
-    // converted, and _map is used from then on.
+    // At first either _map (an object built here) or _source (not converted yet) is set. Lookups on the source keep
+    // the values they convert in _children, by property index; enumerating or changing the object publishes _map,
+    // which is used from then on.
     private OrderedDictionary<string, object?>? _map;
-    private OrderedDictionary<string, object?>? _loaded;
     private JsonObject? _source;
+    private object?[]? _children;
     private int _indexKeys;
 
     public JObject()
@@ -41,18 +41,28 @@ internal sealed class JObject : IReadOnlyDictionary<string, object?>
         _source = source;
     }
 
-    /// <summary>An object whose properties are read from <paramref name="source"/> when it is first used.</summary>
-    public static JObject Over(JsonObject source) => new(source);
+    /// <summary>An object whose properties are read from <paramref name="source"/> as they are used.</summary>
+    public static JObject Over(JsonObject source)
+    {
+        var result = new JObject(source);
+        if (source.Options is { PropertyNameCaseInsensitive: true })
+        {
+            // lookups in the source would ignore case, which JSONata's never do
+            result.Convert();
+        }
+
+        return result;
+    }
 
     /// <summary>Every value converted: for enumeration and changes.</summary>
     private OrderedDictionary<string, object?> Map => Volatile.Read(ref _map) ?? Convert();
 
-    /// <summary>The keys in their final order, values possibly not converted yet.</summary>
-    private OrderedDictionary<string, object?> Keyed => Volatile.Read(ref _map) ?? Volatile.Read(ref _loaded) ?? Load();
+    /// <summary>The source for lookups, or null once the object is converted.</summary>
+    private JsonObject? Source => Volatile.Read(ref _source);
 
-    public int Count => Keyed.Count;
+    public int Count => Source?.Count ?? Map.Count;
 
-    public OrderedDictionary<string, object?>.KeyCollection Keys => Keyed.Keys;
+    public OrderedDictionary<string, object?>.KeyCollection Keys => Map.Keys;
 
     public OrderedDictionary<string, object?>.ValueCollection Values => Map.Values;
 
@@ -69,26 +79,24 @@ internal sealed class JObject : IReadOnlyDictionary<string, object?>
 
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out object? value)
     {
-        var map = Volatile.Read(ref _map);
-        if (map != null)
+        var source = Source;
+        if (source == null)
         {
-            return map.TryGetValue(key, out value);
+            return Map.TryGetValue(key, out value);
         }
 
-        if (!(Volatile.Read(ref _loaded) ?? Load()).TryGetValue(key, out value))
+        var index = source.IndexOf(key);
+        if (index < 0)
         {
+            value = null;
             return false;
         }
 
-        if (value is JsonValue json)
-        {
-            value = JsonConvert.FromValue(json);
-        }
-
+        value = Property(source, index);
         return true;
     }
 
-    public bool ContainsKey(string key) => Keyed.ContainsKey(key);
+    public bool ContainsKey(string key) => Source?.ContainsKey(key) ?? Map.ContainsKey(key);
 
     public OrderedDictionary<string, object?>.Enumerator GetEnumerator() => Map.GetEnumerator();
 
@@ -155,66 +163,46 @@ internal sealed class JObject : IReadOnlyDictionary<string, object?>
         map.Add(key, value);
     }
 
-    /// <summary>
-    /// Reads the keys of the source object, in JavaScript's order, with its objects as unread views, its arrays
-    /// converted (object items again as views), and its other values as they are.
-    /// </summary>
-    private OrderedDictionary<string, object?> Load()
+    /// <summary>The value of the source's property at <paramref name="index"/>, converted on first use and kept.</summary>
+    private object? Property(JsonObject source, int index)
+    {
+        var kept = Volatile.Read(ref _children)?[index];
+        if (kept != null)
+        {
+            return kept;
+        }
+
+        var converted = JsonConvert.FromNodeLazily(source.GetAt(index).Value);
+        if (converted == null)
+        {
+            return null;
+        }
+
+        var children = Volatile.Read(ref _children)
+            ?? Interlocked.CompareExchange(ref _children, new object?[source.Count], null)
+            ?? _children!;
+        return Interlocked.CompareExchange(ref children[index], converted, null) ?? converted;
+    }
+
+    /// <summary>Converts every property of the source, in JavaScript's key order, and keeps the result.</summary>
+    private OrderedDictionary<string, object?> Convert()
     {
         var source = Volatile.Read(ref _source);
         if (source == null)
         {
-            // read by another thread since the caller looked
-            return Volatile.Read(ref _map) ?? Volatile.Read(ref _loaded)!;
+            // converted by another thread since the caller looked
+            return Volatile.Read(ref _map)!;
         }
 
-        var loaded = new OrderedDictionary<string, object?>(source.Count, StringComparer.Ordinal);
+        var map = new OrderedDictionary<string, object?>(source.Count, StringComparer.Ordinal);
         var indexKeys = 0;
         for (var i = 0; i < source.Count; i++)
         {
-            var (key, value) = source.GetAt(i);
-            Set(loaded, ref indexKeys, key, value is JsonValue ? value : JsonConvert.FromNodeLazily(value));
+            Set(map, ref indexKeys, source.GetAt(i).Key, Property(source, i));
         }
 
-        // Threads that read at the same time compute the same keys and count; the first one published wins.
+        // threads converting at the same time compute the same keys and count; the first map published wins
         _indexKeys = indexKeys;
-        var published = Interlocked.CompareExchange(ref _loaded, loaded, null) ?? loaded;
-        Volatile.Write(ref _source, null);
-        return published;
-    }
-
-    /// <summary>
-    /// Converts every value: straight from the source when the object has not been read yet, else from the loaded
-    /// form, which stays as it was.
-    /// </summary>
-    private OrderedDictionary<string, object?> Convert()
-    {
-        OrderedDictionary<string, object?> map;
-        var loaded = Volatile.Read(ref _loaded);
-        var source = Volatile.Read(ref _source);
-        if (loaded == null && source != null)
-        {
-            map = new OrderedDictionary<string, object?>(source.Count, StringComparer.Ordinal);
-            var indexKeys = 0;
-            for (var i = 0; i < source.Count; i++)
-            {
-                var (key, value) = source.GetAt(i);
-                Set(map, ref indexKeys, key, JsonConvert.FromNodeLazily(value));
-            }
-
-            _indexKeys = indexKeys;
-        }
-        else
-        {
-            loaded ??= Load();
-            map = new OrderedDictionary<string, object?>(loaded.Count, StringComparer.Ordinal);
-            for (var i = 0; i < loaded.Count; i++)
-            {
-                var (key, value) = loaded.GetAt(i);
-                map.Add(key, value is JsonValue json ? JsonConvert.FromValue(json) : value);
-            }
-        }
-
         var published = Interlocked.CompareExchange(ref _map, map, null) ?? map;
         Volatile.Write(ref _source, null);
         return published;

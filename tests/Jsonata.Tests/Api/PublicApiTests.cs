@@ -115,6 +115,17 @@ public class PublicApiTests
     }
 
     [Fact]
+    public void Field_names_match_exactly_even_in_a_case_insensitive_node()
+    {
+        var input = JsonNode.Parse("""{"Name": "upper", "inner": {"Code": 1}}""", new JsonNodeOptions { PropertyNameCaseInsensitive = true });
+
+        Assert.True(JsonataExpression.Compile("name").Evaluate(input).IsUndefined);
+        Assert.True(JsonataExpression.Compile("inner.code").Evaluate(input).IsUndefined);
+        Assert.Equal("upper", JsonataExpression.Compile("Name").Evaluate(input).AsString());
+        Assert.Equal(1, JsonataExpression.Compile("inner.Code").Evaluate(input).AsNumber());
+    }
+
+    [Fact]
     public void An_error_value_does_not_follow_later_changes_of_the_input_node()
     {
         var input = JsonNode.Parse("""{"order": {"note": "first"}}""")!;
