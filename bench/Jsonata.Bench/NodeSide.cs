@@ -31,7 +31,7 @@ internal sealed class NodeSide : IDisposable
     {
         if (Run("node", ["--version"]) is not { ExitCode: 0 })
         {
-            Console.Error.WriteLine("node was not found on PATH: jsonata-js cannot be timed; only this engine is measured.");
+            Console.WriteLine("node was not found on PATH: jsonata-js cannot be timed; only this engine is measured.");
             return null;
         }
 
@@ -43,7 +43,7 @@ internal sealed class NodeSide : IDisposable
             var install = Run(npm, ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", installDirectory, $"jsonata@{PackageVersion}"]);
             if (install is not { ExitCode: 0 } || !IsInstalled(installDirectory))
             {
-                Console.Error.WriteLine(install == null
+                Console.WriteLine(install == null
                     ? "npm was not found on PATH: jsonata-js cannot be installed; only this engine is measured."
                     : $"npm install jsonata@{PackageVersion} failed (exit {install.Value.ExitCode}): {install.Value.Output.Trim()}\nOnly this engine is measured.");
                 return null;
@@ -67,7 +67,7 @@ internal sealed class NodeSide : IDisposable
         {
             process.Kill();
             process.Dispose();
-            Console.Error.WriteLine("The Node runner did not start; only this engine is measured.");
+            Console.WriteLine("The Node runner did not start; only this engine is measured.");
             return null;
         }
 
