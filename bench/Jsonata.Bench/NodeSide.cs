@@ -58,6 +58,8 @@ internal sealed class NodeSide : IDisposable
             RedirectStandardError = false,
             UseShellExecute = false,
         };
+        // this engine reads timestamps without an offset as UTC, jsonata-js in the host's zone: run it in UTC
+        start.Environment["TZ"] = "UTC";
         start.ArgumentList.Add(runner);
         start.ArgumentList.Add(workloadPath);
         start.ArgumentList.Add(installDirectory);

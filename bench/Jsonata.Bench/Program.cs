@@ -90,14 +90,17 @@ try
         }
 
         var theirs = node?.Prepare(index);
+        var sameResult = theirs != null;
         if (theirs?.Error != null)
         {
             failures.Add($"{name}: jsonata-js failed: {theirs.Error}");
             theirs = null;
+            sameResult = false;
         }
         else if (theirs != null && JsonComparison.Difference(ours, theirs.Result) is { } difference)
         {
             failures.Add($"{name}: RESULTS DIFFER at {difference}\n    ours:       {Shorten(ours)}\n    jsonata-js: {Shorten(theirs.Result)}");
+            sameResult = false;
         }
 
         var heraldPath = new Timing<JsonNode?>(() => compiled.Evaluate(nodeInput, options: guards).ToJsonNode());
@@ -119,7 +122,7 @@ try
         }
 
         var jsonataJs = theirs == null ? null : new Measurement(theirs.Batch, jsMicros);
-        rows.Add(new Row(name, heraldPath.Measurement, engineOnly.Measurement, jsonataJs));
+        rows.Add(new Row(name, heraldPath.Measurement, engineOnly.Measurement, jsonataJs, sameResult));
     }
 
     Report.Print(rows, node != null);

@@ -1,7 +1,7 @@
 namespace Jsonata.Bench;
 
-/// <summary>One expression's medians: this engine on Herald's path and on a parsed input, and jsonata-js.</summary>
-internal sealed record Row(string Name, Measurement HeraldPath, Measurement EngineOnly, Measurement? JsonataJs)
+/// <summary>One expression's medians: this engine on Herald's path and on a parsed input, jsonata-js, and whether both engines' results agree.</summary>
+internal sealed record Row(string Name, Measurement HeraldPath, Measurement EngineOnly, Measurement? JsonataJs, bool SameResult)
 {
     /// <summary>Ours (Herald's path) over jsonata-js: below 1 means this engine is faster.</summary>
     public double Ratio => JsonataJs == null ? double.NaN : HeraldPath.Median / JsonataJs.Median;
@@ -20,13 +20,20 @@ internal static class Report
             $"{r.EngineOnly.Median:0.00}",
             r.JsonataJs == null ? "-" : $"{r.JsonataJs.Median:0.00}",
             r.JsonataJs == null ? "-" : $"{r.Ratio:0.000}",
+            !compared ? "-" : r.SameResult ? "same" : "DIFFERS",
         }).ToList();
-        Table(["expression", "ours", "ours, parsed", "jsonata-js", "ratio"], table);
+        Table(["expression", "ours", "ours, parsed", "jsonata-js", "ratio", "results"], table);
         Console.WriteLine();
 
         if (!compared)
         {
             Console.WriteLine("jsonata-js was not run: nothing to compare against (see the message above).");
+            return;
+        }
+
+        if (rows.Any(r => !r.SameResult))
+        {
+            Console.WriteLine($"The engines' results differ on {rows.Count(r => !r.SameResult)} of {rows.Count} expressions (see below): no verdict.");
             return;
         }
 
