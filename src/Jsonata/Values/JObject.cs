@@ -195,10 +195,13 @@ internal sealed class JObject : IReadOnlyDictionary<string, object?>
         }
 
         var map = new OrderedDictionary<string, object?>(source.Count, StringComparer.Ordinal);
+        var children = Volatile.Read(ref _children);
         var indexKeys = 0;
         for (var i = 0; i < source.Count; i++)
         {
-            Set(map, ref indexKeys, source.GetAt(i).Key, Property(source, i));
+            var (key, node) = source.GetAt(i);
+            var value = children == null ? JsonConvert.FromNodeLazily(node) : Property(source, i);
+            Set(map, ref indexKeys, key, value);
         }
 
         // threads converting at the same time compute the same keys and count; the first map published wins
