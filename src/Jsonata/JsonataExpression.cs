@@ -39,8 +39,24 @@ public sealed class JsonataExpression
     }
 
     /// <summary>Evaluates against a JSON document; a null node means JSON <c>null</c> input.</summary>
-    public JsonataValue Evaluate(JsonNode? input, JsonataBindings? bindings = null, JsonataOptions? options = null) =>
-        new(EvaluateRaw(JsonConvert.FromNode(input), bindings?.Values, options));
+    /// <remarks>
+    /// The document is read as the expression goes: objects it never reaches are not converted. Whatever the
+    /// result holds of the document has been read in full before this returns, so later changes to the document do
+    /// not show in the result.
+    /// </remarks>
+    public JsonataValue Evaluate(JsonNode? input, JsonataBindings? bindings = null, JsonataOptions? options = null)
+    {
+        try
+        {
+            return new(JsonConvert.Settle(EvaluateRaw(JsonConvert.FromNodeLazily(input), bindings?.Values, options)));
+        }
+        catch (JsonataException e)
+        {
+            // an error's value may be part of the document too
+            JsonConvert.Settle(e.RawValue);
+            throw;
+        }
+    }
 
     /// <summary>Evaluates against a JSON document.</summary>
     public JsonataValue Evaluate(JsonElement input, JsonataBindings? bindings = null, JsonataOptions? options = null) =>

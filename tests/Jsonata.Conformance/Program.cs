@@ -6,9 +6,12 @@ if (args.Length >= 2 && args[0] == "--batch")
     return BatchMode.Run(args[1], args.Length > 2 && args[2] == "--messages");
 }
 
+// --jsonnode hands each input to the engine as a parsed JsonNode (Herald's path) instead of the engine's own model
+var form = args.Contains("--jsonnode") ? InputForm.JsonNode : InputForm.Parsed;
+args = args.Where(a => a != "--jsonnode").ToArray();
 if (args.Length < 1 || !Directory.Exists(Path.Combine(args[0], "groups")))
 {
-    Console.Error.WriteLine("usage: Jsonata.Conformance <suite-dir> [group-filter]");
+    Console.Error.WriteLine("usage: Jsonata.Conformance <suite-dir> [group-filter] [--jsonnode]");
     return 2;
 }
 
@@ -23,7 +26,7 @@ foreach (var c in loader.LoadAll())
         continue;
     }
 
-    var outcome = SuiteRunner.Run(c, loader);
+    var outcome = SuiteRunner.Run(c, loader, form);
     if (outcome.Passed)
     {
         passed++;

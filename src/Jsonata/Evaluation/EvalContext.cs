@@ -34,6 +34,12 @@ internal sealed class EvalContext
     /// <summary>Nesting level of evaluations that do not count towards the depth (2nd+ items of constructors).</summary>
     public int Parallel;
 
+    /// <summary>
+    /// True when one more level of nesting cannot exceed the depth limit (or is not counted), so a shortcut that
+    /// evaluates a step without entering it ends the same way as entering it would.
+    /// </summary>
+    public bool CanNestOnce => Parallel > 0 || _maxDepth <= 0 || _depth < _maxDepth;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     public void Enter()
     {

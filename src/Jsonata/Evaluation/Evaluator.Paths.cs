@@ -8,7 +8,8 @@ internal sealed partial class Evaluator
     private object? EvaluatePath(Node expr, object? input, Frame env)
     {
         var steps = expr.Steps!;
-        if (expr.SimpleNames && input is JObject && !env.Context.Guarded && TryNamePath(steps, input, out var direct))
+        // under guards the shortcut is taken only where the steps' own nesting level could not exceed the depth limit
+        if (expr.SimpleNames && input is JObject && (!env.Context.Guarded || env.Context.CanNestOnce) && TryNamePath(steps, input, out var direct))
         {
             return direct;
         }

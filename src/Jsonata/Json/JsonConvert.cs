@@ -36,32 +36,102 @@ internal static class JsonConvert
                 }
 
             default:
-                {
-                    var value = node.AsValue();
-                    if (value.TryGetValue<JsonElement>(out var element))
-                    {
-                        return FromElement(element);
-                    }
-
-                    if (value.TryGetValue<string>(out var text))
-                    {
-                        return text;
-                    }
-
-                    if (value.TryGetValue<double>(out var number))
-                    {
-                        return Boxes.Number(number);
-                    }
-
-                    if (value.TryGetValue<bool>(out var flag))
-                    {
-                        return Boxes.Bool(flag);
-                    }
-
-                    // values built from other CLR types (int, decimal, char, ...) go through their JSON text
-                    return JsonReader.Parse(value.ToJsonString());
-                }
+                return FromValue(node.AsValue());
         }
+    }
+
+    /// <summary>
+    /// Like <see cref="FromNode"/>, but objects are read only when first used (<see cref="JObject.Over"/>). Arrays
+    /// are converted at once, each object item again as an unread view.
+    /// </summary>
+    public static object? FromNodeLazily(JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                return JNull.Instance;
+            case JsonObject obj:
+                return JObject.Over(obj);
+            case JsonArray arr:
+                {
+                    var result = new JArray(arr.Count);
+                    for (var i = 0; i < arr.Count; i++)
+                    {
+                        result.Add(FromNodeLazily(arr[i]));
+                    }
+
+                    return result;
+                }
+
+            default:
+                return FromValue(node.AsValue());
+        }
+    }
+
+    /// <summary>
+    /// Reads every object in <paramref name="value"/> that is still an unread view of a <see cref="JsonObject"/>, so
+    /// the value no longer depends on the input document. Returns the value.
+    /// </summary>
+    public static object? Settle(object? value)
+    {
+        if (value is not (JObject or JArray))
+        {
+            return value;
+        }
+
+        var pending = new Stack<object>();
+        pending.Push(value);
+        while (pending.TryPop(out var current))
+        {
+            if (current is JObject obj)
+            {
+                foreach (var item in obj.Values)
+                {
+                    if (item is JObject or JArray)
+                    {
+                        pending.Push(item);
+                    }
+                }
+            }
+            else if (current is JArray { IsRange: false } arr)
+            {
+                foreach (var item in arr)
+                {
+                    if (item is JObject or JArray)
+                    {
+                        pending.Push(item);
+                    }
+                }
+            }
+        }
+
+        return value;
+    }
+
+    public static object? FromValue(JsonValue value)
+    {
+        if (value.TryGetValue<JsonElement>(out var element))
+        {
+            return FromElement(element);
+        }
+
+        if (value.TryGetValue<string>(out var text))
+        {
+            return text;
+        }
+
+        if (value.TryGetValue<double>(out var number))
+        {
+            return Boxes.Number(number);
+        }
+
+        if (value.TryGetValue<bool>(out var flag))
+        {
+            return Boxes.Bool(flag);
+        }
+
+        // values built from other CLR types (int, decimal, char, ...) go through their JSON text
+        return JsonReader.Parse(value.ToJsonString());
     }
 
     public static object? FromElement(JsonElement element)

@@ -60,6 +60,9 @@ internal sealed class JArray : IList<object?>, IReadOnlyList<object?>
 
     public int Count => _rangeCount >= 0 ? _rangeCount : _count;
 
+    /// <summary>A range not materialised yet: its items are numbers computed on access.</summary>
+    public bool IsRange => _rangeCount >= 0;
+
     public bool IsReadOnly => false;
 
     public object? this[int index]

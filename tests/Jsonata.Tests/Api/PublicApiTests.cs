@@ -100,4 +100,40 @@ public class PublicApiTests
         var value = JsonataValue.Parse("\"\\ud800\"");
         Assert.Equal("\ud800", value.AsString());
     }
+
+    [Fact]
+    public void A_result_does_not_follow_later_changes_of_the_input_node()
+    {
+        var input = JsonNode.Parse("""{"order": {"note": "first", "items": [{"sku": "a", "tags": ["x"]}]}, "other": {"n": 1}}""")!;
+        var result = JsonataExpression.Compile("order").Evaluate(input);
+
+        input["order"]!["note"] = "changed";
+        input["order"]!["items"]![0]!["sku"] = "b";
+        input["order"]!["items"]![0]!["tags"]!.AsArray().Add("y");
+
+        Assert.Equal("""{"note":"first","items":[{"sku":"a","tags":["x"]}]}""", result.ToJsonString());
+    }
+
+    [Fact]
+    public void Field_names_match_exactly_even_in_a_case_insensitive_node()
+    {
+        var input = JsonNode.Parse("""{"Name": "upper", "inner": {"Code": 1}}""", new JsonNodeOptions { PropertyNameCaseInsensitive = true });
+
+        Assert.True(JsonataExpression.Compile("name").Evaluate(input).IsUndefined);
+        Assert.True(JsonataExpression.Compile("inner.code").Evaluate(input).IsUndefined);
+        Assert.Equal("upper", JsonataExpression.Compile("Name").Evaluate(input).AsString());
+        Assert.Equal(1, JsonataExpression.Compile("inner.Code").Evaluate(input).AsNumber());
+    }
+
+    [Fact]
+    public void An_error_value_does_not_follow_later_changes_of_the_input_node()
+    {
+        var input = JsonNode.Parse("""{"order": {"note": "first"}}""")!;
+        var error = Assert.Throws<JsonataException>(() => JsonataExpression.Compile("order + 1").Evaluate(input));
+
+        input["order"]!["note"] = "changed";
+
+        Assert.Equal("T2001", error.Code);
+        Assert.Equal("""{"note":"first"}""", Assert.IsAssignableFrom<JsonNode>(error.Value).ToJsonString());
+    }
 }

@@ -2,7 +2,10 @@ using Jsonata.Conformance.Suite;
 
 namespace Jsonata.Tests.Conformance;
 
-/// <summary>Runs every case of the official JSONata suite as its own test.</summary>
+/// <summary>
+/// Runs every case of the official JSONata suite as its own test, twice: with the input in the engine's own model, and
+/// as a <c>JsonNode</c>, which the engine reads as the evaluation goes (the path Herald takes).
+/// </summary>
 public class OfficialSuiteTests
 {
     private const string Missing = "(suite not found)";
@@ -38,5 +41,19 @@ public class OfficialSuiteTests
         var c = Loader.Value.LoadCase(id);
         var outcome = SuiteRunner.Run(c, Loader.Value);
         Assert.True(outcome.Passed, $"{id}: {outcome.Detail}");
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseIds))]
+    public void CaseFromJsonNode(string id)
+    {
+        if (Loader.Value == null || id == Missing)
+        {
+            Assert.Skip("The official suite was not found at ../shared/jsonata/test-suite next to the repository root.");
+        }
+
+        var c = Loader.Value.LoadCase(id);
+        var outcome = SuiteRunner.Run(c, Loader.Value, InputForm.JsonNode);
+        Assert.True(outcome.Passed, $"{id} (JsonNode input): {outcome.Detail}");
     }
 }

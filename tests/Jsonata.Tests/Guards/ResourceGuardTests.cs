@@ -17,6 +17,18 @@ public class ResourceGuardTests
     }
 
     [Fact]
+    public void The_steps_of_a_plain_name_path_count_towards_the_depth()
+    {
+        // the path is one level and its steps a second, with or without the shortcut for plain names
+        var input = System.Text.Json.Nodes.JsonNode.Parse("""{"a": {"b": {"c": 7}}}""");
+        var expr = JsonataExpression.Compile("a.b.c");
+
+        Assert.Equal(7, expr.Evaluate(input, options: new JsonataOptions { MaxDepth = 2 }).AsNumber());
+        var error = Assert.Throws<JsonataException>(() => expr.Evaluate(input, options: new JsonataOptions { MaxDepth = 1 }));
+        Assert.Equal("U1001", error.Code);
+    }
+
+    [Fact]
     public void Tail_calls_do_not_count_towards_the_depth()
     {
         const string expression = "($even := function($n){ $n = 0 ? true : $odd($n - 1) }; $odd := function($n){ $n = 0 ? false : $even($n - 1) }; $odd(6555))";
