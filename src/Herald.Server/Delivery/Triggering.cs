@@ -55,35 +55,43 @@ public sealed class Triggering(
     /// committed already leased to this node and handed to that slot with the event and config in hand, which spares
     /// the claim and the reads; otherwise it waits in the queue for whichever node claims it first.
     /// </summary>
-    public async Task<string> AcceptAsync(ConfigRecord config, JsonObject payload)
-    {
-        if (_worker is { } worker && worker.TryReserve())
-        {
-            NewDelivery leased;
-            long jobId;
-            try
-            {
-                leased = BuildLeased(config, payload);
-                jobId = await enqueue.WriteAsync(leased);
-            }
-            catch
-            {
-                worker.CancelReservation();
-                throw;
-            }
-            worker.RunReserved(leased.Job with { JobId = jobId }, new JobInputs(leased.Event, config, secrets.Open(config)));
-            return leased.Event.EventId;
-        }
-        var delivery = Build(config, payload);
-        await enqueue.WriteAsync(delivery);
-        return delivery.Event.EventId;
-    }
+    public async Task<string> AcceptAsync(ConfigRecord config, JsonObject payload) => (await AcceptAllAsync([(config, payload)]))[0];
 
-    /// <summary>Commits one event per config, each with its job, all in one transaction; returns the event ids, in order.</summary>
+    /// <summary>
+    /// Commits one event per config, each with its job, all in one transaction; returns the event ids, in order. Each
+    /// event that finds a free slot of this node's worker is handed to it as <see cref="AcceptAsync"/> says.
+    /// </summary>
     public async Task<IReadOnlyList<string>> AcceptAllAsync(IReadOnlyList<(ConfigRecord Config, JsonObject Payload)> events)
     {
-        var deliveries = events.Select(e => Build(e.Config, e.Payload)).ToList();
-        await enqueue.WriteAllAsync(deliveries);
+        var handOver = new bool[events.Count];
+        var deliveries = new List<NewDelivery>(events.Count);
+        IReadOnlyList<long> jobIds;
+        try
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                handOver[i] = _worker?.TryReserve() == true;
+                deliveries.Add(handOver[i] ? BuildLeased(events[i].Config, events[i].Payload) : Build(events[i].Config, events[i].Payload));
+            }
+            jobIds = await enqueue.WriteAllAsync(deliveries);
+        }
+        catch
+        {
+            foreach (var _ in handOver.Where(reserved => reserved))
+            {
+                _worker!.CancelReservation();
+            }
+            throw;
+        }
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (handOver[i])
+            {
+                var (stored, job) = deliveries[i];
+                var config = events[i].Config;
+                _worker!.RunReserved(job with { JobId = jobIds[i] }, new JobInputs(stored, config, secrets.Open(config)));
+            }
+        }
         return deliveries.ConvertAll(d => d.Event.EventId);
     }
 

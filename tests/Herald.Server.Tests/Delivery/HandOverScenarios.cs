@@ -42,6 +42,39 @@ public class HandOverScenarios : ReceiverScenario
     private long Count(string name) => _counts.GetValueOrDefault(name);
 
     [Fact]
+    public async Task A_fan_out_hands_each_event_to_a_free_slot_and_queues_the_rest()
+    {
+        var configs = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            configs.Add((await Client.CreateConfigAsync(new Uri(Receiver.Url, $"/hook-{i}"))).Id);
+            // Fan-out goes to configs oldest first: one second apart, the events come back in this order.
+            App.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        // One slot stays busy the whole time: of six events, the first three find a slot and the rest queue.
+        var worker = App.Services.GetRequiredService<DeliveryWorker>();
+        Assert.True(worker.TryReserve());
+        try
+        {
+            var response = await Client.PostJsonAsync("/v1/webhooks/events", """{"eventName":"order_created","payload":{"entity":{"_id":"e-1"}}}""");
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+            var eventIds = (await response.ReadAsync())["event_ids"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
+
+            for (var i = 0; i < 6; i++)
+            {
+                await Client.EventWithStatusAsync(configs[i], eventIds[i], "succeeded");
+            }
+            Assert.Equal(6, Receiver.Received.Select(r => r.Path).Distinct().Count());
+            Assert.Equal(3, Count("herald.jobs.handed_over"));
+            Assert.Equal(3, Count("herald.jobs.claimed"));
+        }
+        finally
+        {
+            worker.CancelReservation();
+        }
+    }
+
+    [Fact]
     public async Task A_free_slot_takes_the_event_without_a_claim_and_a_full_worker_leaves_it_to_the_queue()
     {
         var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
