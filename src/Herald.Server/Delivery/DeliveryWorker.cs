@@ -64,10 +64,16 @@ public sealed partial class DeliveryWorker(
         _ = Task.Run(() => RunAsync(job, inputs));
     }
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Before the host reports started, so a trigger that follows the start finds the slots open to hand-over.
+        _accepting = true;
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        _accepting = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             // Slots this loop holds and has not handed to a job: given back whatever happens.
@@ -75,16 +81,36 @@ public sealed partial class DeliveryWorker(
             try
             {
                 await _slots.WaitAsync(stoppingToken);
-                taken = 1 + DrainSlots();
-                var jobs = await store.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), taken, stoppingToken);
-                metrics.Claimed(jobs.Count);
-                // Each claimed job keeps one slot until its attempt ends; the rest go back now.
-                var unused = taken - jobs.Count;
-                taken = 0;
-                if (unused > 0)
+                taken = 1;
+                // The other free slots are counted, not taken: while the claim runs, triggers may still hand their
+                // events to them.
+                var claimed = await store.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), 1 + _slots.CurrentCount, stoppingToken);
+                // Each claimed job runs in a slot: the one held, then whichever are still free. A job left without one
+                // (a trigger took the slot meanwhile) goes back to the queue at once.
+                var jobs = new List<DeliveryJob>(claimed.Count);
+                var surplus = new List<long>();
+                foreach (var job in claimed)
                 {
-                    _slots.Release(unused);
+                    if (taken > 0)
+                    {
+                        taken--;
+                        jobs.Add(job);
+                    }
+                    else if (_slots.Wait(0))
+                    {
+                        jobs.Add(job);
+                    }
+                    else
+                    {
+                        surplus.Add(job.JobId);
+                    }
                 }
+                if (taken > 0)
+                {
+                    _slots.Release(taken);
+                    taken = 0;
+                }
+                metrics.Claimed(jobs.Count);
                 foreach (var job in jobs)
                 {
                     leases.Hold(job.JobId);
@@ -94,7 +120,12 @@ public sealed partial class DeliveryWorker(
                 {
                     _ = Task.Run(() => RunClaimedAsync(jobs));
                 }
-                if (jobs.Count == 0)
+                if (surplus.Count > 0)
+                {
+                    // Should this fail, the jobs keep their leases until they run out: later, not lost.
+                    await store.ReleaseAsync(leases.Owner, surplus, time.GetUtcNow(), CancellationToken.None);
+                }
+                if (claimed.Count == 0)
                 {
                     await signal.WaitAsync(options.PollInterval, time, stoppingToken);
                 }
@@ -134,16 +165,6 @@ public sealed partial class DeliveryWorker(
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
         }
-    }
-
-    private int DrainSlots()
-    {
-        var taken = 0;
-        while (_slots.Wait(0))
-        {
-            taken++;
-        }
-        return taken;
     }
 
     /// <summary>Loads the claim's events and configs in one go, then runs each job; when loading fails, each job loads its own.</summary>
