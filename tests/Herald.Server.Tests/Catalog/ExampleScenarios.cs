@@ -181,9 +181,5 @@ public sealed class SqliteExampleTests : ExampleScenarios
 
 public sealed class PostgresExampleTests(PostgresServer server) : ExampleScenarios
 {
-    protected override async Task<Dictionary<string, string?>> StorageAsync() => new()
-    {
-        ["Storage:Provider"] = "Postgres",
-        ["Storage:ConnectionString"] = await server.CreateDatabaseAsync(),
-    };
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

@@ -296,9 +296,5 @@ public sealed class SqliteConfigsApiTests : ConfigsApiScenarios
 
 public sealed class PostgresConfigsApiTests(PostgresServer server) : ConfigsApiScenarios
 {
-    protected override async Task<HeraldApp> StartAsync() => new(new Dictionary<string, string?>
-    {
-        ["Storage:Provider"] = "Postgres",
-        ["Storage:ConnectionString"] = await server.CreateDatabaseAsync(),
-    });
+    protected override async Task<HeraldApp> StartAsync() => new(await server.StorageAsync());
 }

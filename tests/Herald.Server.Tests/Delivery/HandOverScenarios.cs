@@ -134,5 +134,5 @@ public class HandOverScenarios : ReceiverScenario
 /// <summary>The same scenarios with Herald on PostgreSQL.</summary>
 public sealed class PostgresHandOverScenarios(PostgresServer server) : HandOverScenarios
 {
-    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => server.StorageAsync();
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

@@ -275,5 +275,5 @@ public class OutcomeScenarios : ReceiverScenario
 /// <summary>The same scenarios with Herald on PostgreSQL.</summary>
 public sealed class PostgresOutcomeScenarios(PostgresServer server) : OutcomeScenarios
 {
-    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => server.StorageAsync();
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

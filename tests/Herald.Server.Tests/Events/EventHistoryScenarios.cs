@@ -357,9 +357,5 @@ public sealed class SqliteEventHistoryTests : EventHistoryScenarios
 
 public sealed class PostgresEventHistoryTests(PostgresServer server) : EventHistoryScenarios
 {
-    protected override async Task<Dictionary<string, string?>> StorageAsync() => new()
-    {
-        ["Storage:Provider"] = "Postgres",
-        ["Storage:ConnectionString"] = await server.CreateDatabaseAsync(),
-    };
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

@@ -118,9 +118,5 @@ public sealed class SqliteRetentionTests : RetentionScenarios
 
 public sealed class PostgresRetentionTests(PostgresServer server) : RetentionScenarios
 {
-    protected override async Task<Dictionary<string, string?>> StorageAsync() => new()
-    {
-        ["Storage:Provider"] = "Postgres",
-        ["Storage:ConnectionString"] = await server.CreateDatabaseAsync(),
-    };
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

@@ -106,5 +106,5 @@ public class ConditionScenarios : ReceiverScenario
 /// <summary>The same scenarios with Herald on PostgreSQL.</summary>
 public sealed class PostgresConditionScenarios(PostgresServer server) : ConditionScenarios
 {
-    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => server.StorageAsync();
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

@@ -268,5 +268,5 @@ public class OAuthScenarios : ReceiverScenario
 /// <summary>The same scenarios with Herald on PostgreSQL.</summary>
 public sealed class PostgresOAuthScenarios(PostgresServer server) : OAuthScenarios
 {
-    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => server.StorageAsync();
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

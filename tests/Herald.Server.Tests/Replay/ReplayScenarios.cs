@@ -364,9 +364,5 @@ public sealed class SqliteReplayTests : ReplayScenarios
 
 public sealed class PostgresReplayTests(PostgresServer server) : ReplayScenarios
 {
-    protected override async Task<Dictionary<string, string?>> StorageAsync() => new()
-    {
-        ["Storage:Provider"] = "Postgres",
-        ["Storage:ConnectionString"] = await server.CreateDatabaseAsync(),
-    };
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }

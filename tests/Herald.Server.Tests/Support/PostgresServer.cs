@@ -52,7 +52,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
     /// <summary>A connection string to a new, empty database; skips (or, in CI, fails) when no server is available.</summary>
     /// <summary>Herald's storage settings for a fresh database on this server.</summary>
-    public async Task<IReadOnlyDictionary<string, string?>> StorageAsync() => new Dictionary<string, string?>
+    public async Task<Dictionary<string, string?>> StorageAsync() => new()
     {
         ["Storage:Provider"] = "Postgres",
         ["Storage:ConnectionString"] = await CreateDatabaseAsync(),

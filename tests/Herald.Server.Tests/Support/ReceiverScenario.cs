@@ -19,8 +19,7 @@ public abstract class ReceiverScenario : IAsyncLifetime
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
     /// <summary>The storage settings of the engine under test: SQLite in a fresh folder unless a subclass picks PostgreSQL.</summary>
-    protected virtual Task<IReadOnlyDictionary<string, string?>> StorageAsync() =>
-        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+    protected virtual Task<Dictionary<string, string?>> StorageAsync() => Task.FromResult(new Dictionary<string, string?>());
 
     public virtual async ValueTask InitializeAsync()
     {

@@ -75,5 +75,5 @@ public class TransformScenarios : ReceiverScenario
 /// <summary>The same scenarios with Herald on PostgreSQL.</summary>
 public sealed class PostgresTransformScenarios(PostgresServer server) : TransformScenarios
 {
-    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => server.StorageAsync();
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }
