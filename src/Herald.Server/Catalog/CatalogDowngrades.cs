@@ -33,6 +33,15 @@ public sealed class CatalogDowngrades(JsonataRuntime runtime)
     public static string? StampedVersion(JsonObject envelope) =>
         envelope["_event_version"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
+    /// <summary>
+    /// The envelope as a config pinned to <paramref name="pinned"/> sees it: a catalog event with a version stamp is
+    /// brought down to the pin; other events, unstamped envelopes and unpinned configs get it as it is.
+    /// </summary>
+    public DowngradeResult ForConfig(string eventName, JsonObject envelope, string? pinned) =>
+        pinned is not null && IsCatalogEvent(eventName) && StampedVersion(envelope) is not null
+            ? Downgrade(envelope, pinned)
+            : new DowngradeResult(envelope, [], null);
+
     public DowngradeResult Downgrade(JsonObject envelope, string pinned)
     {
         var stamped = StampedVersion(envelope);

@@ -60,10 +60,7 @@ public static class ExampleApi
 
         var example = WebhookExample.Build(catalog.Find(config.EventName)?.Example, config, orgId, time.GetUtcNow(), Guid.NewGuid(), automationId);
         // A catalog config pinned to an older version sees the example as its deliveries would: downgraded first.
-        var versioned = CatalogDowngrades.IsCatalogEvent(config.EventName) && config.Document.EventVersion is { } pinned
-            && CatalogDowngrades.StampedVersion(example) is not null
-            ? downgrades.Downgrade((JsonObject)example.DeepClone(), pinned)
-            : new DowngradeResult(example, [], null);
+        var versioned = downgrades.ForConfig(config.EventName, example, config.Document.EventVersion);
         var transformed = versioned.Failure is { } versionFailure
             ? new TransformResult(null, false, versionFailure)
             : transform.Apply(config.EventName, config, versioned.Envelope!);

@@ -30,7 +30,7 @@ public static partial class ConfigValidator
         if (!config.IsExplicitNull("eventVersion"))
         {
             var version = config.String("eventVersion");
-            if (version is not null && !EventVersionPattern().IsMatch(version))
+            if (version is not null && !Catalog.EventVersion.TryParse(version, out _))
             {
                 config.Fail<object>("eventVersion must match MAJOR.MINOR, e.g. \"1.0\"");
             }
@@ -264,9 +264,6 @@ public static partial class ConfigValidator
             fields.Fail<object>($"{fields.PathOf(name)} must be an absolute http or https url");
         }
     }
-
-    [GeneratedRegex(@"^\d+\.\d+$")]
-    private static partial Regex EventVersionPattern();
 
     [GeneratedRegex(@"\{\{\s*env\.[A-Za-z0-9_.\-]+\s*\}\}")]
     private static partial Regex EnvReference();

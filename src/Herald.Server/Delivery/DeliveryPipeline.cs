@@ -93,19 +93,12 @@ public sealed class DeliveryPipeline(
     /// </summary>
     private async Task<DowngradeResult> PinVersionAsync(string eventName, JsonObject input, ConfigRecord config, CancellationToken cancellationToken)
     {
-        if (!CatalogDowngrades.IsCatalogEvent(eventName) || CatalogDowngrades.StampedVersion(input) is not { } stamped)
+        if (config.Document.EventVersion is null && CatalogDowngrades.IsCatalogEvent(eventName)
+            && EventVersion.TryParse(CatalogDowngrades.StampedVersion(input), out var stamped))
         {
-            return new DowngradeResult(input, [], null);
+            await configs.BackfillEventVersionAsync(config.OrgId, config.Id, stamped.ToString(), cancellationToken);
         }
-        if (config.Document.EventVersion is { } pinned)
-        {
-            return downgrades.Downgrade(input, pinned);
-        }
-        if (EventVersion.TryParse(stamped, out var version))
-        {
-            await configs.BackfillEventVersionAsync(config.OrgId, config.Id, version.ToString(), cancellationToken);
-        }
-        return new DowngradeResult(input, [], null);
+        return downgrades.ForConfig(eventName, input, config.Document.EventVersion);
     }
 
     /// <summary>A retry reuses the body built on the first attempt, and with it the hydration note recorded then.</summary>
