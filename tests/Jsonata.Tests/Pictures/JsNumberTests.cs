@@ -16,7 +16,7 @@ public class JsNumberTests
     [InlineData(123456789012345678901d, "123456789012345680000")]
     [InlineData(0.1 + 0.2, "0.30000000000000004")]
     public void ToString_matches_JavaScript(double value, string expected) =>
-        Assert.Equal(expected, JsNumber.ToString(value));
+        Assert.Equal(expected, Jsonata.Json.NumberFormatter.ToJsString(value));
 
     [Theory]
     [InlineData(1.005, 2, "1.00")] // 1.005 is stored just below 1.005

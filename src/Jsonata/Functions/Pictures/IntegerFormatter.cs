@@ -19,7 +19,7 @@ internal static class IntegerFormatter
             // Not reachable from expressions (they cannot produce NaN or infinity), but an
             // invalid date yields NaN components; the reference prints them through the
             // decimal path, padding included.
-            text = picture.IsDecimal ? FormatDecimal(magnitude, picture) : JsNumber.ToString(magnitude);
+            text = picture.IsDecimal ? FormatDecimal(magnitude, picture) : Json.NumberFormatter.ToJsString(magnitude);
         }
         else
         {
@@ -45,7 +45,7 @@ internal static class IntegerFormatter
     {
         // The digits come from the JavaScript rendering of the number, so 1e21 and above keep
         // their exponent form exactly as the reference shows them.
-        string digits = JsNumber.ToString(magnitude);
+        string digits = Json.NumberFormatter.ToJsString(magnitude);
         if (digits.Length < picture.MandatoryDigits)
         {
             digits = new string('0', picture.MandatoryDigits - digits.Length) + digits;

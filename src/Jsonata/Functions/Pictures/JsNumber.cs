@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text;
 
 namespace Jsonata.Functions.Pictures;
 
@@ -41,60 +40,13 @@ internal static class JsNumber
         return (digits, pointPosition - lead);
     }
 
-    /// <summary>JavaScript's Number::toString for base 10.</summary>
-    public static string ToString(double value)
-    {
-        if (double.IsNaN(value))
-        {
-            return "NaN";
-        }
-        if (double.IsInfinity(value))
-        {
-            return value > 0 ? "Infinity" : "-Infinity";
-        }
-        if (value == 0)
-        {
-            return "0";
-        }
-        var (digits, n) = ShortestDecimal(value);
-        var sb = new StringBuilder();
-        if (value < 0)
-        {
-            sb.Append('-');
-        }
-        int k = digits.Length;
-        if (k <= n && n <= 21)
-        {
-            sb.Append(digits).Append('0', n - k);
-        }
-        else if (0 < n && n <= 21)
-        {
-            sb.Append(digits, 0, n).Append('.').Append(digits, n, k - n);
-        }
-        else if (-6 < n && n <= 0)
-        {
-            sb.Append("0.").Append('0', -n).Append(digits);
-        }
-        else
-        {
-            sb.Append(digits[0]);
-            if (k > 1)
-            {
-                sb.Append('.').Append(digits, 1, k - 1);
-            }
-            int exp = n - 1;
-            sb.Append('e').Append(exp < 0 ? '-' : '+').Append(Math.Abs(exp).ToString(CultureInfo.InvariantCulture));
-        }
-        return sb.ToString();
-    }
-
     /// <summary>JavaScript's Number.prototype.toFixed: the exact binary value rounded to
     /// <paramref name="fractionDigits"/> places, ties going up; at or above 1e21 it falls back to ToString.</summary>
     public static string ToFixed(double value, int fractionDigits)
     {
         if (!double.IsFinite(value) || Math.Abs(value) >= 1e21)
         {
-            return ToString(value);
+            return Json.NumberFormatter.ToJsString(value);
         }
         bool negative = value < 0;
         long bits = BitConverter.DoubleToInt64Bits(Math.Abs(value));
@@ -199,35 +151,5 @@ internal static class JsNumber
         }
         double result = double.Parse(text.AsSpan(start, i - start), NumberStyles.None, CultureInfo.InvariantCulture);
         return negative ? -result : result;
-    }
-
-    /// <summary>JSON.stringify of a string, used for the values quoted in error messages.</summary>
-    public static string Quote(string text)
-    {
-        var sb = new StringBuilder(text.Length + 2).Append('"');
-        foreach (char c in text)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c < 0x20)
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-                    break;
-            }
-        }
-        return sb.Append('"').ToString();
     }
 }

@@ -4,16 +4,16 @@ namespace Jsonata.Functions.Pictures;
 internal static class PictureErrors
 {
     public static JsonataException UnsupportedSequence(string token) =>
-        new("D3130", $"Formatting or parsing an integer as a sequence starting with {JsNumber.Quote(token)} is not supported by this implementation", value: token);
+        new("D3130", $"Formatting or parsing an integer as a sequence starting with {Json.JsonWriter.Quote(token)} is not supported by this implementation", value: token);
 
     public static JsonataException MixedDigitFamilies() =>
         new("D3131", "In a decimal digit pattern, all digits must be from the same decimal group");
 
     public static JsonataException UnknownComponent(string component) =>
-        new("D3132", $"Unknown component specifier {JsNumber.Quote(component)} in date/time picture string", value: component);
+        new("D3132", $"Unknown component specifier {Json.JsonWriter.Quote(component)} in date/time picture string", value: component);
 
     public static JsonataException NameNotAllowed(string component) =>
-        new("D3133", $"The 'name' modifier can only be applied to months and days in the date/time picture string, not {JsNumber.Quote(component)}", value: component);
+        new("D3133", $"The 'name' modifier can only be applied to months and days in the date/time picture string, not {Json.JsonWriter.Quote(component)}", value: component);
 
     public static JsonataException TimezoneTooManyDigits(int digits) =>
         new("D3134", "The timezone integer format specifier cannot have more than four digits", value: digits);
@@ -25,7 +25,7 @@ internal static class PictureErrors
         new("D3136", "The date/time picture string is missing specifiers required to parse the timestamp");
 
     public static JsonataException NotIsoTimestamp(string timestamp) =>
-        new("D3110", $"The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given {JsNumber.Quote(timestamp)}", value: timestamp);
+        new("D3110", $"The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given {Json.JsonWriter.Quote(timestamp)}", value: timestamp);
 
     /// <summary>The fixed messages of the format-number picture errors D3080-D3093.</summary>
     public static JsonataException NumberPicture(string code) => new(code, code switch
