@@ -10,61 +10,52 @@ namespace Herald.Server.Delivery;
 /// The queue on SQLite. Writes run in <c>BEGIN IMMEDIATE</c> transactions (one writer at a time, no upgrade
 /// deadlocks); a claim is one <c>UPDATE ... RETURNING</c>, atomic on its own.
 /// </summary>
-public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStore
+public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStore, IAsyncDisposable
 {
     private const string JobColumns = "job_id, event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until, reclaims";
 
-    public async Task<IReadOnlyList<long>> EnqueueAsync(IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var ids = await InsertAsync(connection, transaction, deliveries, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return ids;
-    }
+    private const string InsertEvent = """
+        INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date)
+        VALUES ($id, $org, $config, $name, $created, $status, $retry, $method, $url, $metadata, $input, $payload, $original, $response, $start, $end)
+        """;
 
-    public async Task<(IReadOnlyList<long>? JobIds, StoredAnswer? Earlier)> EnqueueOnceAsync(
-        IReadOnlyList<NewDelivery> deliveries, IdempotencyClaim claim, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        if (await SqliteIdempotencyStore.ClaimAsync(connection, transaction, claim, cancellationToken) is { } earlier)
+    private const string InsertJob = """
+        INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until)
+        VALUES ($event, $org, $config, $kind, $attempt, $reapply, $due, $owner, $until)
+        RETURNING job_id
+        """;
+
+    // The queue's writes (enqueues, claims, completions, renewals, releases) take turns on one held connection.
+    private readonly SqliteWriteLane _lane = new(database);
+
+    public Task<IReadOnlyList<long>> EnqueueAsync(IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken) =>
+        _lane.WriteAsync(session => InsertAsync(session, deliveries, cancellationToken), cancellationToken);
+
+    public Task<(IReadOnlyList<long>? JobIds, StoredAnswer? Earlier)> EnqueueOnceAsync(
+        IReadOnlyList<NewDelivery> deliveries, IdempotencyClaim claim, CancellationToken cancellationToken) =>
+        _lane.WriteAsync<(IReadOnlyList<long>?, StoredAnswer?)>(async session =>
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return (null, earlier);
-        }
-        var ids = await InsertAsync(connection, transaction, deliveries, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return (ids, null);
-    }
+            if (await SqliteIdempotencyStore.ClaimAsync(session.Connection, session.Transaction!, claim, cancellationToken) is { } earlier)
+            {
+                // Nothing was written; committing the empty transaction costs as little as rolling it back.
+                return (null, earlier);
+            }
+            return (await InsertAsync(session, deliveries, cancellationToken), null);
+        }, cancellationToken);
 
-    private static async Task<IReadOnlyList<long>> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<long>> InsertAsync(SqliteWriteLane.Session session, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
     {
-        await using var insertEvent = connection.CreateCommand();
-        insertEvent.Transaction = transaction;
-        insertEvent.CommandText = """
-            INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date)
-            VALUES ($id, $org, $config, $name, $created, $status, $retry, $method, $url, $metadata, $input, $payload, $original, $response, $start, $end)
-            """;
-        var eventParameters = AddParameters(insertEvent, "$id", "$org", "$config", "$name", "$created", "$status", "$retry", "$method", "$url", "$metadata", "$input", "$payload", "$original", "$response", "$start", "$end");
-        await using var insertJob = connection.CreateCommand();
-        insertJob.Transaction = transaction;
-        insertJob.CommandText = """
-            INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until)
-            VALUES ($event, $org, $config, $kind, $attempt, $reapply, $due, $owner, $until)
-            RETURNING job_id
-            """;
-        var jobParameters = AddParameters(insertJob, "$event", "$org", "$config", "$kind", "$attempt", "$reapply", "$due", "$owner", "$until");
-
+        var insertEvent = session.Prepare(InsertEvent, "$id", "$org", "$config", "$name", "$created", "$status", "$retry", "$method", "$url", "$metadata", "$input", "$payload", "$original", "$response", "$start", "$end");
+        var insertJob = session.Prepare(InsertJob, "$event", "$org", "$config", "$kind", "$attempt", "$reapply", "$due", "$owner", "$until");
         var ids = new long[deliveries.Count];
         for (var i = 0; i < deliveries.Count; i++)
         {
             var (e, job) = deliveries[i];
-            Set(eventParameters, e.EventId, e.OrgId, e.ConfigId, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status, e.RetryAttempt, e.HttpMethod, e.Url,
+            insertEvent.Bind(e.EventId, e.OrgId, e.ConfigId, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status, e.RetryAttempt, e.HttpMethod, e.Url,
                 e.Metadata, e.Input, e.Payload, e.OriginalPayload, e.HttpResponse, Time(e.StartDate), Time(e.EndDate));
-            await insertEvent.ExecuteNonQueryAsync(cancellationToken);
-            Set(jobParameters, job.EventId, job.OrgId, job.ConfigId, job.Kind, job.Attempt, job.ReapplyTransform ? 1 : 0, SqliteTime.ToText(job.DueAt), job.LeaseOwner, Time(job.LeaseUntil));
-            ids[i] = (long)(await insertJob.ExecuteScalarAsync(cancellationToken))!;
+            await insertEvent.Command.ExecuteNonQueryAsync(cancellationToken);
+            insertJob.Bind(job.EventId, job.OrgId, job.ConfigId, job.Kind, job.Attempt, job.ReapplyTransform ? 1 : 0, SqliteTime.ToText(job.DueAt), job.LeaseOwner, Time(job.LeaseUntil));
+            ids[i] = (long)(await insertJob.Command.ExecuteScalarAsync(cancellationToken))!;
         }
         return ids;
     }
@@ -98,34 +89,32 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
         return queued;
     }
 
-    public async Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            UPDATE delivery_jobs
-            SET reclaims = reclaims + (lease_owner IS NOT NULL), lease_owner = $owner, lease_until = $until
-            WHERE job_id IN (
-                SELECT j.job_id FROM delivery_jobs j
-                WHERE j.due_at <= $now AND (j.lease_until IS NULL OR j.lease_until <= $now)
-                  AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
-                ORDER BY j.due_at, j.job_id
-                LIMIT $max)
-            RETURNING {JobColumns}
-            """;
-        command.Parameters.AddWithValue("$owner", owner);
-        command.Parameters.AddWithValue("$until", SqliteTime.ToText(leaseUntil));
-        command.Parameters.AddWithValue("$now", SqliteTime.ToText(now));
-        command.Parameters.AddWithValue("$max", max);
-        var jobs = new List<DeliveryJob>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+    public Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
+        _lane.RunAsync<IReadOnlyList<DeliveryJob>>(async session =>
         {
-            jobs.Add(ReadJob(reader));
-        }
-        jobs.Sort((a, b) => a.DueAt != b.DueAt ? a.DueAt.CompareTo(b.DueAt) : a.JobId.CompareTo(b.JobId));
-        return jobs;
-    }
+            var claim = session.Prepare($"""
+                UPDATE delivery_jobs
+                SET reclaims = reclaims + (lease_owner IS NOT NULL), lease_owner = $owner, lease_until = $until
+                WHERE job_id IN (
+                    SELECT j.job_id FROM delivery_jobs j
+                    WHERE j.due_at <= $now AND (j.lease_until IS NULL OR j.lease_until <= $now)
+                      AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
+                    ORDER BY j.due_at, j.job_id
+                    LIMIT $max)
+                RETURNING {JobColumns}
+                """, "$owner", "$until", "$now", "$max");
+            claim.Bind(owner, SqliteTime.ToText(leaseUntil), SqliteTime.ToText(now), max);
+            var jobs = new List<DeliveryJob>();
+            await using (var reader = await claim.Command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    jobs.Add(ReadJob(reader));
+                }
+            }
+            jobs.Sort((x, y) => x.DueAt != y.DueAt ? x.DueAt.CompareTo(y.DueAt) : x.JobId.CompareTo(y.JobId));
+            return jobs;
+        }, cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, EventRecord>> EventsOfAsync(IReadOnlyList<DeliveryJob> jobs, CancellationToken cancellationToken)
     {
@@ -147,94 +136,56 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
         return JobInputs.OfTheirOrganizations(jobs, found);
     }
 
-    public async Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
-    {
-        if (jobIds.Count == 0)
-        {
-            return;
-        }
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE delivery_jobs SET lease_until = $until WHERE lease_owner = $owner AND job_id IN (SELECT value FROM json_each($ids))";
-        command.Parameters.AddWithValue("$until", SqliteTime.ToText(leaseUntil));
-        command.Parameters.AddWithValue("$owner", owner);
-        command.Parameters.AddWithValue("$ids", "[" + string.Join(',', jobIds) + "]");
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        jobIds.Count == 0 ? Task.CompletedTask : _lane.RunAsync(session => session
+            .Prepare("UPDATE delivery_jobs SET lease_until = $until WHERE lease_owner = $owner AND job_id IN (SELECT value FROM json_each($ids))", "$until", "$owner", "$ids")
+            .Bind(SqliteTime.ToText(leaseUntil), owner, "[" + string.Join(',', jobIds) + "]")
+            .Command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
 
-    public async Task ReleaseAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset dueAt, CancellationToken cancellationToken)
-    {
-        if (jobIds.Count == 0)
-        {
-            return;
-        }
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE delivery_jobs SET lease_owner = NULL, lease_until = NULL, due_at = $due WHERE lease_owner = $owner AND job_id IN (SELECT value FROM json_each($ids))";
-        command.Parameters.AddWithValue("$due", SqliteTime.ToText(dueAt));
-        command.Parameters.AddWithValue("$owner", owner);
-        command.Parameters.AddWithValue("$ids", "[" + string.Join(',', jobIds) + "]");
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task ReleaseAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+        jobIds.Count == 0 ? Task.CompletedTask : _lane.RunAsync(session => session
+            .Prepare("UPDATE delivery_jobs SET lease_owner = NULL, lease_until = NULL, due_at = $due WHERE lease_owner = $owner AND job_id IN (SELECT value FROM json_each($ids))", "$due", "$owner", "$ids")
+            .Bind(SqliteTime.ToText(dueAt), owner, "[" + string.Join(',', jobIds) + "]")
+            .Command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
 
-    public async Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var finish = connection.CreateCommand();
-        finish.Transaction = transaction;
-        finish.CommandText = "DELETE FROM delivery_jobs WHERE job_id = $job AND lease_owner = $owner";
-        var finishParameters = AddParameters(finish, "$job", "$owner");
-        await using var reschedule = connection.CreateCommand();
-        reschedule.Transaction = transaction;
-        reschedule.CommandText = "UPDATE delivery_jobs SET attempt = attempt + 1, due_at = $due, lease_owner = NULL, lease_until = NULL WHERE job_id = $job AND lease_owner = $owner";
-        var rescheduleParameters = AddParameters(reschedule, "$job", "$owner", "$due");
-        await using var updateEvent = connection.CreateCommand();
-        updateEvent.Transaction = transaction;
-        updateEvent.CommandText = """
-            UPDATE webhook_events
-            SET status = $status, retry_attempt = $retry, payload = COALESCE($payload, payload), original_payload = COALESCE($original, original_payload),
-                http_response = COALESCE($response, http_response), start_date = COALESCE(start_date, $start), end_date = $end
-            WHERE event_id = $id
-            """;
-        var eventParameters = AddParameters(updateEvent, "$id", "$status", "$retry", "$payload", "$original", "$response", "$start", "$end");
-        await using var insertAttempt = connection.CreateCommand();
-        insertAttempt.Transaction = transaction;
-        insertAttempt.CommandText = """
-            INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
-            VALUES ($event, $org, $number, $kind, $started, $duration, $status, $code, $message, $excerpt, $reclaim)
-            """;
-        var attemptParameters = AddParameters(insertAttempt, "$event", "$org", "$number", "$kind", "$started", "$duration", "$status", "$code", "$message", "$excerpt", "$reclaim");
-
-        var held = new bool[completions.Count];
-        for (var i = 0; i < completions.Count; i++)
+    public Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken) =>
+        _lane.WriteAsync<IReadOnlyList<bool>>(async session =>
         {
-            var (job, owner, update, attempt, retryAt) = completions[i];
-            if (attempt is not null)
+            var finish = session.Prepare("DELETE FROM delivery_jobs WHERE job_id = $job AND lease_owner = $owner", "$job", "$owner");
+            var reschedule = session.Prepare(
+                "UPDATE delivery_jobs SET attempt = attempt + 1, due_at = $due, lease_owner = NULL, lease_until = NULL WHERE job_id = $job AND lease_owner = $owner",
+                "$job", "$owner", "$due");
+            var updateEvent = session.Prepare("""
+                UPDATE webhook_events
+                SET status = $status, retry_attempt = $retry, payload = COALESCE($payload, payload), original_payload = COALESCE($original, original_payload),
+                    http_response = COALESCE($response, http_response), start_date = COALESCE(start_date, $start), end_date = $end
+                WHERE event_id = $id
+                """, "$id", "$status", "$retry", "$payload", "$original", "$response", "$start", "$end");
+            var insertAttempt = session.Prepare("""
+                INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
+                VALUES ($event, $org, $number, $kind, $started, $duration, $status, $code, $message, $excerpt, $reclaim)
+                """, "$event", "$org", "$number", "$kind", "$started", "$duration", "$status", "$code", "$message", "$excerpt", "$reclaim");
+
+            var held = new bool[completions.Count];
+            for (var i = 0; i < completions.Count; i++)
             {
-                Set(attemptParameters, attempt.EventId, attempt.OrgId, attempt.Number, attempt.Kind, SqliteTime.ToText(attempt.StartedAt), attempt.DurationMs,
-                    attempt.StatusCode, attempt.Code, attempt.Message, attempt.ResponseExcerpt, attempt.AfterReclaim ? 1 : 0);
-                await insertAttempt.ExecuteNonQueryAsync(cancellationToken);
+                var (job, owner, update, attempt, retryAt) = completions[i];
+                if (attempt is not null)
+                {
+                    await insertAttempt.Bind(attempt.EventId, attempt.OrgId, attempt.Number, attempt.Kind, SqliteTime.ToText(attempt.StartedAt), attempt.DurationMs,
+                        attempt.StatusCode, attempt.Code, attempt.Message, attempt.ResponseExcerpt, attempt.AfterReclaim ? 1 : 0).Command.ExecuteNonQueryAsync(cancellationToken);
+                }
+                held[i] = retryAt is { } due
+                    ? await reschedule.Bind(job.JobId, owner, SqliteTime.ToText(due)).Command.ExecuteNonQueryAsync(cancellationToken) == 1
+                    : await finish.Bind(job.JobId, owner).Command.ExecuteNonQueryAsync(cancellationToken) == 1;
+                if (held[i])
+                {
+                    await updateEvent.Bind(job.EventId, update.Status, update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse,
+                        Time(update.StartDate), Time(update.EndDate)).Command.ExecuteNonQueryAsync(cancellationToken);
+                }
             }
-            if (retryAt is { } due)
-            {
-                Set(rescheduleParameters, job.JobId, owner, SqliteTime.ToText(due));
-                held[i] = await reschedule.ExecuteNonQueryAsync(cancellationToken) == 1;
-            }
-            else
-            {
-                Set(finishParameters, job.JobId, owner);
-                held[i] = await finish.ExecuteNonQueryAsync(cancellationToken) == 1;
-            }
-            if (held[i])
-            {
-                Set(eventParameters, job.EventId, update.Status, update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse, Time(update.StartDate), Time(update.EndDate));
-                await updateEvent.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return held;
-    }
+            return held;
+        }, cancellationToken);
 
     public async Task<(int Pending, int Leased)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -259,6 +210,8 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
         reader.IsDBNull(8) ? null : reader.GetString(8),
         reader.IsDBNull(9) ? null : SqliteTime.Parse(reader.GetString(9)),
         reader.GetInt32(10));
+
+    public ValueTask DisposeAsync() => _lane.DisposeAsync();
 
     private static string? Time(DateTimeOffset? value) => value is { } v ? SqliteTime.ToText(v) : null;
 
