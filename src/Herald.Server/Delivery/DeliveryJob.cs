@@ -105,6 +105,13 @@ public interface IDeliveryStore
     /// </summary>
     Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="EnqueueAsync"/> and <see cref="CompleteAsync"/> in one transaction: the group commit of the node's
+    /// new events and finished attempts. Either all of it is written, or none.
+    /// </summary>
+    Task<(IReadOnlyList<long> JobIds, IReadOnlyList<bool> Held)> WriteAsync(
+        IReadOnlyList<NewDelivery> deliveries, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken);
+
     /// <summary>Jobs not yet finished (for tests and operators): total, and how many are leased right now.</summary>
     Task<(int Pending, int Leased)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

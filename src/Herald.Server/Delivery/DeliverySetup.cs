@@ -29,8 +29,7 @@ public static class DeliverySetup
         services.AddSingleton<WebhookSender>();
         services.AddSingleton(sp => new DestinationLimits(sp.GetRequiredService<DeliveryOptions>().MaxConcurrentPerDestination));
         services.AddSingleton<AttemptRunner>();
-        services.AddSingleton<CompletionWriter>();
-        services.AddSingleton<EnqueueWriter>();
+        services.AddSingleton<QueueWriter>();
         services.AddSingleton<Triggering>();
         services.AddSingleton<LeaseKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());

@@ -14,7 +14,7 @@ public sealed partial class DeliveryWorker(
     ConfigSecretsBox secrets,
     AttemptRunner runner,
     LeaseKeeper leases,
-    CompletionWriter completions,
+    QueueWriter writes,
     DeliverySignal signal,
     WorkerOptions options,
     DeliveryMetrics metrics,
@@ -235,7 +235,7 @@ public sealed partial class DeliveryWorker(
         switch (outcome)
         {
             case RunOutcome.Done done:
-                await completions.WriteAsync(done.Completion);
+                await writes.CompleteAsync(done.Completion);
                 if (job.Kind == JobKind.Replay)
                 {
                     // The next replay of its chain has just become claimable.

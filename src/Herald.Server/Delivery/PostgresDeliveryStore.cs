@@ -42,7 +42,26 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
 
     private static async Task<IReadOnlyList<long>> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
     {
-        var batch = new NpgsqlBatch(connection, transaction);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        AddInserts(batch, deliveries);
+        var ids = new List<long>(deliveries.Count);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+        return ids;
+    }
+
+    /// <summary>Per delivery its event and its job, the job answering its id: one row per delivery, in order.</summary>
+    private static void AddInserts(NpgsqlBatch batch, IReadOnlyList<NewDelivery> deliveries)
+    {
         foreach (var (e, job) in deliveries)
         {
             batch.BatchCommands.Add(Command("""
@@ -61,20 +80,6 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
             // Jobs leased at enqueue run on the node that wrote them; only unleased ones need another node awake.
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
         }
-        var ids = new List<long>(deliveries.Count);
-        await using (batch)
-        {
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            do
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    ids.Add(reader.GetInt64(0));
-                }
-            }
-            while (await reader.NextResultAsync(cancellationToken));
-        }
-        return ids;
     }
 
     public async Task<IReadOnlyList<string>> EnqueueReplaysAsync(IReadOnlyList<ReplayJob> replays, DateTimeOffset dueAt, CancellationToken cancellationToken)
@@ -197,14 +202,18 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken) =>
+        (await WriteAsync([], completions, cancellationToken)).Held;
+
+    public async Task<(IReadOnlyList<long> JobIds, IReadOnlyList<bool> Held)> WriteAsync(
+        IReadOnlyList<NewDelivery> deliveries, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
     {
         // A deadlock victim's transaction is rolled back whole, so running it again writes each row once.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await CompleteOnceAsync(completions, cancellationToken);
+                return await WriteOnceAsync(deliveries, completions, cancellationToken);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
             {
@@ -212,13 +221,16 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
         }
     }
 
-    private async Task<IReadOnlyList<bool>> CompleteOnceAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<long> JobIds, IReadOnlyList<bool> Held)> WriteOnceAsync(
+        IReadOnlyList<NewDelivery> deliveries, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // One round trip for the whole batch: per completion the attempt row, then one statement that changes the job
-        // and, only when that job row was still ours, the event, answering how many job rows it changed.
+        // One round trip for the whole batch: the new events with their jobs (a row each: the job id), then per
+        // completion the attempt row and one statement that changes the job and, only when that job row was still ours,
+        // the event, answering how many job rows it changed.
         await using var batch = new NpgsqlBatch(connection, transaction);
+        AddInserts(batch, deliveries);
         foreach (var (job, owner, update, attempt, retryAt) in completions)
         {
             if (attempt is not null)
@@ -248,6 +260,12 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
                 SELECT COUNT(*) FROM job
                 """, values.ToArray()));
         }
+        if (completions.Any(c => c.Job.Kind == JobKind.Replay && c.RetryAt is null))
+        {
+            // A finished replay may free the next job of its chain: wake the workers of every node for it.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
+        }
+        var ids = new List<long>(deliveries.Count);
         var held = new List<bool>(completions.Count);
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
@@ -255,19 +273,21 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    held.Add(reader.GetInt64(0) == 1);
+                    // The rows come in the batch's order: first the job ids, then one count per completion.
+                    if (ids.Count < deliveries.Count)
+                    {
+                        ids.Add(reader.GetInt64(0));
+                    }
+                    else
+                    {
+                        held.Add(reader.GetInt64(0) == 1);
+                    }
                 }
             }
             while (await reader.NextResultAsync(cancellationToken));
         }
-        if (completions.Any(c => c.Job.Kind == JobKind.Replay && c.RetryAt is null))
-        {
-            // A finished replay may free the next job of its chain: wake the workers of every node for it.
-            await using var notify = new NpgsqlCommand($"NOTIFY {WakeChannel}", connection, transaction);
-            await notify.ExecuteNonQueryAsync(cancellationToken);
-        }
         await transaction.CommitAsync(cancellationToken);
-        return held;
+        return (ids, held);
     }
 
     public async Task<(int Pending, int Leased)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -149,43 +149,50 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
             .Command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
 
     public Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken) =>
-        _lane.WriteAsync<IReadOnlyList<bool>>(async session =>
-        {
-            var finish = session.Prepare("DELETE FROM delivery_jobs WHERE job_id = $job AND lease_owner = $owner", "$job", "$owner");
-            var reschedule = session.Prepare(
-                "UPDATE delivery_jobs SET attempt = attempt + 1, due_at = $due, lease_owner = NULL, lease_until = NULL WHERE job_id = $job AND lease_owner = $owner",
-                "$job", "$owner", "$due");
-            var updateEvent = session.Prepare("""
-                UPDATE webhook_events
-                SET status = $status, retry_attempt = $retry, payload = COALESCE($payload, payload), original_payload = COALESCE($original, original_payload),
-                    http_response = COALESCE($response, http_response), start_date = COALESCE(start_date, $start), end_date = $end
-                WHERE event_id = $id
-                """, "$id", "$status", "$retry", "$payload", "$original", "$response", "$start", "$end");
-            var insertAttempt = session.Prepare("""
-                INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
-                VALUES ($event, $org, $number, $kind, $started, $duration, $status, $code, $message, $excerpt, $reclaim)
-                """, "$event", "$org", "$number", "$kind", "$started", "$duration", "$status", "$code", "$message", "$excerpt", "$reclaim");
+        _lane.WriteAsync(session => CompleteAsync(session, completions, cancellationToken), cancellationToken);
 
-            var held = new bool[completions.Count];
-            for (var i = 0; i < completions.Count; i++)
+    public Task<(IReadOnlyList<long> JobIds, IReadOnlyList<bool> Held)> WriteAsync(
+        IReadOnlyList<NewDelivery> deliveries, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken) =>
+        _lane.WriteAsync<(IReadOnlyList<long>, IReadOnlyList<bool>)>(async session =>
+            (await InsertAsync(session, deliveries, cancellationToken), await CompleteAsync(session, completions, cancellationToken)), cancellationToken);
+
+    private static async Task<IReadOnlyList<bool>> CompleteAsync(SqliteWriteLane.Session session, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+    {
+        var finish = session.Prepare("DELETE FROM delivery_jobs WHERE job_id = $job AND lease_owner = $owner", "$job", "$owner");
+        var reschedule = session.Prepare(
+            "UPDATE delivery_jobs SET attempt = attempt + 1, due_at = $due, lease_owner = NULL, lease_until = NULL WHERE job_id = $job AND lease_owner = $owner",
+            "$job", "$owner", "$due");
+        var updateEvent = session.Prepare("""
+            UPDATE webhook_events
+            SET status = $status, retry_attempt = $retry, payload = COALESCE($payload, payload), original_payload = COALESCE($original, original_payload),
+                http_response = COALESCE($response, http_response), start_date = COALESCE(start_date, $start), end_date = $end
+            WHERE event_id = $id
+            """, "$id", "$status", "$retry", "$payload", "$original", "$response", "$start", "$end");
+        var insertAttempt = session.Prepare("""
+            INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
+            VALUES ($event, $org, $number, $kind, $started, $duration, $status, $code, $message, $excerpt, $reclaim)
+            """, "$event", "$org", "$number", "$kind", "$started", "$duration", "$status", "$code", "$message", "$excerpt", "$reclaim");
+
+        var held = new bool[completions.Count];
+        for (var i = 0; i < completions.Count; i++)
+        {
+            var (job, owner, update, attempt, retryAt) = completions[i];
+            if (attempt is not null)
             {
-                var (job, owner, update, attempt, retryAt) = completions[i];
-                if (attempt is not null)
-                {
-                    await insertAttempt.Bind(attempt.EventId, attempt.OrgId, attempt.Number, attempt.Kind, SqliteTime.ToText(attempt.StartedAt), attempt.DurationMs,
-                        attempt.StatusCode, attempt.Code, attempt.Message, attempt.ResponseExcerpt, attempt.AfterReclaim ? 1 : 0).Command.ExecuteNonQueryAsync(cancellationToken);
-                }
-                held[i] = retryAt is { } due
-                    ? await reschedule.Bind(job.JobId, owner, SqliteTime.ToText(due)).Command.ExecuteNonQueryAsync(cancellationToken) == 1
-                    : await finish.Bind(job.JobId, owner).Command.ExecuteNonQueryAsync(cancellationToken) == 1;
-                if (held[i])
-                {
-                    await updateEvent.Bind(job.EventId, update.Status, update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse,
-                        Time(update.StartDate), Time(update.EndDate)).Command.ExecuteNonQueryAsync(cancellationToken);
-                }
+                await insertAttempt.Bind(attempt.EventId, attempt.OrgId, attempt.Number, attempt.Kind, SqliteTime.ToText(attempt.StartedAt), attempt.DurationMs,
+                    attempt.StatusCode, attempt.Code, attempt.Message, attempt.ResponseExcerpt, attempt.AfterReclaim ? 1 : 0).Command.ExecuteNonQueryAsync(cancellationToken);
             }
-            return held;
-        }, cancellationToken);
+            held[i] = retryAt is { } due
+                ? await reschedule.Bind(job.JobId, owner, SqliteTime.ToText(due)).Command.ExecuteNonQueryAsync(cancellationToken) == 1
+                : await finish.Bind(job.JobId, owner).Command.ExecuteNonQueryAsync(cancellationToken) == 1;
+            if (held[i])
+            {
+                await updateEvent.Bind(job.EventId, update.Status, update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse,
+                    Time(update.StartDate), Time(update.EndDate)).Command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        return held;
+    }
 
     public async Task<(int Pending, int Leased)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

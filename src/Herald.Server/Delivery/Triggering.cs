@@ -14,10 +14,9 @@ namespace Herald.Server.Delivery;
 /// </summary>
 public sealed class Triggering(
     IDeliveryStore store,
-    EnqueueWriter enqueue,
+    QueueWriter writes,
     DeliverySignal signal,
     AttemptRunner runner,
-    CompletionWriter completions,
     LeaseKeeper leases,
     ConfigSecretsBox secrets,
     IEnumerable<DeliveryWorker> localWorkers,
@@ -73,7 +72,7 @@ public sealed class Triggering(
                 handOver[i] = _worker?.TryReserve() == true;
                 deliveries.Add(handOver[i] ? BuildLeased(events[i].Config, events[i].Payload) : Build(events[i].Config, events[i].Payload));
             }
-            jobIds = await enqueue.WriteAllAsync(deliveries);
+            jobIds = await writes.EnqueueAsync(deliveries);
         }
         catch
         {
@@ -128,7 +127,7 @@ public sealed class Triggering(
         {
             var outcome = await runner.RunAsync(job, leases.Owner, abort, respectDestinationLimit: false);
             var done = (RunOutcome.Done)outcome;
-            await completions.WriteAsync(done.Completion);
+            await writes.CompleteAsync(done.Completion);
             var update = done.Completion.Event;
             return new TriggerWebhookResp
             {

@@ -39,6 +39,108 @@ public abstract class DeliveryStoreContract
         Assert.Equal((jobId, "node-2", 0), (again.JobId, again.LeaseOwner, again.Reclaims));
     }
 
+    private static JobCompletion Finished(DeliveryJob job, string owner) =>
+        new(job, owner, new EventUpdate(EventStatus.Succeeded, 0, """{"entity":{}}""", null, null, T0, T0), null, null);
+
+    [Fact]
+    public async Task New_events_and_completions_written_together_commit_together_or_not_at_all()
+    {
+        var store = await StoreAsync();
+        var first = Guid.CreateVersion7(T0).ToString();
+        await store.EnqueueAsync([Delivery(first)], Ct);
+        var claimed = Assert.Single(await store.ClaimDueAsync("node-1", T0, T0 + Lease, 10, Ct));
+
+        // The event id is taken: the database refuses the new event, and the completion beside it is not written either.
+        await Assert.ThrowsAnyAsync<Exception>(() => store.WriteAsync([Delivery(first)], [Finished(claimed, "node-1")], Ct));
+        Assert.Equal((1, 1), await store.CountAsync(T0, Ct));
+
+        var second = Guid.CreateVersion7(T0.AddMilliseconds(1)).ToString();
+        var (ids, held) = await store.WriteAsync([Delivery(second)], [Finished(claimed, "node-1")], Ct);
+
+        Assert.Single(ids);
+        Assert.Equal([true], held);
+        Assert.Equal((1, 0), await store.CountAsync(T0, Ct));
+        var next = Assert.Single(await store.ClaimDueAsync("node-1", T0, T0 + Lease, 10, Ct));
+        Assert.Equal((ids[0], second), (next.JobId, next.EventId));
+    }
+
+    [Fact]
+    public async Task A_new_event_the_database_refuses_does_not_fail_the_completions_committed_with_it()
+    {
+        var gated = new GatedStore(await StoreAsync());
+        await using var writer = new QueueWriter(gated, new DeliverySignal());
+        var taken = Guid.CreateVersion7(T0).ToString();
+        await gated.EnqueueAsync([Delivery(taken)], Ct);
+        var claimed = Assert.Single(await gated.ClaimDueAsync("node-1", T0, T0 + Lease, 10, Ct));
+
+        // The first write holds the writer until the other two have queued: they are written as one batch.
+        var opening = writer.EnqueueAsync([Delivery(Guid.CreateVersion7(T0.AddMilliseconds(1)).ToString())]);
+        await gated.Entered.Task.WaitAsync(Ct);
+        var refused = writer.EnqueueAsync([Delivery(taken)]);
+        var completion = writer.CompleteAsync(Finished(claimed, "node-1"));
+        gated.Open.SetResult();
+
+        Assert.Single(await opening);
+        await Assert.ThrowsAnyAsync<Exception>(() => refused);
+        Assert.True(await completion);
+        Assert.Equal(1, gated.TogetherWrites);
+        Assert.Equal((1, 0), await gated.CountAsync(T0, Ct));
+    }
+
+    /// <summary>The engine's store, with its first enqueue held until the test opens the gate.</summary>
+    private sealed class GatedStore(IDeliveryStore inner) : IDeliveryStore
+    {
+        private int _enqueues;
+        private int _together;
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Open { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int TogetherWrites => _together;
+
+        public async Task<IReadOnlyList<long>> EnqueueAsync(IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _enqueues) == 2)
+            {
+                Entered.SetResult();
+                await Open.Task;
+            }
+            return await inner.EnqueueAsync(deliveries, cancellationToken);
+        }
+
+        public Task<(IReadOnlyList<long> JobIds, IReadOnlyList<bool> Held)> WriteAsync(
+            IReadOnlyList<NewDelivery> deliveries, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _together);
+            return inner.WriteAsync(deliveries, completions, cancellationToken);
+        }
+
+        public Task<(IReadOnlyList<long>? JobIds, Herald.Server.Idempotency.StoredAnswer? Earlier)> EnqueueOnceAsync(
+            IReadOnlyList<NewDelivery> deliveries, Herald.Server.Idempotency.IdempotencyClaim claim, CancellationToken cancellationToken) =>
+            inner.EnqueueOnceAsync(deliveries, claim, cancellationToken);
+
+        public Task<IReadOnlyList<string>> EnqueueReplaysAsync(IReadOnlyList<ReplayJob> replays, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+            inner.EnqueueReplaysAsync(replays, dueAt, cancellationToken);
+
+        public Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
+            inner.ClaimDueAsync(owner, now, leaseUntil, max, cancellationToken);
+
+        public Task<IReadOnlyDictionary<string, EventRecord>> EventsOfAsync(IReadOnlyList<DeliveryJob> jobs, CancellationToken cancellationToken) =>
+            inner.EventsOfAsync(jobs, cancellationToken);
+
+        public Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+            inner.RenewAsync(owner, jobIds, leaseUntil, cancellationToken);
+
+        public Task ReleaseAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+            inner.ReleaseAsync(owner, jobIds, dueAt, cancellationToken);
+
+        public Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken) =>
+            inner.CompleteAsync(completions, cancellationToken);
+
+        public Task<(int Pending, int Leased)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.CountAsync(now, cancellationToken);
+    }
+
     [Fact]
     public async Task Releasing_leaves_the_jobs_of_other_owners_alone()
     {
