@@ -139,7 +139,7 @@ public sealed partial class AttemptRunner(
             _ => EventStatus.Failed,
         };
         var response = ResponseJson(result.StatusCode, result.Body, result.Message, result.Code, hydration);
-        var update = new EventUpdate(status, automatic ? job.Attempt : stored?.RetryAttempt ?? 0, payload, originalPayload, response, started,
+        var update = new EventUpdate(status, automatic ? job.Attempt : stored?.RetryAttempt ?? 0, StoredPayload.ToStore(payload, stored?.Input), originalPayload, response, started,
             verdict == Verdict.Retry ? null : now);
         DeliveryAttempt? attempt = recordAttempt
             ? new DeliveryAttempt(job.EventId, job.OrgId, job.Attempt + 1, job.Kind, started, durationMs, result.StatusCode, result.Code, result.Message,

@@ -41,7 +41,10 @@ public sealed record DeliveryAttempt(
     string? ResponseExcerpt,
     bool AfterReclaim);
 
-/// <summary>The event's new state after an attempt (or after the pipeline decided no attempt is needed).</summary>
+/// <summary>
+/// The event's new state after an attempt (or after the pipeline decided no attempt is needed). <see cref="Payload"/>
+/// is in its stored form (<see cref="Events.StoredPayload"/>), null to keep the stored one.
+/// </summary>
 public sealed record EventUpdate(
     string Status,
     int RetryAttempt,

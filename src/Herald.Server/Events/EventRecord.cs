@@ -14,6 +14,11 @@ public static class EventStatus
 /// <see cref="Payload"/> is the body as sent (null until first built); <see cref="HttpResponse"/> is the last
 /// attempt's recorded response as contract JSON.
 /// </summary>
+/// <remarks>
+/// In storage, a <c>payload</c> column holding <see cref="StoredPayload.PayloadIsInput"/> means the body sent is the input itself,
+/// the case of every config without a transform, payload options or a version downgrade: the log keeps that body once.
+/// The stores' readers give such a record the input as its <see cref="Payload"/>.
+/// </remarks>
 public sealed record EventRecord(
     string EventId,
     string OrgId,
@@ -31,3 +36,17 @@ public sealed record EventRecord(
     string? HttpResponse,
     DateTimeOffset? StartDate,
     DateTimeOffset? EndDate);
+
+/// <summary>How the event log stores what it can of a body once.</summary>
+public static class StoredPayload
+{
+    /// <summary>The stored <c>payload</c> meaning "the input, as stored": never a body, which is JSON text and so never empty.</summary>
+    public const string PayloadIsInput = "";
+
+    /// <summary>What to store for a body that was built from <paramref name="input"/>.</summary>
+    public static string? ToStore(string? payload, string? input) =>
+        payload is not null && string.Equals(payload, input, StringComparison.Ordinal) ? PayloadIsInput : payload;
+
+    /// <summary>The body, read back from its stored form.</summary>
+    public static string? FromStore(string? stored, string input) => stored == PayloadIsInput ? input : stored;
+}

@@ -150,7 +150,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         reader.IsDBNull(8) ? null : reader.GetString(8),
         reader.IsDBNull(9) ? null : reader.GetString(9),
         reader.GetString(10),
-        reader.IsDBNull(11) ? null : reader.GetString(11),
+        StoredPayload.FromStore(reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetString(10)),
         reader.IsDBNull(12) ? null : reader.GetString(12),
         reader.IsDBNull(13) ? null : reader.GetString(13),
         reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),

@@ -1,5 +1,9 @@
 using System.Text.Json.Nodes;
+using Herald.Server.Storage;
+using Herald.Server.Storage.Postgres;
+using Herald.Server.Storage.Sqlite;
 using Herald.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Server.Tests.Transforms;
 
@@ -39,6 +43,57 @@ public class TransformScenarios : ReceiverScenario
         Assert.Null(recorded["original_payload"]);
         Assert.False(recorded["can_reapply_transform"]!.GetValue<bool>());
         Assert.Equal("no_transform_configured", recorded["can_reapply_transform_reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Without_a_transform_the_log_keeps_the_body_once_and_shows_it_as_the_payload()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+
+        var outcome = await Client.TriggerAsync(configId, """{"metadata":{},"entity":{"_id":"o-8","note":"caf\u00e9 \ud83d\ude00"}}""", sync: true);
+
+        var sent = (await Receiver.WaitForAsync(1))[0].Text;
+        var eventId = outcome["event_id"]!.GetValue<string>();
+        var recorded = await Client.EventAsync(configId, eventId);
+        Assert.Equal(sent, recorded["payload"]!.GetValue<string>());
+        var (input, payload) = await StoredBodiesAsync(eventId);
+        Assert.Equal(sent, input);
+        Assert.Equal("", payload);
+    }
+
+    [Fact]
+    public async Task With_a_transform_the_log_keeps_both_bodies()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """ "jsonataExpression":"{ 'order': entity._id }" """);
+
+        var outcome = await Client.TriggerAsync(configId, """{"metadata":{},"entity":{"_id":"o-9"}}""", sync: true);
+
+        var sent = (await Receiver.WaitForAsync(1))[0].Text;
+        var (input, payload) = await StoredBodiesAsync(outcome["event_id"]!.GetValue<string>());
+        Assert.Equal(sent, payload);
+        Assert.NotEqual(sent, input);
+        Assert.Equal("o-9", JsonNode.Parse(input)!["entity"]!["_id"]!.GetValue<string>());
+    }
+
+    /// <summary>The event's <c>input</c> and <c>payload</c> columns as stored, read with the server's own database.</summary>
+    private async Task<(string Input, string? Payload)> StoredBodiesAsync(string eventId)
+    {
+        const string sql = "SELECT input, payload FROM webhook_events WHERE event_id = @id";
+        await using var connection = App.Services.GetRequiredService<IDatabase>() switch
+        {
+            SqliteDatabase sqlite => (System.Data.Common.DbConnection)await sqlite.OpenAsync(Ct),
+            PostgresDatabase postgres => await postgres.DataSource.OpenConnectionAsync(Ct),
+            var other => throw new InvalidOperationException($"Unknown engine {other}"),
+        };
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var id = command.CreateParameter();
+        id.ParameterName = "id";
+        id.Value = eventId;
+        command.Parameters.Add(id);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
     }
 
     [Fact]
