@@ -45,6 +45,12 @@ public sealed class DeliveryPipeline(
             payload = stored.Payload;
             hydration = RecordedHydration(stored.HttpResponse);
         }
+        else if (PassesThrough(stored.EventName, config.Document))
+        {
+            // Every step below would hand the input on unchanged, and writing it out again would give its stored text.
+            payload = stored.Input;
+            hydration = null;
+        }
         else
         {
             if (JsonNode.Parse(stored.Input) is not JsonObject input)
@@ -85,6 +91,19 @@ public sealed class DeliveryPipeline(
         var request = await requests.BuildAsync(config, secrets, method, body, cancellationToken);
         return request.Failure is { } failure ? failure : new Prepared.Send(request.Request!, payload, originalPayload, hydration);
     }
+
+    /// <summary>
+    /// True when no step of the body's making changes anything for this config and event: not an Event Catalog event
+    /// (no version pinning, no internal keys to drop), no <c>payloadConfiguration</c> (no hydration, changesets or
+    /// dropped parts), no <c>filter</c> key and no <c>filterConditions</c> (nothing to skip on), and no transform. Then
+    /// the body is the stored input, byte for byte, without parsing it.
+    /// </summary>
+    internal static bool PassesThrough(string eventName, WebhookConfig config) =>
+        !CatalogDowngrades.IsCatalogEvent(eventName)
+        && config.PayloadConfiguration is null
+        && config.Filter is not { KeyToFilter.Length: > 0, SupportedValues: not null }
+        && config.FilterConditions is null
+        && string.IsNullOrWhiteSpace(config.JsonataExpression);
 
     /// <summary>
     /// Event Catalog events meet the config at its pinned <c>eventVersion</c>: a config without one is pinned to the
