@@ -6,7 +6,9 @@ public static class ConfigsSetup
 {
     public static IServiceCollection AddConfigs(this IServiceCollection services)
     {
+        services.AddSingleton<ConfigChanges>();
         services.AddStore<IConfigStore, SqliteConfigStore, PostgresConfigStore>();
+        services.AddSingleton<TriggerConfigs>();
         services.AddSingleton<ConfigSecretsBox>();
         return services;
     }

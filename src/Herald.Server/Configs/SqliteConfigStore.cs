@@ -5,11 +5,14 @@ using Microsoft.Data.Sqlite;
 
 namespace Herald.Server.Configs;
 
-public sealed class SqliteConfigStore(SqliteDatabase database) : IConfigStore
+/// <summary>Configs on SQLite. Every write is counted in <see cref="ConfigChanges"/>, which <see cref="TriggerConfigs"/> trusts.</summary>
+public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? changes = null) : IConfigStore
 {
     private const string Columns = "org_id, id, version, created_at, updated_at, document, secrets";
 
-    public async Task InsertAsync(ConfigRecord record, CancellationToken cancellationToken)
+    public Task InsertAsync(ConfigRecord record, CancellationToken cancellationToken) => Counted(InsertCoreAsync(record, cancellationToken));
+
+    private async Task InsertCoreAsync(ConfigRecord record, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -49,7 +52,9 @@ public sealed class SqliteConfigStore(SqliteDatabase database) : IConfigStore
         return records;
     }
 
-    public async Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken)
+    public Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken) => Counted(UpdateCoreAsync(record, expectedVersion, cancellationToken));
+
+    private async Task<bool> UpdateCoreAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -63,7 +68,9 @@ public sealed class SqliteConfigStore(SqliteDatabase database) : IConfigStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<bool> DeleteAsync(string orgId, string id, CancellationToken cancellationToken)
+    public Task<bool> DeleteAsync(string orgId, string id, CancellationToken cancellationToken) => Counted(DeleteCoreAsync(orgId, id, cancellationToken));
+
+    private async Task<bool> DeleteCoreAsync(string orgId, string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -73,7 +80,9 @@ public sealed class SqliteConfigStore(SqliteDatabase database) : IConfigStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<bool> BackfillEventVersionAsync(string orgId, string id, string eventVersion, CancellationToken cancellationToken)
+    public Task<bool> BackfillEventVersionAsync(string orgId, string id, string eventVersion, CancellationToken cancellationToken) => Counted(BackfillEventVersionCoreAsync(orgId, id, eventVersion, cancellationToken));
+
+    private async Task<bool> BackfillEventVersionCoreAsync(string orgId, string id, string eventVersion, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -85,6 +94,31 @@ public sealed class SqliteConfigStore(SqliteDatabase database) : IConfigStore
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$version", eventVersion);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    // Counted whether or not the write went through: a spare count only costs the cache a read.
+    private async Task Counted(Task write)
+    {
+        try
+        {
+            await write;
+        }
+        finally
+        {
+            changes?.Changed();
+        }
+    }
+
+    private async Task<bool> Counted(Task<bool> write)
+    {
+        try
+        {
+            return await write;
+        }
+        finally
+        {
+            changes?.Changed();
+        }
     }
 
     private static void Bind(SqliteCommand command, ConfigRecord record)

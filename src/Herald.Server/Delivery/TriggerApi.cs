@@ -29,7 +29,7 @@ public static class TriggerApi
     }
 
     public static async Task<IResult> TriggerWebhook(
-        string configId, bool? sync, HttpRequest request, ClaimsPrincipal user, IConfigStore configs, Triggering triggering, IdempotentTriggering idempotent,
+        string configId, bool? sync, HttpRequest request, ClaimsPrincipal user, TriggerConfigs configs, Triggering triggering, IdempotentTriggering idempotent,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var orgId = user.OrgId();

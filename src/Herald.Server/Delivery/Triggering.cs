@@ -18,7 +18,7 @@ public sealed class Triggering(
     DeliverySignal signal,
     AttemptRunner runner,
     LeaseKeeper leases,
-    ConfigSecretsBox secrets,
+    TriggerConfigs configs,
     IEnumerable<DeliveryWorker> localWorkers,
     TimeProvider time)
 {
@@ -88,7 +88,7 @@ public sealed class Triggering(
             {
                 var (stored, job) = deliveries[i];
                 var config = events[i].Config;
-                _worker!.RunReserved(job with { JobId = jobIds[i] }, new JobInputs(stored, config, secrets.Open(config)));
+                _worker!.RunReserved(job with { JobId = jobIds[i] }, new JobInputs(stored, config, configs.SecretsOf(config)));
             }
         }
         return deliveries.ConvertAll(d => d.Event.EventId);
@@ -116,16 +116,22 @@ public sealed class Triggering(
     {
         var delivery = BuildLeased(config, payload);
         var ids = await store.EnqueueAsync([delivery], abort);
-        return await RunLeasedAsync(delivery.Job with { JobId = ids[0] }, abort);
+        return await RunLeasedAsync(delivery.Job with { JobId = ids[0] }, abort, Inputs(delivery, config));
     }
 
-    /// <summary>Runs the first attempt of a committed job leased to this node (see <see cref="BuildLeased"/>) and returns its outcome.</summary>
-    public async Task<TriggerWebhookResp> RunLeasedAsync(DeliveryJob job, CancellationToken abort)
+    /// <summary>What the first attempt of a delivery built here needs, in hand: no reads.</summary>
+    public JobInputs Inputs(NewDelivery delivery, ConfigRecord config) => new(delivery.Event, config, configs.SecretsOf(config));
+
+    /// <summary>
+    /// Runs the first attempt of a committed job leased to this node (see <see cref="BuildLeased"/>) and returns its
+    /// outcome; with <paramref name="inputs"/> it reads neither the event nor the config.
+    /// </summary>
+    public async Task<TriggerWebhookResp> RunLeasedAsync(DeliveryJob job, CancellationToken abort, JobInputs? inputs = null)
     {
         leases.Hold(job.JobId);
         try
         {
-            var outcome = await runner.RunAsync(job, leases.Owner, abort, respectDestinationLimit: false);
+            var outcome = await runner.RunAsync(job, leases.Owner, abort, respectDestinationLimit: false, inputs: inputs);
             var done = (RunOutcome.Done)outcome;
             await writes.CompleteAsync(done.Completion);
             var update = done.Completion.Event;

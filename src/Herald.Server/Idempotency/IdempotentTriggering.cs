@@ -45,7 +45,7 @@ public sealed class IdempotentTriggering(IIdempotencyStore answers, Triggering t
             return Respond(response, earlier, time.GetUtcNow());
         }
         // As without a key, the attempt runs to its own timeout even if the caller goes away.
-        var outcome = await triggering.RunLeasedAsync(delivery.Job with { JobId = jobIds![0] }, CancellationToken.None);
+        var outcome = await triggering.RunLeasedAsync(delivery.Job with { JobId = jobIds![0] }, CancellationToken.None, triggering.Inputs(delivery, config));
         var body = JsonSerializer.Serialize(outcome, HeraldJson.Options);
         await answers.CompleteAsync(claim, StatusCodes.Status200OK, body, CancellationToken.None);
         return Answer(StatusCodes.Status200OK, body);

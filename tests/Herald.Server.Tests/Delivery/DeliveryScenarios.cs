@@ -11,6 +11,32 @@ namespace Herald.Server.Tests.Delivery;
 public class DeliveryScenarios : ReceiverScenario
 {
     [Fact]
+    public async Task Every_change_to_a_config_reaches_the_very_next_trigger()
+    {
+        await using var second = await Receiver.StartAsync();
+        var (configId, _) = await Client.CreateConfigAsync(new Uri(Receiver.Url, "/hooks/first"));
+        await Client.TriggerAsync(configId, sync: true);
+        Assert.Equal("/hooks/first", (await Receiver.WaitForAsync(1))[0].Path);
+
+        var moved = await Client.PutJsonAsync($"/v1/webhooks/configs/{configId}",
+            $$"""{"name":"Receiver","eventName":"order_created","url":"{{new Uri(second.Url, "/hooks/second")}}"}""");
+        moved.EnsureSuccessStatusCode();
+        await Client.TriggerAsync(configId, sync: true);
+        Assert.Equal("/hooks/second", (await second.WaitForAsync(1))[0].Path);
+        Assert.Single(Receiver.Received);
+
+        var disabled = await Client.PutJsonAsync($"/v1/webhooks/configs/{configId}",
+            $$"""{"name":"Receiver","eventName":"order_created","url":"{{new Uri(second.Url, "/hooks/second")}}","enabled":false}""");
+        disabled.EnsureSuccessStatusCode();
+        var refused = await Client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", """{"metadata":{},"entity":{}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync($"/v1/webhooks/configs/{configId}", Ct)).StatusCode);
+        var gone = await Client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", """{"metadata":{},"entity":{}}""");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
     public async Task An_async_trigger_answers_with_the_event_id_and_the_receiver_gets_the_signed_payload()
     {
         var (configId, secret) = await Client.CreateConfigAsync(new Uri(Receiver.Url, "/hooks/orders"));
