@@ -21,6 +21,17 @@ public sealed record CpuFigures(TimeSpan BaselinePerRequest, TimeSpan HeraldPerE
     public TimeSpan TotalPerEvent => HeraldPerEvent + BenchPerEvent + DatabasePerEvent;
 }
 
+/// <summary>
+/// The bare relay's run (<see cref="Relay"/>): its rate beside a baseline measured just before it, and the CPU time per
+/// event of the relay process and of the benchmark process (load client and receiver).
+/// </summary>
+public sealed record FloorResult(double BaselinePerSecond, double RelayedPerSecond, TimeSpan BaselineCpuPerRequest, TimeSpan RelayCpuPerEvent, TimeSpan BenchCpuPerEvent)
+{
+    public double Ratio => RelayedPerSecond / BaselinePerSecond;
+
+    public TimeSpan TotalPerEvent => RelayCpuPerEvent + BenchCpuPerEvent;
+}
+
 public sealed record EngineResult(
     Engine Engine,
     string Description,
@@ -207,7 +218,7 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             costs.Add((herald.CpuTime() - cpu).TotalMilliseconds / round);
             // Settled: at least five rounds (the JIT keeps recompiling hot code for a while), the last three within 5%
             // of each other.
-            if (costs.Count >= 5 && costs[^3..].Max() <= 1.05 * costs[^3..].Min())
+            if (Settled(costs))
             {
                 break;
             }
@@ -218,6 +229,68 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
         }
         Say($"warm-up: {costs.Count} rounds of {round} async triggers, Herald CPU ms per event: {string.Join(", ", costs.Select(c => c.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
         return body!;
+    }
+
+    /// <summary>At least five rounds (the JIT keeps recompiling hot code for a while), the last three within 5% of each other.</summary>
+    private static bool Settled(List<double> costs) => costs.Count >= 5 && costs[^3..].Max() <= 1.05 * costs[^3..].Min();
+
+    /// <summary>
+    /// The floor: the bare relay in its own process, warmed up like Herald, then N posts to it (C in flight) timed until
+    /// the receiver has the N-th distinct forward, beside N plain POSTs of the same body straight to the receiver.
+    /// </summary>
+    public async Task<FloorResult> RunFloorAsync(CancellationToken cancellationToken)
+    {
+        var work = Directory.CreateTempSubdirectory("herald-bench-relay-");
+        try
+        {
+            Say("starting the bare relay");
+            using var relay = await HeraldProcess.StartRelayAsync(new Uri(receiver.Url, "/hooks/bench"), options.Concurrency, Path.Combine(work.FullName, "relay.log"), cancellationToken);
+            using var client = Load.Client(relay.Url, options.Concurrency);
+            using var direct = Load.Client(receiver.Url, options.Concurrency);
+
+            var round = Math.Max(1, options.WarmupEvents);
+            var costs = new List<double>();
+            while (costs.Count < 15 && !Settled(costs))
+            {
+                receiver.Reset(round);
+                var before = relay.CpuTime();
+                await Load.RunAsync(round, options.Concurrency, (_, ct) => PostAsync(client, "/relay", _payload, ct), cancellationToken);
+                await WaitForDeliveriesAsync(round, relay, cancellationToken);
+                costs.Add((relay.CpuTime() - before).TotalMilliseconds / round);
+            }
+            Say($"relay warm-up: {costs.Count} rounds of {round}, relay CPU ms per event: {string.Join(", ", costs.Select(c => c.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
+
+            receiver.Reset(int.MaxValue);
+            await Load.RunAsync(Math.Min(options.Events, 5000), options.Concurrency, (_, ct) => PostAsync(direct, "/hooks/bench", _payload, ct), cancellationToken);
+            receiver.Reset(int.MaxValue);
+            var benchCpu = OwnCpuTime();
+            var baselineElapsed = await Load.RunAsync(options.Events, options.Concurrency, (_, ct) => PostAsync(direct, "/hooks/bench", _payload, ct), cancellationToken);
+            var baselineCpu = (OwnCpuTime() - benchCpu) / options.Events;
+            var baseline = options.Events / baselineElapsed.TotalSeconds;
+
+            await Task.Delay(500, cancellationToken);
+            receiver.Reset(options.Events);
+            var relayCpu = relay.CpuTime();
+            benchCpu = OwnCpuTime();
+            var started = Stopwatch.GetTimestamp();
+            await Load.RunAsync(options.Events, options.Concurrency, (_, ct) => PostAsync(client, "/relay", _payload, ct), cancellationToken);
+            await WaitForDeliveriesAsync(options.Events, relay, cancellationToken);
+            var relayed = options.Events / Stopwatch.GetElapsedTime(started, receiver.ReachedAt).TotalSeconds;
+            var result = new FloorResult(baseline, relayed, baselineCpu, (relay.CpuTime() - relayCpu) / options.Events, (OwnCpuTime() - benchCpu) / options.Events);
+            Require(receiver.Distinct == options.Events, $"the receiver got {receiver.Distinct} of {options.Events} relayed posts");
+            Say($"baseline {baseline:N0} req/s, bare relay {relayed:N0}/s ({result.Ratio:0.00}x)");
+            return result;
+        }
+        finally
+        {
+            try
+            {
+                work.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 
     private static async Task<(string Id, string SigningSecret)> CreateConfigAsync(HttpClient api, Uri url, CancellationToken cancellationToken)
@@ -261,12 +334,14 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
         Require(status == "succeeded", $"a sync trigger ended {status}: {Encoding.UTF8.GetString(body)}");
     }
 
-    private static async Task PostDirectAsync(HttpClient direct, byte[] body, CancellationToken cancellationToken)
+    private static Task PostDirectAsync(HttpClient direct, byte[] body, CancellationToken cancellationToken) => PostAsync(direct, "/hooks/bench", body, cancellationToken);
+
+    private static async Task PostAsync(HttpClient client, string path, byte[] body, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await direct.PostAsync("/hooks/bench", content, cancellationToken);
-        Require(response.IsSuccessStatusCode, $"the receiver answered {(int)response.StatusCode}");
+        using var response = await client.PostAsync(path, content, cancellationToken);
+        Require(response.IsSuccessStatusCode, $"{client.BaseAddress} answered {(int)response.StatusCode}");
     }
 
     /// <summary>Waits until the receiver has <paramref name="target"/> distinct events; fails when progress stops for <see cref="StallLimit"/>.</summary>

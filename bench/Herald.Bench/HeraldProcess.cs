@@ -6,8 +6,8 @@ using System.Net.Sockets;
 namespace Herald.Bench;
 
 /// <summary>
-/// Herald.Server as its own process (<c>dotnet Herald.Server.dll</c>), on a free loopback port, with its output kept
-/// in a log file. Disposing kills it (and anything it started) and waits for it to go.
+/// Herald.Server as its own process (<c>dotnet Herald.Server.dll</c>), or the benchmark's bare relay, on a free loopback
+/// port, with its output kept in a log file. Disposing kills it (and anything it started) and waits for it to go.
 /// </summary>
 public sealed class HeraldProcess : IDisposable
 {
@@ -34,29 +34,41 @@ public sealed class HeraldProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts Herald with <paramref name="settings"/> as <c>--Key=value</c> arguments and waits until it is ready.</summary>
-    public static async Task<HeraldProcess> StartAsync(string serverDirectory, IReadOnlyDictionary<string, string> settings, string logPath, CancellationToken cancellationToken)
+    public static Task<HeraldProcess> StartAsync(string serverDirectory, IReadOnlyDictionary<string, string> settings, string logPath, CancellationToken cancellationToken)
     {
         var dll = Path.Combine(serverDirectory, "Herald.Server.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"{dll} does not exist; build it with `dotnet build -c Release src/Herald.Server`", dll);
         }
+        return StartDllAsync(dll, serverDirectory, url => [$"--urls={url}", .. settings.Select(s => $"--{s.Key}={s.Value}")], logPath, cancellationToken);
+    }
+
+    /// <summary>Starts this benchmark's bare relay (<see cref="Relay"/>) forwarding to <paramref name="target"/> and waits until it is ready.</summary>
+    public static Task<HeraldProcess> StartRelayAsync(Uri target, int concurrency, string logPath, CancellationToken cancellationToken)
+    {
+        var dll = typeof(Relay).Assembly.Location;
+        return StartDllAsync(dll, Path.GetDirectoryName(dll)!,
+            url => ["relay", $"--urls={url}", $"--target={target}", $"--concurrency={concurrency.ToString(CultureInfo.InvariantCulture)}"], logPath, cancellationToken);
+    }
+
+    private static async Task<HeraldProcess> StartDllAsync(string dll, string workingDirectory, Func<string, IEnumerable<string>> arguments, string logPath, CancellationToken cancellationToken)
+    {
         var port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
             // The content root is the working folder: appsettings.json is found there.
-            WorkingDirectory = serverDirectory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(dll);
-        start.ArgumentList.Add($"--urls={url.ToString().TrimEnd('/')}");
-        foreach (var (key, value) in settings)
+        foreach (var argument in arguments(url.ToString().TrimEnd('/')))
         {
-            start.ArgumentList.Add($"--{key}={value}");
+            start.ArgumentList.Add(argument);
         }
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
@@ -67,15 +79,15 @@ public sealed class HeraldProcess : IDisposable
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var herald = new HeraldProcess(process, log, url, logPath);
+        var child = new HeraldProcess(process, log, url, logPath);
         try
         {
-            await herald.WaitReadyAsync(TimeSpan.FromSeconds(60), cancellationToken);
-            return herald;
+            await child.WaitReadyAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            return child;
         }
         catch
         {
-            herald.Dispose();
+            child.Dispose();
             throw;
         }
     }

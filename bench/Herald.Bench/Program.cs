@@ -5,6 +5,11 @@ using Herald.Bench;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (args.Length > 0 && args[0] == "relay")
+{
+    return await Relay.RunAsync(args[1..]);
+}
+
 if (args.Length == 0 || args[0] != "delivery")
 {
     Console.Error.WriteLine(BenchOptions.Usage);
@@ -49,32 +54,49 @@ Console.WriteLine($"Herald delivery benchmark: {options.Events} events, concurre
     $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}");
 
 var results = new List<EngineResult>();
+FloorResult? floor = null;
 await using (var receiver = await CountingReceiver.StartAsync())
 {
     var benchmark = new DeliveryBenchmark(options, receiver, serverDirectory);
     foreach (var engine in options.Engines)
     {
         Console.WriteLine($"{engine}:");
-        try
+        if (await RunStepAsync(engine.ToString(), async () => results.Add(await benchmark.RunAsync(engine, interrupted.Token))) is { } failed)
         {
-            results.Add(await benchmark.RunAsync(engine, interrupted.Token));
+            return failed;
         }
-        catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
-        {
-            Console.Error.WriteLine("Interrupted.");
-            return 130;
-        }
-        catch (Exception e) when (e is BenchmarkFailedException or TimeoutException or InvalidOperationException or HttpRequestException)
-        {
-            Console.Error.WriteLine($"{engine} failed: {e.Message}");
-            return 1;
-        }
+    }
+    // Last, when this process's client and receiver code is as warm as for the engines' baselines.
+    Console.WriteLine("Floor (a bare relay):");
+    if (await RunStepAsync("The bare relay", async () => floor = await benchmark.RunFloorAsync(interrupted.Token)) is { } relayFailed)
+    {
+        return relayFailed;
     }
 }
 
-Report.Print(results, options);
+Report.Print(results, floor!, options);
 // Other work on the machine takes cores from both sides of the comparison, but not evenly: say how busy it was.
 Console.WriteLine($"load average at the end: {LoadAverage()} (on {Environment.ProcessorCount} cores; figures taken on a busy machine are not comparable)");
 return 0;
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+// Runs one part of the benchmark; null when it went through, else the exit code after saying why it did not.
+async Task<int?> RunStepAsync(string name, Func<Task> step)
+{
+    try
+    {
+        await step();
+        return null;
+    }
+    catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("Interrupted.");
+        return 130;
+    }
+    catch (Exception e) when (e is BenchmarkFailedException or TimeoutException or InvalidOperationException or HttpRequestException)
+    {
+        Console.Error.WriteLine($"{name} failed: {e.Message}");
+        return 1;
+    }
+}

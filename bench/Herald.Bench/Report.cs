@@ -3,14 +3,22 @@ namespace Herald.Bench;
 /// <summary>The closing tables: throughput against the baseline, sync latency against a direct POST, memory.</summary>
 public static class Report
 {
-    public static void Print(IReadOnlyList<EngineResult> results, BenchOptions options)
+    public static void Print(IReadOnlyList<EngineResult> results, FloorResult floor, BenchOptions options)
     {
         Console.WriteLine();
-        Console.WriteLine($"Async delivery throughput ({options.Events} events, {options.Concurrency} in flight; baseline = plain HttpClient POSTs of the delivered body to the same receiver)");
-        Table(["engine", "baseline req/s", "Herald deliveries/s", "ratio", "triggers accepted/s", "recorded/s"],
+        Console.WriteLine($"Floor: a bare relay in its own process (Kestrel in, HttpClient out, {options.Concurrency} forwards in flight; nothing stored, signed or parsed)");
+        Table(["", "baseline req/s", "relayed/s", "ratio", "CPU ms per baseline request (bench)", "per relayed event: relay", "per relayed event: bench", "ratio of totals"],
+            [[
+                "relay", $"{floor.BaselinePerSecond:N0}", $"{floor.RelayedPerSecond:N0}", $"{floor.Ratio:0.00}x", $"{floor.BaselineCpuPerRequest.TotalMilliseconds:0.000}",
+                $"{floor.RelayCpuPerEvent.TotalMilliseconds:0.000}", $"{floor.BenchCpuPerEvent.TotalMilliseconds:0.000}", $"{floor.BaselineCpuPerRequest / floor.TotalPerEvent:0.00}x",
+            ]]);
+        Console.WriteLine();
+        Console.WriteLine($"Async delivery throughput ({options.Events} events, {options.Concurrency} in flight; baseline = plain HttpClient POSTs of the delivered body to the same receiver; of relay = Herald's ratio / the bare relay's)");
+        Table(["engine", "baseline req/s", "Herald deliveries/s", "ratio", "of relay", "triggers accepted/s", "recorded/s"],
             results.Select(r => new[]
             {
-                r.Engine.ToString(), $"{r.BaselinePerSecond:N0}", $"{r.DeliveriesPerSecond:N0}", $"{r.Ratio:0.00}x", $"{r.TriggersPerSecond:N0}", $"{r.RecordedPerSecond:N0}",
+                r.Engine.ToString(), $"{r.BaselinePerSecond:N0}", $"{r.DeliveriesPerSecond:N0}", $"{r.Ratio:0.00}x", $"{r.Ratio / floor.Ratio:0.00}",
+                $"{r.TriggersPerSecond:N0}", $"{r.RecordedPerSecond:N0}",
             }));
         Console.WriteLine();
         Console.WriteLine("CPU time per request, ms (bench = this process: load client and receiver); the baseline's one exchange against everything one delivery costs");
