@@ -151,7 +151,8 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             var end = herald.Memory();
             var memory = new MemoryFigures(startMemory, sampler.RssWhenDelivered(options.Events / 2) ?? end.Rss, end.Rss, end.Peak);
             var deliveries = options.Events / delivered.TotalSeconds;
-            Say($"Herald: triggers accepted in {triggering.TotalSeconds:0.00} s, all delivered after {delivered.TotalSeconds:0.00} s ({deliveries:N0}/s), all recorded after {recordedElapsed.TotalSeconds:0.00} s");
+            Say($"Herald: triggers accepted in {triggering.TotalSeconds:0.00} s, all delivered after {delivered.TotalSeconds:0.00} s ({deliveries:N0}/s), all recorded after {recordedElapsed.TotalSeconds:0.00} s; " +
+                $"CPU ms per delivery: Herald {cpu.HeraldPerEvent.TotalMilliseconds:0.000}, this process {cpu.BenchPerEvent.TotalMilliseconds:0.000}");
 
             // Every triggered event arrived, signed, and is recorded as succeeded.
             var expected = eventIds.Select(id => "msg_" + Guid.Parse(id).ToString("N")).ToHashSet(StringComparer.Ordinal);
