@@ -42,6 +42,9 @@ public sealed class EgressClients : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectCallback = connect,
+            // Herald's own trace context (and a trigger caller's) stays inside: no traceparent, tracestate or baggage
+            // goes to a receiver.
+            ActivityHeadersPropagator = null,
         });
 
     public void Dispose()

@@ -11,6 +11,27 @@ namespace Herald.Server.Tests.Delivery;
 public class DeliveryScenarios : ReceiverScenario
 {
     [Fact]
+    public async Task No_trace_context_reaches_the_receiver_whatever_the_trigger_carried()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+        using var traced = new HttpRequestMessage(HttpMethod.Post, $"/v1/webhooks/configs/{configId}/trigger")
+        {
+            Content = new StringContent("""{"metadata":{},"entity":{"_id":"e-1"}}""", Encoding.UTF8, "application/json"),
+        };
+        traced.Headers.Add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        traced.Headers.Add("tracestate", "caller=1");
+        traced.Headers.Add("baggage", "tenant=acme");
+
+        (await Client.SendAsync(traced, Ct)).EnsureSuccessStatusCode();
+        await Client.TriggerAsync(configId, sync: true);
+
+        var requests = await Receiver.WaitForAsync(2);
+        Assert.All(requests, request => Assert.DoesNotContain(request.Headers.Keys,
+            name => name.Equals("traceparent", StringComparison.OrdinalIgnoreCase) || name.Equals("tracestate", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("baggage", StringComparison.OrdinalIgnoreCase) || name.Equals("request-id", StringComparison.OrdinalIgnoreCase)));
+    }
+
+    [Fact]
     public async Task Every_change_to_a_config_reaches_the_very_next_trigger()
     {
         await using var second = await Receiver.StartAsync();
