@@ -61,7 +61,9 @@ public sealed partial class DeliveryWorker(
     {
         leases.Hold(job.JobId);
         metrics.HandedOver();
-        _ = Task.Run(() => RunAsync(job, inputs));
+        // Queued on this thread's own queue, without the trigger request's execution context: the attempt starts on
+        // this thread as soon as the trigger's answer is on its way, unless an idle thread takes it first.
+        ThreadPool.UnsafeQueueUserWorkItem(static run => _ = run.Worker.RunAsync(run.Job, run.Inputs), (Worker: this, Job: job, Inputs: inputs), preferLocal: true);
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
