@@ -101,8 +101,7 @@ public sealed class DeliveryPipeline(
     internal static bool PassesThrough(string eventName, WebhookConfig config) =>
         !CatalogDowngrades.IsCatalogEvent(eventName)
         && config.PayloadConfiguration is null
-        && config.Filter is not { KeyToFilter.Length: > 0, SupportedValues: not null }
-        && config.FilterConditions is null
+        && !EventFilter.Applies(config)
         && string.IsNullOrWhiteSpace(config.JsonataExpression);
 
     /// <summary>

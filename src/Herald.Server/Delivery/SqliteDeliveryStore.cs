@@ -7,8 +7,9 @@ using Microsoft.Data.Sqlite;
 namespace Herald.Server.Delivery;
 
 /// <summary>
-/// The queue on SQLite. Writes run in <c>BEGIN IMMEDIATE</c> transactions (one writer at a time, no upgrade
-/// deadlocks); a claim is one <c>UPDATE ... RETURNING</c>, atomic on its own.
+/// The queue on SQLite. Every write takes its turn on one held connection (<see cref="SqliteWriteLane"/>), in a
+/// <c>BEGIN IMMEDIATE</c> transaction when it has several statements; a claim is one <c>UPDATE ... RETURNING</c>,
+/// atomic on its own. Reads use pooled connections.
 /// </summary>
 public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStore, IAsyncDisposable
 {
@@ -25,7 +26,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
         RETURNING job_id
         """;
 
-    // The queue's writes (enqueues, claims, completions, renewals, releases) take turns on one held connection.
+    // The queue's writes (enqueues, replays, claims, completions, renewals, releases) take turns on one held connection.
     private readonly SqliteWriteLane _lane = new(database);
 
     public Task<IReadOnlyList<long>> EnqueueAsync(IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken) =>
@@ -60,34 +61,28 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
         return ids;
     }
 
-    public async Task<IReadOnlyList<string>> EnqueueReplaysAsync(IReadOnlyList<ReplayJob> replays, DateTimeOffset dueAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = $"""
-            INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, after_job_id)
-            SELECT $event, $org, $config, '{JobKind.Replay}', 0, $reapply, $due, $after
-            WHERE EXISTS (SELECT 1 FROM webhook_events WHERE event_id = $event AND org_id = $org AND config_id = $config)
-            RETURNING job_id
-            """;
-        var parameters = AddParameters(insert, "$event", "$org", "$config", "$reapply", "$due", "$after");
-
-        var queued = new List<string>(replays.Count);
-        long? previous = null;
-        foreach (var replay in replays)
+    public Task<IReadOnlyList<string>> EnqueueReplaysAsync(IReadOnlyList<ReplayJob> replays, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+        _lane.WriteAsync<IReadOnlyList<string>>(async session =>
         {
-            Set(parameters, replay.EventId, replay.OrgId, replay.ConfigId, replay.ReapplyTransform ? 1 : 0, SqliteTime.ToText(dueAt), previous);
-            if (await insert.ExecuteScalarAsync(cancellationToken) is long jobId)
+            var insert = session.Prepare($"""
+                INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, after_job_id)
+                SELECT $event, $org, $config, '{JobKind.Replay}', 0, $reapply, $due, $after
+                WHERE EXISTS (SELECT 1 FROM webhook_events WHERE event_id = $event AND org_id = $org AND config_id = $config)
+                RETURNING job_id
+                """, "$event", "$org", "$config", "$reapply", "$due", "$after");
+            var queued = new List<string>(replays.Count);
+            long? previous = null;
+            foreach (var replay in replays)
             {
-                previous = jobId;
-                queued.Add(replay.EventId);
+                insert.Bind(replay.EventId, replay.OrgId, replay.ConfigId, replay.ReapplyTransform ? 1 : 0, SqliteTime.ToText(dueAt), previous);
+                if (await insert.Command.ExecuteScalarAsync(cancellationToken) is long jobId)
+                {
+                    previous = jobId;
+                    queued.Add(replay.EventId);
+                }
             }
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return queued;
-    }
+            return queued;
+        }, cancellationToken);
 
     public Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
         _lane.RunAsync<IReadOnlyList<DeliveryJob>>(async session =>
@@ -221,15 +216,4 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
     public ValueTask DisposeAsync() => _lane.DisposeAsync();
 
     private static string? Time(DateTimeOffset? value) => value is { } v ? SqliteTime.ToText(v) : null;
-
-    private static SqliteParameter[] AddParameters(SqliteCommand command, params string[] names) =>
-        names.Select(n => command.Parameters.Add(new SqliteParameter(n, null))).ToArray();
-
-    private static void Set(SqliteParameter[] parameters, params object?[] values)
-    {
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-    }
 }

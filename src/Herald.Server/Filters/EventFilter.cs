@@ -17,11 +17,14 @@ public readonly record struct FilterOutcome(string? SkipReason, string? Error)
 /// </summary>
 public sealed class EventFilter(IJsonataCondition jsonata)
 {
+    /// <summary>Whether the config has anything to filter on; without it <see cref="Decide"/> passes every event.</summary>
+    public static bool Applies(WebhookConfig config) => KeyFilterOf(config) is not null || config.FilterConditions is not null;
+
     public FilterOutcome Decide(WebhookConfig config, JsonObject input)
     {
-        if (config.Filter is { KeyToFilter: { Length: > 0 } key, SupportedValues: { } supported } && !KeyFilter.Matches(input, key, supported))
+        if (KeyFilterOf(config) is { } filter && !KeyFilter.Matches(input, filter.Key, filter.Supported))
         {
-            return new FilterOutcome($"filter: the value at '{key}' is not one of the supported values", null);
+            return new FilterOutcome($"filter: the value at '{filter.Key}' is not one of the supported values", null);
         }
         if (config.FilterConditions is { } group)
         {
@@ -36,4 +39,8 @@ public sealed class EventFilter(IJsonataCondition jsonata)
         }
         return FilterOutcome.Pass;
     }
+
+    /// <summary>The key filter's key and supported values, when the config has a usable one.</summary>
+    private static (string Key, List<string> Supported)? KeyFilterOf(WebhookConfig config) =>
+        config.Filter is { KeyToFilter: { Length: > 0 } key, SupportedValues: { } supported } ? (key, supported) : null;
 }

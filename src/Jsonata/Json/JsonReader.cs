@@ -200,14 +200,9 @@ internal sealed class JsonReader
             var e = _text[_pos++];
             switch (e)
             {
-                case '"': sb.Append('"'); break;
-                case '\\': sb.Append('\\'); break;
-                case '/': sb.Append('/'); break;
-                case 'b': sb.Append('\b'); break;
-                case 'f': sb.Append('\f'); break;
-                case 'n': sb.Append('\n'); break;
-                case 'r': sb.Append('\r'); break;
-                case 't': sb.Append('\t'); break;
+                case var simple when JsonEscapes.TryUnescape(simple, out var unescaped):
+                    sb.Append(unescaped);
+                    break;
                 case 'u':
                     if (_pos + 4 > _text.Length)
                     {

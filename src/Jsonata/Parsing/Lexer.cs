@@ -1,4 +1,5 @@
 using System.Globalization;
+using Jsonata.Json;
 
 namespace Jsonata.Parsing;
 
@@ -158,14 +159,9 @@ internal sealed class Lexer
                 c = At(_pos);
                 switch (c)
                 {
-                    case '"': sb.Append('"'); break;
-                    case '\\': sb.Append('\\'); break;
-                    case '/': sb.Append('/'); break;
-                    case 'b': sb.Append('\b'); break;
-                    case 'f': sb.Append('\f'); break;
-                    case 'n': sb.Append('\n'); break;
-                    case 'r': sb.Append('\r'); break;
-                    case 't': sb.Append('\t'); break;
+                    case var simple when JsonEscapes.TryUnescape(simple, out var unescaped):
+                        sb.Append(unescaped);
+                        break;
                     case 'u':
                         {
                             var len = Math.Min(4, _src.Length - _pos - 1);
