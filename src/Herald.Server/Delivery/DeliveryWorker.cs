@@ -28,17 +28,20 @@ public sealed partial class DeliveryWorker(
     private readonly CancellationTokenSource _abort = new();
     private readonly SemaphoreSlim _slots = new(options.Concurrency, options.Concurrency);
     private readonly SemaphoreSlim _recording = new(options.Concurrency, options.Concurrency);
+    // Tickets for jobs committed leased to this node that have no slot yet: taken before the commit, given back when
+    // the job gets a slot. They bound how many handed-over jobs wait in memory while every slot is busy.
+    private readonly SemaphoreSlim _handOvers = new(options.Concurrency, options.Concurrency);
     private int _inFlight;
     private volatile bool _accepting;
 
     /// <summary>
-    /// Takes a free slot for a job this node is about to commit leased to itself (see <see cref="RunReserved"/>);
-    /// false when every slot is busy or the worker is not running. A reservation ends in <see cref="RunReserved"/>
-    /// or <see cref="CancelReservation"/>.
+    /// Takes a hand-over ticket for a job this node is about to commit leased to itself (see <see cref="RunReserved"/>);
+    /// false when <see cref="WorkerOptions.Concurrency"/> handed-over jobs already wait for a slot, or the worker is not
+    /// running. A reservation ends in <see cref="RunReserved"/> or <see cref="CancelReservation"/>.
     /// </summary>
     public bool TryReserve()
     {
-        if (!_accepting || !_slots.Wait(0))
+        if (!_accepting || !_handOvers.Wait(0))
         {
             return false;
         }
@@ -46,16 +49,18 @@ public sealed partial class DeliveryWorker(
         return true;
     }
 
-    /// <summary>Gives a reserved slot back unused (the job's commit failed).</summary>
+    /// <summary>Gives a ticket back unused (the job's commit failed).</summary>
     public void CancelReservation()
     {
         Interlocked.Decrement(ref _inFlight);
-        _slots.Release();
+        _handOvers.Release();
     }
 
     /// <summary>
-    /// Runs a committed job leased to this node in its reserved slot, with the inputs the trigger already holds: no
-    /// claim and no reads. Should this node die first, the lease runs out and any node claims the job.
+    /// Runs a committed job leased to this node with the inputs the trigger already holds: no claim and no reads. It
+    /// runs in the next free slot, in turn with claims and other handed-over jobs, and keeps its lease renewed while it
+    /// waits. Should this node die first, the lease runs out and any node claims the job; should it stop first, the
+    /// job is given back to the queue.
     /// </summary>
     public void RunReserved(DeliveryJob job, JobInputs inputs)
     {
@@ -63,7 +68,39 @@ public sealed partial class DeliveryWorker(
         metrics.HandedOver();
         // Queued on this thread's own queue, without the trigger request's execution context: the attempt starts on
         // this thread as soon as the trigger's answer is on its way, unless an idle thread takes it first.
-        ThreadPool.UnsafeQueueUserWorkItem(static run => _ = run.Worker.RunAsync(run.Job, run.Inputs), (Worker: this, Job: job, Inputs: inputs), preferLocal: true);
+        ThreadPool.UnsafeQueueUserWorkItem(static run => _ = run.Worker.RunHandedOverAsync(run.Job, run.Inputs), (Worker: this, Job: job, Inputs: inputs), preferLocal: true);
+    }
+
+    private async Task RunHandedOverAsync(DeliveryJob job, JobInputs inputs)
+    {
+        if (!_slots.Wait(0))
+        {
+            try
+            {
+                await _slots.WaitAsync(_abort.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _handOvers.Release();
+                try
+                {
+                    await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow(), CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    // The job keeps its lease until it runs out, then is claimed: later, not lost.
+                    LogRunFailed(logger, job.EventId, e);
+                }
+                finally
+                {
+                    leases.Drop(job.JobId);
+                    Interlocked.Decrement(ref _inFlight);
+                }
+                return;
+            }
+        }
+        _handOvers.Release();
+        await RunAsync(job, inputs);
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)

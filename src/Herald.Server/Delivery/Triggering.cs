@@ -22,7 +22,7 @@ public sealed class Triggering(
     IEnumerable<DeliveryWorker> localWorkers,
     TimeProvider time)
 {
-    // This node's worker, when it runs one: an accepted event goes straight to a free slot of it.
+    // This node's worker, when it runs one: an accepted event goes straight to it.
     private readonly DeliveryWorker? _worker = localWorkers.FirstOrDefault();
 
     /// <summary>Why a config cannot be triggered, or null when it can.</summary>
@@ -50,15 +50,16 @@ public sealed class Triggering(
     }
 
     /// <summary>
-    /// Commits the event with its job; workers deliver it. When this node's worker has a free slot, the job is
-    /// committed already leased to this node and handed to that slot with the event and config in hand, which spares
-    /// the claim and the reads; otherwise it waits in the queue for whichever node claims it first.
+    /// Commits the event with its job; workers deliver it. When this node's worker can take it (it runs, and fewer
+    /// than <see cref="WorkerOptions.Concurrency"/> jobs handed to it wait for a slot), the job is committed already
+    /// leased to this node and handed to the worker with the event and config in hand, which spares the claim and the
+    /// reads; otherwise it waits in the queue for whichever node claims it first.
     /// </summary>
     public async Task<string> AcceptAsync(ConfigRecord config, JsonObject payload) => (await AcceptAllAsync([(config, payload)]))[0];
 
     /// <summary>
     /// Commits one event per config, each with its job, all in one transaction; returns the event ids, in order. Each
-    /// event that finds a free slot of this node's worker is handed to it as <see cref="AcceptAsync"/> says.
+    /// event that this node's worker can take is handed to it as <see cref="AcceptAsync"/> says.
     /// </summary>
     public async Task<IReadOnlyList<string>> AcceptAllAsync(IReadOnlyList<(ConfigRecord Config, JsonObject Payload)> events)
     {

@@ -7,15 +7,20 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Herald.Server.Tests.Delivery;
 
 /// <summary>
-/// An async trigger accepted by a node whose worker has a free slot is committed leased to that node and run at
-/// once, without a claim; with every slot busy it waits in the queue and a worker claims it.
+/// An async trigger accepted by a node that runs a worker is committed leased to that node and run in its next free
+/// slot, without a claim; once as many handed-over jobs wait for a slot as the worker has slots, it waits in the queue
+/// and a worker claims it.
 /// </summary>
 public class HandOverScenarios : ReceiverScenario
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _counts = new();
 
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Workers:Concurrency"] = "4" };
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Workers:Concurrency"] = "4",
+        ["Workers:ShutdownGrace"] = "00:00:00.200",
+    };
 
     public override async ValueTask InitializeAsync()
     {
@@ -49,7 +54,8 @@ public class HandOverScenarios : ReceiverScenario
         {
             configs.Add((await Client.CreateConfigAsync(new Uri(Receiver.Url, $"/hook-{i}"))).Id);
         }
-        // One slot stays busy the whole time: of six events, the first three find a slot and the rest queue.
+        // One hand-over ticket stays taken the whole time: of six events, the first three are handed over and the rest
+        // queue.
         var worker = App.Services.GetRequiredService<DeliveryWorker>();
         Assert.True(worker.TryReserve());
         try
@@ -86,7 +92,7 @@ public class HandOverScenarios : ReceiverScenario
     }
 
     [Fact]
-    public async Task A_free_slot_takes_the_event_without_a_claim_and_a_full_worker_leaves_it_to_the_queue()
+    public async Task A_free_slot_takes_the_event_without_a_claim()
     {
         var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
 
@@ -99,34 +105,78 @@ public class HandOverScenarios : ReceiverScenario
 
         Assert.Equal(3, Count("herald.jobs.handed_over"));
         Assert.Equal(0, Count("herald.jobs.claimed"));
+    }
 
-        var worker = App.Services.GetRequiredService<DeliveryWorker>();
-        var reserved = 0;
+    [Fact]
+    public async Task With_every_slot_busy_events_wait_on_this_node_until_as_many_wait_as_it_has_slots_then_queue()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            while (worker.TryReserve())
+            // Four attempts hold the worker's four slots until the receiver is released.
+            Receiver.Enqueue(Enumerable.Repeat<Answer>(new Answer.Gated(release.Task), 4).ToArray());
+            var events = new List<string>();
+            for (var i = 0; i < 4; i++)
             {
-                reserved++;
+                events.Add((await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>());
             }
-            Assert.Equal(4, reserved);
-            var queued = (await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
-            Assert.Equal("in_progress", (await Client.EventAsync(configId, queued))["status"]!.GetValue<string>());
+            await Receiver.WaitForAsync(4);
 
-            worker.CancelReservation();
-            reserved--;
-            await Client.EventWithStatusAsync(configId, queued, "succeeded");
+            // Four more are committed to this node and wait for a slot; the ninth finds them waiting and queues.
+            for (var i = 0; i < 5; i++)
+            {
+                events.Add((await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>());
+            }
+            Assert.Equal(8, Count("herald.jobs.handed_over"));
+            Assert.Equal(0, Count("herald.jobs.claimed"));
+            foreach (var eventId in events)
+            {
+                Assert.Equal("in_progress", (await Client.EventAsync(configId, eventId))["status"]!.GetValue<string>());
+            }
+            Assert.Equal(4, Receiver.Received.Count);
 
-            Assert.Equal(3, Count("herald.jobs.handed_over"));
+            release.SetResult();
+            foreach (var eventId in events)
+            {
+                await Client.EventWithStatusAsync(configId, eventId, "succeeded");
+            }
+            Assert.Equal(8, Count("herald.jobs.handed_over"));
             Assert.Equal(1, Count("herald.jobs.claimed"));
-            Assert.Equal(Webhooks.MessageIdOf(queued), Receiver.Received[3].Header("webhook-id"));
+            Assert.Equal(events.Select(Webhooks.MessageIdOf).Order(), Receiver.Received.Select(r => r.Header("webhook-id")).Order());
         }
         finally
         {
-            // Reservations left open would keep the stopping worker waiting for them.
-            for (; reserved > 0; reserved--)
+            release.TrySetResult();
+        }
+    }
+
+    [Fact]
+    public async Task A_stopping_worker_gives_back_the_jobs_it_runs_and_those_waiting_for_a_slot()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            Receiver.Enqueue(Enumerable.Repeat<Answer>(new Answer.Gated(release.Task), 4).ToArray());
+            for (var i = 0; i < 4; i++)
             {
-                worker.CancelReservation();
+                await Client.TriggerAsync(configId);
             }
+            await Receiver.WaitForAsync(4);
+            await Client.TriggerAsync(configId);
+            await Client.TriggerAsync(configId);
+            Assert.Equal(6, Count("herald.jobs.handed_over"));
+
+            // Past the grace, the attempts are cancelled; every job, running or waiting, is due again and leased to no one.
+            await App.Services.GetRequiredService<DeliveryWorker>().StopAsync(Ct);
+            Assert.Equal(6L, Convert.ToInt64(await App.ScalarAsync("SELECT COUNT(*) FROM delivery_jobs WHERE lease_owner IS NULL AND lease_until IS NULL"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(0L, Convert.ToInt64(await App.ScalarAsync("SELECT COUNT(*) FROM delivery_jobs WHERE lease_owner IS NOT NULL"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(4, Receiver.Received.Count);
+        }
+        finally
+        {
+            release.TrySetResult();
         }
     }
 }

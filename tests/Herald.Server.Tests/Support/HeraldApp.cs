@@ -70,7 +70,12 @@ public sealed class HeraldApp : WebApplicationFactory<Program>
     }
 
     /// <summary>Runs one statement straight against this app's database, to stage states the API cannot produce.</summary>
-    public async Task ExecuteSqlAsync(string sql)
+    public async Task ExecuteSqlAsync(string sql) => await RunSqlAsync(sql, command => command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
+
+    /// <summary>Runs one query straight against this app's database and returns the first column of its first row.</summary>
+    public Task<object?> ScalarAsync(string sql) => RunSqlAsync(sql, command => command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+
+    private async Task<T> RunSqlAsync<T>(string sql, Func<System.Data.Common.DbCommand, Task<T>> run)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         if (_settings["Storage:Provider"] == "Postgres")
@@ -78,14 +83,13 @@ public sealed class HeraldApp : WebApplicationFactory<Program>
             await using var connection = new Npgsql.NpgsqlConnection(_settings["Storage:ConnectionString"]);
             await connection.OpenAsync(cancellationToken);
             await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return;
+            return await run(command);
         }
         await using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection(_settings["Storage:ConnectionString"] + ";Default Timeout=30");
         await sqlite.OpenAsync(cancellationToken);
         await using var statement = sqlite.CreateCommand();
         statement.CommandText = sql;
-        await statement.ExecuteNonQueryAsync(cancellationToken);
+        return await run(statement);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

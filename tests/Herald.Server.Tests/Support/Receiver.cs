@@ -28,6 +28,9 @@ public abstract record Answer
 
     /// <summary>Answers <paramref name="Code"/> (empty JSON object) after <paramref name="Delay"/> on the real clock.</summary>
     public sealed record Slow(TimeSpan Delay, int Code = 200) : Answer;
+
+    /// <summary>Answers 200 (empty JSON object) once <paramref name="Release"/> completes.</summary>
+    public sealed record Gated(Task Release) : Answer;
 }
 
 /// <summary>
@@ -132,6 +135,18 @@ public sealed class Receiver : IAsyncDisposable
                 return;
             case Answer.Reset:
                 context.Abort();
+                return;
+            case Answer.Gated gated:
+                try
+                {
+                    await gated.Release.WaitAsync(context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("{}");
                 return;
             case Answer.Slow slow:
                 await Task.Delay(slow.Delay, context.RequestAborted);
