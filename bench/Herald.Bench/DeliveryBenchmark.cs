@@ -204,22 +204,24 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
 
     private async Task<byte[]> WarmUpAsync(HttpClient api, string configId, HeraldProcess herald, StoreProbe probe, CancellationToken cancellationToken)
     {
-        const int MaxRounds = 15;
+        const int MaxRounds = 40;
         var round = Math.Max(1, options.WarmupEvents);
         byte[]? body = null;
         var costs = new List<double>();
+        var jitShares = new List<double>();
         for (var i = 0; i < MaxRounds; i++)
         {
             receiver.Reset(round);
             var cpu = herald.CpuTime();
+            var jit = herald.JitThreadCpuTime();
             await Load.RunAsync(round, options.Concurrency, (_, ct) => TriggerAsync(api, configId, ct), cancellationToken);
             await WaitForDeliveriesAsync(round, herald, cancellationToken);
             await WaitDrainedAsync(probe, herald, cancellationToken);
             body ??= receiver.Samples[0].Body;
-            costs.Add((herald.CpuTime() - cpu).TotalMilliseconds / round);
-            // Settled: at least five rounds (the JIT keeps recompiling hot code for a while), the last three within 5%
-            // of each other.
-            if (Settled(costs))
+            var spent = herald.CpuTime() - cpu;
+            costs.Add(spent.TotalMilliseconds / round);
+            jitShares.Add(JitShare(jit, herald.JitThreadCpuTime(), spent));
+            if (Settled(costs, jitShares))
             {
                 break;
             }
@@ -229,11 +231,29 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             }
         }
         Say($"warm-up: {costs.Count} rounds of {round} async triggers, Herald CPU ms per event: {string.Join(", ", costs.Select(c => c.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
+        Say($"warm-up: share of Herald's CPU in the tiered JIT per round: {string.Join(", ", jitShares.Select(s => s.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)))}");
         return body!;
     }
 
-    /// <summary>At least five rounds (the JIT keeps recompiling hot code for a while), the last three within 5% of each other.</summary>
-    private static bool Settled(List<double> costs) => costs.Count >= 5 && costs[^3..].Max() <= 1.05 * costs[^3..].Min();
+    /// <summary>
+    /// Settled: at least five rounds, the JIT nearly idle (under 3% of the round's CPU, on the same compilation threads as
+    /// before) in the last two, and the last three within 5% of each other. The JIT keeps recompiling hot code at its
+    /// next tier for a while; a round whose cost looks stable can still have it busy, and its work would then land in
+    /// the timed part.
+    /// </summary>
+    private static bool Settled(List<double> costs, List<double> jitShares) =>
+        costs.Count >= 5 && jitShares[^2..].All(s => s < 0.03) && costs[^3..].Max() <= 1.05 * costs[^3..].Min();
+
+    /// <summary>The tiered JIT's share of a round's CPU; 1 when its threads changed (one ended and another began).</summary>
+    private static double JitShare(IReadOnlyDictionary<int, TimeSpan> before, IReadOnlyDictionary<int, TimeSpan> after, TimeSpan spent)
+    {
+        if (after.Keys.Any(tid => !before.ContainsKey(tid)) || before.Keys.Any(tid => !after.ContainsKey(tid)))
+        {
+            return 1;
+        }
+        var jit = after.Sum(t => (t.Value - before[t.Key]).TotalMilliseconds);
+        return spent > TimeSpan.Zero ? jit / spent.TotalMilliseconds : 0;
+    }
 
     /// <summary>
     /// The floor: the bare relay in its own process, warmed up like Herald, then N posts to it (C in flight) timed until
@@ -251,15 +271,20 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
 
             var round = Math.Max(1, options.WarmupEvents);
             var costs = new List<double>();
-            while (costs.Count < 15 && !Settled(costs))
+            var jitShares = new List<double>();
+            while (costs.Count < 40 && !Settled(costs, jitShares))
             {
                 receiver.Reset(round);
                 var before = relay.CpuTime();
+                var jit = relay.JitThreadCpuTime();
                 await Load.RunAsync(round, options.Concurrency, (_, ct) => PostAsync(client, "/relay", _payload, ct), cancellationToken);
                 await WaitForDeliveriesAsync(round, relay, cancellationToken);
-                costs.Add((relay.CpuTime() - before).TotalMilliseconds / round);
+                var spent = relay.CpuTime() - before;
+                costs.Add(spent.TotalMilliseconds / round);
+                jitShares.Add(JitShare(jit, relay.JitThreadCpuTime(), spent));
             }
             Say($"relay warm-up: {costs.Count} rounds of {round}, relay CPU ms per event: {string.Join(", ", costs.Select(c => c.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
+            Say($"relay warm-up: share of the relay's CPU in the tiered JIT per round: {string.Join(", ", jitShares.Select(s => s.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)))}");
 
             receiver.Reset(int.MaxValue);
             await Load.RunAsync(Math.Min(options.Events, 5000), options.Concurrency, (_, ct) => PostAsync(direct, "/hooks/bench", _payload, ct), cancellationToken);
