@@ -58,7 +58,7 @@ public static class TriggerApi
         {
             return error;
         }
-        var (payload, invalid) = TriggerPayload.Fill(body!, configId, config.Document, orgId, time.GetUtcNow(), Guid.NewGuid());
+        var (payload, invalid) = TriggerPayload.Fill(body!, configId, config.Document, orgId, time.GetUtcNow(), RandomGuid.NewVersion4());
         if (invalid is not null)
         {
             return Problem.BadRequest(invalid);

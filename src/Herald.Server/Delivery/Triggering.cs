@@ -40,7 +40,7 @@ public sealed class Triggering(
         // built from what a client saw then names the event exactly.
         var now = time.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
-        var eventId = Guid.CreateVersion7(now).ToString();
+        var eventId = RandomGuid.NewVersion7(now).ToString();
         var metadata = payload["metadata"] is JsonObject m ? m.ToJsonString(HeraldJson.Payload) : null;
         var stored = new EventRecord(eventId, config.OrgId, config.Id, config.EventName, now, EventStatus.InProgress, 0,
             config.Document.HttpMethod ?? "POST", config.Document.Url, metadata, payload.ToJsonString(HeraldJson.Payload), null, null, null, null, null);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
+using Herald.Server.Http;
 
 namespace Herald.Server.FanOut;
 
@@ -16,7 +17,7 @@ public sealed class EventFanOut(IConfigStore configs, TimeProvider time)
         string orgId, FanOutRequest request, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var correlationId = Guid.NewGuid();
+        var correlationId = RandomGuid.NewVersion4();
         // Checked once up front, so a bad payload is refused whether or not any config subscribes.
         var (_, invalid) = TriggerPayload.Fill((JsonObject)request.Payload.DeepClone(), "", new WebhookConfig { EventName = request.EventName }, orgId, now, correlationId);
         if (invalid is not null)
