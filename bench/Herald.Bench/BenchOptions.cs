@@ -9,7 +9,8 @@ public enum Engine
 }
 
 /// <summary>The command line of <c>delivery</c>: sizes, concurrency and which engines to measure.</summary>
-public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Engine> Engines, int SyncRequests, int WarmupEvents, string? ServerDirectory)
+public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Engine> Engines, int SyncRequests, int WarmupEvents, string? ServerDirectory,
+    IReadOnlyDictionary<string, string> ServerEnvironment)
 {
     public const string Usage = """
         usage: dotnet run -c Release --project bench/Herald.Bench -- delivery [options]
@@ -19,9 +20,11 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
                              Herald runs with Workers:Concurrency and Delivery:MaxConcurrentPerDestination = C
           --engine E         sqlite | postgres | both (default both)
           --sync M           sequential ?sync=true triggers and direct POSTs for the latency figures (default 500)
-          --warmup W         untimed async triggers per warm-up round (default min(2000, N/5)); rounds repeat (at least 5, up to 15)
-                             until Herald's CPU time per event settles; 0 means a single event
+          --warmup W         untimed async triggers per warm-up round (default min(2000, N/5)); rounds repeat (at least 5, up to 40)
+                             until the JIT is nearly idle and Herald's CPU time per event settles; 0 means a single event
           --server DIR       folder holding Herald.Server.dll (default: the one built with this benchmark)
+          --server-env K=V   an environment variable for the Herald process only, such as a runtime setting
+                             (DOTNET_TieredPGO=0); repeatable
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -32,6 +35,7 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
         var sync = 500;
         int? warmup = null;
         string? server = null;
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -62,11 +66,20 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
                 case "--server":
                     server = Value();
                     break;
+                case "--server-env":
+                    var pair = Value();
+                    var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                    if (equals <= 0)
+                    {
+                        throw new ArgumentException($"--server-env needs NAME=VALUE (got '{pair}')");
+                    }
+                    environment[pair[..equals]] = pair[(equals + 1)..];
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option '{name}'");
             }
         }
-        return new BenchOptions(events, concurrency, engines, sync, Math.Max(0, warmup ?? Math.Min(2000, events / 5)), server);
+        return new BenchOptions(events, concurrency, engines, sync, Math.Max(0, warmup ?? Math.Min(2000, events / 5)), server, environment);
     }
 
     private static int Positive(string name, string text) =>

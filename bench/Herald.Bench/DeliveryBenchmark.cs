@@ -104,8 +104,8 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
                 description = $"PostgreSQL {postgres.Version.Split(' ')[0]} (default durability)";
             }
 
-            Say($"starting Herald ({engine}) from {serverDirectory}");
-            herald = await HeraldProcess.StartAsync(serverDirectory, settings, Path.Combine(work.FullName, "herald.log"), cancellationToken);
+            Say($"starting Herald ({engine}) from {serverDirectory}" + (options.ServerEnvironment.Count == 0 ? "" : $" with {string.Join(" ", options.ServerEnvironment.Select(e => $"{e.Key}={e.Value}"))}"));
+            herald = await HeraldProcess.StartAsync(serverDirectory, settings, options.ServerEnvironment, Path.Combine(work.FullName, "herald.log"), cancellationToken);
             using var api = Load.Client(herald.Url, options.Concurrency);
             api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HeraldProcess.Token);
             var (configId, signingSecret) = await CreateConfigAsync(api, new Uri(receiver.Url, "/hooks/bench"), cancellationToken);

@@ -34,14 +34,15 @@ public sealed class HeraldProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts Herald with <paramref name="settings"/> as <c>--Key=value</c> arguments and waits until it is ready.</summary>
-    public static Task<HeraldProcess> StartAsync(string serverDirectory, IReadOnlyDictionary<string, string> settings, string logPath, CancellationToken cancellationToken)
+    public static Task<HeraldProcess> StartAsync(
+        string serverDirectory, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string> environment, string logPath, CancellationToken cancellationToken)
     {
         var dll = Path.Combine(serverDirectory, "Herald.Server.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"{dll} does not exist; build it with `dotnet build -c Release src/Herald.Server`", dll);
         }
-        return StartDllAsync(dll, serverDirectory, url => [$"--urls={url}", .. settings.Select(s => $"--{s.Key}={s.Value}")], logPath, cancellationToken);
+        return StartDllAsync(dll, serverDirectory, url => [$"--urls={url}", .. settings.Select(s => $"--{s.Key}={s.Value}")], environment, logPath, cancellationToken);
     }
 
     /// <summary>Starts this benchmark's bare relay (<see cref="Relay"/>) forwarding to <paramref name="target"/> and waits until it is ready.</summary>
@@ -49,10 +50,12 @@ public sealed class HeraldProcess : IDisposable
     {
         var dll = typeof(Relay).Assembly.Location;
         return StartDllAsync(dll, Path.GetDirectoryName(dll)!,
-            url => ["relay", $"--urls={url}", $"--target={target}", $"--concurrency={concurrency.ToString(CultureInfo.InvariantCulture)}"], logPath, cancellationToken);
+            url => ["relay", $"--urls={url}", $"--target={target}", $"--concurrency={concurrency.ToString(CultureInfo.InvariantCulture)}"],
+            new Dictionary<string, string>(), logPath, cancellationToken);
     }
 
-    private static async Task<HeraldProcess> StartDllAsync(string dll, string workingDirectory, Func<string, IEnumerable<string>> arguments, string logPath, CancellationToken cancellationToken)
+    private static async Task<HeraldProcess> StartDllAsync(
+        string dll, string workingDirectory, Func<string, IEnumerable<string>> arguments, IReadOnlyDictionary<string, string> environment, string logPath, CancellationToken cancellationToken)
     {
         var port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}");
@@ -72,6 +75,10 @@ public sealed class HeraldProcess : IDisposable
         }
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
 
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet");
