@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Herald.Server.Configs;
+using Herald.Server.Delivery;
+using Herald.Server.Events;
+using Herald.Server.Signing;
+using Herald.Server.Storage;
+using Herald.Server.Storage.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using NSec.Cryptography;
+
+namespace Herald.Bench.Floors;
+
+/// <summary>
+/// What one delivery cannot cost less than on this machine, from parts measured in one run: the plain HTTP exchange
+/// of the delivery benchmark's baseline (a delivery makes two), and Herald's own code for the parts every delivery
+/// needs: the two signatures, the queue writes (event and job in, outcome out) on SQLite in group commits, and the
+/// trigger body read and filled. The sum is a floor for Herald's whole delivery; the baseline exchange over it is the
+/// best ratio to the baseline any build of this design can reach here, with CPU as the limit.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var deliveries = Option(args, "--deliveries", 20_000);
+        var concurrency = Option(args, "--concurrency", 64);
+        var batch = Option(args, "--batch", 32);
+        var body = Payload();
+        Console.WriteLine($"Floors: {deliveries} deliveries, {concurrency} in flight for the exchange, queue writes in group commits of {batch} new events and {batch} outcomes; "
+            + $"{Environment.ProcessorCount} cores, load average {LoadAverage()}");
+
+        var exchange = await ExchangeAsync(body, deliveries, concurrency);
+        var signing = await SigningAsync(body, deliveries);
+        var queue = await QueueWritesAsync(body, deliveries, batch);
+        var trigger = await TriggerBodyAsync(body, deliveries);
+
+        var floor = 2 * exchange.CpuMs + signing + queue + trigger;
+        var rows = new (string Part, double Ms)[]
+        {
+            ("plain HTTP exchange, client and server (the baseline's one request)", exchange.CpuMs),
+            ("two exchanges (the trigger in, the delivery out)", 2 * exchange.CpuMs),
+            ("signatures: v1a (Ed25519) and v1 (HMAC-SHA256) over the delivered body", signing),
+            ($"queue writes on SQLite: event and job in, outcome out (group commits of {batch})", queue),
+            ("trigger body: parse, check and fill the metadata, serialize", trigger),
+        };
+        Console.WriteLine();
+        Console.WriteLine("| part | CPU ms per delivery |");
+        Console.WriteLine("|---|---:|");
+        foreach (var (part, ms) in rows)
+        {
+            Console.WriteLine($"| {part} | {ms.ToString("0.0000", CultureInfo.InvariantCulture)} |");
+        }
+        Console.WriteLine($"| **floor**: two exchanges + signatures + queue writes + trigger body | **{floor.ToString("0.0000", CultureInfo.InvariantCulture)}** |");
+        Console.WriteLine();
+        Console.WriteLine($"Baseline in this run: {exchange.PerSecond:N0} exchanges/s. With CPU as the limit, a delivery that costs the floor reaches at best "
+            + $"{(exchange.CpuMs / floor).ToString("0.00", CultureInfo.InvariantCulture)}x the baseline's rate "
+            + $"(the floor's share of the exchange: {exchange.CpuMs.ToString("0.0000", CultureInfo.InvariantCulture)} / {floor.ToString("0.0000", CultureInfo.InvariantCulture)} ms); "
+            + "everything else a delivery does (authentication, routing, the config, the attempt's bookkeeping, thread hand-offs) comes on top.");
+        // ratio = x / (2x + rest) reaches the target only when x >= target * rest / (1 - 2 * target).
+        var rest = signing + queue + trigger;
+        const double target = 0.35;
+        var needed = target * rest / (1 - 2 * target);
+        Console.WriteLine($"For {target.ToString("0.00", CultureInfo.InvariantCulture)}x even at the floor, the baseline's exchange must cost at least {needed.ToString("0.0000", CultureInfo.InvariantCulture)} ms of CPU "
+            + $"(it cost {exchange.CpuMs.ToString("0.0000", CultureInfo.InvariantCulture)} ms here): the signatures, queue writes and trigger body cost the same however fast the machine's HTTP is, "
+            + "so the faster the baseline, the lower the ceiling.");
+        Console.WriteLine($"load average at the end: {LoadAverage()}");
+        return 0;
+    }
+
+    /// <summary>The delivery benchmark's trigger body with the metadata Herald adds: the body a receiver gets.</summary>
+    private static byte[] Payload() => Encoding.UTF8.GetBytes("""
+        {"metadata":{"action":"Benchmark","origin":"herald-bench","webhook_id":"bench-config","webhook_name":"bench","organization_id":"bench-org","creation_timestamp":"2026-03-01T12:00:00.000Z","correlation_id":"0b9f3a56-4f7c-4a8e-9d0a-6f1c2b3d4e5f"},
+         "entity":{"_id":"5da0a718-c822-403d-9f5d-20d4584e0528","_schema":"order","_org":"bench-org","_title":"Order ORD-2026-000123",
+          "order_number":"ORD-2026-000123","status":"open","currency":"EUR","total_amount":1234.56,"amount_subtotal":1037.44,"amount_tax":197.12,
+          "_created_at":"2026-03-01T12:00:00.000Z","_updated_at":"2026-03-01T12:00:00.000Z","_tags":["benchmark","webhooks"],
+          "billing_contact":{"first_name":"Erika","last_name":"Mustermann","email":"erika.mustermann@example.com","phone":"+49 30 1234567"},
+          "billing_address":{"street":"Hauptstrasse","street_number":"12a","postal_code":"10115","city":"Berlin","country":"DE"},
+          "line_items":[
+            {"_id":"li-1","product_id":"p-100","name":"Solar panel 420 W","quantity":12,"unit_amount":79.5,"tax_rate":0.19},
+            {"_id":"li-2","product_id":"p-200","name":"Inverter 8 kW","quantity":1,"unit_amount":83.44,"tax_rate":0.19}]}}
+        """.ReplaceLineEndings(""));
+
+    /// <summary>
+    /// The baseline of the delivery benchmark: plain HttpClient POSTs of the body to a Kestrel receiver in this process
+    /// answering 200, C in flight; CPU time of this process per request, after warm-up rounds until it settles.
+    /// </summary>
+    private static async Task<(double CpuMs, double PerSecond)> ExchangeAsync(byte[] body, int count, int concurrency)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        await using var app = builder.Build();
+        app.Run(async context =>
+        {
+            var buffer = new byte[4096];
+            while (await context.Request.Body.ReadAsync(buffer) > 0)
+            {
+            }
+            context.Response.StatusCode = StatusCodes.Status200OK;
+        });
+        await app.StartAsync();
+        var url = new Uri(new Uri(app.Urls.First()), "/hooks/bench");
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan });
+
+        var (ms, elapsed, rounds) = await MeasureAsync(count, n =>
+        {
+            var next = 0;
+            return Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+            {
+                while (Interlocked.Increment(ref next) <= n)
+                {
+                    using var content = new ByteArrayContent(body);
+                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                    using var response = await client.PostAsync(url, content);
+                    response.EnsureSuccessStatusCode();
+                }
+            }));
+        });
+        await app.StopAsync();
+        var result = (ms, count / elapsed.TotalSeconds);
+        Console.WriteLine($"  exchange: {rounds} warm-up rounds; timed {count}: {result.Item2:N0}/s, {ms.ToString("0.0000", CultureInfo.InvariantCulture)} ms CPU each");
+        return result;
+    }
+
+    /// <summary>Herald's signature header for each delivery: the signed content, one Ed25519 key and a signing secret.</summary>
+    private static async Task<double> SigningAsync(byte[] body, int count)
+    {
+        using var key = Key.Create(SignatureAlgorithm.Ed25519);
+        var secret = WebhookSignature.SecretPrefix + Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+        var keys = new[] { key };
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var length = 0L;
+        var (ms, _, rounds) = await MeasureAsync(count, n =>
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var content = WebhookSignature.SignedContent(WebhookSignature.MessageId(Guid.CreateVersion7()), timestamp, body);
+                length += WebhookSignature.Header(keys, secret, content).Length;
+            }
+            return Task.CompletedTask;
+        });
+        Console.WriteLine($"  signatures: {rounds} warm-up rounds; timed {count} headers, {ms.ToString("0.0000", CultureInfo.InvariantCulture)} ms CPU each ({length} characters in all)");
+        return ms;
+    }
+
+    /// <summary>
+    /// Herald's SQLite queue store on a fresh database with its own migrations: each commit writes one group of new
+    /// events with their jobs (leased, as a hand-over commits them) and the outcomes of the group before it (event
+    /// updated, attempt kept, job removed), as the group-commit writer does under load.
+    /// </summary>
+    private static async Task<double> QueueWritesAsync(byte[] body, int count, int batch)
+    {
+        var folder = Directory.CreateTempSubdirectory("herald-floors-");
+        try
+        {
+            var database = new SqliteDatabase(new StorageOptions { DataDirectory = folder.FullName }, TimeProvider.System);
+            await database.MigrateAsync(CancellationToken.None);
+            await using var store = new SqliteDeliveryStore(database);
+            var input = Encoding.UTF8.GetString(body);
+            var metadata = JsonNode.Parse(body)!["metadata"]!.ToJsonString();
+            const string owner = "floors:1";
+            var pending = new List<JobCompletion>();
+
+            async Task RunAsync(int n)
+            {
+                for (var done = 0; done < n; done += batch)
+                {
+                    var now = DateTimeOffset.UtcNow;
+                    var group = Enumerable.Range(0, Math.Min(batch, n - done)).Select(_ =>
+                    {
+                        var eventId = Guid.CreateVersion7(now).ToString();
+                        return new NewDelivery(
+                            new EventRecord(eventId, "bench-org", "bench-config", "bench", now, EventStatus.InProgress, 0, "POST", "http://127.0.0.1:9/hooks/bench",
+                                metadata, input, null, null, null, null, null),
+                            new DeliveryJob(0, eventId, "bench-org", "bench-config", JobKind.Deliver, 0, false, now, owner, now.AddMinutes(2), 0));
+                    }).ToList();
+                    var (ids, _) = await store.WriteAsync(group, pending, CancellationToken.None);
+                    pending = group.Select((d, i) => new JobCompletion(d.Job with { JobId = ids[i] }, owner,
+                        new EventUpdate(EventStatus.Succeeded, 0, StoredPayload.PayloadIsInput, null, """{"status_code":200}""", now, now),
+                        new DeliveryAttempt(d.Event.EventId, "bench-org", 1, JobKind.Deliver, now, 1, 200, null, null, null, false), null)).ToList();
+                }
+            }
+
+            var (ms, _, rounds) = await MeasureAsync(count, RunAsync);
+            Console.WriteLine($"  queue writes: {rounds} warm-up rounds; timed {count} deliveries, {ms.ToString("0.0000", CultureInfo.InvariantCulture)} ms CPU each (SQLite in WAL mode, synchronous=NORMAL, Herald's schema)");
+            return ms;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The trigger body as Herald takes it: parsed (duplicate properties refused), metadata checked and filled, serialized.</summary>
+    private static async Task<double> TriggerBodyAsync(byte[] body, int count)
+    {
+        var config = new WebhookConfig { Name = "bench", EventName = "bench" };
+        var options = new JsonDocumentOptions { AllowDuplicateProperties = false };
+        var total = 0L;
+        var (ms, _, rounds) = await MeasureAsync(count, n =>
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var parsed = JsonNode.Parse(body, documentOptions: options)!.AsObject();
+                var (payload, _) = TriggerPayload.Fill(parsed, "bench-config", config, "bench-org", DateTimeOffset.UtcNow, Guid.NewGuid());
+                total += payload!.ToJsonString().Length + payload["metadata"]!.ToJsonString().Length;
+            }
+            return Task.CompletedTask;
+        });
+        Console.WriteLine($"  trigger body: {rounds} warm-up rounds; timed {count} bodies, {ms.ToString("0.0000", CultureInfo.InvariantCulture)} ms CPU each ({total} characters written in all)");
+        return ms;
+    }
+
+    /// <summary>
+    /// CPU time of this process per operation for <paramref name="count"/> operations, after warm-up rounds of a fifth
+    /// of that (at least five, until the last three agree within 5%, at most 30): the JIT recompiles hot code for a
+    /// while, and its work would otherwise land in the figure.
+    /// </summary>
+    private static async Task<(double CpuMs, TimeSpan Elapsed, int Rounds)> MeasureAsync(int count, Func<int, Task> run)
+    {
+        var round = Math.Max(1000, count / 5);
+        var costs = new List<double>();
+        while (costs.Count < 5 || (costs.Count < 30 && costs[^3..].Max() > 1.05 * costs[^3..].Min()))
+        {
+            var before = Cpu();
+            await run(round);
+            costs.Add((Cpu() - before).TotalMilliseconds / round);
+        }
+        var cpu = Cpu();
+        var clock = Stopwatch.StartNew();
+        await run(count);
+        return ((Cpu() - cpu).TotalMilliseconds / count, clock.Elapsed, costs.Count);
+    }
+
+    private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : fallback;
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+}
