@@ -1,19 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Herald.Bench;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
 using Herald.Server.Events;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
 using Herald.Server.Storage.Sqlite;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using NSec.Cryptography;
 
 namespace Herald.Bench.Floors;
@@ -88,42 +84,21 @@ public static class Program
         """.ReplaceLineEndings(""));
 
     /// <summary>
-    /// The baseline of the delivery benchmark: plain HttpClient POSTs of the body to a Kestrel receiver in this process
-    /// answering 200, C in flight; CPU time of this process per request, after warm-up rounds until it settles.
+    /// The baseline of the delivery benchmark, with its own load client and receiver: plain HttpClient POSTs of the body
+    /// to a Kestrel receiver in this process answering 200, C in flight; CPU time of this process per request, after
+    /// warm-up rounds until it settles.
     /// </summary>
     private static async Task<(double CpuMs, double PerSecond)> ExchangeAsync(byte[] body, int count, int concurrency)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        await using var app = builder.Build();
-        app.Run(async context =>
+        await using var receiver = await CountingReceiver.StartAsync();
+        using var client = Load.Client(receiver.Url, concurrency);
+        var (ms, elapsed, rounds) = await MeasureAsync(count, n => Load.RunAsync(n, concurrency, async (_, ct) =>
         {
-            var buffer = new byte[4096];
-            while (await context.Request.Body.ReadAsync(buffer) > 0)
-            {
-            }
-            context.Response.StatusCode = StatusCodes.Status200OK;
-        });
-        await app.StartAsync();
-        var url = new Uri(new Uri(app.Urls.First()), "/hooks/bench");
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan });
-
-        var (ms, elapsed, rounds) = await MeasureAsync(count, n =>
-        {
-            var next = 0;
-            return Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-            {
-                while (Interlocked.Increment(ref next) <= n)
-                {
-                    using var content = new ByteArrayContent(body);
-                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                    using var response = await client.PostAsync(url, content);
-                    response.EnsureSuccessStatusCode();
-                }
-            }));
-        });
-        await app.StopAsync();
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await client.PostAsync("/hooks/bench", content, ct);
+            response.EnsureSuccessStatusCode();
+        }, CancellationToken.None));
         var result = (ms, count / elapsed.TotalSeconds);
         Console.WriteLine($"  exchange: {rounds} warm-up rounds; timed {count}: {result.Item2:N0}/s, {ms.ToString("0.0000", CultureInfo.InvariantCulture)} ms CPU each");
         return result;
@@ -221,18 +196,24 @@ public static class Program
 
     /// <summary>
     /// CPU time of this process per operation for <paramref name="count"/> operations, after warm-up rounds of a fifth
-    /// of that (at least five, until the last three agree within 5%, at most 30): the JIT recompiles hot code for a
-    /// while, and its work would otherwise land in the figure.
+    /// of that: at least five, then until the tiered JIT is nearly idle (under 3% of the round's CPU in the last two)
+    /// and the last three agree within 5%, at most 40. The JIT recompiles hot code for a long while, and its work
+    /// would otherwise land in the figure.
     /// </summary>
     private static async Task<(double CpuMs, TimeSpan Elapsed, int Rounds)> MeasureAsync(int count, Func<int, Task> run)
     {
         var round = Math.Max(1000, count / 5);
         var costs = new List<double>();
-        while (costs.Count < 5 || (costs.Count < 30 && costs[^3..].Max() > 1.05 * costs[^3..].Min()))
+        var jitShares = new List<double>();
+        while (costs.Count < 5
+            || (costs.Count < 40 && (jitShares[^2..].Any(share => share >= 0.03) || costs[^3..].Max() > 1.05 * costs[^3..].Min())))
         {
             var before = Cpu();
+            var jit = TieredJit.ThreadCpuTime(Environment.ProcessId);
             await run(round);
-            costs.Add((Cpu() - before).TotalMilliseconds / round);
+            var spent = Cpu() - before;
+            costs.Add(spent.TotalMilliseconds / round);
+            jitShares.Add(TieredJit.Share(jit, TieredJit.ThreadCpuTime(Environment.ProcessId), spent));
         }
         var cpu = Cpu();
         var clock = Stopwatch.StartNew();

@@ -220,7 +220,7 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             body ??= receiver.Samples[0].Body;
             var spent = herald.CpuTime() - cpu;
             costs.Add(spent.TotalMilliseconds / round);
-            jitShares.Add(JitShare(jit, herald.JitThreadCpuTime(), spent));
+            jitShares.Add(TieredJit.Share(jit, herald.JitThreadCpuTime(), spent));
             if (Settled(costs, jitShares))
             {
                 break;
@@ -243,17 +243,6 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
     /// </summary>
     private static bool Settled(List<double> costs, List<double> jitShares) =>
         costs.Count >= 5 && jitShares[^2..].All(s => s < 0.03) && costs[^3..].Max() <= 1.05 * costs[^3..].Min();
-
-    /// <summary>The tiered JIT's share of a round's CPU; 1 when its threads changed (one ended and another began).</summary>
-    private static double JitShare(IReadOnlyDictionary<int, TimeSpan> before, IReadOnlyDictionary<int, TimeSpan> after, TimeSpan spent)
-    {
-        if (after.Keys.Any(tid => !before.ContainsKey(tid)) || before.Keys.Any(tid => !after.ContainsKey(tid)))
-        {
-            return 1;
-        }
-        var jit = after.Sum(t => (t.Value - before[t.Key]).TotalMilliseconds);
-        return spent > TimeSpan.Zero ? jit / spent.TotalMilliseconds : 0;
-    }
 
     /// <summary>
     /// The floor: the bare relay in its own process, warmed up like Herald, then N posts to it (C in flight) timed until
@@ -281,7 +270,7 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
                 await WaitForDeliveriesAsync(round, relay, cancellationToken);
                 var spent = relay.CpuTime() - before;
                 costs.Add(spent.TotalMilliseconds / round);
-                jitShares.Add(JitShare(jit, relay.JitThreadCpuTime(), spent));
+                jitShares.Add(TieredJit.Share(jit, relay.JitThreadCpuTime(), spent));
             }
             Say($"relay warm-up: {costs.Count} rounds of {round}, relay CPU ms per event: {string.Join(", ", costs.Select(c => c.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
             Say($"relay warm-up: share of the relay's CPU in the tiered JIT per round: {string.Join(", ", jitShares.Select(s => s.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)))}");

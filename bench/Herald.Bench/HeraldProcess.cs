@@ -174,44 +174,8 @@ public sealed class HeraldProcess : IDisposable
         }
     }
 
-    /// <summary>
-    /// CPU time (user and system, from <c>/proc/&lt;pid&gt;/task/&lt;tid&gt;/stat</c>) of the runtime's tiered-compilation
-    /// threads now alive, by thread id: the JIT recompiling hot code at its next tier. The runtime ends the thread when
-    /// it has nothing to do and starts another when it does, so a changed set of ids also means the JIT ran.
-    /// </summary>
-    public IReadOnlyDictionary<int, TimeSpan> JitThreadCpuTime()
-    {
-        var found = new Dictionary<int, TimeSpan>();
-        try
-        {
-            foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
-            {
-                try
-                {
-                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
-                    {
-                        continue;
-                    }
-                    // Fields after the parenthesised name: state is the 3rd field, utime the 14th, stime the 15th.
-                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-                    found[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = TimeSpan.FromMilliseconds(ticks * 10);
-                }
-                catch (IOException)
-                {
-                    // The thread ended while being read.
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-        return found;
-    }
+    /// <summary>CPU time of the runtime's tiered-compilation threads now alive in this process, by thread id (see <see cref="TieredJit"/>).</summary>
+    public IReadOnlyDictionary<int, TimeSpan> JitThreadCpuTime() => TieredJit.ThreadCpuTime(_process.Id);
 
     /// <summary>CPU time Herald has used so far (user and system).</summary>
     public TimeSpan CpuTime()
