@@ -68,39 +68,7 @@ public sealed partial class DeliveryWorker(
         metrics.HandedOver();
         // Queued on this thread's own queue, without the trigger request's execution context: the attempt starts on
         // this thread as soon as the trigger's answer is on its way, unless an idle thread takes it first.
-        ThreadPool.UnsafeQueueUserWorkItem(static run => _ = run.Worker.RunHandedOverAsync(run.Job, run.Inputs), (Worker: this, Job: job, Inputs: inputs), preferLocal: true);
-    }
-
-    private async Task RunHandedOverAsync(DeliveryJob job, JobInputs inputs)
-    {
-        if (!_slots.Wait(0))
-        {
-            try
-            {
-                await _slots.WaitAsync(_abort.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _handOvers.Release();
-                try
-                {
-                    await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow(), CancellationToken.None);
-                }
-                catch (Exception e)
-                {
-                    // The job keeps its lease until it runs out, then is claimed: later, not lost.
-                    LogRunFailed(logger, job.EventId, e);
-                }
-                finally
-                {
-                    leases.Drop(job.JobId);
-                    Interlocked.Decrement(ref _inFlight);
-                }
-                return;
-            }
-        }
-        _handOvers.Release();
-        await RunAsync(job, inputs);
+        ThreadPool.UnsafeQueueUserWorkItem(static run => _ = run.Worker.RunAsync(run.Job, run.Inputs, handedOver: true), (Worker: this, Job: job, Inputs: inputs), preferLocal: true);
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -229,11 +197,26 @@ public sealed partial class DeliveryWorker(
         }
     }
 
-    private async Task RunAsync(DeliveryJob job, JobInputs? inputs)
+    /// <summary>
+    /// Runs one job and records its outcome. A claimed job comes with its slot; a handed-over one holds a hand-over
+    /// ticket and waits for the next free slot first (<paramref name="handedOver"/>).
+    /// </summary>
+    private async Task RunAsync(DeliveryJob job, JobInputs? inputs, bool handedOver = false)
     {
-        var holdsSlot = true;
+        var holdsTicket = handedOver;
+        var holdsSlot = !handedOver;
         try
         {
+            if (handedOver)
+            {
+                if (!_slots.Wait(0))
+                {
+                    await _slots.WaitAsync(_abort.Token);
+                }
+                holdsSlot = true;
+                _handOvers.Release();
+                holdsTicket = false;
+            }
             var outcome = await runner.RunAsync(job, leases.Owner, _abort.Token, inputs: inputs);
             // The attempt is over: its slot goes to the next job while this outcome waits for its group commit. The job
             // stays leased and held until then, and at most as many outcomes wait as there are slots.
@@ -251,7 +234,16 @@ public sealed partial class DeliveryWorker(
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow(), CancellationToken.None);
+            // Stopping: the job goes back to the queue at once, for another node or the next start.
+            try
+            {
+                await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow(), CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // It keeps its lease until it runs out, then is claimed: later, not lost.
+                LogRunFailed(logger, job.EventId, e);
+            }
         }
         catch (Exception e)
         {
@@ -262,6 +254,10 @@ public sealed partial class DeliveryWorker(
         {
             leases.Drop(job.JobId);
             Interlocked.Decrement(ref _inFlight);
+            if (holdsTicket)
+            {
+                _handOvers.Release();
+            }
             if (holdsSlot)
             {
                 _slots.Release();

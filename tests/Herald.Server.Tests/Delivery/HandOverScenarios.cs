@@ -46,6 +46,19 @@ public class HandOverScenarios : ReceiverScenario
 
     private long Count(string name) => _counts.GetValueOrDefault(name);
 
+    /// <summary>Four triggers whose attempts hold the worker's four slots until <paramref name="release"/>; their event ids.</summary>
+    private async Task<IReadOnlyList<string>> FillEverySlotAsync(string configId, Task release)
+    {
+        Receiver.Enqueue(Enumerable.Repeat<Answer>(new Answer.Gated(release), 4).ToArray());
+        var events = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            events.Add((await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>());
+        }
+        await Receiver.WaitForAsync(4);
+        return events;
+    }
+
     [Fact]
     public async Task A_fan_out_hands_each_event_to_a_free_slot_and_queues_the_rest()
     {
@@ -114,14 +127,7 @@ public class HandOverScenarios : ReceiverScenario
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            // Four attempts hold the worker's four slots until the receiver is released.
-            Receiver.Enqueue(Enumerable.Repeat<Answer>(new Answer.Gated(release.Task), 4).ToArray());
-            var events = new List<string>();
-            for (var i = 0; i < 4; i++)
-            {
-                events.Add((await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>());
-            }
-            await Receiver.WaitForAsync(4);
+            var events = new List<string>(await FillEverySlotAsync(configId, release.Task));
 
             // Four more are committed to this node and wait for a slot; the ninth finds them waiting and queues.
             for (var i = 0; i < 5; i++)
@@ -158,12 +164,7 @@ public class HandOverScenarios : ReceiverScenario
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            Receiver.Enqueue(Enumerable.Repeat<Answer>(new Answer.Gated(release.Task), 4).ToArray());
-            for (var i = 0; i < 4; i++)
-            {
-                await Client.TriggerAsync(configId);
-            }
-            await Receiver.WaitForAsync(4);
+            await FillEverySlotAsync(configId, release.Task);
             await Client.TriggerAsync(configId);
             await Client.TriggerAsync(configId);
             Assert.Equal(6, Count("herald.jobs.handed_over"));
