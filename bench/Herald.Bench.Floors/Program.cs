@@ -194,29 +194,17 @@ public static class Program
 
     /// <summary>
     /// CPU time of this process per operation for <paramref name="count"/> operations, after warm-up rounds of a fifth
-    /// of that: at least five, then until the tiered JIT is nearly idle (under 3% of the round's CPU in the last two)
-    /// and the last three agree within 5%, at most 40. The JIT recompiles hot code for a long while, and its work
+    /// of that until they settle (<see cref="WarmUp"/>): the JIT recompiles hot code for a long while, and its work
     /// would otherwise land in the figure.
     /// </summary>
     private static async Task<(double CpuMs, TimeSpan Elapsed, int Rounds)> MeasureAsync(int count, Func<int, Task> run)
     {
         var round = Math.Max(1000, count / 5);
-        var costs = new List<double>();
-        var jitShares = new List<double>();
-        while (costs.Count < 5
-            || (costs.Count < 40 && (jitShares[^2..].Any(share => share >= 0.03) || costs[^3..].Max() > 1.05 * costs[^3..].Min())))
-        {
-            var before = Cpu();
-            var jit = TieredJit.ThreadCpuTime(Environment.ProcessId);
-            await run(round);
-            var spent = Cpu() - before;
-            costs.Add(spent.TotalMilliseconds / round);
-            jitShares.Add(TieredJit.Share(jit, TieredJit.ThreadCpuTime(Environment.ProcessId), spent));
-        }
+        var warmUp = await WarmUp.RunAsync(round, () => run(round), Cpu, () => TieredJit.ThreadCpuTime(Environment.ProcessId));
         var cpu = Cpu();
         var clock = Stopwatch.StartNew();
         await run(count);
-        return ((Cpu() - cpu).TotalMilliseconds / count, clock.Elapsed, costs.Count);
+        return ((Cpu() - cpu).TotalMilliseconds / count, clock.Elapsed, warmUp.CostsMs.Count);
     }
 
     private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;

@@ -204,45 +204,20 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
 
     private async Task<byte[]> WarmUpAsync(HttpClient api, string configId, HeraldProcess herald, StoreProbe probe, CancellationToken cancellationToken)
     {
-        const int MaxRounds = 40;
         var round = Math.Max(1, options.WarmupEvents);
         byte[]? body = null;
-        var costs = new List<double>();
-        var jitShares = new List<double>();
-        for (var i = 0; i < MaxRounds; i++)
+        var warmUp = await WarmUp.RunAsync(round, async () =>
         {
             receiver.Reset(round);
-            var cpu = herald.CpuTime();
-            var jit = herald.JitThreadCpuTime();
             await Load.RunAsync(round, options.Concurrency, (_, ct) => TriggerAsync(api, configId, ct), cancellationToken);
             await WaitForDeliveriesAsync(round, herald, cancellationToken);
             await WaitDrainedAsync(probe, herald, cancellationToken);
             body ??= receiver.Samples[0].Body;
-            var spent = herald.CpuTime() - cpu;
-            costs.Add(spent.TotalMilliseconds / round);
-            jitShares.Add(TieredJit.Share(jit, herald.JitThreadCpuTime(), spent));
-            if (Settled(costs, jitShares))
-            {
-                break;
-            }
-            if (options.WarmupEvents == 0)
-            {
-                break;
-            }
-        }
-        Say($"warm-up: {costs.Count} rounds of {round} async triggers, Herald CPU ms per event: {string.Join(", ", costs.Select(c => c.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
-        Say($"warm-up: share of Herald's CPU in the tiered JIT per round: {string.Join(", ", jitShares.Select(s => s.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)))}");
+        }, herald.CpuTime, herald.JitThreadCpuTime, maxRounds: options.WarmupEvents == 0 ? 1 : WarmUp.MaxRounds);
+        Say($"warm-up: {warmUp.CostsMs.Count} rounds of {round} async triggers, Herald CPU ms per event: {warmUp.Costs}");
+        Say($"warm-up: share of Herald's CPU in the tiered JIT per round: {warmUp.Shares}");
         return body!;
     }
-
-    /// <summary>
-    /// Settled: at least five rounds, the JIT nearly idle (under 3% of the round's CPU, on the same compilation threads as
-    /// before) in the last two, and the last three within 5% of each other. The JIT keeps recompiling hot code at its
-    /// next tier for a while; a round whose cost looks stable can still have it busy, and its work would then land in
-    /// the timed part.
-    /// </summary>
-    private static bool Settled(List<double> costs, List<double> jitShares) =>
-        costs.Count >= 5 && jitShares[^2..].All(s => s < 0.03) && costs[^3..].Max() <= 1.05 * costs[^3..].Min();
 
     /// <summary>
     /// The floor: the bare relay in its own process, warmed up like Herald, then N posts to it (C in flight) timed until
@@ -259,21 +234,14 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             using var direct = Load.Client(receiver.Url, options.Concurrency);
 
             var round = Math.Max(1, options.WarmupEvents);
-            var costs = new List<double>();
-            var jitShares = new List<double>();
-            while (costs.Count < 40 && !Settled(costs, jitShares))
+            var warmUp = await WarmUp.RunAsync(round, async () =>
             {
                 receiver.Reset(round);
-                var before = relay.CpuTime();
-                var jit = relay.JitThreadCpuTime();
                 await Load.RunAsync(round, options.Concurrency, (_, ct) => PostAsync(client, "/relay", _payload, ct), cancellationToken);
                 await WaitForDeliveriesAsync(round, relay, cancellationToken);
-                var spent = relay.CpuTime() - before;
-                costs.Add(spent.TotalMilliseconds / round);
-                jitShares.Add(TieredJit.Share(jit, relay.JitThreadCpuTime(), spent));
-            }
-            Say($"relay warm-up: {costs.Count} rounds of {round}, relay CPU ms per event: {string.Join(", ", costs.Select(c => c.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
-            Say($"relay warm-up: share of the relay's CPU in the tiered JIT per round: {string.Join(", ", jitShares.Select(s => s.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)))}");
+            }, relay.CpuTime, relay.JitThreadCpuTime);
+            Say($"relay warm-up: {warmUp.CostsMs.Count} rounds of {round}, relay CPU ms per event: {warmUp.Costs}");
+            Say($"relay warm-up: share of the relay's CPU in the tiered JIT per round: {warmUp.Shares}");
 
             receiver.Reset(int.MaxValue);
             await Load.RunAsync(Math.Min(options.Events, 5000), options.Concurrency, (_, ct) => PostAsync(direct, "/hooks/bench", _payload, ct), cancellationToken);

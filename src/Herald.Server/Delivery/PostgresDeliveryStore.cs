@@ -16,14 +16,8 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
 
     private const string JobColumns = "job_id, event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until, reclaims";
 
-    public async Task<IReadOnlyList<long>> EnqueueAsync(IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var ids = await InsertAsync(connection, transaction, deliveries, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return ids;
-    }
+    public async Task<IReadOnlyList<long>> EnqueueAsync(IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken) =>
+        (await WriteOnceAsync(deliveries, [], cancellationToken)).JobIds;
 
     public async Task<(IReadOnlyList<long>? JobIds, StoredAnswer? Earlier)> EnqueueOnceAsync(
         IReadOnlyList<NewDelivery> deliveries, IdempotencyClaim claim, CancellationToken cancellationToken)
@@ -44,19 +38,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         AddInserts(batch, deliveries);
-        var ids = new List<long>(deliveries.Count);
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-        {
-            do
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    ids.Add(reader.GetInt64(0));
-                }
-            }
-            while (await reader.NextResultAsync(cancellationToken));
-        }
-        return ids;
+        return (await ReadAnswersAsync(batch, deliveries.Count, cancellationToken)).JobIds;
     }
 
     /// <summary>Per delivery its event and its job, the job answering its id: one row per delivery, in order.</summary>
@@ -265,28 +247,35 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
             // A finished replay may free the next job of its chain: wake the workers of every node for it.
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
         }
-        var ids = new List<long>(deliveries.Count);
-        var held = new List<bool>(completions.Count);
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        var answers = await ReadAnswersAsync(batch, deliveries.Count, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return answers;
+    }
+
+    /// <summary>
+    /// Runs the batch and reads its answers, which come in the batch's order: first a job id per new delivery, then a
+    /// count per completion (1 when the job row was still ours).
+    /// </summary>
+    private static async Task<(IReadOnlyList<long> JobIds, IReadOnlyList<bool> Held)> ReadAnswersAsync(NpgsqlBatch batch, int deliveries, CancellationToken cancellationToken)
+    {
+        var ids = new List<long>(deliveries);
+        var held = new List<bool>();
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        do
         {
-            do
+            while (await reader.ReadAsync(cancellationToken))
             {
-                while (await reader.ReadAsync(cancellationToken))
+                if (ids.Count < deliveries)
                 {
-                    // The rows come in the batch's order: first the job ids, then one count per completion.
-                    if (ids.Count < deliveries.Count)
-                    {
-                        ids.Add(reader.GetInt64(0));
-                    }
-                    else
-                    {
-                        held.Add(reader.GetInt64(0) == 1);
-                    }
+                    ids.Add(reader.GetInt64(0));
+                }
+                else
+                {
+                    held.Add(reader.GetInt64(0) == 1);
                 }
             }
-            while (await reader.NextResultAsync(cancellationToken));
         }
-        await transaction.CommitAsync(cancellationToken);
+        while (await reader.NextResultAsync(cancellationToken));
         return (ids, held);
     }
 

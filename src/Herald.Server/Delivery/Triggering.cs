@@ -87,9 +87,7 @@ public sealed class Triggering(
         {
             if (handOver[i])
             {
-                var (stored, job) = deliveries[i];
-                var config = events[i].Config;
-                _worker!.RunReserved(job with { JobId = jobIds[i] }, new JobInputs(stored, config, configs.SecretsOf(config)));
+                _worker!.RunReserved(deliveries[i].Job with { JobId = jobIds[i] }, Inputs(deliveries[i], events[i].Config));
             }
         }
         return deliveries.ConvertAll(d => d.Event.EventId);

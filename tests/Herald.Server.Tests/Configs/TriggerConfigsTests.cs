@@ -16,10 +16,13 @@ public sealed class TriggerConfigsTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<(SqliteConfigStore Store, ConfigChanges Changes)> StoreAsync()
+    /// <summary>A SQLite config store holding config cfg1, and the trigger configs over it as <paramref name="provider"/> would run them.</summary>
+    private async Task<(SqliteConfigStore Store, TriggerConfigs Configs)> ArrangeAsync(StorageProvider provider)
     {
         var changes = new ConfigChanges();
-        return (new SqliteConfigStore(await Engines.SqliteAsync(_folder, new FakeTimeProvider(T0)), changes), changes);
+        var store = new SqliteConfigStore(await Engines.SqliteAsync(_folder, new FakeTimeProvider(T0)), changes);
+        await store.InsertAsync(Record("https://one.example/hook"), Ct);
+        return (store, new TriggerConfigs(store, changes, _box, new StorageOptions { Provider = provider }));
     }
 
     private ConfigRecord Record(string url, long version = 1) => new(
@@ -27,15 +30,10 @@ public sealed class TriggerConfigsTests : IDisposable
         new WebhookConfig { Id = "cfg1", Name = "config", EventName = "order_created", Url = url, Enabled = true, Auth = new Auth { AuthType = "NONE" } },
         _box.Seal("org-1", "cfg1", new ConfigSecrets("whsec_secret", null, null, null)));
 
-    private TriggerConfigs Configs(IConfigStore store, ConfigChanges changes, StorageProvider provider) =>
-        new(store, changes, _box, new StorageOptions { Provider = provider });
-
     [Fact]
     public async Task On_sqlite_a_config_is_read_once_until_this_process_writes_one()
     {
-        var (store, changes) = await StoreAsync();
-        await store.InsertAsync(Record("https://one.example/hook"), Ct);
-        var configs = Configs(store, changes, StorageProvider.Sqlite);
+        var (store, configs) = await ArrangeAsync(StorageProvider.Sqlite);
 
         var first = await configs.GetAsync("org-1", "cfg1", Ct);
         var again = await configs.GetAsync("org-1", "cfg1", Ct);
@@ -55,9 +53,7 @@ public sealed class TriggerConfigsTests : IDisposable
     [Fact]
     public async Task A_backfilled_event_version_reaches_the_next_read()
     {
-        var (store, changes) = await StoreAsync();
-        await store.InsertAsync(Record("https://one.example/hook"), Ct);
-        var configs = Configs(store, changes, StorageProvider.Sqlite);
+        var (store, configs) = await ArrangeAsync(StorageProvider.Sqlite);
         Assert.Null((await configs.GetAsync("org-1", "cfg1", Ct))!.Document.EventVersion);
 
         Assert.True(await store.BackfillEventVersionAsync("org-1", "cfg1", "2.0", Ct));
@@ -68,9 +64,7 @@ public sealed class TriggerConfigsTests : IDisposable
     [Fact]
     public async Task Where_other_nodes_write_configs_every_trigger_reads_its_config()
     {
-        var (store, changes) = await StoreAsync();
-        await store.InsertAsync(Record("https://one.example/hook"), Ct);
-        var configs = Configs(store, changes, StorageProvider.Postgres);
+        var (_, configs) = await ArrangeAsync(StorageProvider.Postgres);
 
         var first = await configs.GetAsync("org-1", "cfg1", Ct);
         var again = await configs.GetAsync("org-1", "cfg1", Ct);
@@ -82,9 +76,7 @@ public sealed class TriggerConfigsTests : IDisposable
     [Fact]
     public async Task A_records_secrets_are_opened_once()
     {
-        var (store, changes) = await StoreAsync();
-        await store.InsertAsync(Record("https://one.example/hook"), Ct);
-        var configs = Configs(store, changes, StorageProvider.Sqlite);
+        var (_, configs) = await ArrangeAsync(StorageProvider.Sqlite);
         var record = (await configs.GetAsync("org-1", "cfg1", Ct))!;
 
         var secrets = configs.SecretsOf(record);

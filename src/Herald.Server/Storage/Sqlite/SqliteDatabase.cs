@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Herald.Server.Storage.Sqlite;
@@ -35,26 +34,11 @@ public sealed class SqliteDatabase : IDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        // The settings belong to the native connection, which the pool keeps open across opens: apply them once per
-        // native connection instead of parsing and running three statements on every open.
-        var handle = connection.Handle;
-        if (handle is null || !Configured.TryGetValue(handle, out _))
-        {
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
-            if (handle is not null)
-            {
-                Configured.AddOrUpdate(handle, Marker);
-            }
-        }
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
-
-    /// <summary>Native connections that already carry the settings; entries go when the pool drops the connection.</summary>
-    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
-
-    private static readonly object Marker = new();
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {

@@ -35,9 +35,7 @@ public sealed class SqliteWriteLane(SqliteDatabase database) : IAsyncDisposable
         }, cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> alone on the lane's connection without a transaction: each statement commits on its own.</summary>
-    public Task<T> RunAsync<T>(Func<Session, Task<T>> work, CancellationToken cancellationToken) => TakeTurnAsync(work, cancellationToken);
-
-    private async Task<T> TakeTurnAsync<T>(Func<Session, Task<T>> work, CancellationToken cancellationToken)
+    public async Task<T> RunAsync<T>(Func<Session, Task<T>> work, CancellationToken cancellationToken)
     {
         await _turn.WaitAsync(cancellationToken);
         try
