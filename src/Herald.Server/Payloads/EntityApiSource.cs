@@ -10,7 +10,8 @@ namespace Herald.Server.Payloads;
 /// with the organization's bearer token and <c>x-epilot-org-id</c>, answering <c>{"entity": {...}, "relations": [...]}</c>.
 /// The address is the operator's, not a config's, so the destination guard does not apply.
 /// Failure policy: 404 means the entity is unknown; 408, 429, 5xx, timeouts and connection errors are worth
-/// retrying; any other answer is not.
+/// retrying; any other answer is not. A slug or id that is not one plain path segment is refused without asking
+/// (<see cref="EntityPath"/>).
 /// </summary>
 public sealed class EntityApiSource(EntitiesOptions options) : IEntitySource, IDisposable
 {
@@ -25,7 +26,8 @@ public sealed class EntityApiSource(EntitiesOptions options) : IEntitySource, ID
 
     public async Task<FetchedEntity?> GetAsync(string orgId, string slug, string id, CancellationToken cancellationToken)
     {
-        var url = $"{_baseUrl}/v1/entity/{Uri.EscapeDataString(slug)}/{Uri.EscapeDataString(id)}?hydrate=true";
+        var url = EntityPath.UrlOf(_baseUrl, slug, id)
+            ?? throw new EntitySourceException(EntityPath.Problem(slug, id) ?? $"the entity's address would leave {_baseUrl}/v1/entity/", retryable: false);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.TryAddWithoutValidation("x-epilot-org-id", orgId);

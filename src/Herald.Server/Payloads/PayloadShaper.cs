@@ -51,6 +51,13 @@ public sealed partial class PayloadShaper(IEntitySource? entities, ILogger<Paylo
                 hydration = Hydration.Skipped;
                 LogHydrationSkipped(logger, config.Id, entities is null ? "no entity source is configured" : "the payload has no entity with _schema and _id");
             }
+            else if (EntityPath.Problem(entity.Slug, entity.Id) is { } refused)
+            {
+                // The payload's sender would steer a request that carries the operator's token: fail, never skip, so a
+                // receiver expecting hydrated data does not get the sender's version of the entity instead.
+                LogHydrationFailed(logger, config.Id, entity.Slug, entity.Id, refused);
+                return new ShapedInput(null, new Prepared.Fail(DeliveryCodes.InternalError, $"Entity hydration refused: {refused}; the Entity API was not asked", Retryable: false));
+            }
             else
             {
                 FetchedEntity? fetched;

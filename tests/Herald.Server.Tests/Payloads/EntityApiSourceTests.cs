@@ -115,6 +115,41 @@ public sealed class EntityApiSourceTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("..", "admin")]
+    [InlineData(".", "admin")]
+    [InlineData("contract", "..")]
+    [InlineData("contract", ".")]
+    [InlineData("", "c-1")]
+    [InlineData("contract", "")]
+    [InlineData("contract", "../../v1/admin")]
+    [InlineData("contract", "..\\..\\admin")]
+    [InlineData("contract", "%2e%2e")]
+    [InlineData("contract", "%2E%2E%2Fadmin")]
+    [InlineData("con/tract", "c-1")]
+    [InlineData("contract", "c-1\r\nX-Injected: 1")]
+    public async Task A_slug_or_id_that_is_not_one_plain_path_segment_is_refused_without_asking(string slug, string id)
+    {
+        using var source = Source();
+
+        var error = await Assert.ThrowsAsync<EntitySourceException>(() => source.GetAsync("org-a", slug, id, Ct));
+
+        Assert.False(error.Retryable);
+        Assert.Contains(slug.Length == 0 || slug.Contains('/') || slug.StartsWith('.') ? "_schema" : "_id", error.Message);
+        Assert.Empty(_api.Received);
+    }
+
+    [Fact]
+    public async Task Characters_with_a_meaning_in_urls_are_percent_encoded_within_their_segment()
+    {
+        _api.Enqueue(new Answer.Status(200, """{"entity":{"_id":"a?b#c d"}}"""));
+        using var source = Source();
+
+        await source.GetAsync("org-a", "contract", "a?b#c d..", Ct);
+
+        Assert.Equal("/entity-api/v1/entity/contract/a%3Fb%23c%20d..?hydrate=true", _api.Received.Single().Path);
+    }
+
+    [Theory]
     [InlineData("ftp://entities.example.com")]
     [InlineData("entities.example.com")]
     public void The_base_url_must_be_an_absolute_http_url(string baseUrl)
