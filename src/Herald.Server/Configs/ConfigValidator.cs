@@ -68,15 +68,23 @@ public static partial class ConfigValidator
         {
             case "BASIC":
                 var basic = auth.Nested("basicAuthConfig", required: true);
-                basic?.String("username", required: true);
-                NullableSecret(basic, "password");
-                basic?.Bool("passwordIsEnvVar");
+                if (basic is null)
+                {
+                    break;
+                }
+                Credential(basic, "username", basic.String("username", required: true));
+                Credential(basic, "password", NullableSecret(basic, "password"));
+                basic.Bool("passwordIsEnvVar");
                 break;
             case "API_KEY":
                 var apiKey = auth.Nested("apiKeyConfig", required: true);
-                apiKey?.String("keyName", required: true, maxLength: 256);
-                NullableSecret(apiKey, "keyValue");
-                apiKey?.Bool("keyValueIsEnvVar");
+                if (apiKey is null)
+                {
+                    break;
+                }
+                ApiKeyName(apiKey, apiKey.String("keyName", required: true, maxLength: 256));
+                HeaderValue(apiKey, "keyValue", NullableSecret(apiKey, "keyValue"));
+                apiKey.Bool("keyValueIsEnvVar");
                 break;
             case "OAUTH_CLIENT_CREDENTIALS":
                 var oauth = auth.Nested("oauthConfig", required: true);
@@ -98,21 +106,20 @@ public static partial class ConfigValidator
                         continue;
                     }
                     var item = new JsonFields(parameter, $"{oauth.PathOf("customParameterList")}[{i}]", oauth.Errors);
-                    item.Enum("type", ContractEnums.OAuthParameterTypes, required: true);
+                    var type = item.Enum("type", ContractEnums.OAuthParameterTypes, required: true);
                     item.String("key", required: true);
-                    item.String("value", required: true);
+                    var value = item.String("value", required: true);
+                    if (type == "header")
+                    {
+                        HeaderValue(item, "value", value);
+                    }
                 }
                 break;
         }
     }
 
-    private static void NullableSecret(JsonFields? fields, string name)
-    {
-        if (fields is not null && !fields.IsExplicitNull(name))
-        {
-            fields.String(name);
-        }
-    }
+    private static string? NullableSecret(JsonFields fields, string name) =>
+        fields.IsExplicitNull(name) ? null : fields.String(name);
 
     private static void Filter(JsonFields? filter)
     {
@@ -131,6 +138,7 @@ public static partial class ConfigValidator
             payload.Bool(flag);
         }
         payload.StringMap("custom_headers");
+        CustomHeaderValues(payload);
     }
 
     private static void SecureProxy(JsonFields? proxy)

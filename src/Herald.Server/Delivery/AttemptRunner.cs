@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
+using Herald.Server.Environments;
 using Herald.Server.Events;
 using Herald.Server.Http;
 using Herald.Server.ReceiverAuth;
@@ -50,7 +51,9 @@ public sealed partial class AttemptRunner(
         }
 
         var configSecrets = inputs?.Secrets ?? secrets.Open(config);
-        var prepared = await pipeline.PrepareAsync(job, stored, config, configSecrets, abort);
+        // Filled with the secret variable values this attempt resolves; Finish masks them in everything it records.
+        var mask = new SecretMask();
+        var prepared = await pipeline.PrepareAsync(job, stored, config, configSecrets, mask, abort);
         var started = time.GetUtcNow();
         switch (prepared)
         {
@@ -59,7 +62,7 @@ public sealed partial class AttemptRunner(
                 return new RunOutcome.Done(new JobCompletion(job, owner,
                     new EventUpdate(EventStatus.Skipped, job.Kind == JobKind.Deliver ? job.Attempt : stored.RetryAttempt, null, null, ResponseJson(null, null, skip.Reason, null, skip.Hydration), started, started), null, null), null);
             case Prepared.Fail fail:
-                return Finish(job, owner, stored, AttemptResult.Failure(fail.Code, fail.Message, fail.Retryable, fail.StatusCode), null, null, started, 0, recordAttempt: true, config.Document);
+                return Finish(job, owner, stored, AttemptResult.Failure(fail.Code, fail.Message, fail.Retryable, fail.StatusCode), null, null, started, 0, recordAttempt: true, config.Document, mask: mask);
         }
 
         var send = (Prepared.Send)prepared;
@@ -78,11 +81,11 @@ public sealed partial class AttemptRunner(
             // once with a fresh one, as part of this same attempt (wire-format section 3).
             if (result.StatusCode == 401 && requests.DropRejectedToken(config, send.Request))
             {
-                result = await SendWithFreshTokenAsync(config, configSecrets, send.Request, job, abort);
+                result = await SendWithFreshTokenAsync(config, configSecrets, send.Request, job, mask, abort);
             }
             var duration = (int)time.GetElapsedTime(clock).TotalMilliseconds;
             LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code);
-            return Finish(job, owner, stored, result, send.Payload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration);
+            return Finish(job, owner, stored, result, send.Payload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration, mask);
         }
         finally
         {
@@ -94,9 +97,9 @@ public sealed partial class AttemptRunner(
     }
 
     private async Task<AttemptResult> SendWithFreshTokenAsync(
-        ConfigRecord config, ConfigSecrets configSecrets, OutgoingRequest rejected, DeliveryJob job, CancellationToken abort)
+        ConfigRecord config, ConfigSecrets configSecrets, OutgoingRequest rejected, DeliveryJob job, SecretMask mask, CancellationToken abort)
     {
-        var rebuilt = await requests.BuildAsync(config, configSecrets, rejected.Method, rejected.Body, abort);
+        var rebuilt = await requests.BuildAsync(config, configSecrets, rejected.Method, rejected.Body, mask, abort);
         if (rebuilt.Failure is { } failure)
         {
             return AttemptResult.Failure(failure.Code, failure.Message, failure.Retryable, failure.StatusCode);
@@ -123,8 +126,13 @@ public sealed partial class AttemptRunner(
 
     private RunOutcome.Done Finish(
         DeliveryJob job, string owner, EventRecord? stored, AttemptResult result, string? payload, string? originalPayload,
-        DateTimeOffset started, int durationMs, bool recordAttempt, WebhookConfig? config = null, string? hydration = null)
+        DateTimeOffset started, int durationMs, bool recordAttempt, WebhookConfig? config = null, string? hydration = null, SecretMask? mask = null)
     {
+        // The one place an attempt's outcome is recorded and answered: no secret variable value passes it.
+        if (mask is { IsEmpty: false })
+        {
+            result = result with { Message = mask.Apply(result.Message), Body = mask.Apply(result.Body) };
+        }
         var now = time.GetUtcNow();
         var automatic = job.Kind == JobKind.Deliver;
         var retry = config?.RetryPolicy;

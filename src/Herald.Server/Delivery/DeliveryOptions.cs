@@ -32,6 +32,12 @@ public sealed class DeliveryOptions
     public int MaxResponseBytes { get; set; } = 64 * 1024;
 
     /// <summary>
+    /// The names and values of the headers built for one attempt from a config (custom headers and auth), together;
+    /// also the most any other field with env references may resolve to. Beyond it the attempt fails, not retried.
+    /// </summary>
+    public int MaxRequestHeaderBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
     /// How long a claimed job stays owned without renewal. Always at least the attempt timeout plus
     /// <see cref="LeaseMargin"/>, so an attempt can never outlive its lease.
     /// </summary>

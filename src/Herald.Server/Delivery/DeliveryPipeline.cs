@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Herald.Server.Catalog;
 using Herald.Server.Configs;
+using Herald.Server.Environments;
 using Herald.Server.Events;
 using Herald.Server.Filters;
 using Herald.Server.Http;
@@ -35,7 +36,8 @@ public sealed class DeliveryPipeline(
     CatalogDowngrades downgrades,
     IConfigStore configs)
 {
-    public async Task<Prepared> PrepareAsync(DeliveryJob job, EventRecord stored, ConfigRecord config, ConfigSecrets secrets, CancellationToken cancellationToken)
+    /// <param name="mask">Collects the secret variable values the request is built with; the caller masks the attempt's messages with it.</param>
+    public async Task<Prepared> PrepareAsync(DeliveryJob job, EventRecord stored, ConfigRecord config, ConfigSecrets secrets, SecretMask mask, CancellationToken cancellationToken)
     {
         string payload;
         string? originalPayload = null;
@@ -88,7 +90,7 @@ public sealed class DeliveryPipeline(
 
         var method = config.Document.HttpMethod ?? "POST";
         var body = WebhookSender.CarriesBody(method) ? Encoding.UTF8.GetBytes(payload) : [];
-        var request = await requests.BuildAsync(config, secrets, method, body, cancellationToken);
+        var request = await requests.BuildAsync(config, secrets, method, body, mask, cancellationToken);
         return request.Failure is { } failure ? failure : new Prepared.Send(request.Request!, payload, originalPayload, hydration);
     }
 

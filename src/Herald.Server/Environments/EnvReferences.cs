@@ -1,9 +1,11 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Herald.Server.Environments;
 
 /// <summary>A field after env resolution: its value, or why it has none.</summary>
-public readonly record struct EnvResolution(string? Value, string? Error);
+/// <param name="TooLong">The value would exceed the length asked for; resolution stopped there.</param>
+public readonly record struct EnvResolution(string? Value, string? Error, bool TooLong = false);
 
 /// <summary>
 /// <c>{{ env.NAME }}</c> references (wire-format section 5). Pure: text and the organization's values in, resolved
@@ -28,7 +30,11 @@ public static partial class EnvReferences
         return Embedded().Matches(text).Select(m => m.Groups["name"].Value);
     }
 
-    public static EnvResolution Resolve(string? text, bool wholeValue, IReadOnlyDictionary<string, string> values)
+    /// <summary>
+    /// The text with its references replaced. With <paramref name="maxLength"/>, substitution stops as soon as the
+    /// result would grow past it, so a short text of many references to a long value is never built in full.
+    /// </summary>
+    public static EnvResolution Resolve(string? text, bool wholeValue, IReadOnlyDictionary<string, string> values, int maxLength = int.MaxValue)
     {
         if (text is null)
         {
@@ -39,22 +45,31 @@ public static partial class EnvReferences
             return WholeName(text) switch
             {
                 null => new(null, "is marked as an environment variable reference but holds none"),
-                var name when values.TryGetValue(name, out var value) => new(value, null),
+                var name when values.TryGetValue(name, out var value) => value.Length > maxLength ? TooLong(maxLength) : new(value, null),
                 var name => new(null, Missing(name)),
             };
         }
-        string? missing = null;
-        var resolved = Embedded().Replace(text, m =>
+        var resolved = new StringBuilder();
+        var copied = 0;
+        for (var match = Embedded().Match(text); match.Success; match = match.NextMatch())
         {
-            var name = m.Groups["name"].Value;
-            if (values.TryGetValue(name, out var value))
+            var name = match.Groups["name"].Value;
+            if (!values.TryGetValue(name, out var value))
             {
-                return value;
+                return new(null, Missing(name));
             }
-            missing ??= name;
-            return m.Value;
-        });
-        return missing is null ? new(resolved, null) : new(null, Missing(missing));
+            if (resolved.Length + (match.Index - copied) + value.Length > maxLength)
+            {
+                return TooLong(maxLength);
+            }
+            resolved.Append(text, copied, match.Index - copied).Append(value);
+            copied = match.Index + match.Length;
+        }
+        if (resolved.Length + (text.Length - copied) > maxLength)
+        {
+            return TooLong(maxLength);
+        }
+        return new(resolved.Append(text, copied, text.Length - copied).ToString(), null);
     }
 
     public static bool HasReference(string? text) => text is not null && Embedded().IsMatch(text);
@@ -64,6 +79,8 @@ public static partial class EnvReferences
         var match = Whole().Match(text);
         return match.Success ? match.Groups["name"].Value : null;
     }
+
+    private static EnvResolution TooLong(int maxLength) => new(null, $"would resolve to more than {maxLength} characters", TooLong: true);
 
     private static string Missing(string name) => $"refers to environment variable '{name}', which is not defined";
 

@@ -8,8 +8,11 @@ public sealed class EnvironmentValues(IEnvironmentStore store, EnvironmentSecret
 {
     private static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
 
-    /// <summary>The defined values among <paramref name="names"/>; a variable without a value is left out.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> ForAsync(string orgId, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    /// <summary>
+    /// The defined values among <paramref name="names"/>; a variable without a value is left out. The values of
+    /// <c>SecretString</c> variables are added to <paramref name="mask"/>, so that no message of the attempt shows them.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> ForAsync(string orgId, IReadOnlyCollection<string> names, SecretMask mask, CancellationToken cancellationToken)
     {
         if (names.Count == 0)
         {
@@ -21,6 +24,10 @@ public sealed class EnvironmentValues(IEnvironmentStore store, EnvironmentSecret
             if (secrets.ValueOf(record) is { } value)
             {
                 values[record.Key] = value;
+                if (record.SealedValue is not null)
+                {
+                    mask.Add(value);
+                }
             }
         }
         return values;

@@ -13,6 +13,7 @@ namespace Herald.Server.ReceiverAuth;
 /// <item>the families <c>webhook-*</c> (the signature headers), <c>x-forwarded-*</c>, <c>x-amz-*</c> and <c>x-amzn-*</c>.</item>
 /// </list>
 /// Names that are not valid HTTP field names are dropped too, and of names differing only in case the first wins.
+/// The same name rule (<see cref="NameProblem"/>) holds the API key header name, which is refused instead.
 /// </summary>
 public static class CustomHeaders
 {
@@ -37,11 +38,37 @@ public static class CustomHeaders
             return [];
         }
         var seen = new HashSet<string>(owned.OfType<string>(), StringComparer.OrdinalIgnoreCase);
-        return headers.Where(h => IsFieldName(h.Key) && !IsBlocked(h.Key) && seen.Add(h.Key)).ToList();
+        return headers.Where(h => NameProblem(h.Key) is null && seen.Add(h.Key)).ToList();
     }
 
-    /// <summary>A value that cannot split the request: no CR, LF or NUL.</summary>
-    public static bool IsSafeValue(string value) => value.AsSpan().IndexOfAny('\r', '\n', '\0') < 0;
+    /// <summary>
+    /// Why <paramref name="name"/> cannot name a header Herald sends for a config (a custom header or the API key
+    /// header), or null when it can: it must be an RFC 9110 token and not a name Herald or the HTTP stack owns.
+    /// </summary>
+    public static string? NameProblem(string name) =>
+        !IsFieldName(name) ? "must be an HTTP header name of RFC 9110 token characters only (letters, digits and !#$%&'*+-.^_`|~)"
+        : IsBlocked(name) ? $"must not be '{name}', a header that Herald or the HTTP stack sets itself"
+        : null;
+
+    /// <summary>What <see cref="IsSafeValue"/> allows, for messages.</summary>
+    public const string ValueRule = "may hold only visible ASCII characters, spaces and tabs";
+
+    /// <summary>
+    /// A value that goes on the wire as it is: visible ASCII, space and tab. RFC 9110 also allows obs-text (bytes
+    /// above 0x7F), but its meaning depends on the receiver's charset guess, so Herald refuses it; control
+    /// characters (CR and LF split the request, the others are sent raw) are refused too.
+    /// </summary>
+    public static bool IsSafeValue(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c != '\t' && c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>An RFC 9110 token: letters, digits and <c>!#$%&amp;'*+-.^_`|~</c>.</summary>
     public static bool IsFieldName(string name) =>

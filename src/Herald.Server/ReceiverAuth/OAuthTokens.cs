@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Herald.Server.Delivery;
+using Herald.Server.Environments;
 
 namespace Herald.Server.ReceiverAuth;
 
@@ -24,7 +25,8 @@ public sealed partial class OAuthTokens(EgressClients clients, DeliveryOptions o
     private readonly ConcurrentDictionary<(string OrgId, string ConfigId), Cached> _cache = new();
     private readonly ConcurrentDictionary<(string OrgId, string ConfigId), SemaphoreSlim> _gates = new();
 
-    public async Task<TokenResult> GetAsync(TokenScope scope, TokenRequest request, EgressRoute? egress, CancellationToken abort)
+    /// <param name="mask">The attempt's secrets, masked in a failure's message before it is logged or returned.</param>
+    public async Task<TokenResult> GetAsync(TokenScope scope, TokenRequest request, EgressRoute? egress, SecretMask mask, CancellationToken abort)
     {
         var key = (scope.OrgId, scope.ConfigId);
         var fingerprint = $"{scope.Version}:{request.Fingerprint()}";
@@ -40,7 +42,7 @@ public sealed partial class OAuthTokens(EgressClients clients, DeliveryOptions o
             {
                 return new(fetchedMeanwhile, null);
             }
-            var result = await ExchangeAsync(request, egress, abort);
+            var result = await ExchangeAsync(request, egress, mask, abort);
             if (result.Grant is { } grant && grant.CacheFor() is { } lifetime && lifetime > TimeSpan.Zero)
             {
                 _cache[key] = new Cached(fingerprint, grant, time.GetUtcNow() + lifetime);
@@ -63,7 +65,13 @@ public sealed partial class OAuthTokens(EgressClients clients, DeliveryOptions o
     }
 
     /// <summary>One token request, uncached. Never throws for the endpoint's sake; shutdown (<paramref name="abort"/>) rethrows.</summary>
-    public async Task<TokenResult> ExchangeAsync(TokenRequest request, EgressRoute? egress, CancellationToken abort)
+    public async Task<TokenResult> ExchangeAsync(TokenRequest request, EgressRoute? egress, SecretMask mask, CancellationToken abort)
+    {
+        var result = await ExchangeAsync(request, egress, abort);
+        return result.Failure is { } failure ? new(null, failure with { Message = mask.Apply(failure.Message)! }) : result;
+    }
+
+    private async Task<TokenResult> ExchangeAsync(TokenRequest request, EgressRoute? egress, CancellationToken abort)
     {
         using var timeout = new CancellationTokenSource(options.TokenTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(abort, timeout.Token);

@@ -15,17 +15,25 @@ public readonly record struct BuiltRequest(OutgoingRequest? Request, Prepared.Fa
 /// <summary>
 /// Steps 5-6 of a delivery, run on every attempt from the config as it is now: env references resolved from the
 /// organization's variables (section 5), the egress route (section 8), the url, the custom headers (section 4) and
-/// the receiver's auth (section 3), an OAuth token included.
+/// the receiver's auth (section 3), an OAuth token included. The values of secret variables it resolves go into the
+/// attempt's <see cref="SecretMask"/>, which its caller applies to every message of the attempt.
 /// </summary>
-public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies proxies, OAuthTokens tokens)
+public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies proxies, OAuthTokens tokens, DeliveryOptions options)
 {
     private const string OAuth = "OAUTH_CLIENT_CREDENTIALS";
+    private const string BasicHeaderField = "auth.basicAuthConfig";
+    private const string AccessTokenField = "the access token of auth.oauthConfig";
 
-    public async Task<BuiltRequest> BuildAsync(ConfigRecord config, ConfigSecrets secrets, string method, byte[] body, CancellationToken cancellationToken)
+    public async Task<BuiltRequest> BuildAsync(ConfigRecord config, ConfigSecrets secrets, string method, byte[] body, SecretMask mask, CancellationToken cancellationToken)
     {
         var document = config.Document;
+        // Refused at save since the rule exists; a config stored before it is stopped here rather than sent without its key.
+        if (ApiKeyHeader(document.Auth) is { } keyName && CustomHeaders.NameProblem(keyName) is { } problem)
+        {
+            return BuiltRequest.Fail(DeliveryCodes.InternalError, $"auth.apiKeyConfig.keyName {problem}; update the config (the request was not sent)");
+        }
         var customHeaders = CustomHeaders.Allowed(document.PayloadConfiguration?.CustomHeaders, ApiKeyHeader(document.Auth));
-        var (egress, resolved, failure) = await ResolveAsync(config, secrets, customHeaders, cancellationToken);
+        var (egress, resolved, failure) = await ResolveAsync(config, secrets, customHeaders, mask, cancellationToken);
         if (failure is not null)
         {
             return new BuiltRequest(null, failure);
@@ -36,8 +44,8 @@ public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies 
         {
             return BuiltRequest.Fail(DeliveryCodes.InternalError, $"The config's url '{urlText}' is not an absolute http(s) url");
         }
-        var headers = customHeaders.Select(h => KeyValuePair.Create(h.Key, resolved[EnvFields.Header(h.Key)]!)).ToList();
-        var auth = await AuthHeaderAsync(config, resolved, egress, cancellationToken);
+        var headers = customHeaders.Select(h => new BuiltHeader(h.Key, resolved[EnvFields.Header(h.Key)]!, EnvFields.Header(h.Key))).ToList();
+        var auth = await AuthHeaderAsync(config, resolved, egress, mask, cancellationToken);
         if (auth.Failure is not null)
         {
             return new BuiltRequest(null, auth.Failure);
@@ -46,11 +54,11 @@ public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies 
         {
             headers.Add(header);
         }
-        if (headers.FirstOrDefault(h => !CustomHeaders.IsSafeValue(h.Value)) is { Key: not null } unsafeHeader)
+        if (RequestHeaders.Check(headers, options.MaxRequestHeaderBytes) is { } refused)
         {
-            return BuiltRequest.Fail(DeliveryCodes.InternalError, $"Header '{unsafeHeader.Key}' would carry a line break or NUL; the request was not sent");
+            return new BuiltRequest(null, refused);
         }
-        return new BuiltRequest(new OutgoingRequest(url, method, body, headers, egress), null);
+        return new BuiltRequest(new OutgoingRequest(url, method, body, headers.Select(h => KeyValuePair.Create(h.Name, h.Value)).ToList(), egress), null);
     }
 
     /// <summary>
@@ -72,19 +80,19 @@ public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies 
     }
 
     /// <summary><c>testOAuth</c>: the config's token exchange as a delivery would make it, uncached, sending nothing else.</summary>
-    public async Task<TokenResult> TestOAuthAsync(ConfigRecord config, ConfigSecrets secrets, CancellationToken cancellationToken)
+    public async Task<TokenResult> TestOAuthAsync(ConfigRecord config, ConfigSecrets secrets, SecretMask mask, CancellationToken cancellationToken)
     {
-        var (egress, resolved, failure) = await ResolveAsync(config, secrets, [], cancellationToken);
+        var (egress, resolved, failure) = await ResolveAsync(config, secrets, [], mask, cancellationToken);
         if (failure is not null)
         {
             return new TokenResult(null, failure);
         }
         var (request, invalid) = TokenRequestFor(config.Document.Auth!.OAuthConfig!, resolved!);
-        return invalid is not null ? new TokenResult(null, invalid) : await tokens.ExchangeAsync(request!, egress, cancellationToken);
+        return invalid is not null ? new TokenResult(null, invalid) : await tokens.ExchangeAsync(request!, egress, mask, cancellationToken);
     }
 
     private async Task<(EgressRoute? Egress, IReadOnlyDictionary<string, string?>? Resolved, Prepared.Fail? Failure)> ResolveAsync(
-        ConfigRecord config, ConfigSecrets secrets, IEnumerable<KeyValuePair<string, string>> customHeaders, CancellationToken cancellationToken)
+        ConfigRecord config, ConfigSecrets secrets, IEnumerable<KeyValuePair<string, string>> customHeaders, SecretMask mask, CancellationToken cancellationToken)
     {
         var (egress, unavailable) = EgressPlan.For(config.Document, proxies);
         if (unavailable is not null)
@@ -92,32 +100,30 @@ public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies 
             return (null, null, new Prepared.Fail(DeliveryCodes.StaticIpUnavailable, unavailable, Retryable: false));
         }
         var fields = EnvFields.Of(config.Document, secrets, customHeaders);
-        var values = await environment.ForAsync(config.OrgId, EnvFields.Names(fields), cancellationToken);
-        var (resolved, unresolved) = EnvFields.Resolve(fields, values);
-        return unresolved is not null
-            ? (null, null, new Prepared.Fail(DeliveryCodes.EnvVariableNotFound, unresolved, Retryable: false))
-            : (egress, resolved, null);
+        var values = await environment.ForAsync(config.OrgId, EnvFields.Names(fields), mask, cancellationToken);
+        var (resolved, unresolved) = EnvFields.Resolve(fields, values, options.MaxRequestHeaderBytes);
+        return unresolved is not null ? (null, null, unresolved) : (egress, resolved, null);
     }
 
-    private async Task<(KeyValuePair<string, string>? Header, Prepared.Fail? Failure)> AuthHeaderAsync(
-        ConfigRecord config, IReadOnlyDictionary<string, string?> resolved, EgressRoute? egress, CancellationToken cancellationToken)
+    private async Task<(BuiltHeader? Header, Prepared.Fail? Failure)> AuthHeaderAsync(
+        ConfigRecord config, IReadOnlyDictionary<string, string?> resolved, EgressRoute? egress, SecretMask mask, CancellationToken cancellationToken)
     {
         var auth = config.Document.Auth;
         switch (auth?.AuthType)
         {
             case "BASIC" when auth.BasicAuthConfig is not null:
                 var credentials = $"{resolved[EnvFields.BasicUsername]}:{resolved[EnvFields.BasicPassword]}";
-                return (new("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials))), null);
+                return (new("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)), BasicHeaderField), null);
             case "API_KEY" when auth.ApiKeyConfig?.KeyName is { Length: > 0 } name:
-                return (new(name, resolved[EnvFields.ApiKeyValue] ?? ""), null);
+                return (new(name, resolved[EnvFields.ApiKeyValue] ?? "", EnvFields.ApiKeyValue), null);
             case OAuth when auth.OAuthConfig is { } oauth:
                 var (request, invalid) = TokenRequestFor(oauth, resolved);
                 if (invalid is not null)
                 {
                     return (null, invalid);
                 }
-                var token = await tokens.GetAsync(Scope(config), request!, egress, cancellationToken);
-                return token.Grant is { } grant ? (new("Authorization", "Bearer " + grant.AccessToken), null) : (null, token.Failure);
+                var token = await tokens.GetAsync(Scope(config), request!, egress, mask, cancellationToken);
+                return token.Grant is { } grant ? (new("Authorization", "Bearer " + grant.AccessToken, AccessTokenField), null) : (null, token.Failure);
             default:
                 return (null, null);
         }

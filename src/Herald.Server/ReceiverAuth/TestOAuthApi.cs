@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Herald.Server.Authentication;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
+using Herald.Server.Environments;
 using Herald.Server.Http;
 
 namespace Herald.Server.ReceiverAuth;
@@ -44,14 +45,17 @@ public static class TestOAuthApi
             return Problem.BadRequest($"Webhook config {configId} does not use OAUTH_CLIENT_CREDENTIALS auth");
         }
 
-        var (grant, failure) = await requests.TestOAuthAsync(config, secrets.Open(config), cancellationToken);
+        // Every message below may quote what the secret variables resolved to (an endpoint, a host name): masked.
+        var mask = new SecretMask();
+        var (grant, failure) = await requests.TestOAuthAsync(config, secrets.Open(config), mask, cancellationToken);
         if (grant is not null)
         {
             return Results.Ok(new TestOAuthResponse(true, "OAuth token exchange successful", grant.ExpiresIn, grant.TokenType));
         }
         var exchangeFailed = failure!.Code == DeliveryCodes.OAuthTokenExchangeError;
+        var reason = mask.Apply(failure.Message);
         return Results.Json(
-            new TestOAuthResponse(false, exchangeFailed ? $"OAuth token exchange failed: {failure.Message}" : $"OAuth token request could not be made: {failure.Message}"),
+            new TestOAuthResponse(false, exchangeFailed ? $"OAuth token exchange failed: {reason}" : $"OAuth token request could not be made: {reason}"),
             statusCode: exchangeFailed ? StatusCodes.Status500InternalServerError : StatusCodes.Status400BadRequest);
     }
 }

@@ -71,7 +71,7 @@ public static class TokenRequests
                 case "header" when CustomHeaders.IsFieldName(key) && !FramingHeaders.Contains(key):
                     if (!CustomHeaders.IsSafeValue(value))
                     {
-                        return (null, $"auth.oauthConfig.customParameterList header '{key}' would carry a line break or NUL");
+                        return (null, $"auth.oauthConfig.customParameterList header '{key}' {CustomHeaders.ValueRule}");
                     }
                     headers.Add(new(key, value));
                     break;

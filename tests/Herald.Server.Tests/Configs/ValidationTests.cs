@@ -72,7 +72,28 @@ public sealed class ValidationTests : IClassFixture<ValidationTests.App>
         { """{"name":"n","eventName":"e","filterConditions":{"conditions":[{"jsonata_expression":"entity.amount >"}]}}""", "filterConditions.conditions[0].jsonata_expression is not valid JSONata (S0" },
         { """{"name":"n","eventName":"e","multipartConfig":{"fileSource":"event_attachments["}}""", "multipartConfig.fileSource is not valid JSONata" },
         { """{"name":"n","eventName":"e","multipartConfig":{"extraFields":{"kind":"'unterminated"}}}""", "multipartConfig.extraFields.kind is not valid JSONata" },
+        // The API key header name follows the custom header name rules: an RFC 9110 token Herald does not own.
+        { ApiKey("Host"), "auth.apiKeyConfig.keyName" },
+        { ApiKey("Transfer-Encoding"), "auth.apiKeyConfig.keyName" },
+        { ApiKey("X-Forwarded-For"), "auth.apiKeyConfig.keyName" },
+        { ApiKey("webhook-signature"), "auth.apiKeyConfig.keyName" },
+        { ApiKey(@"X-Key\r\nX-Injected: 1"), "auth.apiKeyConfig.keyName" },
+        { ApiKey("Content-Length"), "auth.apiKeyConfig.keyName" },
+        { ApiKey("X Api Key"), "auth.apiKeyConfig.keyName" },
+        // Header values go on the wire as they are: visible ASCII, space and tab only.
+        { """{"name":"n","eventName":"e","payloadConfiguration":{"custom_headers":{"X-Greeting":"Grüße"}}}""", "payloadConfiguration.custom_headers.X-Greeting" },
+        { """{"name":"n","eventName":"e","payloadConfiguration":{"custom_headers":{"X-Ctl":"a\u0001b"}}}""", "payloadConfiguration.custom_headers.X-Ctl" },
+        { """{"name":"n","eventName":"e","payloadConfiguration":{"custom_headers":{"X-Del":"a\u007fb"}}}""", "payloadConfiguration.custom_headers.X-Del" },
+        { """{"name":"n","eventName":"e","payloadConfiguration":{"custom_headers":{"X-Split":"a\r\nX-Injected: 1"}}}""", "payloadConfiguration.custom_headers.X-Split" },
+        { """{"name":"n","eventName":"e","auth":{"authType":"API_KEY","apiKeyConfig":{"keyName":"X-Api-Key","keyValue":"schlüssel"}}}""", "auth.apiKeyConfig.keyValue" },
+        { """{"name":"n","eventName":"e","auth":{"authType":"API_KEY","apiKeyConfig":{"keyName":"X-Api-Key","keyValue":"k\u0001"}}}""", "auth.apiKeyConfig.keyValue" },
+        { """{"name":"n","eventName":"e","auth":{"authType":"BASIC","basicAuthConfig":{"username":"u\u0001","password":"p"}}}""", "auth.basicAuthConfig.username" },
+        { """{"name":"n","eventName":"e","auth":{"authType":"BASIC","basicAuthConfig":{"username":"u","password":"p\u007f"}}}""", "auth.basicAuthConfig.password" },
+        { """{"name":"n","eventName":"e","auth":{"authType":"OAUTH_CLIENT_CREDENTIALS","oauthConfig":{"clientId":"c","endpoint":"https://idp.example","httpMethod":"POST","customParameterList":[{"type":"header","key":"X-Tenant","value":"café"}]}}}""", "auth.oauthConfig.customParameterList[0].value" },
     };
+
+    private static string ApiKey(string keyName) =>
+        $$$$"""{"name":"n","eventName":"e","auth":{"authType":"API_KEY","apiKeyConfig":{"keyName":"{{{{keyName}}}}","keyValue":"v"}}}""";
 
     [Theory]
     [MemberData(nameof(InvalidBodies))]

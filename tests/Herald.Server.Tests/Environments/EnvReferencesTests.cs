@@ -72,4 +72,36 @@ public sealed class EnvReferencesTests
     [InlineData("x {{ env.a }}", true, new string[0])]
     public void The_names_a_field_needs_are_found_before_any_lookup(string? text, bool whole, string[] expected) =>
         Assert.Equal(expected, EnvReferences.NamesIn(text, whole));
+
+    [Theory]
+    [InlineData("{{ env.host }}", false, 11, "erp.example")]
+    [InlineData("{{ env.host }}", false, 10, null)]
+    [InlineData("x-{{ env.host }}", false, 13, "x-erp.example")]
+    [InlineData("x-{{ env.host }}-y", false, 13, null)]
+    [InlineData("no references", false, 5, null)]
+    [InlineData("host", true, 11, "erp.example")]
+    [InlineData("host", true, 10, null)]
+    public void A_resolution_longer_than_asked_for_is_refused(string text, bool whole, int maxLength, string? expected)
+    {
+        var resolution = EnvReferences.Resolve(text, whole, Values, maxLength);
+
+        Assert.Equal(expected, resolution.Value);
+        Assert.Equal(expected is null, resolution.TooLong);
+    }
+
+    [Fact]
+    public void Resolution_stops_at_the_limit_instead_of_building_the_whole_text()
+    {
+        var values = new Dictionary<string, string> { ["big"] = new('x', 32_768) };
+        var text = string.Concat(Enumerable.Repeat("{{env.big}}", 6_000));
+        EnvReferences.Resolve("{{env.big}}", false, values, 65_536);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var resolution = EnvReferences.Resolve(text, false, values, 65_536);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(resolution.TooLong);
+        // Built in full, the text would take about 390 MB (UTF-16); stopping at 64 KiB leaves a few hundred KB.
+        Assert.True(allocated < 4 * 1024 * 1024, $"allocated {allocated} bytes");
+    }
 }

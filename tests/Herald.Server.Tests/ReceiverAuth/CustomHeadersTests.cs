@@ -79,5 +79,31 @@ public sealed class CustomHeadersTests
     [InlineData("line\r\nX-Injected: 1", false)]
     [InlineData("line\nbreak", false)]
     [InlineData("nul\0", false)]
+    [InlineData("Grüße", false)]
+    [InlineData("ctl\u0001", false)]
+    [InlineData("del\u007f", false)]
+    [InlineData("c1\u0085", false)]
+    [InlineData(" !\"#~", true)]
     public void Values_that_could_split_the_request_are_unsafe(string value, bool safe) => Assert.Equal(safe, CustomHeaders.IsSafeValue(value));
+
+    [Theory]
+    [InlineData("X-Api-Key", null)]
+    [InlineData("api_key", null)]
+    [InlineData("Host", "a header that Herald or the HTTP stack sets itself")]
+    [InlineData("webhook-signature", "a header that Herald or the HTTP stack sets itself")]
+    [InlineData("Content-Length", "a header that Herald or the HTTP stack sets itself")]
+    [InlineData("X-Key\r\nX-Injected: 1", "RFC 9110 token characters")]
+    [InlineData("X Key", "RFC 9110 token characters")]
+    [InlineData("", "RFC 9110 token characters")]
+    public void One_name_rule_serves_custom_headers_and_the_api_key_header(string name, string? problem)
+    {
+        if (problem is null)
+        {
+            Assert.Null(CustomHeaders.NameProblem(name));
+        }
+        else
+        {
+            Assert.Contains(problem, CustomHeaders.NameProblem(name));
+        }
+    }
 }

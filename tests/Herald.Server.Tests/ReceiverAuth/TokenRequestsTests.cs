@@ -66,7 +66,7 @@ public sealed class TokenRequestsTests
         var (request, error) = TokenRequests.Build("https://auth.example/token", "POST", "id", "s", [P("header", "X-A", "a\r\nX-B: b")]);
 
         Assert.Null(request);
-        Assert.Contains("'X-A' would carry a line break", error);
+        Assert.Contains("'X-A' may hold only visible ASCII", error);
     }
 
     [Theory]
