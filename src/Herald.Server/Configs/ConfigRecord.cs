@@ -25,7 +25,14 @@ public sealed record ConfigSecrets(
 
 public interface IConfigStore
 {
-    Task InsertAsync(ConfigRecord record, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a new config unless its organization already keeps <paramref name="maxPerOrganization"/> configs (false
+    /// then). Counted and inserted as one step, so creates racing each other cannot pass the limit.
+    /// </summary>
+    Task<bool> InsertAsync(ConfigRecord record, int maxPerOrganization, CancellationToken cancellationToken);
+
+    /// <summary>Whether the organization keeps any config.</summary>
+    Task<bool> AnyAsync(string orgId, CancellationToken cancellationToken);
 
     Task<ConfigRecord?> GetAsync(string orgId, string id, CancellationToken cancellationToken);
 

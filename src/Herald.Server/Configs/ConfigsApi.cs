@@ -42,7 +42,8 @@ public static class ConfigsApi
     }
 
     public static async Task<IResult> CreateConfig(
-        HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, ConfigsOptions limits, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request);
         if (error is not null)
@@ -58,7 +59,15 @@ public static class ConfigsApi
         var id = ShortId.New();
         var now = time.GetUtcNow();
         var (document, secrets) = ConfigWrites.Create(body!, id, now);
-        await store.InsertAsync(new ConfigRecord(orgId, id, 1, now, now, document, box.Seal(orgId, id, secrets)), cancellationToken);
+        var record = new ConfigRecord(orgId, id, 1, now, now, document, box.Seal(orgId, id, secrets));
+        if (ConfigLimits.TooLarge(record, limits) is { } tooLarge)
+        {
+            return Problem.BadRequest(tooLarge);
+        }
+        if (!await store.InsertAsync(record, limits.MaxPerOrganization, cancellationToken))
+        {
+            return Problem.BadRequest(ConfigLimits.TooMany(limits));
+        }
 
         // Stored without it, the signing secret is shown this once; every later read leaves it out.
         document.SigningSecret = secrets.SigningSecret;
@@ -72,7 +81,8 @@ public static class ConfigsApi
     }
 
     public static async Task<IResult> UpdateConfig(
-        string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, TimeProvider time, CancellationToken cancellationToken)
+        string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, ConfigsOptions limits, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request);
         if (error is not null)
@@ -102,6 +112,10 @@ public static class ConfigsApi
             Document = document,
             SealedSecrets = box.Seal(stored.OrgId, stored.Id, secrets),
         };
+        if (ConfigLimits.TooLarge(record, limits) is { } tooLarge)
+        {
+            return Problem.BadRequest(tooLarge);
+        }
         if (!await store.UpdateAsync(record, stored.Version, cancellationToken))
         {
             return await store.GetAsync(stored.OrgId, configId, cancellationToken) is null
