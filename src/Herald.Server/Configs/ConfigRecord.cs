@@ -39,6 +39,12 @@ public interface IConfigStore
     /// <summary>The organization's configs, oldest first, optionally only those for one event name.</summary>
     Task<IReadOnlyList<ConfigRecord>> ListAsync(string orgId, string? eventName, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// At most <paramref name="limit"/> of the organization's configs in <see cref="ListAsync"/>'s order, starting after
+    /// <paramref name="after"/> (a record of the page before; null for the first page).
+    /// </summary>
+    Task<IReadOnlyList<ConfigRecord>> ListPageAsync(string orgId, string? eventName, ConfigRecord? after, int limit, CancellationToken cancellationToken);
+
     /// <summary>Replaces the config if its stored version is still <paramref name="expectedVersion"/>.</summary>
     Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Herald.Server.Authentication;
 using Herald.Server.Http;
@@ -35,10 +36,34 @@ public static class ConfigsApi
         return routes;
     }
 
-    public static async Task<IResult> GetConfigs(string? eventName, ClaimsPrincipal user, IConfigStore store, CancellationToken cancellationToken)
+    /// <summary>Configs read and written a page at a time: at most this many are in memory per request.</summary>
+    public const int ListPageSize = 50;
+
+    /// <summary>
+    /// The contract has no paging, so the answer is the organization's configs whole; it is streamed a page at a time
+    /// (each page a short query of its own), so a request holds one page in memory and no database reader while the
+    /// client reads, however many configs the organization keeps.
+    /// </summary>
+    public static IResult GetConfigs(string? eventName, ClaimsPrincipal user, IConfigStore store) =>
+        Results.Ok(Documents(store, user.OrgId(), string.IsNullOrEmpty(eventName) ? null : eventName));
+
+    private static async IAsyncEnumerable<WebhookConfig> Documents(
+        IConfigStore store, string orgId, string? eventName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var records = await store.ListAsync(user.OrgId(), string.IsNullOrEmpty(eventName) ? null : eventName, cancellationToken);
-        return Results.Ok(records.Select(r => r.Document).ToArray());
+        ConfigRecord? last = null;
+        while (true)
+        {
+            var page = await store.ListPageAsync(orgId, eventName, last, ListPageSize, cancellationToken);
+            foreach (var record in page)
+            {
+                yield return record.Document;
+            }
+            if (page.Count < ListPageSize)
+            {
+                yield break;
+            }
+            last = page[^1];
+        }
     }
 
     public static async Task<IResult> CreateConfig(

@@ -67,6 +67,29 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         return records;
     }
 
+    public async Task<IReadOnlyList<ConfigRecord>> ListPageAsync(string orgId, string? eventName, ConfigRecord? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand($"""
+            SELECT {Columns} FROM webhook_configs
+            WHERE org_id = @org AND (@event::text IS NULL OR event_name = @event::text)
+              AND (@after_created::timestamptz IS NULL OR (created_at, id) > (@after_created::timestamptz, @after_id::text))
+            ORDER BY created_at, id
+            LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("org", orgId);
+        command.Parameters.Add(new NpgsqlParameter("event", NpgsqlDbType.Text) { Value = (object?)eventName ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("after_created", NpgsqlDbType.TimestampTz) { Value = after is null ? DBNull.Value : after.CreatedAt.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter("after_id", NpgsqlDbType.Text) { Value = (object?)after?.Id ?? DBNull.Value });
+        command.Parameters.AddWithValue("limit", limit);
+        var records = new List<ConfigRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(Read(reader));
+        }
+        return records;
+    }
+
     public async Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("""

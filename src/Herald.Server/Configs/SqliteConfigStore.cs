@@ -68,6 +68,31 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
         return records;
     }
 
+    public async Task<IReadOnlyList<ConfigRecord>> ListPageAsync(string orgId, string? eventName, ConfigRecord? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM webhook_configs
+            WHERE org_id = $org AND ($event IS NULL OR event_name = $event)
+              AND ($after_created IS NULL OR (created_at, id) > ($after_created, $after_id))
+            ORDER BY created_at, id
+            LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$event", (object?)eventName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$after_created", after is null ? DBNull.Value : SqliteTime.ToText(after.CreatedAt));
+        command.Parameters.AddWithValue("$after_id", (object?)after?.Id ?? DBNull.Value);
+        command.Parameters.AddWithValue("$limit", limit);
+        var records = new List<ConfigRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(Read(reader));
+        }
+        return records;
+    }
+
     public Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken) => Counted(UpdateCoreAsync(record, expectedVersion, cancellationToken));
 
     private async Task<bool> UpdateCoreAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken)

@@ -77,6 +77,38 @@ public abstract class ConfigStoreContract
     }
 
     [Fact]
+    public async Task Pages_follow_one_another_in_listing_order_through_configs_created_at_the_same_time()
+    {
+        var store = await StoreAsync();
+        foreach (var (id, at) in new[] { ("e", 0), ("b", 0), ("x", 1), ("a", 0), ("c", 2), ("d", 2), ("f", 3) })
+        {
+            await store.InsertAsync(Record("org-1", id, at == 1 ? "file_created" : "order_created", T0.AddSeconds(at)), int.MaxValue, Ct);
+        }
+        await store.InsertAsync(Record("org-2", "z", "order_created", T0), int.MaxValue, Ct);
+
+        async Task<List<string>> Paged(string? eventName)
+        {
+            var ids = new List<string>();
+            ConfigRecord? last = null;
+            while (true)
+            {
+                var page = await store.ListPageAsync("org-1", eventName, last, 2, Ct);
+                Assert.True(page.Count <= 2);
+                ids.AddRange(page.Select(r => r.Id));
+                if (page.Count < 2)
+                {
+                    return ids;
+                }
+                last = page[^1];
+            }
+        }
+
+        Assert.Equal((await store.ListAsync("org-1", null, Ct)).Select(r => r.Id), await Paged(null));
+        Assert.Equal((await store.ListAsync("org-1", "order_created", Ct)).Select(r => r.Id), await Paged("order_created"));
+        Assert.Equal(7, (await Paged(null)).Count);
+    }
+
+    [Fact]
     public async Task Another_organization_cannot_read_update_or_delete_a_config()
     {
         var store = await StoreAsync();
