@@ -51,10 +51,8 @@ public sealed class BearerHandler(
         {
             return AuthenticateResult.Fail("Invalid bearer token");
         }
-        var org = jwt.Principal.FindFirst(auth.Jwt.OrgClaim)?.Value;
-        return string.IsNullOrWhiteSpace(org)
-            ? AuthenticateResult.Fail($"Token has no '{auth.Jwt.OrgClaim}' claim naming the organization")
-            : Success(org, "jwt");
+        var (org, error) = OrgClaim.Read(token, auth.Jwt.OrgClaim);
+        return error is not null ? AuthenticateResult.Fail(error) : Success(org!, "jwt");
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

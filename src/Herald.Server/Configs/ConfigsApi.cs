@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Herald.Server.Authentication;
 using Herald.Server.Http;
@@ -35,14 +36,39 @@ public static class ConfigsApi
         return routes;
     }
 
-    public static async Task<IResult> GetConfigs(string? eventName, ClaimsPrincipal user, IConfigStore store, CancellationToken cancellationToken)
+    /// <summary>Configs read and written a page at a time: at most this many are in memory per request.</summary>
+    public const int ListPageSize = 50;
+
+    /// <summary>
+    /// The contract has no paging, so the answer is the organization's configs whole; it is streamed a page at a time
+    /// (each page a short query of its own), so a request holds one page in memory and no database reader while the
+    /// client reads, however many configs the organization keeps.
+    /// </summary>
+    public static IResult GetConfigs(string? eventName, ClaimsPrincipal user, IConfigStore store) =>
+        Results.Ok(Documents(store, user.OrgId(), string.IsNullOrEmpty(eventName) ? null : eventName));
+
+    private static async IAsyncEnumerable<WebhookConfig> Documents(
+        IConfigStore store, string orgId, string? eventName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var records = await store.ListAsync(user.OrgId(), string.IsNullOrEmpty(eventName) ? null : eventName, cancellationToken);
-        return Results.Ok(records.Select(r => r.Document).ToArray());
+        ConfigRecord? last = null;
+        while (true)
+        {
+            var page = await store.ListPageAsync(orgId, eventName, last, ListPageSize, cancellationToken);
+            foreach (var record in page)
+            {
+                yield return record.Document;
+            }
+            if (page.Count < ListPageSize)
+            {
+                yield break;
+            }
+            last = page[^1];
+        }
     }
 
     public static async Task<IResult> CreateConfig(
-        HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, ConfigsOptions limits, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request);
         if (error is not null)
@@ -58,7 +84,15 @@ public static class ConfigsApi
         var id = ShortId.New();
         var now = time.GetUtcNow();
         var (document, secrets) = ConfigWrites.Create(body!, id, now);
-        await store.InsertAsync(new ConfigRecord(orgId, id, 1, now, now, document, box.Seal(orgId, id, secrets)), cancellationToken);
+        var record = new ConfigRecord(orgId, id, 1, now, now, document, box.Seal(orgId, id, secrets));
+        if (ConfigLimits.TooLarge(record, limits) is { } tooLarge)
+        {
+            return Problem.BadRequest(tooLarge);
+        }
+        if (!await store.InsertAsync(record, limits.MaxPerOrganization, cancellationToken))
+        {
+            return Problem.BadRequest(ConfigLimits.TooMany(limits));
+        }
 
         // Stored without it, the signing secret is shown this once; every later read leaves it out.
         document.SigningSecret = secrets.SigningSecret;
@@ -72,7 +106,8 @@ public static class ConfigsApi
     }
 
     public static async Task<IResult> UpdateConfig(
-        string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, TimeProvider time, CancellationToken cancellationToken)
+        string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, ConfigsOptions limits, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request);
         if (error is not null)
@@ -102,6 +137,10 @@ public static class ConfigsApi
             Document = document,
             SealedSecrets = box.Seal(stored.OrgId, stored.Id, secrets),
         };
+        if (ConfigLimits.TooLarge(record, limits) is { } tooLarge)
+        {
+            return Problem.BadRequest(tooLarge);
+        }
         if (!await store.UpdateAsync(record, stored.Version, cancellationToken))
         {
             return await store.GetAsync(stored.OrgId, configId, cancellationToken) is null

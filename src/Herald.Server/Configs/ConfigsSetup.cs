@@ -6,6 +6,7 @@ public static class ConfigsSetup
 {
     public static IServiceCollection AddConfigs(this IServiceCollection services)
     {
+        services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(ConfigsOptions.Section).Get<ConfigsOptions>() ?? new ConfigsOptions()).Validated());
         services.AddSingleton<ConfigChanges>();
         services.AddStore<IConfigStore, SqliteConfigStore, PostgresConfigStore>();
         services.AddSingleton<TriggerConfigs>();

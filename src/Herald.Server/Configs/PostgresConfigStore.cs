@@ -10,14 +10,34 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
 {
     private const string Columns = "org_id, id, version, created_at, updated_at, document::text, secrets";
 
-    public async Task InsertAsync(ConfigRecord record, CancellationToken cancellationToken)
+    public async Task<bool> InsertAsync(ConfigRecord record, int maxPerOrganization, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand("""
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Creates of one organization take turns (the lock ends with the transaction), so each counts the rows the
+        // one before it committed: READ COMMITTED gives every statement a fresh snapshot.
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('webhook_configs:' || @org, 0))", connection, transaction))
+        {
+            lockCommand.Parameters.AddWithValue("org", record.OrgId);
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var command = new NpgsqlCommand("""
             INSERT INTO webhook_configs (org_id, id, version, created_at, updated_at, document, secrets, event_name)
-            VALUES (@org, @id, @version, @created, @updated, @doc, @secrets, @event)
-            """);
+            SELECT @org, @id, @version, @created, @updated, @doc, @secrets, @event
+            WHERE (SELECT COUNT(*) FROM webhook_configs WHERE org_id = @org) < @max
+            """, connection, transaction);
         Bind(command, record);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.AddWithValue("max", (long)maxPerOrganization);
+        var inserted = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await transaction.CommitAsync(cancellationToken);
+        return inserted;
+    }
+
+    public async Task<bool> AnyAsync(string orgId, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM webhook_configs WHERE org_id = @org)");
+        command.Parameters.AddWithValue("org", orgId);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<ConfigRecord?> GetAsync(string orgId, string id, CancellationToken cancellationToken)
@@ -38,6 +58,29 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
             """);
         command.Parameters.AddWithValue("org", orgId);
         command.Parameters.Add(new NpgsqlParameter("event", NpgsqlDbType.Text) { Value = (object?)eventName ?? DBNull.Value });
+        var records = new List<ConfigRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(Read(reader));
+        }
+        return records;
+    }
+
+    public async Task<IReadOnlyList<ConfigRecord>> ListPageAsync(string orgId, string? eventName, ConfigRecord? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand($"""
+            SELECT {Columns} FROM webhook_configs
+            WHERE org_id = @org AND (@event::text IS NULL OR event_name = @event::text)
+              AND (@after_created::timestamptz IS NULL OR (created_at, id) > (@after_created::timestamptz, @after_id::text))
+            ORDER BY created_at, id
+            LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("org", orgId);
+        command.Parameters.Add(new NpgsqlParameter("event", NpgsqlDbType.Text) { Value = (object?)eventName ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("after_created", NpgsqlDbType.TimestampTz) { Value = after is null ? DBNull.Value : after.CreatedAt.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter("after_id", NpgsqlDbType.Text) { Value = (object?)after?.Id ?? DBNull.Value });
+        command.Parameters.AddWithValue("limit", limit);
         var records = new List<ConfigRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

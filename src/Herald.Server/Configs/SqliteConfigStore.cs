@@ -10,15 +10,31 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
 {
     private const string Columns = "org_id, id, version, created_at, updated_at, document, secrets";
 
-    public Task InsertAsync(ConfigRecord record, CancellationToken cancellationToken) => Counted(InsertCoreAsync(record, cancellationToken));
+    public Task<bool> InsertAsync(ConfigRecord record, int maxPerOrganization, CancellationToken cancellationToken) =>
+        Counted(InsertCoreAsync(record, maxPerOrganization, cancellationToken));
 
-    private async Task InsertCoreAsync(ConfigRecord record, CancellationToken cancellationToken)
+    // One statement: SQLite runs one writer at a time, so the count and the insert see the same rows.
+    private async Task<bool> InsertCoreAsync(ConfigRecord record, int maxPerOrganization, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO webhook_configs ({Columns}, event_name) VALUES ($org, $id, $version, $created, $updated, $doc, $secrets, $event)";
+        command.CommandText = $"""
+            INSERT INTO webhook_configs ({Columns}, event_name)
+            SELECT $org, $id, $version, $created, $updated, $doc, $secrets, $event
+            WHERE (SELECT COUNT(*) FROM webhook_configs WHERE org_id = $org) < $max
+            """;
         Bind(command, record);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.AddWithValue("$max", maxPerOrganization);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> AnyAsync(string orgId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM webhook_configs WHERE org_id = $org)";
+        command.Parameters.AddWithValue("$org", orgId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
     public async Task<ConfigRecord?> GetAsync(string orgId, string id, CancellationToken cancellationToken)
@@ -43,6 +59,31 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
             """;
         command.Parameters.AddWithValue("$org", orgId);
         command.Parameters.AddWithValue("$event", (object?)eventName ?? DBNull.Value);
+        var records = new List<ConfigRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(Read(reader));
+        }
+        return records;
+    }
+
+    public async Task<IReadOnlyList<ConfigRecord>> ListPageAsync(string orgId, string? eventName, ConfigRecord? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM webhook_configs
+            WHERE org_id = $org AND ($event IS NULL OR event_name = $event)
+              AND ($after_created IS NULL OR (created_at, id) > ($after_created, $after_id))
+            ORDER BY created_at, id
+            LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$event", (object?)eventName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$after_created", after is null ? DBNull.Value : SqliteTime.ToText(after.CreatedAt));
+        command.Parameters.AddWithValue("$after_id", (object?)after?.Id ?? DBNull.Value);
+        command.Parameters.AddWithValue("$limit", limit);
         var records = new List<ConfigRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -97,18 +138,6 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
     }
 
     // Counted whether or not the write went through: a spare count only costs the cache a read.
-    private async Task Counted(Task write)
-    {
-        try
-        {
-            await write;
-        }
-        finally
-        {
-            changes?.Changed();
-        }
-    }
-
     private async Task<bool> Counted(Task<bool> write)
     {
         try

@@ -7,7 +7,11 @@ namespace Herald.Server.Delivery;
 /// Which addresses a delivery or token request may connect to (wire-format section 8). Loopback, RFC 1918,
 /// link-local (cloud metadata included), CGNAT, multicast, unspecified, broadcast, reserved and IPv6
 /// unique-local/link-local ranges are blocked unless an operator-listed network contains the address or private
-/// networks are allowed outright. IPv4-mapped IPv6 addresses are judged as the IPv4 address they carry.
+/// networks are allowed outright. IPv4-mapped IPv6 addresses are judged as the IPv4 address they carry, and so are
+/// the NAT64 (<c>64:ff9b::/96</c>), 6to4 (<c>2002::/16</c>) and Teredo (<c>2001::/32</c>) addresses that reach an IPv4
+/// address through a gateway or relay (<see cref="EmbeddedIPv4"/>): blocked when any address they carry is blocked.
+/// The obsolete IPv4-compatible (<c>::/96</c>) and IPv4-translated (<c>::ffff:0:0:0/96</c>) forms and the local-use
+/// NAT64 prefix (<c>64:ff9b:1::/48</c>, whose layout is the network's own) are blocked outright.
 /// </summary>
 public sealed class DestinationGuard
 {
@@ -27,8 +31,8 @@ public sealed class DestinationGuard
         IPNetwork.Parse("203.0.113.0/24"),
         IPNetwork.Parse("224.0.0.0/4"),
         IPNetwork.Parse("240.0.0.0/4"),
-        IPNetwork.Parse("::/128"),
-        IPNetwork.Parse("::1/128"),
+        IPNetwork.Parse("::/96"), // IPv4-compatible (deprecated by RFC 4291), with :: and ::1 in it
+        IPNetwork.Parse("::ffff:0:0:0/96"), // IPv4-translated (RFC 2765), meaningful only inside a translator
         IPNetwork.Parse("64:ff9b:1::/48"),
         IPNetwork.Parse("100::/64"),
         IPNetwork.Parse("2001:db8::/32"),
@@ -68,6 +72,11 @@ public sealed class DestinationGuard
         if (_allowPrivate || _allowed.Any(n => n.Contains(address)))
         {
             return true;
+        }
+        var carried = EmbeddedIPv4.Of(address);
+        if (carried.Length > 0)
+        {
+            return carried.All(IsAllowed);
         }
         return !Blocked.Any(n => n.Contains(address));
     }

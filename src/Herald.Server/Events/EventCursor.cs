@@ -64,6 +64,10 @@ public sealed record EventCursor(DateTimeOffset CreatedAt, string EventId)
         {
             return (null, invalid);
         }
+        if (Http.JsonText.FirstProblem(bytes.AsSpan(0, written)) is not null)
+        {
+            return (null, invalid);
+        }
         JsonNode? node;
         try
         {

@@ -66,6 +66,11 @@ public static class JsonBody
                 : new(null, Problem.BadRequest("Request body is required and must be a JSON object"));
         }
 
+        // System.Text.Json reads both invalid UTF-8 and escaped lone surrogates; either fails or is replaced later.
+        if (JsonText.FirstProblem(utf8) is { } notUnicode)
+        {
+            return new(null, Problem.BadRequest(notUnicode));
+        }
         JsonNode? node;
         try
         {

@@ -14,6 +14,18 @@ public sealed class OrgKeys(IOrgKeyStore store, SecretBox secrets, TimeProvider 
 
     private readonly ConcurrentDictionary<string, OrgSigningKey> _active = new(StringComparer.Ordinal);
 
+    /// <summary>The organization's active key if it has one; never creates one.</summary>
+    public async Task<OrgSigningKey?> FindAsync(string orgId, CancellationToken cancellationToken)
+    {
+        if (_active.TryGetValue(orgId, out var cached))
+        {
+            return cached;
+        }
+        // Only keys found are cached: a miss costs a read, and names that have no key take no memory.
+        var active = (await store.GetSigningKeysAsync(orgId, time.GetUtcNow(), cancellationToken)).FirstOrDefault(k => k.RetiredAt is null);
+        return active is null ? null : _active.GetOrAdd(orgId, active);
+    }
+
     public async Task<OrgSigningKey> GetOrCreateAsync(string orgId, CancellationToken cancellationToken)
     {
         if (_active.TryGetValue(orgId, out var cached))

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Herald.Server.Configs;
 using Herald.Server.Http;
 
 namespace Herald.Server.Signing;
@@ -6,6 +7,11 @@ namespace Herald.Server.Signing;
 /// <summary>
 /// GET /v1/webhooks/.well-known/public-key   getPublicKey   (unauthenticated)
 /// </summary>
+/// <remarks>
+/// Anyone may ask, so asking never stores anything for a name Herald does not know: an organization's key is
+/// answered when it exists (created at its first signed delivery or an earlier answer) or when the organization keeps
+/// a config (it will sign deliveries, so its key is created now); any other name is a 404.
+/// </remarks>
 public static class PublicKeyApi
 {
     public static IEndpointRouteBuilder MapPublicKey(this IEndpointRouteBuilder routes)
@@ -15,11 +21,12 @@ public static class PublicKeyApi
             .WithTags("webhooks")
             .AllowAnonymous()
             .Produces<PublicKeyResponse>()
-            .Produces<ErrorResp>(StatusCodes.Status400BadRequest);
+            .Produces<ErrorResp>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorResp>(StatusCodes.Status404NotFound);
         return routes;
     }
 
-    public static async Task<IResult> GetPublicKey(string? orgId, OrgKeys keys, SigningOptions options, CancellationToken cancellationToken)
+    public static async Task<IResult> GetPublicKey(string? orgId, OrgKeys keys, IConfigStore configs, SigningOptions options, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(orgId))
         {
@@ -29,7 +36,12 @@ public static class PublicKeyApi
         {
             return Problem.BadRequest("Query parameter 'orgId' must be 1-128 characters of letters, digits, '-', '_', '.' or ':'");
         }
-        var key = await keys.GetOrCreateAsync(orgId, cancellationToken);
+        var key = await keys.FindAsync(orgId, cancellationToken)
+            ?? (await configs.AnyAsync(orgId, cancellationToken) ? await keys.GetOrCreateAsync(orgId, cancellationToken) : null);
+        if (key is null)
+        {
+            return Problem.NotFound($"No organization '{orgId}' is known here: an organization has a public key once it has a webhook config");
+        }
         return Results.Ok(new PublicKeyResponse(PublicKeyPem.Encode(key.PublicKey), "ed25519", options.Issuer));
     }
 

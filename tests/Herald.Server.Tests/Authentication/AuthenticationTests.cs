@@ -82,6 +82,33 @@ public sealed class AuthenticationTests : IDisposable
         Assert.Contains("'tenant' claim", await response.MessageAsync());
     }
 
+    public static TheoryData<string> NotAnOrganization => new()
+    {
+        """["org-a"]""",
+        """["org-a","org-b"]""",
+        """{"id":"org-a"}""",
+        "42",
+        "true",
+        "\"\"",
+        "\"  \"",
+        "null",
+    };
+
+    [Theory]
+    [MemberData(nameof(NotAnOrganization))]
+    public async Task An_organization_claim_that_is_not_a_non_empty_string_is_refused(string claim)
+    {
+        var claims = Claims(org: null, expires: DateTimeOffset.UtcNow.AddMinutes(5));
+        claims["tenant"] = JsonNode.Parse(claim);
+
+        var response = await _app.Client(Jwt.Hs256(JwtKey, claims)).GetAsync("/v1/webhooks/configs", Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var message = await response.MessageAsync();
+        Assert.Contains("'tenant'", message);
+        Assert.Contains("Auth:Jwt:OrgClaim", message);
+    }
+
     [Fact]
     public async Task Expired_wrongly_signed_and_foreign_audience_jwts_are_refused()
     {
@@ -101,6 +128,7 @@ public sealed class AuthenticationTests : IDisposable
     [Fact]
     public async Task The_public_key_needs_no_token()
     {
+        (await _app.Client(HeraldApp.TokenA).PostJsonAsync("/v1/webhooks/configs", """{"name":"n","eventName":"e"}""")).EnsureSuccessStatusCode();
         var client = _app.Client(token: null);
         client.DefaultRequestHeaders.Authorization = null;
 

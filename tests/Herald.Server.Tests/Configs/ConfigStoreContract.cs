@@ -27,7 +27,7 @@ public abstract class ConfigStoreContract
         var record = Record("org-1", "cfg1", "order_created", T0, [9, 8, 7]);
         record.Document.FilterConditions = new WebhookConditionGroup { LogicalOperator = "OR", Conditions = [new WebhookCondition { Field = "entity.status", Operation = "equals", Values = ["open"] }] };
 
-        await store.InsertAsync(record, Ct);
+        await store.InsertAsync(record, int.MaxValue, Ct);
         var read = await store.GetAsync("org-1", "cfg1", Ct);
 
         Assert.NotNull(read);
@@ -40,10 +40,79 @@ public abstract class ConfigStoreContract
     }
 
     [Fact]
+    public async Task An_insert_beyond_the_organizations_limit_stores_nothing()
+    {
+        var store = await StoreAsync();
+
+        Assert.True(await store.InsertAsync(Record("org-1", "a", "order_created", T0), 2, Ct));
+        Assert.True(await store.InsertAsync(Record("org-1", "b", "order_created", T0.AddSeconds(1)), 2, Ct));
+        Assert.False(await store.InsertAsync(Record("org-1", "c", "order_created", T0.AddSeconds(2)), 2, Ct));
+        Assert.True(await store.InsertAsync(Record("org-2", "d", "order_created", T0), 2, Ct));
+
+        Assert.Equal(["a", "b"], (await store.ListAsync("org-1", null, Ct)).Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task Inserts_racing_each_other_stay_within_the_limit()
+    {
+        var store = await StoreAsync();
+
+        var inserted = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            Task.Run(() => store.InsertAsync(Record("org-1", $"r{i}", "order_created", T0.AddSeconds(i)), 3, Ct), Ct)));
+
+        Assert.Equal(3, inserted.Count(i => i));
+        Assert.Equal(3, (await store.ListAsync("org-1", null, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task An_organization_has_configs_once_it_stores_one()
+    {
+        var store = await StoreAsync();
+        var before = await store.AnyAsync("org-1", Ct);
+        await store.InsertAsync(Record("org-1", "a", "order_created", T0), int.MaxValue, Ct);
+
+        Assert.False(before);
+        Assert.True(await store.AnyAsync("org-1", Ct));
+        Assert.False(await store.AnyAsync("org-2", Ct));
+    }
+
+    [Fact]
+    public async Task Pages_follow_one_another_in_listing_order_through_configs_created_at_the_same_time()
+    {
+        var store = await StoreAsync();
+        foreach (var (id, at) in new[] { ("e", 0), ("b", 0), ("x", 1), ("a", 0), ("c", 2), ("d", 2), ("f", 3) })
+        {
+            await store.InsertAsync(Record("org-1", id, at == 1 ? "file_created" : "order_created", T0.AddSeconds(at)), int.MaxValue, Ct);
+        }
+        await store.InsertAsync(Record("org-2", "z", "order_created", T0), int.MaxValue, Ct);
+
+        async Task<List<string>> Paged(string? eventName)
+        {
+            var ids = new List<string>();
+            ConfigRecord? last = null;
+            while (true)
+            {
+                var page = await store.ListPageAsync("org-1", eventName, last, 2, Ct);
+                Assert.True(page.Count <= 2);
+                ids.AddRange(page.Select(r => r.Id));
+                if (page.Count < 2)
+                {
+                    return ids;
+                }
+                last = page[^1];
+            }
+        }
+
+        Assert.Equal((await store.ListAsync("org-1", null, Ct)).Select(r => r.Id), await Paged(null));
+        Assert.Equal((await store.ListAsync("org-1", "order_created", Ct)).Select(r => r.Id), await Paged("order_created"));
+        Assert.Equal(7, (await Paged(null)).Count);
+    }
+
+    [Fact]
     public async Task Another_organization_cannot_read_update_or_delete_a_config()
     {
         var store = await StoreAsync();
-        await store.InsertAsync(Record("org-1", "cfg1", "order_created", T0), Ct);
+        await store.InsertAsync(Record("org-1", "cfg1", "order_created", T0), int.MaxValue, Ct);
 
         Assert.Null(await store.GetAsync("org-2", "cfg1", Ct));
         Assert.Empty(await store.ListAsync("org-2", null, Ct));
@@ -56,10 +125,10 @@ public abstract class ConfigStoreContract
     public async Task Listing_is_oldest_first_and_filters_by_event_name()
     {
         var store = await StoreAsync();
-        await store.InsertAsync(Record("org-1", "b", "order_created", T0.AddMinutes(1)), Ct);
-        await store.InsertAsync(Record("org-1", "a", "order_created", T0.AddMinutes(2)), Ct);
-        await store.InsertAsync(Record("org-1", "c", "file_created", T0), Ct);
-        await store.InsertAsync(Record("org-2", "d", "order_created", T0), Ct);
+        await store.InsertAsync(Record("org-1", "b", "order_created", T0.AddMinutes(1)), int.MaxValue, Ct);
+        await store.InsertAsync(Record("org-1", "a", "order_created", T0.AddMinutes(2)), int.MaxValue, Ct);
+        await store.InsertAsync(Record("org-1", "c", "file_created", T0), int.MaxValue, Ct);
+        await store.InsertAsync(Record("org-2", "d", "order_created", T0), int.MaxValue, Ct);
 
         var all = await store.ListAsync("org-1", null, Ct);
         var orders = await store.ListAsync("org-1", "order_created", Ct);
@@ -73,7 +142,7 @@ public abstract class ConfigStoreContract
     {
         var store = await StoreAsync();
         var original = Record("org-1", "cfg1", "order_created", T0);
-        await store.InsertAsync(original, Ct);
+        await store.InsertAsync(original, int.MaxValue, Ct);
         var first = original with { Version = 2, UpdatedAt = T0.AddHours(1), Document = new WebhookConfig { Id = "cfg1", Name = "renamed", EventName = "file_created" } };
         var stale = original with { Version = 2, Document = new WebhookConfig { Id = "cfg1", Name = "stale", EventName = "order_created" } };
 
@@ -90,7 +159,7 @@ public abstract class ConfigStoreContract
     public async Task Deleting_removes_the_config_once()
     {
         var store = await StoreAsync();
-        await store.InsertAsync(Record("org-1", "cfg1", "order_created", T0), Ct);
+        await store.InsertAsync(Record("org-1", "cfg1", "order_created", T0), int.MaxValue, Ct);
 
         Assert.True(await store.DeleteAsync("org-1", "cfg1", Ct));
         Assert.False(await store.DeleteAsync("org-1", "cfg1", Ct));
@@ -101,10 +170,10 @@ public abstract class ConfigStoreContract
     public async Task An_event_version_backfill_pins_only_an_unpinned_config_and_leaves_version_and_update_time()
     {
         var store = await StoreAsync();
-        await store.InsertAsync(Record("org-1", "cfg1", "event_OrderSubmission", T0), Ct);
+        await store.InsertAsync(Record("org-1", "cfg1", "event_OrderSubmission", T0), int.MaxValue, Ct);
         var pinned = Record("org-1", "cfg2", "event_OrderSubmission", T0);
         pinned.Document.EventVersion = "1.0";
-        await store.InsertAsync(pinned, Ct);
+        await store.InsertAsync(pinned, int.MaxValue, Ct);
 
         Assert.False(await store.BackfillEventVersionAsync("org-2", "cfg1", "2.1", Ct));
         Assert.True(await store.BackfillEventVersionAsync("org-1", "cfg1", "2.1", Ct));

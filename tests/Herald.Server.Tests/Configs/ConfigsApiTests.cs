@@ -64,6 +64,32 @@ public abstract class ConfigsApiScenarios : IDisposable
     }
 
     [Fact]
+    public async Task Listing_returns_every_config_once_oldest_first_across_pages()
+    {
+        var app = await AppAsync();
+        var client = app.Client();
+        var created = new List<string>();
+        for (var i = 0; i < ConfigsApi.ListPageSize * 2 + 5; i++)
+        {
+            // Several configs share each creation time, so pages also break between equal times.
+            if (i % 7 == 0)
+            {
+                app.Clock.Advance(TimeSpan.FromSeconds(1));
+            }
+            var response = await client.PostJsonAsync("/v1/webhooks/configs", $$"""{"name":"c{{i}}","eventName":"{{(i % 3 == 0 ? "file_created" : "order_created")}}"}""");
+            created.Add((await response.ReadAsync())["id"]!.GetValue<string>());
+        }
+
+        var all = (await (await client.GetAsync("/v1/webhooks/configs", Ct)).ReadAsync()).AsArray();
+        var orders = (await (await client.GetAsync("/v1/webhooks/configs?eventName=order_created", Ct)).ReadAsync()).AsArray();
+
+        Assert.Equal(created.Order(StringComparer.Ordinal), all.Select(c => c!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        var times = all.Select(c => c!["creationTime"]!.GetValue<string>()).ToList();
+        Assert.Equal(times.Order(StringComparer.Ordinal), times);
+        Assert.Equal(created.Where((_, i) => i % 3 != 0).Order(StringComparer.Ordinal), orders.Select(c => c!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Listing_filters_by_event_name()
     {
         var client = (await AppAsync()).Client();

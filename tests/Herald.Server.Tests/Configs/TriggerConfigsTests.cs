@@ -21,7 +21,7 @@ public sealed class TriggerConfigsTests : IDisposable
     {
         var changes = new ConfigChanges();
         var store = new SqliteConfigStore(await Engines.SqliteAsync(_folder, new FakeTimeProvider(T0)), changes);
-        await store.InsertAsync(Record("https://one.example/hook"), Ct);
+        await store.InsertAsync(Record("https://one.example/hook"), int.MaxValue, Ct);
         return (store, new TriggerConfigs(store, changes, _box, new StorageOptions { Provider = provider }));
     }
 
@@ -46,7 +46,7 @@ public sealed class TriggerConfigsTests : IDisposable
         Assert.True(await store.DeleteAsync("org-1", "cfg1", Ct));
         Assert.Null(await configs.GetAsync("org-1", "cfg1", Ct));
 
-        await store.InsertAsync(Record("https://three.example/hook"), Ct);
+        await store.InsertAsync(Record("https://three.example/hook"), int.MaxValue, Ct);
         Assert.Equal("https://three.example/hook", (await configs.GetAsync("org-1", "cfg1", Ct))!.Document.Url);
     }
 

@@ -126,6 +126,16 @@ public sealed class EventCursorTests
         Assert.Equal((null, "cursor must be a cursor returned by this endpoint"), EventCursor.FromBase64(text));
     }
 
+    [Theory]
+    [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'d', (byte)'8', (byte)'0', (byte)'0' })]
+    [InlineData(new byte[] { (byte)'e', 0xFF })]
+    public void A_base64_cursor_whose_text_is_not_unicode_is_refused(byte[] eventId)
+    {
+        var json = "{\"created_at\":\"2026-03-01T12:00:00Z\",\"event_id\":\""u8.ToArray().Concat(eventId).Concat("\"}"u8.ToArray()).ToArray();
+
+        Assert.Equal((null, "cursor must be a cursor returned by this endpoint"), EventCursor.FromBase64(Convert.ToBase64String(json)));
+    }
+
     [Fact]
     public void An_oversized_base64_cursor_is_refused_without_decoding()
     {

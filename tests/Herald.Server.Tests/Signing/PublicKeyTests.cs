@@ -12,9 +12,14 @@ public sealed class PublicKeyTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>Herald hands out keys only to organizations it knows: give the token's organization a config.</summary>
+    private async Task KnownAsync(string token = HeraldApp.TokenA) =>
+        (await _app.Client(token).PostJsonAsync("/v1/webhooks/configs", """{"name":"n","eventName":"order_created"}""")).EnsureSuccessStatusCode();
+
     [Fact]
     public async Task The_public_key_is_an_ed25519_spki_pem_with_algorithm_and_issuer()
     {
+        await KnownAsync();
         var response = await _app.Client(token: null).GetAsync("/v1/webhooks/.well-known/public-key?orgId=org-a", Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -31,6 +36,8 @@ public sealed class PublicKeyTests : IDisposable
     [Fact]
     public async Task Each_organization_keeps_one_key_of_its_own()
     {
+        await KnownAsync(HeraldApp.TokenA);
+        await KnownAsync(HeraldApp.TokenB);
         var client = _app.Client(token: null);
 
         async Task<string> KeyOf(string org) =>
@@ -59,6 +66,7 @@ public sealed class PublicKeyTests : IDisposable
     [Fact]
     public async Task The_private_key_is_sealed_at_rest_and_signs_for_the_published_public_key()
     {
+        await KnownAsync();
         var client = _app.Client(token: null);
         var pem = (await (await client.GetAsync("/v1/webhooks/.well-known/public-key?orgId=org-a", Ct)).ReadAsync())["public_key"]!.GetValue<string>();
         var keys = _app.Services.GetRequiredService<OrgKeys>();

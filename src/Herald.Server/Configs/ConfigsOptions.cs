@@ -1,0 +1,21 @@
+namespace Herald.Server.Configs;
+
+/// <summary>
+/// The <c>Configs</c> section: how many configs an organization keeps and how large one may be. <c>getConfigs</c>
+/// lists an organization's configs whole (the contract has no paging), so together they bound that answer.
+/// </summary>
+public sealed class ConfigsOptions
+{
+    public const string Section = "Configs";
+
+    /// <summary>Configs one organization may keep; <c>createConfig</c> beyond it is a 400.</summary>
+    public int MaxPerOrganization { get; set; } = 1000;
+
+    /// <summary>One config as stored: its JSON document plus its sealed secrets, in bytes.</summary>
+    public int MaxStoredBytes { get; set; } = 256 * 1024;
+
+    public ConfigsOptions Validated() =>
+        MaxPerOrganization < 1 ? throw new InvalidOperationException("Configs:MaxPerOrganization must be at least 1")
+        : MaxStoredBytes < 1024 ? throw new InvalidOperationException("Configs:MaxStoredBytes must be at least 1024")
+        : this;
+}
