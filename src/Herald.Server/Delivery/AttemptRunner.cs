@@ -50,8 +50,17 @@ public sealed partial class AttemptRunner(
         }
 
         var configSecrets = inputs?.Secrets ?? secrets.Open(config);
-        var prepared = await pipeline.PrepareAsync(job, stored, config, configSecrets, abort);
         var started = time.GetUtcNow();
+        Prepared prepared;
+        try
+        {
+            prepared = await pipeline.PrepareAsync(job, stored, config, configSecrets, abort);
+        }
+        catch (Exception e) when (IsUnexpected(e, abort))
+        {
+            return Unexpected(job, owner, stored, config, started, e);
+        }
+        started = time.GetUtcNow();
         switch (prepared)
         {
             case Prepared.Skip skip:
@@ -84,6 +93,10 @@ public sealed partial class AttemptRunner(
             LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code);
             return Finish(job, owner, stored, result, send.Payload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration);
         }
+        catch (Exception e) when (IsUnexpected(e, abort))
+        {
+            return Unexpected(job, owner, stored, config, started, e);
+        }
         finally
         {
             if (destination is not null)
@@ -91,6 +104,29 @@ public sealed partial class AttemptRunner(
                 limits.Exit(destination);
             }
         }
+    }
+
+    /// <summary>
+    /// Anything a step did not turn into a result, except this node stopping: a bug, an answer no step expected, or the
+    /// runtime running short (out of memory, say).
+    /// </summary>
+    private static bool IsUnexpected(Exception e, CancellationToken abort) => !(e is OperationCanceledException && abort.IsCancellationRequested);
+
+    /// <summary>
+    /// Ends the attempt like any failed one, retryable on the normal schedule, instead of leaving the job to its lease
+    /// (to be claimed, and to throw, again). The receiver's owner sees the exception's type and the first line of its
+    /// message, cut short; the log has the whole exception.
+    /// </summary>
+    private RunOutcome.Done Unexpected(DeliveryJob job, string owner, EventRecord stored, ConfigRecord config, DateTimeOffset started, Exception e)
+    {
+        LogUnexpected(logger, job.ConfigId, job.EventId, job.Attempt, e);
+        var message = e.Message.Split('\n', 2)[0].Trim();
+        if (message.Length > 200)
+        {
+            message = message[..200] + "...";
+        }
+        var result = AttemptResult.Failure(DeliveryCodes.InternalError, $"The attempt failed on an unexpected {e.GetType().Name}: {message}", retryable: true);
+        return Finish(job, owner, stored, result, null, null, started, (int)(time.GetUtcNow() - started).TotalMilliseconds, recordAttempt: true, config.Document);
     }
 
     private async Task<AttemptResult> SendWithFreshTokenAsync(
@@ -190,6 +226,9 @@ public sealed partial class AttemptRunner(
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Receiver answered 401 for config {ConfigId} event {EventId} attempt {Attempt}: retrying at once with a fresh OAuth token")]
     private static partial void LogTokenRenewed(ILogger logger, string configId, string eventId, int attempt);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Config {ConfigId} event {EventId} attempt {Attempt} failed on an unexpected exception, recorded as a retryable INTERNAL_ERROR")]
+    private static partial void LogUnexpected(ILogger logger, string configId, string eventId, int attempt, Exception error);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Skipped config {ConfigId} event {EventId}: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string eventId, string configId, string reason);

@@ -11,8 +11,11 @@ namespace Herald.Server.Delivery;
 /// <c>BEGIN IMMEDIATE</c> transaction when it has several statements; a claim is one <c>UPDATE ... RETURNING</c>,
 /// atomic on its own. Reads use pooled connections.
 /// </summary>
-public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStore, IAsyncDisposable
+public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions? options = null) : IDeliveryStore, IAsyncDisposable
 {
+    // Stores built without options (store tests, benchmarks) take the defaults.
+    private readonly int _maxLeaseExpiries = (options ?? new DeliveryOptions()).MaxLeaseExpiries;
+
     private const string JobColumns = "job_id, event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until, reclaims";
 
     private const string InsertEvent = """
@@ -84,8 +87,12 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
             return queued;
         }, cancellationToken);
 
+    /// <summary>
+    /// One transaction: the claim counts the expired leases it takes over, then finishes the jobs whose count reached
+    /// <see cref="DeliveryOptions.MaxLeaseExpiries"/> (see <see cref="LeaseExpiries"/>) and returns only the others.
+    /// </summary>
     public Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
-        _lane.RunAsync<IReadOnlyList<DeliveryJob>>(async session =>
+        _lane.WriteAsync<IReadOnlyList<DeliveryJob>>(async session =>
         {
             var claim = session.Prepare($"""
                 UPDATE delivery_jobs
@@ -108,8 +115,30 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
                 }
             }
             jobs.Sort((x, y) => x.DueAt != y.DueAt ? x.DueAt.CompareTo(y.DueAt) : x.JobId.CompareTo(y.JobId));
+            if (jobs.Exists(j => LeaseExpiries.Exhausted(j.Reclaims, _maxLeaseExpiries)))
+            {
+                await GiveUpAsync(session, jobs.FindAll(j => LeaseExpiries.Exhausted(j.Reclaims, _maxLeaseExpiries)), now, cancellationToken);
+                jobs.RemoveAll(j => LeaseExpiries.Exhausted(j.Reclaims, _maxLeaseExpiries));
+            }
             return jobs;
         }, cancellationToken);
+
+    /// <summary>Removes the jobs and ends their events as failed, within the claim's transaction.</summary>
+    private async Task GiveUpAsync(SqliteWriteLane.Session session, IReadOnlyList<DeliveryJob> exhausted, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var remove = session.Prepare("DELETE FROM delivery_jobs WHERE job_id = $job", "$job");
+        var fail = session.Prepare($"""
+            UPDATE webhook_events
+            SET status = '{EventStatus.Failed}', retry_attempt = CASE WHEN $kind = '{JobKind.Deliver}' THEN $attempt ELSE retry_attempt END,
+                http_response = $response, start_date = COALESCE(start_date, $now), end_date = $now
+            WHERE event_id = $event
+            """, "$event", "$kind", "$attempt", "$response", "$now");
+        foreach (var job in exhausted)
+        {
+            await remove.Bind(job.JobId).Command.ExecuteNonQueryAsync(cancellationToken);
+            await fail.Bind(job.EventId, job.Kind, job.Attempt, LeaseExpiries.Response(_maxLeaseExpiries), SqliteTime.ToText(now)).Command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
 
     public async Task<IReadOnlyDictionary<string, EventRecord>> EventsOfAsync(IReadOnlyList<DeliveryJob> jobs, CancellationToken cancellationToken)
     {
