@@ -91,7 +91,8 @@ public sealed partial class AttemptRunner(
             }
             var duration = (int)time.GetElapsedTime(clock).TotalMilliseconds;
             LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code);
-            return Finish(job, owner, stored, result, send.Payload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration);
+            var storedPayload = send.PayloadIsInput ? StoredPayload.PayloadIsInput : send.Payload;
+            return Finish(job, owner, stored, result, storedPayload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration);
         }
         catch (Exception e) when (IsUnexpected(e, abort))
         {
@@ -158,7 +159,7 @@ public sealed partial class AttemptRunner(
     }
 
     private RunOutcome.Done Finish(
-        DeliveryJob job, string owner, EventRecord? stored, AttemptResult result, string? payload, string? originalPayload,
+        DeliveryJob job, string owner, EventRecord? stored, AttemptResult result, string? storedPayload, string? originalPayload,
         DateTimeOffset started, int durationMs, bool recordAttempt, WebhookConfig? config = null, string? hydration = null)
     {
         var now = time.GetUtcNow();
@@ -175,7 +176,7 @@ public sealed partial class AttemptRunner(
             _ => EventStatus.Failed,
         };
         var response = ResponseJson(result.StatusCode, result.Body, result.Message, result.Code, hydration);
-        var update = new EventUpdate(status, automatic ? job.Attempt : stored?.RetryAttempt ?? 0, StoredPayload.ToStore(payload, stored?.Input), originalPayload, response, started,
+        var update = new EventUpdate(status, automatic ? job.Attempt : stored?.RetryAttempt ?? 0, storedPayload, originalPayload, response, started,
             verdict == Verdict.Retry ? null : now);
         DeliveryAttempt? attempt = recordAttempt
             ? new DeliveryAttempt(job.EventId, job.OrgId, job.Attempt + 1, job.Kind, started, durationMs, result.StatusCode, result.Code, result.Message,

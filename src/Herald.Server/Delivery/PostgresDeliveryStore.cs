@@ -47,13 +47,21 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     /// <summary>Per delivery its event and its job, the job answering its id: one row per delivery, in order.</summary>
     private static void AddInserts(NpgsqlBatch batch, IReadOnlyList<NewDelivery> deliveries)
     {
+        HashSet<string>? sharedWritten = null;
         foreach (var (e, job) in deliveries)
         {
+            if (e.Shared is { } shared && (sharedWritten ??= new(StringComparer.Ordinal)).Add(shared.Id))
+            {
+                // A fan-out's payload, once, before the first of its events.
+                batch.BatchCommands.Add(Command("""
+                    INSERT INTO event_inputs (input_id, stored_at, body, slots, metadata_start, metadata_end) VALUES ($1, $2, $3, $4, $5, $6)
+                    """, shared.Id, e.CreatedAt, shared.Body, shared.SlotsText, shared.MetadataStart, shared.MetadataEnd));
+            }
             batch.BatchCommands.Add(Command("""
-                INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, input_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
                 """, e.EventId, e.OrgId, e.ConfigId, e.EventName, e.CreatedAt, e.Status, e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
-                e.OriginalPayload, e.HttpResponse, e.StartDate, e.EndDate));
+                e.OriginalPayload, e.HttpResponse, e.StartDate, e.EndDate, e.Shared?.Id));
             batch.BatchCommands.Add(Command("""
                 INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -158,7 +166,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         {
             return found;
         }
-        await using var command = database.DataSource.CreateCommand($"SELECT {PostgresEventStore.Columns} FROM webhook_events WHERE event_id = ANY($1)");
+        await using var command = database.DataSource.CreateCommand($"SELECT {PostgresEventStore.Columns} FROM {PostgresEventStore.From} WHERE event_id = ANY($1)");
         command.Parameters.Add(new NpgsqlParameter { Value = jobs.Select(j => j.EventId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -19,8 +19,13 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions
     private const string JobColumns = "job_id, event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until, reclaims";
 
     private const string InsertEvent = """
-        INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date)
-        VALUES ($id, $org, $config, $name, $created, $status, $retry, $method, $url, $metadata, $input, $payload, $original, $response, $start, $end)
+        INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, input_id)
+        VALUES ($id, $org, $config, $name, $created, $status, $retry, $method, $url, $metadata, $input, $payload, $original, $response, $start, $end, $input_id)
+        """;
+
+    private const string InsertSharedInput = """
+        INSERT INTO event_inputs (input_id, stored_at, body, slots, metadata_start, metadata_end)
+        VALUES ($id, $stored, $body, $slots, $start, $end)
         """;
 
     private const string InsertJob = """
@@ -49,14 +54,22 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions
 
     private static async Task<IReadOnlyList<long>> InsertAsync(SqliteWriteLane.Session session, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
     {
-        var insertEvent = session.Prepare(InsertEvent, "$id", "$org", "$config", "$name", "$created", "$status", "$retry", "$method", "$url", "$metadata", "$input", "$payload", "$original", "$response", "$start", "$end");
+        var insertEvent = session.Prepare(InsertEvent, "$id", "$org", "$config", "$name", "$created", "$status", "$retry", "$method", "$url", "$metadata", "$input", "$payload", "$original", "$response", "$start", "$end", "$input_id");
         var insertJob = session.Prepare(InsertJob, "$event", "$org", "$config", "$kind", "$attempt", "$reapply", "$due", "$owner", "$until");
         var ids = new long[deliveries.Count];
+        HashSet<string>? sharedWritten = null;
         for (var i = 0; i < deliveries.Count; i++)
         {
             var (e, job) = deliveries[i];
+            if (e.Shared is { } shared && (sharedWritten ??= new(StringComparer.Ordinal)).Add(shared.Id))
+            {
+                // A fan-out's payload, once, before the first of its events.
+                await session.Prepare(InsertSharedInput, "$id", "$stored", "$body", "$slots", "$start", "$end")
+                    .Bind(shared.Id, SqliteTime.ToText(e.CreatedAt), shared.Body, shared.SlotsText, shared.MetadataStart, shared.MetadataEnd)
+                    .Command.ExecuteNonQueryAsync(cancellationToken);
+            }
             insertEvent.Bind(e.EventId, e.OrgId, e.ConfigId, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status, e.RetryAttempt, e.HttpMethod, e.Url,
-                e.Metadata, e.Input, e.Payload, e.OriginalPayload, e.HttpResponse, Time(e.StartDate), Time(e.EndDate));
+                e.Metadata, e.Input, e.Payload, e.OriginalPayload, e.HttpResponse, Time(e.StartDate), Time(e.EndDate), e.Shared?.Id);
             await insertEvent.Command.ExecuteNonQueryAsync(cancellationToken);
             insertJob.Bind(job.EventId, job.OrgId, job.ConfigId, job.Kind, job.Attempt, job.ReapplyTransform ? 1 : 0, SqliteTime.ToText(job.DueAt), job.LeaseOwner, Time(job.LeaseUntil));
             ids[i] = (long)(await insertJob.Command.ExecuteScalarAsync(cancellationToken))!;
@@ -149,7 +162,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions
         }
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SqliteEventStore.Columns} FROM webhook_events WHERE event_id IN (SELECT value FROM json_each($ids))";
+        command.CommandText = $"SELECT {SqliteEventStore.Columns} FROM {SqliteEventStore.From} WHERE event_id IN (SELECT value FROM json_each($ids))";
         command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(jobs.Select(j => j.EventId)));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
