@@ -53,8 +53,17 @@ public sealed partial class AttemptRunner(
         var configSecrets = inputs?.Secrets ?? secrets.Open(config);
         // Filled with the secret variable values this attempt resolves; Finish masks them in everything it records.
         var mask = new SecretMask();
-        var prepared = await pipeline.PrepareAsync(job, stored, config, configSecrets, mask, abort);
         var started = time.GetUtcNow();
+        Prepared prepared;
+        try
+        {
+            prepared = await pipeline.PrepareAsync(job, stored, config, configSecrets, mask, abort);
+        }
+        catch (Exception e) when (IsUnexpected(e, abort))
+        {
+            return Unexpected(job, owner, stored, config, started, e, mask);
+        }
+        started = time.GetUtcNow();
         switch (prepared)
         {
             case Prepared.Skip skip:
@@ -85,7 +94,12 @@ public sealed partial class AttemptRunner(
             }
             var duration = (int)time.GetElapsedTime(clock).TotalMilliseconds;
             LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code);
-            return Finish(job, owner, stored, result, send.Payload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration, mask);
+            var storedPayload = send.PayloadIsInput ? StoredPayload.PayloadIsInput : send.Payload;
+            return Finish(job, owner, stored, result, storedPayload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration, mask);
+        }
+        catch (Exception e) when (IsUnexpected(e, abort))
+        {
+            return Unexpected(job, owner, stored, config, started, e, mask);
         }
         finally
         {
@@ -94,6 +108,29 @@ public sealed partial class AttemptRunner(
                 limits.Exit(destination);
             }
         }
+    }
+
+    /// <summary>
+    /// Anything a step did not turn into a result, except this node stopping: a bug, an answer no step expected, or the
+    /// runtime running short (out of memory, say).
+    /// </summary>
+    private static bool IsUnexpected(Exception e, CancellationToken abort) => !(e is OperationCanceledException && abort.IsCancellationRequested);
+
+    /// <summary>
+    /// Ends the attempt like any failed one, retryable on the normal schedule, instead of leaving the job to its lease
+    /// (to be claimed, and to throw, again). The receiver's owner sees the exception's type and the first line of its
+    /// message, cut short; the log has the whole exception.
+    /// </summary>
+    private RunOutcome.Done Unexpected(DeliveryJob job, string owner, EventRecord stored, ConfigRecord config, DateTimeOffset started, Exception e, SecretMask mask)
+    {
+        LogUnexpected(logger, job.ConfigId, job.EventId, job.Attempt, e);
+        var message = e.Message.Split('\n', 2)[0].Trim();
+        if (message.Length > 200)
+        {
+            message = message[..200] + "...";
+        }
+        var result = AttemptResult.Failure(DeliveryCodes.InternalError, $"The attempt failed on an unexpected {e.GetType().Name}: {message}", retryable: true);
+        return Finish(job, owner, stored, result, null, null, started, (int)(time.GetUtcNow() - started).TotalMilliseconds, recordAttempt: true, config.Document, mask: mask);
     }
 
     private async Task<AttemptResult> SendWithFreshTokenAsync(
@@ -125,7 +162,7 @@ public sealed partial class AttemptRunner(
     }
 
     private RunOutcome.Done Finish(
-        DeliveryJob job, string owner, EventRecord? stored, AttemptResult result, string? payload, string? originalPayload,
+        DeliveryJob job, string owner, EventRecord? stored, AttemptResult result, string? storedPayload, string? originalPayload,
         DateTimeOffset started, int durationMs, bool recordAttempt, WebhookConfig? config = null, string? hydration = null, SecretMask? mask = null)
     {
         // The one place an attempt's outcome is recorded and answered: no secret variable value passes it.
@@ -147,7 +184,7 @@ public sealed partial class AttemptRunner(
             _ => EventStatus.Failed,
         };
         var response = ResponseJson(result.StatusCode, result.Body, result.Message, result.Code, hydration);
-        var update = new EventUpdate(status, automatic ? job.Attempt : stored?.RetryAttempt ?? 0, StoredPayload.ToStore(payload, stored?.Input), originalPayload, response, started,
+        var update = new EventUpdate(status, automatic ? job.Attempt : stored?.RetryAttempt ?? 0, storedPayload, originalPayload, response, started,
             verdict == Verdict.Retry ? null : now);
         DeliveryAttempt? attempt = recordAttempt
             ? new DeliveryAttempt(job.EventId, job.OrgId, job.Attempt + 1, job.Kind, started, durationMs, result.StatusCode, result.Code, result.Message,
@@ -198,6 +235,9 @@ public sealed partial class AttemptRunner(
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Receiver answered 401 for config {ConfigId} event {EventId} attempt {Attempt}: retrying at once with a fresh OAuth token")]
     private static partial void LogTokenRenewed(ILogger logger, string configId, string eventId, int attempt);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Config {ConfigId} event {EventId} attempt {Attempt} failed on an unexpected exception, recorded as a retryable INTERNAL_ERROR")]
+    private static partial void LogUnexpected(ILogger logger, string configId, string eventId, int attempt, Exception error);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Skipped config {ConfigId} event {EventId}: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string eventId, string configId, string reason);

@@ -48,6 +48,15 @@ public sealed class DeliveryOptions
     /// <summary>Concurrent attempts to one host (scheme, host, port) per node; more wait their turn.</summary>
     public int MaxConcurrentPerDestination { get; set; } = 16;
 
+    /// <summary>
+    /// How many times a job's lease may run out without an outcome (its node stopped or crashed mid-attempt) before
+    /// the claim that finds it ends the job as failed instead of handing it out again: no job can crash nodes forever.
+    /// </summary>
+    public int MaxLeaseExpiries { get; set; } = 3;
+
+    public DeliveryOptions Validated() =>
+        MaxLeaseExpiries < 1 ? throw new InvalidOperationException($"{Section}:MaxLeaseExpiries must be at least 1 (got {MaxLeaseExpiries})") : this;
+
     public TimeSpan EffectiveLease => LeaseDuration > AttemptTimeout + LeaseMargin ? LeaseDuration : AttemptTimeout + LeaseMargin;
 }
 

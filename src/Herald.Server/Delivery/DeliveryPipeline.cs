@@ -16,7 +16,8 @@ namespace Herald.Server.Delivery;
 public abstract record Prepared
 {
     /// <param name="Hydration">What became of <c>hydrate_entity</c> (see <see cref="Payloads.Hydration"/>), when the config asks for it.</param>
-    public sealed record Send(OutgoingRequest Request, string Payload, string? OriginalPayload, string? Hydration = null) : Prepared;
+    /// <param name="PayloadIsInput">The body is the event's input, byte for byte: the log keeps it once (<see cref="StoredPayload"/>).</param>
+    public sealed record Send(OutgoingRequest Request, string Payload, string? OriginalPayload, string? Hydration = null, bool PayloadIsInput = false) : Prepared;
 
     public sealed record Skip(string Reason, string? Hydration = null) : Prepared;
 
@@ -39,6 +40,9 @@ public sealed class DeliveryPipeline(
     /// <param name="mask">Collects the secret variable values the request is built with; the caller masks the attempt's messages with it.</param>
     public async Task<Prepared> PrepareAsync(DeliveryJob job, EventRecord stored, ConfigRecord config, ConfigSecrets secrets, SecretMask mask, CancellationToken cancellationToken)
     {
+        // Written out here, once per attempt, when the event is a fan-out's (whose records built at acceptance carry
+        // the shared input); any other record holds it whole already.
+        var input = stored.InputText();
         string payload;
         string? originalPayload = null;
         string? hydration;
@@ -50,16 +54,16 @@ public sealed class DeliveryPipeline(
         else if (PassesThrough(stored.EventName, config.Document))
         {
             // Every step below would hand the input on unchanged, and writing it out again would give its stored text.
-            payload = stored.Input;
+            payload = input;
             hydration = null;
         }
         else
         {
-            if (JsonNode.Parse(stored.Input) is not JsonObject input)
+            if (JsonNode.Parse(input) is not JsonObject parsed)
             {
                 return new Prepared.Fail(DeliveryCodes.InternalError, "The stored event input is not a JSON object", Retryable: false);
             }
-            var versioned = await PinVersionAsync(stored.EventName, input, config, cancellationToken);
+            var versioned = await PinVersionAsync(stored.EventName, parsed, config, cancellationToken);
             if (versioned.Failure is { } versionFailure)
             {
                 return versionFailure;
@@ -91,7 +95,7 @@ public sealed class DeliveryPipeline(
         var method = config.Document.HttpMethod ?? "POST";
         var body = WebhookSender.CarriesBody(method) ? Encoding.UTF8.GetBytes(payload) : [];
         var request = await requests.BuildAsync(config, secrets, method, body, mask, cancellationToken);
-        return request.Failure is { } failure ? failure : new Prepared.Send(request.Request!, payload, originalPayload, hydration);
+        return request.Failure is { } failure ? failure : new Prepared.Send(request.Request!, payload, originalPayload, hydration, string.Equals(payload, input, StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ public static class DeliverySetup
     /// <summary>Triggering, the queue and the attempt machinery; the background workers only when <paramref name="runWorkers"/>.</summary>
     public static IServiceCollection AddDelivery(this IServiceCollection services, bool runWorkers)
     {
-        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(DeliveryOptions.Section).Get<DeliveryOptions>() ?? new DeliveryOptions());
+        services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(DeliveryOptions.Section).Get<DeliveryOptions>() ?? new DeliveryOptions()).Validated());
         services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions());
         services.AddStore<IDeliveryStore, SqliteDeliveryStore, PostgresDeliveryStore>();
         services.AddStore<IEventStore, SqliteEventStore, PostgresEventStore>();

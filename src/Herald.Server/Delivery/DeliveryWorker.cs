@@ -247,7 +247,8 @@ public sealed partial class DeliveryWorker(
         }
         catch (Exception e)
         {
-            // The job keeps its lease until it runs out, then is claimed again: a crash here never loses the event.
+            // The job keeps its lease until it runs out, then is claimed again: a crash here never loses the event, and
+            // after Delivery:MaxLeaseExpiries such expiries the claim ends the job as failed.
             LogRunFailed(logger, job.EventId, e);
         }
         finally

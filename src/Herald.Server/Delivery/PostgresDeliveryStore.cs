@@ -10,8 +10,11 @@ namespace Herald.Server.Delivery;
 /// The queue on PostgreSQL. Claims use <c>FOR UPDATE SKIP LOCKED</c>, so nodes claiming at once take disjoint jobs
 /// without waiting for each other; an enqueue of jobs not yet leased sends a <c>NOTIFY</c> that wakes idle workers on other nodes.
 /// </summary>
-public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDeliveryStore
+public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOptions? options = null) : IDeliveryStore
 {
+    // Stores built without options (store tests, benchmarks) take the defaults.
+    private readonly int _maxLeaseExpiries = (options ?? new DeliveryOptions()).MaxLeaseExpiries;
+
     public const string WakeChannel = "herald_jobs";
 
     private const string JobColumns = "job_id, event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until, reclaims";
@@ -44,13 +47,21 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
     /// <summary>Per delivery its event and its job, the job answering its id: one row per delivery, in order.</summary>
     private static void AddInserts(NpgsqlBatch batch, IReadOnlyList<NewDelivery> deliveries)
     {
+        HashSet<string>? sharedWritten = null;
         foreach (var (e, job) in deliveries)
         {
+            if (e.Shared is { } shared && (sharedWritten ??= new(StringComparer.Ordinal)).Add(shared.Id))
+            {
+                // A fan-out's payload, once, before the first of its events.
+                batch.BatchCommands.Add(Command("""
+                    INSERT INTO event_inputs (input_id, stored_at, body, slots, metadata_start, metadata_end) VALUES ($1, $2, $3, $4, $5, $6)
+                    """, shared.Id, e.CreatedAt, shared.Body, shared.SlotsText, shared.MetadataStart, shared.MetadataEnd));
+            }
             batch.BatchCommands.Add(Command("""
-                INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, input_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
                 """, e.EventId, e.OrgId, e.ConfigId, e.EventName, e.CreatedAt, e.Status, e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
-                e.OriginalPayload, e.HttpResponse, e.StartDate, e.EndDate));
+                e.OriginalPayload, e.HttpResponse, e.StartDate, e.EndDate, e.Shared?.Id));
             batch.BatchCommands.Add(Command("""
                 INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -99,25 +110,42 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
         return queued;
     }
 
+    /// <summary>
+    /// One statement: the claim counts the expired leases it takes over and leases the jobs whose count stays below
+    /// <see cref="DeliveryOptions.MaxLeaseExpiries"/>; the others it deletes, ending their events as failed (see
+    /// <see cref="LeaseExpiries"/>).
+    /// </summary>
     public async Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand($"""
             WITH due AS (
-                SELECT j.job_id FROM delivery_jobs j
+                SELECT j.job_id, j.reclaims + CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END AS reclaims FROM delivery_jobs j
                 WHERE j.due_at <= $2 AND (j.lease_until IS NULL OR j.lease_until <= $2)
                   AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
                 ORDER BY j.due_at, j.job_id
                 LIMIT $4
-                FOR UPDATE SKIP LOCKED)
-            UPDATE delivery_jobs AS j
-            SET reclaims = j.reclaims + CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END, lease_owner = $1, lease_until = $3
-            FROM due WHERE j.job_id = due.job_id
-            RETURNING {string.Join(", ", JobColumns.Split(", ").Select(c => "j." + c))}
+                FOR UPDATE SKIP LOCKED),
+            claimed AS (
+                UPDATE delivery_jobs AS j
+                SET reclaims = due.reclaims, lease_owner = $1, lease_until = $3
+                FROM due WHERE j.job_id = due.job_id AND due.reclaims < $5
+                RETURNING {string.Join(", ", JobColumns.Split(", ").Select(c => "j." + c))}),
+            exhausted AS (
+                DELETE FROM delivery_jobs AS j USING due WHERE j.job_id = due.job_id AND due.reclaims >= $5
+                RETURNING j.event_id, j.kind, j.attempt),
+            failed AS (
+                UPDATE webhook_events AS e
+                SET status = '{EventStatus.Failed}', retry_attempt = CASE WHEN x.kind = '{JobKind.Deliver}' THEN x.attempt ELSE e.retry_attempt END,
+                    http_response = $6, start_date = COALESCE(e.start_date, $2), end_date = $2
+                FROM exhausted x WHERE e.event_id = x.event_id)
+            SELECT {JobColumns} FROM claimed
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = owner });
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = leaseUntil });
         command.Parameters.Add(new NpgsqlParameter { Value = max });
+        command.Parameters.Add(new NpgsqlParameter { Value = _maxLeaseExpiries });
+        command.Parameters.Add(new NpgsqlParameter { Value = LeaseExpiries.Response(_maxLeaseExpiries), NpgsqlDbType = NpgsqlDbType.Text });
         var jobs = new List<DeliveryJob>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -138,7 +166,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelivery
         {
             return found;
         }
-        await using var command = database.DataSource.CreateCommand($"SELECT {PostgresEventStore.Columns} FROM webhook_events WHERE event_id = ANY($1)");
+        await using var command = database.DataSource.CreateCommand($"SELECT {PostgresEventStore.Columns} FROM {PostgresEventStore.From} WHERE event_id = ANY($1)");
         command.Parameters.Add(new NpgsqlParameter { Value = jobs.Select(j => j.EventId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -11,13 +11,21 @@ namespace Herald.Server.Delivery;
 /// <c>BEGIN IMMEDIATE</c> transaction when it has several statements; a claim is one <c>UPDATE ... RETURNING</c>,
 /// atomic on its own. Reads use pooled connections.
 /// </summary>
-public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStore, IAsyncDisposable
+public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions? options = null) : IDeliveryStore, IAsyncDisposable
 {
+    // Stores built without options (store tests, benchmarks) take the defaults.
+    private readonly int _maxLeaseExpiries = (options ?? new DeliveryOptions()).MaxLeaseExpiries;
+
     private const string JobColumns = "job_id, event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until, reclaims";
 
     private const string InsertEvent = """
-        INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date)
-        VALUES ($id, $org, $config, $name, $created, $status, $retry, $method, $url, $metadata, $input, $payload, $original, $response, $start, $end)
+        INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, input_id)
+        VALUES ($id, $org, $config, $name, $created, $status, $retry, $method, $url, $metadata, $input, $payload, $original, $response, $start, $end, $input_id)
+        """;
+
+    private const string InsertSharedInput = """
+        INSERT INTO event_inputs (input_id, stored_at, body, slots, metadata_start, metadata_end)
+        VALUES ($id, $stored, $body, $slots, $start, $end)
         """;
 
     private const string InsertJob = """
@@ -46,14 +54,22 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
 
     private static async Task<IReadOnlyList<long>> InsertAsync(SqliteWriteLane.Session session, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
     {
-        var insertEvent = session.Prepare(InsertEvent, "$id", "$org", "$config", "$name", "$created", "$status", "$retry", "$method", "$url", "$metadata", "$input", "$payload", "$original", "$response", "$start", "$end");
+        var insertEvent = session.Prepare(InsertEvent, "$id", "$org", "$config", "$name", "$created", "$status", "$retry", "$method", "$url", "$metadata", "$input", "$payload", "$original", "$response", "$start", "$end", "$input_id");
         var insertJob = session.Prepare(InsertJob, "$event", "$org", "$config", "$kind", "$attempt", "$reapply", "$due", "$owner", "$until");
         var ids = new long[deliveries.Count];
+        HashSet<string>? sharedWritten = null;
         for (var i = 0; i < deliveries.Count; i++)
         {
             var (e, job) = deliveries[i];
+            if (e.Shared is { } shared && (sharedWritten ??= new(StringComparer.Ordinal)).Add(shared.Id))
+            {
+                // A fan-out's payload, once, before the first of its events.
+                await session.Prepare(InsertSharedInput, "$id", "$stored", "$body", "$slots", "$start", "$end")
+                    .Bind(shared.Id, SqliteTime.ToText(e.CreatedAt), shared.Body, shared.SlotsText, shared.MetadataStart, shared.MetadataEnd)
+                    .Command.ExecuteNonQueryAsync(cancellationToken);
+            }
             insertEvent.Bind(e.EventId, e.OrgId, e.ConfigId, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status, e.RetryAttempt, e.HttpMethod, e.Url,
-                e.Metadata, e.Input, e.Payload, e.OriginalPayload, e.HttpResponse, Time(e.StartDate), Time(e.EndDate));
+                e.Metadata, e.Input, e.Payload, e.OriginalPayload, e.HttpResponse, Time(e.StartDate), Time(e.EndDate), e.Shared?.Id);
             await insertEvent.Command.ExecuteNonQueryAsync(cancellationToken);
             insertJob.Bind(job.EventId, job.OrgId, job.ConfigId, job.Kind, job.Attempt, job.ReapplyTransform ? 1 : 0, SqliteTime.ToText(job.DueAt), job.LeaseOwner, Time(job.LeaseUntil));
             ids[i] = (long)(await insertJob.Command.ExecuteScalarAsync(cancellationToken))!;
@@ -84,8 +100,12 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
             return queued;
         }, cancellationToken);
 
+    /// <summary>
+    /// One transaction: the claim counts the expired leases it takes over, then finishes the jobs whose count reached
+    /// <see cref="DeliveryOptions.MaxLeaseExpiries"/> (see <see cref="LeaseExpiries"/>) and returns only the others.
+    /// </summary>
     public Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
-        _lane.RunAsync<IReadOnlyList<DeliveryJob>>(async session =>
+        _lane.WriteAsync<IReadOnlyList<DeliveryJob>>(async session =>
         {
             var claim = session.Prepare($"""
                 UPDATE delivery_jobs
@@ -108,8 +128,30 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
                 }
             }
             jobs.Sort((x, y) => x.DueAt != y.DueAt ? x.DueAt.CompareTo(y.DueAt) : x.JobId.CompareTo(y.JobId));
+            if (jobs.Exists(j => LeaseExpiries.Exhausted(j.Reclaims, _maxLeaseExpiries)))
+            {
+                await GiveUpAsync(session, jobs.FindAll(j => LeaseExpiries.Exhausted(j.Reclaims, _maxLeaseExpiries)), now, cancellationToken);
+                jobs.RemoveAll(j => LeaseExpiries.Exhausted(j.Reclaims, _maxLeaseExpiries));
+            }
             return jobs;
         }, cancellationToken);
+
+    /// <summary>Removes the jobs and ends their events as failed, within the claim's transaction.</summary>
+    private async Task GiveUpAsync(SqliteWriteLane.Session session, IReadOnlyList<DeliveryJob> exhausted, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var remove = session.Prepare("DELETE FROM delivery_jobs WHERE job_id = $job", "$job");
+        var fail = session.Prepare($"""
+            UPDATE webhook_events
+            SET status = '{EventStatus.Failed}', retry_attempt = CASE WHEN $kind = '{JobKind.Deliver}' THEN $attempt ELSE retry_attempt END,
+                http_response = $response, start_date = COALESCE(start_date, $now), end_date = $now
+            WHERE event_id = $event
+            """, "$event", "$kind", "$attempt", "$response", "$now");
+        foreach (var job in exhausted)
+        {
+            await remove.Bind(job.JobId).Command.ExecuteNonQueryAsync(cancellationToken);
+            await fail.Bind(job.EventId, job.Kind, job.Attempt, LeaseExpiries.Response(_maxLeaseExpiries), SqliteTime.ToText(now)).Command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
 
     public async Task<IReadOnlyDictionary<string, EventRecord>> EventsOfAsync(IReadOnlyList<DeliveryJob> jobs, CancellationToken cancellationToken)
     {
@@ -120,7 +162,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliveryStor
         }
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SqliteEventStore.Columns} FROM webhook_events WHERE event_id IN (SELECT value FROM json_each($ids))";
+        command.CommandText = $"SELECT {SqliteEventStore.Columns} FROM {SqliteEventStore.From} WHERE event_id IN (SELECT value FROM json_each($ids))";
         command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(jobs.Select(j => j.EventId)));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -34,16 +34,18 @@ public sealed class Triggering(
         var other => $"Webhook config {config.Id} is not active (status {other})",
     };
 
-    public NewDelivery Build(ConfigRecord config, JsonObject payload, string kind = JobKind.Deliver, string? leaseOwner = null)
+    public NewDelivery Build(ConfigRecord config, JsonObject payload, string kind = JobKind.Deliver, string? leaseOwner = null) =>
+        Build(config, EventInput.Of(payload), kind, leaseOwner);
+
+    public NewDelivery Build(ConfigRecord config, EventInput input, string kind = JobKind.Deliver, string? leaseOwner = null)
     {
         // Milliseconds, the precision of the event id's timestamp and of every time the API shows: a list cursor
         // built from what a client saw then names the event exactly.
         var now = time.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
         var eventId = RandomGuid.NewVersion7(now).ToString();
-        var metadata = payload["metadata"] is JsonObject m ? m.ToJsonString(HeraldJson.Payload) : null;
         var stored = new EventRecord(eventId, config.OrgId, config.Id, config.EventName, now, EventStatus.InProgress, 0,
-            config.Document.HttpMethod ?? "POST", config.Document.Url, metadata, payload.ToJsonString(HeraldJson.Payload), null, null, null, null, null);
+            config.Document.HttpMethod ?? "POST", config.Document.Url, input.Metadata, input.Input, null, null, null, null, null, input.Shared);
         var job = new DeliveryJob(0, eventId, config.OrgId, config.Id, kind, 0, false, now, leaseOwner,
             leaseOwner is null ? null : leases.NewLeaseEnd(), 0);
         return new NewDelivery(stored, job);
@@ -55,13 +57,13 @@ public sealed class Triggering(
     /// leased to this node and handed to the worker with the event and config in hand, which spares the claim and the
     /// reads; otherwise it waits in the queue for whichever node claims it first.
     /// </summary>
-    public async Task<string> AcceptAsync(ConfigRecord config, JsonObject payload) => (await AcceptAllAsync([(config, payload)]))[0];
+    public async Task<string> AcceptAsync(ConfigRecord config, JsonObject payload) => (await AcceptAllAsync([(config, EventInput.Of(payload))]))[0];
 
     /// <summary>
     /// Commits one event per config, each with its job, all in one transaction; returns the event ids, in order. Each
     /// event that this node's worker can take is handed to it as <see cref="AcceptAsync"/> says.
     /// </summary>
-    public async Task<IReadOnlyList<string>> AcceptAllAsync(IReadOnlyList<(ConfigRecord Config, JsonObject Payload)> events)
+    public async Task<IReadOnlyList<string>> AcceptAllAsync(IReadOnlyList<(ConfigRecord Config, EventInput Input)> events)
     {
         var handOver = new bool[events.Count];
         var deliveries = new List<NewDelivery>(events.Count);
@@ -71,7 +73,7 @@ public sealed class Triggering(
             for (var i = 0; i < events.Count; i++)
             {
                 handOver[i] = _worker?.TryReserve() == true;
-                deliveries.Add(handOver[i] ? BuildLeased(events[i].Config, events[i].Payload) : Build(events[i].Config, events[i].Payload));
+                deliveries.Add(Build(events[i].Config, events[i].Input, leaseOwner: handOver[i] ? leases.Owner : null));
             }
             jobIds = await writes.EnqueueAsync(deliveries);
         }

@@ -18,6 +18,10 @@ public static class EventStatus
 /// In storage, a <c>payload</c> column holding <see cref="StoredPayload.PayloadIsInput"/> means the body sent is the input itself,
 /// the case of every config without a transform, payload options or a version downgrade: the log keeps that body once.
 /// The stores' readers give such a record the input as its <see cref="Payload"/>.
+/// An event of a fan-out stores only its own values of the fan-out's <see cref="SharedInput"/> (the one copy of the
+/// payload). The stores' readers give such a record its whole input and metadata; a record built for a new fan-out
+/// event carries <see cref="Shared"/> instead, with <see cref="Input"/> its own values: read it through
+/// <see cref="InputText"/>.
 /// </remarks>
 public sealed record EventRecord(
     string EventId,
@@ -35,17 +39,18 @@ public sealed record EventRecord(
     string? OriginalPayload,
     string? HttpResponse,
     DateTimeOffset? StartDate,
-    DateTimeOffset? EndDate);
+    DateTimeOffset? EndDate,
+    SharedInput? Shared = null)
+{
+    /// <summary>The whole input: <see cref="Input"/>, or the shared input with this event's values when it has one.</summary>
+    public string InputText() => Shared is null ? Input : Shared.InputWith(Input);
+}
 
 /// <summary>How the event log stores what it can of a body once.</summary>
 public static class StoredPayload
 {
     /// <summary>The stored <c>payload</c> meaning "the input, as stored": never a body, which is JSON text and so never empty.</summary>
     public const string PayloadIsInput = "";
-
-    /// <summary>What to store for a body that was built from <paramref name="input"/>.</summary>
-    public static string? ToStore(string? payload, string? input) =>
-        payload is not null && string.Equals(payload, input, StringComparison.Ordinal) ? PayloadIsInput : payload;
 
     /// <summary>The body, read back from its stored form.</summary>
     public static string? FromStore(string? stored, string input) => stored == PayloadIsInput ? input : stored;

@@ -19,7 +19,8 @@ public interface IEventStore
 
     /// <summary>
     /// Deletes up to <paramref name="max"/> events created before <paramref name="cutoff"/>, oldest first, with their
-    /// attempts, in one transaction. An event that still has a job in the queue is kept. Returns how many events went.
+    /// attempts, in one transaction. An event that still has a job in the queue is kept. The shared inputs of fan-outs
+    /// whose last event is gone go too (up to <paramref name="max"/>). Returns how many events went.
     /// </summary>
     Task<int> PurgeEventsAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken);
 

@@ -8,11 +8,16 @@ namespace Herald.Server.Events;
 
 public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
 {
-    internal const string Columns = "event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date";
+    /// <summary>An event's columns, then those of its fan-out's shared input (null for an event with its own input).</summary>
+    internal const string Columns = "event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, "
+        + "input_id, body, slots, metadata_start, metadata_end";
+
+    /// <summary>Events with the shared input of their fan-out, when they have one.</summary>
+    internal const string From = "webhook_events LEFT JOIN event_inputs USING (input_id)";
 
     public async Task<EventRecord?> GetAsync(string orgId, string eventId, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM webhook_events WHERE event_id = $1 AND org_id = $2");
+        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM {From} WHERE event_id = $1 AND org_id = $2");
         command.Parameters.Add(new NpgsqlParameter { Value = eventId });
         command.Parameters.Add(new NpgsqlParameter { Value = orgId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -55,7 +60,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         }
 
         var sql = new StringBuilder(explain ? "EXPLAIN " : "");
-        sql.Append($"SELECT {Columns} FROM webhook_events WHERE org_id = {Next(orgId, NpgsqlDbType.Text)} AND config_id = {Next(configId, NpgsqlDbType.Text)}");
+        sql.Append($"SELECT {Columns} FROM {From} WHERE org_id = {Next(orgId, NpgsqlDbType.Text)} AND config_id = {Next(configId, NpgsqlDbType.Text)}");
         if (query.After is { } after)
         {
             var at = Next(after.CreatedAt, NpgsqlDbType.TimestampTz);
@@ -110,7 +115,9 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
     /// </summary>
     public async Task<int> PurgeEventsAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand("""
+        // Two statements in one batch, one transaction: the second sees what the first deleted.
+        await using var batch = database.DataSource.CreateBatch();
+        var command = new NpgsqlBatchCommand("""
             WITH doomed AS (
                 SELECT e.event_id FROM webhook_events e
                 WHERE e.created_at < $1 AND NOT EXISTS (SELECT 1 FROM delivery_jobs j WHERE j.event_id = e.event_id)
@@ -124,7 +131,20 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = cutoff });
         command.Parameters.Add(new NpgsqlParameter { Value = max });
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        batch.BatchCommands.Add(command);
+        // The shared inputs of fan-outs whose last event is gone. A shared input is older than its events, and only its
+        // own fan-out's events (written with it) ever name it, so once none is left none will come. Should two nodes
+        // purge the last events of one fan-out at once, neither may see the other's deletes: the next pass sweeps it.
+        var sweep = new NpgsqlBatchCommand("""
+            DELETE FROM event_inputs WHERE input_id IN (
+                SELECT i.input_id FROM event_inputs i
+                WHERE i.stored_at < $1 AND NOT EXISTS (SELECT 1 FROM webhook_events e WHERE e.input_id = i.input_id)
+                LIMIT $2 FOR UPDATE SKIP LOCKED)
+            """);
+        sweep.Parameters.Add(new NpgsqlParameter { Value = cutoff });
+        sweep.Parameters.Add(new NpgsqlParameter { Value = max });
+        batch.BatchCommands.Add(sweep);
+        return (int)(await batch.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<int> PurgeAttemptsAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken)
@@ -138,21 +158,28 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    internal static EventRecord Read(NpgsqlDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.GetString(3),
-        reader.GetFieldValue<DateTimeOffset>(4),
-        reader.GetString(5),
-        reader.GetInt32(6),
-        reader.IsDBNull(7) ? null : reader.GetString(7),
-        reader.IsDBNull(8) ? null : reader.GetString(8),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
-        reader.GetString(10),
-        StoredPayload.FromStore(reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetString(10)),
-        reader.IsDBNull(12) ? null : reader.GetString(12),
-        reader.IsDBNull(13) ? null : reader.GetString(13),
-        reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
-        reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15));
+    internal static EventRecord Read(NpgsqlDataReader reader)
+    {
+        var (input, metadata) = SharedInput.Resolve(reader.GetString(10), Text(reader, 9), Text(reader, 16), Text(reader, 17), Text(reader, 18),
+            reader.IsDBNull(19) ? null : reader.GetInt32(19), reader.IsDBNull(20) ? null : reader.GetInt32(20));
+        return new EventRecord(
+            reader.GetString(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.GetFieldValue<DateTimeOffset>(4),
+            reader.GetString(5),
+            reader.GetInt32(6),
+            Text(reader, 7),
+            Text(reader, 8),
+            metadata,
+            input,
+            StoredPayload.FromStore(Text(reader, 11), input),
+            Text(reader, 12),
+            Text(reader, 13),
+            reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
+            reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15));
+    }
+
+    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

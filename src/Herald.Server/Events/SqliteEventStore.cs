@@ -8,13 +8,18 @@ namespace Herald.Server.Events;
 
 public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
 {
-    internal const string Columns = "event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date";
+    /// <summary>An event's columns, then those of its fan-out's shared input (null for an event with its own input).</summary>
+    internal const string Columns = "event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, "
+        + "input_id, body, slots, metadata_start, metadata_end";
+
+    /// <summary>Events with the shared input of their fan-out, when they have one.</summary>
+    internal const string From = "webhook_events LEFT JOIN event_inputs USING (input_id)";
 
     public async Task<EventRecord?> GetAsync(string orgId, string eventId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM webhook_events WHERE event_id = $id AND org_id = $org";
+        command.CommandText = $"SELECT {Columns} FROM {From} WHERE event_id = $id AND org_id = $org";
         command.Parameters.AddWithValue("$id", eventId);
         command.Parameters.AddWithValue("$org", orgId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -56,7 +61,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     private static SqliteCommand ListCommand(SqliteConnection connection, string orgId, string configId, EventQuery query)
     {
         var command = connection.CreateCommand();
-        var sql = new StringBuilder($"SELECT {Columns} FROM webhook_events WHERE org_id = $org AND config_id = $config");
+        var sql = new StringBuilder($"SELECT {Columns} FROM {From} WHERE org_id = $org AND config_id = $config");
         command.Parameters.AddWithValue("$org", orgId);
         command.Parameters.AddWithValue("$config", configId);
         if (query.After is { } after)
@@ -113,6 +118,17 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return attempts;
     }
 
+    /// <summary>
+    /// The shared inputs of fan-outs whose last event is gone. A shared input is older than its events, and only its
+    /// own fan-out's events (written with it) ever name it, so once none is left none will come.
+    /// </summary>
+    private const string SweepSharedInputs = """
+        DELETE FROM event_inputs WHERE input_id IN (
+            SELECT i.input_id FROM event_inputs i
+            WHERE i.stored_at < $cutoff AND NOT EXISTS (SELECT 1 FROM webhook_events e WHERE e.input_id = i.input_id)
+            LIMIT $max)
+        """;
+
     public async Task<int> PurgeEventsAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -146,6 +162,12 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             delete.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids));
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
+        await using var sweep = connection.CreateCommand();
+        sweep.Transaction = transaction;
+        sweep.CommandText = SweepSharedInputs;
+        sweep.Parameters.AddWithValue("$cutoff", SqliteTime.ToText(cutoff));
+        sweep.Parameters.AddWithValue("$max", max);
+        await sweep.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return ids.Count;
     }
@@ -163,21 +185,28 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    internal static EventRecord Read(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.GetString(3),
-        SqliteTime.Parse(reader.GetString(4)),
-        reader.GetString(5),
-        reader.GetInt32(6),
-        reader.IsDBNull(7) ? null : reader.GetString(7),
-        reader.IsDBNull(8) ? null : reader.GetString(8),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
-        reader.GetString(10),
-        StoredPayload.FromStore(reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetString(10)),
-        reader.IsDBNull(12) ? null : reader.GetString(12),
-        reader.IsDBNull(13) ? null : reader.GetString(13),
-        reader.IsDBNull(14) ? null : SqliteTime.Parse(reader.GetString(14)),
-        reader.IsDBNull(15) ? null : SqliteTime.Parse(reader.GetString(15)));
+    internal static EventRecord Read(SqliteDataReader reader)
+    {
+        var (input, metadata) = SharedInput.Resolve(reader.GetString(10), Text(reader, 9), Text(reader, 16), Text(reader, 17), Text(reader, 18),
+            reader.IsDBNull(19) ? null : reader.GetInt32(19), reader.IsDBNull(20) ? null : reader.GetInt32(20));
+        return new EventRecord(
+            reader.GetString(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            SqliteTime.Parse(reader.GetString(4)),
+            reader.GetString(5),
+            reader.GetInt32(6),
+            Text(reader, 7),
+            Text(reader, 8),
+            metadata,
+            input,
+            StoredPayload.FromStore(Text(reader, 11), input),
+            Text(reader, 12),
+            Text(reader, 13),
+            reader.IsDBNull(14) ? null : SqliteTime.Parse(reader.GetString(14)),
+            reader.IsDBNull(15) ? null : SqliteTime.Parse(reader.GetString(15)));
+    }
+
+    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -55,7 +55,7 @@ public static class FanOutApi
         }
         if (key is not null)
         {
-            var deliveries = events.Select(e => triggering.Build(e.Config, e.Payload)).ToList();
+            var deliveries = events.Select(e => triggering.Build(e.Config, e.Input)).ToList();
             var answer = new FanOutResp(deliveries.ConvertAll(d => d.Event.EventId));
             return await idempotent.AcceptAsync(response, orgId, IdempotencyRules.FanOutScope, key, deliveries, StatusCodes.Status202Accepted, answer);
         }

@@ -142,6 +142,34 @@ public abstract class DeliveryStoreContract
     }
 
     [Fact]
+    public async Task A_job_whose_lease_ran_out_three_times_is_finished_failed_by_the_claim_instead_of_handed_out_again()
+    {
+        var store = await StoreAsync();
+        var eventId = Guid.CreateVersion7(T0).ToString();
+        await store.EnqueueAsync([Delivery(eventId)], Ct);
+        var now = T0;
+        DeliveryJob? last = null;
+        // Three nodes in turn claim the job and die with it: each lease runs out without an outcome.
+        for (var node = 1; node <= 3; node++)
+        {
+            last = Assert.Single(await store.ClaimDueAsync($"node-{node}", now, now + Lease, 10, Ct));
+            Assert.Equal(node - 1, last.Reclaims);
+            now += Lease;
+        }
+
+        // The third expiry is the last (Delivery:MaxLeaseExpiries, default 3): the claim ends the job instead.
+        Assert.Empty(await store.ClaimDueAsync("node-4", now, now + Lease, 10, Ct));
+
+        Assert.Equal((0, 0), await store.CountAsync(now, Ct));
+        var stored = (await store.EventsOfAsync([last!], Ct))[eventId];
+        Assert.Equal(EventStatus.Failed, stored.Status);
+        Assert.Equal(now, stored.EndDate);
+        var response = System.Text.Json.Nodes.JsonNode.Parse(stored.HttpResponse!)!;
+        Assert.Equal("INTERNAL_ERROR", response["code"]!.GetValue<string>());
+        Assert.Contains("Delivery:MaxLeaseExpiries", response["message"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Releasing_leaves_the_jobs_of_other_owners_alone()
     {
         var store = await StoreAsync();

@@ -118,5 +118,19 @@ internal static class PostgresMigrations
         new(6, "replay chains: a job may wait for the job before it", """
             ALTER TABLE delivery_jobs ADD COLUMN after_job_id bigint NULL;
             """),
+        // A fan-out's payload is stored once; each of its events names it and keeps only its own values in input.
+        new(7, "shared inputs of fan-outs", """
+            CREATE TABLE event_inputs (
+                input_id        text PRIMARY KEY,
+                stored_at       timestamptz NOT NULL,
+                body            text NOT NULL,
+                slots           text NOT NULL,
+                metadata_start  integer NULL,
+                metadata_end    integer NULL
+            );
+            CREATE INDEX ix_event_inputs_stored ON event_inputs (stored_at);
+            ALTER TABLE webhook_events ADD COLUMN input_id text NULL;
+            CREATE INDEX ix_webhook_events_input ON webhook_events (input_id) WHERE input_id IS NOT NULL;
+            """),
     ];
 }

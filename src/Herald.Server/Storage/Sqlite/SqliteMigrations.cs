@@ -145,5 +145,19 @@ internal static class SqliteMigrations
             CREATE INDEX ix_webhook_events_page ON webhook_events (org_id, config_id, created_at DESC, event_id DESC);
             CREATE INDEX ix_webhook_events_created ON webhook_events (created_at);
             """),
+        // A fan-out's payload is stored once; each of its events names it and keeps only its own values in input.
+        new(7, "shared inputs of fan-outs", """
+            CREATE TABLE event_inputs (
+                input_id        TEXT NOT NULL PRIMARY KEY,
+                stored_at       TEXT NOT NULL,
+                body            TEXT NOT NULL,
+                slots           TEXT NOT NULL,
+                metadata_start  INTEGER NULL,
+                metadata_end    INTEGER NULL
+            );
+            CREATE INDEX ix_event_inputs_stored ON event_inputs (stored_at);
+            ALTER TABLE webhook_events ADD COLUMN input_id TEXT NULL;
+            CREATE INDEX ix_webhook_events_input ON webhook_events (input_id) WHERE input_id IS NOT NULL;
+            """),
     ];
 }
