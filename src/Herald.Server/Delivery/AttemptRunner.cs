@@ -13,9 +13,6 @@ public abstract record RunOutcome
 {
     /// <summary>An attempt was made (or the pipeline ended the event): record it.</summary>
     public sealed record Done(JobCompletion Completion, AttemptResult? Result) : RunOutcome;
-
-    /// <summary>The destination is at its concurrency bound: give the job back for a moment.</summary>
-    public sealed record Busy : RunOutcome;
 }
 
 /// <summary>
@@ -31,15 +28,17 @@ public sealed partial class AttemptRunner(
     DeliveryPipeline pipeline,
     RequestBuilder requests,
     WebhookSender sender,
-    DestinationLimits limits,
     TimeProvider time,
     ILogger<AttemptRunner> logger)
 {
     /// <summary>
-    /// Runs the job; throws <see cref="OperationCanceledException"/> only when <paramref name="abort"/> fires. Reads
-    /// the event and config itself unless <paramref name="inputs"/> brings them, loaded with the claim.
+    /// Runs the job; throws <see cref="OperationCanceledException"/> only when <paramref name="abort"/> (or the wait for
+    /// <paramref name="turn"/>) is cancelled. Reads the event and config itself unless <paramref name="inputs"/> brings
+    /// them, loaded with the claim. With <paramref name="turn"/>, the send waits for the permit it gives for the
+    /// request's destination (<see cref="DeliveryScheduler.DestinationOf"/>) and ends it when the answer is in.
     /// </summary>
-    public async Task<RunOutcome> RunAsync(DeliveryJob job, string owner, CancellationToken abort, bool respectDestinationLimit = true, JobInputs? inputs = null)
+    public async Task<RunOutcome> RunAsync(
+        DeliveryJob job, string owner, CancellationToken abort, Func<string, CancellationToken, Task<SendPermit>>? turn = null, JobInputs? inputs = null)
     {
         var stored = inputs is null ? await events.GetAsync(job.OrgId, job.EventId, abort) : inputs.Event;
         var config = inputs is null ? await configs.GetAsync(job.OrgId, job.ConfigId, abort) : inputs.Config;
@@ -63,14 +62,11 @@ public sealed partial class AttemptRunner(
         }
 
         var send = (Prepared.Send)prepared;
-        // A sync trigger is its caller's own request and holds no worker slot, so only workers respect the bound.
-        var destination = respectDestinationLimit ? DestinationLimits.KeyOf(send.Request.Url) : null;
-        if (destination is not null && !limits.TryEnter(destination))
+        // A sync trigger is its caller's own request and holds no worker slot, so only workers wait for a turn.
+        using (var permit = turn is null ? null : await turn(DeliveryScheduler.DestinationOf(send.Request.Url), abort))
         {
-            return new RunOutcome.Busy();
-        }
-        try
-        {
+            // The attempt starts when its turn comes, not when it began to wait.
+            started = time.GetUtcNow();
             var signed = await SignAsync(send.Request, job, configSecrets.SigningSecret, started, abort);
             var clock = time.GetTimestamp();
             var result = await sender.SendAsync(signed, abort);
@@ -83,13 +79,6 @@ public sealed partial class AttemptRunner(
             var duration = (int)time.GetElapsedTime(clock).TotalMilliseconds;
             LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code);
             return Finish(job, owner, stored, result, send.Payload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration);
-        }
-        finally
-        {
-            if (destination is not null)
-            {
-                limits.Exit(destination);
-            }
         }
     }
 
