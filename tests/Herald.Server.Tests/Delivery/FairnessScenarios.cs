@@ -6,11 +6,14 @@ namespace Herald.Server.Tests.Delivery;
 /// <summary>
 /// A receiver that is slow, refuses connections or never answers holds at most its destination's limit of the
 /// node's sends; the node's other slots keep a fast receiver of the same organization going at its usual pace.
-/// Each test measures the fast receiver alone and beside the others, on the same machine in the same run.
+/// Each test measures the fast receiver alone and beside the others, on the same machine in the same run, with no
+/// other test running meanwhile.
 /// </summary>
+[Collection(nameof(PaceCollection))]
 public sealed class FairnessScenarios : ReceiverScenario
 {
-    private const int FastEvents = 2000;
+    private const int FastEvents = 1000;
+    private const int Rounds = 3;
     private const double Pace = 0.8;
 
     private readonly List<Receiver> _others = [];
@@ -36,7 +39,7 @@ public sealed class FairnessScenarios : ReceiverScenario
         var (slowConfig, _) = await Client.CreateConfigAsync(slow.Url);
         var (fastConfig, _) = await Client.CreateConfigAsync(Receiver.Url);
 
-        var (alone, beside) = await PaceAsync(fastConfig, () => Client.TriggerAllAsync(Enumerable.Repeat(slowConfig, 200).ToList(), parallel: 2));
+        var (alone, beside) = await PaceAsync(fastConfig, () => Client.TriggerAllAsync(Enumerable.Repeat(slowConfig, 100).ToList(), parallel: 2));
 
         Assert.True(beside.TotalSeconds <= alone.TotalSeconds / Pace,
             $"{FastEvents} events to the fast receiver took {alone.TotalSeconds:0.00} s alone and {beside.TotalSeconds:0.00} s beside the slow one");
@@ -53,7 +56,7 @@ public sealed class FairnessScenarios : ReceiverScenario
         var (fastConfig, _) = await Client.CreateConfigAsync(Receiver.Url);
 
         var (alone, beside) = await PaceAsync(fastConfig,
-            () => Client.TriggerAllAsync(Enumerable.Range(0, 200).Select(i => i % 2 == 0 ? silentConfig : refusedConfig).ToList(), parallel: 2));
+            () => Client.TriggerAllAsync(Enumerable.Range(0, 100).Select(i => i % 2 == 0 ? silentConfig : refusedConfig).ToList(), parallel: 2));
 
         Assert.True(beside.TotalSeconds <= alone.TotalSeconds / Pace,
             $"{FastEvents} events to the fast receiver took {alone.TotalSeconds:0.00} s alone and {beside.TotalSeconds:0.00} s beside the dead ones");
@@ -61,14 +64,19 @@ public sealed class FairnessScenarios : ReceiverScenario
     }
 
     /// <summary>
-    /// How long <see cref="FastEvents"/> triggers to the fast config take to reach its receiver: alone (after a warm-up),
-    /// then with <paramref name="others"/> fired alongside.
+    /// How long <see cref="FastEvents"/> triggers to the fast config take to reach its receiver, alone and with
+    /// <paramref name="others"/> fired alongside: the best of a few alternating rounds after a warm-up, so that a
+    /// moment of load from outside the test does not decide it.
     /// </summary>
     private async Task<(TimeSpan Alone, TimeSpan Beside)> PaceAsync(string fastConfig, Func<Task> others)
     {
-        await DeliverFastAsync(fastConfig, FastEvents / 10, null);
-        var alone = await DeliverFastAsync(fastConfig, FastEvents, null);
-        var beside = await DeliverFastAsync(fastConfig, FastEvents, others);
+        await DeliverFastAsync(fastConfig, FastEvents / 5, null);
+        var (alone, beside) = (TimeSpan.MaxValue, TimeSpan.MaxValue);
+        for (var round = 0; round < Rounds; round++)
+        {
+            alone = TimeSpan.FromTicks(Math.Min(alone.Ticks, (await DeliverFastAsync(fastConfig, FastEvents, null)).Ticks));
+            beside = TimeSpan.FromTicks(Math.Min(beside.Ticks, (await DeliverFastAsync(fastConfig, FastEvents, others)).Ticks));
+        }
         return (alone, beside);
     }
 
@@ -84,3 +92,7 @@ public sealed class FairnessScenarios : ReceiverScenario
         return elapsed;
     }
 }
+
+/// <summary>Tests that compare two paces run alone: a test running beside them would slow one measurement and not the other.</summary>
+[CollectionDefinition(nameof(PaceCollection), DisableParallelization = true)]
+public sealed class PaceCollection;
