@@ -14,9 +14,6 @@ public abstract record RunOutcome
 {
     /// <summary>An attempt was made (or the pipeline ended the event): record it.</summary>
     public sealed record Done(JobCompletion Completion, AttemptResult? Result) : RunOutcome;
-
-    /// <summary>The destination is at its concurrency bound: give the job back for a moment.</summary>
-    public sealed record Busy : RunOutcome;
 }
 
 /// <summary>
@@ -32,15 +29,17 @@ public sealed partial class AttemptRunner(
     DeliveryPipeline pipeline,
     RequestBuilder requests,
     WebhookSender sender,
-    DestinationLimits limits,
     TimeProvider time,
     ILogger<AttemptRunner> logger)
 {
     /// <summary>
-    /// Runs the job; throws <see cref="OperationCanceledException"/> only when <paramref name="abort"/> fires. Reads
-    /// the event and config itself unless <paramref name="inputs"/> brings them, loaded with the claim.
+    /// Runs the job; throws <see cref="OperationCanceledException"/> only when <paramref name="abort"/> (or the wait for
+    /// <paramref name="turn"/>) is cancelled. Reads the event and config itself unless <paramref name="inputs"/> brings
+    /// them, loaded with the claim. With <paramref name="turn"/>, the send waits for the permit it gives for the
+    /// request's destination (<see cref="DeliveryScheduler.DestinationOf"/>) and ends it when the answer is in.
     /// </summary>
-    public async Task<RunOutcome> RunAsync(DeliveryJob job, string owner, CancellationToken abort, bool respectDestinationLimit = true, JobInputs? inputs = null)
+    public async Task<RunOutcome> RunAsync(
+        DeliveryJob job, string owner, CancellationToken abort, Func<string, CancellationToken, Task<SendPermit>>? turn = null, JobInputs? inputs = null)
     {
         var stored = inputs is null ? await events.GetAsync(job.OrgId, job.EventId, abort) : inputs.Event;
         var config = inputs is null ? await configs.GetAsync(job.OrgId, job.ConfigId, abort) : inputs.Config;
@@ -75,38 +74,34 @@ public sealed partial class AttemptRunner(
         }
 
         var send = (Prepared.Send)prepared;
-        // A sync trigger is its caller's own request and holds no worker slot, so only workers respect the bound.
-        var destination = respectDestinationLimit ? DestinationLimits.KeyOf(send.Request.Url) : null;
-        if (destination is not null && !limits.TryEnter(destination))
-        {
-            return new RunOutcome.Busy();
-        }
+        // A sync trigger is its caller's own request and holds no worker slot, so only workers wait for a turn.
+        // A node that stops cancels a job still waiting for its turn: that gives the job back, it is no failure.
+        var waiting = turn is not null;
         try
         {
-            var signed = await SignAsync(send.Request, job, configSecrets.SigningSecret, started, abort);
-            var clock = time.GetTimestamp();
-            var result = await sender.SendAsync(signed, abort);
-            // OAuth: a 401 can mean the cached token was revoked before it ran out. Drop it and try once more at
-            // once with a fresh one, as part of this same attempt (wire-format section 3).
-            if (result.StatusCode == 401 && requests.DropRejectedToken(config, send.Request))
+            using (var permit = turn is null ? null : await turn(DeliveryScheduler.DestinationOf(send.Request.Url), abort))
             {
-                result = await SendWithFreshTokenAsync(config, configSecrets, send.Request, job, mask, abort);
+                waiting = false;
+                // The attempt starts when its turn comes, not when it began to wait.
+                started = time.GetUtcNow();
+                var signed = await SignAsync(send.Request, job, configSecrets.SigningSecret, started, abort);
+                var clock = time.GetTimestamp();
+                var result = await sender.SendAsync(signed, abort);
+                // OAuth: a 401 can mean the cached token was revoked before it ran out. Drop it and try once more at
+                // once with a fresh one, as part of this same attempt (wire-format section 3).
+                if (result.StatusCode == 401 && requests.DropRejectedToken(config, send.Request))
+                {
+                    result = await SendWithFreshTokenAsync(config, configSecrets, send.Request, job, mask, abort);
+                }
+                var duration = (int)time.GetElapsedTime(clock).TotalMilliseconds;
+                LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code);
+                var storedPayload = send.PayloadIsInput ? StoredPayload.PayloadIsInput : send.Payload;
+                return Finish(job, owner, stored, result, storedPayload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration, mask);
             }
-            var duration = (int)time.GetElapsedTime(clock).TotalMilliseconds;
-            LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code);
-            var storedPayload = send.PayloadIsInput ? StoredPayload.PayloadIsInput : send.Payload;
-            return Finish(job, owner, stored, result, storedPayload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration, mask);
         }
-        catch (Exception e) when (IsUnexpected(e, abort))
+        catch (Exception e) when (!(waiting && e is OperationCanceledException) && IsUnexpected(e, abort))
         {
             return Unexpected(job, owner, stored, config, started, e, mask);
-        }
-        finally
-        {
-            if (destination is not null)
-            {
-                limits.Exit(destination);
-            }
         }
     }
 

@@ -45,8 +45,18 @@ public sealed class DeliveryOptions
 
     public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(15);
 
-    /// <summary>Concurrent attempts to one host (scheme, host, port) per node; more wait their turn.</summary>
-    public int MaxConcurrentPerDestination { get; set; } = 16;
+    /// <summary>
+    /// Sends in flight to one destination (scheme, host, port) per node, however idle the node; more wait their turn on
+    /// the node. Null: half of <see cref="WorkerOptions.Concurrency"/>, so a receiver that never answers leaves the other
+    /// half to everyone else.
+    /// </summary>
+    public int? MaxConcurrentPerDestination { get; set; }
+
+    /// <summary>
+    /// Sends in flight one organization holds per node while another organization waits to send; alone it may use every
+    /// slot. Null: half of <see cref="WorkerOptions.Concurrency"/>.
+    /// </summary>
+    public int? MaxConcurrentPerOrganization { get; set; }
 
     /// <summary>
     /// How many times a job's lease may run out without an outcome (its node stopped or crashed mid-attempt) before

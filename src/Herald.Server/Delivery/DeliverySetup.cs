@@ -27,7 +27,7 @@ public static class DeliverySetup
         services.AddSingleton<EgressProxies>();
         services.AddSingleton<EgressClients>();
         services.AddSingleton<WebhookSender>();
-        services.AddSingleton(sp => new DestinationLimits(sp.GetRequiredService<DeliveryOptions>().MaxConcurrentPerDestination));
+        services.AddSingleton<DeliveryScheduler>();
         services.AddSingleton<AttemptRunner>();
         services.AddSingleton<QueueWriter>();
         services.AddSingleton<Triggering>();

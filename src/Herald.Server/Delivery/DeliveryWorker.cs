@@ -3,16 +3,19 @@ using Herald.Server.Configs;
 namespace Herald.Server.Delivery;
 
 /// <summary>
-/// The background delivery loop of one node: claims due jobs up to its free slots, runs each, and writes the
-/// results through one group-committing writer. Woken by the in-process signal or a PostgreSQL NOTIFY, and by a
-/// poll when neither comes. Stopping: no new claims; attempts in flight get a grace period, then are cancelled and
-/// their jobs given back at once, so another node (or the next start) picks them up without waiting for a lease.
+/// The background delivery loop of one node: claims due jobs while few enough wait (<see cref="WaitingJobs"/>),
+/// prepares each in a worker slot, lets it wait for its turn to send (<see cref="DeliveryScheduler"/>) without a slot,
+/// and writes the results through one group-committing writer. Woken by the in-process signal or a PostgreSQL NOTIFY,
+/// and by a poll when neither comes. Stopping: no new claims; jobs that have not started their send are given back at
+/// once; sends in flight get a grace period, then are cancelled and their jobs given back at once, so another node
+/// (or the next start) picks them up without waiting for a lease.
 /// </summary>
 public sealed partial class DeliveryWorker(
     IDeliveryStore store,
     IConfigStore configs,
     ConfigSecretsBox secrets,
     AttemptRunner runner,
+    DeliveryScheduler scheduler,
     LeaseKeeper leases,
     QueueWriter writes,
     DeliverySignal signal,
@@ -21,27 +24,27 @@ public sealed partial class DeliveryWorker(
     TimeProvider time,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
-    /// <summary>How long a job whose destination is full waits before it is due again.</summary>
-    public static readonly TimeSpan BusyDelay = TimeSpan.FromSeconds(1);
-
     // None is disposed: attempts still unwinding after the host stops may touch them, and they hold no timers.
     private readonly CancellationTokenSource _abort = new();
+    // Cancelled first on stop: jobs that have not started their send give themselves back at once.
+    private readonly CancellationTokenSource _stopping = new();
+    // Worker slots bound the jobs being prepared (CPU, and the pipeline's own requests); a job waiting for its turn to
+    // send holds none.
     private readonly SemaphoreSlim _slots = new(options.Concurrency, options.Concurrency);
     private readonly SemaphoreSlim _recording = new(options.Concurrency, options.Concurrency);
-    // Tickets for jobs committed leased to this node that have no slot yet: taken before the commit, given back when
-    // the job gets a slot. They bound how many handed-over jobs wait in memory while every slot is busy.
-    private readonly SemaphoreSlim _handOvers = new(options.Concurrency, options.Concurrency);
+    private readonly WaitingJobs _waiting = new(options.Concurrency);
     private int _inFlight;
+    private long _arrivals;
     private volatile bool _accepting;
 
     /// <summary>
-    /// Takes a hand-over ticket for a job this node is about to commit leased to itself (see <see cref="RunReserved"/>);
-    /// false when <see cref="WorkerOptions.Concurrency"/> handed-over jobs already wait for a slot, or the worker is not
-    /// running. A reservation ends in <see cref="RunReserved"/> or <see cref="CancelReservation"/>.
+    /// Makes room for a job this node is about to commit leased to itself (see <see cref="RunReserved"/>); false when
+    /// <see cref="WaitingJobs"/> has no room for a job of that config, or the worker is not running. A reservation ends
+    /// in <see cref="RunReserved"/> or <see cref="CancelReservation"/>.
     /// </summary>
-    public bool TryReserve()
+    public bool TryReserve(string orgId, string configId)
     {
-        if (!_accepting || !_handOvers.Wait(0))
+        if (!_accepting || !_waiting.TryAdmit(orgId, configId))
         {
             return false;
         }
@@ -49,18 +52,18 @@ public sealed partial class DeliveryWorker(
         return true;
     }
 
-    /// <summary>Gives a ticket back unused (the job's commit failed).</summary>
-    public void CancelReservation()
+    /// <summary>Gives a reservation back unused (the job's commit failed).</summary>
+    public void CancelReservation(string orgId, string configId)
     {
         Interlocked.Decrement(ref _inFlight);
-        _handOvers.Release();
+        _waiting.Leave(orgId, configId, claimed: false);
     }
 
     /// <summary>
     /// Runs a committed job leased to this node with the inputs the trigger already holds: no claim and no reads. It
-    /// runs in the next free slot, in turn with claims and other handed-over jobs, and keeps its lease renewed while it
-    /// waits. Should this node die first, the lease runs out and any node claims the job; should it stop first, the
-    /// job is given back to the queue.
+    /// is prepared in the next free slot and sends in its turn with claimed jobs, its lease renewed while it waits.
+    /// Should this node die first, the lease runs out and any node claims the job; should it stop first, the job is
+    /// given back to the queue.
     /// </summary>
     public void RunReserved(DeliveryJob job, JobInputs inputs)
     {
@@ -68,7 +71,8 @@ public sealed partial class DeliveryWorker(
         metrics.HandedOver();
         // Queued on this thread's own queue, without the trigger request's execution context: the attempt starts on
         // this thread as soon as the trigger's answer is on its way, unless an idle thread takes it first.
-        ThreadPool.UnsafeQueueUserWorkItem(static run => _ = run.Worker.RunAsync(run.Job, run.Inputs, handedOver: true), (Worker: this, Job: job, Inputs: inputs), preferLocal: true);
+        var order = Interlocked.Increment(ref _arrivals);
+        ThreadPool.UnsafeQueueUserWorkItem(static run => _ = run.Worker.RunAsync(run.Job, run.Inputs, run.Order, claimed: false), (Worker: this, Job: job, Inputs: inputs, Order: order), preferLocal: true);
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -83,56 +87,25 @@ public sealed partial class DeliveryWorker(
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            // Slots this loop holds and has not handed to a job: given back whatever happens.
-            var taken = 0;
             try
             {
-                await _slots.WaitAsync(stoppingToken);
-                taken = 1;
-                // The other free slots are counted, not taken: while the claim runs, triggers may still hand their
-                // events to them.
-                var claimed = await store.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), 1 + _slots.CurrentCount, stoppingToken);
-                // Each claimed job runs in a slot: the one held, then whichever are still free. A job left without one
-                // (a trigger took the slot meanwhile) goes back to the queue at once.
-                var jobs = new List<DeliveryJob>(claimed.Count);
-                var surplus = new List<long>();
-                foreach (var job in claimed)
+                // A claim takes only as many jobs as can start soon: the others stay in the queue for other nodes.
+                await _waiting.RoomAsync(stoppingToken);
+                var claimed = await store.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), _waiting.ClaimRoom, stoppingToken);
+                _waiting.AddClaimed(claimed);
+                metrics.Claimed(claimed.Count);
+                var arrivals = new long[claimed.Count];
+                for (var i = 0; i < claimed.Count; i++)
                 {
-                    if (taken > 0)
-                    {
-                        taken--;
-                        jobs.Add(job);
-                    }
-                    else if (_slots.Wait(0))
-                    {
-                        jobs.Add(job);
-                    }
-                    else
-                    {
-                        surplus.Add(job.JobId);
-                    }
-                }
-                if (taken > 0)
-                {
-                    _slots.Release(taken);
-                    taken = 0;
-                }
-                metrics.Claimed(jobs.Count);
-                foreach (var job in jobs)
-                {
-                    leases.Hold(job.JobId);
+                    leases.Hold(claimed[i].JobId);
                     Interlocked.Increment(ref _inFlight);
+                    arrivals[i] = Interlocked.Increment(ref _arrivals);
                 }
-                if (jobs.Count > 0)
+                if (claimed.Count > 0)
                 {
-                    _ = Task.Run(() => RunClaimedAsync(jobs));
+                    _ = Task.Run(() => RunClaimedAsync(claimed, arrivals));
                 }
-                if (surplus.Count > 0)
-                {
-                    // Should this fail, the jobs keep their leases until they run out: later, not lost.
-                    await store.ReleaseAsync(leases.Owner, surplus, time.GetUtcNow(), CancellationToken.None);
-                }
-                if (claimed.Count == 0)
+                else
                 {
                     await signal.WaitAsync(options.PollInterval, time, stoppingToken);
                 }
@@ -144,10 +117,6 @@ public sealed partial class DeliveryWorker(
             catch (Exception e)
             {
                 // Fail open: a database hiccup costs one poll interval, not the worker.
-                if (taken > 0)
-                {
-                    _slots.Release(taken);
-                }
                 LogClaimFailed(logger, e);
                 await Task.Delay(options.PollInterval, TimeProvider.System, CancellationToken.None);
             }
@@ -157,6 +126,7 @@ public sealed partial class DeliveryWorker(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _accepting = false;
+        await _stopping.CancelAsync();
         await base.StopAsync(cancellationToken);
         // The grace is wall-clock time: it bounds how long the process takes to stop, whatever the domain clock says.
         var grace = TimeProvider.System.GetTimestamp();
@@ -175,7 +145,7 @@ public sealed partial class DeliveryWorker(
     }
 
     /// <summary>Loads the claim's events and configs in one go, then runs each job; when loading fails, each job loads its own.</summary>
-    private async Task RunClaimedAsync(IReadOnlyList<DeliveryJob> jobs)
+    private async Task RunClaimedAsync(IReadOnlyList<DeliveryJob> jobs, long[] arrivals)
     {
         IReadOnlyList<JobInputs>? inputs = null;
         try
@@ -192,37 +162,36 @@ public sealed partial class DeliveryWorker(
         }
         for (var i = 0; i < jobs.Count; i++)
         {
-            var (job, input) = (jobs[i], inputs?[i]);
-            _ = Task.Run(() => RunAsync(job, input));
+            var (job, input, order) = (jobs[i], inputs?[i], arrivals[i]);
+            _ = Task.Run(() => RunAsync(job, input, order, claimed: true));
         }
     }
 
     /// <summary>
-    /// Runs one job and records its outcome. A claimed job comes with its slot; a handed-over one holds a hand-over
-    /// ticket and waits for the next free slot first (<paramref name="handedOver"/>).
+    /// Runs one job and records its outcome: it is prepared in a worker slot, then waits for its turn to send without
+    /// one. It counts as waiting (<see cref="WaitingJobs"/>) until its send starts or it ends without one.
     /// </summary>
-    private async Task RunAsync(DeliveryJob job, JobInputs? inputs, bool handedOver = false)
+    private async Task RunAsync(DeliveryJob job, JobInputs? inputs, long order, bool claimed)
     {
-        var holdsTicket = handedOver;
-        var holdsSlot = !handedOver;
+        var waiting = true;
+        var holdsSlot = false;
         try
         {
-            if (handedOver)
+            if (!_slots.Wait(0))
             {
-                if (!_slots.Wait(0))
-                {
-                    await _slots.WaitAsync(_abort.Token);
-                }
-                holdsSlot = true;
-                _handOvers.Release();
-                holdsTicket = false;
+                await _slots.WaitAsync(_stopping.Token);
             }
-            var outcome = await runner.RunAsync(job, leases.Owner, _abort.Token, inputs: inputs);
-            // The attempt is over: its slot goes to the next job while this outcome waits for its group commit. The job
-            // stays leased and held until then, and at most as many outcomes wait as there are slots.
+            holdsSlot = true;
+            var outcome = await runner.RunAsync(job, leases.Owner, _abort.Token, TakeTurnAsync, inputs);
+            // The attempt is over: the outcome waits for its group commit. The job stays leased and held until then,
+            // and at most as many outcomes wait as there are slots.
             await _recording.WaitAsync(CancellationToken.None);
-            _slots.Release();
-            holdsSlot = false;
+            if (holdsSlot)
+            {
+                // Ended without a send (skipped, or failed in the pipeline): it still holds the slot it was prepared in.
+                _slots.Release();
+                holdsSlot = false;
+            }
             try
             {
                 await RecordAsync(job, outcome);
@@ -232,7 +201,7 @@ public sealed partial class DeliveryWorker(
                 _recording.Release();
             }
         }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested || _stopping.IsCancellationRequested)
         {
             // Stopping: the job goes back to the queue at once, for another node or the next start.
             try
@@ -255,14 +224,25 @@ public sealed partial class DeliveryWorker(
         {
             leases.Drop(job.JobId);
             Interlocked.Decrement(ref _inFlight);
-            if (holdsTicket)
+            if (waiting)
             {
-                _handOvers.Release();
+                _waiting.Leave(job.OrgId, job.ConfigId, claimed);
             }
             if (holdsSlot)
             {
                 _slots.Release();
             }
+        }
+
+        async Task<SendPermit> TakeTurnAsync(string destination, CancellationToken abort)
+        {
+            // The wait holds no worker slot: other jobs are prepared, and sent to other destinations, meanwhile.
+            _slots.Release();
+            holdsSlot = false;
+            var permit = await scheduler.WaitAsync(job.OrgId, destination, order, _stopping.Token);
+            waiting = false;
+            _waiting.Leave(job.OrgId, job.ConfigId, claimed);
+            return permit;
         }
     }
 
@@ -277,9 +257,6 @@ public sealed partial class DeliveryWorker(
                     // The next replay of its chain has just become claimable.
                     signal.Notify();
                 }
-                break;
-            case RunOutcome.Busy:
-                await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow() + BusyDelay, CancellationToken.None);
                 break;
         }
     }

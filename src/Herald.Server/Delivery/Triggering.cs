@@ -52,8 +52,8 @@ public sealed class Triggering(
     }
 
     /// <summary>
-    /// Commits the event with its job; workers deliver it. When this node's worker can take it (it runs, and fewer
-    /// than <see cref="WorkerOptions.Concurrency"/> jobs handed to it wait for a slot), the job is committed already
+    /// Commits the event with its job; workers deliver it. When this node's worker can take it (it runs, and has room
+    /// for another waiting job of this config: <see cref="WaitingJobs"/>), the job is committed already
     /// leased to this node and handed to the worker with the event and config in hand, which spares the claim and the
     /// reads; otherwise it waits in the queue for whichever node claims it first.
     /// </summary>
@@ -72,16 +72,19 @@ public sealed class Triggering(
         {
             for (var i = 0; i < events.Count; i++)
             {
-                handOver[i] = _worker?.TryReserve() == true;
+                handOver[i] = _worker?.TryReserve(events[i].Config.OrgId, events[i].Config.Id) == true;
                 deliveries.Add(Build(events[i].Config, events[i].Input, leaseOwner: handOver[i] ? leases.Owner : null));
             }
             jobIds = await writes.EnqueueAsync(deliveries);
         }
         catch
         {
-            foreach (var _ in handOver.Where(reserved => reserved))
+            for (var i = 0; i < handOver.Length; i++)
             {
-                _worker!.CancelReservation();
+                if (handOver[i])
+                {
+                    _worker!.CancelReservation(events[i].Config.OrgId, events[i].Config.Id);
+                }
             }
             throw;
         }
@@ -132,7 +135,7 @@ public sealed class Triggering(
         leases.Hold(job.JobId);
         try
         {
-            var outcome = await runner.RunAsync(job, leases.Owner, abort, respectDestinationLimit: false, inputs: inputs);
+            var outcome = await runner.RunAsync(job, leases.Owner, abort, inputs: inputs);
             var done = (RunOutcome.Done)outcome;
             await writes.CompleteAsync(done.Completion);
             var update = done.Completion.Event;

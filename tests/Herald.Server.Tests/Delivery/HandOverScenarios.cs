@@ -8,8 +8,8 @@ namespace Herald.Server.Tests.Delivery;
 
 /// <summary>
 /// An async trigger accepted by a node that runs a worker is committed leased to that node and run in its next free
-/// slot, without a claim; once as many handed-over jobs wait for a slot as the worker has slots, it waits in the queue
-/// and a worker claims it.
+/// slot, without a claim; once as many handed-over jobs of its config wait as the worker has slots (or twice as many of
+/// its organization), it waits in the queue and a worker claims it.
 /// </summary>
 public class HandOverScenarios : ReceiverScenario
 {
@@ -19,6 +19,8 @@ public class HandOverScenarios : ReceiverScenario
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
         ["Workers:Concurrency"] = "4",
+        // One receiver may take every slot: these scenarios are about the slots, not the destination's limit.
+        ["Delivery:MaxConcurrentPerDestination"] = "4",
         ["Workers:ShutdownGrace"] = "00:00:00.200",
     };
 
@@ -67,10 +69,11 @@ public class HandOverScenarios : ReceiverScenario
         {
             configs.Add((await Client.CreateConfigAsync(new Uri(Receiver.Url, $"/hook-{i}"))).Id);
         }
-        // One hand-over ticket stays taken the whole time: of six events, the first three are handed over and the rest
-        // queue.
+        // Five of the organization's eight places stay taken the whole time: of six events, the first three are handed
+        // over and the rest queue.
         var worker = App.Services.GetRequiredService<DeliveryWorker>();
-        Assert.True(worker.TryReserve());
+        var taken = new[] { "elsewhere-1", "elsewhere-1", "elsewhere-1", "elsewhere-1", "elsewhere-2" };
+        Assert.All(taken, configId => Assert.True(worker.TryReserve(HeraldApp.OrgA, configId)));
         try
         {
             var response = await Client.PostJsonAsync("/v1/webhooks/events", """{"eventName":"order_created","payload":{"entity":{"_id":"e-1"}}}""");
@@ -100,7 +103,10 @@ public class HandOverScenarios : ReceiverScenario
         }
         finally
         {
-            worker.CancelReservation();
+            foreach (var configId in taken)
+            {
+                worker.CancelReservation(HeraldApp.OrgA, configId);
+            }
         }
     }
 
@@ -129,13 +135,13 @@ public class HandOverScenarios : ReceiverScenario
         {
             var events = new List<string>(await FillEverySlotAsync(configId, release.Task));
 
-            // Four more are committed to this node and wait for a slot; the ninth finds them waiting and queues.
+            // Four more are committed to this node and wait for a slot; the ninth finds them waiting and queues, and a
+            // claim brings it back to wait in line behind them.
             for (var i = 0; i < 5; i++)
             {
                 events.Add((await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>());
             }
             Assert.Equal(8, Count("herald.jobs.handed_over"));
-            Assert.Equal(0, Count("herald.jobs.claimed"));
             foreach (var eventId in events)
             {
                 Assert.Equal("in_progress", (await Client.EventAsync(configId, eventId))["status"]!.GetValue<string>());

@@ -35,8 +35,7 @@ public sealed class CrashScenarios(ITestOutputHelper output)
         // above the receiver's latency even on a loaded machine, so that no attempt times out and is retried.
         settings["Delivery:AttemptTimeout"] = "00:00:05";
         settings["Delivery:LeaseDuration"] = "00:00:05";
-        // No more slots than attempts allowed to one destination: a claimed job is never handed back as busy, so
-        // while a backlog lasts the worker always has attempts in flight.
+        // Every slot may send to the one receiver: while a backlog lasts the worker always has attempts in flight.
         settings["Workers:Concurrency"] = "16";
         settings["Delivery:MaxConcurrentPerDestination"] = "16";
 

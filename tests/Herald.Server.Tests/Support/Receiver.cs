@@ -44,6 +44,8 @@ public sealed class Receiver : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedRequest> _received = new();
     private readonly SemaphoreSlim _arrivals = new(0);
     private int _held;
+    private int _inFlight;
+    private int _maxInFlight;
 
     private Receiver(WebApplication app) => _app = app;
 
@@ -54,6 +56,12 @@ public sealed class Receiver : IAsyncDisposable
 
     /// <summary>Requests recorded and not answered yet because of <see cref="Latency"/>.</summary>
     public int Held => Volatile.Read(ref _held);
+
+    /// <summary>Requests being handled right now: arrived and not yet answered (or abandoned).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The most requests that were ever in flight at once.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public Uri Url { get; private set; } = null!;
 
@@ -97,6 +105,23 @@ public sealed class Receiver : IAsyncDisposable
     }
 
     private async Task HandleAsync(HttpContext context)
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        for (var max = Volatile.Read(ref _maxInFlight); now > max; max = Volatile.Read(ref _maxInFlight))
+        {
+            Interlocked.CompareExchange(ref _maxInFlight, now, max);
+        }
+        try
+        {
+            await AnswerAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context)
     {
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);

@@ -1,0 +1,230 @@
+namespace Herald.Server.Delivery;
+
+/// <summary>A prepared job waiting for its turn to send: its organization, its destination, and its place in line.</summary>
+public sealed class SendWaiter(string orgId, string destination, long order, object? tag = null)
+{
+    public string OrgId { get; } = orgId;
+
+    public string Destination { get; } = destination;
+
+    /// <summary>When the job reached the node; a destination's waiters start in this order.</summary>
+    public long Order { get; } = order;
+
+    /// <summary>Whatever the caller needs to wake this waiter when it starts.</summary>
+    public object? Tag { get; } = tag;
+
+    internal LinkedListNode<SendWaiter>? Node { get; set; }
+}
+
+/// <summary>
+/// The pure decision of which waiting send starts next, and the counts it rests on; no clock, no threads, no I/O.
+/// <list type="bullet">
+/// <item>Organizations take turns (round-robin), then the destinations of the chosen organization, and within one
+/// destination its waiters start first in, first out.</item>
+/// <item>A destination (scheme, host, port, across organizations) never has more than <c>perDestination</c> sends
+/// in flight, however idle the node.</item>
+/// <item>Up to <c>perOrganization</c> sends an organization has in flight are its share. Beyond its share it may
+/// borrow free slots of the node (up to <c>total</c> in flight), but only while no other organization that could
+/// start a send waits. An organization below its share starts even when borrowed slots fill the node: sends
+/// already in flight cannot be taken back (a receiver that never answers holds its slot until the attempt times
+/// out), so a newcomer overtakes the borrowers instead of waiting for them. Shares alone never exceed
+/// <c>total</c>, so sends in flight never exceed <c>2 * total - perOrganization</c>.</item>
+/// </list>
+/// </summary>
+public sealed class SendQueue
+{
+    private readonly int _total;
+    private readonly int _perOrganization;
+    private readonly int _perDestination;
+    private readonly Dictionary<string, Organization> _orgs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _toDestination = new(StringComparer.OrdinalIgnoreCase);
+    // Organizations with waiters, in turn order: the head is asked first.
+    private readonly LinkedList<Organization> _turns = new();
+    private int _inShare;
+
+    public SendQueue(int total, int perOrganization, int perDestination)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(total, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(perOrganization, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(perDestination, 1);
+        (_total, _perOrganization, _perDestination) = (total, Math.Min(perOrganization, total), perDestination);
+    }
+
+    /// <summary>Sends in flight on the node.</summary>
+    public int InFlight { get; private set; }
+
+    /// <summary>Waiters not yet started.</summary>
+    public int Waiting { get; private set; }
+
+    public int InFlightOf(string orgId) => _orgs.TryGetValue(orgId, out var org) ? org.InFlight : 0;
+
+    public int InFlightTo(string destination) => _toDestination.GetValueOrDefault(destination);
+
+    public void Enqueue(SendWaiter waiter)
+    {
+        var org = OrgOf(waiter.OrgId);
+        if (!org.Lines.TryGetValue(waiter.Destination, out var line))
+        {
+            line = new Line(waiter.Destination);
+            org.Lines[waiter.Destination] = line;
+        }
+        // First in, first out by arrival on the node: a job prepared late still goes before those that came after it.
+        var after = line.Waiters.Last;
+        while (after is not null && after.Value.Order > waiter.Order)
+        {
+            after = after.Previous;
+        }
+        waiter.Node = after is null ? line.Waiters.AddFirst(waiter) : line.Waiters.AddAfter(after, waiter);
+        if (line.Turn is null)
+        {
+            line.Turn = org.Turns.AddLast(line);
+        }
+        if (org.Turn is null)
+        {
+            org.Turn = _turns.AddLast(org);
+        }
+        Waiting++;
+    }
+
+    /// <summary>Takes a waiter out of line (it gave up); false when it already started or was never queued.</summary>
+    public bool Remove(SendWaiter waiter)
+    {
+        if (waiter.Node?.List is not { } waiters)
+        {
+            return false;
+        }
+        waiters.Remove(waiter.Node);
+        waiter.Node = null;
+        Waiting--;
+        var org = _orgs[waiter.OrgId];
+        Retire(org, org.Lines[waiter.Destination]);
+        return true;
+    }
+
+    /// <summary>The waiter that starts now, counted in flight; null when none may start.</summary>
+    public SendWaiter? Next()
+    {
+        for (var org = _turns.First; org is not null; org = org.Next)
+        {
+            if (!MayStart(org.Value))
+            {
+                continue;
+            }
+            for (var line = org.Value.Turns.First; line is not null; line = line.Next)
+            {
+                if (InFlightTo(line.Value.Destination) >= _perDestination)
+                {
+                    continue;
+                }
+                var waiter = line.Value.Waiters.First!.Value;
+                line.Value.Waiters.RemoveFirst();
+                waiter.Node = null;
+                Waiting--;
+                Start(org.Value, waiter.Destination);
+                // Both go to the back of their turns; a line or an organization with no one left drops out.
+                org.Value.Turns.Remove(line);
+                org.Value.Turns.AddLast(line);
+                _turns.Remove(org);
+                _turns.AddLast(org);
+                Retire(org.Value, line.Value);
+                return waiter;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A send of <paramref name="orgId"/> to <paramref name="destination"/> ended.</summary>
+    public void Done(string orgId, string destination)
+    {
+        var org = _orgs[orgId];
+        if (org.InFlight <= _perOrganization)
+        {
+            _inShare--;
+        }
+        org.InFlight--;
+        InFlight--;
+        var left = _toDestination[destination] - 1;
+        if (left == 0)
+        {
+            _toDestination.Remove(destination);
+        }
+        else
+        {
+            _toDestination[destination] = left;
+        }
+        Forget(org);
+    }
+
+    private bool MayStart(Organization org) =>
+        org.InFlight < _perOrganization
+            ? _inShare < _total
+            : InFlight < _total && !_turns.Any(other => other != org && other.InFlight < _perOrganization && CanSend(other));
+
+    /// <summary>Whether any of the organization's waiters has a destination below its bound.</summary>
+    private bool CanSend(Organization org) => org.Turns.Any(line => InFlightTo(line.Destination) < _perDestination);
+
+    private void Start(Organization org, string destination)
+    {
+        if (org.InFlight < _perOrganization)
+        {
+            _inShare++;
+        }
+        org.InFlight++;
+        InFlight++;
+        _toDestination[destination] = InFlightTo(destination) + 1;
+    }
+
+    private Organization OrgOf(string orgId)
+    {
+        if (!_orgs.TryGetValue(orgId, out var org))
+        {
+            org = new Organization(orgId);
+            _orgs[orgId] = org;
+        }
+        return org;
+    }
+
+    private void Retire(Organization org, Line line)
+    {
+        if (line.Waiters.Count == 0 && line.Turn is not null)
+        {
+            org.Turns.Remove(line.Turn);
+            line.Turn = null;
+            org.Lines.Remove(line.Destination);
+        }
+        if (org.Turns.Count == 0 && org.Turn is not null)
+        {
+            _turns.Remove(org.Turn);
+            org.Turn = null;
+        }
+        Forget(org);
+    }
+
+    /// <summary>An organization with nothing waiting and nothing in flight is dropped, so the maps stay as small as the work.</summary>
+    private void Forget(Organization org)
+    {
+        if (org.InFlight == 0 && org.Turn is null)
+        {
+            _orgs.Remove(org.Id);
+        }
+    }
+
+    private sealed class Organization(string id)
+    {
+        public string Id { get; } = id;
+
+        public int InFlight;
+        public LinkedListNode<Organization>? Turn;
+        public readonly Dictionary<string, Line> Lines = new(StringComparer.OrdinalIgnoreCase);
+        public readonly LinkedList<Line> Turns = new();
+    }
+
+    private sealed class Line(string destination)
+    {
+        public string Destination { get; } = destination;
+
+        public LinkedList<SendWaiter> Waiters { get; } = new();
+
+        public LinkedListNode<Line>? Turn;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Herald.Server.Tests.Support;
+
+namespace Herald.Server.Tests.Delivery;
+
+/// <summary>
+/// A job whose destination is at its limit waits on the node for its turn; it is never given back to the queue
+/// with a delay. One organization's receivers that never answer hold at most its share of the node's sends.
+/// </summary>
+public class BusyDestinationScenarios : ReceiverScenario
+{
+    // The defaults, except that hanging requests are given up quickly when the test ends.
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Workers:ShutdownGrace"] = "00:00:00.200" };
+
+    private readonly List<Receiver> _silent = [];
+
+    public override async ValueTask DisposeAsync()
+    {
+        // After the app: its stop abandons the requests these receivers hold, so they stop at once.
+        await base.DisposeAsync();
+        foreach (var receiver in _silent)
+        {
+            await receiver.DisposeAsync();
+        }
+    }
+
+    /// <summary>The queue's jobs due later than the earliest: with the clock standing still, none unless one was put off.</summary>
+    private async Task<long> PutOffJobsAsync() =>
+        Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM delivery_jobs WHERE due_at > (SELECT MIN(due_at) FROM delivery_jobs)"));
+
+    [Fact]
+    public async Task A_backlog_to_one_receiver_waits_its_turn_on_the_node_and_every_event_is_delivered_once()
+    {
+        const int Events = 2000;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Receiver.Default = new Answer.Gated(release.Task);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+
+        // The receiver holds its first answers: the destination is at its limit while the whole backlog arrives.
+        var eventIds = await Client.TriggerAllAsync(Enumerable.Repeat(configId, Events).ToList());
+        await Eventually.ReturnsAsync(() => Task.FromResult(Receiver.InFlight), n => n == 16, "the destination to be at its limit");
+        Assert.Equal(0, await PutOffJobsAsync());
+
+        release.SetResult();
+        // The fake clock never moves: a job put off for even a moment would never be due again.
+        var received = await Receiver.WaitForAsync(Events, TimeSpan.FromSeconds(60));
+        Assert.Equal(eventIds.Select(Webhooks.MessageIdOf).Order(), received.Select(r => r.Header("webhook-id")).Order());
+        await Eventually.ReturnsAsync(() => App.ScalarAsync("SELECT COUNT(*) FROM delivery_jobs"), n => Backlogs.Count(n) == 0, "the queue to empty");
+        Assert.Equal(Events, Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM webhook_events WHERE status = 'succeeded'")));
+        Assert.Equal(Events, Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM delivery_attempts WHERE number = 1")));
+        Assert.Equal(Events, Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM delivery_attempts")));
+        Assert.Equal(16, Receiver.MaxInFlight);
+    }
+
+    [Fact]
+    public async Task An_organization_whose_receivers_never_answer_leaves_room_for_another_organization()
+    {
+        _silent.AddRange(await Backlogs.SilentReceiversAsync(3));
+        var noisy = new List<string>();
+        foreach (var receiver in _silent)
+        {
+            noisy.Add((await Client.CreateConfigAsync(receiver.Url)).Id);
+        }
+        using var otherOrg = App.Client(HeraldApp.TokenB);
+        var (healthyConfig, _) = await otherOrg.CreateConfigAsync(Receiver.Url);
+
+        await Client.TriggerAllAsync(Enumerable.Range(0, 120).Select(i => noisy[i % noisy.Count]).ToList());
+        // Every slot of the node is taken by sends that will never end.
+        await Eventually.ReturnsAsync(() => Task.FromResult(_silent.Sum(r => r.InFlight)), n => n >= 32, "the silent receivers to hold the node's slots");
+
+        var clock = Stopwatch.StartNew();
+        var eventId = (await otherOrg.TriggerAsync(healthyConfig))["event_id"]!.GetValue<string>();
+        var received = await Receiver.WaitForAsync(1, TimeSpan.FromSeconds(2));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"delivered after {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.Equal(Webhooks.MessageIdOf(eventId), received[0].Header("webhook-id"));
+        await otherOrg.EventWithStatusAsync(healthyConfig, eventId, "succeeded");
+    }
+}
+
+/// <summary>The same scenarios with Herald on PostgreSQL.</summary>
+public sealed class PostgresBusyDestinationScenarios(PostgresServer server) : BusyDestinationScenarios
+{
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Herald.Server.Tests.Support;
+
+namespace Herald.Server.Tests.Delivery;
+
+/// <summary>
+/// A receiver that is slow, refuses connections or never answers holds at most its destination's limit of the
+/// node's sends; the node's other slots keep a fast receiver of the same organization going at its usual pace.
+/// Each test measures the fast receiver alone and beside the others, on the same machine in the same run, with no
+/// other test running meanwhile.
+/// </summary>
+[Collection(nameof(PaceCollection))]
+public sealed class FairnessScenarios : ReceiverScenario
+{
+    private const int FastEvents = 1000;
+    private const int Rounds = 3;
+    private const double Pace = 0.8;
+
+    private readonly List<Receiver> _others = [];
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Workers:ShutdownGrace"] = "00:00:00.200" };
+
+    public override async ValueTask DisposeAsync()
+    {
+        // After the app: its stop abandons the requests these receivers hold.
+        await base.DisposeAsync();
+        foreach (var receiver in _others)
+        {
+            await receiver.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_slow_receiver_holds_at_most_its_limit_and_a_fast_one_keeps_its_pace()
+    {
+        var slow = await Receiver.StartAsync();
+        slow.Default = new Answer.Slow(TimeSpan.FromSeconds(2));
+        _others.Add(slow);
+        var (slowConfig, _) = await Client.CreateConfigAsync(slow.Url);
+        var (fastConfig, _) = await Client.CreateConfigAsync(Receiver.Url);
+
+        var (alone, beside) = await PaceAsync(fastConfig, () => Client.TriggerAllAsync(Enumerable.Repeat(slowConfig, 100).ToList(), parallel: 2));
+
+        Assert.True(beside.TotalSeconds <= alone.TotalSeconds / Pace,
+            $"{FastEvents} events to the fast receiver took {alone.TotalSeconds:0.00} s alone and {beside.TotalSeconds:0.00} s beside the slow one");
+        Assert.InRange(slow.MaxInFlight, 1, 16);
+    }
+
+    [Fact]
+    public async Task Receivers_that_refuse_connections_or_never_answer_do_not_slow_a_fast_one()
+    {
+        var silent = (await Backlogs.SilentReceiversAsync(1))[0];
+        _others.Add(silent);
+        var (silentConfig, _) = await Client.CreateConfigAsync(silent.Url);
+        var (refusedConfig, _) = await Client.CreateConfigAsync(Backlogs.RefusingUrl());
+        var (fastConfig, _) = await Client.CreateConfigAsync(Receiver.Url);
+
+        var (alone, beside) = await PaceAsync(fastConfig,
+            () => Client.TriggerAllAsync(Enumerable.Range(0, 100).Select(i => i % 2 == 0 ? silentConfig : refusedConfig).ToList(), parallel: 2));
+
+        Assert.True(beside.TotalSeconds <= alone.TotalSeconds / Pace,
+            $"{FastEvents} events to the fast receiver took {alone.TotalSeconds:0.00} s alone and {beside.TotalSeconds:0.00} s beside the dead ones");
+        Assert.InRange(silent.MaxInFlight, 1, 16);
+    }
+
+    /// <summary>
+    /// How long <see cref="FastEvents"/> triggers to the fast config take to reach its receiver, alone and with
+    /// <paramref name="others"/> fired alongside: the best of a few alternating rounds after a warm-up, so that a
+    /// moment of load from outside the test does not decide it.
+    /// </summary>
+    private async Task<(TimeSpan Alone, TimeSpan Beside)> PaceAsync(string fastConfig, Func<Task> others)
+    {
+        await DeliverFastAsync(fastConfig, FastEvents / 5, null);
+        var (alone, beside) = (TimeSpan.MaxValue, TimeSpan.MaxValue);
+        for (var round = 0; round < Rounds; round++)
+        {
+            alone = TimeSpan.FromTicks(Math.Min(alone.Ticks, (await DeliverFastAsync(fastConfig, FastEvents, null)).Ticks));
+            beside = TimeSpan.FromTicks(Math.Min(beside.Ticks, (await DeliverFastAsync(fastConfig, FastEvents, others)).Ticks));
+        }
+        return (alone, beside);
+    }
+
+    private async Task<TimeSpan> DeliverFastAsync(string fastConfig, int count, Func<Task>? others)
+    {
+        var before = Receiver.Received.Count;
+        var clock = Stopwatch.StartNew();
+        var alongside = others?.Invoke() ?? Task.CompletedTask;
+        await Client.TriggerAllAsync(Enumerable.Repeat(fastConfig, count).ToList());
+        await Receiver.WaitForAsync(before + count, TimeSpan.FromSeconds(60));
+        var elapsed = clock.Elapsed;
+        await alongside;
+        return elapsed;
+    }
+}
+
+/// <summary>Tests that compare two paces run alone: a test running beside them would slow one measurement and not the other.</summary>
+[CollectionDefinition(nameof(PaceCollection), DisableParallelization = true)]
+public sealed class PaceCollection;
