@@ -42,14 +42,15 @@ public static class ConfigsApi
     }
 
     public static async Task<IResult> CreateConfig(
-        HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, TimeProvider time, Transforms.TransformOptions transforms,
+        CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request);
         if (error is not null)
         {
             return error;
         }
-        if (ConfigValidator.FirstError(body!) is { } invalid)
+        if (ConfigValidator.FirstError(body!, transforms.MaxExpressionLength) is { } invalid)
         {
             return Problem.BadRequest(invalid);
         }
@@ -72,14 +73,15 @@ public static class ConfigsApi
     }
 
     public static async Task<IResult> UpdateConfig(
-        string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, TimeProvider time, CancellationToken cancellationToken)
+        string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, TimeProvider time,
+        Transforms.TransformOptions transforms, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request);
         if (error is not null)
         {
             return error;
         }
-        if (ConfigValidator.FirstError(body!) is { } invalid)
+        if (ConfigValidator.FirstError(body!, transforms.MaxExpressionLength) is { } invalid)
         {
             return Problem.BadRequest(invalid);
         }

@@ -36,7 +36,7 @@ public sealed class PayloadTransform(JsonataRuntime runtime)
         }
         try
         {
-            var result = runtime.Evaluate(runtime.Compiled(config.Id, config.Version, "transform", expression), source);
+            var result = runtime.Evaluate(runtime.Compiled(expression), source);
             if (result.IsUndefined)
             {
                 return new TransformResult(null, true, new Prepared.Fail(DeliveryCodes.InternalError, "jsonataExpression produced no value (undefined)", Retryable: false));
