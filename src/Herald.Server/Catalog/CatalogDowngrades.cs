@@ -78,6 +78,10 @@ public sealed class CatalogDowngrades(JsonataRuntime runtime)
                 {
                     return Failed($"The _downgrades step to {step.To} did not produce a JSON object");
                 }
+                if (JsonNesting.TooDeep(next))
+                {
+                    return Failed(JsonNesting.Message($"The object the _downgrades step to {step.To} produced"));
+                }
                 next["_event_version"] = step.To.ToString();
                 result = next;
             }

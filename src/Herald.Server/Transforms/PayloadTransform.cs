@@ -45,7 +45,12 @@ public sealed class PayloadTransform(JsonataRuntime runtime)
             {
                 return new TransformResult(null, true, new Prepared.Fail(DeliveryCodes.InternalError, "jsonataExpression produced a function, not JSON", Retryable: false));
             }
-            return new TransformResult(result.ToJsonNode() ?? JsonValue.Create((string?)null), true, null);
+            var body = result.ToJsonNode() ?? JsonValue.Create((string?)null);
+            if (JsonNesting.TooDeep(body))
+            {
+                return new TransformResult(null, true, new Prepared.Fail(DeliveryCodes.InternalError, JsonNesting.Message("The JSON jsonataExpression produced"), Retryable: false));
+            }
+            return new TransformResult(body, true, null);
         }
         catch (JsonataException e)
         {

@@ -79,6 +79,32 @@ public class ExpressionLimitScenarios : ReceiverScenario
         Assert.Empty(Receiver.Received);
     }
 
+    [Theory]
+    [InlineData(65)]
+    [InlineData(5000)]
+    public async Task A_transform_result_nested_deeper_than_herald_sends_fails_its_event_with_a_message(int depth)
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url,
+            $$""" "jsonataExpression": "$reduce([2..{{depth}}], function($a, $i){ {'a': $a} }, {})" """);
+
+        var outcome = await Client.TriggerAsync(configId, sync: true);
+
+        Assert.Equal("failed", outcome["status"]!.GetValue<string>());
+        Assert.Contains("nested more than 64 levels deep", outcome["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(Receiver.Received);
+    }
+
+    [Fact]
+    public async Task A_transform_result_nested_64_deep_is_sent()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url,
+            """ "jsonataExpression": "$reduce([2..64], function($a, $i){ {'a': $a} }, {})" """);
+
+        var outcome = await Client.TriggerAsync(configId, sync: true);
+
+        Assert.Equal("succeeded", outcome["status"]!.GetValue<string>());
+    }
+
     private Task<HttpResponseMessage> CreateAsync(string extra) =>
         Client.PostJsonAsync("/v1/webhooks/configs", $$"""{"name":"Limits","eventName":"order_created","url":"{{Receiver.Url}}",{{extra}}}""");
 }
