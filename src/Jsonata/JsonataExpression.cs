@@ -31,7 +31,16 @@ public sealed class JsonataExpression
     /// <summary>The expression text.</summary>
     public string Source { get; }
 
-    /// <summary>Parses and compiles an expression. Syntax errors throw <see cref="JsonataException"/> (codes S0xxx).</summary>
+    /// <summary>
+    /// Deepest nesting an expression may have (brackets, unary operators, operands of operator chains, path steps);
+    /// deeper expressions fail to compile with <c>U1001</c> rather than exhausting the stack.
+    /// </summary>
+    public const int MaxNesting = Errors.Limits.MaxExpressionNesting;
+
+    /// <summary>
+    /// Parses and compiles an expression. Syntax errors throw <see cref="JsonataException"/> (codes S0xxx), and so
+    /// does nesting deeper than <see cref="MaxNesting"/> (<c>U1001</c>).
+    /// </summary>
     public static JsonataExpression Compile(string expression)
     {
         ArgumentNullException.ThrowIfNull(expression);
@@ -48,7 +57,7 @@ public sealed class JsonataExpression
     {
         try
         {
-            return new(JsonConvert.Settle(EvaluateRaw(JsonConvert.FromNodeLazily(input), bindings?.Values, options)));
+            return new(JsonConvert.Settle(EvaluateRaw(JsonConvert.FromNodeLazily(input), bindings?.Values, options)), Limit(options));
         }
         catch (JsonataException e)
         {
@@ -60,15 +69,17 @@ public sealed class JsonataExpression
 
     /// <summary>Evaluates against a JSON document.</summary>
     public JsonataValue Evaluate(JsonElement input, JsonataBindings? bindings = null, JsonataOptions? options = null) =>
-        new(EvaluateRaw(JsonConvert.FromElement(input), bindings?.Values, options));
+        new(EvaluateRaw(JsonConvert.FromElement(input), bindings?.Values, options), Limit(options));
 
     /// <summary>Evaluates against a value; <see cref="JsonataValue.Undefined"/> means no input at all.</summary>
     public JsonataValue Evaluate(JsonataValue input, JsonataBindings? bindings = null, JsonataOptions? options = null) =>
-        new(EvaluateRaw(input.Raw, bindings?.Values, options));
+        new(EvaluateRaw(input.Raw, bindings?.Values, options), Limit(options));
 
     /// <summary>Evaluates with no input document.</summary>
     public JsonataValue Evaluate(JsonataBindings? bindings = null, JsonataOptions? options = null) =>
-        new(EvaluateRaw(null, bindings?.Values, options));
+        new(EvaluateRaw(null, bindings?.Values, options), Limit(options));
+
+    private static long Limit(JsonataOptions? options) => options?.MaxResultBytes ?? 0;
 
     internal object? EvaluateRaw(object? input, IReadOnlyDictionary<string, object?>? bindings, JsonataOptions? options)
     {
@@ -76,7 +87,8 @@ public sealed class JsonataExpression
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             options?.MaxDepth ?? 0,
             options?.TimeLimit,
-            options?.CancellationToken ?? CancellationToken.None);
+            options?.CancellationToken ?? CancellationToken.None,
+            options?.MaxResultBytes ?? 0);
         var env = new Frame(Builtins.Frame, ctx);
         if (bindings != null)
         {

@@ -11,9 +11,10 @@ namespace Jsonata;
 /// </summary>
 public readonly struct JsonataValue : IEquatable<JsonataValue>
 {
-    internal JsonataValue(object? raw)
+    internal JsonataValue(object? raw, long maxResultBytes = 0)
     {
         Raw = raw;
+        MaxResultBytes = maxResultBytes;
     }
 
     /// <summary>The absence of a value.</summary>
@@ -23,6 +24,9 @@ public readonly struct JsonataValue : IEquatable<JsonataValue>
     public static JsonataValue Null => new(JNull.Instance);
 
     internal object? Raw { get; }
+
+    /// <summary>The result-size limit of the evaluation that produced the value, which its conversions keep to.</summary>
+    internal long MaxResultBytes { get; }
 
     /// <summary>True when there is no value (JSONata's undefined).</summary>
     public bool IsUndefined => Raw == null;
@@ -52,10 +56,10 @@ public readonly struct JsonataValue : IEquatable<JsonataValue>
     public static JsonataValue From(bool value) => new(Boxes.Bool(value));
 
     /// <summary>The value as a JSON node; undefined and JSON null both give a null reference.</summary>
-    public JsonNode? ToJsonNode() => JsonConvert.ToNode(Raw);
+    public JsonNode? ToJsonNode() => JsonConvert.ToNode(Raw, MaxResultBytes);
 
     /// <summary>The value as compact JSON text, or null when undefined.</summary>
-    public string? ToJsonString() => Raw == null ? null : Json.JsonWriter.Serialize(Raw, false);
+    public string? ToJsonString() => Raw == null ? null : Json.JsonWriter.Serialize(Raw, false, MaxResultBytes);
 
     /// <summary>The string, when the value is a string.</summary>
     public string? AsString() => Raw as string;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Herald.Server.Delivery;
 using Herald.Server.Transforms;
@@ -22,11 +21,6 @@ public readonly record struct DowngradeResult(JsonObject? Envelope, IReadOnlyLis
 /// </summary>
 public sealed class CatalogDowngrades(JsonataRuntime runtime)
 {
-    private const int CacheLimit = 512;
-
-    // Steps come with events, not configs: compiled once per distinct expression text, the cache emptied when full.
-    private readonly ConcurrentDictionary<string, JsonataExpression> _compiled = new(StringComparer.Ordinal);
-
     public static bool IsCatalogEvent(string eventName) => eventName.StartsWith("event_", StringComparison.Ordinal);
 
     /// <summary>The <c>_event_version</c> the envelope is stamped with, when it has one.</summary>
@@ -79,37 +73,26 @@ public sealed class CatalogDowngrades(JsonataRuntime runtime)
             }
             try
             {
-                var value = runtime.Evaluate(Compile(step.Expression), result);
+                var value = runtime.Evaluate(runtime.Compiled(step.Expression), result);
                 if (value.IsUndefined || value.ToJsonNode() is not JsonObject next)
                 {
                     return Failed($"The _downgrades step to {step.To} did not produce a JSON object");
+                }
+                if (JsonNesting.TooDeep(next))
+                {
+                    return Failed(JsonNesting.Message($"The object the _downgrades step to {step.To} produced"));
                 }
                 next["_event_version"] = step.To.ToString();
                 result = next;
             }
             catch (JsonataException e)
             {
-                return Failed($"The _downgrades step to {step.To} failed: {JsonataRuntime.Describe(e)}");
+                return Failed($"The _downgrades step to {step.To} failed: {JsonataRuntime.Describe(e)} (_downgrades[{step.Index}].jsonata)");
             }
             current = step.To;
             path.Add(step.To.ToString());
         }
         return new DowngradeResult(result, path, null);
-    }
-
-    private JsonataExpression Compile(string source)
-    {
-        if (_compiled.TryGetValue(source, out var expression))
-        {
-            return expression;
-        }
-        expression = JsonataExpression.Compile(source);
-        if (_compiled.Count >= CacheLimit)
-        {
-            _compiled.Clear();
-        }
-        _compiled[source] = expression;
-        return expression;
     }
 
     private static List<Step> ReadSteps(JsonObject envelope, out string? error)
@@ -138,7 +121,7 @@ public sealed class CatalogDowngrades(JsonataRuntime runtime)
                 error = $"_downgrades[{i}].jsonata is missing or not a string";
                 return steps;
             }
-            steps.Add(new Step(version, expression));
+            steps.Add(new Step(version, expression, i));
         }
         return steps;
     }
@@ -151,5 +134,5 @@ public sealed class CatalogDowngrades(JsonataRuntime runtime)
     private static DowngradeResult Failed(string message) =>
         new(null, [], new Prepared.Fail(DeliveryCodes.EventDowngradeFailed, message, Retryable: false));
 
-    private sealed record Step(EventVersion To, string Expression);
+    private sealed record Step(EventVersion To, string Expression, int Index);
 }

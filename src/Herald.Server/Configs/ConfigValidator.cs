@@ -11,18 +11,20 @@ namespace Herald.Server.Configs;
 public static partial class ConfigValidator
 {
     public const int MaxConditions = 10;
-    public const int MaxJsonataLength = 15_000;
+    /// <summary>The contract's <c>maxLength</c> of a condition's <c>jsonata_expression</c>.</summary>
+    public const int MaxConditionExpressionLength = 15_000;
     private const int MaxNameLength = 255;
     private const int MaxUrlLength = 2048;
 
     /// <summary>The first problem found, or null when the body is a valid config.</summary>
-    public static string? FirstError(JsonObject body)
+    public static string? FirstError(JsonObject body, int maxExpressionLength)
     {
-        var errors = Validate(body);
+        var errors = Validate(body, maxExpressionLength);
         return errors.Count == 0 ? null : errors[0];
     }
 
-    public static IReadOnlyList<string> Validate(JsonObject body)
+    /// <param name="maxExpressionLength">The longest JSONata expression accepted (setting <c>Transforms:MaxExpressionLength</c>).</param>
+    public static IReadOnlyList<string> Validate(JsonObject body, int maxExpressionLength)
     {
         var config = new JsonFields(body);
         config.String("name", required: true, maxLength: MaxNameLength);
@@ -45,15 +47,15 @@ public static partial class ConfigValidator
         config.String("creationTime");
         config.String("updatedTime");
         config.String("signingSecret");
-        Jsonata(config, "jsonataExpression");
+        Jsonata(config, "jsonataExpression", maxExpressionLength);
         config.Enum("deliveryMode", ContractEnums.DeliveryModes);
         Auth(config.Nested("auth"));
         Filter(config.Nested("filter"));
         PayloadConfiguration(config.Nested("payloadConfiguration"));
         SecureProxy(config.Nested("secureProxy"));
-        MultipartConfig(config.Nested("multipartConfig"));
+        MultipartConfig(config.Nested("multipartConfig"), maxExpressionLength);
         RetryPolicy(config.Nested("retryPolicy"));
-        Conditions(config.Nested("filterConditions"));
+        Conditions(config.Nested("filterConditions"), maxExpressionLength);
         Manifest(config);
         return config.Errors;
     }
@@ -155,7 +157,7 @@ public static partial class ConfigValidator
         proxy.String("use_case_slug", required: true);
     }
 
-    private static void MultipartConfig(JsonFields? multipart)
+    private static void MultipartConfig(JsonFields? multipart, int maxExpressionLength)
     {
         multipart?.String("fileFieldName");
         multipart?.Enum("fileFieldStrategy", ContractEnums.FileFieldStrategies);
@@ -163,14 +165,14 @@ public static partial class ConfigValidator
         {
             return;
         }
-        Jsonata(multipart, "fileSource");
+        Jsonata(multipart, "fileSource", maxExpressionLength);
         multipart.StringMap("extraFields");
         if (multipart.Object["extraFields"] is JsonObject extra)
         {
             var fields = new JsonFields(extra, multipart.PathOf("extraFields"), multipart.Errors);
             foreach (var (name, _) in extra)
             {
-                Jsonata(fields, name);
+                Jsonata(fields, name, maxExpressionLength);
             }
         }
     }
@@ -181,7 +183,7 @@ public static partial class ConfigValidator
         retry?.Integer("maxAttempts", 1, 5);
     }
 
-    private static void Conditions(JsonFields? group)
+    private static void Conditions(JsonFields? group, int maxExpressionLength)
     {
         if (group is null)
         {
@@ -200,7 +202,7 @@ public static partial class ConfigValidator
             var item = new JsonFields(condition, path, group.Errors);
             if (item.Has("jsonata_expression"))
             {
-                Jsonata(item, "jsonata_expression", nonEmpty: true);
+                Jsonata(item, "jsonata_expression", maxExpressionLength, nonEmpty: true);
                 if (item.Has("field") || item.Has("operation"))
                 {
                     item.Fail<object>($"{path}: jsonata_expression cannot be combined with field/operation");
@@ -239,13 +241,24 @@ public static partial class ConfigValidator
 
     /// <summary>
     /// A JSONata expression that compiles. Compilation is pure and cheap, so a syntax error is a 400 at save time that
-    /// names the field, the position and the reference error code, never a failed delivery later.
+    /// names the field, the position and the reference error code, never a failed delivery later. The length is
+    /// checked before anything is parsed; a condition's expression also keeps to the contract's 15,000.
     /// </summary>
-    private static void Jsonata(JsonFields fields, string name, bool nonEmpty = false)
+    private static void Jsonata(JsonFields fields, string name, int maxLength, bool nonEmpty = false)
     {
-        var source = fields.String(name, nonEmpty: nonEmpty, maxLength: MaxJsonataLength);
+        var source = fields.String(name, nonEmpty: nonEmpty);
         if (string.IsNullOrWhiteSpace(source))
         {
+            return;
+        }
+        if (name == "jsonata_expression" && source.Length > MaxConditionExpressionLength && MaxConditionExpressionLength < maxLength)
+        {
+            fields.Fail<object>($"{fields.PathOf(name)} must be at most {MaxConditionExpressionLength} characters");
+            return;
+        }
+        if (source.Length > maxLength)
+        {
+            fields.Fail<object>($"{fields.PathOf(name)} must be at most {maxLength} characters (setting Transforms:MaxExpressionLength)");
             return;
         }
         try

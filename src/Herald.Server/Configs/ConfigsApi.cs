@@ -67,7 +67,7 @@ public static class ConfigsApi
     }
 
     public static async Task<IResult> CreateConfig(
-        HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, ConfigsOptions limits, TimeProvider time,
+        HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, ConfigsOptions limits, TimeProvider time, Transforms.TransformOptions transforms,
         CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request);
@@ -75,7 +75,7 @@ public static class ConfigsApi
         {
             return error;
         }
-        if (ConfigValidator.FirstError(body!) is { } invalid)
+        if (ConfigValidator.FirstError(body!, transforms.MaxExpressionLength) is { } invalid)
         {
             return Problem.BadRequest(invalid);
         }
@@ -107,14 +107,14 @@ public static class ConfigsApi
 
     public static async Task<IResult> UpdateConfig(
         string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, ConfigsOptions limits, TimeProvider time,
-        CancellationToken cancellationToken)
+        Transforms.TransformOptions transforms, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request);
         if (error is not null)
         {
             return error;
         }
-        if (ConfigValidator.FirstError(body!) is { } invalid)
+        if (ConfigValidator.FirstError(body!, transforms.MaxExpressionLength) is { } invalid)
         {
             return Problem.BadRequest(invalid);
         }

@@ -7,12 +7,11 @@ namespace Herald.Server.Transforms;
 /// <summary>The <c>jsonata_expression</c> form of a filter condition, on the JSONata engine.</summary>
 public sealed class JsonataCondition(JsonataRuntime runtime) : IJsonataCondition
 {
-    // Conditions carry no config version here; the cache keys them by their text, which is what matters.
     public bool IsTruthy(string expression, JsonObject input)
     {
         try
         {
-            var compiled = runtime.Compiled("condition", 0, expression, expression);
+            var compiled = runtime.Compiled(expression);
             return JsonataRuntime.IsTruthy(runtime.Evaluate(compiled, input));
         }
         catch (JsonataException e)

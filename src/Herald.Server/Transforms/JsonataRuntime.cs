@@ -1,46 +1,39 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Jsonata;
 
 namespace Herald.Server.Transforms;
 
-/// <summary>The <c>Transforms</c> section: the guards every JSONata evaluation of a config runs under.</summary>
-public sealed class TransformOptions
-{
-    public const string Section = "Transforms";
-
-    /// <summary>Nesting of evaluation steps before an evaluation fails (<c>U1001</c>); tail calls do not count.</summary>
-    public int MaxDepth { get; set; } = 500;
-
-    /// <summary>Wall-clock limit of one evaluation (<c>U1001</c>), so a hostile expression cannot stall a worker.</summary>
-    public TimeSpan TimeLimit { get; set; } = TimeSpan.FromSeconds(2);
-}
-
 /// <summary>
-/// Compiles the JSONata expressions of configs once per config version and evaluates them under the configured
-/// depth and time guards. A config's entry is replaced when a newer version of it asks, so the cache holds at most
-/// one version per config and expression slot.
+/// Compiles the JSONata expressions of configs and events once per distinct text (kept in a bounded
+/// <see cref="ExpressionCache"/>) and evaluates them under the configured depth, time and result-size guards.
 /// </summary>
 public sealed class JsonataRuntime(TransformOptions options)
 {
+    /// <summary>Code of an expression longer than <see cref="TransformOptions.MaxExpressionLength"/>.</summary>
+    public const string TooLongCode = "H0001";
+
     private static readonly JsonataExpression Truthiness = JsonataExpression.Compile("$boolean($v)");
 
-    private readonly ConcurrentDictionary<(string ConfigId, string Slot), (long Version, string Source, JsonataExpression Expression)> _compiled = new();
+    public JsonataOptions Guards { get; } = new() { MaxDepth = options.MaxDepth, TimeLimit = options.TimeLimit, MaxResultBytes = options.MaxResultBytes };
 
-    public JsonataOptions Guards => new() { MaxDepth = options.MaxDepth, TimeLimit = options.TimeLimit };
+    internal ExpressionCache Cache { get; } = new(options.CacheMaxEntries, options.CacheMaxBytes);
 
-    /// <summary>The compiled form of <paramref name="source"/> for one slot of one config version (e.g. <c>transform</c>, <c>condition:2</c>).</summary>
-    public JsonataExpression Compiled(string configId, long version, string slot, string source)
+    /// <summary>
+    /// The compiled form of <paramref name="source"/>. Text longer than the configured limit is refused before it is
+    /// parsed (stored configs are checked at save; events' downgrade steps and configs saved under a larger limit are
+    /// checked here).
+    /// </summary>
+    public JsonataExpression Compiled(string source)
     {
-        var key = (configId, slot);
-        if (_compiled.TryGetValue(key, out var entry) && entry.Version == version && entry.Source == source)
+        if (source.Length > options.MaxExpressionLength)
         {
-            return entry.Expression;
+            throw new JsonataException(TooLongCode, TooLongMessage(source.Length, options.MaxExpressionLength));
         }
-        var expression = JsonataExpression.Compile(source);
-        _compiled[key] = (version, source, expression);
-        return expression;
+        return Cache.GetOrCompile(source);
     }
+
+    public static string TooLongMessage(int length, int limit) =>
+        $"The expression is {length} characters long, over the limit of {limit} (setting {TransformOptions.Section}:{nameof(TransformOptions.MaxExpressionLength)})";
 
     public JsonataValue Evaluate(JsonataExpression expression, JsonNode? input) => expression.Evaluate(input, options: Guards);
 
@@ -50,5 +43,13 @@ public sealed class JsonataRuntime(TransformOptions options)
 
     /// <summary>Describes a compile or evaluation error the way a config author can act on it.</summary>
     public static string Describe(JsonataException error) =>
-        error.Position >= 0 ? $"{error.Code} at position {error.Position}: {error.Message}" : $"{error.Code}: {error.Message}";
+        (error.Position >= 0 ? $"{error.Code} at position {error.Position}: {error.Message}" : $"{error.Code}: {error.Message}") + SettingHint(error.Code);
+
+    /// <summary>Which setting governs a limit error, so the message says what changes it.</summary>
+    private static string SettingHint(string code) => code switch
+    {
+        "U1001" => $" (limits: {TransformOptions.Section}:{nameof(TransformOptions.MaxDepth)}, {TransformOptions.Section}:{nameof(TransformOptions.TimeLimit)})",
+        "U1003" => $" (setting {TransformOptions.Section}:{nameof(TransformOptions.MaxResultBytes)})",
+        _ => "",
+    };
 }

@@ -36,7 +36,7 @@ public sealed class PayloadTransform(JsonataRuntime runtime)
         }
         try
         {
-            var result = runtime.Evaluate(runtime.Compiled(config.Id, config.Version, "transform", expression), source);
+            var result = runtime.Evaluate(runtime.Compiled(expression), source);
             if (result.IsUndefined)
             {
                 return new TransformResult(null, true, new Prepared.Fail(DeliveryCodes.InternalError, "jsonataExpression produced no value (undefined)", Retryable: false));
@@ -45,7 +45,12 @@ public sealed class PayloadTransform(JsonataRuntime runtime)
             {
                 return new TransformResult(null, true, new Prepared.Fail(DeliveryCodes.InternalError, "jsonataExpression produced a function, not JSON", Retryable: false));
             }
-            return new TransformResult(result.ToJsonNode() ?? JsonValue.Create((string?)null), true, null);
+            var body = result.ToJsonNode() ?? JsonValue.Create((string?)null);
+            if (JsonNesting.TooDeep(body))
+            {
+                return new TransformResult(null, true, new Prepared.Fail(DeliveryCodes.InternalError, JsonNesting.Message("The JSON jsonataExpression produced"), Retryable: false));
+            }
+            return new TransformResult(body, true, null);
         }
         catch (JsonataException e)
         {

@@ -84,7 +84,7 @@ internal sealed partial class Evaluator
             var validated = args;
             if (function?.Signature is { } signature)
             {
-                validated = signature.Validate(args, input);
+                validated = signature.Validate(args, input, env.Context);
             }
 
             switch (proc)
@@ -92,7 +92,12 @@ internal sealed partial class Evaluator
                 case Lambda lambda:
                     return ApplyProcedure(lambda, validated);
                 case NativeFunction native:
-                    return native.Implementation(new CallContext(this, input, env), validated);
+                    {
+                        var result = native.Implementation(new CallContext(this, input, env), validated);
+                        env.Context.CheckResult(result, native.Name);
+                        return result;
+                    }
+
                 case PartialNative partial:
                     return ApplyPartialNative(partial, validated, input, env);
                 case RegexMatcher matcher:

@@ -50,9 +50,9 @@ internal sealed partial class Evaluator
                 case ">=":
                     return Compare(lhs, rhs, op);
                 case "&":
-                    return (lhs == null ? string.Empty : Builtins.StringOf(lhs, false)) + (rhs == null ? string.Empty : Builtins.StringOf(rhs, false));
+                    return Concatenate(lhs, rhs, env.Context);
                 case "..":
-                    return Range(lhs, rhs);
+                    return Range(lhs, rhs, env.Context);
                 case "in":
                     return Includes(lhs, rhs);
                 default:
@@ -150,7 +150,17 @@ internal sealed partial class Evaluator
 
     private static bool IsInteger(object? value) => value is double d && double.IsFinite(d) && Math.Floor(d) == d;
 
-    private static object? Range(object? lhs, object? rhs)
+    /// <summary><c>&amp;</c>: both sides as strings, their joint length checked before the result is built.</summary>
+    private static string Concatenate(object? lhs, object? rhs, EvalContext ctx)
+    {
+        var limit = ctx.MaxResultBytes;
+        var left = lhs == null ? string.Empty : Builtins.StringOf(lhs, false, limit) ?? string.Empty;
+        var right = rhs == null ? string.Empty : Builtins.StringOf(rhs, false, limit) ?? string.Empty;
+        ctx.CheckString((long)left.Length + right.Length, "the string & builds");
+        return left + right;
+    }
+
+    private static object? Range(object? lhs, object? rhs, EvalContext ctx)
     {
         if (lhs != null && !IsInteger(lhs))
         {
@@ -179,6 +189,8 @@ internal sealed partial class Evaluator
         {
             throw new JsonataException("D2014", -1, null, size);
         }
+
+        ctx.CheckArray((long)size, "the array the range operator (..) builds");
 
         return JArray.Range(from, (int)size);
     }
@@ -265,6 +277,8 @@ internal sealed partial class Evaluator
                         }
                         else if (value is JArray arr)
                         {
+                            // constructors can double an array at every step of a loop: checked before it grows
+                            ctx.CheckArray((long)result.Count + arr.Count, "the array a constructor [...] builds");
                             result.AddRange(arr);
                         }
                         else

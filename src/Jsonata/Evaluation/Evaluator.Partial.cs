@@ -98,8 +98,10 @@ internal sealed partial class Evaluator
         }
 
         var target = partial.Target;
-        var validated = target.Signature is { } sig ? sig.Validate(TrimTrailingUndefined(full), null) : full;
-        return target.Implementation(new CallContext(this, input, env), validated);
+        var validated = target.Signature is { } sig ? sig.Validate(TrimTrailingUndefined(full), null, env.Context) : full;
+        var result = target.Implementation(new CallContext(this, input, env), validated);
+        env.Context.CheckResult(result, target.Name);
+        return result;
     }
 
     private static object?[] TrimTrailingUndefined(object?[] args)

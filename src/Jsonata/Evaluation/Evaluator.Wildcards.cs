@@ -52,6 +52,7 @@ internal sealed partial class Evaluator
 
     private static void RecurseDescendants(object? input, JArray results)
     {
+        Errors.Limits.EnsureStack();
         if (input is JArray arr)
         {
             foreach (var member in arr)

@@ -95,7 +95,7 @@ internal sealed partial class Evaluator
                 env.Bind(expr.Lhs!.Text, result);
                 break;
             case NodeType.Regex:
-                result = new RegexMatcher((RegexLiteral)expr.Value!, expr.Position);
+                result = new RegexMatcher((RegexLiteral)expr.Value!, expr.Position, env.Context);
                 break;
             case NodeType.Function:
                 result = EvaluateFunction(expr, input, env, false, null);

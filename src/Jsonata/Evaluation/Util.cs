@@ -141,6 +141,7 @@ internal static class Util
 
     public static JArray Flatten(JArray arg, JArray? flattened = null)
     {
+        Errors.Limits.EnsureStack();
         flattened ??= new JArray();
         foreach (var item in arg)
         {
@@ -194,6 +195,7 @@ internal static class Util
 
     public static bool DeepEquals(object? lhs, object? rhs)
     {
+        Errors.Limits.EnsureStack();
         if (ReferenceEquals(lhs, rhs))
         {
             return true;

@@ -154,8 +154,11 @@ internal static partial class Builtins
         }
 
         var results = arr.Sequence ? JArray.CreateSequence() : new JArray();
+        var ctx = call.Environment.Context;
         foreach (var value in arr)
         {
+            // quadratic in the number of items: the clock is consulted as it goes
+            ctx.Tick();
             var includes = false;
             foreach (var existing in results)
             {
@@ -194,6 +197,7 @@ internal static partial class Builtins
     /// <summary>Deep copy as the reference makes it: through its JSON text, so numbers keep 15 significant digits.</summary>
     public static object? Clone(object? value)
     {
+        Errors.Limits.EnsureStack();
         switch (value)
         {
             case null:

@@ -270,17 +270,21 @@ internal static partial class Builtins
             return str;
         }
 
-        var count = (int)Math.Truncate(padLength);
-        var sb = new StringBuilder();
-        for (var i = 0; i < count; i++)
+        // the size is known before anything is built: every code point of the padding takes one or two characters
+        var count = (long)Math.Truncate(padLength);
+        var maxUnits = ch.Length == CodePointLength(ch) ? 1 : 2;
+        call.Environment.Context.CheckString(str.Length + (count * maxUnits), "the string $pad builds");
+        if (count > int.MaxValue)
         {
-            sb.Append(ch);
+            throw Errors.Limits.ResultTooLarge("the string $pad builds", str.Length + count, int.MaxValue);
         }
 
-        var padding = sb.ToString();
-        if (ch.Length > 1)
+        // the padding repeats the code points of the pad string until it has as many as the width asks
+        var codePoints = CodePoints(ch);
+        var padding = new StringBuilder((int)Math.Min(count * maxUnits, int.MaxValue));
+        for (var i = 0; i < count; i++)
         {
-            padding = SubstringOf(padding, 0, count);
+            padding.Append(codePoints[i % codePoints.Count]);
         }
 
         return width > 0 ? str + padding : padding + str;
@@ -294,6 +298,13 @@ internal static partial class Builtins
         }
 
         var separator = Arg(args, 1) as string ?? string.Empty;
+        long length = (long)separator.Length * Math.Max(0, strs.Count - 1);
+        foreach (var item in strs)
+        {
+            length += (item as string)?.Length ?? 0;
+        }
+
+        call.Environment.Context.CheckString(length, "the string $join builds");
         return string.Join(separator, strs.Select(s => s as string ?? string.Empty));
     }
 }

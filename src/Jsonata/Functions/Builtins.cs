@@ -106,7 +106,7 @@ internal static partial class Builtins
     /// The reference's <c>$string</c>: strings unchanged, functions as empty string, anything else as
     /// JSON with numbers rounded to 15 significant digits. Null result means undefined.
     /// </summary>
-    public static string? StringOf(object? arg, bool prettify)
+    public static string? StringOf(object? arg, bool prettify, long limit = 0)
     {
         switch (arg)
         {
@@ -121,9 +121,9 @@ internal static partial class Builtins
             case double d:
                 return NumberFormatter.ToJsString(Math.Floor(d) == d ? d : NumberFormatter.ToPrecision15(d));
             case JArray { OuterWrapper: true } wrapped when wrapped.Count > 0:
-                return JsonWriter.Serialize(wrapped[0], prettify);
+                return JsonWriter.Serialize(wrapped[0], prettify, limit);
             default:
-                return JsonWriter.Serialize(arg, prettify);
+                return JsonWriter.Serialize(arg, prettify, limit);
         }
     }
 
@@ -131,6 +131,6 @@ internal static partial class Builtins
     {
         var arg = Arg(args, 0);
         var prettify = Arg(args, 1) is true;
-        return StringOf(arg, prettify);
+        return StringOf(arg, prettify, call.Environment.Context.MaxResultBytes);
     }
 }

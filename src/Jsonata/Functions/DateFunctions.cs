@@ -16,7 +16,7 @@ internal static class DateFunctions
         RegexOptions.CultureInvariant);
 
     public static object? Now(in CallContext call, object?[] args) =>
-        Format(call.Environment.Context.TimestampMillis, Builtins.Arg(args, 0) as string, Builtins.Arg(args, 1) as string);
+        Format(call.Environment.Context.TimestampMillis, Builtins.Arg(args, 0) as string, Builtins.Arg(args, 1) as string, call.Environment.Context.MaxResultBytes);
 
     public static object? FromMillis(in CallContext call, object?[] args)
     {
@@ -25,7 +25,7 @@ internal static class DateFunctions
             return null;
         }
 
-        return Format(millis, Builtins.Arg(args, 1) as string, Builtins.Arg(args, 2) as string);
+        return Format(millis, Builtins.Arg(args, 1) as string, Builtins.Arg(args, 2) as string, call.Environment.Context.MaxResultBytes);
     }
 
     public static object? ToMillis(in CallContext call, object?[] args)
@@ -48,14 +48,14 @@ internal static class DateFunctions
         return IsoDateTime.Parse(timestamp);
     }
 
-    private static string Format(double millis, string? picture, string? timezone)
+    private static string Format(double millis, string? picture, string? timezone, long limit)
     {
         if (picture == null)
         {
             return FormatIso(millis, timezone);
         }
 
-        return PictureFormat.FormatDateTime(millis, picture, timezone);
+        return PictureFormat.FormatDateTime(millis, picture, timezone, limit);
     }
 
     private static string FormatIso(double millis, string? timezone) => IsoDateTime.Format(millis, timezone);

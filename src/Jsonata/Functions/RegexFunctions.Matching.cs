@@ -17,13 +17,23 @@ internal static partial class RegexFunctions
 
     private static MatchResult? RegexMatch(RegexMatcher matcher, string str, int fromIndex, bool rejectEmpty)
     {
-        var regex = matcher.Literal.Regex;
         if (fromIndex > str.Length)
         {
             return null;
         }
 
-        var m = regex.Match(str, fromIndex);
+        var ctx = matcher.Context;
+        ctx.Tick();
+        System.Text.RegularExpressions.Match m;
+        try
+        {
+            m = matcher.Literal.Regex.For(ctx).Match(str, fromIndex);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            throw Errors.Limits.Timeout();
+        }
+
         if (!m.Success)
         {
             return null;

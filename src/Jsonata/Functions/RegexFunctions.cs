@@ -165,6 +165,7 @@ internal static partial class RegexFunctions
             return str;
         }
 
+        var ctx = call.Environment.Context;
         var result = new StringBuilder();
         var position = 0;
         var count = 0;
@@ -174,6 +175,8 @@ internal static partial class RegexFunctions
             var index = str.IndexOf(p, StringComparison.Ordinal);
             while (index != -1 && (limit == null || count < limit))
             {
+                // each replacement grows the text by a known amount: checked before it is appended
+                GuardGrowth(ctx, result, (long)index - position + replacementText.Length);
                 result.Append(str, position, index - position);
                 result.Append(replacementText);
                 position = index + p.Length;
@@ -212,6 +215,8 @@ internal static partial class RegexFunctions
                 throw new JsonataException("D3012", -1, null, replacedWith);
             }
 
+            GuardGrowth(ctx, result, (long)Math.Max(0, matches.Start - position) + replacedText.Length);
+            ctx.Tick();
             result.Append(replacedText);
             position = matches.Start + matches.Match.Length;
             count++;
@@ -225,4 +230,8 @@ internal static partial class RegexFunctions
 
         return result.ToString();
     }
+
+    /// <summary>The text built so far plus <paramref name="adding"/> must stay within the limit; the rest of the input it copies at the end is checked with the result.</summary>
+    private static void GuardGrowth(EvalContext ctx, StringBuilder result, long adding) =>
+        ctx.CheckString(result.Length + adding, "the string $replace builds");
 }

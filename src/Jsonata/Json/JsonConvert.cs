@@ -9,6 +9,7 @@ internal static class JsonConvert
 {
     public static object? FromNode(JsonNode? node)
     {
+        Errors.Limits.EnsureStack();
         switch (node)
         {
             case null:
@@ -46,6 +47,7 @@ internal static class JsonConvert
     /// </summary>
     public static object? FromNodeLazily(JsonNode? node)
     {
+        Errors.Limits.EnsureStack();
         switch (node)
         {
             case null:
@@ -79,10 +81,17 @@ internal static class JsonConvert
             return value;
         }
 
+        // a value may hold one object many times over: each is visited once, or settling could take exponential time
+        var visited = new HashSet<object>(ReferenceEqualityComparer.Instance);
         var pending = new Stack<object>();
         pending.Push(value);
         while (pending.TryPop(out var current))
         {
+            if (!visited.Add(current))
+            {
+                continue;
+            }
+
             if (current is JObject obj)
             {
                 foreach (var item in obj.Values)
@@ -136,6 +145,7 @@ internal static class JsonConvert
 
     public static object? FromElement(JsonElement element)
     {
+        Errors.Limits.EnsureStack();
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
@@ -175,8 +185,29 @@ internal static class JsonConvert
         }
     }
 
-    public static JsonNode? ToNode(object? value)
+    /// <summary>
+    /// The value as a JSON node. With a <paramref name="limit"/> (bytes of JSON text at the least, 0 for none) the
+    /// conversion fails with <c>U1003</c> once it passes the limit: a value that holds one object many times over
+    /// becomes a tree with that object copied each time.
+    /// </summary>
+    public static JsonNode? ToNode(object? value, long limit = 0)
     {
+        long used = 0;
+        return ToNode(value, limit, ref used);
+    }
+
+    private static JsonNode? ToNode(object? value, long limit, ref long used)
+    {
+        Errors.Limits.EnsureStack();
+        if (limit > 0)
+        {
+            used += value is string text ? text.Length + 2L : 1;
+            if (used > limit)
+            {
+                throw Errors.Limits.ResultTooLarge("the JSON of the result", used, limit);
+            }
+        }
+
         switch (value)
         {
             case null:
@@ -194,7 +225,7 @@ internal static class JsonConvert
                     var result = new JsonArray();
                     foreach (var item in source)
                     {
-                        result.Add(ToNode(item));
+                        result.Add(ToNode(item, limit, ref used));
                     }
 
                     return result;
@@ -207,7 +238,8 @@ internal static class JsonConvert
                     {
                         if (item != null)
                         {
-                            result[key] = ToNode(item);
+                            used += key.Length + 3L;
+                            result[key] = ToNode(item, limit, ref used);
                         }
                     }
 

@@ -44,6 +44,11 @@ internal sealed class JsonReader
 
     private object? ReadValue()
     {
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Error("JSON nested too deeply");
+        }
+
         if (_pos >= _text.Length)
         {
             throw Error("Unexpected end of JSON");

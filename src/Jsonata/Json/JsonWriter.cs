@@ -8,18 +8,37 @@ namespace Jsonata.Json;
 /// <summary>Serialises values as <c>JSON.stringify</c> does, with JSONata's number and function handling.</summary>
 internal static class JsonWriter
 {
-    public static string Serialize(object? value, bool prettify)
+    /// <summary>Longest text a diagnostic rendering of a value gets before it is cut short.</summary>
+    private const int DiagnosticLimit = 1 << 20;
+
+    /// <summary>
+    /// The JSON text of a value. With a <paramref name="limit"/> (characters, 0 for none) the text is checked as it
+    /// grows and fails with <c>U1003</c> before it passes the limit: a value may share one object many times over,
+    /// so its text can be far larger than the memory the value takes.
+    /// </summary>
+    public static string Serialize(object? value, bool prettify, long limit = 0)
     {
         var sb = new StringBuilder();
-        Write(sb, value, prettify, 0, false);
+        Write(sb, value, prettify, 0, false, limit);
         return sb.ToString();
     }
 
-    /// <summary>Plain JSON (numbers unrounded, functions as a marker string), for diagnostics and comparisons.</summary>
+    /// <summary>
+    /// Plain JSON (numbers unrounded, functions as a marker string), for diagnostics and comparisons. Error messages
+    /// use it, so it never throws: a value too large or too deep is cut short.
+    /// </summary>
     public static string SerializeRaw(object? value)
     {
         var sb = new StringBuilder();
-        Write(sb, value, false, 0, true);
+        try
+        {
+            Write(sb, value, false, 0, true, DiagnosticLimit);
+        }
+        catch (JsonataException)
+        {
+            return sb.ToString(0, Math.Min(sb.Length, DiagnosticLimit)) + "...";
+        }
+
         return sb.ToString();
     }
 
@@ -30,8 +49,18 @@ internal static class JsonWriter
         return sb.ToString();
     }
 
-    private static void Write(StringBuilder sb, object? value, bool prettify, int depth, bool raw)
+    private static void Guard(StringBuilder sb, long limit, long adding)
     {
+        if (limit > 0 && sb.Length + adding > limit)
+        {
+            throw Errors.Limits.ResultTooLarge("the JSON text of a value", sb.Length + adding, limit);
+        }
+    }
+
+    private static void Write(StringBuilder sb, object? value, bool prettify, int depth, bool raw, long limit)
+    {
+        Errors.Limits.EnsureStack();
+        Guard(sb, limit, 0);
         switch (value)
         {
             case null:
@@ -39,6 +68,7 @@ internal static class JsonWriter
                 sb.Append("null");
                 break;
             case string s:
+                Guard(sb, limit, s.Length + 2L);
                 AppendQuoted(sb, s);
                 break;
             case bool b:
@@ -79,11 +109,11 @@ internal static class JsonWriter
                             sb.Append(',');
                         }
 
-                        NewLine(sb, prettify, depth + 1);
-                        Write(sb, arr[i], prettify, depth + 1, raw);
+                        NewLine(sb, prettify, depth + 1, limit);
+                        Write(sb, arr[i], prettify, depth + 1, raw, limit);
                     }
 
-                    NewLine(sb, prettify, depth);
+                    NewLine(sb, prettify, depth, limit);
                     sb.Append(']');
                     break;
                 }
@@ -105,15 +135,16 @@ internal static class JsonWriter
                         }
 
                         first = false;
-                        NewLine(sb, prettify, depth + 1);
+                        NewLine(sb, prettify, depth + 1, limit);
+                        Guard(sb, limit, key.Length + 4L);
                         AppendQuoted(sb, key);
                         sb.Append(prettify ? ": " : ":");
-                        Write(sb, item, prettify, depth + 1, raw);
+                        Write(sb, item, prettify, depth + 1, raw, limit);
                     }
 
                     if (!first)
                     {
-                        NewLine(sb, prettify, depth);
+                        NewLine(sb, prettify, depth, limit);
                     }
 
                     sb.Append('}');
@@ -126,10 +157,11 @@ internal static class JsonWriter
         }
     }
 
-    private static void NewLine(StringBuilder sb, bool prettify, int depth)
+    private static void NewLine(StringBuilder sb, bool prettify, int depth, long limit)
     {
         if (prettify)
         {
+            Guard(sb, limit, (depth * 2L) + 1);
             sb.Append('\n').Append(' ', depth * 2);
         }
     }

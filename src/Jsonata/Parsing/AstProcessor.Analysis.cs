@@ -3,24 +3,37 @@ namespace Jsonata.Parsing;
 
 internal sealed partial class AstProcessor
 {
-    /// <summary>Flags paths that consist only of plain names, once the whole tree is final.</summary>
-    private static void MarkSimplePaths(Node? node, HashSet<Node> visited)
+    /// <summary>
+    /// Flags paths that consist only of plain names, once the whole tree is final. Walks with a stack of its own
+    /// rather than recursion, since the tree may be as deep as the nesting limit allows.
+    /// </summary>
+    private static void MarkSimplePaths(Node root)
     {
-        if (node == null || !visited.Add(node))
+        var visited = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<Node>();
+        pending.Push(root);
+        while (pending.Count > 0)
         {
-            return;
-        }
+            var node = pending.Pop();
+            if (!visited.Add(node))
+            {
+                continue;
+            }
 
-        if (node.Type == NodeType.Path)
-        {
-            node.SimpleNames = !node.KeepSingletonArray && node.Group == null && !node.Tuple && node.SeekingParent == null &&
-                node.Steps!.All(s => s.Type == NodeType.Name && s.Stages == null && s.Predicate == null && s.Group == null &&
-                    !s.Tuple && s.Focus == null && s.Index == null && s.Ancestor == null && !s.KeepArray);
-        }
+            if (node.Type == NodeType.Path)
+            {
+                node.SimpleNames = !node.KeepSingletonArray && node.Group == null && !node.Tuple && node.SeekingParent == null &&
+                    node.Steps!.All(s => s.Type == NodeType.Name && s.Stages == null && s.Predicate == null && s.Group == null &&
+                        !s.Tuple && s.Focus == null && s.Index == null && s.Ancestor == null && !s.KeepArray);
+            }
 
-        foreach (var child in Children(node))
-        {
-            MarkSimplePaths(child, visited);
+            foreach (var child in Children(node))
+            {
+                if (child != null)
+                {
+                    pending.Push(child);
+                }
+            }
         }
     }
 
@@ -82,6 +95,11 @@ internal sealed partial class AstProcessor
 
     private static Node TailCallOptimize(Node expr)
     {
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Errors.Limits.ExpressionTooDeep(expr.Position);
+        }
+
         if (expr.Type == NodeType.Function && expr.Predicate == null)
         {
             return new Node(NodeType.Lambda, null, expr.Position) { Thunk = true, Arguments = [], Body = expr };

@@ -5,6 +5,11 @@ internal sealed partial class AstProcessor
 {
     private Slot SeekParent(Node node, Slot slot)
     {
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Errors.Limits.ExpressionTooDeep(node.Position);
+        }
+
         switch (node.Type)
         {
             case NodeType.Name:

@@ -10,11 +10,12 @@ internal sealed partial class AstProcessor
     private int _ancestorLabel;
     private int _ancestorIndex;
     private readonly List<Node> _ancestry = [];
+    private int _depth;
 
     public Node Process(Node expr)
     {
         var result = ProcessNode(expr);
-        MarkSimplePaths(result, []);
+        MarkSimplePaths(result);
         if (result.Type == NodeType.Parent || result.SeekingParent != null)
         {
             throw new JsonataException("S0217", result.Position, TypeName(result.Type));
@@ -49,7 +50,23 @@ internal sealed partial class AstProcessor
         _ => "operator",
     };
 
+    /// <summary>
+    /// Every recursion over the raw tree passes here. The parser bounds its own recursion, but operator chains
+    /// (<c>1+1+1...</c>, long paths) build trees deeper than the parser ever nests, so the depth is counted again.
+    /// </summary>
     private Node ProcessNode(Node expr)
+    {
+        if (++_depth > Errors.Limits.MaxExpressionNesting || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Errors.Limits.ExpressionTooDeep(expr.Position);
+        }
+
+        var result = ProcessNodeCore(expr);
+        _depth--;
+        return result;
+    }
+
+    private Node ProcessNodeCore(Node expr)
     {
         Node result;
         switch (expr.Type)

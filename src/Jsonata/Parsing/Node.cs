@@ -79,28 +79,73 @@ internal sealed class Node
 
     /// <summary>
     /// Copies a raw parse tree, so an operand that two branches share (as <c>?:</c> and <c>??</c> do)
-    /// is post-processed independently in each.
+    /// is post-processed independently in each. Each copied node is taken from <paramref name="budget"/>: nested
+    /// copies double the tree at every level, so the parser grants a bounded number of them.
     /// </summary>
-    public Node DeepClone()
+    public Node DeepClone(ref int budget) => DeepClone(0, ref budget);
+
+    private Node DeepClone(int depth, ref int budget)
     {
+        if (++depth > Errors.Limits.MaxExpressionNesting || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Errors.Limits.ExpressionTooDeep(Position);
+        }
+
+        if (--budget < 0)
+        {
+            throw Errors.Limits.ExpressionTooLarge(Position);
+        }
+
         var copy = (Node)MemberwiseClone();
-        copy.Lhs = Lhs?.DeepClone();
-        copy.Rhs = Rhs?.DeepClone();
-        copy.Expression = Expression?.DeepClone();
-        copy.Expressions = Expressions?.Select(e => e.DeepClone()).ToList();
-        copy.Steps = Steps?.Select(e => e.DeepClone()).ToList();
-        copy.Arguments = Arguments?.Select(e => e.DeepClone()).ToList();
-        copy.Procedure = Procedure?.DeepClone();
-        copy.Body = Body?.DeepClone();
-        copy.Condition = Condition?.DeepClone();
-        copy.Then = Then?.DeepClone();
-        copy.Else = Else?.DeepClone();
-        copy.Pattern = Pattern?.DeepClone();
-        copy.Update = Update?.DeepClone();
-        copy.Delete = Delete?.DeepClone();
-        copy.Pairs = Pairs?.Select(p => (p.Key.DeepClone(), p.Value.DeepClone())).ToList();
-        copy.Terms = Terms?.Select(t => new SortTerm(t.Descending, t.Expression.DeepClone())).ToList();
+        copy.Lhs = Lhs?.DeepClone(depth, ref budget);
+        copy.Rhs = Rhs?.DeepClone(depth, ref budget);
+        copy.Expression = Expression?.DeepClone(depth, ref budget);
+        copy.Expressions = CloneAll(Expressions, depth, ref budget);
+        copy.Steps = CloneAll(Steps, depth, ref budget);
+        copy.Arguments = CloneAll(Arguments, depth, ref budget);
+        copy.Procedure = Procedure?.DeepClone(depth, ref budget);
+        copy.Body = Body?.DeepClone(depth, ref budget);
+        copy.Condition = Condition?.DeepClone(depth, ref budget);
+        copy.Then = Then?.DeepClone(depth, ref budget);
+        copy.Else = Else?.DeepClone(depth, ref budget);
+        copy.Pattern = Pattern?.DeepClone(depth, ref budget);
+        copy.Update = Update?.DeepClone(depth, ref budget);
+        copy.Delete = Delete?.DeepClone(depth, ref budget);
+        if (Pairs != null)
+        {
+            copy.Pairs = new List<(Node, Node)>(Pairs.Count);
+            foreach (var (key, value) in Pairs)
+            {
+                copy.Pairs.Add((key.DeepClone(depth, ref budget), value.DeepClone(depth, ref budget)));
+            }
+        }
+
+        if (Terms != null)
+        {
+            copy.Terms = new List<SortTerm>(Terms.Count);
+            foreach (var term in Terms)
+            {
+                copy.Terms.Add(new SortTerm(term.Descending, term.Expression.DeepClone(depth, ref budget)));
+            }
+        }
+
         return copy;
+    }
+
+    private static List<Node>? CloneAll(List<Node>? nodes, int depth, ref int budget)
+    {
+        if (nodes == null)
+        {
+            return null;
+        }
+
+        var copies = new List<Node>(nodes.Count);
+        foreach (var node in nodes)
+        {
+            copies.Add(node.DeepClone(depth, ref budget));
+        }
+
+        return copies;
     }
 }
 

@@ -104,7 +104,7 @@ internal sealed partial class Parser
                 return t;
             case "?:":
                 t.Type = NodeType.Condition;
-                t.Condition = left.DeepClone();
+                t.Condition = left.DeepClone(ref _copyBudget);
                 t.Then = left;
                 t.Else = Expression(0);
                 return t;
@@ -113,7 +113,7 @@ internal sealed partial class Parser
                 t.Condition = new Node(NodeType.Function, "(", t.Position)
                 {
                     Procedure = new Node(NodeType.Variable, "exists", t.Position),
-                    Arguments = [left.DeepClone()],
+                    Arguments = [left.DeepClone(ref _copyBudget)],
                 };
                 t.Then = left;
                 t.Else = Expression(0);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Jsonata.Errors;
 using Jsonata.Signatures;
 
 namespace Jsonata.Parsing;
@@ -11,6 +13,8 @@ internal sealed partial class Parser
     private readonly string _source;
     private readonly Lexer _lexer;
     private Node _node = null!;
+    private int _depth;
+    private int _copyBudget = Limits.MaxCopiedNodes;
 
     private Parser(string source)
     {
@@ -118,8 +122,17 @@ internal sealed partial class Parser
         return _node;
     }
 
+    /// <summary>
+    /// Every recursion of the parser passes here (prefix and infix operators, brackets, arguments, object pairs), so
+    /// counting here bounds the parser's stack; a thrown error abandons the whole parse, so no unwinding is needed.
+    /// </summary>
     private Node Expression(int rbp)
     {
+        if (++_depth > Limits.MaxExpressionNesting || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Limits.ExpressionTooDeep(_node.Position);
+        }
+
         var t = _node;
         Advance(null, true);
         var left = Nud(t);
@@ -130,6 +143,7 @@ internal sealed partial class Parser
             left = Led(t, left);
         }
 
+        _depth--;
         return left;
     }
 }

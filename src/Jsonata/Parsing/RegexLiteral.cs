@@ -1,11 +1,9 @@
-using System.Text.RegularExpressions;
-
 namespace Jsonata.Parsing;
 
 /// <summary>A regular expression literal as written (<c>/pattern/flags</c>) and its compiled form.</summary>
 internal sealed class RegexLiteral
 {
-    public RegexLiteral(string pattern, string flags, Regex regex)
+    public RegexLiteral(string pattern, string flags, TimedRegex regex)
     {
         Pattern = pattern;
         Flags = flags;
@@ -16,6 +14,6 @@ internal sealed class RegexLiteral
 
     public string Flags { get; }
 
-    /// <summary>Compiled once at parse time; <see cref="Regex"/> is safe to share between threads.</summary>
-    public Regex Regex { get; }
+    /// <summary>Compiled once at parse time, timed per evaluation; safe to share between threads.</summary>
+    public TimedRegex Regex { get; }
 }

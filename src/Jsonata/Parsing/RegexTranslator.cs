@@ -11,9 +11,13 @@ namespace Jsonata.Parsing;
 /// </summary>
 internal static class RegexTranslator
 {
-    private static readonly ConcurrentDictionary<(string, string), Regex> Cache = new();
+    // bounded by count and by pattern length, so the cache cannot grow with what users write
+    private const int CacheLimit = 1000;
+    private const int MaxCachedPatternLength = 1024;
 
-    public static Regex Compile(string pattern, string flags, int position)
+    private static readonly ConcurrentDictionary<(string, string), TimedRegex> Cache = new();
+
+    public static TimedRegex Compile(string pattern, string flags, int position)
     {
         if (Cache.TryGetValue((pattern, flags), out var cached))
         {
@@ -35,19 +39,20 @@ internal static class RegexTranslator
         Regex regex;
         try
         {
-            regex = new Regex(Translate(pattern, multiline), options);
+            regex = new Regex(Translate(pattern, multiline), options, Regex.InfiniteMatchTimeout);
         }
         catch (ArgumentException ex)
         {
             throw new JsonataException("S0303", "Invalid regular expression: " + ex.Message, position, pattern);
         }
 
-        if (Cache.Count < 1000)
+        var timed = new TimedRegex(regex);
+        if (Cache.Count < CacheLimit && pattern.Length <= MaxCachedPatternLength)
         {
-            Cache[(pattern, flags)] = regex;
+            Cache[(pattern, flags)] = timed;
         }
 
-        return regex;
+        return timed;
     }
 
     internal static string Translate(string pattern, bool multiline)

@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.RegularExpressions;
+using Jsonata.Evaluation;
 using Jsonata.Values;
 
 namespace Jsonata.Signatures;
@@ -7,16 +6,28 @@ namespace Jsonata.Signatures;
 internal sealed partial class Signature
 {
     /// <summary>
-    /// Greedy backtracking match of the argument type letters against the parameters, equivalent to the
-    /// regular expression the signature describes but without allocating.
+    /// Greedy backtracking match of the argument type letters against the parameters <c>[paramIndex, end)</c>,
+    /// equivalent to the regular expression the signature describes but without allocating. With
+    /// <paramref name="anchored"/> the letters must be used up; otherwise any prefix will do and
+    /// <paramref name="matched"/> tells its length. States that failed once are remembered, so runs of repeatable
+    /// parameters cost polynomial rather than exponential time; the clock of the evaluation is consulted as it goes.
     /// </summary>
-    private bool MatchFrom(ReadOnlySpan<char> symbols, int paramIndex, int pos, Span<int> counts)
+    private bool MatchFrom(ReadOnlySpan<char> symbols, int paramIndex, int end, int pos, Span<int> counts, bool anchored, ref int matched, ref HashSet<long>? failed, EvalContext? eval)
     {
-        if (paramIndex == _params.Count)
+        if (paramIndex == end)
         {
-            return pos == symbols.Length;
+            matched = pos;
+            return !anchored || pos == symbols.Length;
         }
 
+        var state = ((long)paramIndex << 32) | (uint)pos;
+        if (failed != null && failed.Contains(state))
+        {
+            return false;
+        }
+
+        Errors.Limits.EnsureStack();
+        eval?.Tick();
         var p = _params[paramIndex];
         var available = 0;
         while (pos + available < symbols.Length && available < p.Max && p.Accepts.Contains(symbols[pos + available]))
@@ -27,12 +38,13 @@ internal sealed partial class Signature
         for (var n = available; n >= p.Min; n--)
         {
             counts[paramIndex] = n;
-            if (MatchFrom(symbols, paramIndex + 1, pos + n, counts))
+            if (MatchFrom(symbols, paramIndex + 1, end, pos + n, counts, anchored, ref matched, ref failed, eval))
             {
                 return true;
             }
         }
 
+        (failed ??= []).Add(state);
         return false;
     }
 
@@ -49,7 +61,7 @@ internal sealed partial class Signature
     };
 
     /// <summary>Checks the arguments and returns them fixed up (context filled in, values promoted to arrays).</summary>
-    public object?[] Validate(object?[] args, object? context)
+    public object?[] Validate(object?[] args, object? context, EvalContext? eval = null)
     {
         Span<char> buffer = args.Length <= 64 ? stackalloc char[args.Length] : new char[args.Length];
         for (var i = 0; i < args.Length; i++)
@@ -58,9 +70,11 @@ internal sealed partial class Signature
         }
 
         Span<int> counts = _params.Count <= 32 ? stackalloc int[_params.Count] : new int[_params.Count];
-        if (!MatchFrom(buffer, 0, 0, counts))
+        var matched = 0;
+        HashSet<long>? failed = null;
+        if (!MatchFrom(buffer, 0, _params.Count, 0, counts, true, ref matched, ref failed, eval))
         {
-            throw ValidationError(args, new string(buffer));
+            throw ValidationError(args, buffer, eval);
         }
 
         var validated = new object?[CountOutputs(counts)];
@@ -171,20 +185,21 @@ internal sealed partial class Signature
         return total;
     }
 
-    private JsonataException ValidationError(object?[] args, string supplied)
+    /// <summary>T0410 at the first argument that the longest matching run of leading parameters does not cover.</summary>
+    private JsonataException ValidationError(object?[] args, ReadOnlySpan<char> supplied, EvalContext? eval)
     {
-        var partial = new StringBuilder("^");
         var goodTo = 0;
-        foreach (var p in _params)
+        Span<int> counts = _params.Count <= 32 ? stackalloc int[_params.Count] : new int[_params.Count];
+        for (var end = 1; end <= _params.Count; end++)
         {
-            partial.Append(p.Regex);
-            var m = Regex.Match(supplied, partial.ToString(), RegexOptions.CultureInvariant);
-            if (!m.Success)
+            var matched = 0;
+            HashSet<long>? failed = null;
+            if (!MatchFrom(supplied, 0, end, 0, counts, false, ref matched, ref failed, eval))
             {
                 break;
             }
 
-            goodTo = m.Length;
+            goodTo = matched;
         }
 
         return new JsonataException("T0410", -1, null, goodTo < args.Length ? args[goodTo] : null) { Index = goodTo + 1 };

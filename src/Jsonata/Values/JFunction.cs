@@ -123,13 +123,17 @@ internal sealed class PartialNative : JFunction
 /// <summary>A regular expression literal used as a function value.</summary>
 internal sealed class RegexMatcher : JFunction
 {
-    public RegexMatcher(RegexLiteral literal, int position)
+    public RegexMatcher(RegexLiteral literal, int position, EvalContext context)
     {
         Literal = literal;
         Position = position;
+        Context = context;
     }
 
     public RegexLiteral Literal { get; }
+
+    /// <summary>The evaluation the matcher belongs to, whose deadline bounds every match.</summary>
+    public EvalContext Context { get; }
 
     public int Position { get; }
 

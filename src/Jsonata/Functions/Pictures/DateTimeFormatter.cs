@@ -5,9 +5,15 @@ namespace Jsonata.Functions.Pictures;
 /// <summary>format-dateTime (F&amp;O 3.1 section 9.8) for epoch milliseconds, as $fromMillis uses it.</summary>
 internal static class DateTimeFormatter
 {
-    public static string Format(double millis, string? picture, string? timezone)
+    /// <summary>Formats; with a <paramref name="limit"/> (characters, 0 for none) the widths the picture asks for are checked first.</summary>
+    public static string Format(double millis, string? picture, string? timezone, long limit = 0)
     {
         var spec = picture is null ? DateTimePicture.Iso8601 : DateTimePicture.Analyse(picture);
+        if (limit > 0 && LongestResult(spec) > limit)
+        {
+            throw Errors.Limits.ResultTooLarge("the string $fromMillis builds for its picture", LongestResult(spec), limit);
+        }
+
         var (offsetHours, offsetMinutes) = ParseOffset(timezone);
         double offsetMillis = (60 * offsetHours + offsetMinutes) * 60_000;
         var date = DateFields.FromMillis(millis + offsetMillis);
@@ -25,6 +31,23 @@ internal static class DateTimeFormatter
             }
         }
         return result.ToString();
+    }
+
+    /// <summary>
+    /// An upper bound of the formatted length: the literals, and per marker the width it asks for or the longest
+    /// text a component has without one (month and weekday names, ordinal words of a year stay under 256).
+    /// </summary>
+    private static long LongestResult(DateTimePicture spec)
+    {
+        long total = 0;
+        foreach (object part in spec.Parts)
+        {
+            total += part is DateMarker marker
+                ? Math.Max(marker.MinWidth ?? 0, marker.Integer?.MandatoryDigits ?? 0) + 256L
+                : ((string)part).Length;
+        }
+
+        return total;
     }
 
     /// <summary>

@@ -29,8 +29,8 @@ internal static class PictureFormat
 
     /// <summary>$fromMillis(number [, picture [, timezone]]). Without a picture the result is ISO 8601
     /// with milliseconds and the offset ("Z" for UTC); the timezone is "+hhmm" or "-hhmm".</summary>
-    public static string FormatDateTime(double millis, string? picture, string? timezone) =>
-        DateTimeFormatter.Format(millis, picture, timezone);
+    public static string FormatDateTime(double millis, string? picture, string? timezone, long limit = 0) =>
+        DateTimeFormatter.Format(millis, picture, timezone, limit);
 
     /// <summary>$toMillis(timestamp [, picture]); null stands for undefined (text that does not fit
     /// the picture). Components missing before the first given one come from the current time.</summary>
