@@ -15,14 +15,22 @@ public static class Repository
         }
     }
 
-    /// <summary>A file under <c>shared/</c>; skips the calling test with a message when it is absent.</summary>
+    /// <summary>
+    /// A file under <c>shared/</c>; skips the calling test with a message when it is absent, or fails it under CI
+    /// (<c>CI=true</c>), where <c>shared/</c> is always laid beside the checkout, as the PostgreSQL tests do.
+    /// </summary>
     public static string SharedFileOrSkip(string relativePath)
     {
         var shared = Shared;
         var path = shared is null ? null : Path.Combine(shared, relativePath);
         if (path is null || !File.Exists(path))
         {
-            Assert.Skip($"../shared/{relativePath} is not present beside the repository; this test needs it.");
+            var reason = $"../shared/{relativePath} is not present beside the repository; this test needs it.";
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Fail(reason + " It is required in CI (CI=true).");
+            }
+            Assert.Skip(reason);
         }
         return path!;
     }

@@ -1,3 +1,4 @@
+using Jsonata.Tests.Conformance;
 using System.Text.Json;
 using Jsonata.Functions.Pictures;
 
