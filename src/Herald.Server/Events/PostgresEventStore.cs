@@ -158,28 +158,6 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    internal static EventRecord Read(NpgsqlDataReader reader)
-    {
-        var (input, metadata) = SharedInput.Resolve(reader.GetString(10), Text(reader, 9), Text(reader, 16), Text(reader, 17), Text(reader, 18),
-            reader.IsDBNull(19) ? null : reader.GetInt32(19), reader.IsDBNull(20) ? null : reader.GetInt32(20));
-        return new EventRecord(
-            reader.GetString(0),
-            reader.GetString(1),
-            reader.GetString(2),
-            reader.GetString(3),
-            reader.GetFieldValue<DateTimeOffset>(4),
-            reader.GetString(5),
-            reader.GetInt32(6),
-            Text(reader, 7),
-            Text(reader, 8),
-            metadata,
-            input,
-            StoredPayload.FromStore(Text(reader, 11), input),
-            Text(reader, 12),
-            Text(reader, 13),
-            reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
-            reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15));
-    }
-
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    internal static EventRecord Read(NpgsqlDataReader reader) =>
+        EventRow.Read(reader, static (r, i) => r.GetFieldValue<DateTimeOffset>(i));
 }

@@ -183,7 +183,7 @@ public sealed class HeraldProcess : IAsyncDisposable
     {
         var folder = ServerFolder;
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(Herald.Testing.DotnetHost.Path())
         {
             // The content root is the working folder: appsettings.json is read from there.
             WorkingDirectory = folder,
@@ -288,27 +288,6 @@ public sealed class HeraldProcess : IAsyncDisposable
             return testFolder.FullName;
         }
         throw new InvalidOperationException($"No built Herald.Server.dll (with its runtimeconfig and deps files) in {built} or {testFolder.FullName}");
-    }
-
-    /// <summary>The <c>dotnet</c> host: the one running the build, the one running these tests, or the first on PATH.</summary>
-    private static string DotnetHost()
-    {
-        var name = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
-        var fromCli = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromCli) && File.Exists(fromCli))
-        {
-            return fromCli;
-        }
-        // The shared runtime lives in {root}/shared/Microsoft.NETCore.App/{version}/; the host sits in {root}.
-        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
-        if (File.Exists(Path.Combine(root, name)))
-        {
-            return Path.Combine(root, name);
-        }
-        return (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, name))
-            .FirstOrDefault(File.Exists) ?? name;
     }
 
     private static int FreePort()

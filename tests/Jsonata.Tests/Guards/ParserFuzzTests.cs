@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace Jsonata.Tests.Guards;
 
@@ -19,7 +18,7 @@ public class ParserFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Ten_thousand_random_and_deeply_nested_expressions_compile_or_fail_cleanly_in_a_cold_process()
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(Herald.Testing.DotnetHost.Path())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -61,19 +60,5 @@ public class ParserFuzzTests(ITestOutputHelper output)
         var path = Path.Combine(tests, "Jsonata.Fuzz", "bin", configuration, framework, "Jsonata.Fuzz.dll");
         Assert.True(File.Exists(path), $"The fuzz program is not built at {path}");
         return path;
-    }
-
-    private static string DotnetHost()
-    {
-        var name = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
-        var fromCli = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromCli) && File.Exists(fromCli))
-        {
-            return fromCli;
-        }
-
-        // the shared runtime lives in {root}/shared/Microsoft.NETCore.App/{version}/; the host sits in {root}
-        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
-        return File.Exists(Path.Combine(root, name)) ? Path.Combine(root, name) : name;
     }
 }
