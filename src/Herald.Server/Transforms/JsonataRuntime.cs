@@ -43,11 +43,16 @@ public sealed class JsonataRuntime(TransformOptions options)
 
     /// <summary>Describes a compile or evaluation error the way a config author can act on it.</summary>
     public static string Describe(JsonataException error) =>
-        (error.Position >= 0 ? $"{error.Code} at position {error.Position}: {error.Message}" : $"{error.Code}: {error.Message}") + SettingHint(error.Code);
+        (error.Position >= 0 ? $"{error.Code} at position {error.Position}: {error.Message}" : $"{error.Code}: {error.Message}") + SettingHint(error);
 
     /// <summary>Which setting governs a limit error, so the message says what changes it.</summary>
-    private static string SettingHint(string code) => code switch
+    private static string SettingHint(JsonataException error) => error.Code switch
     {
+        // U1001 covers several guards; only some of them are Herald settings.
+        "U1001" when error.Message.Contains("timeout", StringComparison.OrdinalIgnoreCase) =>
+            $" (setting {TransformOptions.Section}:{nameof(TransformOptions.TimeLimit)})",
+        "U1001" when error.Message.StartsWith("Expression", StringComparison.Ordinal) =>
+            " (a fixed limit of the JSONata engine: write the expression with less nesting)",
         "U1001" => $" (limits: {TransformOptions.Section}:{nameof(TransformOptions.MaxDepth)}, {TransformOptions.Section}:{nameof(TransformOptions.TimeLimit)})",
         "U1003" => $" (setting {TransformOptions.Section}:{nameof(TransformOptions.MaxResultBytes)})",
         _ => "",
