@@ -17,7 +17,7 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
 
           --events N         async triggers per engine, timed (default 20000)
           --concurrency C    requests in flight, for the baseline and for the triggers (default 64);
-                             Herald runs with Workers:Concurrency and Delivery:MaxConcurrentPerDestination = C
+                             Herald runs on its default settings (Workers:Concurrency 32)
           --engine E         sqlite | postgres | both (default both)
           --sync M           sequential ?sync=true triggers and direct POSTs for the latency figures (default 500)
           --warmup W         untimed async triggers per warm-up round (default min(2000, N/5)); rounds repeat (at least 5, up to 40)

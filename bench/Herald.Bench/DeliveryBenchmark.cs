@@ -73,7 +73,6 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
         HeraldProcess? herald = null;
         try
         {
-            var concurrency = options.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var dataDirectory = Path.Combine(work.FullName, "data");
             var settings = new Dictionary<string, string>
             {
@@ -82,8 +81,6 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
                 ["Auth:Tokens:0:Token"] = HeraldProcess.Token,
                 ["Auth:Tokens:0:OrgId"] = HeraldProcess.OrgId,
                 ["Delivery:AllowPrivateNetworks"] = "true",
-                ["Delivery:MaxConcurrentPerDestination"] = concurrency,
-                ["Workers:Concurrency"] = concurrency,
                 ["Logging:LogLevel:Default"] = "Warning",
             };
             StoreProbe probe;

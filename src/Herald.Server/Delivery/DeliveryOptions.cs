@@ -46,9 +46,10 @@ public sealed class DeliveryOptions
     public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// Sends in flight to one destination (scheme, host, port) per node, however idle the node; more wait their turn on
-    /// the node. Null: half of <see cref="WorkerOptions.Concurrency"/>, so a receiver that never answers leaves the other
-    /// half to everyone else.
+    /// A destination's (scheme, host, port) share of the node's sends: alone it may use every slot, but while another
+    /// destination waits to send it gets no slot beyond this many, and a destination below it starts at once even when
+    /// borrowed slots fill the node. Null: half of <see cref="WorkerOptions.Concurrency"/>, so a receiver that never
+    /// answers cannot keep a newcomer from half the node.
     /// </summary>
     public int? MaxConcurrentPerDestination { get; set; }
 

@@ -28,7 +28,10 @@ public sealed class DeliveryScheduler
         _queue = new SendQueue(Total, PerOrganization, PerDestination);
     }
 
-    /// <summary><see cref="WorkerOptions.Concurrency"/>: sends in flight on the node, beyond borrowed slots taken back.</summary>
+    /// <summary>
+    /// <see cref="WorkerOptions.Concurrency"/>: the node's send slots. Newcomers within their share overtake borrowed
+    /// slots (<see cref="SendQueue"/>), so up to twice as many sends may be in flight.
+    /// </summary>
     public int Total { get; }
 
     public int PerOrganization { get; }

@@ -21,17 +21,18 @@ public sealed class SendWaiter(string orgId, string destination, long order, obj
 /// <list type="bullet">
 /// <item>Organizations take turns (round-robin), then the destinations of the chosen organization, and within one
 /// destination its waiters start first in, first out.</item>
-/// <item>A destination (scheme, host, port, across organizations) never has more than <c>perDestination</c> sends
-/// in flight, however idle the node.</item>
-/// <item>Up to <c>perOrganization</c> sends an organization has in flight are its share. Beyond its share it may
-/// borrow free slots of the node (up to <c>total</c> in flight), but only while no other organization that could
-/// start a send waits. An organization below its share starts even when borrowed slots fill the node: sends
-/// already in flight cannot be taken back (a receiver that never answers holds its slot until the attempt times
-/// out), so a newcomer overtakes the borrowers instead of waiting for them. Shares alone never exceed
-/// <c>total</c>, so sends in flight never exceed <c>2 * total - perOrganization</c>.</item>
+/// <item>Each organization has a share (<c>perOrganization</c> sends in flight) and each destination (scheme, host,
+/// port, across organizations) has one (<c>perDestination</c>). Beyond its share an organization, or a destination,
+/// may borrow free slots of the node (up to <c>total</c> in flight), but only while no other organization, or
+/// destination, that could start a send within its share waits. So one receiver alone may use every slot.</item>
+/// <item>A send to a destination below its share starts even when borrowed slots fill the node, if its organization
+/// is below its share too or no other organization waits: sends in flight cannot be taken back (a receiver that
+/// never answers holds its slot until the attempt times out), so a newcomer overtakes the borrowers instead of
+/// waiting for them. It does so only while the organizations' shares in use, or the destinations' shares in use,
+/// are fewer than <c>total</c>, and never beyond <c>2 * total</c> sends in flight.</item>
 /// </list>
 /// </summary>
-public sealed class SendQueue
+public sealed partial class SendQueue
 {
     private readonly int _total;
     private readonly int _perOrganization;
@@ -40,15 +41,20 @@ public sealed class SendQueue
     private readonly Dictionary<string, int> _toDestination = new(StringComparer.OrdinalIgnoreCase);
     // Organizations with waiters, in turn order: the head is asked first.
     private readonly LinkedList<Organization> _turns = new();
-    private int _inShare;
+    // Sends within their organization's share, and within their destination's share: the sum over each of min(in flight, share).
+    private int _orgShares;
+    private int _destinationShares;
 
     public SendQueue(int total, int perOrganization, int perDestination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(total, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(perOrganization, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(perDestination, 1);
-        (_total, _perOrganization, _perDestination) = (total, Math.Min(perOrganization, total), perDestination);
+        (_total, _perOrganization, _perDestination) = (total, Math.Min(perOrganization, total), Math.Min(perDestination, total));
     }
+
+    /// <summary>The most sends in flight the node ever has: its slots, and as many again for newcomers overtaking borrowers.</summary>
+    public int Bound => 2 * _total;
 
     /// <summary>Sends in flight on the node.</summary>
     public int InFlight { get; private set; }
@@ -104,15 +110,16 @@ public sealed class SendQueue
     /// <summary>The waiter that starts now, counted in flight; null when none may start.</summary>
     public SendWaiter? Next()
     {
+        var rivals = new Rivals(this);
         for (var org = _turns.First; org is not null; org = org.Next)
         {
-            if (!MayStart(org.Value))
+            if (!rivals.OrgMayStart(org.Value))
             {
                 continue;
             }
             for (var line = org.Value.Turns.First; line is not null; line = line.Next)
             {
-                if (InFlightTo(line.Value.Destination) >= _perDestination)
+                if (!MayStart(org.Value, line.Value.Destination, rivals))
                 {
                     continue;
                 }
@@ -139,39 +146,57 @@ public sealed class SendQueue
         var org = _orgs[orgId];
         if (org.InFlight <= _perOrganization)
         {
-            _inShare--;
+            _orgShares--;
         }
         org.InFlight--;
         InFlight--;
-        var left = _toDestination[destination] - 1;
-        if (left == 0)
+        var before = _toDestination[destination];
+        if (before <= _perDestination)
+        {
+            _destinationShares--;
+        }
+        if (before == 1)
         {
             _toDestination.Remove(destination);
         }
         else
         {
-            _toDestination[destination] = left;
+            _toDestination[destination] = before - 1;
         }
         Forget(org);
     }
 
-    private bool MayStart(Organization org) =>
-        org.InFlight < _perOrganization
-            ? _inShare < _total
-            : InFlight < _total && !_turns.Any(other => other != org && other.InFlight < _perOrganization && CanSend(other));
-
-    /// <summary>Whether any of the organization's waiters has a destination below its bound.</summary>
-    private bool CanSend(Organization org) => org.Turns.Any(line => InFlightTo(line.Destination) < _perDestination);
+    /// <summary>Whether the organization's waiter to <paramref name="destination"/> may start, the organization's turn allowing.</summary>
+    private bool MayStart(Organization org, string destination, Rivals rivals)
+    {
+        var destinationBelow = InFlightTo(destination) < _perDestination;
+        if (!destinationBelow && rivals.AnyDestinationBut(destination))
+        {
+            return false;
+        }
+        if (InFlight < _total)
+        {
+            return true;
+        }
+        // The node is full: only a destination below its share overtakes the borrowers, while shares are left to take.
+        return destinationBelow && InFlight < Bound
+            && ((org.InFlight < _perOrganization && _orgShares < _total) || _destinationShares < _total);
+    }
 
     private void Start(Organization org, string destination)
     {
         if (org.InFlight < _perOrganization)
         {
-            _inShare++;
+            _orgShares++;
         }
         org.InFlight++;
         InFlight++;
-        _toDestination[destination] = InFlightTo(destination) + 1;
+        var before = InFlightTo(destination);
+        if (before < _perDestination)
+        {
+            _destinationShares++;
+        }
+        _toDestination[destination] = before + 1;
     }
 
     private Organization OrgOf(string orgId)

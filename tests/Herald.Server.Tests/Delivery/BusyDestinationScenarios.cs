@@ -4,8 +4,8 @@ using Herald.Server.Tests.Support;
 namespace Herald.Server.Tests.Delivery;
 
 /// <summary>
-/// A job whose destination is at its limit waits on the node for its turn; it is never given back to the queue
-/// with a delay. One organization's receivers that never answer hold at most its share of the node's sends.
+/// One receiver alone gets every slot of the node; a job that finds no slot waits on the node for its turn, and is
+/// never given back to the queue with a delay. One organization's receivers that never answer hold at most its share of the node's sends.
 /// </summary>
 public class BusyDestinationScenarios : ReceiverScenario
 {
@@ -29,6 +29,29 @@ public class BusyDestinationScenarios : ReceiverScenario
         Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM delivery_jobs WHERE due_at > (SELECT MIN(due_at) FROM delivery_jobs)"));
 
     [Fact]
+    public async Task A_backlog_to_one_receiver_gets_every_slot_of_the_node_on_the_defaults()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Receiver.Default = new Answer.Gated(release.Task);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+        try
+        {
+            await Client.TriggerAllAsync(Enumerable.Repeat(configId, 64).ToList());
+            // The receiver answers nothing until every one of the node's 32 slots (Workers:Concurrency) sends to it.
+            await Receiver.WaitForAsync(32);
+            Assert.Equal(32, Receiver.InFlight);
+
+            release.SetResult();
+            await Receiver.WaitForAsync(64);
+            Assert.Equal(32, Receiver.MaxInFlight);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+    }
+
+    [Fact]
     public async Task A_backlog_to_one_receiver_waits_its_turn_on_the_node_and_every_event_is_delivered_once()
     {
         const int Events = 2000;
@@ -36,9 +59,9 @@ public class BusyDestinationScenarios : ReceiverScenario
         Receiver.Default = new Answer.Gated(release.Task);
         var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
 
-        // The receiver holds its first answers: the destination is at its limit while the whole backlog arrives.
+        // The receiver holds its first answers: the node's slots are all taken while the whole backlog arrives.
         var eventIds = await Client.TriggerAllAsync(Enumerable.Repeat(configId, Events).ToList());
-        await Eventually.ReturnsAsync(() => Task.FromResult(Receiver.InFlight), n => n == 16, "the destination to be at its limit");
+        await Eventually.ReturnsAsync(() => Task.FromResult(Receiver.InFlight), n => n == 32, "every slot of the node to be taken");
         Assert.Equal(0, await PutOffJobsAsync());
 
         release.SetResult();
@@ -49,7 +72,26 @@ public class BusyDestinationScenarios : ReceiverScenario
         Assert.Equal(Events, Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM webhook_events WHERE status = 'succeeded'")));
         Assert.Equal(Events, Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM delivery_attempts WHERE number = 1")));
         Assert.Equal(Events, Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM delivery_attempts")));
-        Assert.Equal(16, Receiver.MaxInFlight);
+        Assert.Equal(32, Receiver.MaxInFlight);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_never_answers_borrows_every_slot_and_another_of_its_organization_still_starts_at_once()
+    {
+        _silent.AddRange(await Backlogs.SilentReceiversAsync(1));
+        var (silentConfig, _) = await Client.CreateConfigAsync(_silent[0].Url);
+        var (healthyConfig, _) = await Client.CreateConfigAsync(Receiver.Url);
+
+        await Client.TriggerAllAsync(Enumerable.Repeat(silentConfig, 64).ToList());
+        // Alone, it takes every slot of the node, with sends that will not end before the attempt timeout.
+        await Eventually.ReturnsAsync(() => Task.FromResult(_silent[0].InFlight), n => n == 32, "the silent receiver to hold every slot");
+
+        var clock = Stopwatch.StartNew();
+        var eventId = (await Client.TriggerAsync(healthyConfig))["event_id"]!.GetValue<string>();
+        var received = await Receiver.WaitForAsync(1, TimeSpan.FromSeconds(2));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"delivered after {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.Equal(Webhooks.MessageIdOf(eventId), received[0].Header("webhook-id"));
+        await Client.EventWithStatusAsync(healthyConfig, eventId, "succeeded");
     }
 
     [Fact]

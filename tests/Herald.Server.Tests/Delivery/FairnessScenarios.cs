@@ -4,8 +4,9 @@ using Herald.Server.Tests.Support;
 namespace Herald.Server.Tests.Delivery;
 
 /// <summary>
-/// A receiver that is slow, refuses connections or never answers holds at most its destination's limit of the
-/// node's sends; the node's other slots keep a fast receiver of the same organization going at its usual pace.
+/// A receiver that is slow, refuses connections or never answers may borrow every slot of the node while no other
+/// receiver waits (it does: between rounds it is alone), but never more; a fast receiver of the same organization
+/// arriving beside it starts within its share at once and keeps its usual pace.
 /// Each test measures the fast receiver alone and beside the others, on the same machine in the same run, with no
 /// other test running meanwhile.
 /// </summary>
@@ -31,7 +32,7 @@ public sealed class FairnessScenarios : ReceiverScenario
     }
 
     [Fact]
-    public async Task A_slow_receiver_holds_at_most_its_limit_and_a_fast_one_keeps_its_pace()
+    public async Task A_slow_receiver_holds_at_most_the_node_and_a_fast_one_keeps_its_pace()
     {
         var slow = await Receiver.StartAsync();
         slow.Default = new Answer.Slow(TimeSpan.FromSeconds(2));
@@ -43,7 +44,7 @@ public sealed class FairnessScenarios : ReceiverScenario
 
         Assert.True(beside.TotalSeconds <= alone.TotalSeconds / Pace,
             $"{FastEvents} events to the fast receiver took {alone.TotalSeconds:0.00} s alone and {beside.TotalSeconds:0.00} s beside the slow one");
-        Assert.InRange(slow.MaxInFlight, 1, 16);
+        Assert.InRange(slow.MaxInFlight, 1, 32);
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public sealed class FairnessScenarios : ReceiverScenario
 
         Assert.True(beside.TotalSeconds <= alone.TotalSeconds / Pace,
             $"{FastEvents} events to the fast receiver took {alone.TotalSeconds:0.00} s alone and {beside.TotalSeconds:0.00} s beside the dead ones");
-        Assert.InRange(silent.MaxInFlight, 1, 16);
+        Assert.InRange(silent.MaxInFlight, 1, 32);
     }
 
     /// <summary>

@@ -48,21 +48,69 @@ public sealed class SendQueueTests
     }
 
     [Fact]
-    public void A_destination_never_has_more_than_its_limit_in_flight_however_idle_the_node()
+    public void A_destination_alone_uses_every_slot_and_beyond_its_share_waits_while_another_destination_waits()
     {
         var queue = new SendQueue(total: 10, perOrganization: 10, perDestination: 2);
         var x = Enumerable.Range(0, 4).Select(_ => Wait(queue, "a", "x")).ToList();
         var otherOrgToX = Wait(queue, "b", "x");
         var z = Wait(queue, "a", "z");
 
-        // The destination's limit counts every organization's sends to it.
-        Assert.Equal([x[0], otherOrgToX, z], StartAll(queue));
-        Assert.Equal(2, queue.InFlightTo("x"));
+        // While z waits, x gets its share (every organization's sends to it count) and no more; then it borrows.
+        Assert.Equal([x[0], otherOrgToX, z, x[1], x[2], x[3]], StartAll(queue));
+        Assert.Equal(5, queue.InFlightTo("x"));
 
-        queue.Done("b", "x");
-        Assert.Equal([x[1]], StartAll(queue));
-        queue.Done("a", "z");
+        // Beyond its share x waits while a destination below its own waits, of any organization.
+        var more = Wait(queue, "a", "x");
+        var y = Wait(queue, "b", "y");
+        Assert.Equal([y, more], StartAll(queue));
+        Assert.Equal(0, queue.Waiting);
+    }
+
+    [Fact]
+    public void A_new_destination_starts_its_share_at_once_beside_one_that_borrowed_every_slot()
+    {
+        // The defaults: 32 slots, half of them each organization's and each destination's share.
+        var queue = new SendQueue(total: 32, perOrganization: 16, perDestination: 16);
+        var hanging = Enumerable.Range(0, 40).Select(_ => Wait(queue, "a", "never-answers")).ToList();
+        Assert.Equal(hanging.Take(32), StartAll(queue));
+
+        // A receiver of the same organization starts within its share although the node is full.
+        var healthy = Enumerable.Range(0, 20).Select(_ => Wait(queue, "a", "healthy")).ToList();
+        Assert.Equal(healthy.Take(16), StartAll(queue));
+        Assert.Equal(48, queue.InFlight);
+
+        // It keeps its share as its sends end; the hanging one gets nothing while it waits.
+        queue.Done("a", "healthy");
+        Assert.Equal([healthy[16]], StartAll(queue));
+        for (var i = 0; i < 16; i++)
+        {
+            queue.Done("a", "never-answers");
+        }
         Assert.Empty(StartAll(queue));
+        Assert.Equal(16, queue.InFlightTo("never-answers"));
+    }
+
+    [Fact]
+    public void Newcomers_overtake_borrowers_but_the_node_never_has_more_than_twice_its_slots_in_flight()
+    {
+        var queue = new SendQueue(total: 4, perOrganization: 1, perDestination: 1);
+        Enumerable.Range(0, 6).ToList().ForEach(_ => Wait(queue, "a", "x"));
+        Assert.Equal(4, StartAll(queue).Count);
+        // Destination newcomers of the same organization, then an organization newcomer, each beyond the node's slots.
+        foreach (var (org, destination) in new[] { ("a", "y"), ("a", "z"), ("a", "w"), ("b", "v") })
+        {
+            var newcomer = Wait(queue, org, destination);
+            Assert.Equal([newcomer], StartAll(queue));
+        }
+        Assert.Equal(8, queue.Bound);
+        Assert.Equal(queue.Bound, queue.InFlight);
+
+        // Another organization newcomer is within its share, but the bound holds: it starts once a send ends.
+        var last = Wait(queue, "c", "u");
+        Assert.Empty(StartAll(queue));
+        queue.Done("a", "x");
+        Assert.Equal([last], StartAll(queue));
+        Assert.Equal(queue.Bound, queue.InFlight);
         Assert.Equal(2, queue.Waiting);
     }
 
@@ -158,8 +206,10 @@ public sealed class SendQueueTests
     }
 
     /// <summary>
-    /// Random arrivals, departures and ends of sends against small bounds: the bounds always hold, each destination's
-    /// waiters start in their order, and no waiter is left waiting when a rule would let it start.
+    /// Random arrivals, departures and ends of sends against small bounds: at each start, an organization or a
+    /// destination beyond its share goes ahead of no one waiting within theirs, and the node stays within its bound;
+    /// each destination's waiters start in their order; nothing that the rules let start is left waiting; and once
+    /// the sends in flight end, every waiter has started.
     /// </summary>
     [Theory]
     [InlineData(1, 1, 1)]
@@ -167,67 +217,41 @@ public sealed class SendQueueTests
     [InlineData(4, 2, 4)]
     [InlineData(6, 3, 2)]
     [InlineData(5, 5, 3)]
+    [InlineData(4, 1, 1)]
+    [InlineData(8, 4, 4)]
+    [InlineData(3, 2, 9)]
     public void Every_sequence_keeps_the_bounds_and_the_order(int total, int perOrganization, int perDestination)
     {
         for (var seed = 0; seed < 200; seed++)
         {
             var random = new Random(seed);
-            var queue = new SendQueue(total, perOrganization, perDestination);
-            var waiting = new List<SendWaiter>();
-            var inFlight = new List<SendWaiter>();
-            var lastStarted = new Dictionary<(string, string), long>();
+            var state = new Model(new SendQueue(total, perOrganization, perDestination), total, Math.Min(perOrganization, total), Math.Min(perDestination, total));
             for (var step = 0; step < 200; step++)
             {
                 var roll = random.Next(10);
                 if (roll < 5)
                 {
-                    waiting.Add(Wait(queue, $"o{random.Next(3)}", $"d{random.Next(3)}"));
+                    state.Waiting.Add(Wait(state.Queue, $"o{random.Next(3)}", $"d{random.Next(4)}"));
                 }
-                else if (roll < 6 && waiting.Count > 0)
+                else if (roll < 6 && state.Waiting.Count > 0)
                 {
-                    var leaving = waiting[random.Next(waiting.Count)];
-                    Assert.True(queue.Remove(leaving));
-                    waiting.Remove(leaving);
+                    var leaving = state.Waiting[random.Next(state.Waiting.Count)];
+                    Assert.True(state.Queue.Remove(leaving));
+                    state.Waiting.Remove(leaving);
                 }
-                else if (inFlight.Count > 0)
+                else if (state.InFlight.Count > 0)
                 {
-                    var done = inFlight[random.Next(inFlight.Count)];
-                    queue.Done(done.OrgId, done.Destination);
-                    inFlight.Remove(done);
+                    state.End(state.InFlight[random.Next(state.InFlight.Count)]);
                 }
-                foreach (var started in StartAll(queue))
-                {
-                    Assert.True(waiting.Remove(started));
-                    inFlight.Add(started);
-                    var line = (started.OrgId, started.Destination);
-                    Assert.True(lastStarted.GetValueOrDefault(line) < started.Order, "a destination's waiters start in their order");
-                    lastStarted[line] = started.Order;
-                }
-                AssertSettled(queue, waiting, inFlight, total, Math.Min(perOrganization, total), perDestination);
+                state.StartAll();
             }
-        }
-    }
-
-    private static void AssertSettled(SendQueue queue, List<SendWaiter> waiting, List<SendWaiter> inFlight, int total, int share, int perDestination)
-    {
-        Assert.Equal(inFlight.Count, queue.InFlight);
-        Assert.Equal(waiting.Count, queue.Waiting);
-        Assert.True(queue.InFlight <= 2 * total - share);
-        var byDestination = inFlight.GroupBy(w => w.Destination).ToDictionary(g => g.Key, g => g.Count());
-        var byOrg = inFlight.GroupBy(w => w.OrgId).ToDictionary(g => g.Key, g => g.Count());
-        Assert.All(byDestination.Values, n => Assert.True(n <= perDestination));
-        var inShare = byOrg.Values.Sum(n => Math.Min(n, share));
-        Assert.True(inShare <= total);
-        bool Startable(SendWaiter w) => byDestination.GetValueOrDefault(w.Destination) < perDestination;
-        foreach (var waiter in waiting.Where(Startable))
-        {
-            // Nothing that may start is left waiting: within its share the node's shares are all taken; beyond it, the
-            // node is full or another organization within its share could start.
-            var held = byOrg.GetValueOrDefault(waiter.OrgId);
-            Assert.True(held < share
-                ? inShare >= total
-                : queue.InFlight >= total || waiting.Any(w => w.OrgId != waiter.OrgId && byOrg.GetValueOrDefault(w.OrgId) < share && Startable(w)),
-                $"{waiter.OrgId} to {waiter.Destination} was left waiting");
+            while (state.InFlight.Count > 0)
+            {
+                state.End(state.InFlight[random.Next(state.InFlight.Count)]);
+                state.StartAll();
+            }
+            Assert.Empty(state.Waiting);
+            Assert.Equal(0, state.Queue.Waiting);
         }
     }
 }

@@ -10,7 +10,6 @@ public sealed class WaitingJobStopScenarios : ReceiverScenario
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
         ["Workers:Concurrency"] = "4",
-        ["Delivery:MaxConcurrentPerDestination"] = "2",
         ["Workers:ShutdownGrace"] = "00:00:10",
     };
 
@@ -28,23 +27,23 @@ public sealed class WaitingJobStopScenarios : ReceiverScenario
             {
                 await Client.TriggerAsync(configId);
             }
-            // Two sends hold the destination; the other four jobs wait on this node, leased to it.
-            await Receiver.WaitForAsync(2);
+            // Four sends hold the node's slots; the other two jobs wait on this node, leased to it.
+            await Receiver.WaitForAsync(4);
             await Eventually.ReturnsAsync(() => JobsAsync("lease_owner IS NOT NULL"), n => n == 6, "every job to be held by the node");
 
             var stopping = App.Services.GetRequiredService<DeliveryWorker>().StopAsync(Ct);
-            await Eventually.ReturnsAsync(() => JobsAsync("lease_owner IS NULL AND lease_until IS NULL"), n => n == 4, "the waiting jobs to be given back",
+            await Eventually.ReturnsAsync(() => JobsAsync("lease_owner IS NULL AND lease_until IS NULL"), n => n == 2, "the waiting jobs to be given back",
                 TimeSpan.FromSeconds(3));
             // Due at once (the clock stands still): none is due later than the others.
             Assert.Equal(0, await JobsAsync("due_at > (SELECT MIN(due_at) FROM delivery_jobs)"));
-            Assert.Equal(2, await JobsAsync("lease_owner IS NOT NULL"));
+            Assert.Equal(4, await JobsAsync("lease_owner IS NOT NULL"));
             Assert.False(stopping.IsCompleted);
 
             release.SetResult();
             await stopping;
-            Assert.Equal(4, await JobsAsync("lease_owner IS NULL"));
-            Assert.Equal(4, await JobsAsync("1 = 1"));
-            Assert.Equal(2, Receiver.Received.Count);
+            Assert.Equal(2, await JobsAsync("lease_owner IS NULL"));
+            Assert.Equal(2, await JobsAsync("1 = 1"));
+            Assert.Equal(4, Receiver.Received.Count);
         }
         finally
         {

@@ -1,0 +1,82 @@
+using Herald.Server.Delivery;
+
+namespace Herald.Server.Tests.Delivery;
+
+/// <summary>
+/// What a <see cref="SendQueue"/> holds, kept beside it by the test, and the rules its starts are checked against:
+/// counted here from the waiters and sends themselves, not read from the queue.
+/// </summary>
+internal sealed class Model(SendQueue queue, int total, int perOrganization, int perDestination)
+{
+    private readonly Dictionary<(string, string), long> _lastStarted = [];
+
+    public SendQueue Queue { get; } = queue;
+
+    public List<SendWaiter> Waiting { get; } = [];
+
+    public List<SendWaiter> InFlight { get; } = [];
+
+    public void End(SendWaiter send)
+    {
+        Queue.Done(send.OrgId, send.Destination);
+        InFlight.Remove(send);
+    }
+
+    /// <summary>Starts whatever the queue lets start, checking each start against the state just before it.</summary>
+    public void StartAll()
+    {
+        while (Queue.Next() is { } started)
+        {
+            Assert.True(Waiting.Remove(started));
+            var (org, destination) = (started.OrgId, started.Destination);
+            if (ToDestination(destination) >= perDestination)
+            {
+                Assert.False(Waiting.Any(w => w.Destination != destination && ToDestination(w.Destination) < perDestination && OfOrg(w.OrgId) < perOrganization),
+                    $"{destination} went beyond its share while another destination waited within its own");
+            }
+            if (OfOrg(org) >= perOrganization)
+            {
+                Assert.False(Waiting.Any(w => w.OrgId != org && OfOrg(w.OrgId) < perOrganization && ToDestination(w.Destination) < perDestination),
+                    $"{org} went beyond its share while another organization waited within its own");
+            }
+            if (InFlight.Count >= total)
+            {
+                Assert.True(ToDestination(destination) < perDestination, $"{destination} overtook beyond its share");
+            }
+            InFlight.Add(started);
+            Assert.True(InFlight.Count <= 2 * total, "the node went beyond twice its slots");
+            Assert.True(_lastStarted.GetValueOrDefault((org, destination)) < started.Order, "a destination's waiters start in their order");
+            _lastStarted[(org, destination)] = started.Order;
+        }
+        Assert.Equal(InFlight.Count, Queue.InFlight);
+        Assert.Equal(Waiting.Count, Queue.Waiting);
+        foreach (var waiter in Waiting)
+        {
+            Assert.False(MayStart(waiter), $"{waiter.OrgId} to {waiter.Destination} was left waiting");
+        }
+    }
+
+    private int OfOrg(string org) => InFlight.Count(w => w.OrgId == org);
+
+    private int ToDestination(string destination) => InFlight.Count(w => w.Destination == destination);
+
+    /// <summary>The rules, spelled out: who waits within a share, who may borrow, and who may overtake a full node.</summary>
+    private bool MayStart(SendWaiter waiter)
+    {
+        var orgRivals = Waiting.Where(w => OfOrg(w.OrgId) < perOrganization && ToDestination(w.Destination) < perDestination)
+            .Select(w => w.OrgId).ToHashSet();
+        bool OrgMay(string org) => OfOrg(org) < perOrganization || orgRivals.All(o => o == org);
+        var destinationRivals = Waiting.Where(w => ToDestination(w.Destination) < perDestination && OrgMay(w.OrgId))
+            .Select(w => w.Destination).ToHashSet();
+        var destinationBelow = ToDestination(waiter.Destination) < perDestination;
+        if (!OrgMay(waiter.OrgId) || (!destinationBelow && destinationRivals.Any(d => d != waiter.Destination)))
+        {
+            return false;
+        }
+        var orgShares = InFlight.GroupBy(w => w.OrgId).Sum(g => Math.Min(g.Count(), perOrganization));
+        var destinationShares = InFlight.GroupBy(w => w.Destination).Sum(g => Math.Min(g.Count(), perDestination));
+        return InFlight.Count < total
+            || (destinationBelow && InFlight.Count < 2 * total
+                && ((OfOrg(waiter.OrgId) < perOrganization && orgShares < total) || destinationShares < total));
+    }
+}
