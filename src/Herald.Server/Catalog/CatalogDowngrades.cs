@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Herald.Server.Configs;
 using Herald.Server.Delivery;
 using Herald.Server.Transforms;
 using Jsonata;

@@ -1,3 +1,4 @@
+using Herald.Server.Configs;
 using Herald.Server.Delivery;
 
 namespace Herald.Server.ReceiverAuth;

@@ -13,8 +13,6 @@ public sealed class LayeringTests
     private static readonly HashSet<string> KnownExceptions = new(StringComparer.Ordinal)
     {
         "Catalog -> Delivery",
-        "Configs -> Catalog",
-        "Configs -> ReceiverAuth",
         "Configs -> Transforms",
         "Events -> Delivery",
         "Filters -> Transforms",

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Herald.Server.Catalog;
+using Herald.Server.Configs;
 using Herald.Server.Transforms;
 
 namespace Herald.Server.Tests.Catalog;
