@@ -2,6 +2,7 @@ using Herald.Server.Events;
 using Herald.Server.Filters;
 using Herald.Server.Payloads;
 using Herald.Server.Storage;
+using Herald.Server.Transforms;
 
 namespace Herald.Server.Delivery;
 
@@ -17,9 +18,8 @@ public static class DeliverySetup
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DeliveryMetrics>();
         services.AddPayloads();
-        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(Transforms.TransformOptions.Section).Get<Transforms.TransformOptions>() ?? new Transforms.TransformOptions());
         services.AddFilters();
-        services.AddSingleton<Transforms.PayloadTransform>();
+        services.AddTransforms();
         services.AddSingleton<ReceiverAuth.OAuthTokens>();
         services.AddSingleton<ReceiverAuth.RequestBuilder>();
         services.AddSingleton<Catalog.CatalogDowngrades>();

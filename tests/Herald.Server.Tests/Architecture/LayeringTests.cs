@@ -13,9 +13,7 @@ public sealed class LayeringTests
     private static readonly HashSet<string> KnownExceptions = new(StringComparer.Ordinal)
     {
         "Catalog -> Delivery",
-        "Configs -> Transforms",
         "Events -> Delivery",
-        "Filters -> Transforms",
         "Idempotency -> Configs",
         "Idempotency -> Delivery",
         "Payloads -> Delivery",
