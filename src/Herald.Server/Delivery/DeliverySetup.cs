@@ -31,6 +31,7 @@ public static class DeliverySetup
         services.AddSingleton<AttemptRunner>();
         services.AddSingleton<QueueWriter>();
         services.AddSingleton<Triggering>();
+        services.AddSingleton<IdempotentTriggering>();
         services.AddSingleton<LeaseKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
         if (runWorkers)

@@ -13,9 +13,6 @@ public sealed class LayeringTests
     private static readonly HashSet<string> KnownExceptions = new(StringComparer.Ordinal)
     {
         "Catalog -> Delivery",
-        "Events -> Delivery",
-        "Idempotency -> Configs",
-        "Idempotency -> Delivery",
         "Payloads -> Delivery",
         "ReceiverAuth -> Delivery",
         "Transforms -> Delivery",
