@@ -2,6 +2,7 @@ using Herald.Server.Authentication;
 using Herald.Server.Catalog;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
+using Herald.Server.Egress;
 using Herald.Server.Environments;
 using Herald.Server.Events;
 using Herald.Server.Expressions;

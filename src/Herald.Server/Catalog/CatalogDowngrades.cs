@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
-using Herald.Server.Delivery;
+using Herald.Server.Egress;
 using Herald.Server.Expressions;
 using Herald.Server.Transforms;
 using Jsonata;

@@ -1,3 +1,4 @@
+using Herald.Server.Egress;
 using Herald.Server.Events;
 using Herald.Server.Filters;
 using Herald.Server.Payloads;
