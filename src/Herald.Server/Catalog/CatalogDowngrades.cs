@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
-using Herald.Server.Delivery;
+using Herald.Server.Configs;
+using Herald.Server.Egress;
+using Herald.Server.Expressions;
 using Herald.Server.Transforms;
 using Jsonata;
 

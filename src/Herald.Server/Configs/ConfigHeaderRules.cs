@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Herald.Server.ReceiverAuth;
 
 namespace Herald.Server.Configs;
 

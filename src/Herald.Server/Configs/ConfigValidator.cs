@@ -32,7 +32,7 @@ public static partial class ConfigValidator
         if (!config.IsExplicitNull("eventVersion"))
         {
             var version = config.String("eventVersion");
-            if (version is not null && !Catalog.EventVersion.TryParse(version, out _))
+            if (version is not null && !EventVersion.TryParse(version, out _))
             {
                 config.Fail<object>("eventVersion must match MAJOR.MINOR, e.g. \"1.0\"");
             }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Herald.Server.Authentication;
+using Herald.Server.Expressions;
 using Herald.Server.Http;
 
 namespace Herald.Server.Configs;
@@ -67,7 +68,7 @@ public static class ConfigsApi
     }
 
     public static async Task<IResult> CreateConfig(
-        HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, ConfigsOptions limits, TimeProvider time, Transforms.TransformOptions transforms,
+        HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, ConfigsOptions limits, TimeProvider time, TransformOptions transforms,
         CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request);
@@ -107,7 +108,7 @@ public static class ConfigsApi
 
     public static async Task<IResult> UpdateConfig(
         string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore store, ConfigSecretsBox box, ConfigsOptions limits, TimeProvider time,
-        Transforms.TransformOptions transforms, CancellationToken cancellationToken)
+        TransformOptions transforms, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request);
         if (error is not null)

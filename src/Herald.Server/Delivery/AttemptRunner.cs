@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
+using Herald.Server.Egress;
 using Herald.Server.Environments;
 using Herald.Server.Events;
 using Herald.Server.Http;

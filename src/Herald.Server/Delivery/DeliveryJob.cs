@@ -1,3 +1,5 @@
+using Herald.Server.Events;
+
 namespace Herald.Server.Delivery;
 
 /// <summary>The kinds of queued work.</summary>
@@ -26,20 +28,6 @@ public sealed record DeliveryJob(
     string? LeaseOwner,
     DateTimeOffset? LeaseUntil,
     int Reclaims);
-
-/// <summary>One HTTP try, kept for the event history.</summary>
-public sealed record DeliveryAttempt(
-    string EventId,
-    string OrgId,
-    int Number,
-    string Kind,
-    DateTimeOffset StartedAt,
-    int DurationMs,
-    int? StatusCode,
-    string? Code,
-    string? Message,
-    string? ResponseExcerpt,
-    bool AfterReclaim);
 
 /// <summary>
 /// The event's new state after an attempt (or after the pipeline decided no attempt is needed). <see cref="Payload"/>

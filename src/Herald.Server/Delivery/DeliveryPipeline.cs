@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Herald.Server.Catalog;
 using Herald.Server.Configs;
+using Herald.Server.Egress;
 using Herald.Server.Environments;
 using Herald.Server.Events;
 using Herald.Server.Filters;
@@ -11,18 +12,6 @@ using Herald.Server.ReceiverAuth;
 using Herald.Server.Transforms;
 
 namespace Herald.Server.Delivery;
-
-/// <summary>What the pipeline decided for one attempt: send this request, skip the event, or fail it.</summary>
-public abstract record Prepared
-{
-    /// <param name="Hydration">What became of <c>hydrate_entity</c> (see <see cref="Payloads.Hydration"/>), when the config asks for it.</param>
-    /// <param name="PayloadIsInput">The body is the event's input, byte for byte: the log keeps it once (<see cref="StoredPayload"/>).</param>
-    public sealed record Send(OutgoingRequest Request, string Payload, string? OriginalPayload, string? Hydration = null, bool PayloadIsInput = false) : Prepared;
-
-    public sealed record Skip(string Reason, string? Hydration = null) : Prepared;
-
-    public sealed record Fail(string Code, string Message, bool Retryable, int? StatusCode = null) : Prepared;
-}
 
 /// <summary>
 /// Steps 1-7 of a delivery (wire-format section 1) up to, not including, the signature. The body is built once,

@@ -1,7 +1,9 @@
+using Herald.Server.Egress;
 using Herald.Server.Events;
 using Herald.Server.Filters;
 using Herald.Server.Payloads;
 using Herald.Server.Storage;
+using Herald.Server.Transforms;
 
 namespace Herald.Server.Delivery;
 
@@ -17,9 +19,8 @@ public static class DeliverySetup
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DeliveryMetrics>();
         services.AddPayloads();
-        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(Transforms.TransformOptions.Section).Get<Transforms.TransformOptions>() ?? new Transforms.TransformOptions());
         services.AddFilters();
-        services.AddSingleton<Transforms.PayloadTransform>();
+        services.AddTransforms();
         services.AddSingleton<ReceiverAuth.OAuthTokens>();
         services.AddSingleton<ReceiverAuth.RequestBuilder>();
         services.AddSingleton<Catalog.CatalogDowngrades>();
@@ -31,6 +32,7 @@ public static class DeliverySetup
         services.AddSingleton<AttemptRunner>();
         services.AddSingleton<QueueWriter>();
         services.AddSingleton<Triggering>();
+        services.AddSingleton<IdempotentTriggering>();
         services.AddSingleton<LeaseKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
         if (runWorkers)

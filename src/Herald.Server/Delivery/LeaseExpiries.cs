@@ -1,3 +1,5 @@
+using Herald.Server.Egress;
+
 namespace Herald.Server.Delivery;
 
 /// <summary>

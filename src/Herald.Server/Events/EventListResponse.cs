@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Herald.Server.Delivery;
 using Herald.Server.Http;
 
 namespace Herald.Server.Events;

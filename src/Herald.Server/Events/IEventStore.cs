@@ -1,4 +1,3 @@
-using Herald.Server.Delivery;
 
 namespace Herald.Server.Events;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Herald.Server.Delivery;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Herald.Server.Delivery;
 using Herald.Server.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 

@@ -2,10 +2,9 @@ namespace Herald.Server.Filters;
 
 public static class FiltersSetup
 {
+    /// <summary>The filter; its JSONata conditions come from whoever registers <see cref="IJsonataCondition"/> (Transforms).</summary>
     public static IServiceCollection AddFilters(this IServiceCollection services)
     {
-        services.AddSingleton<Transforms.JsonataRuntime>();
-        services.AddSingleton<IJsonataCondition, Transforms.JsonataCondition>();
         services.AddSingleton<EventFilter>();
         return services;
     }

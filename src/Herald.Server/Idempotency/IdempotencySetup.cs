@@ -7,7 +7,6 @@ public static class IdempotencySetup
     public static IServiceCollection AddIdempotency(this IServiceCollection services)
     {
         services.AddStore<IIdempotencyStore, SqliteIdempotencyStore, PostgresIdempotencyStore>();
-        services.AddSingleton<IdempotentTriggering>();
         services.AddHostedService<IdempotencyPurger>();
         return services;
     }

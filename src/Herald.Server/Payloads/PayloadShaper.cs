@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
-using Herald.Server.Delivery;
+using Herald.Server.Egress;
 
 namespace Herald.Server.Payloads;
 

@@ -1,5 +1,5 @@
 using Herald.Server.Configs;
-using Herald.Server.Delivery;
+using Herald.Server.Egress;
 using Herald.Server.Environments;
 
 namespace Herald.Server.ReceiverAuth;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Herald.Server.Delivery;
+using Herald.Server.Egress;
 using Herald.Server.Environments;
 
 namespace Herald.Server.ReceiverAuth;

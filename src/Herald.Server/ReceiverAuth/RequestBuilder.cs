@@ -1,6 +1,7 @@
 using System.Text;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
+using Herald.Server.Egress;
 using Herald.Server.Environments;
 
 namespace Herald.Server.ReceiverAuth;

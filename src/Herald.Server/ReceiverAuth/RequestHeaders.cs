@@ -1,4 +1,5 @@
-using Herald.Server.Delivery;
+using Herald.Server.Configs;
+using Herald.Server.Egress;
 
 namespace Herald.Server.ReceiverAuth;
 

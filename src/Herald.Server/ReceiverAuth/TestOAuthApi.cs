@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Herald.Server.Authentication;
 using Herald.Server.Configs;
-using Herald.Server.Delivery;
+using Herald.Server.Egress;
 using Herald.Server.Environments;
 using Herald.Server.Http;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Herald.Server.Configs;
-using Herald.Server.Delivery;
+using Herald.Server.Egress;
 
 namespace Herald.Server.ReceiverAuth;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Herald.Server.Expressions;
 using Herald.Server.Filters;
 using Jsonata;
 

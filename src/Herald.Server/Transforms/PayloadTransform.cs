@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
-using Herald.Server.Delivery;
+using Herald.Server.Egress;
+using Herald.Server.Expressions;
 using Jsonata;
 
 namespace Herald.Server.Transforms;

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Herald.Server.Catalog;
+using Herald.Server.Configs;
+using Herald.Server.Expressions;
 using Herald.Server.Transforms;
 
 namespace Herald.Server.Tests.Catalog;

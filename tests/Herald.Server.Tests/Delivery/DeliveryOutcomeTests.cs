@@ -1,4 +1,5 @@
 using Herald.Server.Delivery;
+using Herald.Server.Egress;
 
 namespace Herald.Server.Tests.Delivery;
 
@@ -15,7 +16,7 @@ public sealed class DeliveryOutcomeTests
     [MemberData(nameof(Statuses))]
     public void Only_5xx_429_and_408_are_retryable_statuses(int status, bool retryable)
     {
-        Assert.Equal(retryable, DeliveryOutcome.IsRetryableStatus(status));
+        Assert.Equal(retryable, AttemptResult.IsRetryableStatus(status));
     }
 
     [Theory]

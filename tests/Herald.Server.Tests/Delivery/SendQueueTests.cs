@@ -1,4 +1,5 @@
 using Herald.Server.Delivery;
+using Herald.Server.Egress;
 
 namespace Herald.Server.Tests.Delivery;
 

@@ -27,7 +27,7 @@ public sealed class EventFilterTests
     [InlineData("contact", "closed", false)]
     public void The_key_filter_and_the_conditions_must_both_pass(string? schema, string? status, bool passes)
     {
-        var outcome = new EventFilter(new Herald.Server.Transforms.JsonataCondition(new Herald.Server.Transforms.JsonataRuntime(new Herald.Server.Transforms.TransformOptions()))).Decide(Config(schema, status), Input);
+        var outcome = new EventFilter(new Herald.Server.Transforms.JsonataCondition(new Herald.Server.Expressions.JsonataRuntime(new Herald.Server.Expressions.TransformOptions()))).Decide(Config(schema, status), Input);
 
         Assert.Equal(passes, outcome.SkipReason is null);
         Assert.Null(outcome.Error);
@@ -41,7 +41,7 @@ public sealed class EventFilterTests
             FilterConditions = new WebhookConditionGroup { Conditions = [new WebhookCondition { JsonataExpression = "$error('no verdict')" }] },
         };
 
-        var outcome = new EventFilter(new Herald.Server.Transforms.JsonataCondition(new Herald.Server.Transforms.JsonataRuntime(new Herald.Server.Transforms.TransformOptions()))).Decide(config, Input);
+        var outcome = new EventFilter(new Herald.Server.Transforms.JsonataCondition(new Herald.Server.Expressions.JsonataRuntime(new Herald.Server.Expressions.TransformOptions()))).Decide(config, Input);
 
         Assert.Contains("no verdict", outcome.Error);
         Assert.Null(outcome.SkipReason);

@@ -1,6 +1,6 @@
 using Jsonata;
 
-namespace Herald.Server.Transforms;
+namespace Herald.Server.Expressions;
 
 /// <summary>
 /// Compiled expressions by their text, bounded by count and by estimated memory, the least recently used dropped

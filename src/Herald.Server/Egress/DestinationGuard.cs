@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Egress;
 
 /// <summary>
 /// Which addresses a delivery or token request may connect to (wire-format section 8). Loopback, RFC 1918,

@@ -1,6 +1,7 @@
 using Herald.Server.Configs;
+using Herald.Server.Delivery;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Egress;
 
 /// <summary>How a request leaves Herald: straight to the receiver, or tunnelled through an egress proxy.</summary>
 /// <param name="Name">For messages and logs: <c>direct</c>, <c>static-ip</c>, <c>secure-proxy:&lt;key&gt;</c>.</param>

@@ -5,8 +5,9 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Herald.Server.Delivery;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Egress;
 
 /// <summary>One request as it will go on the wire: the body is serialized once and signed as is.</summary>
 /// <param name="Egress">How it leaves Herald; null is <see cref="EgressRoute.Direct"/>.</param>

@@ -1,4 +1,4 @@
-namespace Herald.Server.Transforms;
+namespace Herald.Server.Expressions;
 
 /// <summary>The <c>Transforms</c> section: the guards every JSONata expression of a config or an event runs under.</summary>
 public sealed class TransformOptions

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Herald.Server.Transforms;
+namespace Herald.Server.Expressions;
 
 /// <summary>
 /// How deep the JSON an expression produced is nested. Herald reads and writes JSON at most

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Egress;
 
 /// <summary>
 /// The <see cref="SocketsHttpHandler.ConnectCallback"/> that enforces the <see cref="DestinationGuard"/>: it resolves

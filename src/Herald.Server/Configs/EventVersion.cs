@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Herald.Server.Catalog;
+namespace Herald.Server.Configs;
 
 /// <summary>
 /// The schema version of an Event Catalog event: <c>MAJOR.MINOR</c>, as stamped in <c>_event_version</c> and in each

@@ -1,4 +1,4 @@
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Egress;
 
 /// <summary>The machine-readable <c>code</c> values of an attempt's outcome.</summary>
 public static class DeliveryCodes

@@ -1,6 +1,6 @@
-using Herald.Server.ReceiverAuth;
+using Herald.Server.Configs;
 
-namespace Herald.Server.Tests.ReceiverAuth;
+namespace Herald.Server.Tests.Configs;
 
 public sealed class CustomHeadersTests
 {

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
+using Herald.Server.Expressions;
 using Herald.Server.Transforms;
 
-namespace Herald.Server.Tests.Transforms;
+namespace Herald.Server.Tests.Expressions;
 
 /// <summary>
 /// Compiled expressions and conditions are kept by text in a cache bounded by count and by estimated memory: distinct

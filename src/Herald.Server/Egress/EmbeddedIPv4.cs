@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Egress;
 
 /// <summary>
 /// The IPv4 addresses that an IPv6 address of a translation or tunnelling scheme carries. A packet to such an address

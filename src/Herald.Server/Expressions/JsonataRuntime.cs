@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Jsonata;
 
-namespace Herald.Server.Transforms;
+namespace Herald.Server.Expressions;
 
 /// <summary>
 /// Compiles the JSONata expressions of configs and events once per distinct text (kept in a bounded

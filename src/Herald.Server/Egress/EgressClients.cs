@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Herald.Server.Delivery;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Egress;
 
 /// <summary>
 /// One HTTP client per egress route, all behind the destination guard: the direct one connects through

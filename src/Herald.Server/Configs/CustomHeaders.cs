@@ -1,4 +1,4 @@
-namespace Herald.Server.ReceiverAuth;
+namespace Herald.Server.Configs;
 
 /// <summary>
 /// Which of <c>payloadConfiguration.custom_headers</c> go on the wire (wire-format section 4). Pure. A custom

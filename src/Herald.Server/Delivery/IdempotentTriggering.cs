@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
-using Herald.Server.Delivery;
 using Herald.Server.Http;
+using Herald.Server.Idempotency;
 
-namespace Herald.Server.Idempotency;
+namespace Herald.Server.Delivery;
 
 /// <summary>
 /// Triggers and fan-outs under an <c>Idempotency-Key</c>: the first request commits its events together with its

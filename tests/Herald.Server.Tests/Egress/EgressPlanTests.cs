@@ -1,7 +1,8 @@
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
+using Herald.Server.Egress;
 
-namespace Herald.Server.Tests.Delivery;
+namespace Herald.Server.Tests.Egress;
 
 public sealed class EgressPlanTests
 {

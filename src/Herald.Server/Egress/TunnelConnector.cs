@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Egress;
 
 /// <summary>
 /// The <see cref="SocketsHttpHandler.ConnectCallback"/> for an egress proxy: it vets the receiver's host with the

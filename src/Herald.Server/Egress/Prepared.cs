@@ -1,0 +1,13 @@
+namespace Herald.Server.Egress;
+
+/// <summary>What the pipeline decided for one attempt: send this request, skip the event, or fail it.</summary>
+public abstract record Prepared
+{
+    /// <param name="Hydration">What became of <c>hydrate_entity</c> (see <c>Payloads.Hydration</c>), when the config asks for it.</param>
+    /// <param name="PayloadIsInput">The body is the event's input, byte for byte: the log keeps it once (<c>Events.StoredPayload</c>).</param>
+    public sealed record Send(OutgoingRequest Request, string Payload, string? OriginalPayload, string? Hydration = null, bool PayloadIsInput = false) : Prepared;
+
+    public sealed record Skip(string Reason, string? Hydration = null) : Prepared;
+
+    public sealed record Fail(string Code, string Message, bool Retryable, int? StatusCode = null) : Prepared;
+}

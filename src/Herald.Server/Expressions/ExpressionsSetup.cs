@@ -1,0 +1,12 @@
+namespace Herald.Server.Expressions;
+
+public static class ExpressionsSetup
+{
+    /// <summary>The <c>Transforms</c> section's guards and the one runtime every JSONata expression runs in.</summary>
+    public static IServiceCollection AddExpressions(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(TransformOptions.Section).Get<TransformOptions>() ?? new TransformOptions());
+        services.AddSingleton<JsonataRuntime>();
+        return services;
+    }
+}
