@@ -1,7 +1,7 @@
-using Herald.Server.Transforms;
+using Herald.Server.Expressions;
 using Jsonata;
 
-namespace Herald.Server.Tests.Transforms;
+namespace Herald.Server.Tests.Expressions;
 
 /// <summary>A JSONata error told to a config author names the setting that changes it, and only that one.</summary>
 public sealed class ErrorHintTests
