@@ -38,6 +38,7 @@ builder.Services.AddCatalog();
 builder.Services.AddSigning();
 builder.Services.AddConfigs();
 builder.Services.AddEnvironments();
+builder.Services.AddEgress();
 builder.Services.AddDelivery(runWorkers: roles.Worker);
 builder.Services.AddFanOut();
 builder.Services.AddIdempotency();

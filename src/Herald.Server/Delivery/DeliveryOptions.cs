@@ -1,41 +1,14 @@
+using Herald.Server.Egress;
+
 namespace Herald.Server.Delivery;
 
-/// <summary>The <c>Delivery</c> section: how requests to receivers are made and bounded.</summary>
+/// <summary>
+/// The <c>Delivery</c> section as the queue and the scheduler read it: leases and send shares. How one request is made
+/// and bounded (timeouts, guard, proxies, caps) is read from the same section by <see cref="EgressOptions"/>.
+/// </summary>
 public sealed class DeliveryOptions
 {
     public const string Section = "Delivery";
-
-    /// <summary>Lifts the destination guard entirely (development and tests only).</summary>
-    public bool AllowPrivateNetworks { get; set; }
-
-    /// <summary>CIDR blocks (or single addresses) that deliveries may reach although the guard would block them.</summary>
-    public List<string> AllowedNetworks { get; set; } = [];
-
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>HTTP CONNECT proxy (<c>http://[user:password@]host:port</c>) for configs with <c>enableStaticIP</c>.</summary>
-    public string? StaticIpProxy { get; set; }
-
-    /// <summary>HTTP CONNECT proxies for configs with <c>secureProxy</c>, by <c>integration_id</c> or <c>use_case_slug</c>.</summary>
-    public Dictionary<string, string> SecureProxies { get; set; } = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>The secure proxy for a <c>secureProxy</c> config that <see cref="SecureProxies"/> does not name.</summary>
-    public string? SecureProxy { get; set; }
-
-    /// <summary>One OAuth token request, within the attempt it serves: connect, send, read the answer.</summary>
-    public TimeSpan TokenTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>The whole attempt: connect, send, and read the (capped) response.</summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How much of a response body is read and recorded; beyond it the body is dropped.</summary>
-    public int MaxResponseBytes { get; set; } = 64 * 1024;
-
-    /// <summary>
-    /// The names and values of the headers built for one attempt from a config (custom headers and auth), together;
-    /// also the most any other field with env references may resolve to. Beyond it the attempt fails, not retried.
-    /// </summary>
-    public int MaxRequestHeaderBytes { get; set; } = 64 * 1024;
 
     /// <summary>
     /// How long a claimed job stays owned without renewal. Always at least the attempt timeout plus
@@ -68,7 +41,9 @@ public sealed class DeliveryOptions
     public DeliveryOptions Validated() =>
         MaxLeaseExpiries < 1 ? throw new InvalidOperationException($"{Section}:MaxLeaseExpiries must be at least 1 (got {MaxLeaseExpiries})") : this;
 
-    public TimeSpan EffectiveLease => LeaseDuration > AttemptTimeout + LeaseMargin ? LeaseDuration : AttemptTimeout + LeaseMargin;
+    /// <summary>The lease a job gets: never shorter than an attempt may take plus <see cref="LeaseMargin"/>.</summary>
+    public TimeSpan EffectiveLease(EgressOptions egress) =>
+        LeaseDuration > egress.AttemptTimeout + LeaseMargin ? LeaseDuration : egress.AttemptTimeout + LeaseMargin;
 }
 
 /// <summary>The <c>Workers</c> section: the background delivery workers of this node.</summary>

@@ -25,9 +25,6 @@ public static class DeliverySetup
         services.AddSingleton<ReceiverAuth.RequestBuilder>();
         services.AddSingleton<Catalog.CatalogDowngrades>();
         services.AddSingleton<DeliveryPipeline>();
-        services.AddSingleton<EgressProxies>();
-        services.AddSingleton<EgressClients>();
-        services.AddSingleton<WebhookSender>();
         services.AddSingleton<DeliveryScheduler>();
         services.AddSingleton<AttemptRunner>();
         services.AddSingleton<QueueWriter>();

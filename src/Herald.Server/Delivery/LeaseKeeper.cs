@@ -6,14 +6,14 @@ namespace Herald.Server.Delivery;
 /// This node's identity as a lease owner and the jobs it holds right now. A heartbeat renews all of them in one
 /// statement every third of the lease, so a slow receiver never loses its job to another node while this node lives.
 /// </summary>
-public sealed partial class LeaseKeeper(IDeliveryStore store, DeliveryOptions options, TimeProvider time, ILogger<LeaseKeeper> logger) : BackgroundService
+public sealed partial class LeaseKeeper(IDeliveryStore store, DeliveryOptions options, Egress.EgressOptions egress, TimeProvider time, ILogger<LeaseKeeper> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<long, byte> _held = new();
 
     /// <summary>Unique per process: a restarted node never mistakes its predecessor's leases for its own.</summary>
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
-    public DateTimeOffset NewLeaseEnd() => time.GetUtcNow() + options.EffectiveLease;
+    public DateTimeOffset NewLeaseEnd() => time.GetUtcNow() + options.EffectiveLease(egress);
 
     public void Hold(long jobId) => _held[jobId] = 0;
 
@@ -23,7 +23,7 @@ public sealed partial class LeaseKeeper(IDeliveryStore store, DeliveryOptions op
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.EffectiveLease / 3, time);
+        using var timer = new PeriodicTimer(options.EffectiveLease(egress) / 3, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var held = Held;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Herald.Server.Delivery;
 
 namespace Herald.Server.Egress;
 
@@ -12,13 +11,13 @@ namespace Herald.Server.Egress;
 /// </summary>
 public sealed class EgressClients : IDisposable
 {
-    private readonly DeliveryOptions _options;
+    private readonly EgressOptions _options;
     private readonly TimeProvider _time;
     private readonly DestinationGuard _guard;
     private readonly HttpMessageInvoker _direct;
     private readonly ConcurrentDictionary<Uri, Lazy<HttpMessageInvoker>> _proxied = new();
 
-    public EgressClients(DeliveryOptions options, EgressProxies proxies, TimeProvider time)
+    public EgressClients(EgressOptions options, EgressProxies proxies, TimeProvider time)
     {
         _options = options;
         _time = time;

@@ -1,5 +1,4 @@
 using Herald.Server.Configs;
-using Herald.Server.Delivery;
 
 namespace Herald.Server.Egress;
 
@@ -19,7 +18,7 @@ public readonly record struct EgressDecision(EgressRoute? Route, string? Unavail
 /// </summary>
 public sealed class EgressProxies
 {
-    public EgressProxies(DeliveryOptions options)
+    public EgressProxies(EgressOptions options)
     {
         StaticIp = Parse("Delivery:StaticIpProxy", options.StaticIpProxy);
         DefaultSecure = Parse("Delivery:SecureProxy", options.SecureProxy);

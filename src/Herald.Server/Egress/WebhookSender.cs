@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Herald.Server.Delivery;
 
 namespace Herald.Server.Egress;
 
@@ -15,7 +14,7 @@ public sealed record OutgoingRequest(Uri Url, string Method, byte[] Body, IReadO
 
 /// <summary>
 /// Makes one HTTP attempt through the destination guard, never following redirects, under the attempt timeout,
-/// reading at most <see cref="DeliveryOptions.MaxResponseBytes"/> of the answer. Never throws for the receiver's
+/// reading at most <see cref="EgressOptions.MaxResponseBytes"/> of the answer. Never throws for the receiver's
 /// sake: every outcome becomes an <see cref="AttemptResult"/>. Cancellation by <c>abort</c> (shutdown) is rethrown.
 /// </summary>
 public sealed class WebhookSender
@@ -25,10 +24,10 @@ public sealed class WebhookSender
     private static readonly HashSet<string> BodyMethods = new(StringComparer.OrdinalIgnoreCase) { "POST", "PUT", "PATCH" };
 
     private readonly EgressClients _clients;
-    private readonly DeliveryOptions _options;
+    private readonly EgressOptions _options;
     private readonly TimeProvider _time;
 
-    public WebhookSender(EgressClients clients, DeliveryOptions options, TimeProvider time)
+    public WebhookSender(EgressClients clients, EgressOptions options, TimeProvider time)
     {
         _clients = clients;
         _options = options;

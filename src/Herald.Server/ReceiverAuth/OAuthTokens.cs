@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using Herald.Server.Delivery;
 using Herald.Server.Egress;
 using Herald.Server.Environments;
 
@@ -19,7 +18,7 @@ public readonly record struct TokenResult(TokenGrant? Grant, Prepared.Fail? Fail
 /// changed variable fetches a new token. Misses for one config wait for each other, so a burst of deliveries makes
 /// one token request, not one each.
 /// </summary>
-public sealed partial class OAuthTokens(EgressClients clients, DeliveryOptions options, TimeProvider time, ILogger<OAuthTokens> logger)
+public sealed partial class OAuthTokens(EgressClients clients, EgressOptions options, TimeProvider time, ILogger<OAuthTokens> logger)
 {
     private sealed record Cached(string Fingerprint, TokenGrant Grant, DateTimeOffset Until);
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Herald.Server.Configs;
-using Herald.Server.Delivery;
 using Herald.Server.Egress;
 using Herald.Server.Environments;
 
@@ -19,7 +18,7 @@ public readonly record struct BuiltRequest(OutgoingRequest? Request, Prepared.Fa
 /// the receiver's auth (section 3), an OAuth token included. The values of secret variables it resolves go into the
 /// attempt's <see cref="SecretMask"/>, which its caller applies to every message of the attempt.
 /// </summary>
-public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies proxies, OAuthTokens tokens, DeliveryOptions options)
+public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies proxies, OAuthTokens tokens, EgressOptions options)
 {
     private const string OAuth = "OAUTH_CLIENT_CREDENTIALS";
     private const string BasicHeaderField = "auth.basicAuthConfig";

@@ -9,7 +9,7 @@ public readonly record struct BuiltHeader(string Name, string Value, string Fiel
 /// <summary>
 /// The last check of the headers built for one attempt (custom headers and auth), whatever brought their values:
 /// every value visible ASCII, space and tab (<see cref="CustomHeaders.IsSafeValue"/>), and names and values together
-/// within <see cref="DeliveryOptions.MaxRequestHeaderBytes"/>. Either failure is the config's to fix, so it is not
+/// within <see cref="EgressOptions.MaxRequestHeaderBytes"/>. Either failure is the config's to fix, so it is not
 /// retried, and nothing is sent.
 /// </summary>
 public static class RequestHeaders

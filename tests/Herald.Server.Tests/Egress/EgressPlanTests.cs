@@ -10,7 +10,7 @@ public sealed class EgressPlanTests
 
     private static EgressProxies Proxies(string? staticIp = null, string? secureDefault = null, params (string Key, string Url)[] secure)
     {
-        var options = new DeliveryOptions { StaticIpProxy = staticIp, SecureProxy = secureDefault };
+        var options = new EgressOptions { StaticIpProxy = staticIp, SecureProxy = secureDefault };
         foreach (var (key, url) in secure)
         {
             options.SecureProxies[key] = url;
