@@ -7,14 +7,17 @@ using Herald.Server.Environments;
 using Herald.Server.Events;
 using Herald.Server.Expressions;
 using Herald.Server.FanOut;
+using Herald.Server.Filters;
 using Herald.Server.Hosting;
 using Herald.Server.Http;
 using Herald.Server.Idempotency;
+using Herald.Server.Payloads;
 using Herald.Server.ReceiverAuth;
 using Herald.Server.Replay;
 using Herald.Server.Secrets;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
+using Herald.Server.Transforms;
 
 var builder = WebApplication.CreateBuilder(args);
 var roles = Roles.From(builder.Configuration["Roles"]);
@@ -38,11 +41,15 @@ builder.Services.AddCatalog();
 builder.Services.AddSigning();
 builder.Services.AddConfigs();
 builder.Services.AddEnvironments();
+builder.Services.AddEvents(runRetention: roles.Worker);
 builder.Services.AddEgress();
+builder.Services.AddPayloads();
+builder.Services.AddFilters();
+builder.Services.AddReceiverAuth();
+builder.Services.AddTransforms();
 builder.Services.AddDelivery(runWorkers: roles.Worker);
 builder.Services.AddFanOut();
 builder.Services.AddIdempotency();
-builder.Services.AddEvents(runRetention: roles.Worker);
 
 var app = builder.Build();
 

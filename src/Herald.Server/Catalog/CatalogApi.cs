@@ -7,8 +7,6 @@ namespace Herald.Server.Catalog;
 /// </summary>
 public static class CatalogApi
 {
-    public static IServiceCollection AddCatalog(this IServiceCollection services) => services.AddSingleton<EventCatalog>();
-
     public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1/webhooks/configured-events", GetConfiguredEvents)

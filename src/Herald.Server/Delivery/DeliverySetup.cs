@@ -1,9 +1,4 @@
-using Herald.Server.Egress;
-using Herald.Server.Events;
-using Herald.Server.Filters;
-using Herald.Server.Payloads;
 using Herald.Server.Storage;
-using Herald.Server.Transforms;
 
 namespace Herald.Server.Delivery;
 
@@ -15,15 +10,8 @@ public static class DeliverySetup
         services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(DeliveryOptions.Section).Get<DeliveryOptions>() ?? new DeliveryOptions()).Validated());
         services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions());
         services.AddStore<IDeliveryStore, SqliteDeliveryStore, PostgresDeliveryStore>();
-        services.AddStore<IEventStore, SqliteEventStore, PostgresEventStore>();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DeliveryMetrics>();
-        services.AddPayloads();
-        services.AddFilters();
-        services.AddTransforms();
-        services.AddSingleton<ReceiverAuth.OAuthTokens>();
-        services.AddSingleton<ReceiverAuth.RequestBuilder>();
-        services.AddSingleton<Catalog.CatalogDowngrades>();
         services.AddSingleton<DeliveryPipeline>();
         services.AddSingleton<DeliveryScheduler>();
         services.AddSingleton<AttemptRunner>();

@@ -87,18 +87,3 @@ public sealed partial class EventRetention(IEventStore events, EventsOptions opt
     [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Purging the event log failed; the next pass tries again")]
     private static partial void LogPurgeFailed(ILogger logger, Exception error);
 }
-
-public static class EventsSetup
-{
-    /// <summary>The event log's options; its background retention only where workers run.</summary>
-    public static IServiceCollection AddEvents(this IServiceCollection services, bool runRetention)
-    {
-        services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(EventsOptions.Section).Get<EventsOptions>() ?? new EventsOptions()).Validated());
-        services.AddSingleton<EventRetention>();
-        if (runRetention)
-        {
-            services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
-        }
-        return services;
-    }
-}

@@ -1,0 +1,19 @@
+using Herald.Server.Storage;
+
+namespace Herald.Server.Events;
+
+public static class EventsSetup
+{
+    /// <summary>The event log: its store, its options; its background retention only where workers run.</summary>
+    public static IServiceCollection AddEvents(this IServiceCollection services, bool runRetention)
+    {
+        services.AddStore<IEventStore, SqliteEventStore, PostgresEventStore>();
+        services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(EventsOptions.Section).Get<EventsOptions>() ?? new EventsOptions()).Validated());
+        services.AddSingleton<EventRetention>();
+        if (runRetention)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
+        }
+        return services;
+    }
+}
