@@ -34,7 +34,7 @@ public sealed record DeliveryJob(
 /// is in its stored form (<see cref="Events.StoredPayload"/>), null to keep the stored one.
 /// </summary>
 public sealed record EventUpdate(
-    string Status,
+    EventStatus Status,
     int RetryAttempt,
     string? Payload,
     string? OriginalPayload,

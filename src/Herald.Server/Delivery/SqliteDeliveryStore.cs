@@ -68,7 +68,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions
                     .Bind(shared.Id, SqliteTime.ToText(e.CreatedAt), shared.Body, shared.SlotsText, shared.MetadataStart, shared.MetadataEnd)
                     .Command.ExecuteNonQueryAsync(cancellationToken);
             }
-            insertEvent.Bind(e.EventId, e.OrgId, e.ConfigId, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status, e.RetryAttempt, e.HttpMethod, e.Url,
+            insertEvent.Bind(e.EventId, e.OrgId, e.ConfigId, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url,
                 e.Metadata, e.Input, e.Payload, e.OriginalPayload, e.HttpResponse, Time(e.StartDate), Time(e.EndDate), e.Shared?.Id);
             await insertEvent.Command.ExecuteNonQueryAsync(cancellationToken);
             insertJob.Bind(job.EventId, job.OrgId, job.ConfigId, job.Kind, job.Attempt, job.ReapplyTransform ? 1 : 0, SqliteTime.ToText(job.DueAt), job.LeaseOwner, Time(job.LeaseUntil));
@@ -142,7 +142,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions
         var remove = session.Prepare("DELETE FROM delivery_jobs WHERE job_id = $job", "$job");
         var fail = session.Prepare($"""
             UPDATE webhook_events
-            SET status = '{EventStatus.Failed}', retry_attempt = CASE WHEN $kind = '{JobKind.Deliver}' THEN $attempt ELSE retry_attempt END,
+            SET status = '{EventStatus.Failed.ToContract()}', retry_attempt = CASE WHEN $kind = '{JobKind.Deliver}' THEN $attempt ELSE retry_attempt END,
                 http_response = $response, start_date = COALESCE(start_date, $now), end_date = $now
             WHERE event_id = $event
             """, "$event", "$kind", "$attempt", "$response", "$now");
@@ -224,7 +224,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions
                 : await finish.Bind(job.JobId, owner).Command.ExecuteNonQueryAsync(cancellationToken) == 1;
             if (held[i])
             {
-                await updateEvent.Bind(job.EventId, update.Status, update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse,
+                await updateEvent.Bind(job.EventId, update.Status.ToContract(), update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse,
                     Time(update.StartDate), Time(update.EndDate)).Command.ExecuteNonQueryAsync(cancellationToken);
             }
         }

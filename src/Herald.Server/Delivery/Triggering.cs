@@ -142,7 +142,7 @@ public sealed class Triggering(
             return new TriggerWebhookResp
             {
                 EventId = job.EventId,
-                Status = update.Status == EventStatus.Succeeded || update.Status == EventStatus.Skipped ? EventStatus.Succeeded : EventStatus.Failed,
+                Status = update.Status == EventStatus.Succeeded || update.Status == EventStatus.Skipped ? EventStatus.Succeeded.ToContract() : EventStatus.Failed.ToContract(),
                 StatusCode = done.Result?.StatusCode?.ToString(CultureInfo.InvariantCulture),
                 Message = done.Result?.Message,
                 Body = done.Result?.Body,

@@ -18,7 +18,7 @@ internal static class EventRow
             reader.GetString(2),
             reader.GetString(3),
             time(reader, 4),
-            reader.GetString(5),
+            EventStatuses.FromStore(reader.GetString(5)),
             reader.GetInt32(6),
             Text(reader, 7),
             Text(reader, 8),

@@ -75,7 +75,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         }
         if (query.Status is { } status)
         {
-            sql.Append($" AND status = {Next(status, NpgsqlDbType.Text)}");
+            sql.Append($" AND status = {Next(status.ToContract(), NpgsqlDbType.Text)}");
         }
         if (query.EventId is { } eventId)
         {

@@ -82,7 +82,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         if (query.Status is { } status)
         {
             sql.Append(" AND status = $status");
-            command.Parameters.AddWithValue("$status", status);
+            command.Parameters.AddWithValue("$status", status.ToContract());
         }
         if (query.EventId is { } eventId)
         {

@@ -74,7 +74,7 @@ public sealed class ReplayRulesTests
     }
 
     private static EventRecord Stored(string input, string? payload) =>
-        new("e-1", "org", "cfg", "order_created", DateTimeOffset.UnixEpoch, "succeeded", 0, "POST", null, null, input, payload, null, null, null, null);
+        new("e-1", "org", "cfg", "order_created", DateTimeOffset.UnixEpoch, EventStatus.Succeeded, 0, "POST", null, null, input, payload, null, null, null, null);
 
     [Theory]
     //       input   payload  reapply  replayable
