@@ -44,8 +44,20 @@ public sealed class Triggering(
         var now = time.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
         var eventId = RandomGuid.NewVersion7(now).ToString();
-        var stored = new EventRecord(eventId, config.OrgId, config.Id, config.EventName, now, EventStatus.InProgress, 0,
-            config.Document.HttpMethod ?? "POST", config.Document.Url, input.Metadata, input.Input, null, null, null, null, null, input.Shared);
+        var stored = new EventRecord
+        {
+            EventId = eventId,
+            OrgId = config.OrgId,
+            ConfigId = config.Id,
+            EventName = config.EventName,
+            CreatedAt = now,
+            Status = EventStatus.InProgress,
+            HttpMethod = config.Document.HttpMethod ?? "POST",
+            Url = config.Document.Url,
+            Metadata = input.Metadata,
+            Input = input.Input,
+            Shared = input.Shared,
+        };
         var job = new DeliveryJob(0, eventId, config.OrgId, config.Id, kind, 0, false, now, leaseOwner,
             leaseOwner is null ? null : leases.NewLeaseEnd(), 0);
         return new NewDelivery(stored, job);

@@ -127,7 +127,11 @@ public sealed class EventPageTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static EventRecord Row(int i) => new($"e-{i}", "org", "cfg", "order_created", T0.AddSeconds(-i), EventStatus.Succeeded, 0, "POST", null, null, "{}", null, null, null, null, null);
+    private static EventRecord Row(int i) => new()
+    {
+        EventId = $"e-{i}", OrgId = "org", ConfigId = "cfg", EventName = "order_created", CreatedAt = T0.AddSeconds(-i), Status = EventStatus.Succeeded,
+        HttpMethod = "POST", Input = "{}",
+    };
 
     [Theory]
     [InlineData(0, 3, 0, false)]

@@ -30,7 +30,11 @@ public abstract class EventStoreContract
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     protected static EventRecord Event(string id, string org, string config, DateTimeOffset created, string input = """{"metadata":{}}""") =>
-        new(id, org, config, "order_created", created, EventStatus.InProgress, 0, "POST", "https://receiver.example/hook", "{}", input, null, null, null, null, null);
+        new()
+        {
+            EventId = id, OrgId = org, ConfigId = config, EventName = "order_created", CreatedAt = created, Status = EventStatus.InProgress,
+            HttpMethod = "POST", Url = "https://receiver.example/hook", Metadata = "{}", Input = input,
+        };
 
     /// <summary>Enqueues the events, then completes each job with the given status (or leaves it queued when null).</summary>
     protected static async Task WriteAsync(IDeliveryStore queue, IReadOnlyList<(EventRecord Event, EventStatus? FinalStatus)> events)
