@@ -34,10 +34,10 @@ public sealed class Triggering(
         var other => $"Webhook config {config.Id} is not active (status {other})",
     };
 
-    public NewDelivery Build(ConfigRecord config, JsonObject payload, string kind = JobKind.Deliver, string? leaseOwner = null) =>
+    public NewDelivery Build(ConfigRecord config, JsonObject payload, JobKind kind = JobKind.Deliver, string? leaseOwner = null) =>
         Build(config, EventInput.Of(payload), kind, leaseOwner);
 
-    public NewDelivery Build(ConfigRecord config, EventInput input, string kind = JobKind.Deliver, string? leaseOwner = null)
+    public NewDelivery Build(ConfigRecord config, EventInput input, JobKind kind = JobKind.Deliver, string? leaseOwner = null)
     {
         // Milliseconds, the precision of the event id's timestamp and of every time the API shows: a list cursor
         // built from what a client saw then names the event exactly.
