@@ -147,8 +147,11 @@ public static class Program
                     {
                         var eventId = Guid.CreateVersion7(now).ToString();
                         return new NewDelivery(
-                            new EventRecord(eventId, "bench-org", "bench-config", "bench", now, EventStatus.InProgress, 0, "POST", "http://127.0.0.1:9/hooks/bench",
-                                metadata, input, null, null, null, null, null),
+                            new EventRecord
+                            {
+                                EventId = eventId, OrgId = "bench-org", ConfigId = "bench-config", EventName = "bench", CreatedAt = now,
+                                Status = EventStatus.InProgress, HttpMethod = "POST", Url = "http://127.0.0.1:9/hooks/bench", Metadata = metadata, Input = input,
+                            },
                             new DeliveryJob(0, eventId, "bench-org", "bench-config", JobKind.Deliver, 0, false, now, owner, now.AddMinutes(2), 0));
                     }).ToList();
                     var (ids, _) = await store.WriteAsync(group, pending, CancellationToken.None);

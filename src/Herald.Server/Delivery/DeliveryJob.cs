@@ -2,16 +2,6 @@ using Herald.Server.Events;
 
 namespace Herald.Server.Delivery;
 
-/// <summary>The kinds of queued work.</summary>
-public static class JobKind
-{
-    /// <summary>A triggered event: first attempt, then automatic retries.</summary>
-    public const string Deliver = "deliver";
-
-    /// <summary>A replay: one attempt, never an automatic retry chain.</summary>
-    public const string Replay = "replay";
-}
-
 /// <summary>
 /// The queue row: one pending piece of delivery work. A worker owns it while <see cref="LeaseOwner"/> names it and
 /// <see cref="LeaseUntil"/> is in the future; an expired lease may be claimed by anyone.
@@ -21,7 +11,7 @@ public sealed record DeliveryJob(
     string EventId,
     string OrgId,
     string ConfigId,
-    string Kind,
+    JobKind Kind,
     int Attempt,
     bool ReapplyTransform,
     DateTimeOffset DueAt,
@@ -34,7 +24,7 @@ public sealed record DeliveryJob(
 /// is in its stored form (<see cref="Events.StoredPayload"/>), null to keep the stored one.
 /// </summary>
 public sealed record EventUpdate(
-    string Status,
+    EventStatus Status,
     int RetryAttempt,
     string? Payload,
     string? OriginalPayload,

@@ -1,4 +1,5 @@
 using Herald.Server.Configs;
+using Herald.Server.Events;
 
 namespace Herald.Server.Delivery;
 

@@ -60,13 +60,13 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
             batch.BatchCommands.Add(Command("""
                 INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, input_id)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                """, e.EventId, e.OrgId, e.ConfigId, e.EventName, e.CreatedAt, e.Status, e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
+                """, e.EventId, e.OrgId, e.ConfigId, e.EventName, e.CreatedAt, e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
                 e.OriginalPayload, e.HttpResponse, e.StartDate, e.EndDate, e.Shared?.Id));
             batch.BatchCommands.Add(Command("""
                 INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 RETURNING job_id
-                """, job.EventId, job.OrgId, job.ConfigId, job.Kind, job.Attempt, job.ReapplyTransform, job.DueAt, job.LeaseOwner, job.LeaseUntil));
+                """, job.EventId, job.OrgId, job.ConfigId, job.Kind.ToContract(), job.Attempt, job.ReapplyTransform, job.DueAt, job.LeaseOwner, job.LeaseUntil));
         }
         if (deliveries.Any(d => d.Job.LeaseOwner is null))
         {
@@ -86,7 +86,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         {
             await using var insert = new NpgsqlCommand($"""
                 INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, after_job_id)
-                SELECT $1, $2, $3, '{JobKind.Replay}', 0, $4, $5, $6
+                SELECT $1, $2, $3, '{JobKind.Replay.ToContract()}', 0, $4, $5, $6
                 WHERE EXISTS (SELECT 1 FROM webhook_events WHERE event_id = $1 AND org_id = $2 AND config_id = $3)
                 RETURNING job_id
                 """, connection, transaction);
@@ -135,7 +135,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
                 RETURNING j.event_id, j.kind, j.attempt),
             failed AS (
                 UPDATE webhook_events AS e
-                SET status = '{EventStatus.Failed}', retry_attempt = CASE WHEN x.kind = '{JobKind.Deliver}' THEN x.attempt ELSE e.retry_attempt END,
+                SET status = '{EventStatus.Failed.ToContract()}', retry_attempt = CASE WHEN x.kind = '{JobKind.Deliver.ToContract()}' THEN x.attempt ELSE e.retry_attempt END,
                     http_response = $6, start_date = COALESCE(e.start_date, $2), end_date = $2
                 FROM exhausted x WHERE e.event_id = x.event_id)
             SELECT {JobColumns} FROM claimed
@@ -151,7 +151,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         while (await reader.ReadAsync(cancellationToken))
         {
             jobs.Add(new DeliveryJob(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5),
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), JobKinds.FromStore(reader.GetString(4)), reader.GetInt32(5),
                 reader.GetBoolean(6), reader.GetFieldValue<DateTimeOffset>(7), reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9), reader.GetInt32(10)));
         }
@@ -248,13 +248,13 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
                 batch.BatchCommands.Add(Command("""
                     INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                    """, attempt.EventId, attempt.OrgId, attempt.Number, attempt.Kind, attempt.StartedAt, attempt.DurationMs, attempt.StatusCode, attempt.Code,
+                    """, attempt.EventId, attempt.OrgId, attempt.Number, attempt.Kind.ToContract(), attempt.StartedAt, attempt.DurationMs, attempt.StatusCode, attempt.Code,
                     attempt.Message, attempt.ResponseExcerpt, attempt.AfterReclaim));
             }
             var jobChange = retryAt is null
                 ? "DELETE FROM delivery_jobs WHERE job_id = $1 AND lease_owner = $2 RETURNING job_id"
                 : "UPDATE delivery_jobs SET attempt = attempt + 1, due_at = $11, lease_owner = NULL, lease_until = NULL WHERE job_id = $1 AND lease_owner = $2 RETURNING job_id";
-            var values = new List<object?> { job.JobId, owner, job.EventId, update.Status, update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse, update.StartDate, update.EndDate };
+            var values = new List<object?> { job.JobId, owner, job.EventId, update.Status.ToContract(), update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse, update.StartDate, update.EndDate };
             if (retryAt is { } due)
             {
                 values.Add(due);

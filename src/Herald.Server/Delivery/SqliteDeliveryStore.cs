@@ -68,10 +68,10 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions
                     .Bind(shared.Id, SqliteTime.ToText(e.CreatedAt), shared.Body, shared.SlotsText, shared.MetadataStart, shared.MetadataEnd)
                     .Command.ExecuteNonQueryAsync(cancellationToken);
             }
-            insertEvent.Bind(e.EventId, e.OrgId, e.ConfigId, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status, e.RetryAttempt, e.HttpMethod, e.Url,
+            insertEvent.Bind(e.EventId, e.OrgId, e.ConfigId, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url,
                 e.Metadata, e.Input, e.Payload, e.OriginalPayload, e.HttpResponse, Time(e.StartDate), Time(e.EndDate), e.Shared?.Id);
             await insertEvent.Command.ExecuteNonQueryAsync(cancellationToken);
-            insertJob.Bind(job.EventId, job.OrgId, job.ConfigId, job.Kind, job.Attempt, job.ReapplyTransform ? 1 : 0, SqliteTime.ToText(job.DueAt), job.LeaseOwner, Time(job.LeaseUntil));
+            insertJob.Bind(job.EventId, job.OrgId, job.ConfigId, job.Kind.ToContract(), job.Attempt, job.ReapplyTransform ? 1 : 0, SqliteTime.ToText(job.DueAt), job.LeaseOwner, Time(job.LeaseUntil));
             ids[i] = (long)(await insertJob.Command.ExecuteScalarAsync(cancellationToken))!;
         }
         return ids;
@@ -82,7 +82,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions
         {
             var insert = session.Prepare($"""
                 INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, after_job_id)
-                SELECT $event, $org, $config, '{JobKind.Replay}', 0, $reapply, $due, $after
+                SELECT $event, $org, $config, '{JobKind.Replay.ToContract()}', 0, $reapply, $due, $after
                 WHERE EXISTS (SELECT 1 FROM webhook_events WHERE event_id = $event AND org_id = $org AND config_id = $config)
                 RETURNING job_id
                 """, "$event", "$org", "$config", "$reapply", "$due", "$after");
@@ -142,14 +142,14 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions
         var remove = session.Prepare("DELETE FROM delivery_jobs WHERE job_id = $job", "$job");
         var fail = session.Prepare($"""
             UPDATE webhook_events
-            SET status = '{EventStatus.Failed}', retry_attempt = CASE WHEN $kind = '{JobKind.Deliver}' THEN $attempt ELSE retry_attempt END,
+            SET status = '{EventStatus.Failed.ToContract()}', retry_attempt = CASE WHEN $kind = '{JobKind.Deliver.ToContract()}' THEN $attempt ELSE retry_attempt END,
                 http_response = $response, start_date = COALESCE(start_date, $now), end_date = $now
             WHERE event_id = $event
             """, "$event", "$kind", "$attempt", "$response", "$now");
         foreach (var job in exhausted)
         {
             await remove.Bind(job.JobId).Command.ExecuteNonQueryAsync(cancellationToken);
-            await fail.Bind(job.EventId, job.Kind, job.Attempt, LeaseExpiries.Response(_maxLeaseExpiries), SqliteTime.ToText(now)).Command.ExecuteNonQueryAsync(cancellationToken);
+            await fail.Bind(job.EventId, job.Kind.ToContract(), job.Attempt, LeaseExpiries.Response(_maxLeaseExpiries), SqliteTime.ToText(now)).Command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
@@ -216,7 +216,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions
             var (job, owner, update, attempt, retryAt) = completions[i];
             if (attempt is not null)
             {
-                await insertAttempt.Bind(attempt.EventId, attempt.OrgId, attempt.Number, attempt.Kind, SqliteTime.ToText(attempt.StartedAt), attempt.DurationMs,
+                await insertAttempt.Bind(attempt.EventId, attempt.OrgId, attempt.Number, attempt.Kind.ToContract(), SqliteTime.ToText(attempt.StartedAt), attempt.DurationMs,
                     attempt.StatusCode, attempt.Code, attempt.Message, attempt.ResponseExcerpt, attempt.AfterReclaim ? 1 : 0).Command.ExecuteNonQueryAsync(cancellationToken);
             }
             held[i] = retryAt is { } due
@@ -224,7 +224,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions
                 : await finish.Bind(job.JobId, owner).Command.ExecuteNonQueryAsync(cancellationToken) == 1;
             if (held[i])
             {
-                await updateEvent.Bind(job.EventId, update.Status, update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse,
+                await updateEvent.Bind(job.EventId, update.Status.ToContract(), update.RetryAttempt, update.Payload, update.OriginalPayload, update.HttpResponse,
                     Time(update.StartDate), Time(update.EndDate)).Command.ExecuteNonQueryAsync(cancellationToken);
             }
         }
@@ -247,7 +247,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, DeliveryOptions
         reader.GetString(1),
         reader.GetString(2),
         reader.GetString(3),
-        reader.GetString(4),
+        JobKinds.FromStore(reader.GetString(4)),
         reader.GetInt32(5),
         reader.GetInt64(6) != 0,
         SqliteTime.Parse(reader.GetString(7)),

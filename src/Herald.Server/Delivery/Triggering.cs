@@ -34,18 +34,30 @@ public sealed class Triggering(
         var other => $"Webhook config {config.Id} is not active (status {other})",
     };
 
-    public NewDelivery Build(ConfigRecord config, JsonObject payload, string kind = JobKind.Deliver, string? leaseOwner = null) =>
+    public NewDelivery Build(ConfigRecord config, JsonObject payload, JobKind kind = JobKind.Deliver, string? leaseOwner = null) =>
         Build(config, EventInput.Of(payload), kind, leaseOwner);
 
-    public NewDelivery Build(ConfigRecord config, EventInput input, string kind = JobKind.Deliver, string? leaseOwner = null)
+    public NewDelivery Build(ConfigRecord config, EventInput input, JobKind kind = JobKind.Deliver, string? leaseOwner = null)
     {
         // Milliseconds, the precision of the event id's timestamp and of every time the API shows: a list cursor
         // built from what a client saw then names the event exactly.
         var now = time.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
         var eventId = RandomGuid.NewVersion7(now).ToString();
-        var stored = new EventRecord(eventId, config.OrgId, config.Id, config.EventName, now, EventStatus.InProgress, 0,
-            config.Document.HttpMethod ?? "POST", config.Document.Url, input.Metadata, input.Input, null, null, null, null, null, input.Shared);
+        var stored = new EventRecord
+        {
+            EventId = eventId,
+            OrgId = config.OrgId,
+            ConfigId = config.Id,
+            EventName = config.EventName,
+            CreatedAt = now,
+            Status = EventStatus.InProgress,
+            HttpMethod = config.Document.HttpMethod ?? "POST",
+            Url = config.Document.Url,
+            Metadata = input.Metadata,
+            Input = input.Input,
+            Shared = input.Shared,
+        };
         var job = new DeliveryJob(0, eventId, config.OrgId, config.Id, kind, 0, false, now, leaseOwner,
             leaseOwner is null ? null : leases.NewLeaseEnd(), 0);
         return new NewDelivery(stored, job);
@@ -142,7 +154,7 @@ public sealed class Triggering(
             return new TriggerWebhookResp
             {
                 EventId = job.EventId,
-                Status = update.Status == EventStatus.Succeeded || update.Status == EventStatus.Skipped ? EventStatus.Succeeded : EventStatus.Failed,
+                Status = update.Status == EventStatus.Succeeded || update.Status == EventStatus.Skipped ? EventStatus.Succeeded.ToContract() : EventStatus.Failed.ToContract(),
                 StatusCode = done.Result?.StatusCode?.ToString(CultureInfo.InvariantCulture),
                 Message = done.Result?.Message,
                 Body = done.Result?.Body,

@@ -5,7 +5,7 @@ public sealed record DeliveryAttempt(
     string EventId,
     string OrgId,
     int Number,
-    string Kind,
+    JobKind Kind,
     DateTimeOffset StartedAt,
     int DurationMs,
     int? StatusCode,

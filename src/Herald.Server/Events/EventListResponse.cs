@@ -61,7 +61,7 @@ public sealed class EventAttempt
     public static EventAttempt From(DeliveryAttempt attempt) => new()
     {
         Number = attempt.Number,
-        Kind = attempt.Kind,
+        Kind = attempt.Kind.ToContract(),
         StartedAt = HeraldJson.Timestamp(attempt.StartedAt),
         DurationMs = attempt.DurationMs,
         StatusCode = attempt.StatusCode,

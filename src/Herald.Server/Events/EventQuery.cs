@@ -13,7 +13,7 @@ public sealed record EventQuery(
     EventCursor? After = null,
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
-    string? Status = null,
+    EventStatus? Status = null,
     string? EventId = null);
 
 /// <summary>Reads the two list requests (v2 <c>SearchOptions</c>, v1 query string) into an <see cref="EventQuery"/>. Pure.</summary>
@@ -23,9 +23,9 @@ public static class EventSearch
     public const int DefaultLimit = 25;
 
     /// <summary>The statuses each list accepts as a filter, as the contract enumerates them.</summary>
-    public static readonly string[] V2Statuses = [EventStatus.Succeeded, EventStatus.Failed, EventStatus.Skipped];
+    public static readonly EventStatus[] V2Statuses = [EventStatus.Succeeded, EventStatus.Failed, EventStatus.Skipped];
 
-    public static readonly string[] V1Statuses = [EventStatus.Succeeded, EventStatus.Failed, EventStatus.InProgress];
+    public static readonly EventStatus[] V1Statuses = [EventStatus.Succeeded, EventStatus.Failed, EventStatus.InProgress];
 
     /// <summary>The v2 body. Absent or null fields mean "no filter" (or the default limit); anything else malformed is an error.</summary>
     public static (EventQuery? Query, string? Error) FromSearchOptions(JsonObject options)
@@ -75,9 +75,14 @@ public static class EventSearch
         {
             return Fail(statusError);
         }
-        if (status is not null && !V2Statuses.Contains(status))
+        EventStatus? statusFilter = null;
+        if (status is not null)
         {
-            return Fail($"status must be one of {string.Join(", ", V2Statuses)}");
+            if (!EventStatuses.TryParse(status, out var parsed) || !V2Statuses.Contains(parsed))
+            {
+                return Fail($"status must be one of {Spelled(V2Statuses)}");
+            }
+            statusFilter = parsed;
         }
 
         var (eventId, eventIdError) = Text(options, "event_id");
@@ -86,15 +91,20 @@ public static class EventSearch
             return Fail("event_id must be a non-empty string");
         }
 
-        return (new EventQuery(limit, after, from, to, status, eventId), null);
+        return (new EventQuery(limit, after, from, to, statusFilter, eventId), null);
     }
 
     /// <summary>The v1 query string: an optional status and an optional base64 cursor; pages of <see cref="DefaultLimit"/>.</summary>
     public static (EventQuery? Query, string? Error) FromV1(string? status, string? cursor)
     {
-        if (!string.IsNullOrEmpty(status) && !V1Statuses.Contains(status))
+        EventStatus? statusFilter = null;
+        if (!string.IsNullOrEmpty(status))
         {
-            return Fail($"status must be one of {string.Join(", ", V1Statuses)}");
+            if (!EventStatuses.TryParse(status, out var parsed) || !V1Statuses.Contains(parsed))
+            {
+                return Fail($"status must be one of {Spelled(V1Statuses)}");
+            }
+            statusFilter = parsed;
         }
         EventCursor? after = null;
         if (!string.IsNullOrEmpty(cursor))
@@ -106,7 +116,7 @@ public static class EventSearch
             }
             after = decoded;
         }
-        return (new EventQuery(DefaultLimit, after, Status: string.IsNullOrEmpty(status) ? null : status), null);
+        return (new EventQuery(DefaultLimit, after, Status: statusFilter), null);
     }
 
     private static (DateTimeOffset? Value, string? Error) Bound(JsonObject bounds, string name)
@@ -126,6 +136,8 @@ public static class EventSearch
         JsonValue value when value.GetValueKind() == JsonValueKind.String => (value.GetValue<string>(), null),
         _ => (null, $"{name} must be a string"),
     };
+
+    private static string Spelled(EventStatus[] statuses) => string.Join(", ", statuses.Select(s => s.ToContract()));
 
     private static (EventQuery?, string?) Fail(string error) => (null, error);
 }

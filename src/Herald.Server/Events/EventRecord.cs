@@ -1,14 +1,5 @@
 namespace Herald.Server.Events;
 
-/// <summary>The statuses of an event, as the contract spells them.</summary>
-public static class EventStatus
-{
-    public const string InProgress = "in_progress";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-    public const string Skipped = "skipped";
-}
-
 /// <summary>
 /// One accepted event as stored. <see cref="Input"/> is the trigger payload with Herald's metadata filled in;
 /// <see cref="Payload"/> is the body as sent (null until first built); <see cref="HttpResponse"/> is the last
@@ -22,26 +13,29 @@ public static class EventStatus
 /// payload). The stores' readers give such a record its whole input and metadata; a record built for a new fan-out
 /// event carries <see cref="Shared"/> instead, with <see cref="Input"/> its own values: read it through
 /// <see cref="InputText"/>.
+/// Built by name (object initializer), never by position: most of its values are strings, and a swapped pair would
+/// still compile. A new event needs the required members; the stores' reader fills in the rest it has.
 /// </remarks>
-public sealed record EventRecord(
-    string EventId,
-    string OrgId,
-    string ConfigId,
-    string EventName,
-    DateTimeOffset CreatedAt,
-    string Status,
-    int RetryAttempt,
-    string? HttpMethod,
-    string? Url,
-    string? Metadata,
-    string Input,
-    string? Payload,
-    string? OriginalPayload,
-    string? HttpResponse,
-    DateTimeOffset? StartDate,
-    DateTimeOffset? EndDate,
-    SharedInput? Shared = null)
+public sealed record EventRecord
 {
+    public required string EventId { get; init; }
+    public required string OrgId { get; init; }
+    public required string ConfigId { get; init; }
+    public required string EventName { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required EventStatus Status { get; init; }
+    public int RetryAttempt { get; init; }
+    public string? HttpMethod { get; init; }
+    public string? Url { get; init; }
+    public string? Metadata { get; init; }
+    public required string Input { get; init; }
+    public string? Payload { get; init; }
+    public string? OriginalPayload { get; init; }
+    public string? HttpResponse { get; init; }
+    public DateTimeOffset? StartDate { get; init; }
+    public DateTimeOffset? EndDate { get; init; }
+    public SharedInput? Shared { get; init; }
+
     /// <summary>The whole input: <see cref="Input"/>, or the shared input with this event's values when it has one.</summary>
     public string InputText() => Shared is null ? Input : Shared.InputWith(Input);
 }

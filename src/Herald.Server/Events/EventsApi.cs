@@ -120,7 +120,7 @@ public static class EventsApi
             EventName = stored.EventName,
             HttpResponse = stored.HttpResponse is null ? null : JsonNode.Parse(stored.HttpResponse),
             Metadata = stored.Metadata is null ? null : JsonNode.Parse(stored.Metadata),
-            Status = stored.Status,
+            Status = stored.Status.ToContract(),
             HttpMethod = stored.HttpMethod,
             Payload = stored.Payload,
             OriginalPayload = stored.OriginalPayload,

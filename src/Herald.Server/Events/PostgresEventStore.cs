@@ -75,7 +75,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         }
         if (query.Status is { } status)
         {
-            sql.Append($" AND status = {Next(status, NpgsqlDbType.Text)}");
+            sql.Append($" AND status = {Next(status.ToContract(), NpgsqlDbType.Text)}");
         }
         if (query.EventId is { } eventId)
         {
@@ -101,7 +101,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         while (await reader.ReadAsync(cancellationToken))
         {
             attempts.Add(new DeliveryAttempt(
-                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5),
+                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), JobKinds.FromStore(reader.GetString(3)), reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5),
                 reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetBoolean(10)));
         }

@@ -82,7 +82,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         if (query.Status is { } status)
         {
             sql.Append(" AND status = $status");
-            command.Parameters.AddWithValue("$status", status);
+            command.Parameters.AddWithValue("$status", status.ToContract());
         }
         if (query.EventId is { } eventId)
         {
@@ -110,7 +110,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         while (await reader.ReadAsync(cancellationToken))
         {
             attempts.Add(new DeliveryAttempt(
-                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), SqliteTime.Parse(reader.GetString(4)), reader.GetInt32(5),
+                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), JobKinds.FromStore(reader.GetString(3)), SqliteTime.Parse(reader.GetString(4)), reader.GetInt32(5),
                 reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetInt64(10) != 0));
         }

@@ -18,8 +18,11 @@ public abstract class DeliveryStoreContract
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static NewDelivery Delivery(string eventId) => new(
-        new EventRecord(eventId, "org-1", "cfg1", "order_created", T0, EventStatus.InProgress, 0, "POST", "https://receiver.example/hook", null,
-            """{"entity":{}}""", null, null, null, null, null),
+        new EventRecord
+        {
+            EventId = eventId, OrgId = "org-1", ConfigId = "cfg1", EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+            HttpMethod = "POST", Url = "https://receiver.example/hook", Input = """{"entity":{}}""",
+        },
         new DeliveryJob(0, eventId, "org-1", "cfg1", JobKind.Deliver, 0, false, T0, null, null, 0));
 
     [Fact]

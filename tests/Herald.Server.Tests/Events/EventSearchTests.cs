@@ -32,7 +32,7 @@ public sealed class EventSearchTests
             """);
 
         Assert.Null(error);
-        Assert.Equal(new EventQuery(7, new EventCursor(new DateTimeOffset(2025, 10, 20, 10, 0, 0, 500, TimeSpan.Zero), "e-9"), Oct1, Oct31, "failed", "e-1"), query);
+        Assert.Equal(new EventQuery(7, new EventCursor(new DateTimeOffset(2025, 10, 20, 10, 0, 0, 500, TimeSpan.Zero), "e-9"), Oct1, Oct31, EventStatus.Failed, "e-1"), query);
     }
 
     [Theory]
@@ -55,7 +55,7 @@ public sealed class EventSearchTests
     [InlineData("skipped")]
     public void V2_filters_by_the_three_outcomes(string status)
     {
-        Assert.Equal(status, V2($$"""{"status":"{{status}}"}""").Query!.Status);
+        Assert.Equal(status, V2($$"""{"status":"{{status}}"}""").Query!.Status?.ToContract());
     }
 
     [Theory]
@@ -96,10 +96,10 @@ public sealed class EventSearchTests
     [Theory]
     [InlineData(null, null)]
     [InlineData("", null)]
-    [InlineData("succeeded", "succeeded")]
-    [InlineData("failed", "failed")]
-    [InlineData("in_progress", "in_progress")]
-    public void V1_filters_by_its_three_statuses_and_pages_by_25(string? status, string? expected)
+    [InlineData("succeeded", EventStatus.Succeeded)]
+    [InlineData("failed", EventStatus.Failed)]
+    [InlineData("in_progress", EventStatus.InProgress)]
+    public void V1_filters_by_its_three_statuses_and_pages_by_25(string? status, EventStatus? expected)
     {
         Assert.Equal((new EventQuery(25, Status: expected), (string?)null), EventSearch.FromV1(status, null));
     }
@@ -127,7 +127,11 @@ public sealed class EventPageTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static EventRecord Row(int i) => new($"e-{i}", "org", "cfg", "order_created", T0.AddSeconds(-i), "succeeded", 0, "POST", null, null, "{}", null, null, null, null, null);
+    private static EventRecord Row(int i) => new()
+    {
+        EventId = $"e-{i}", OrgId = "org", ConfigId = "cfg", EventName = "order_created", CreatedAt = T0.AddSeconds(-i), Status = EventStatus.Succeeded,
+        HttpMethod = "POST", Input = "{}",
+    };
 
     [Theory]
     [InlineData(0, 3, 0, false)]
@@ -148,7 +152,7 @@ public sealed class EventPageTests
     [Fact]
     public void The_store_is_asked_for_one_row_more_with_the_same_filters()
     {
-        var query = new EventQuery(10, new EventCursor(T0, "e"), T0.AddDays(-1), T0, "failed", "x");
+        var query = new EventQuery(10, new EventCursor(T0, "e"), T0.AddDays(-1), T0, EventStatus.Failed, "x");
 
         Assert.Equal(query with { Limit = 11 }, EventPage.Probe(query));
     }

@@ -30,10 +30,14 @@ public abstract class EventStoreContract
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     protected static EventRecord Event(string id, string org, string config, DateTimeOffset created, string input = """{"metadata":{}}""") =>
-        new(id, org, config, "order_created", created, EventStatus.InProgress, 0, "POST", "https://receiver.example/hook", "{}", input, null, null, null, null, null);
+        new()
+        {
+            EventId = id, OrgId = org, ConfigId = config, EventName = "order_created", CreatedAt = created, Status = EventStatus.InProgress,
+            HttpMethod = "POST", Url = "https://receiver.example/hook", Metadata = "{}", Input = input,
+        };
 
     /// <summary>Enqueues the events, then completes each job with the given status (or leaves it queued when null).</summary>
-    protected static async Task WriteAsync(IDeliveryStore queue, IReadOnlyList<(EventRecord Event, string? FinalStatus)> events)
+    protected static async Task WriteAsync(IDeliveryStore queue, IReadOnlyList<(EventRecord Event, EventStatus? FinalStatus)> events)
     {
         var deliveries = events.Select(e => new NewDelivery(e.Event, new DeliveryJob(0, e.Event.EventId, e.Event.OrgId, e.Event.ConfigId, JobKind.Deliver, 0, false, T0, null, null, 0))).ToList();
         var jobIds = await queue.EnqueueAsync(deliveries, Ct);
@@ -62,18 +66,18 @@ public abstract class EventStoreContract
     {
         var (events, queue) = await StoresAsync();
         await WriteAsync(queue, [
-            (Event("b", "org-1", "cfg", T0), "succeeded"),
-            (Event("a", "org-1", "cfg", T0.AddSeconds(1)), "succeeded"),
-            (Event("c", "org-1", "cfg", T0), "failed"),
-            (Event("d", "org-1", "other", T0.AddSeconds(2)), "succeeded"),
-            (Event("e", "org-2", "cfg", T0.AddSeconds(2)), "succeeded"),
+            (Event("b", "org-1", "cfg", T0), EventStatus.Succeeded),
+            (Event("a", "org-1", "cfg", T0.AddSeconds(1)), EventStatus.Succeeded),
+            (Event("c", "org-1", "cfg", T0), EventStatus.Failed),
+            (Event("d", "org-1", "other", T0.AddSeconds(2)), EventStatus.Succeeded),
+            (Event("e", "org-2", "cfg", T0.AddSeconds(2)), EventStatus.Succeeded),
         ]);
 
         var listed = await events.ListAsync("org-1", "cfg", new EventQuery(10), Ct);
 
         Assert.Equal(["a", "c", "b"], listed.Select(e => e.EventId));
         Assert.Equal(T0.AddSeconds(1), listed[0].CreatedAt);
-        Assert.Equal("succeeded", listed[0].Status);
+        Assert.Equal(EventStatus.Succeeded, listed[0].Status);
         Assert.Equal("{}", listed[0].Payload);
     }
 
@@ -83,7 +87,7 @@ public abstract class EventStoreContract
         var (events, queue) = await StoresAsync();
         // 23 events over 5 distinct times: many share a timestamp, so the tie-break carries the walk.
         var written = Enumerable.Range(0, 23).Select(i => Event(Id(i * 7919 % 23), "org-1", "cfg", T0.AddMilliseconds(i % 5))).ToList();
-        await WriteAsync(queue, written.Select(e => (e, (string?)"succeeded")).ToList());
+        await WriteAsync(queue, written.Select(e => (e, (EventStatus?)EventStatus.Succeeded)).ToList());
         var expected = written.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.EventId, StringComparer.Ordinal).Select(e => e.EventId).ToList();
 
         var seen = new List<string>();
@@ -104,24 +108,24 @@ public abstract class EventStoreContract
     {
         var (events, queue) = await StoresAsync();
         await WriteAsync(queue, [
-            (Event("e1", "org-1", "cfg", T0), "succeeded"),
-            (Event("e2", "org-1", "cfg", T0.AddHours(1)), "failed"),
-            (Event("e3", "org-1", "cfg", T0.AddHours(2)), "skipped"),
-            (Event("e4", "org-1", "cfg", T0.AddHours(3)), "succeeded"),
+            (Event("e1", "org-1", "cfg", T0), EventStatus.Succeeded),
+            (Event("e2", "org-1", "cfg", T0.AddHours(1)), EventStatus.Failed),
+            (Event("e3", "org-1", "cfg", T0.AddHours(2)), EventStatus.Skipped),
+            (Event("e4", "org-1", "cfg", T0.AddHours(3)), EventStatus.Succeeded),
             (Event("e5", "org-1", "cfg", T0.AddHours(4)), null),
         ]);
 
         async Task<string[]> List(EventQuery query) => (await events.ListAsync("org-1", "cfg", query, Ct)).Select(e => e.EventId).ToArray();
 
-        Assert.Equal(["e4", "e1"], await List(new EventQuery(10, Status: "succeeded")));
-        Assert.Equal(["e5"], await List(new EventQuery(10, Status: "in_progress")));
+        Assert.Equal(["e4", "e1"], await List(new EventQuery(10, Status: EventStatus.Succeeded)));
+        Assert.Equal(["e5"], await List(new EventQuery(10, Status: EventStatus.InProgress)));
         Assert.Equal(["e4", "e3", "e2"], await List(new EventQuery(10, From: T0.AddHours(1), To: T0.AddHours(3))));
         Assert.Equal(["e5", "e4"], await List(new EventQuery(10, From: T0.AddHours(3))));
         Assert.Equal(["e2", "e1"], await List(new EventQuery(10, To: T0.AddHours(1))));
-        Assert.Equal(["e4"], await List(new EventQuery(10, From: T0.AddHours(1), To: T0.AddHours(3), Status: "succeeded")));
+        Assert.Equal(["e4"], await List(new EventQuery(10, From: T0.AddHours(1), To: T0.AddHours(3), Status: EventStatus.Succeeded)));
         Assert.Equal(["e2"], await List(new EventQuery(10, EventId: "e2")));
-        Assert.Empty(await List(new EventQuery(10, EventId: "e2", Status: "succeeded")));
-        Assert.Equal(["e3"], await List(new EventQuery(10, new EventCursor(T0.AddHours(3), "e4"), Status: "skipped")));
+        Assert.Empty(await List(new EventQuery(10, EventId: "e2", Status: EventStatus.Succeeded)));
+        Assert.Equal(["e3"], await List(new EventQuery(10, new EventCursor(T0.AddHours(3), "e4"), Status: EventStatus.Skipped)));
         Assert.Equal(["e1"], await List(new EventQuery(10, new EventCursor(T0.AddHours(1), "e2"), To: T0.AddHours(2))));
         Assert.Equal(["e5", "e4"], await List(new EventQuery(2)));
         Assert.Empty(await List(new EventQuery(10, EventId: "e2", From: T0.AddHours(2))));
@@ -131,7 +135,7 @@ public abstract class EventStoreContract
     public async Task Another_organization_sees_nothing_of_a_config_with_the_same_id()
     {
         var (events, queue) = await StoresAsync();
-        await WriteAsync(queue, [(Event("e1", "org-1", "cfg", T0), "succeeded")]);
+        await WriteAsync(queue, [(Event("e1", "org-1", "cfg", T0), EventStatus.Succeeded)]);
 
         Assert.Empty(await events.ListAsync("org-2", "cfg", new EventQuery(10), Ct));
         Assert.Empty(await events.ListAsync("org-2", "cfg", new EventQuery(10, EventId: "e1"), Ct));
@@ -148,10 +152,10 @@ public abstract class EventStoreContract
         var ids = await queue.EnqueueAsync([new NewDelivery(e, new DeliveryJob(0, "e1", "org-1", "cfg", JobKind.Deliver, 0, false, T0, null, null, 0))], Ct);
         var job = (await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 1, Ct)).Single();
         var first = new DeliveryAttempt("e1", "org-1", 1, JobKind.Deliver, T0, 30_001, null, "INTERNAL_ERROR", "timed out", null, false);
-        await queue.CompleteAsync([new JobCompletion(job, "w", new EventUpdate("in_progress", 0, "{}", null, "{}", T0, null), first, T0.AddSeconds(5))], Ct);
+        await queue.CompleteAsync([new JobCompletion(job, "w", new EventUpdate(EventStatus.InProgress, 0, "{}", null, "{}", T0, null), first, T0.AddSeconds(5))], Ct);
         var again = (await queue.ClaimDueAsync("w2", T0.AddSeconds(5), T0.AddMinutes(2), 1, Ct)).Single();
         var second = new DeliveryAttempt("e1", "org-1", 2, JobKind.Deliver, T0.AddSeconds(5), 40, 503, null, null, """{"busy":true}""", true);
-        await queue.CompleteAsync([new JobCompletion(again, "w2", new EventUpdate("failed", 1, "{}", null, "{}", T0, T0.AddSeconds(5)), second, null)], Ct);
+        await queue.CompleteAsync([new JobCompletion(again, "w2", new EventUpdate(EventStatus.Failed, 1, "{}", null, "{}", T0, T0.AddSeconds(5)), second, null)], Ct);
 
         var attempts = await events.AttemptsAsync("org-1", "e1", Ct);
 
@@ -176,8 +180,8 @@ public abstract class EventStoreContract
             new(26, From: Seeded.AddSeconds(10_000)),
             new(26, To: Seeded.AddSeconds(50_000)),
             new(26, From: Seeded.AddSeconds(10_000), To: Seeded.AddSeconds(50_000)),
-            new(26, Status: "failed"),
-            new(26, cursor, Seeded.AddSeconds(10_000), Seeded.AddSeconds(50_000), "failed"),
+            new(26, Status: EventStatus.Failed),
+            new(26, cursor, Seeded.AddSeconds(10_000), Seeded.AddSeconds(50_000), EventStatus.Failed),
         ];
         foreach (var query in queries)
         {
@@ -202,11 +206,11 @@ public abstract class EventStoreContract
         var (events, queue) = await StoresAsync();
         var cutoff = T0.AddDays(28);
         await WriteAsync(queue, [
-            (Event("old-1", "org-1", "cfg", T0), "succeeded"),
-            (Event("old-2", "org-1", "cfg", T0.AddSeconds(1)), "failed"),
-            (Event("old-3", "org-2", "cfg", T0.AddSeconds(2)), "succeeded"),
+            (Event("old-1", "org-1", "cfg", T0), EventStatus.Succeeded),
+            (Event("old-2", "org-1", "cfg", T0.AddSeconds(1)), EventStatus.Failed),
+            (Event("old-3", "org-2", "cfg", T0.AddSeconds(2)), EventStatus.Succeeded),
             (Event("old-queued", "org-1", "cfg", T0.AddSeconds(3)), null),
-            (Event("young", "org-1", "cfg", cutoff), "succeeded"),
+            (Event("young", "org-1", "cfg", cutoff), EventStatus.Succeeded),
         ]);
 
         Assert.Equal(2, await events.PurgeEventsAsync(cutoff, 2, Ct));
@@ -232,7 +236,7 @@ public abstract class EventStoreContract
         for (var i = 0; i < 3; i++)
         {
             var attempt = new DeliveryAttempt("e1", "org-1", i + 1, JobKind.Deliver, T0.AddDays(i * 20), 5, 500, null, null, null, false);
-            await queue.CompleteAsync([new JobCompletion(job, "w", new EventUpdate("in_progress", i, null, null, null, T0, null), attempt, T0.AddDays(i * 20 + 1))], Ct);
+            await queue.CompleteAsync([new JobCompletion(job, "w", new EventUpdate(EventStatus.InProgress, i, null, null, null, T0, null), attempt, T0.AddDays(i * 20 + 1))], Ct);
             job = (await queue.ClaimDueAsync("w", T0.AddDays(i * 20 + 1), T0.AddDays(i * 20 + 2), 1, Ct)).Single();
         }
 

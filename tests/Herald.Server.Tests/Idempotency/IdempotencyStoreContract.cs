@@ -23,7 +23,11 @@ public abstract class IdempotencyStoreContract
     {
         var eventId = Guid.CreateVersion7(T0).ToString();
         return new NewDelivery(
-            new EventRecord(eventId, org, "cfg-1", "order_created", T0, EventStatus.InProgress, 0, "POST", "https://example.com", null, "{}", null, null, null, null, null),
+            new EventRecord
+            {
+                EventId = eventId, OrgId = org, ConfigId = "cfg-1", EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+                HttpMethod = "POST", Url = "https://example.com", Input = "{}",
+            },
             new DeliveryJob(0, eventId, org, "cfg-1", JobKind.Deliver, 0, false, T0, null, null, 0));
     }
 

@@ -20,7 +20,11 @@ public abstract class ReplayQueueContract
     private static async Task LogAsync(IDeliveryStore queue, params (string Id, string Org, string Config)[] events)
     {
         var deliveries = events.Select(e => new NewDelivery(
-            new EventRecord(e.Id, e.Org, e.Config, "order_created", T0, EventStatus.InProgress, 0, "POST", null, null, "{}", null, null, null, null, null),
+            new EventRecord
+            {
+                EventId = e.Id, OrgId = e.Org, ConfigId = e.Config, EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+                HttpMethod = "POST", Input = "{}",
+            },
             new DeliveryJob(0, e.Id, e.Org, e.Config, JobKind.Deliver, 0, false, T0, null, null, 0))).ToList();
         await queue.EnqueueAsync(deliveries, Ct);
         var jobs = await queue.ClaimDueAsync("setup", T0, T0.AddMinutes(1), events.Length, Ct);
@@ -79,7 +83,11 @@ public abstract class ReplayQueueContract
         await LogAsync(queue, ("e1", "org", "cfg"), ("e2", "org", "cfg"), ("e3", "org", "cfg"));
         await queue.EnqueueReplaysAsync([new("e1", "org", "cfg", false), new("e2", "org", "cfg", false)], T0, Ct);
         await queue.EnqueueReplaysAsync([new("e3", "org", "cfg", false)], T0, Ct);
-        var fresh = new EventRecord("e4", "org", "cfg", "order_created", T0, EventStatus.InProgress, 0, "POST", null, null, "{}", null, null, null, null, null);
+        var fresh = new EventRecord
+        {
+            EventId = "e4", OrgId = "org", ConfigId = "cfg", EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+            HttpMethod = "POST", Input = "{}",
+        };
         await queue.EnqueueAsync([new NewDelivery(fresh, new DeliveryJob(0, "e4", "org", "cfg", JobKind.Deliver, 0, false, T0, null, null, 0))], Ct);
 
         var claimed = await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 10, Ct);

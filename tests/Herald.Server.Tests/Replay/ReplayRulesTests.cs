@@ -74,7 +74,11 @@ public sealed class ReplayRulesTests
     }
 
     private static EventRecord Stored(string input, string? payload) =>
-        new("e-1", "org", "cfg", "order_created", DateTimeOffset.UnixEpoch, "succeeded", 0, "POST", null, null, input, payload, null, null, null, null);
+        new()
+        {
+            EventId = "e-1", OrgId = "org", ConfigId = "cfg", EventName = "order_created", CreatedAt = DateTimeOffset.UnixEpoch, Status = EventStatus.Succeeded,
+            HttpMethod = "POST", Input = input, Payload = payload,
+        };
 
     [Theory]
     //       input   payload  reapply  replayable
