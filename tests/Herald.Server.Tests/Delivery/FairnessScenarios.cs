@@ -11,7 +11,7 @@ namespace Herald.Server.Tests.Delivery;
 /// other test running meanwhile.
 /// </summary>
 [Collection(nameof(PaceCollection))]
-public sealed class FairnessScenarios(ITestOutputHelper output) : ReceiverScenario
+public class FairnessScenarios(ITestOutputHelper output) : ReceiverScenario
 {
     private const int FastEvents = 1000;
     private const int Rounds = 3;
@@ -111,6 +111,13 @@ public sealed class FairnessScenarios(ITestOutputHelper output) : ReceiverScenar
         await Receiver.WaitForAsync(before + count, TimeSpan.FromSeconds(60));
         return clock.Elapsed;
     }
+}
+
+/// <summary>The same scenarios with Herald on PostgreSQL.</summary>
+[Collection(nameof(PaceCollection))]
+public sealed class PostgresFairnessScenarios(PostgresServer server, ITestOutputHelper output) : FairnessScenarios(output)
+{
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }
 
 /// <summary>Tests that compare two paces run alone: a test running beside them would slow one measurement and not the other.</summary>
