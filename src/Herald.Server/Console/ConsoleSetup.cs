@@ -69,6 +69,8 @@ public static class ConsoleSetup
             antiforgery.Cookie.Path = ConsolePaths.Root;
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
             antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // The console's own headers decide about framing (Console:FrameAncestors).
+            antiforgery.SuppressXFrameOptionsHeader = true;
         });
 
         services.AddDataProtection().SetApplicationName("Herald.Console");

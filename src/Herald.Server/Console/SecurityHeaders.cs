@@ -20,6 +20,11 @@ public static class SecurityHeaders
         {
             headers.XFrameOptions = "DENY";
         }
+        else
+        {
+            // frame-ancestors decides; X-Frame-Options cannot name the allowed embedders.
+            headers.Remove("X-Frame-Options");
+        }
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
