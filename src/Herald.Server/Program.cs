@@ -1,6 +1,7 @@
 using Herald.Server.Authentication;
 using Herald.Server.Catalog;
 using Herald.Server.Configs;
+using Herald.Server.Console;
 using Herald.Server.Delivery;
 using Herald.Server.Egress;
 using Herald.Server.Environments;
@@ -50,6 +51,7 @@ builder.Services.AddTransforms();
 builder.Services.AddDelivery(runWorkers: roles.Worker);
 builder.Services.AddFanOut();
 builder.Services.AddIdempotency();
+builder.Services.AddConsole(builder.Configuration);
 
 var app = builder.Build();
 
@@ -76,6 +78,7 @@ if (roles.Api)
     app.MapEvents();
     app.MapEnvironments();
     app.MapReplay();
+    app.MapConsole();
 }
 
 app.Run();
