@@ -54,6 +54,7 @@ builder.Services.AddFanOut();
 builder.Services.AddIdempotency();
 
 var app = builder.Build();
+// A taken port is one line and exit code 1, before any worker starts or a master key is generated.
 if (ListenCheck.TakenAddress(app) is { } taken)
 {
     Console.Error.WriteLine(ListenCheck.Explain(taken));
