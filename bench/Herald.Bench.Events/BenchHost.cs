@@ -32,7 +32,7 @@ public sealed class BenchHost : WebApplicationFactory<Program>
         builder.UseSetting("Storage:DataDirectory", _dataDirectory);
         builder.UseSetting("Secrets:MasterKey", Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.UseSetting("Logging:Console:FormatterName", "simple");
+        builder.UseSetting("Logging:Format", "text");
         for (var i = 0; i < _orgIds.Count; i++)
         {
             builder.UseSetting($"Auth:Tokens:{i}:Token", Token(_orgIds[i]));

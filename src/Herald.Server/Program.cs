@@ -1,3 +1,4 @@
+using Herald.Server.ApiDocs;
 using Herald.Server.Authentication;
 using Herald.Server.Catalog;
 using Herald.Server.Configs;
@@ -22,6 +23,7 @@ using Herald.Server.Transforms;
 
 var builder = WebApplication.CreateBuilder(args);
 var roles = Roles.From(builder.Configuration["Roles"]);
+builder.Logging.AddHeraldConsole(builder.Configuration);
 
 // Bind to loopback only unless the operator chose an address (--urls, ASPNETCORE_URLS, Kestrel endpoints).
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"])
@@ -33,7 +35,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(roles);
 builder.Services.ConfigureHttpJsonOptions(json => HeraldJson.Configure(json.SerializerOptions));
-builder.Services.AddOpenApi();
+builder.Services.AddApiDocs();
 builder.Services.AddStorage();
 builder.Services.AddSecrets();
 builder.Services.AddHeraldAuth();
@@ -54,6 +56,13 @@ builder.Services.AddIdempotency();
 builder.Services.AddConsole(builder.Configuration);
 
 var app = builder.Build();
+// A taken port is one line and exit code 1, before any worker starts or a master key is generated.
+if (ListenCheck.TakenAddress(app) is { } taken)
+{
+    Console.Error.WriteLine(ListenCheck.Explain(taken));
+    return ListenCheck.ExitCode;
+}
+app.LogStartWarnings(roles);
 
 // Resolve the master key at start, so a missing or malformed key fails the start, not the first request.
 app.Services.GetRequiredService<SecretBox>();
@@ -67,7 +76,7 @@ app.UseAuthorization();
 app.MapHealth();
 if (roles.Api)
 {
-    app.MapOpenApi();
+    app.MapApiDocs();
     app.MapPublicKey();
     app.MapCatalog();
     app.MapExample();
@@ -81,7 +90,7 @@ if (roles.Api)
     app.MapConsole();
 }
 
-app.Run();
+return ListenCheck.Run(app);
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -83,6 +83,9 @@ public sealed class StaticTokens
             .ToArray();
     }
 
+    /// <summary>How many usable tokens are configured (both a token and an organization).</summary>
+    public int Count => _tokens.Length;
+
     public string? Find(string token)
     {
         var digest = Digest(token);

@@ -6,7 +6,7 @@ namespace Herald.Server.Configs;
 /// <summary>
 /// Checks a config body against the contract's <c>WebhookConfig</c> schema and the rules the schema cannot
 /// express (the auth sub-object its type needs, mutually exclusive condition forms). Pure: JSON in, messages out.
-/// Read-only members (<c>id</c>, <c>status</c>, times, <c>signingSecret</c>) are type-checked and then ignored.
+/// Read-only members (<c>id</c>, <c>status</c>, <c>statusReason</c>, times, <c>signingSecret</c>) are type-checked and then ignored.
 /// </summary>
 public static partial class ConfigValidator
 {
@@ -47,6 +47,7 @@ public static partial class ConfigValidator
         config.String("creationTime");
         config.String("updatedTime");
         config.String("signingSecret");
+        config.String("statusReason");
         Jsonata(config, "jsonataExpression", maxExpressionLength);
         config.Enum("deliveryMode", ContractEnums.DeliveryModes);
         Auth(config.Nested("auth"));

@@ -86,6 +86,7 @@ public static class ConfigWrites
             apiKey.KeyValue = null;
         }
         config.Status = ConfigStatus.Derive(config, secrets);
+        config.StatusReason = ConfigStatus.Reason(config, secrets);
         return config;
     }
 

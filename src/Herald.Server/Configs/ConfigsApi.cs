@@ -57,6 +57,7 @@ public static class ConfigsApi
             var page = await store.ListPageAsync(orgId, eventName, last, ListPageSize, cancellationToken);
             foreach (var record in page)
             {
+                ConfigStatus.FillReason(record.Document);
                 yield return record.Document;
             }
             if (page.Count < ListPageSize)
@@ -103,7 +104,12 @@ public static class ConfigsApi
     public static async Task<IResult> GetConfig(string configId, ClaimsPrincipal user, IConfigStore store, CancellationToken cancellationToken)
     {
         var record = await store.GetAsync(user.OrgId(), configId, cancellationToken);
-        return record is null ? NotFound(configId) : Results.Ok(record.Document);
+        if (record is null)
+        {
+            return NotFound(configId);
+        }
+        ConfigStatus.FillReason(record.Document);
+        return Results.Ok(record.Document);
     }
 
     public static async Task<IResult> UpdateConfig(

@@ -21,6 +21,10 @@ public sealed class WebhookConfig
     [JsonPropertyName("protected")] public bool? Protected { get; set; }
     [JsonPropertyName("secureProxy")] public SecureProxy? SecureProxy { get; set; }
     [JsonPropertyName("status")] public string? Status { get; set; }
+
+    /// <summary>Why <see cref="Status"/> is <c>incomplete</c>, naming the missing fields (a Herald extension; absent otherwise).</summary>
+    [JsonPropertyName("statusReason")] public string? StatusReason { get; set; }
+
     [JsonPropertyName("jsonataExpression")] public string? JsonataExpression { get; set; }
     [JsonPropertyName("deliveryMode")] public string? DeliveryMode { get; set; }
     [JsonPropertyName("multipartConfig")] public MultipartConfig? MultipartConfig { get; set; }

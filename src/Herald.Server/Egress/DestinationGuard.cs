@@ -84,7 +84,8 @@ public sealed class DestinationGuard
 
 /// <summary>A destination refused by the guard; the attempt fails with <c>DESTINATION_BLOCKED</c>, not retried.</summary>
 public sealed class DestinationBlockedException(string host, IReadOnlyList<IPAddress> addresses)
-    : Exception($"Destination {host} resolves only to blocked addresses ({string.Join(", ", addresses)})")
+    : Exception($"Destination {host} resolves only to blocked addresses ({string.Join(", ", addresses)}); to allow them, "
+        + "list their network in Delivery:AllowedNetworks (or, for local development only, set Delivery:AllowPrivateNetworks to true)")
 {
     public string Host { get; } = host;
 }

@@ -28,7 +28,7 @@ internal static class DurabilityNodes
         ["Auth:Tokens:0:Token"] = Token,
         ["Auth:Tokens:0:OrgId"] = OrgId,
         ["Delivery:AllowPrivateNetworks"] = "true",
-        ["Logging:Console:FormatterName"] = "json",
+        ["Logging:Format"] = "json",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         ["Logging:LogLevel:Herald.Server.Delivery.AttemptRunner"] = "Information",

@@ -76,6 +76,27 @@ public sealed class HeraldProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the server as <see cref="StartAsync"/> would, on <paramref name="urls"/>, but waits for it to exit by
+    /// itself (within <paramref name="timeout"/>) instead of for it to become ready; for starts that must fail.
+    /// </summary>
+    public static Task<ProcessResult> RunToExitAsync(string urls, IReadOnlyDictionary<string, string> settings, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var arguments = new List<string> { Path.Combine(ServerFolder, "Herald.Server.dll"), "--urls", urls };
+        arguments.AddRange(settings.Select(s => $"--{s.Key}={s.Value}"));
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_URLS"] = null,
+            ["DOTNET_URLS"] = null,
+            ["ASPNETCORE_HTTP_PORTS"] = null,
+            ["ASPNETCORE_HTTPS_PORTS"] = null,
+            ["ASPNETCORE_CONTENTROOT"] = null,
+        };
+        return ProcessRun.RunAsync(Herald.Testing.DotnetHost.Path(), arguments, ServerFolder, environment, timeout, cancellationToken);
+    }
+
     /// <summary>A client of this server authenticated with <paramref name="token"/>, with a bounded request time.</summary>
     public HttpClient Client(string token)
     {
@@ -195,6 +216,11 @@ public sealed class HeraldProcess : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(folder, "Herald.Server.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
+        if (!settings.ContainsKey("Logging:Format"))
+        {
+            // AttemptedEventIds reads the attempt log lines back as JSON.
+            start.ArgumentList.Add("--Logging:Format=json");
+        }
         foreach (var (key, value) in settings)
         {
             start.ArgumentList.Add($"--{key}={value}");

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Herald.Server.Tests.Support;
+
+namespace Herald.Server.Tests.Hosting;
+
+/// <summary>The API describes itself: the OpenAPI document and the interactive page over it.</summary>
+public sealed partial class ApiDocsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_document_declares_bearer_auth_and_every_operation_has_a_summary_and_a_description()
+    {
+        using var app = new HeraldApp();
+        var document = await (await app.Client(token: null).GetAsync("/openapi/v1.json", Ct)).ReadAsync();
+
+        var schemes = document["components"]!["securitySchemes"]!.AsObject();
+        var (name, scheme) = Assert.Single(schemes);
+        Assert.Equal("http", scheme!["type"]!.GetValue<string>());
+        Assert.Equal("bearer", scheme["scheme"]!.GetValue<string>());
+        Assert.Contains(document["security"]!.AsArray(), requirement => requirement!.AsObject().ContainsKey(name));
+        var operations = Operations(document).ToList();
+        Assert.True(operations.Count >= 20, $"only {operations.Count} operations");
+        Assert.All(operations, o =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(o["summary"]?.GetValue<string>()), $"{o["operationId"]} has no summary");
+            Assert.False(string.IsNullOrWhiteSpace(o["description"]?.GetValue<string>()), $"{o["operationId"]} has no description");
+        });
+    }
+
+    [Fact]
+    public async Task The_anonymous_operation_drops_the_bearer_requirement_and_the_others_keep_it()
+    {
+        using var app = new HeraldApp();
+        var document = await (await app.Client(token: null).GetAsync("/openapi/v1.json", Ct)).ReadAsync();
+
+        var operations = Operations(document).ToDictionary(o => o["operationId"]!.GetValue<string>());
+        Assert.Empty(operations["getPublicKey"]["security"]!.AsArray());
+        Assert.All(operations.Where(o => o.Key != "getPublicKey"), o => Assert.Null(o.Value["security"]));
+    }
+
+    [Fact]
+    public async Task Herald_extensions_are_marked_on_operations_and_fields_and_contract_operations_are_not()
+    {
+        using var app = new HeraldApp();
+        var document = await (await app.Client(token: null).GetAsync("/openapi/v1.json", Ct)).ReadAsync();
+
+        var operations = Operations(document).ToDictionary(o => o["operationId"]!.GetValue<string>());
+        foreach (var extension in new[] { "fanOutEvent", "getEventAttempts" })
+        {
+            Assert.True(operations[extension]["x-herald-extension"]!.GetValue<bool>());
+            Assert.Contains("Herald extension", operations[extension]["description"]!.GetValue<string>());
+        }
+        Assert.Null(operations["createConfig"]["x-herald-extension"]);
+        var statusReason = document["components"]!["schemas"]!["WebhookConfig"]!["properties"]!["statusReason"]!;
+        Assert.True(statusReason["x-herald-extension"]!.GetValue<bool>());
+        Assert.Contains("Herald extension", statusReason["description"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_docs_page_is_html_that_loads_nothing_from_outside_Herald()
+    {
+        using var app = new HeraldApp();
+        var client = app.Client(token: null);
+
+        var page = await client.GetAsync("/docs", Ct);
+        var html = await page.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotMatch("(?i)https?:|//[a-z0-9]", html);
+        var assets = Assets().Matches(html).Select(m => m.Groups["url"].Value).ToList();
+        Assert.NotEmpty(assets);
+        foreach (var asset in assets)
+        {
+            var answer = await client.GetAsync(new Uri(page.RequestMessage!.RequestUri!, asset), Ct);
+            Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{asset} answered {(int)answer.StatusCode}");
+        }
+        Assert.Contains("\"withDefaultFonts\":false", html);
+        Assert.Contains("openapi/v1.json", html);
+    }
+
+    private static IEnumerable<JsonNode> Operations(JsonNode document) =>
+        document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject()).Select(operation => operation.Value!).Where(o => o["operationId"] is not null);
+
+    [GeneratedRegex("""(?:src|href)="(?<url>[^"]+)"|from '(?<url>[^']+)'""")]
+    private static partial Regex Assets();
+}
