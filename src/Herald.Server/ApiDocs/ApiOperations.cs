@@ -30,7 +30,7 @@ public static class ApiOperations
         ["testOAuth"] = new("Test a config's OAuth client credentials",
             "Runs the token exchange of the saved config's OAuth settings against its endpoint and reports whether a token came back."),
         ["triggerWebhook"] = new("Trigger a webhook",
-            "Queues one event for the config (202 with its id), or with `sync=true` delivers it at once and answers the outcome. "
+            "Queues one event for the config and answers its id, or with `sync=true` delivers it at once and answers the outcome. "
             + "Honours an `Idempotency-Key` header (Herald extension)."),
         ["fanOutEvent"] = new("Send an event to every subscribed config",
             "Herald extension. Creates one event for every enabled, active config of the organization subscribed to `eventName`, "
@@ -50,6 +50,11 @@ public static class ApiOperations
         ["getWebhookExample"] = new("Get an example payload for a config",
             "The catalog's example for the config's event with the metadata a trigger carries. `_herald_transformed` (Herald extension) "
             + "shows what the config's transform would send."),
+        ["heraldGetCaller"] = new("Who the token acts for",
+            "Herald extension. Answers the caller's `org_id`, the organization every other call of this token acts for.", Extension: true),
+        ["heraldEvaluateTransform"] = new("Evaluate a JSONata expression",
+            "Herald extension. Evaluates `expression` against `input` under the `Transforms` limits and answers `result` (or `undefined: true`); "
+            + "a syntax error is a 400 and an evaluation error a 422, each with `message`, `code` and `position`.", Extension: true),
         ["listEnvironmentVariables"] = new("List organization variables", "The organization's variables; `SecretString` values are never returned."),
         ["createEnvironmentVariable"] = new("Create an organization variable", "A `String` or `SecretString` variable that configs reference as `{{ env.NAME }}`."),
         ["getEnvironmentVariable"] = new("Get an organization variable", "One variable by key; a `SecretString` comes without its value."),

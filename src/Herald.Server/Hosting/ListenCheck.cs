@@ -48,7 +48,7 @@ public static class ListenCheck
         }
         catch (IOException e) when (e.InnerException is AddressInUseException)
         {
-            Console.Error.WriteLine(Explain(AddressIn(e.Message)));
+            System.Console.Error.WriteLine(Explain(AddressIn(e.Message)));
             return ExitCode;
         }
     }
