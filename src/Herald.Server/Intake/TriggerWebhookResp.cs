@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Intake;
 
 /// <summary>The contract's <c>TriggerWebhookResp</c>. <c>status_code</c> is a string there, and absent for Herald's own failures.</summary>
 public sealed class TriggerWebhookResp

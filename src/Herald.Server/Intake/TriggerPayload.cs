@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Herald.Server.Configs;
 using Herald.Server.Http;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Intake;
 
 /// <summary>
 /// Fills the trigger payload's metadata (wire-format section 4): <c>webhook_id</c>, <c>webhook_name</c>,

@@ -1,8 +1,7 @@
 using Herald.Server.Configs;
-using Herald.Server.Delivery;
 using Herald.Server.Http;
 
-namespace Herald.Server.FanOut;
+namespace Herald.Server.Intake;
 
 /// <summary>
 /// Plans a fan-out: one event for every config of the organization that subscribes to the event name and can be

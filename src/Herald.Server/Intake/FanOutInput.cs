@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
-using Herald.Server.Delivery;
 using Herald.Server.Events;
 using Herald.Server.Http;
 
-namespace Herald.Server.FanOut;
+namespace Herald.Server.Intake;
 
 /// <summary>
 /// A fan-out's payload, filled and serialized once for all its configs: the metadata every event shares is filled as

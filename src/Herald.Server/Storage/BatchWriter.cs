@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Storage;
 
 /// <summary>
 /// Group commit: callers hand over one item each and wait; a single loop writes whatever has gathered (up to

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Herald.Server.Events;
 using Herald.Server.Http;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Intake;
 
 /// <summary>
 /// What a new event stores as its input: the whole filled payload and its metadata, or, for an event of a fan-out,

@@ -2,11 +2,10 @@ using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Herald.Server.Authentication;
 using Herald.Server.Configs;
-using Herald.Server.Delivery;
 using Herald.Server.Events;
 using Herald.Server.Http;
 
-namespace Herald.Server.Replay;
+namespace Herald.Server.Intake;
 
 /// <summary>
 /// POST /v1/webhooks/configs/{configId}/events/{eventId}/replay   replayEvent         (204, 404, 422)
@@ -36,7 +35,7 @@ public static partial class ReplayApi
 
     public static async Task<IResult> ReplayEvent(
         string configId, string eventId, HttpRequest request, ClaimsPrincipal user, IConfigStore configs, IEventStore events,
-        IDeliveryStore queue, DeliverySignal signal, TimeProvider time, ILoggerFactory logs, CancellationToken cancellationToken)
+        Triggering triggering, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request, allowEmpty: true);
         if (error is not null)
@@ -61,20 +60,19 @@ public static partial class ReplayApi
             return Problem.Status(StatusCodes.Status422UnprocessableEntity, refusal);
         }
 
-        var queued = await queue.EnqueueReplaysAsync([new ReplayJob(eventId, orgId, configId, reapply)], time.GetUtcNow(), cancellationToken);
+        var queued = await triggering.ReplayAsync(orgId, configId, [eventId], reapply);
         if (queued.Count == 0)
         {
             // Purged between the read and the write.
             return EventsApi.NoEvent(configId, eventId);
         }
-        signal.Notify();
         LogQueued(logs.CreateLogger(typeof(ReplayApi)), configId, 1, reapply);
         return Results.NoContent();
     }
 
     public static async Task<IResult> BatchReplayEvents(
         string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore configs, IEventStore events,
-        IDeliveryStore queue, DeliverySignal signal, TimeProvider time, ILoggerFactory logs, CancellationToken cancellationToken)
+        Triggering triggering, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request);
         if (error is not null)
@@ -99,19 +97,18 @@ public static partial class ReplayApi
         }
 
         // Unknown ids, other configs' events and events that cannot be replayed are left out of the answer.
-        var replays = new List<ReplayJob>(ask!.EventIds.Count);
+        var replays = new List<string>(ask!.EventIds.Count);
         foreach (var eventId in ask.EventIds)
         {
             var stored = await events.GetAsync(orgId, eventId, cancellationToken);
             if (stored is not null && stored.ConfigId == configId && ReplayRules.Refusal(stored, ask.ReapplyTransform) is null)
             {
-                replays.Add(new ReplayJob(eventId, orgId, configId, ask.ReapplyTransform));
+                replays.Add(eventId);
             }
         }
-        var queued = replays.Count == 0 ? [] : await queue.EnqueueReplaysAsync(replays, time.GetUtcNow(), cancellationToken);
+        var queued = replays.Count == 0 ? [] : await triggering.ReplayAsync(orgId, configId, replays, ask.ReapplyTransform);
         if (queued.Count > 0)
         {
-            signal.Notify();
             LogQueued(logs.CreateLogger(typeof(ReplayApi)), configId, queued.Count, ask.ReapplyTransform);
         }
         return Results.Json(new BatchReplayResp(queued), statusCode: StatusCodes.Status202Accepted);

@@ -4,7 +4,7 @@ using Herald.Server.Configs;
 using Herald.Server.Http;
 using Herald.Server.Idempotency;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Intake;
 
 /// <summary>
 /// POST /v1/webhooks/configs/{configId}/trigger   triggerWebhook   (?sync=true waits for the first attempt; honours Idempotency-Key)
@@ -65,18 +65,23 @@ public static class TriggerApi
         }
 
         var response = request.HttpContext.Response;
+        var stored = triggering.NewEvent(config, EventInput.Of(payload!));
         if (sync == true)
         {
-            // The attempt runs to its own timeout even if the caller goes away: its outcome is recorded either way.
-            return key is not null
-                ? await idempotent.DeliverNowAsync(response, orgId, scope, key, config, payload!)
-                : Results.Ok(await triggering.DeliverNowAsync(config, payload!, CancellationToken.None));
+            // The job runs like any other (a worker slot, its turn at the destination), to its own timeout even if the
+            // caller goes away: its outcome is recorded either way.
+            if (key is not null)
+            {
+                return await idempotent.DeliverNowAsync(response, orgId, scope, key, config, stored);
+            }
+            var accepted = await triggering.AcceptAsync([(config, stored)], null, JobStart.Now);
+            return Results.Ok(await triggering.OutcomeAsync(accepted.Jobs[0]));
         }
         if (key is not null)
         {
-            var delivery = triggering.Build(config, payload!);
-            return await idempotent.AcceptAsync(response, orgId, scope, key, [delivery], StatusCodes.Status200OK, new TriggerWebhookResp { EventId = delivery.Event.EventId });
+            return await idempotent.AcceptAsync(response, orgId, scope, key, [(config, stored)], StatusCodes.Status200OK, new TriggerWebhookResp { EventId = stored.EventId });
         }
-        return Results.Ok(new TriggerWebhookResp { EventId = await triggering.AcceptAsync(config, payload!) });
+        await triggering.AcceptAsync([(config, stored)], null, JobStart.HandOver);
+        return Results.Ok(new TriggerWebhookResp { EventId = stored.EventId });
     }
 }

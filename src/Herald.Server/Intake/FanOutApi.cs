@@ -1,10 +1,9 @@
 using System.Security.Claims;
 using Herald.Server.Authentication;
-using Herald.Server.Delivery;
 using Herald.Server.Http;
 using Herald.Server.Idempotency;
 
-namespace Herald.Server.FanOut;
+namespace Herald.Server.Intake;
 
 /// <summary>
 /// POST /v1/webhooks/events   fanOutEvent   (beyond the contract: one event to every subscribed config, 202 with the event ids; honours Idempotency-Key)
@@ -55,9 +54,9 @@ public static class FanOutApi
         }
         if (key is not null)
         {
-            var deliveries = events.Select(e => triggering.Build(e.Config, e.Input)).ToList();
-            var answer = new FanOutResp(deliveries.ConvertAll(d => d.Event.EventId));
-            return await idempotent.AcceptAsync(response, orgId, IdempotencyRules.FanOutScope, key, deliveries, StatusCodes.Status202Accepted, answer);
+            var created = events.Select(e => (e.Config, triggering.NewEvent(e.Config, e.Input))).ToList();
+            var answer = new FanOutResp(created.ConvertAll(c => c.Item2.EventId));
+            return await idempotent.AcceptAsync(response, orgId, IdempotencyRules.FanOutScope, key, created, StatusCodes.Status202Accepted, answer);
         }
         var eventIds = await triggering.AcceptAllAsync(events);
         return Results.Json(new FanOutResp(eventIds), statusCode: StatusCodes.Status202Accepted);

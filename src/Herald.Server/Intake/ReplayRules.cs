@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Herald.Server.Events;
 
-namespace Herald.Server.Replay;
+namespace Herald.Server.Intake;
 
 /// <summary>What a replay request asks for: the events, in order, and whether to re-run the pipeline from the input.</summary>
 public sealed record ReplayAsk(IReadOnlyList<string> EventIds, bool ReapplyTransform);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Herald.Server.FanOut;
+namespace Herald.Server.Intake;
 
 /// <summary>The body of <c>POST /v1/webhooks/events</c>: <c>{"eventName": "...", "payload": {...}}</c>. Other members are ignored.</summary>
 public sealed record FanOutRequest(string EventName, JsonObject Payload)

@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Herald.Server.Configs;
+using Herald.Server.Events;
 using Herald.Server.Http;
 using Herald.Server.Idempotency;
 
-namespace Herald.Server.Delivery;
+namespace Herald.Server.Intake;
 
 /// <summary>
 /// Triggers and fan-outs under an <c>Idempotency-Key</c>: the first request commits its events together with its
@@ -23,29 +23,27 @@ public sealed class IdempotentTriggering(IIdempotencyStore answers, Triggering t
         return await answers.FindAsync(orgId, scope, key, now, cancellationToken) is { } earlier ? Respond(response, earlier, now) : null;
     }
 
-    /// <summary>Commits the deliveries and answers <paramref name="answer"/>, or repeats the earlier answer under the key.</summary>
+    /// <summary>Commits the events and answers <paramref name="answer"/>, or repeats the earlier answer under the key.</summary>
     public async Task<IResult> AcceptAsync<TAnswer>(
-        HttpResponse response, string orgId, string scope, string key, IReadOnlyList<NewDelivery> deliveries, int statusCode, TAnswer answer)
+        HttpResponse response, string orgId, string scope, string key, IReadOnlyList<(ConfigRecord Config, EventRecord Event)> events, int statusCode, TAnswer answer)
     {
         var body = JsonSerializer.Serialize(answer, HeraldJson.Options);
         var claim = new IdempotencyClaim(orgId, scope, key, time.GetUtcNow(), statusCode, body, Completed: true);
-        var (_, earlier) = await triggering.AcceptOnceAsync(deliveries, claim);
-        return earlier is null ? Answer(statusCode, body) : Respond(response, earlier, time.GetUtcNow());
+        var accepted = await triggering.AcceptAsync(events, claim, JobStart.HandOver);
+        return accepted.Earlier is null ? Answer(statusCode, body) : Respond(response, accepted.Earlier, time.GetUtcNow());
     }
 
     /// <summary>A sync trigger: commits the event, runs its first attempt and answers with the outcome, or repeats the earlier answer.</summary>
-    public async Task<IResult> DeliverNowAsync(HttpResponse response, string orgId, string scope, string key, ConfigRecord config, JsonObject payload)
+    public async Task<IResult> DeliverNowAsync(HttpResponse response, string orgId, string scope, string key, ConfigRecord config, EventRecord stored)
     {
-        var delivery = triggering.BuildLeased(config, payload);
-        var provisional = JsonSerializer.Serialize(new TriggerWebhookResp { EventId = delivery.Event.EventId }, HeraldJson.Options);
+        var provisional = JsonSerializer.Serialize(new TriggerWebhookResp { EventId = stored.EventId }, HeraldJson.Options);
         var claim = new IdempotencyClaim(orgId, scope, key, time.GetUtcNow(), StatusCodes.Status200OK, provisional, Completed: false);
-        var (jobIds, earlier) = await triggering.AcceptOnceAsync([delivery], claim);
-        if (earlier is not null)
+        var accepted = await triggering.AcceptAsync([(config, stored)], claim, JobStart.Now);
+        if (accepted.Earlier is not null)
         {
-            return Respond(response, earlier, time.GetUtcNow());
+            return Respond(response, accepted.Earlier, time.GetUtcNow());
         }
-        // As without a key, the attempt runs to its own timeout even if the caller goes away.
-        var outcome = await triggering.RunLeasedAsync(delivery.Job with { JobId = jobIds![0] }, CancellationToken.None, triggering.Inputs(delivery, config));
+        var outcome = await triggering.OutcomeAsync(accepted.Jobs[0]);
         var body = JsonSerializer.Serialize(outcome, HeraldJson.Options);
         await answers.CompleteAsync(claim, StatusCodes.Status200OK, body, CancellationToken.None);
         return Answer(StatusCodes.Status200OK, body);
