@@ -1,7 +1,7 @@
 using System.Net;
 using Herald.Server.Tests.Support;
 
-namespace Herald.Server.Tests.FanOut;
+namespace Herald.Server.Tests.Intake;
 
 [CollectionDefinition(nameof(AllocationCollection), DisableParallelization = true)]
 public sealed class AllocationCollection;

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
-using Herald.Server.FanOut;
+using Herald.Server.Intake;
 using Herald.Server.Http;
 
-namespace Herald.Server.Tests.FanOut;
+namespace Herald.Server.Tests.Intake;
 
 /// <summary>
 /// A fan-out's shared input gives every config's event exactly the input and metadata a trigger of that config would

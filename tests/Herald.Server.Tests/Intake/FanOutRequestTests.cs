@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Herald.Server.FanOut;
+using Herald.Server.Intake;
 
-namespace Herald.Server.Tests.FanOut;
+namespace Herald.Server.Tests.Intake;
 
 public sealed class FanOutRequestTests
 {

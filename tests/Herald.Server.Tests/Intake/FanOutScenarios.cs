@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Herald.Server.Tests.Support;
 
-namespace Herald.Server.Tests.FanOut;
+namespace Herald.Server.Tests.Intake;
 
 /// <summary><c>POST /v1/webhooks/events</c> delivers one event to every subscribed config of the caller's organization.</summary>
 public sealed class FanOutScenarios : ReceiverScenario

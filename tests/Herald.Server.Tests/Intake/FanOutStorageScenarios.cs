@@ -3,10 +3,11 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
+using Herald.Server.Intake;
 using Herald.Server.Http;
 using Herald.Server.Tests.Support;
 
-namespace Herald.Server.Tests.FanOut;
+namespace Herald.Server.Tests.Intake;
 
 /// <summary>
 /// A fan-out keeps its payload once, however many configs subscribe: each event stores only what is its own, and every

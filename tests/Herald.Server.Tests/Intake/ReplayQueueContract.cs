@@ -3,7 +3,7 @@ using Herald.Server.Events;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Herald.Server.Tests.Replay;
+namespace Herald.Server.Tests.Intake;
 
 /// <summary>Replay jobs in the queue of each engine: queued for existing events only, and claimed one after the other.</summary>
 public abstract class ReplayQueueContract
@@ -12,12 +12,12 @@ public abstract class ReplayQueueContract
 
     protected FakeTimeProvider Clock { get; } = new(T0);
 
-    protected abstract Task<IDeliveryStore> StoreAsync();
+    protected abstract Task<TestQueue> StoreAsync();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Writes finished events (their jobs done), ready to be replayed.</summary>
-    private static async Task LogAsync(IDeliveryStore queue, params (string Id, string Org, string Config)[] events)
+    private static async Task LogAsync(TestQueue queue, params (string Id, string Org, string Config)[] events)
     {
         var deliveries = events.Select(e => new NewDelivery(
             new EventRecord
@@ -25,14 +25,14 @@ public abstract class ReplayQueueContract
                 EventId = e.Id, OrgId = e.Org, ConfigId = e.Config, EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
                 HttpMethod = "POST", Input = "{}",
             },
-            new DeliveryJob(0, e.Id, e.Org, e.Config, JobKind.Deliver, 0, false, T0, null, null, 0))).ToList();
+            TestQueue.Job(e.Id, e.Org, e.Config, T0))).ToList();
         await queue.EnqueueAsync(deliveries, Ct);
         var jobs = await queue.ClaimDueAsync("setup", T0, T0.AddMinutes(1), events.Length, Ct);
-        await queue.CompleteAsync(jobs.Select(j => new JobCompletion(j, "setup", new EventUpdate(EventStatus.Succeeded, 0, "{}", null, "{}", T0, T0), null, null)).ToList(), Ct);
+        await queue.CompleteAsync(jobs.Select(j => new JobCompletion { Job = j, Owner = "setup", Event = new EventUpdate { EventId = j.EventId, Status = EventStatus.Succeeded, RetryAttempt = 0, Payload = "{}", HttpResponse = "{}", StartDate = T0, EndDate = T0 } }).ToList(), Ct);
     }
 
-    private static Task<IReadOnlyList<bool>> FinishAsync(IDeliveryStore queue, DeliveryJob job, string owner) =>
-        queue.CompleteAsync([new JobCompletion(job, owner, new EventUpdate(EventStatus.Succeeded, 0, null, null, "{}", T0, T0), null, null)], Ct);
+    private static Task<IReadOnlyList<bool>> FinishAsync(TestQueue queue, DeliveryJob job, string owner) =>
+        queue.CompleteAsync([new JobCompletion { Job = job, Owner = owner, Event = new EventUpdate { EventId = job.EventId, Status = EventStatus.Succeeded, RetryAttempt = 0, Payload = null, HttpResponse = "{}", StartDate = T0, EndDate = T0 } }], Ct);
 
     [Fact]
     public async Task Replays_of_one_call_are_claimed_one_at_a_time_in_the_given_order()
@@ -88,7 +88,7 @@ public abstract class ReplayQueueContract
             EventId = "e4", OrgId = "org", ConfigId = "cfg", EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
             HttpMethod = "POST", Input = "{}",
         };
-        await queue.EnqueueAsync([new NewDelivery(fresh, new DeliveryJob(0, "e4", "org", "cfg", JobKind.Deliver, 0, false, T0, null, null, 0))], Ct);
+        await queue.EnqueueAsync([new NewDelivery(fresh, TestQueue.Job("e4", "org", "cfg", T0))], Ct);
 
         var claimed = await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 10, Ct);
 
@@ -129,7 +129,7 @@ public sealed class SqliteReplayQueueTests : ReplayQueueContract, IDisposable
 {
     private readonly TempDirectory _folder = new();
 
-    protected override async Task<IDeliveryStore> StoreAsync() => new SqliteDeliveryStore(await Engines.SqliteAsync(_folder, Clock));
+    protected override async Task<TestQueue> StoreAsync() => TestQueue.Sqlite(await Engines.SqliteAsync(_folder, Clock));
 
     public void Dispose()
     {
@@ -140,5 +140,5 @@ public sealed class SqliteReplayQueueTests : ReplayQueueContract, IDisposable
 
 public sealed class PostgresReplayQueueTests(PostgresServer server) : ReplayQueueContract
 {
-    protected override async Task<IDeliveryStore> StoreAsync() => new PostgresDeliveryStore(await Engines.PostgresAsync(server, Clock));
+    protected override async Task<TestQueue> StoreAsync() => TestQueue.Postgres(await Engines.PostgresAsync(server, Clock));
 }

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Herald.Server.Events;
-using Herald.Server.Replay;
+using Herald.Server.Intake;
 
-namespace Herald.Server.Tests.Replay;
+namespace Herald.Server.Tests.Intake;
 
 /// <summary>The replay bodies, and which events can be replayed how.</summary>
 public sealed class ReplayRulesTests

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Herald.Server.Tests.Support;
 
-namespace Herald.Server.Tests.Replay;
+namespace Herald.Server.Tests.Intake;
 
 /// <summary>Replays through the real pipeline, checked by what the receivers get, on the engine the subclass picks.</summary>
 public abstract class ReplayScenarios : IAsyncLifetime

@@ -1,6 +1,6 @@
-using Herald.Server.Delivery;
+using Herald.Server.Storage;
 
-namespace Herald.Server.Tests.Delivery;
+namespace Herald.Server.Tests.Storage;
 
 public class BatchWriterTests
 {
