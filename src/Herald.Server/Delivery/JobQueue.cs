@@ -97,7 +97,7 @@ public sealed class JobQueue : IJobQueue
         var done = await _runner.RunNowAsync(job, inputs);
         if (done is null)
         {
-            return new JobRun { Status = EventStatus.InProgress };
+            return new JobRun { Status = EventStatus.InProgress, GivenBack = true };
         }
         var update = done.Completion.Event;
         return new JobRun { Status = update.Status, Result = done.Result, StartDate = update.StartDate, EndDate = update.EndDate };

@@ -111,18 +111,15 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
         return new TriggerWebhookResp
         {
             EventId = job.Request.EventId,
-            Status = run.Status switch
-            {
-                EventStatus.Succeeded or EventStatus.Skipped => EventStatus.Succeeded.ToContract(),
-                EventStatus.InProgress => EventStatus.InProgress.ToContract(),
-                _ => EventStatus.Failed.ToContract(),
-            },
+            Status = run.GivenBack ? EventStatus.InProgress.ToContract()
+                : run.Status is EventStatus.Succeeded or EventStatus.Skipped ? EventStatus.Succeeded.ToContract()
+                : EventStatus.Failed.ToContract(),
             StatusCode = run.Result?.StatusCode?.ToString(CultureInfo.InvariantCulture),
             Message = run.Result?.Message,
             Body = run.Result?.Body,
             Code = run.Result?.Code,
             StartDate = Format(run.StartDate),
-            EndDate = run.Status == EventStatus.InProgress ? null : Format(run.EndDate ?? time.GetUtcNow()),
+            EndDate = run.GivenBack ? null : Format(run.EndDate ?? time.GetUtcNow()),
         };
     }
 
