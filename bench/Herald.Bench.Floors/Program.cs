@@ -7,6 +7,7 @@ using Herald.Bench;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
 using Herald.Server.Events;
+using Herald.Server.Intake;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
 using Herald.Server.Storage.Sqlite;
@@ -132,7 +133,10 @@ public static class Program
         {
             var database = new SqliteDatabase(new StorageOptions { DataDirectory = folder.FullName }, TimeProvider.System);
             await database.MigrateAsync(CancellationToken.None);
-            await using var store = new SqliteDeliveryStore(database);
+            await using var lane = new SqliteWriteLane(database);
+            var sessions = new SqliteWriteSessions(lane);
+            var store = new SqliteDeliveryStore(database, lane);
+            var events = new SqliteEventWriter();
             var input = Encoding.UTF8.GetString(body);
             var metadata = JsonNode.Parse(body)!["metadata"]!.ToJsonString();
             const string owner = "floors:1";
@@ -146,18 +150,38 @@ public static class Program
                     var group = Enumerable.Range(0, Math.Min(batch, n - done)).Select(_ =>
                     {
                         var eventId = Guid.CreateVersion7(now).ToString();
-                        return new NewDelivery(
-                            new EventRecord
+                        return (Event: new EventRecord
                             {
                                 EventId = eventId, OrgId = "bench-org", ConfigId = "bench-config", EventName = "bench", CreatedAt = now,
                                 Status = EventStatus.InProgress, HttpMethod = "POST", Url = "http://127.0.0.1:9/hooks/bench", Metadata = metadata, Input = input,
                             },
-                            new DeliveryJob(0, eventId, "bench-org", "bench-config", JobKind.Deliver, 0, false, now, owner, now.AddMinutes(2), 0));
+                            Job: new DeliveryJob
+                            {
+                                EventId = eventId, OrgId = "bench-org", ConfigId = "bench-config", Kind = JobKind.Deliver, DueAt = now, LeaseOwner = owner, LeaseUntil = now.AddMinutes(2),
+                            });
                     }).ToList();
-                    var (ids, _) = await store.WriteAsync(group, pending, CancellationToken.None);
-                    pending = group.Select((d, i) => new JobCompletion(d.Job with { JobId = ids[i] }, owner,
-                        new EventUpdate(EventStatus.Succeeded, 0, StoredPayload.PayloadIsInput, null, """{"status_code":200}""", now, now),
-                        new DeliveryAttempt(d.Event.EventId, "bench-org", 1, JobKind.Deliver, now, 1, 200, null, null, null, false), null)).ToList();
+                    var finished = pending;
+                    // As the group commit writes one batch: the new events with their jobs, then the outcomes (job ends, attempts, event updates).
+                    var ids = await sessions.WriteAsync(async session =>
+                    {
+                        await events.InsertAsync(session, group.ConvertAll(d => d.Event), CancellationToken.None);
+                        var jobIds = await store.EnqueueAsync(session, group.ConvertAll(d => d.Job), chain: false, CancellationToken.None);
+                        var held = await store.CompleteAsync(session, finished, CancellationToken.None);
+                        await events.AddAttemptsAsync(session, finished.ConvertAll(c => c.Attempt!), CancellationToken.None);
+                        await events.UpdateAsync(session, finished.Where((_, i) => held[i]).Select(c => c.Event).ToList(), CancellationToken.None);
+                        return jobIds;
+                    }, CancellationToken.None);
+                    pending = group.Select((d, i) => new JobCompletion
+                    {
+                        Job = d.Job with { JobId = ids[i] },
+                        Owner = owner,
+                        Event = new EventUpdate
+                        {
+                            EventId = d.Event.EventId, Status = EventStatus.Succeeded, RetryAttempt = 0, Payload = StoredPayload.PayloadIsInput,
+                            HttpResponse = """{"status_code":200}""", StartDate = now, EndDate = now,
+                        },
+                        Attempt = new DeliveryAttempt { EventId = d.Event.EventId, OrgId = "bench-org", Number = 1, Kind = JobKind.Deliver, StartedAt = now, DurationMs = 1, StatusCode = 200 },
+                    }).ToList();
                 }
             }
 

@@ -68,14 +68,25 @@ public sealed partial class AttemptRunner(
         {
             case Prepared.Skip skip:
                 LogSkipped(logger, job.EventId, job.ConfigId, skip.Reason);
-                return new RunOutcome.Done(new JobCompletion(job, owner,
-                    new EventUpdate(EventStatus.Skipped, job.Kind == JobKind.Deliver ? job.Attempt : stored.RetryAttempt, null, null, ResponseJson(null, null, skip.Reason, null, skip.Hydration), started, started), null, null), null);
+                return new RunOutcome.Done(new JobCompletion
+                {
+                    Job = job,
+                    Owner = owner,
+                    Event = new EventUpdate
+                    {
+                        EventId = job.EventId,
+                        Status = EventStatus.Skipped,
+                        RetryAttempt = job.Kind == JobKind.Deliver ? job.Attempt : stored.RetryAttempt,
+                        HttpResponse = ResponseJson(null, null, skip.Reason, null, skip.Hydration),
+                        StartDate = started,
+                        EndDate = started,
+                    },
+                }, null);
             case Prepared.Fail fail:
                 return Finish(job, owner, stored, AttemptResult.Failure(fail.Code, fail.Message, fail.Retryable, fail.StatusCode), null, null, started, 0, recordAttempt: true, config.Document, mask: mask);
         }
 
         var send = (Prepared.Send)prepared;
-        // A sync trigger is its caller's own request and holds no worker slot, so only workers wait for a turn.
         // A node that stops cancels a job still waiting for its turn: that gives the job back, it is no failure.
         var waiting = turn is not null;
         try
@@ -180,13 +191,34 @@ public sealed partial class AttemptRunner(
             _ => EventStatus.Failed,
         };
         var response = ResponseJson(result.StatusCode, result.Body, result.Message, result.Code, hydration);
-        var update = new EventUpdate(status, automatic ? job.Attempt : stored?.RetryAttempt ?? 0, storedPayload, originalPayload, response, started,
-            verdict == Verdict.Retry ? null : now);
-        DeliveryAttempt? attempt = recordAttempt
-            ? new DeliveryAttempt(job.EventId, job.OrgId, job.Attempt + 1, job.Kind, started, durationMs, result.StatusCode, result.Code, result.Message,
-                Excerpt(result), job.Reclaims > 0)
+        var update = new EventUpdate
+        {
+            EventId = job.EventId,
+            Status = status,
+            RetryAttempt = automatic ? job.Attempt : stored?.RetryAttempt ?? 0,
+            Payload = storedPayload,
+            OriginalPayload = originalPayload,
+            HttpResponse = response,
+            StartDate = started,
+            EndDate = verdict == Verdict.Retry ? null : now,
+        };
+        var attempt = recordAttempt
+            ? new DeliveryAttempt
+            {
+                EventId = job.EventId,
+                OrgId = job.OrgId,
+                Number = job.Attempt + 1,
+                Kind = job.Kind,
+                StartedAt = started,
+                DurationMs = durationMs,
+                StatusCode = result.StatusCode,
+                Code = result.Code,
+                Message = result.Message,
+                ResponseExcerpt = Excerpt(result),
+                AfterReclaim = job.Reclaims > 0,
+            }
             : null;
-        return new RunOutcome.Done(new JobCompletion(job, owner, update, attempt, retryAt), result);
+        return new RunOutcome.Done(new JobCompletion { Job = job, Owner = owner, Event = update, Attempt = attempt, RetryAt = retryAt }, result);
     }
 
     /// <summary>

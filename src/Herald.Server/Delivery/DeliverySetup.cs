@@ -4,7 +4,10 @@ namespace Herald.Server.Delivery;
 
 public static class DeliverySetup
 {
-    /// <summary>Triggering, the queue and the attempt machinery; the background workers only when <paramref name="runWorkers"/>.</summary>
+    /// <summary>
+    /// The queue (Intake's <see cref="Intake.IJobQueue"/>), the job runner and the attempt machinery; the claim loop only
+    /// when <paramref name="runWorkers"/>. The event log's and idempotency's stores are their own features' to register.
+    /// </summary>
     public static IServiceCollection AddDelivery(this IServiceCollection services, bool runWorkers)
     {
         services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(DeliveryOptions.Section).Get<DeliveryOptions>() ?? new DeliveryOptions()).Validated());
@@ -15,11 +18,15 @@ public static class DeliverySetup
         services.AddSingleton<DeliveryPipeline>();
         services.AddSingleton<DeliveryScheduler>();
         services.AddSingleton<AttemptRunner>();
-        services.AddSingleton<QueueWriter>();
-        services.AddSingleton<Triggering>();
-        services.AddSingleton<IdempotentTriggering>();
+        services.AddSingleton<OutcomeWriter>();
+        services.AddSingleton<JobClaims>();
+        services.AddSingleton<JobQueue>();
+        services.AddSingleton<Intake.IJobQueue>(sp => sp.GetRequiredService<JobQueue>());
         services.AddSingleton<LeaseKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
+        // Every node runs jobs: sync triggers on any node, claimed and handed-over jobs where workers run.
+        services.AddSingleton<JobRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
         if (runWorkers)
         {
             services.AddSingleton<DeliveryWorker>();

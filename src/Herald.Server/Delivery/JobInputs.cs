@@ -12,9 +12,9 @@ public sealed record JobInputs(EventRecord? Event, ConfigRecord? Config, ConfigS
 {
     /// <summary>Loads the inputs of every job, in order.</summary>
     public static async Task<IReadOnlyList<JobInputs>> LoadAsync(
-        IReadOnlyList<DeliveryJob> jobs, IDeliveryStore store, IConfigStore configs, ConfigSecretsBox secrets, CancellationToken cancellationToken)
+        IReadOnlyList<DeliveryJob> jobs, IEventStore events, IConfigStore configs, ConfigSecretsBox secrets, CancellationToken cancellationToken)
     {
-        var events = await store.EventsOfAsync(jobs, cancellationToken);
+        var found = await events.FindAsync(jobs.Select(j => j.EventId).Distinct(StringComparer.Ordinal).ToArray(), cancellationToken);
         var opened = new Dictionary<(string OrgId, string ConfigId), (ConfigRecord? Config, ConfigSecrets? Secrets)>();
         var inputs = new List<JobInputs>(jobs.Count);
         foreach (var job in jobs)
@@ -25,21 +25,10 @@ public sealed record JobInputs(EventRecord? Event, ConfigRecord? Config, ConfigS
                 config = (record, record is null ? null : secrets.Open(record));
                 opened[(job.OrgId, job.ConfigId)] = config;
             }
-            inputs.Add(new JobInputs(events.GetValueOrDefault(job.EventId), config.Config, config.Secrets));
+            // An event of another organization is as good as gone, as a read by organization and id would have it.
+            var stored = found.GetValueOrDefault(job.EventId) is { } e && e.OrgId == job.OrgId ? e : null;
+            inputs.Add(new JobInputs(stored, config.Config, config.Secrets));
         }
         return inputs;
-    }
-
-    /// <summary>Drops events whose organization is not their job's, as a read by organization and id would.</summary>
-    internal static IReadOnlyDictionary<string, EventRecord> OfTheirOrganizations(IReadOnlyList<DeliveryJob> jobs, Dictionary<string, EventRecord> found)
-    {
-        foreach (var job in jobs)
-        {
-            if (found.TryGetValue(job.EventId, out var stored) && stored.OrgId != job.OrgId)
-            {
-                found.Remove(job.EventId);
-            }
-        }
-        return found;
     }
 }

@@ -1,10 +1,16 @@
 
 namespace Herald.Server.Events;
 
-/// <summary>Reads of the event log, and its retention. Writes of events go with their jobs through <see cref="IDeliveryStore"/>.</summary>
+/// <summary>Reads of the event log, and its retention. Writes of events go through <see cref="IEventWriter"/>, within the transaction of what they belong to.</summary>
 public interface IEventStore
 {
     Task<EventRecord?> GetAsync(string orgId, string eventId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The given events in one read, by event id (of whichever organization: the caller checks each against what it
+    /// expects); an event that is gone is absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, EventRecord>> FindAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken);
 
     /// <summary>
     /// Up to <see cref="EventQuery.Limit"/> events of one config, newest first (<c>created_at</c>, then <c>event_id</c>,

@@ -23,6 +23,24 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
+    public async Task<IReadOnlyDictionary<string, EventRecord>> FindAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, EventRecord>(eventIds.Count, StringComparer.Ordinal);
+        if (eventIds.Count == 0)
+        {
+            return found;
+        }
+        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM {From} WHERE event_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = eventIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var stored = Read(reader);
+            found[stored.EventId] = stored;
+        }
+        return found;
+    }
+
     public async Task<IReadOnlyList<EventRecord>> ListAsync(string orgId, string configId, EventQuery query, CancellationToken cancellationToken)
     {
         await using var command = ListCommand(orgId, configId, query, explain: false);
@@ -100,10 +118,13 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            attempts.Add(new DeliveryAttempt(
-                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), JobKinds.FromStore(reader.GetString(3)), reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5),
-                reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetBoolean(10)));
+            attempts.Add(new DeliveryAttempt
+            {
+                EventId = reader.GetString(0), OrgId = reader.GetString(1), Number = reader.GetInt32(2), Kind = JobKinds.FromStore(reader.GetString(3)),
+                StartedAt = reader.GetFieldValue<DateTimeOffset>(4), DurationMs = reader.GetInt32(5), StatusCode = reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                Code = reader.IsDBNull(7) ? null : reader.GetString(7), Message = reader.IsDBNull(8) ? null : reader.GetString(8),
+                ResponseExcerpt = reader.IsDBNull(9) ? null : reader.GetString(9), AfterReclaim = reader.GetBoolean(10),
+            });
         }
         return attempts;
     }

@@ -25,6 +25,26 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
+    public async Task<IReadOnlyDictionary<string, EventRecord>> FindAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, EventRecord>(eventIds.Count, StringComparer.Ordinal);
+        if (eventIds.Count == 0)
+        {
+            return found;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM {From} WHERE event_id IN (SELECT value FROM json_each($ids))";
+        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(eventIds));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var stored = Read(reader);
+            found[stored.EventId] = stored;
+        }
+        return found;
+    }
+
     public async Task<IReadOnlyList<EventRecord>> ListAsync(string orgId, string configId, EventQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -109,10 +129,13 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            attempts.Add(new DeliveryAttempt(
-                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), JobKinds.FromStore(reader.GetString(3)), SqliteTime.Parse(reader.GetString(4)), reader.GetInt32(5),
-                reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetInt64(10) != 0));
+            attempts.Add(new DeliveryAttempt
+            {
+                EventId = reader.GetString(0), OrgId = reader.GetString(1), Number = reader.GetInt32(2), Kind = JobKinds.FromStore(reader.GetString(3)),
+                StartedAt = SqliteTime.Parse(reader.GetString(4)), DurationMs = reader.GetInt32(5), StatusCode = reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                Code = reader.IsDBNull(7) ? null : reader.GetString(7), Message = reader.IsDBNull(8) ? null : reader.GetString(8),
+                ResponseExcerpt = reader.IsDBNull(9) ? null : reader.GetString(9), AfterReclaim = reader.GetInt64(10) != 0,
+            });
         }
         return attempts;
     }

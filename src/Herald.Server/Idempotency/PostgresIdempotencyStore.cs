@@ -37,7 +37,15 @@ public sealed class PostgresIdempotencyStore(PostgresDatabase database) : IIdemp
     /// or returns the answer that holds the key and changes nothing. A concurrent claim of the same key waits on
     /// the unique index until the first commits or rolls back, then sees its outcome.
     /// </summary>
-    internal static async Task<StoredAnswer?> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IdempotencyClaim claim, CancellationToken cancellationToken)
+    public async Task<StoredAnswer?> ClaimAsync(Storage.WriteSession session, IdempotencyClaim claim, CancellationToken cancellationToken)
+    {
+        var pg = session.As<Storage.Postgres.PostgresWriteSession>();
+        // Statements other writers added must run first: the claim is read at once.
+        await pg.RunAsync(cancellationToken);
+        return await ClaimAsync(pg.Connection, pg.Transaction, claim, cancellationToken);
+    }
+
+    private static async Task<StoredAnswer?> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IdempotencyClaim claim, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             INSERT INTO idempotency_keys (org_id, scope, idempotency_key, created_at, status_code, body, completed)

@@ -38,11 +38,13 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase database) : IIdempoten
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Inside the caller's write transaction: takes the key (new, or expired) with the claim's answer and returns
-    /// null, or returns the answer that holds the key and changes nothing.
-    /// </summary>
-    internal static async Task<StoredAnswer?> ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, IdempotencyClaim claim, CancellationToken cancellationToken)
+    public async Task<StoredAnswer?> ClaimAsync(Storage.WriteSession session, IdempotencyClaim claim, CancellationToken cancellationToken)
+    {
+        var lane = session.As<Storage.Sqlite.SqliteWriteLane.Session>();
+        return await ClaimAsync(lane.Connection, lane.Transaction!, claim, cancellationToken);
+    }
+
+    private static async Task<StoredAnswer?> ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, IdempotencyClaim claim, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;

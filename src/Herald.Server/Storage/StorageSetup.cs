@@ -28,6 +28,12 @@ public static class StorageSetup
         services.AddSingleton<IDatabase>(sp => sp.GetRequiredService<StorageOptions>().Provider == StorageProvider.Postgres
             ? sp.GetRequiredService<PostgresDatabase>()
             : sp.GetRequiredService<SqliteDatabase>());
+        // One write lane per database: every feature's writes take turns on it and share its compiled statements.
+        services.AddSingleton(sp => new SqliteWriteLane(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<IWriteSessions>(sp => sp.GetRequiredService<StorageOptions>().Provider == StorageProvider.Postgres
+            ? new PostgresWriteSessions(sp.GetRequiredService<PostgresDatabase>())
+            : new SqliteWriteSessions(sp.GetRequiredService<SqliteWriteLane>()));
+        services.AddSingleton<GroupCommit>();
         services.AddHostedService<MigrationRunner>();
         return services;
     }

@@ -1,11 +1,13 @@
 using Herald.Server.Delivery;
 using Herald.Server.Events;
+using Herald.Server.Idempotency;
+using Herald.Server.Storage;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Herald.Server.Tests.Delivery;
 
-/// <summary>What every <see cref="IDeliveryStore"/> must do with leases, run once per engine.</summary>
+/// <summary>What every <see cref="IDeliveryStore"/> must do with leases and the one enqueue path, run once per engine.</summary>
 public abstract class DeliveryStoreContract
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
@@ -13,7 +15,7 @@ public abstract class DeliveryStoreContract
 
     protected FakeTimeProvider Clock { get; } = new(T0);
 
-    protected abstract Task<IDeliveryStore> StoreAsync();
+    protected abstract Task<TestQueue> StoreAsync();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -23,7 +25,7 @@ public abstract class DeliveryStoreContract
             EventId = eventId, OrgId = "org-1", ConfigId = "cfg1", EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
             HttpMethod = "POST", Url = "https://receiver.example/hook", Input = """{"entity":{}}""",
         },
-        new DeliveryJob(0, eventId, "org-1", "cfg1", JobKind.Deliver, 0, false, T0, null, null, 0));
+        TestQueue.Job(eventId, "org-1", "cfg1", T0));
 
     [Fact]
     public async Task A_released_job_is_free_again_when_due_and_its_next_claim_is_no_reclaim()
@@ -43,7 +45,7 @@ public abstract class DeliveryStoreContract
     }
 
     private static JobCompletion Finished(DeliveryJob job, string owner) =>
-        new(job, owner, new EventUpdate(EventStatus.Succeeded, 0, """{"entity":{}}""", null, null, T0, T0), null, null);
+        new() { Job = job, Owner = owner, Event = new EventUpdate { EventId = job.EventId, Status = EventStatus.Succeeded, RetryAttempt = 0, Payload = """{"entity":{}}""", StartDate = T0, EndDate = T0 } };
 
     [Fact]
     public async Task New_events_and_completions_written_together_commit_together_or_not_at_all()
@@ -54,11 +56,17 @@ public abstract class DeliveryStoreContract
         var claimed = Assert.Single(await store.ClaimDueAsync("node-1", T0, T0 + Lease, 10, Ct));
 
         // The event id is taken: the database refuses the new event, and the completion beside it is not written either.
-        await Assert.ThrowsAnyAsync<Exception>(() => store.WriteAsync([Delivery(first)], [Finished(claimed, "node-1")], Ct));
+        await Assert.ThrowsAnyAsync<Exception>(() => store.Sessions.WriteAsync(async session =>
+        {
+            await store.Jobs.CompleteAsync(session, [Finished(claimed, "node-1")], Ct);
+            await store.Events.InsertAsync(session, [Delivery(first).Event], Ct);
+            return 0;
+        }, Ct));
         Assert.Equal((1, 1), await store.CountAsync(T0, Ct));
 
         var second = Guid.CreateVersion7(T0.AddMilliseconds(1)).ToString();
-        var (ids, held) = await store.WriteAsync([Delivery(second)], [Finished(claimed, "node-1")], Ct);
+        var held = await store.CompleteAsync([Finished(claimed, "node-1")], Ct);
+        var ids = await store.EnqueueAsync([Delivery(second)], Ct);
 
         Assert.Single(ids);
         Assert.Equal([true], held);
@@ -68,80 +76,64 @@ public abstract class DeliveryStoreContract
     }
 
     [Fact]
-    public async Task A_new_event_the_database_refuses_does_not_fail_the_completions_committed_with_it()
+    public async Task The_one_enqueue_path_writes_events_and_jobs_without_a_claim_and_with_one_only_while_the_key_is_free()
     {
-        var gated = new GatedStore(await StoreAsync());
-        await using var writer = new QueueWriter(gated, new DeliverySignal());
-        var taken = Guid.CreateVersion7(T0).ToString();
-        await gated.EnqueueAsync([Delivery(taken)], Ct);
-        var claimed = Assert.Single(await gated.ClaimDueAsync("node-1", T0, T0 + Lease, 10, Ct));
+        var store = await StoreAsync();
+        var plain = Guid.CreateVersion7(T0).ToString();
+        var (plainIds, none) = await store.EnqueueOnceAsync([Delivery(plain)], null, Ct);
+        Assert.Null(none);
+        Assert.Single(plainIds!);
 
-        // The first write holds the writer until the other two have queued: they are written as one batch.
-        var opening = writer.EnqueueAsync([Delivery(Guid.CreateVersion7(T0.AddMilliseconds(1)).ToString())]);
-        await gated.Entered.Task.WaitAsync(Ct);
-        var refused = writer.EnqueueAsync([Delivery(taken)]);
-        var completion = writer.CompleteAsync(Finished(claimed, "node-1"));
-        gated.Open.SetResult();
+        var claim = new IdempotencyClaim("org-1", "events", "key-1", T0, 202, """{"n":1}""", Completed: true);
+        var once = Guid.CreateVersion7(T0.AddMilliseconds(1)).ToString();
+        var (ids, earlier) = await store.EnqueueOnceAsync([Delivery(once)], claim, Ct);
+        Assert.Null(earlier);
+        Assert.Single(ids!);
 
-        Assert.Single(await opening);
-        await Assert.ThrowsAnyAsync<Exception>(() => refused);
-        Assert.True(await completion);
-        Assert.Equal(1, gated.TogetherWrites);
-        Assert.Equal((1, 0), await gated.CountAsync(T0, Ct));
+        var again = Guid.CreateVersion7(T0.AddMilliseconds(2)).ToString();
+        var (noIds, answer) = await store.EnqueueOnceAsync([Delivery(again)], claim with { Body = """{"n":2}""" }, Ct);
+        Assert.Null(noIds);
+        Assert.Equal("""{"n":1}""", answer!.Body);
+
+        Assert.Equal((2, 0), await store.CountAsync(T0, Ct));
+        var claimed = await store.ClaimDueAsync("node-1", T0, T0 + Lease, 10, Ct);
+        Assert.Equal([plain, once], claimed.Select(j => j.EventId));
     }
 
-    /// <summary>The engine's store, with its first enqueue held until the test opens the gate.</summary>
-    private sealed class GatedStore(IDeliveryStore inner) : IDeliveryStore
+    [Fact]
+    public async Task A_new_event_the_database_refuses_does_not_fail_the_completions_committed_with_it()
     {
-        private int _enqueues;
-        private int _together;
-
-        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource Open { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public int TogetherWrites => _together;
-
-        public async Task<IReadOnlyList<long>> EnqueueAsync(IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
+        var store = await StoreAsync();
+        await using var commit = new GroupCommit(store.Sessions);
+        var outcomes = new OutcomeWriter(store.Jobs, store.Events, commit);
+        var enqueues = new GroupWrite<NewDelivery, long>(async (session, deliveries, ct) =>
         {
-            if (Interlocked.Increment(ref _enqueues) == 2)
-            {
-                Entered.SetResult();
-                await Open.Task;
-            }
-            return await inner.EnqueueAsync(deliveries, cancellationToken);
-        }
-
-        public Task<(IReadOnlyList<long> JobIds, IReadOnlyList<bool> Held)> WriteAsync(
-            IReadOnlyList<NewDelivery> deliveries, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+            await store.Events.InsertAsync(session, deliveries.Select(d => d.Event).ToList(), ct);
+            return await store.Jobs.EnqueueAsync(session, deliveries.Select(d => d.Job).ToList(), chain: false, ct);
+        });
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new GroupWrite<int, int>(async (_, items, _) =>
         {
-            Interlocked.Increment(ref _together);
-            return inner.WriteAsync(deliveries, completions, cancellationToken);
-        }
+            entered.SetResult();
+            await open.Task;
+            return items.ToArray();
+        });
+        var taken = Guid.CreateVersion7(T0).ToString();
+        await store.EnqueueAsync([Delivery(taken)], Ct);
+        var claimed = Assert.Single(await store.ClaimDueAsync("node-1", T0, T0 + Lease, 10, Ct));
 
-        public Task<(IReadOnlyList<long>? JobIds, Herald.Server.Idempotency.StoredAnswer? Earlier)> EnqueueOnceAsync(
-            IReadOnlyList<NewDelivery> deliveries, Herald.Server.Idempotency.IdempotencyClaim claim, CancellationToken cancellationToken) =>
-            inner.EnqueueOnceAsync(deliveries, claim, cancellationToken);
+        // The gate holds the group commit until the other two have queued: they are written as one batch.
+        var opening = commit.WriteAsync(gate, 1);
+        await entered.Task.WaitAsync(Ct);
+        var refused = commit.WriteAsync(enqueues, Delivery(taken));
+        var completion = outcomes.CompleteAsync(Finished(claimed, "node-1"));
+        open.SetResult();
 
-        public Task<IReadOnlyList<string>> EnqueueReplaysAsync(IReadOnlyList<ReplayJob> replays, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
-            inner.EnqueueReplaysAsync(replays, dueAt, cancellationToken);
-
-        public Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
-            inner.ClaimDueAsync(owner, now, leaseUntil, max, cancellationToken);
-
-        public Task<IReadOnlyDictionary<string, EventRecord>> EventsOfAsync(IReadOnlyList<DeliveryJob> jobs, CancellationToken cancellationToken) =>
-            inner.EventsOfAsync(jobs, cancellationToken);
-
-        public Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-            inner.RenewAsync(owner, jobIds, leaseUntil, cancellationToken);
-
-        public Task ReleaseAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
-            inner.ReleaseAsync(owner, jobIds, dueAt, cancellationToken);
-
-        public Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken) =>
-            inner.CompleteAsync(completions, cancellationToken);
-
-        public Task<(int Pending, int Leased)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.CountAsync(now, cancellationToken);
+        Assert.Equal(1, await opening);
+        await Assert.ThrowsAnyAsync<Exception>(() => refused);
+        Assert.True(await completion);
+        Assert.Equal((0, 0), await store.CountAsync(T0, Ct));
     }
 
     [Fact]
@@ -164,13 +156,16 @@ public abstract class DeliveryStoreContract
         Assert.Empty(await store.ClaimDueAsync("node-4", now, now + Lease, 10, Ct));
 
         Assert.Equal((0, 0), await store.CountAsync(now, Ct));
-        var stored = (await store.EventsOfAsync([last!], Ct))[eventId];
+        var stored = Assert.Single(await EventsAsync([eventId])).Value;
         Assert.Equal(EventStatus.Failed, stored.Status);
         Assert.Equal(now, stored.EndDate);
         var response = System.Text.Json.Nodes.JsonNode.Parse(stored.HttpResponse!)!;
         Assert.Equal("INTERNAL_ERROR", response["code"]!.GetValue<string>());
         Assert.Contains("Delivery:MaxLeaseExpiries", response["message"]!.GetValue<string>());
     }
+
+    /// <summary>The events as the event log reads them.</summary>
+    protected abstract Task<IReadOnlyDictionary<string, EventRecord>> EventsAsync(IReadOnlyCollection<string> eventIds);
 
     [Fact]
     public async Task Releasing_leaves_the_jobs_of_other_owners_alone()
@@ -189,8 +184,12 @@ public abstract class DeliveryStoreContract
 public sealed class SqliteDeliveryStoreTests : DeliveryStoreContract, IDisposable
 {
     private readonly TempDirectory _folder = new();
+    private Herald.Server.Storage.Sqlite.SqliteDatabase? _database;
 
-    protected override async Task<IDeliveryStore> StoreAsync() => new SqliteDeliveryStore(await Engines.SqliteAsync(_folder, Clock));
+    protected override async Task<TestQueue> StoreAsync() => TestQueue.Sqlite(_database = await Engines.SqliteAsync(_folder, Clock));
+
+    protected override Task<IReadOnlyDictionary<string, EventRecord>> EventsAsync(IReadOnlyCollection<string> eventIds) =>
+        new SqliteEventStore(_database!).FindAsync(eventIds, TestContext.Current.CancellationToken);
 
     public void Dispose()
     {
@@ -201,5 +200,10 @@ public sealed class SqliteDeliveryStoreTests : DeliveryStoreContract, IDisposabl
 
 public sealed class PostgresDeliveryStoreTests(PostgresServer server) : DeliveryStoreContract
 {
-    protected override async Task<IDeliveryStore> StoreAsync() => new PostgresDeliveryStore(await Engines.PostgresAsync(server, Clock));
+    private Herald.Server.Storage.Postgres.PostgresDatabase? _database;
+
+    protected override async Task<TestQueue> StoreAsync() => TestQueue.Postgres(_database = await Engines.PostgresAsync(server, Clock));
+
+    protected override Task<IReadOnlyDictionary<string, EventRecord>> EventsAsync(IReadOnlyCollection<string> eventIds) =>
+        new PostgresEventStore(_database!).FindAsync(eventIds, TestContext.Current.CancellationToken);
 }

@@ -71,7 +71,7 @@ public class HandOverScenarios : ReceiverScenario
         }
         // Five of the organization's eight places stay taken the whole time: of six events, the first three are handed
         // over and the rest queue.
-        var worker = App.Services.GetRequiredService<DeliveryWorker>();
+        var worker = App.Services.GetRequiredService<JobRunner>();
         var taken = new[] { "elsewhere-1", "elsewhere-1", "elsewhere-1", "elsewhere-1", "elsewhere-2" };
         Assert.All(taken, configId => Assert.True(worker.TryReserve(HeraldApp.OrgA, configId)));
         try

@@ -24,7 +24,7 @@ public class LeaseExpiryScenarios : ReceiverScenario
     {
         var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
         var eventId = (await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
-        var queue = App.Services.GetRequiredService<IDeliveryStore>();
+        var queue = App.Services.GetRequiredService<JobClaims>();
 
         for (var node = 1; node <= 2; node++)
         {
@@ -44,7 +44,7 @@ public class LeaseExpiryScenarios : ReceiverScenario
         Assert.Contains("Delivery:MaxLeaseExpiries", message);
         Assert.Contains("2 times", message);
         Assert.NotNull(failed["end_date"]);
-        Assert.Equal((0, 0), await queue.CountAsync(later, Ct));
+        Assert.Equal((0, 0), await App.Services.GetRequiredService<IDeliveryStore>().CountAsync(later, Ct));
         Assert.Empty(Receiver.Received);
     }
 

@@ -12,7 +12,7 @@ public abstract class EventStoreContract
 
     protected FakeTimeProvider Clock { get; } = new(T0);
 
-    protected abstract Task<(IEventStore Events, IDeliveryStore Queue)> StoresAsync();
+    protected abstract Task<(IEventStore Events, TestQueue Queue)> StoresAsync();
 
     /// <summary>The plan the engine chooses for the list query, as its EXPLAIN prints it.</summary>
     protected abstract Task<string> ExplainListAsync(string orgId, string configId, EventQuery query);
@@ -37,9 +37,9 @@ public abstract class EventStoreContract
         };
 
     /// <summary>Enqueues the events, then completes each job with the given status (or leaves it queued when null).</summary>
-    protected static async Task WriteAsync(IDeliveryStore queue, IReadOnlyList<(EventRecord Event, EventStatus? FinalStatus)> events)
+    protected static async Task WriteAsync(TestQueue queue, IReadOnlyList<(EventRecord Event, EventStatus? FinalStatus)> events)
     {
-        var deliveries = events.Select(e => new NewDelivery(e.Event, new DeliveryJob(0, e.Event.EventId, e.Event.OrgId, e.Event.ConfigId, JobKind.Deliver, 0, false, T0, null, null, 0))).ToList();
+        var deliveries = events.Select(e => new NewDelivery(e.Event, TestQueue.Job(e.Event.EventId, e.Event.OrgId, e.Event.ConfigId, T0))).ToList();
         var jobIds = await queue.EnqueueAsync(deliveries, Ct);
         var completions = new List<JobCompletion>();
         for (var i = 0; i < events.Count; i++)
@@ -49,8 +49,8 @@ public abstract class EventStoreContract
                 continue;
             }
             var job = deliveries[i].Job with { JobId = jobIds[i], LeaseOwner = "test" };
-            var attempt = new DeliveryAttempt(job.EventId, job.OrgId, 1, JobKind.Deliver, events[i].Event.CreatedAt, 12, 200, null, null, "{}", false);
-            completions.Add(new JobCompletion(job, "test", new EventUpdate(status, 0, "{}", null, """{"status_code":200}""", events[i].Event.CreatedAt, events[i].Event.CreatedAt), attempt, null));
+            var attempt = TestQueue.Attempt(job.EventId, job.OrgId, 1, JobKind.Deliver, events[i].Event.CreatedAt, 12, 200, null, null, "{}", false);
+            completions.Add(TestQueue.Completion(job, "test", status, 0, "{}", """{"status_code":200}""", events[i].Event.CreatedAt, events[i].Event.CreatedAt, attempt, null));
         }
         if (completions.Count > 0)
         {
@@ -149,13 +149,13 @@ public abstract class EventStoreContract
     {
         var (events, queue) = await StoresAsync();
         var e = Event("e1", "org-1", "cfg", T0);
-        var ids = await queue.EnqueueAsync([new NewDelivery(e, new DeliveryJob(0, "e1", "org-1", "cfg", JobKind.Deliver, 0, false, T0, null, null, 0))], Ct);
+        var ids = await queue.EnqueueAsync([new NewDelivery(e, TestQueue.Job("e1", "org-1", "cfg", T0))], Ct);
         var job = (await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 1, Ct)).Single();
-        var first = new DeliveryAttempt("e1", "org-1", 1, JobKind.Deliver, T0, 30_001, null, "INTERNAL_ERROR", "timed out", null, false);
-        await queue.CompleteAsync([new JobCompletion(job, "w", new EventUpdate(EventStatus.InProgress, 0, "{}", null, "{}", T0, null), first, T0.AddSeconds(5))], Ct);
+        var first = TestQueue.Attempt("e1", "org-1", 1, JobKind.Deliver, T0, 30_001, null, "INTERNAL_ERROR", "timed out", null, false);
+        await queue.CompleteAsync([TestQueue.Completion(job, "w", EventStatus.InProgress, 0, "{}", "{}", T0, null, first, T0.AddSeconds(5))], Ct);
         var again = (await queue.ClaimDueAsync("w2", T0.AddSeconds(5), T0.AddMinutes(2), 1, Ct)).Single();
-        var second = new DeliveryAttempt("e1", "org-1", 2, JobKind.Deliver, T0.AddSeconds(5), 40, 503, null, null, """{"busy":true}""", true);
-        await queue.CompleteAsync([new JobCompletion(again, "w2", new EventUpdate(EventStatus.Failed, 1, "{}", null, "{}", T0, T0.AddSeconds(5)), second, null)], Ct);
+        var second = TestQueue.Attempt("e1", "org-1", 2, JobKind.Deliver, T0.AddSeconds(5), 40, 503, null, null, """{"busy":true}""", true);
+        await queue.CompleteAsync([TestQueue.Completion(again, "w2", EventStatus.Failed, 1, "{}", "{}", T0, T0.AddSeconds(5), second, null)], Ct);
 
         var attempts = await events.AttemptsAsync("org-1", "e1", Ct);
 
@@ -231,12 +231,12 @@ public abstract class EventStoreContract
     {
         var (events, queue) = await StoresAsync();
         var e = Event("e1", "org-1", "cfg", T0);
-        await queue.EnqueueAsync([new NewDelivery(e, new DeliveryJob(0, "e1", "org-1", "cfg", JobKind.Deliver, 0, false, T0, null, null, 0))], Ct);
+        await queue.EnqueueAsync([new NewDelivery(e, TestQueue.Job("e1", "org-1", "cfg", T0))], Ct);
         var job = (await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 1, Ct)).Single();
         for (var i = 0; i < 3; i++)
         {
-            var attempt = new DeliveryAttempt("e1", "org-1", i + 1, JobKind.Deliver, T0.AddDays(i * 20), 5, 500, null, null, null, false);
-            await queue.CompleteAsync([new JobCompletion(job, "w", new EventUpdate(EventStatus.InProgress, i, null, null, null, T0, null), attempt, T0.AddDays(i * 20 + 1))], Ct);
+            var attempt = TestQueue.Attempt("e1", "org-1", i + 1, JobKind.Deliver, T0.AddDays(i * 20), 5, 500, null, null, null, false);
+            await queue.CompleteAsync([TestQueue.Completion(job, "w", EventStatus.InProgress, i, null, null, T0, null, attempt, T0.AddDays(i * 20 + 1))], Ct);
             job = (await queue.ClaimDueAsync("w", T0.AddDays(i * 20 + 1), T0.AddDays(i * 20 + 2), 1, Ct)).Single();
         }
 
@@ -253,10 +253,10 @@ public sealed class SqliteEventStoreTests : EventStoreContract, IDisposable
     private readonly TempDirectory _folder = new();
     private Herald.Server.Storage.Sqlite.SqliteDatabase? _database;
 
-    protected override async Task<(IEventStore, IDeliveryStore)> StoresAsync()
+    protected override async Task<(IEventStore, TestQueue)> StoresAsync()
     {
         _database = await Engines.SqliteAsync(_folder, Clock);
-        return (new SqliteEventStore(_database), new SqliteDeliveryStore(_database));
+        return (new SqliteEventStore(_database), TestQueue.Sqlite(_database));
     }
 
     protected override Task<string> ExplainListAsync(string orgId, string configId, EventQuery query) =>
@@ -298,10 +298,10 @@ public sealed class PostgresEventStoreTests(PostgresServer server) : EventStoreC
 {
     private Herald.Server.Storage.Postgres.PostgresDatabase? _database;
 
-    protected override async Task<(IEventStore, IDeliveryStore)> StoresAsync()
+    protected override async Task<(IEventStore, TestQueue)> StoresAsync()
     {
         _database = await Engines.PostgresAsync(server, Clock);
-        return (new PostgresEventStore(_database), new PostgresDeliveryStore(_database));
+        return (new PostgresEventStore(_database), TestQueue.Postgres(_database));
     }
 
     protected override Task<string> ExplainListAsync(string orgId, string configId, EventQuery query) =>

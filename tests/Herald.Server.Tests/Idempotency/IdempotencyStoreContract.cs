@@ -15,7 +15,7 @@ public abstract class IdempotencyStoreContract
 
     protected FakeTimeProvider Clock { get; } = new(T0);
 
-    protected abstract Task<(IIdempotencyStore Answers, IDeliveryStore Deliveries, IEventStore Events)> StoresAsync();
+    protected abstract Task<(IIdempotencyStore Answers, TestQueue Deliveries, IEventStore Events)> StoresAsync();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -28,7 +28,7 @@ public abstract class IdempotencyStoreContract
                 EventId = eventId, OrgId = org, ConfigId = "cfg-1", EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
                 HttpMethod = "POST", Url = "https://example.com", Input = "{}",
             },
-            new DeliveryJob(0, eventId, org, "cfg-1", JobKind.Deliver, 0, false, T0, null, null, 0));
+            TestQueue.Job(eventId, org, "cfg-1", T0));
     }
 
     private static IdempotencyClaim Claim(string key, DateTimeOffset at, string body = "{\"n\":1}", string org = "org-1", string scope = "events", bool completed = true) =>
@@ -164,10 +164,10 @@ public sealed class SqliteIdempotencyStoreTests : IdempotencyStoreContract, IDis
 {
     private readonly TempDirectory _folder = new();
 
-    protected override async Task<(IIdempotencyStore, IDeliveryStore, IEventStore)> StoresAsync()
+    protected override async Task<(IIdempotencyStore, TestQueue, IEventStore)> StoresAsync()
     {
         SqliteDatabase database = await Engines.SqliteAsync(_folder, Clock);
-        return (new SqliteIdempotencyStore(database), new SqliteDeliveryStore(database), new SqliteEventStore(database));
+        return (new SqliteIdempotencyStore(database), TestQueue.Sqlite(database), new SqliteEventStore(database));
     }
 
     public void Dispose()
@@ -179,9 +179,9 @@ public sealed class SqliteIdempotencyStoreTests : IdempotencyStoreContract, IDis
 
 public sealed class PostgresIdempotencyStoreTests(PostgresServer server) : IdempotencyStoreContract
 {
-    protected override async Task<(IIdempotencyStore, IDeliveryStore, IEventStore)> StoresAsync()
+    protected override async Task<(IIdempotencyStore, TestQueue, IEventStore)> StoresAsync()
     {
         PostgresDatabase database = await Engines.PostgresAsync(server, Clock);
-        return (new PostgresIdempotencyStore(database), new PostgresDeliveryStore(database), new PostgresEventStore(database));
+        return (new PostgresIdempotencyStore(database), TestQueue.Postgres(database), new PostgresEventStore(database));
     }
 }

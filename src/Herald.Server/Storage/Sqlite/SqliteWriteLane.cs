@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Herald.Server.Storage.Sqlite;
 
 /// <summary>
-/// One connection held for a store's writes, used by one writer at a time, with its statements compiled once and kept.
+/// One connection held for the database's writes (registered once, so every feature's writes share it), used by one writer at a time, with its statements compiled once and kept.
 /// SQLite lets one writer in at a time anyway; what the lane saves is the rest: a pooled connection's page cache is
 /// dropped whenever another connection has committed since its last use, so every write on it reads its b-tree pages
 /// again, and every command compiles its SQL again. The lane's connection made the last commit itself most of the
@@ -80,7 +80,7 @@ public sealed class SqliteWriteLane(SqliteDatabase database) : IAsyncDisposable
     }
 
     /// <summary>The lane's connection during one turn, and the statements compiled on it so far.</summary>
-    public sealed class Session(SqliteConnection connection) : IAsyncDisposable
+    public sealed class Session(SqliteConnection connection) : WriteSession, IAsyncDisposable
     {
         private readonly Dictionary<string, Statement> _statements = new(StringComparer.Ordinal);
 

@@ -1,0 +1,39 @@
+using Herald.Server.Storage;
+
+namespace Herald.Server.Delivery;
+
+/// <summary>
+/// The durable queue: the only code that writes <c>delivery_jobs</c>. Writes that belong with other features' rows
+/// (a job with its event, a job's end with the event's new state) take the caller's <see cref="WriteSession"/>.
+/// </summary>
+public interface IDeliveryStore
+{
+    /// <summary>
+    /// Writes the jobs within the session; returns their ids, in order. With <paramref name="chain"/>, each job waits
+    /// (is not claimable) until the job written before it is gone, so they run one after the other in the given order
+    /// whatever the workers' concurrency.
+    /// </summary>
+    Task<IReadOnlyList<long>> EnqueueAsync(WriteSession session, IReadOnlyList<DeliveryJob> jobs, bool chain, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases up to <paramref name="max"/> due jobs whose lease is free or expired and that wait for no other job,
+    /// oldest due first. A job whose lease ran out <see cref="DeliveryOptions.MaxLeaseExpiries"/> times is removed
+    /// instead, and answered as given up: the caller ends its event in the same session.
+    /// </summary>
+    Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends or reschedules the completions' jobs within the session. Returns, per completion, whether its lease was
+    /// still held; a job whose lease was lost is left to its new owner.
+    /// </summary>
+    Task<IReadOnlyList<bool>> CompleteAsync(WriteSession session, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken);
+
+    /// <summary>Extends the owner's leases on the given jobs.</summary>
+    Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>Gives the owner's jobs back, due at <paramref name="dueAt"/>, without counting an attempt.</summary>
+    Task ReleaseAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset dueAt, CancellationToken cancellationToken);
+
+    /// <summary>Jobs not yet finished (for tests and operators): total, and how many are leased right now.</summary>
+    Task<(int Pending, int Leased)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}

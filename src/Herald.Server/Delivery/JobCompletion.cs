@@ -1,0 +1,21 @@
+using Herald.Server.Events;
+
+namespace Herald.Server.Delivery;
+
+/// <summary>
+/// How a claimed job ends: the attempt to record (if one was made), the event's new state, and either a time for
+/// the next retry or, when null, the job's removal. Applied only while the completer still holds the lease.
+/// </summary>
+public sealed record JobCompletion
+{
+    public required DeliveryJob Job { get; init; }
+
+    /// <summary>The lease owner completing it.</summary>
+    public required string Owner { get; init; }
+
+    public required EventUpdate Event { get; init; }
+
+    public DeliveryAttempt? Attempt { get; init; }
+
+    public DateTimeOffset? RetryAt { get; init; }
+}

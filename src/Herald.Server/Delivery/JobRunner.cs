@@ -1,0 +1,243 @@
+using Herald.Server.Events;
+
+namespace Herald.Server.Delivery;
+
+/// <summary>Where a job the <see cref="JobRunner"/> runs came from.</summary>
+public enum JobSource
+{
+    /// <summary>Claimed from the queue by this node's worker.</summary>
+    Claimed,
+
+    /// <summary>Committed leased to this node by a trigger and handed to it at once.</summary>
+    HandedOver,
+
+    /// <summary>A sync trigger's job: its caller awaits the outcome.</summary>
+    Sync,
+}
+
+/// <summary>
+/// Runs every job of this node, whether claimed, handed over or sync, the same way: it is prepared in a worker slot,
+/// waits for its turn to send (<see cref="DeliveryScheduler"/>) without holding one, sends, and has its outcome
+/// recorded through the group commit (<see cref="OutcomeWriter"/>). Its lease is held (<see cref="LeaseKeeper"/>)
+/// from the start until the outcome is committed. Claimed and handed-over jobs count as waiting
+/// (<see cref="WaitingJobs"/>) until their send starts. Registered on every node; only a node running workers
+/// (<see cref="DeliveryWorker"/>) claims jobs or takes hand-overs. Stopping: jobs that have not started their send are
+/// given back at once; sends in flight get a grace period, then are cancelled and their jobs given back at once, so
+/// another node (or the next start) picks them up without waiting for a lease.
+/// </summary>
+public sealed partial class JobRunner(
+    IDeliveryStore store,
+    AttemptRunner runner,
+    DeliveryScheduler scheduler,
+    LeaseKeeper leases,
+    OutcomeWriter outcomes,
+    DeliverySignal signal,
+    WorkerOptions options,
+    DeliveryMetrics metrics,
+    TimeProvider time,
+    ILogger<JobRunner> logger) : IHostedService
+{
+    // None is disposed: attempts still unwinding after the host stops may touch them, and they hold no timers.
+    private readonly CancellationTokenSource _abort = new();
+    // Cancelled first on stop: jobs that have not started their send give themselves back at once.
+    private readonly CancellationTokenSource _stopping = new();
+    // Worker slots bound the jobs being prepared (CPU, and the pipeline's own requests); a job waiting for its turn to
+    // send holds none.
+    private readonly SemaphoreSlim _slots = new(options.Concurrency, options.Concurrency);
+    private readonly SemaphoreSlim _recording = new(options.Concurrency, options.Concurrency);
+    private int _inFlight;
+    private long _arrivals;
+    private volatile bool _handOvers;
+
+    /// <summary>The jobs of this node that have not started their send: bounds claims and hand-overs.</summary>
+    public WaitingJobs Waiting { get; } = new(options.Concurrency);
+
+    /// <summary>Whether the worker runs and hand-overs are taken (set by <see cref="DeliveryWorker"/>).</summary>
+    internal bool TakesHandOvers
+    {
+        get => _handOvers;
+        set => _handOvers = value;
+    }
+
+    /// <summary>
+    /// Makes room for a job this node is about to commit leased to itself (see <see cref="RunHandedOver"/>); false when
+    /// <see cref="WaitingJobs"/> has no room for a job of that config, or no worker runs here. A reservation ends in
+    /// <see cref="RunHandedOver"/> or <see cref="CancelReservation"/>.
+    /// </summary>
+    public bool TryReserve(string orgId, string configId)
+    {
+        if (!_handOvers || !Waiting.TryAdmit(orgId, configId))
+        {
+            return false;
+        }
+        Interlocked.Increment(ref _inFlight);
+        return true;
+    }
+
+    /// <summary>Gives a reservation back unused (the job's commit failed).</summary>
+    public void CancelReservation(string orgId, string configId)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        Waiting.Leave(orgId, configId, claimed: false);
+    }
+
+    /// <summary>
+    /// Runs a committed job leased to this node with the inputs the trigger already holds: no claim and no reads. It
+    /// is prepared in the next free slot and sends in its turn with claimed jobs, its lease renewed while it waits.
+    /// </summary>
+    public void RunHandedOver(DeliveryJob job, JobInputs inputs)
+    {
+        leases.Hold(job.JobId);
+        metrics.HandedOver();
+        // Queued on this thread's own queue, without the trigger request's execution context: the attempt starts on
+        // this thread as soon as the trigger's answer is on its way, unless an idle thread takes it first.
+        var order = Interlocked.Increment(ref _arrivals);
+        ThreadPool.UnsafeQueueUserWorkItem(static run => _ = run.Runner.RunAsync(run.Job, run.Inputs, run.Order, JobSource.HandedOver),
+            (Runner: this, Job: job, Inputs: inputs, Order: order), preferLocal: true);
+    }
+
+    /// <summary>
+    /// Runs a sync trigger's committed job, leased to this node, like any other, and answers its recorded outcome;
+    /// null when this node stopped before the outcome (the job went back to the queue). Throws what the run could not
+    /// record (its lease then runs out and any node claims it).
+    /// </summary>
+    public Task<RunOutcome.Done?> RunNowAsync(DeliveryJob job, JobInputs inputs)
+    {
+        leases.Hold(job.JobId);
+        Interlocked.Increment(ref _inFlight);
+        return RunAsync(job, inputs, Interlocked.Increment(ref _arrivals), JobSource.Sync);
+    }
+
+    /// <summary>Runs claimed jobs (already counted in <see cref="WaitingJobs"/>); <paramref name="inputs"/> null makes each read its own.</summary>
+    internal void RunClaimed(IReadOnlyList<DeliveryJob> jobs, IReadOnlyList<JobInputs>? inputs)
+    {
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var (job, input) = (jobs[i], inputs?[i]);
+            leases.Hold(job.JobId);
+            Interlocked.Increment(ref _inFlight);
+            var order = Interlocked.Increment(ref _arrivals);
+            _ = Task.Run(() => RunAsync(job, input, order, JobSource.Claimed));
+        }
+    }
+
+    /// <summary>Cancelled when this node stops: a claim's reads end with it.</summary>
+    internal CancellationToken Abort => _abort.Token;
+
+    /// <summary>
+    /// Runs one job and records its outcome: it is prepared in a worker slot, then waits for its turn to send without
+    /// one. A claimed or handed-over job counts as waiting (<see cref="WaitingJobs"/>) until its send starts or it ends
+    /// without one.
+    /// </summary>
+    private async Task<RunOutcome.Done?> RunAsync(DeliveryJob job, JobInputs? inputs, long order, JobSource source)
+    {
+        var counted = source != JobSource.Sync;
+        var waiting = counted;
+        var holdsSlot = false;
+        try
+        {
+            if (!_slots.Wait(0))
+            {
+                await _slots.WaitAsync(_stopping.Token);
+            }
+            holdsSlot = true;
+            var outcome = (RunOutcome.Done)await runner.RunAsync(job, leases.Owner, _abort.Token, TakeTurnAsync, inputs);
+            // The attempt is over: the outcome waits for its group commit. The job stays leased and held until then,
+            // and at most as many outcomes wait as there are slots.
+            await _recording.WaitAsync(CancellationToken.None);
+            if (holdsSlot)
+            {
+                // Ended without a send (skipped, or failed in the pipeline): it still holds the slot it was prepared in.
+                _slots.Release();
+                holdsSlot = false;
+            }
+            try
+            {
+                await outcomes.CompleteAsync(outcome.Completion);
+                if (job.Kind == JobKind.Replay)
+                {
+                    // The next replay of its chain has just become claimable.
+                    signal.Notify();
+                }
+            }
+            finally
+            {
+                _recording.Release();
+            }
+            return outcome;
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested || _stopping.IsCancellationRequested)
+        {
+            // Stopping: the job goes back to the queue at once, for another node or the next start.
+            try
+            {
+                await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow(), CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // It keeps its lease until it runs out, then is claimed: later, not lost.
+                LogRunFailed(logger, job.EventId, e);
+            }
+            return null;
+        }
+        catch (Exception e) when (source != JobSource.Sync)
+        {
+            // The job keeps its lease until it runs out, then is claimed again: a crash here never loses the event, and
+            // after Delivery:MaxLeaseExpiries such expiries the claim ends the job as failed.
+            LogRunFailed(logger, job.EventId, e);
+            return null;
+        }
+        finally
+        {
+            leases.Drop(job.JobId);
+            Interlocked.Decrement(ref _inFlight);
+            if (waiting)
+            {
+                Waiting.Leave(job.OrgId, job.ConfigId, source == JobSource.Claimed);
+            }
+            if (holdsSlot)
+            {
+                _slots.Release();
+            }
+        }
+
+        async Task<SendPermit> TakeTurnAsync(string destination, CancellationToken abort)
+        {
+            // The wait holds no worker slot: other jobs are prepared, and sent to other destinations, meanwhile.
+            _slots.Release();
+            holdsSlot = false;
+            var permit = await scheduler.WaitAsync(job.OrgId, destination, order, _stopping.Token);
+            if (waiting)
+            {
+                waiting = false;
+                Waiting.Leave(job.OrgId, job.ConfigId, source == JobSource.Claimed);
+            }
+            return permit;
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _handOvers = false;
+        await _stopping.CancelAsync();
+        // The grace is wall-clock time: it bounds how long the process takes to stop, whatever the domain clock says.
+        var grace = TimeProvider.System.GetTimestamp();
+        while (Volatile.Read(ref _inFlight) > 0 && TimeProvider.System.GetElapsedTime(grace) < options.ShutdownGrace && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
+        }
+        await _abort.CancelAsync();
+        // Cancelled attempts give their jobs back at once; whatever still runs after another grace keeps its lease
+        // until it runs out, which loses nothing.
+        var unwind = TimeProvider.System.GetTimestamp();
+        while (Volatile.Read(ref _inFlight) > 0 && TimeProvider.System.GetElapsedTime(unwind) < options.ShutdownGrace)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+        }
+    }
+
+    [LoggerMessage(EventId = 221, Level = LogLevel.Error, Message = "Running the job of event {EventId} failed; it will be retried when its lease expires")]
+    private static partial void LogRunFailed(ILogger logger, string eventId, Exception error);
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using Herald.Server.Configs;
+using Herald.Server.Events;
+using Herald.Server.Http;
+using Herald.Server.Idempotency;
+using Herald.Server.Storage;
+
+namespace Herald.Server.Intake;
+
+/// <summary>What an accepted request created: the new events' ids, in order, or the answer already held by its idempotency key.</summary>
+public sealed record Accepted
+{
+    /// <summary>Empty when <see cref="Earlier"/> is set: nothing was written.</summary>
+    public required IReadOnlyList<EnqueuedJob> Jobs { get; init; }
+
+    public StoredAnswer? Earlier { get; init; }
+
+    public IReadOnlyList<string> EventIds => Jobs.Select(j => j.Request.EventId).ToList();
+}
+
+/// <summary>
+/// Accepts work: every new event is committed with its job (and, under an <c>Idempotency-Key</c>, with the key's
+/// claim) in one transaction before the caller hears "accepted". The events are written here, through the event log's
+/// writer; the jobs through the queue's port (<see cref="IJobQueue"/>), which also runs a sync trigger's job and hands
+/// others to this node's worker. A sync trigger's job is leased to this node while it runs, so a crash mid-attempt
+/// leaves a job that a worker picks up when the lease runs out.
+/// </summary>
+public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotencyStore answers, TimeProvider time)
+{
+    /// <summary>Why a config cannot be triggered, or null when it can.</summary>
+    public static string? RefusalFor(ConfigRecord config) => config.Document.Status switch
+    {
+        _ when config.Document.Enabled == false => $"Webhook config {config.Id} is disabled",
+        ConfigStatus.Incomplete => $"Webhook config {config.Id} is incomplete: it needs a url and the values its auth type requires",
+        ConfigStatus.Active => null,
+        var other => $"Webhook config {config.Id} is not active (status {other})",
+    };
+
+    /// <summary>A new event for the config, not yet written.</summary>
+    public EventRecord NewEvent(ConfigRecord config, EventInput input)
+    {
+        // Milliseconds, the precision of the event id's timestamp and of every time the API shows: a list cursor
+        // built from what a client saw then names the event exactly.
+        var now = time.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+        return new EventRecord
+        {
+            EventId = RandomGuid.NewVersion7(now).ToString(),
+            OrgId = config.OrgId,
+            ConfigId = config.Id,
+            EventName = config.EventName,
+            CreatedAt = now,
+            Status = EventStatus.InProgress,
+            HttpMethod = config.Document.HttpMethod ?? "POST",
+            Url = config.Document.Url,
+            Metadata = input.Metadata,
+            Input = input.Input,
+            Shared = input.Shared,
+        };
+    }
+
+    /// <summary>
+    /// The one intake path: commits the events, each with its job, and the claim when given, in one transaction; or,
+    /// when the claim's key already holds an answer, writes nothing and returns that answer.
+    /// </summary>
+    public async Task<Accepted> AcceptAsync(IReadOnlyList<(ConfigRecord Config, EventRecord Event)> accepted, IdempotencyClaim? claim, JobStart start)
+    {
+        if (accepted.Count == 0 && claim is null)
+        {
+            return new Accepted { Jobs = [] };
+        }
+        var requests = accepted.Select(a => JobRequest.Deliver(a.Event, a.Config, start)).ToList();
+        var newEvents = accepted.Select(a => a.Event).ToList();
+        StoredAnswer? earlier = null;
+        var jobs = await queue.EnqueueAsync(requests, async (session, cancellationToken) =>
+        {
+            earlier = claim is null ? null : await answers.ClaimAsync(session, claim, cancellationToken);
+            if (earlier is not null)
+            {
+                return [];
+            }
+            await events.InsertAsync(session, newEvents, cancellationToken);
+            return requests;
+        }, chain: false);
+        return new Accepted { Jobs = earlier is null ? jobs : [], Earlier = earlier };
+    }
+
+    /// <summary>Commits one event per config, each with its job, in one transaction; returns the event ids, in order.</summary>
+    public async Task<IReadOnlyList<string>> AcceptAllAsync(IReadOnlyList<(ConfigRecord Config, EventInput Input)> events) =>
+        (await AcceptAsync(events.Select(e => (e.Config, NewEvent(e.Config, e.Input))).ToList(), null, JobStart.HandOver)).EventIds;
+
+    /// <summary>
+    /// Queues one replay job per event in the log (under that organization and config), as a chain in the given
+    /// order; an event not in the log gets none. Returns the event ids that got one, in order.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReplayAsync(string orgId, string configId, IReadOnlyList<string> eventIds, bool reapplyTransform)
+    {
+        var requests = eventIds.Select(id => JobRequest.Replay(id, orgId, configId, reapplyTransform)).ToList();
+        var jobs = await queue.EnqueueAsync(requests, async (session, cancellationToken) =>
+        {
+            var existing = await events.ExistingAsync(session, orgId, configId, eventIds, cancellationToken);
+            return requests.Where(r => existing.Contains(r.EventId)).ToList();
+        }, chain: true);
+        return jobs.Select(j => j.Request.EventId).ToList();
+    }
+
+    /// <summary>The answer of a sync trigger once its run is over.</summary>
+    public async Task<TriggerWebhookResp> OutcomeAsync(EnqueuedJob job)
+    {
+        var run = await job.Run!;
+        return new TriggerWebhookResp
+        {
+            EventId = job.Request.EventId,
+            Status = run.GivenBack ? EventStatus.InProgress.ToContract()
+                : run.Status is EventStatus.Succeeded or EventStatus.Skipped ? EventStatus.Succeeded.ToContract()
+                : EventStatus.Failed.ToContract(),
+            StatusCode = run.Result?.StatusCode?.ToString(CultureInfo.InvariantCulture),
+            Message = run.Result?.Message,
+            Body = run.Result?.Body,
+            Code = run.Result?.Code,
+            StartDate = Format(run.StartDate),
+            EndDate = run.GivenBack ? null : Format(run.EndDate ?? time.GetUtcNow()),
+        };
+    }
+
+    private static string? Format(DateTimeOffset? value) => value is { } v ? HeraldJson.Timestamp(v) : null;
+}

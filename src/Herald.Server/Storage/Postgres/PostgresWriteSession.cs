@@ -1,0 +1,80 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Herald.Server.Storage.Postgres;
+
+/// <summary>
+/// A PostgreSQL write transaction whose statements go to the server in as few round trips as possible: writers add
+/// statements that answer nothing they need at once (<see cref="Add"/>), and they go with the next statement whose
+/// answer a writer reads (<see cref="RunAsync"/>), or at the commit.
+/// </summary>
+public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTransaction transaction) : WriteSession
+{
+    private readonly List<(NpgsqlBatchCommand Command, Action<NpgsqlDataReader>? Row)> _pending = [];
+
+    public NpgsqlConnection Connection { get; } = connection;
+
+    public NpgsqlTransaction Transaction { get; } = transaction;
+
+    /// <summary>Adds a statement; <paramref name="row"/>, when given, is called for each row it answers, once the statements are sent.</summary>
+    public void Add(NpgsqlBatchCommand command, Action<NpgsqlDataReader>? row = null) => _pending.Add((command, row));
+
+    /// <summary>Adds a statement with positional parameters (nulls typed from the column, strings as text).</summary>
+    public void Add(string sql, IReadOnlyList<object?> values, Action<NpgsqlDataReader>? row = null) => Add(Command(sql, values), row);
+
+    /// <summary>Sends every statement added so far in one round trip, and has their rows read.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+        var pending = _pending.ToArray();
+        _pending.Clear();
+        await using var batch = new NpgsqlBatch(Connection, Transaction);
+        foreach (var (command, _) in pending)
+        {
+            batch.BatchCommands.Add(command);
+        }
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        // Rows come per statement that answers rows (RETURNING, SELECT), in the batch's order; a statement that answers
+        // none has no row set, or an empty one without fields, whichever the driver gives.
+        var readers = pending.Where(p => p.Row is not null).Select(p => p.Row!).ToArray();
+        var at = 0;
+        do
+        {
+            if (reader.FieldCount == 0)
+            {
+                continue;
+            }
+            var row = at < readers.Length ? readers[at] : null;
+            at++;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                row?.Invoke(reader);
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+    }
+
+    /// <summary>Sends what is still pending; done before the commit.</summary>
+    internal Task FlushAsync(CancellationToken cancellationToken) => RunAsync(cancellationToken);
+
+    /// <summary>A statement with positional parameters; nulls are typed from the column, strings as text.</summary>
+    public static NpgsqlBatchCommand Command(string sql, IReadOnlyList<object?> values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(Parameter(value));
+        }
+        return command;
+    }
+
+    public static NpgsqlParameter Parameter(object? value) => value switch
+    {
+        null => new NpgsqlParameter { Value = DBNull.Value },
+        string text => new NpgsqlParameter { Value = text, NpgsqlDbType = NpgsqlDbType.Text },
+        _ => new NpgsqlParameter { Value = value },
+    };
+}
