@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Herald.Server.Storage.Postgres;
 using Herald.Server.Storage.Sqlite;
 
@@ -22,7 +23,7 @@ public static class StorageSetup
         {
             var options = sp.GetRequiredService<StorageOptions>();
             return string.IsNullOrWhiteSpace(options.ConnectionString)
-                ? throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is Postgres")
+                ? throw new InvalidSettingException("Storage:ConnectionString is required when Storage:Provider is Postgres")
                 : new PostgresDatabase(options, sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<IDatabase>(sp => sp.GetRequiredService<StorageOptions>().Provider == StorageProvider.Postgres
