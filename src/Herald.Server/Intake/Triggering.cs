@@ -117,7 +117,7 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
             StatusCode = run.Result?.StatusCode?.ToString(CultureInfo.InvariantCulture),
             Message = run.Result?.Message,
             Body = run.Result?.Body,
-            Code = run.Result?.Code,
+            Code = run.Result?.Code?.ToWire(),
             StartDate = Format(run.StartDate),
             EndDate = run.GivenBack ? null : Format(run.EndDate ?? time.GetUtcNow()),
         };

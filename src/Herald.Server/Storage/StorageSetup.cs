@@ -6,7 +6,7 @@ namespace Herald.Server.Storage;
 
 public static class StorageSetup
 {
-    /// <summary>Registers the configured engine. Features register their stores with <see cref="AddStore{TStore,TSqlite,TPostgres}"/>.</summary>
+    /// <summary>Registers the configured engine. Features register their stores with <see cref="StoreRegistration.AddStore{TStore,TSqlite,TPostgres}"/>.</summary>
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
         // Options are read when first resolved, not while registering, so that every configuration source
@@ -36,17 +36,6 @@ public static class StorageSetup
             : new SqliteWriteSessions(sp.GetRequiredService<SqliteWriteLane>()));
         services.AddSingleton<GroupCommit>();
         services.AddHostedService<MigrationRunner>();
-        return services;
-    }
-
-    public static IServiceCollection AddStore<TStore, TSqlite, TPostgres>(this IServiceCollection services)
-        where TStore : class
-        where TSqlite : class, TStore
-        where TPostgres : class, TStore
-    {
-        services.AddSingleton<TStore>(sp => sp.GetRequiredService<StorageOptions>().Provider == StorageProvider.Postgres
-            ? ActivatorUtilities.CreateInstance<TPostgres>(sp)
-            : ActivatorUtilities.CreateInstance<TSqlite>(sp));
         return services;
     }
 
