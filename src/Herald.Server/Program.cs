@@ -34,6 +34,7 @@ builder.Services.AddSingleton(roles);
 builder.Services.ConfigureHttpJsonOptions(json => HeraldJson.Configure(json.SerializerOptions));
 builder.Services.AddOpenApi();
 builder.Services.AddStorage();
+builder.Services.AddSqliteCheckpoints();
 builder.Services.AddSecrets();
 builder.Services.AddHeraldAuth();
 builder.Services.AddExpressions();
