@@ -50,6 +50,19 @@ public sealed class SqliteCheckpointsTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(10, 0, 20)] // nothing written: twice as long
+    [InlineData(200, 0, 250)] // never longer than the idle pause
+    [InlineData(10, 100, 20)] // far below the target: at most twice as long
+    [InlineData(40, 400, 50)] // near the target: scaled to it
+    [InlineData(40, 500, 40)] // on the target: kept
+    [InlineData(200, 501, 10)] // past the target: the shortest pause at once
+    [InlineData(10, 1000, 10)] // never shorter than the shortest pause
+    public void The_pause_follows_the_pages_each_checkpoint_finds(int pauseMs, long pages, int nextMs)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(nextMs), SqliteCheckpoints.Next(TimeSpan.FromMilliseconds(pauseMs), pages));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
