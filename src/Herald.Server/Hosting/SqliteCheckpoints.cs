@@ -15,7 +15,7 @@ namespace Herald.Server.Hosting;
 /// often; longer would risk a commit reaching the limit first.
 /// Fail open: a checkpoint that fails or is skipped leaves the log to SQLite's own checkpoint, as before.
 /// </summary>
-public sealed partial class SqliteCheckpoints(StorageOptions options, SqliteDatabase database, TimeProvider time, ILogger<SqliteCheckpoints> logger)
+public sealed partial class SqliteCheckpoints(IDatabase engine, TimeProvider time, ILogger<SqliteCheckpoints> logger)
     : BackgroundService
 {
     /// <summary>Log pages each checkpoint aims to find: half of SQLite's own limit, so the write rate may double in between.</summary>
@@ -29,7 +29,8 @@ public sealed partial class SqliteCheckpoints(StorageOptions options, SqliteData
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Provider != StorageProvider.Sqlite)
+        // Only the configured engine is resolved: the SQLite one cannot even be built from a PostgreSQL connection string.
+        if (engine is not SqliteDatabase database)
         {
             return;
         }

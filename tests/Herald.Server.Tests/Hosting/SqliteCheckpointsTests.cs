@@ -1,5 +1,4 @@
 using Herald.Server.Hosting;
-using Herald.Server.Storage;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -33,7 +32,7 @@ public sealed class SqliteCheckpointsTests : IDisposable
         }
         Assert.True(new FileInfo(file).Length < before + (1 << 20), "the commits alone already copied the log into the database file");
 
-        var checkpoints = new SqliteCheckpoints(new StorageOptions { DataDirectory = _folder.Path }, database, TimeProvider.System, NullLogger<SqliteCheckpoints>.Instance);
+        var checkpoints = new SqliteCheckpoints(database, TimeProvider.System, NullLogger<SqliteCheckpoints>.Instance);
         await checkpoints.StartAsync(Ct);
         try
         {
