@@ -36,6 +36,8 @@ public static class StorageSetup
             : new SqliteWriteSessions(sp.GetRequiredService<SqliteWriteLane>()));
         services.AddSingleton<GroupCommit>();
         services.AddHostedService<MigrationRunner>();
+        // On SQLite, the log's checkpoints run off the request path (a no-op on PostgreSQL).
+        services.AddHostedService<SqliteCheckpoints>();
         return services;
     }
 
