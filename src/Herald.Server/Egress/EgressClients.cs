@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 
 namespace Herald.Server.Egress;
@@ -33,7 +34,7 @@ public sealed class EgressClients : IDisposable
         : _proxied.GetOrAdd(proxy, p => new Lazy<HttpMessageInvoker>(() =>
             Create(new TunnelConnector(_guard, p, _options.ConnectTimeout, _time).ConnectAsync))).Value;
 
-    private static HttpMessageInvoker Create(Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect) =>
+    private HttpMessageInvoker Create(Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect) =>
         new(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -42,9 +43,9 @@ public sealed class EgressClients : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectCallback = connect,
-            // Herald's own trace context (and a trigger caller's) stays inside: no traceparent, tracestate or baggage
-            // goes to a receiver.
-            ActivityHeadersPropagator = null,
+            // Herald's own trace context (and a trigger caller's) stays inside unless Delivery:PropagateTraceContext:
+            // otherwise no traceparent, tracestate or baggage goes to a receiver, whatever the process-wide propagator.
+            ActivityHeadersPropagator = _options.PropagateTraceContext ? DistributedContextPropagator.CreateDefaultPropagator() : null,
         });
 
     public void Dispose()
