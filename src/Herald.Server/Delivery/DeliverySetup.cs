@@ -16,6 +16,7 @@ public static class DeliverySetup
         services.AddSingleton<DeliverySignal>();
         services.AddStore<IQueueReading, SqliteQueueReading, PostgresQueueReading>();
         services.AddSingleton<QueueGauges>();
+        services.AddStore<Events.INextAttempts, SqliteNextAttempts, PostgresNextAttempts>();
         services.AddSingleton<DeliveryMetrics>();
         services.AddSingleton<AttemptReports>();
         services.AddSingleton<DeliveryPipeline>();
