@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 
 namespace Herald.Server.Egress;
@@ -34,7 +33,7 @@ public sealed class EgressClients : IDisposable
         : _proxied.GetOrAdd(proxy, p => new Lazy<HttpMessageInvoker>(() =>
             Create(new TunnelConnector(_guard, p, _options.ConnectTimeout, _time).ConnectAsync))).Value;
 
-    private HttpMessageInvoker Create(Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect) =>
+    private static HttpMessageInvoker Create(Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect) =>
         new(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -43,9 +42,9 @@ public sealed class EgressClients : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectCallback = connect,
-            // Herald's own trace context (and a trigger caller's) stays inside unless Delivery:PropagateTraceContext:
-            // otherwise no traceparent, tracestate or baggage goes to a receiver, whatever the process-wide propagator.
-            ActivityHeadersPropagator = _options.PropagateTraceContext ? DistributedContextPropagator.CreateDefaultPropagator() : null,
+            // The handler never adds trace headers, whatever the process-wide propagator: a trigger caller's context
+            // stays inside, and the attempt's goes only with Delivery:PropagateTraceContext (TraceContext).
+            ActivityHeadersPropagator = null,
         });
 
     public void Dispose()

@@ -48,7 +48,9 @@ public static class TelemetrySetup
         {
             telemetry.WithTracing(tracing =>
             {
-                tracing.AddSource(HeraldTraces.SourceName);
+                // Every trigger and attempt is recorded: an unrecorded parent (ASP.NET Core's request activity, which no
+                // one here samples) must not drop Herald's spans.
+                tracing.AddSource(HeraldTraces.SourceName).SetSampler(new AlwaysOnSampler());
                 if (otlp)
                 {
                     tracing.AddOtlpExporter();
