@@ -106,7 +106,6 @@ public sealed partial class AttemptRunner(
                     result = await SendWithFreshTokenAsync(config, configSecrets, send.Request, job, mask, abort);
                 }
                 var duration = (int)time.GetElapsedTime(clock).TotalMilliseconds;
-                LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code?.ToWire());
                 var storedPayload = send.PayloadIsInput ? StoredPayload.PayloadIsInput : send.Payload;
                 return Finish(job, owner, stored, result, storedPayload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration, mask);
             }
@@ -257,9 +256,6 @@ public sealed partial class AttemptRunner(
         var text = result.Body?.ToJsonString() ?? result.Message;
         return text is { Length: > max } ? text[..max] : text;
     }
-
-    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Delivered config {ConfigId} event {EventId} attempt {Attempt}: status {StatusCode} code {Code}")]
-    private static partial void LogAttempt(ILogger logger, string configId, string eventId, int attempt, int? statusCode, string? code);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Receiver answered 401 for config {ConfigId} event {EventId} attempt {Attempt}: retrying at once with a fresh OAuth token")]
     private static partial void LogTokenRenewed(ILogger logger, string configId, string eventId, int attempt);

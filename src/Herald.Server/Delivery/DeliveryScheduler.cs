@@ -42,6 +42,15 @@ public sealed class DeliveryScheduler
     /// <summary>Sends that could not start at once and waited in line, since the node started.</summary>
     public long Waited => Interlocked.Read(ref _waited);
 
+    /// <summary>This node's jobs waiting for their turn, per destination that has any.</summary>
+    public Dictionary<string, int> WaitingByDestination()
+    {
+        lock (_lock)
+        {
+            return _queue.WaitingByDestination();
+        }
+    }
+
     /// <summary>The key sends are bounded by: scheme, host and port.</summary>
     public static string DestinationOf(Uri url) => $"{url.Scheme}://{url.Host}:{url.Port}";
 

@@ -42,7 +42,7 @@ public static class EventsApi
     }
 
     public static async Task<IResult> GetWebhookEventsV2(
-        string configId, HttpRequest request, ClaimsPrincipal user, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
+        string configId, HttpRequest request, ClaimsPrincipal user, IEventStore events, IConfigStore configs, INextAttempts retries, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request, allowEmpty: true);
         if (error is not null)
@@ -55,11 +55,12 @@ public static class EventsApi
             return Problem.BadRequest(invalid);
         }
         var (page, data) = await PageAsync(user.OrgId(), configId, query!, events, configs, cancellationToken);
+        await NextAttempts.FillAsync(retries, user.OrgId(), data, cancellationToken);
         return Results.Ok(new EventListResponse { Data = data, NextCursor = page.Next?.ToJson(), HasMore = page.HasMore });
     }
 
     public static async Task<IResult> GetWehookEvents(
-        string configId, string? status, string? cursor, ClaimsPrincipal user, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
+        string configId, string? status, string? cursor, ClaimsPrincipal user, IEventStore events, IConfigStore configs, INextAttempts retries, CancellationToken cancellationToken)
     {
         var (query, invalid) = EventSearch.FromV1(status, cursor);
         if (invalid is not null)
@@ -67,11 +68,12 @@ public static class EventsApi
             return Problem.BadRequest(invalid);
         }
         var (page, data) = await PageAsync(user.OrgId(), configId, query!, events, configs, cancellationToken);
+        await NextAttempts.FillAsync(retries, user.OrgId(), data, cancellationToken);
         return Results.Ok(new EventListV1Response { Data = data, Cursor = page.Next?.ToBase64() });
     }
 
     public static async Task<IResult> GetEventById(
-        string configId, string eventId, ClaimsPrincipal user, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
+        string configId, string eventId, ClaimsPrincipal user, IEventStore events, IConfigStore configs, INextAttempts retries, CancellationToken cancellationToken)
     {
         var orgId = user.OrgId();
         var stored = await events.GetAsync(orgId, eventId, cancellationToken);
@@ -80,7 +82,9 @@ public static class EventsApi
             return NoEvent(configId, eventId);
         }
         var config = await configs.GetAsync(orgId, configId, cancellationToken);
-        return Results.Ok(ToContract(stored, config?.Document));
+        var found = ToContract(stored, config?.Document);
+        await NextAttempts.FillAsync(retries, orgId, [found], cancellationToken);
+        return Results.Ok(found);
     }
 
     public static async Task<IResult> GetEventAttempts(
