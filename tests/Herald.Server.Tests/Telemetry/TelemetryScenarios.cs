@@ -30,16 +30,23 @@ public class TelemetryScenarios : IAsyncLifetime
         await _collector.DisposeAsync();
     }
 
-    private HeraldApp App(Dictionary<string, string?>? extra = null)
+    /// <summary>The engine the app runs on: SQLite unless a subclass says otherwise.</summary>
+    protected virtual Task<Dictionary<string, string?>> StorageAsync() => Task.FromResult(new Dictionary<string, string?>());
+
+    private async Task<HeraldApp> AppAsync(Dictionary<string, string?>? extra = null)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = await StorageAsync();
+        foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["Delivery:AllowPrivateNetworks"] = "true",
             ["Auth:Tokens:2:Token"] = Token,
             ["Auth:Tokens:2:OrgId"] = _org,
             ["Metrics:OrganizationAttribute"] = "true",
             ["Logging:LogLevel:Herald.Server.Delivery"] = "Information",
-        };
+        })
+        {
+            settings[key] = value;
+        }
         foreach (var (key, value) in extra ?? [])
         {
             settings[key] = value;
@@ -71,7 +78,7 @@ public class TelemetryScenarios : IAsyncLifetime
     [Fact]
     public async Task Metrics_count_five_deliveries_by_outcome_with_their_durations()
     {
-        using var app = App();
+        using var app = await AppAsync();
         var client = app.Client(Token);
         _receiver.Enqueue(new Answer.Status(200), new Answer.Status(400), new Answer.Status(200), new Answer.Status(400), new Answer.Status(200));
         var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
@@ -96,7 +103,7 @@ public class TelemetryScenarios : IAsyncLifetime
     [Fact]
     public async Task Metrics_behind_a_token_need_it()
     {
-        using var app = App(new() { ["Metrics:Token"] = "scrape-secret" });
+        using var app = await AppAsync(new() { ["Metrics:Token"] = "scrape-secret" });
         var anonymous = app.Client(null);
         using var refused = await anonymous.GetAsync("/metrics", Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
@@ -113,7 +120,7 @@ public class TelemetryScenarios : IAsyncLifetime
     {
         var settings = Otlp();
         settings["Delivery:PropagateTraceContext"] = "true";
-        using var app = App(settings);
+        using var app = await AppAsync(settings);
         var client = app.Client(Token);
         var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
         await client.TriggerAsync(configId);
@@ -129,7 +136,7 @@ public class TelemetryScenarios : IAsyncLifetime
     [Fact]
     public async Task Deliveries_carry_no_traceparent_unless_asked()
     {
-        using var app = App(Otlp());
+        using var app = await AppAsync(Otlp());
         var client = app.Client(Token);
         var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
         await client.TriggerAsync(configId, sync: true);
@@ -141,7 +148,7 @@ public class TelemetryScenarios : IAsyncLifetime
     [Fact]
     public async Task A_failed_attempt_logs_one_warning_with_its_next_due_time_which_the_event_shows_until_the_retry()
     {
-        using var app = App();
+        using var app = await AppAsync();
         var client = app.Client(Token);
         _receiver.Enqueue(new Answer.Status(503));
         var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
@@ -185,4 +192,10 @@ public class TelemetryScenarios : IAsyncLifetime
         }
         return count;
     }
+}
+
+/// <summary>The same scenarios with Herald on PostgreSQL (its queue gauges and next_attempt_at read PostgreSQL's tables).</summary>
+public sealed class PostgresTelemetryScenarios(PostgresServer server) : TelemetryScenarios
+{
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }
