@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Configs;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Herald.Server.Configs;
 /// <see cref="Version"/> grows by one on every update; caches key on it, and updates use it to detect races.
 /// </summary>
 public sealed record ConfigRecord(
-    string OrgId,
+    OrganizationId OrgId,
     string Id,
     long Version,
     DateTimeOffset CreatedAt,

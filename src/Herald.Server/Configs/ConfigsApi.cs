@@ -49,7 +49,7 @@ public static class ConfigsApi
         Results.Ok(Documents(store, user.OrgId(), string.IsNullOrEmpty(eventName) ? null : eventName));
 
     private static async IAsyncEnumerable<WebhookConfig> Documents(
-        IConfigStore store, string orgId, string? eventName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IConfigStore store, OrganizationId orgId, string? eventName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ConfigRecord? last = null;
         while (true)

@@ -158,7 +158,7 @@ public sealed partial class AttemptRunner(
         var messageId = WebhookSignature.MessageId(Guid.Parse(job.EventId));
         var timestamp = now.ToUnixTimeSeconds();
         var content = WebhookSignature.SignedContent(messageId, timestamp, request.Body);
-        var orgKeys = await keys.SigningKeysAsync(OrganizationId.From(job.OrgId), cancellationToken);
+        var orgKeys = await keys.SigningKeysAsync(job.OrgId, cancellationToken);
         var headers = new List<KeyValuePair<string, string>>(request.Headers)
         {
             new("webhook-id", messageId),

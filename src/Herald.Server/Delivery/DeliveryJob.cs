@@ -1,4 +1,5 @@
 using Herald.Server.Events;
+using Herald.Server.Http;
 
 namespace Herald.Server.Delivery;
 
@@ -13,7 +14,7 @@ public sealed record DeliveryJob
 
     public required string EventId { get; init; }
 
-    public required string OrgId { get; init; }
+    public required OrganizationId OrgId { get; init; }
 
     public required string ConfigId { get; init; }
 

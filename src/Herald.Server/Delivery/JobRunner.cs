@@ -1,4 +1,5 @@
 using Herald.Server.Events;
+using Herald.Server.Http;
 
 namespace Herald.Server.Delivery;
 
@@ -64,7 +65,7 @@ public sealed partial class JobRunner(
     /// <see cref="WaitingJobs"/> has no room for a job of that config, or no worker runs here. A reservation ends in
     /// <see cref="RunHandedOver"/> or <see cref="CancelReservation"/>.
     /// </summary>
-    public bool TryReserve(string orgId, string configId)
+    public bool TryReserve(OrganizationId orgId, string configId)
     {
         if (!_handOvers || !Waiting.TryAdmit(orgId, configId))
         {
@@ -75,7 +76,7 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>Gives a reservation back unused (the job's commit failed).</summary>
-    public void CancelReservation(string orgId, string configId)
+    public void CancelReservation(OrganizationId orgId, string configId)
     {
         Interlocked.Decrement(ref _inFlight);
         Waiting.Leave(orgId, configId, claimed: false);

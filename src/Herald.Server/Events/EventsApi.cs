@@ -99,7 +99,7 @@ public static class EventsApi
     public static IResult NoEvent(string configId, string eventId) => Problem.NotFound($"No event '{eventId}' for webhook config '{configId}'");
 
     private static async Task<(EventPage Page, IReadOnlyList<WebhookEvent> Data)> PageAsync(
-        string orgId, string configId, EventQuery query, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
+        OrganizationId orgId, string configId, EventQuery query, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
     {
         var rows = await events.ListAsync(orgId, configId, EventPage.Probe(query), cancellationToken);
         var page = EventPage.From(rows, query.Limit);
@@ -113,7 +113,7 @@ public static class EventsApi
         return new WebhookEvent
         {
             EventId = stored.EventId,
-            OrgId = stored.OrgId,
+            OrgId = stored.OrgId.Value,
             WebhookConfigId = stored.ConfigId,
             Url = stored.Url,
             CreatedAt = HeraldJson.Timestamp(stored.CreatedAt),
