@@ -28,7 +28,7 @@ public static class WebhookExample
         }
 
         // What identifies this config and organization is always Herald's; the rest of the example's metadata stays.
-        metadata["webhook_id"] = config.Id;
+        metadata["webhook_id"] = config.Id.Value;
         metadata["webhook_name"] = config.Document.Name;
         metadata["organization_id"] = orgId.Value;
         metadata["creation_timestamp"] = HeraldJson.Timestamp(now);

@@ -8,7 +8,7 @@ namespace Herald.Server.Configs;
 /// </summary>
 public sealed record ConfigRecord(
     OrganizationId OrgId,
-    string Id,
+    ConfigId Id,
     long Version,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,

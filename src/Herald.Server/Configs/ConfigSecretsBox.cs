@@ -7,11 +7,11 @@ namespace Herald.Server.Configs;
 /// <summary>Seals a config's secrets as one value bound to that config's organization and id.</summary>
 public sealed class ConfigSecretsBox(SecretBox box)
 {
-    public byte[] Seal(OrganizationId orgId, string id, ConfigSecrets secrets) =>
+    public byte[] Seal(OrganizationId orgId, ConfigId id, ConfigSecrets secrets) =>
         box.Seal(JsonSerializer.SerializeToUtf8Bytes(secrets), Owner(orgId, id));
 
     public ConfigSecrets Open(ConfigRecord record) =>
         JsonSerializer.Deserialize<ConfigSecrets>(box.Open(record.SealedSecrets, Owner(record.OrgId, record.Id)))!;
 
-    private static string Owner(OrganizationId orgId, string id) => $"config:{orgId}:{id}";
+    private static string Owner(OrganizationId orgId, ConfigId id) => $"config:{orgId}:{id}";
 }

@@ -13,7 +13,7 @@ public interface IConfigStore
     /// <summary>Whether the organization keeps any config.</summary>
     Task<bool> AnyAsync(OrganizationId orgId, CancellationToken cancellationToken);
 
-    Task<ConfigRecord?> GetAsync(OrganizationId orgId, string id, CancellationToken cancellationToken);
+    Task<ConfigRecord?> GetAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken);
 
     /// <summary>The organization's configs, oldest first, optionally only those for one event name.</summary>
     Task<IReadOnlyList<ConfigRecord>> ListAsync(OrganizationId orgId, string? eventName, CancellationToken cancellationToken);
@@ -27,12 +27,12 @@ public interface IConfigStore
     /// <summary>Replaces the config if its stored version is still <paramref name="expectedVersion"/>.</summary>
     Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken);
 
-    Task<bool> DeleteAsync(OrganizationId orgId, string id, CancellationToken cancellationToken);
+    Task<bool> DeleteAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken);
 
     /// <summary>
     /// Sets <c>eventVersion</c> if the config has none yet, leaving its version and update time alone: the first
     /// delivery of an Event Catalog event pins the config to that event's version. False when the config is gone or
     /// already pinned.
     /// </summary>
-    Task<bool> BackfillEventVersionAsync(OrganizationId orgId, string id, string eventVersion, CancellationToken cancellationToken);
+    Task<bool> BackfillEventVersionAsync(OrganizationId orgId, ConfigId id, string eventVersion, CancellationToken cancellationToken);
 }

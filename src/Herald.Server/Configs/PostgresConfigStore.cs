@@ -40,11 +40,11 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<ConfigRecord?> GetAsync(OrganizationId orgId, string id, CancellationToken cancellationToken)
+    public async Task<ConfigRecord?> GetAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM webhook_configs WHERE org_id = @org AND id = @id");
         command.Parameters.AddWithValue("org", orgId.Value);
-        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("id", id.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
@@ -79,7 +79,7 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         command.Parameters.AddWithValue("org", orgId.Value);
         command.Parameters.Add(new NpgsqlParameter("event", NpgsqlDbType.Text) { Value = (object?)eventName ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("after_created", NpgsqlDbType.TimestampTz) { Value = after is null ? DBNull.Value : after.CreatedAt.ToUniversalTime() });
-        command.Parameters.Add(new NpgsqlParameter("after_id", NpgsqlDbType.Text) { Value = (object?)after?.Id ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("after_id", NpgsqlDbType.Text) { Value = (object?)after?.Id.Value ?? DBNull.Value });
         command.Parameters.AddWithValue("limit", limit);
         var records = new List<ConfigRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -102,22 +102,22 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<bool> DeleteAsync(OrganizationId orgId, string id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("DELETE FROM webhook_configs WHERE org_id = @org AND id = @id");
         command.Parameters.AddWithValue("org", orgId.Value);
-        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("id", id.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<bool> BackfillEventVersionAsync(OrganizationId orgId, string id, string eventVersion, CancellationToken cancellationToken)
+    public async Task<bool> BackfillEventVersionAsync(OrganizationId orgId, ConfigId id, string eventVersion, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("""
             UPDATE webhook_configs SET document = jsonb_set(document, '{eventVersion}', to_jsonb(@version::text))
             WHERE org_id = @org AND id = @id AND (document->>'eventVersion') IS NULL
             """);
         command.Parameters.AddWithValue("org", orgId.Value);
-        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("id", id.Value);
         command.Parameters.AddWithValue("version", eventVersion);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
@@ -125,7 +125,7 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
     private static void Bind(NpgsqlCommand command, ConfigRecord record)
     {
         command.Parameters.AddWithValue("org", record.OrgId.Value);
-        command.Parameters.AddWithValue("id", record.Id);
+        command.Parameters.AddWithValue("id", record.Id.Value);
         command.Parameters.AddWithValue("version", record.Version);
         command.Parameters.AddWithValue("created", record.CreatedAt.ToUniversalTime());
         command.Parameters.AddWithValue("updated", record.UpdatedAt.ToUniversalTime());
@@ -136,7 +136,7 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
 
     private static ConfigRecord Read(NpgsqlDataReader reader) => new(
         OrganizationId.From(reader.GetString(0)),
-        reader.GetString(1),
+        ConfigId.From(reader.GetString(1)),
         reader.GetInt64(2),
         reader.GetFieldValue<DateTimeOffset>(3),
         reader.GetFieldValue<DateTimeOffset>(4),

@@ -37,13 +37,13 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
-    public async Task<ConfigRecord?> GetAsync(OrganizationId orgId, string id, CancellationToken cancellationToken)
+    public async Task<ConfigRecord?> GetAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM webhook_configs WHERE org_id = $org AND id = $id";
         command.Parameters.AddWithValue("$org", orgId.Value);
-        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$id", id.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
@@ -82,7 +82,7 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
         command.Parameters.AddWithValue("$org", orgId.Value);
         command.Parameters.AddWithValue("$event", (object?)eventName ?? DBNull.Value);
         command.Parameters.AddWithValue("$after_created", after is null ? DBNull.Value : SqliteTime.ToText(after.CreatedAt));
-        command.Parameters.AddWithValue("$after_id", (object?)after?.Id ?? DBNull.Value);
+        command.Parameters.AddWithValue("$after_id", (object?)after?.Id.Value ?? DBNull.Value);
         command.Parameters.AddWithValue("$limit", limit);
         var records = new List<ConfigRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -109,21 +109,21 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public Task<bool> DeleteAsync(OrganizationId orgId, string id, CancellationToken cancellationToken) => Counted(DeleteCoreAsync(orgId, id, cancellationToken));
+    public Task<bool> DeleteAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken) => Counted(DeleteCoreAsync(orgId, id, cancellationToken));
 
-    private async Task<bool> DeleteCoreAsync(OrganizationId orgId, string id, CancellationToken cancellationToken)
+    private async Task<bool> DeleteCoreAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM webhook_configs WHERE org_id = $org AND id = $id";
         command.Parameters.AddWithValue("$org", orgId.Value);
-        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$id", id.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public Task<bool> BackfillEventVersionAsync(OrganizationId orgId, string id, string eventVersion, CancellationToken cancellationToken) => Counted(BackfillEventVersionCoreAsync(orgId, id, eventVersion, cancellationToken));
+    public Task<bool> BackfillEventVersionAsync(OrganizationId orgId, ConfigId id, string eventVersion, CancellationToken cancellationToken) => Counted(BackfillEventVersionCoreAsync(orgId, id, eventVersion, cancellationToken));
 
-    private async Task<bool> BackfillEventVersionCoreAsync(OrganizationId orgId, string id, string eventVersion, CancellationToken cancellationToken)
+    private async Task<bool> BackfillEventVersionCoreAsync(OrganizationId orgId, ConfigId id, string eventVersion, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -132,7 +132,7 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
             WHERE org_id = $org AND id = $id AND json_extract(document, '$.eventVersion') IS NULL
             """;
         command.Parameters.AddWithValue("$org", orgId.Value);
-        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$id", id.Value);
         command.Parameters.AddWithValue("$version", eventVersion);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
@@ -153,7 +153,7 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
     private static void Bind(SqliteCommand command, ConfigRecord record)
     {
         command.Parameters.AddWithValue("$org", record.OrgId.Value);
-        command.Parameters.AddWithValue("$id", record.Id);
+        command.Parameters.AddWithValue("$id", record.Id.Value);
         command.Parameters.AddWithValue("$version", record.Version);
         command.Parameters.AddWithValue("$created", SqliteTime.ToText(record.CreatedAt));
         command.Parameters.AddWithValue("$updated", SqliteTime.ToText(record.UpdatedAt));
@@ -164,7 +164,7 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
 
     private static ConfigRecord Read(SqliteDataReader reader) => new(
         OrganizationId.From(reader.GetString(0)),
-        reader.GetString(1),
+        ConfigId.From(reader.GetString(1)),
         reader.GetInt64(2),
         SqliteTime.Parse(reader.GetString(3)),
         SqliteTime.Parse(reader.GetString(4)),

@@ -16,7 +16,7 @@ public sealed record DeliveryJob
 
     public required OrganizationId OrgId { get; init; }
 
-    public required string ConfigId { get; init; }
+    public required ConfigId ConfigId { get; init; }
 
     public required JobKind Kind { get; init; }
 

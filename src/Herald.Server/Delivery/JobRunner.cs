@@ -65,7 +65,7 @@ public sealed partial class JobRunner(
     /// <see cref="WaitingJobs"/> has no room for a job of that config, or no worker runs here. A reservation ends in
     /// <see cref="RunHandedOver"/> or <see cref="CancelReservation"/>.
     /// </summary>
-    public bool TryReserve(OrganizationId orgId, string configId)
+    public bool TryReserve(OrganizationId orgId, ConfigId configId)
     {
         if (!_handOvers || !Waiting.TryAdmit(orgId, configId))
         {
@@ -76,7 +76,7 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>Gives a reservation back unused (the job's commit failed).</summary>
-    public void CancelReservation(OrganizationId orgId, string configId)
+    public void CancelReservation(OrganizationId orgId, ConfigId configId)
     {
         Interlocked.Decrement(ref _inFlight);
         Waiting.Leave(orgId, configId, claimed: false);

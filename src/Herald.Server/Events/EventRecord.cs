@@ -22,7 +22,7 @@ public sealed record EventRecord
 {
     public required string EventId { get; init; }
     public required OrganizationId OrgId { get; init; }
-    public required string ConfigId { get; init; }
+    public required ConfigId ConfigId { get; init; }
     public required string EventName { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required EventStatus Status { get; init; }

@@ -17,7 +17,7 @@ internal static class EventRow
         {
             EventId = reader.GetString(0),
             OrgId = OrganizationId.From(reader.GetString(1)),
-            ConfigId = reader.GetString(2),
+            ConfigId = ConfigId.From(reader.GetString(2)),
             EventName = reader.GetString(3),
             CreatedAt = time(reader, 4),
             Status = EventStatuses.FromStore(reader.GetString(5)),

@@ -54,7 +54,7 @@ public static class EventsApi
         {
             return Problem.BadRequest(invalid);
         }
-        var (page, data) = await PageAsync(user.OrgId(), configId, query!, events, configs, cancellationToken);
+        var (page, data) = await PageAsync(user.OrgId(), ConfigId.From(configId), query!, events, configs, cancellationToken);
         return Results.Ok(new EventListResponse { Data = data, NextCursor = page.Next?.ToJson(), HasMore = page.HasMore });
     }
 
@@ -66,7 +66,7 @@ public static class EventsApi
         {
             return Problem.BadRequest(invalid);
         }
-        var (page, data) = await PageAsync(user.OrgId(), configId, query!, events, configs, cancellationToken);
+        var (page, data) = await PageAsync(user.OrgId(), ConfigId.From(configId), query!, events, configs, cancellationToken);
         return Results.Ok(new EventListV1Response { Data = data, Cursor = page.Next?.ToBase64() });
     }
 
@@ -74,12 +74,13 @@ public static class EventsApi
         string configId, string eventId, ClaimsPrincipal user, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
     {
         var orgId = user.OrgId();
+        var id = ConfigId.From(configId);
         var stored = await events.GetAsync(orgId, eventId, cancellationToken);
-        if (stored is null || stored.ConfigId != configId)
+        if (stored is null || stored.ConfigId != id)
         {
             return NoEvent(configId, eventId);
         }
-        var config = await configs.GetAsync(orgId, configId, cancellationToken);
+        var config = await configs.GetAsync(orgId, id, cancellationToken);
         return Results.Ok(ToContract(stored, config?.Document));
     }
 
@@ -87,8 +88,9 @@ public static class EventsApi
         string configId, string eventId, ClaimsPrincipal user, IEventStore events, CancellationToken cancellationToken)
     {
         var orgId = user.OrgId();
+        var id = ConfigId.From(configId);
         var stored = await events.GetAsync(orgId, eventId, cancellationToken);
-        if (stored is null || stored.ConfigId != configId)
+        if (stored is null || stored.ConfigId != id)
         {
             return NoEvent(configId, eventId);
         }
@@ -99,7 +101,7 @@ public static class EventsApi
     public static IResult NoEvent(string configId, string eventId) => Problem.NotFound($"No event '{eventId}' for webhook config '{configId}'");
 
     private static async Task<(EventPage Page, IReadOnlyList<WebhookEvent> Data)> PageAsync(
-        OrganizationId orgId, string configId, EventQuery query, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
+        OrganizationId orgId, ConfigId configId, EventQuery query, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
     {
         var rows = await events.ListAsync(orgId, configId, EventPage.Probe(query), cancellationToken);
         var page = EventPage.From(rows, query.Limit);
@@ -114,7 +116,7 @@ public static class EventsApi
         {
             EventId = stored.EventId,
             OrgId = stored.OrgId.Value,
-            WebhookConfigId = stored.ConfigId,
+            WebhookConfigId = stored.ConfigId.Value,
             Url = stored.Url,
             CreatedAt = HeraldJson.Timestamp(stored.CreatedAt),
             EventName = stored.EventName,

@@ -19,7 +19,7 @@ public interface IEventStore
     /// both descending), after the query's cursor and within its filters. Reads the index
     /// <c>ix_webhook_events_page (org_id, config_id, created_at DESC, event_id DESC)</c>.
     /// </summary>
-    Task<IReadOnlyList<EventRecord>> ListAsync(OrganizationId orgId, string configId, EventQuery query, CancellationToken cancellationToken);
+    Task<IReadOnlyList<EventRecord>> ListAsync(OrganizationId orgId, ConfigId configId, EventQuery query, CancellationToken cancellationToken);
 
     /// <summary>Every recorded HTTP try of the event, oldest first.</summary>
     Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, string eventId, CancellationToken cancellationToken);

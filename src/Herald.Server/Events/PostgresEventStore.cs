@@ -42,7 +42,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         return found;
     }
 
-    public async Task<IReadOnlyList<EventRecord>> ListAsync(OrganizationId orgId, string configId, EventQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EventRecord>> ListAsync(OrganizationId orgId, ConfigId configId, EventQuery query, CancellationToken cancellationToken)
     {
         await using var command = ListCommand(orgId, configId, query, explain: false);
         var events = new List<EventRecord>(query.Limit);
@@ -55,7 +55,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
     }
 
     /// <summary>The query plan of <see cref="ListAsync"/> (<c>EXPLAIN</c>), one line per node.</summary>
-    internal async Task<string> ExplainListAsync(OrganizationId orgId, string configId, EventQuery query, CancellationToken cancellationToken)
+    internal async Task<string> ExplainListAsync(OrganizationId orgId, ConfigId configId, EventQuery query, CancellationToken cancellationToken)
     {
         await using var command = ListCommand(orgId, configId, query, explain: true);
         var plan = new StringBuilder();
@@ -68,7 +68,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
     }
 
     /// <summary>The same shape as on SQLite: a range on <c>created_at</c> plus a tie-break on <c>event_id</c>.</summary>
-    private NpgsqlCommand ListCommand(OrganizationId orgId, string configId, EventQuery query, bool explain)
+    private NpgsqlCommand ListCommand(OrganizationId orgId, ConfigId configId, EventQuery query, bool explain)
     {
         var parameters = new List<NpgsqlParameter>();
         string Next(object value, NpgsqlDbType type)
@@ -78,7 +78,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         }
 
         var sql = new StringBuilder(explain ? "EXPLAIN " : "");
-        sql.Append($"SELECT {Columns} FROM {From} WHERE org_id = {Next(orgId.Value, NpgsqlDbType.Text)} AND config_id = {Next(configId, NpgsqlDbType.Text)}");
+        sql.Append($"SELECT {Columns} FROM {From} WHERE org_id = {Next(orgId.Value, NpgsqlDbType.Text)} AND config_id = {Next(configId.Value, NpgsqlDbType.Text)}");
         if (query.After is { } after)
         {
             var at = Next(after.CreatedAt, NpgsqlDbType.TimestampTz);

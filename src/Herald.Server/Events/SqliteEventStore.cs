@@ -46,7 +46,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return found;
     }
 
-    public async Task<IReadOnlyList<EventRecord>> ListAsync(OrganizationId orgId, string configId, EventQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EventRecord>> ListAsync(OrganizationId orgId, ConfigId configId, EventQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = ListCommand(connection, orgId, configId, query);
@@ -60,7 +60,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     }
 
     /// <summary>The query plan of <see cref="ListAsync"/> (<c>EXPLAIN QUERY PLAN</c>), one line per step.</summary>
-    internal async Task<string> ExplainListAsync(OrganizationId orgId, string configId, EventQuery query, CancellationToken cancellationToken)
+    internal async Task<string> ExplainListAsync(OrganizationId orgId, ConfigId configId, EventQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = ListCommand(connection, orgId, configId, query);
@@ -78,12 +78,12 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     /// The cursor condition is spelled as a range on <c>created_at</c> plus a tie-break, so that SQLite seeks into
     /// the page index instead of scanning the config's newer events.
     /// </summary>
-    private static SqliteCommand ListCommand(SqliteConnection connection, OrganizationId orgId, string configId, EventQuery query)
+    private static SqliteCommand ListCommand(SqliteConnection connection, OrganizationId orgId, ConfigId configId, EventQuery query)
     {
         var command = connection.CreateCommand();
         var sql = new StringBuilder($"SELECT {Columns} FROM {From} WHERE org_id = $org AND config_id = $config");
         command.Parameters.AddWithValue("$org", orgId.Value);
-        command.Parameters.AddWithValue("$config", configId);
+        command.Parameters.AddWithValue("$config", configId.Value);
         if (query.After is { } after)
         {
             sql.Append(" AND created_at <= $after_at AND (created_at < $after_at OR event_id < $after_id)");

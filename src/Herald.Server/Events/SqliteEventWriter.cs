@@ -43,7 +43,7 @@ public sealed class SqliteEventWriter : IEventWriter
                     .Bind(shared.Id, SqliteTime.ToText(e.CreatedAt), shared.Body, shared.SlotsText, shared.MetadataStart, shared.MetadataEnd)
                     .Command.ExecuteNonQueryAsync(cancellationToken);
             }
-            insert.Bind(e.EventId, e.OrgId.Value, e.ConfigId, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url,
+            insert.Bind(e.EventId, e.OrgId.Value, e.ConfigId.Value, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url,
                 e.Metadata, e.Input, e.Payload, e.OriginalPayload, e.HttpResponse, Time(e.StartDate), Time(e.EndDate), e.Shared?.Id);
             await insert.Command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -70,11 +70,11 @@ public sealed class SqliteEventWriter : IEventWriter
         }
     }
 
-    public async Task<IReadOnlySet<string>> ExistingAsync(WriteSession session, OrganizationId orgId, string configId, IReadOnlyList<string> eventIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<string>> ExistingAsync(WriteSession session, OrganizationId orgId, ConfigId configId, IReadOnlyList<string> eventIds, CancellationToken cancellationToken)
     {
         var select = session.As<SqliteWriteLane.Session>().Prepare(
             "SELECT event_id FROM webhook_events WHERE org_id = $org AND config_id = $config AND event_id IN (SELECT value FROM json_each($ids))", "$org", "$config", "$ids");
-        select.Bind(orgId.Value, configId, System.Text.Json.JsonSerializer.Serialize(eventIds));
+        select.Bind(orgId.Value, configId.Value, System.Text.Json.JsonSerializer.Serialize(eventIds));
         var found = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await select.Command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

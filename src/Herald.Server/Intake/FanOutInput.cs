@@ -33,7 +33,7 @@ public sealed class FanOutInput
         foreach (var slot in _slots)
         {
             // A config's name is required; a stored one without would read as null.
-            values.Add(slot == Slot.WebhookId ? config.Id : config.Document.Name);
+            values.Add(slot == Slot.WebhookId ? config.Id.Value : config.Document.Name);
         }
         return new EventInput(values.ToJsonString(HeraldJson.Payload), null, Shared);
     }

@@ -14,7 +14,7 @@ public sealed record JobRequest
 
     public required OrganizationId OrgId { get; init; }
 
-    public required string ConfigId { get; init; }
+    public required ConfigId ConfigId { get; init; }
 
     public required JobKind Kind { get; init; }
 
@@ -41,7 +41,7 @@ public sealed record JobRequest
     };
 
     /// <summary>A replay of an event in the log; it waits in the queue.</summary>
-    public static JobRequest Replay(string eventId, OrganizationId orgId, string configId, bool reapplyTransform) => new()
+    public static JobRequest Replay(string eventId, OrganizationId orgId, ConfigId configId, bool reapplyTransform) => new()
     {
         EventId = eventId,
         OrgId = orgId,

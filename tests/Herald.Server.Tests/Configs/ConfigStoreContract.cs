@@ -17,7 +17,7 @@ public abstract class ConfigStoreContract
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static ConfigRecord Record(string org, string id, string eventName, DateTimeOffset created, byte[]? secrets = null) => new(
-        new OrganizationId(org), id, 1, created, created,
+        new OrganizationId(org), new ConfigId(id), 1, created, created,
         new WebhookConfig { Id = id, Name = $"config {id}", EventName = eventName, Url = "https://receiver.example/hook", Enabled = true, Auth = new Auth { AuthType = "NONE" } },
         secrets ?? [1, 2, 3]);
 
@@ -29,10 +29,10 @@ public abstract class ConfigStoreContract
         record.Document.FilterConditions = new WebhookConditionGroup { LogicalOperator = "OR", Conditions = [new WebhookCondition { Field = "entity.status", Operation = "equals", Values = ["open"] }] };
 
         await store.InsertAsync(record, int.MaxValue, Ct);
-        var read = await store.GetAsync(new OrganizationId("org-1"), "cfg1", Ct);
+        var read = await store.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct);
 
         Assert.NotNull(read);
-        Assert.Equal((new OrganizationId("org-1"), "cfg1", 1L, T0, T0), (read.OrgId, read.Id, read.Version, read.CreatedAt, read.UpdatedAt));
+        Assert.Equal((new OrganizationId("org-1"), new ConfigId("cfg1"), 1L, T0, T0), (read.OrgId, read.Id, read.Version, read.CreatedAt, read.UpdatedAt));
         Assert.Equal([9, 8, 7], read.SealedSecrets);
         Assert.Equal("order_created", read.EventName);
         Assert.Equal("https://receiver.example/hook", read.Document.Url);
@@ -50,7 +50,7 @@ public abstract class ConfigStoreContract
         Assert.False(await store.InsertAsync(Record("org-1", "c", "order_created", T0.AddSeconds(2)), 2, Ct));
         Assert.True(await store.InsertAsync(Record("org-2", "d", "order_created", T0), 2, Ct));
 
-        Assert.Equal(["a", "b"], (await store.ListAsync(new OrganizationId("org-1"), null, Ct)).Select(r => r.Id));
+        Assert.Equal(["a", "b"], (await store.ListAsync(new OrganizationId("org-1"), null, Ct)).Select(r => r.Id.Value));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public abstract class ConfigStoreContract
             {
                 var page = await store.ListPageAsync(new OrganizationId("org-1"), eventName, last, 2, Ct);
                 Assert.True(page.Count <= 2);
-                ids.AddRange(page.Select(r => r.Id));
+                ids.AddRange(page.Select(r => r.Id.Value));
                 if (page.Count < 2)
                 {
                     return ids;
@@ -104,8 +104,8 @@ public abstract class ConfigStoreContract
             }
         }
 
-        Assert.Equal((await store.ListAsync(new OrganizationId("org-1"), null, Ct)).Select(r => r.Id), await Paged(null));
-        Assert.Equal((await store.ListAsync(new OrganizationId("org-1"), "order_created", Ct)).Select(r => r.Id), await Paged("order_created"));
+        Assert.Equal((await store.ListAsync(new OrganizationId("org-1"), null, Ct)).Select(r => r.Id.Value), await Paged(null));
+        Assert.Equal((await store.ListAsync(new OrganizationId("org-1"), "order_created", Ct)).Select(r => r.Id.Value), await Paged("order_created"));
         Assert.Equal(7, (await Paged(null)).Count);
     }
 
@@ -115,11 +115,11 @@ public abstract class ConfigStoreContract
         var store = await StoreAsync();
         await store.InsertAsync(Record("org-1", "cfg1", "order_created", T0), int.MaxValue, Ct);
 
-        Assert.Null(await store.GetAsync(new OrganizationId("org-2"), "cfg1", Ct));
+        Assert.Null(await store.GetAsync(new OrganizationId("org-2"), new ConfigId("cfg1"), Ct));
         Assert.Empty(await store.ListAsync(new OrganizationId("org-2"), null, Ct));
         Assert.False(await store.UpdateAsync(Record("org-2", "cfg1", "x", T0) with { Version = 2 }, 1, Ct));
-        Assert.False(await store.DeleteAsync(new OrganizationId("org-2"), "cfg1", Ct));
-        Assert.Equal("order_created", (await store.GetAsync(new OrganizationId("org-1"), "cfg1", Ct))!.EventName);
+        Assert.False(await store.DeleteAsync(new OrganizationId("org-2"), new ConfigId("cfg1"), Ct));
+        Assert.Equal("order_created", (await store.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct))!.EventName);
     }
 
     [Fact]
@@ -134,8 +134,8 @@ public abstract class ConfigStoreContract
         var all = await store.ListAsync(new OrganizationId("org-1"), null, Ct);
         var orders = await store.ListAsync(new OrganizationId("org-1"), "order_created", Ct);
 
-        Assert.Equal(["c", "b", "a"], all.Select(r => r.Id));
-        Assert.Equal(["b", "a"], orders.Select(r => r.Id));
+        Assert.Equal(["c", "b", "a"], all.Select(r => r.Id.Value));
+        Assert.Equal(["b", "a"], orders.Select(r => r.Id.Value));
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public abstract class ConfigStoreContract
         Assert.True(await store.UpdateAsync(first, expectedVersion: 1, Ct));
         Assert.False(await store.UpdateAsync(stale, expectedVersion: 1, Ct));
 
-        var read = await store.GetAsync(new OrganizationId("org-1"), "cfg1", Ct);
+        var read = await store.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct);
         Assert.Equal(("renamed", "file_created", 2L, T0.AddHours(1)), (read!.Document.Name, read.EventName, read.Version, read.UpdatedAt));
         Assert.Equal(T0, read.CreatedAt);
         Assert.Single(await store.ListAsync(new OrganizationId("org-1"), "file_created", Ct));
@@ -162,9 +162,9 @@ public abstract class ConfigStoreContract
         var store = await StoreAsync();
         await store.InsertAsync(Record("org-1", "cfg1", "order_created", T0), int.MaxValue, Ct);
 
-        Assert.True(await store.DeleteAsync(new OrganizationId("org-1"), "cfg1", Ct));
-        Assert.False(await store.DeleteAsync(new OrganizationId("org-1"), "cfg1", Ct));
-        Assert.Null(await store.GetAsync(new OrganizationId("org-1"), "cfg1", Ct));
+        Assert.True(await store.DeleteAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct));
+        Assert.False(await store.DeleteAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct));
+        Assert.Null(await store.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct));
     }
 
     [Fact]
@@ -176,15 +176,15 @@ public abstract class ConfigStoreContract
         pinned.Document.EventVersion = "1.0";
         await store.InsertAsync(pinned, int.MaxValue, Ct);
 
-        Assert.False(await store.BackfillEventVersionAsync(new OrganizationId("org-2"), "cfg1", "2.1", Ct));
-        Assert.True(await store.BackfillEventVersionAsync(new OrganizationId("org-1"), "cfg1", "2.1", Ct));
-        Assert.False(await store.BackfillEventVersionAsync(new OrganizationId("org-1"), "cfg1", "3.0", Ct));
-        Assert.False(await store.BackfillEventVersionAsync(new OrganizationId("org-1"), "cfg2", "2.1", Ct));
+        Assert.False(await store.BackfillEventVersionAsync(new OrganizationId("org-2"), new ConfigId("cfg1"), "2.1", Ct));
+        Assert.True(await store.BackfillEventVersionAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), "2.1", Ct));
+        Assert.False(await store.BackfillEventVersionAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), "3.0", Ct));
+        Assert.False(await store.BackfillEventVersionAsync(new OrganizationId("org-1"), new ConfigId("cfg2"), "2.1", Ct));
 
-        var backfilled = (await store.GetAsync(new OrganizationId("org-1"), "cfg1", Ct))!;
+        var backfilled = (await store.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct))!;
         Assert.Equal(("2.1", 1L, T0), (backfilled.Document.EventVersion, backfilled.Version, backfilled.UpdatedAt));
         Assert.Equal("https://receiver.example/hook", backfilled.Document.Url);
-        Assert.Equal("1.0", (await store.GetAsync(new OrganizationId("org-1"), "cfg2", Ct))!.Document.EventVersion);
+        Assert.Equal("1.0", (await store.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg2"), Ct))!.Document.EventVersion);
     }
 }
 

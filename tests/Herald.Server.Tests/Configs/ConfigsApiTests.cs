@@ -288,7 +288,7 @@ public abstract class ConfigsApiScenarios : IDisposable
 
     private static async Task<ConfigSecrets> StoredSecretsAsync(HeraldApp app, string id)
     {
-        var record = await app.Services.GetRequiredService<IConfigStore>().GetAsync(new OrganizationId(HeraldApp.OrgA), id, Ct);
+        var record = await app.Services.GetRequiredService<IConfigStore>().GetAsync(new OrganizationId(HeraldApp.OrgA), new ConfigId(id), Ct);
         return app.Services.GetRequiredService<ConfigSecretsBox>().Open(record!);
     }
 

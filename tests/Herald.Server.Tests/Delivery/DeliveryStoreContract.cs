@@ -23,10 +23,10 @@ public abstract class DeliveryStoreContract
     private static NewDelivery Delivery(string eventId) => new(
         new EventRecord
         {
-            EventId = eventId, OrgId = new OrganizationId("org-1"), ConfigId = "cfg1", EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+            EventId = eventId, OrgId = new OrganizationId("org-1"), ConfigId = new ConfigId("cfg1"), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
             HttpMethod = "POST", Url = "https://receiver.example/hook", Input = """{"entity":{}}""",
         },
-        TestQueue.Job(eventId, new OrganizationId("org-1"), "cfg1", T0));
+        TestQueue.Job(eventId, new OrganizationId("org-1"), new ConfigId("cfg1"), T0));
 
     [Fact]
     public async Task A_released_job_is_free_again_when_due_and_its_next_claim_is_no_reclaim()

@@ -33,7 +33,7 @@ public abstract class EventStoreContract
     protected static EventRecord Event(string id, string org, string config, DateTimeOffset created, string input = """{"metadata":{}}""") =>
         new()
         {
-            EventId = id, OrgId = new OrganizationId(org), ConfigId = config, EventName = "order_created", CreatedAt = created, Status = EventStatus.InProgress,
+            EventId = id, OrgId = new OrganizationId(org), ConfigId = new ConfigId(config), EventName = "order_created", CreatedAt = created, Status = EventStatus.InProgress,
             HttpMethod = "POST", Url = "https://receiver.example/hook", Metadata = "{}", Input = input,
         };
 
@@ -74,7 +74,7 @@ public abstract class EventStoreContract
             (Event("e", "org-2", "cfg", T0.AddSeconds(2)), EventStatus.Succeeded),
         ]);
 
-        var listed = await events.ListAsync(new OrganizationId("org-1"), "cfg", new EventQuery(10), Ct);
+        var listed = await events.ListAsync(new OrganizationId("org-1"), new ConfigId("cfg"), new EventQuery(10), Ct);
 
         Assert.Equal(["a", "c", "b"], listed.Select(e => e.EventId));
         Assert.Equal(T0.AddSeconds(1), listed[0].CreatedAt);
@@ -95,7 +95,7 @@ public abstract class EventStoreContract
         EventCursor? after = null;
         do
         {
-            var page = EventPage.From(await events.ListAsync(new OrganizationId("org-1"), "cfg", EventPage.Probe(new EventQuery(4, after)), Ct), 4);
+            var page = EventPage.From(await events.ListAsync(new OrganizationId("org-1"), new ConfigId("cfg"), EventPage.Probe(new EventQuery(4, after)), Ct), 4);
             seen.AddRange(page.Items.Select(e => e.EventId));
             after = page.Next;
         }
@@ -116,7 +116,7 @@ public abstract class EventStoreContract
             (Event("e5", "org-1", "cfg", T0.AddHours(4)), null),
         ]);
 
-        async Task<string[]> List(EventQuery query) => (await events.ListAsync(new OrganizationId("org-1"), "cfg", query, Ct)).Select(e => e.EventId).ToArray();
+        async Task<string[]> List(EventQuery query) => (await events.ListAsync(new OrganizationId("org-1"), new ConfigId("cfg"), query, Ct)).Select(e => e.EventId).ToArray();
 
         Assert.Equal(["e4", "e1"], await List(new EventQuery(10, Status: EventStatus.Succeeded)));
         Assert.Equal(["e5"], await List(new EventQuery(10, Status: EventStatus.InProgress)));
@@ -138,8 +138,8 @@ public abstract class EventStoreContract
         var (events, queue) = await StoresAsync();
         await WriteAsync(queue, [(Event("e1", "org-1", "cfg", T0), EventStatus.Succeeded)]);
 
-        Assert.Empty(await events.ListAsync(new OrganizationId("org-2"), "cfg", new EventQuery(10), Ct));
-        Assert.Empty(await events.ListAsync(new OrganizationId("org-2"), "cfg", new EventQuery(10, EventId: "e1"), Ct));
+        Assert.Empty(await events.ListAsync(new OrganizationId("org-2"), new ConfigId("cfg"), new EventQuery(10), Ct));
+        Assert.Empty(await events.ListAsync(new OrganizationId("org-2"), new ConfigId("cfg"), new EventQuery(10, EventId: "e1"), Ct));
         Assert.Null(await events.GetAsync(new OrganizationId("org-2"), "e1", Ct));
         Assert.Empty(await events.AttemptsAsync(new OrganizationId("org-2"), "e1", Ct));
         Assert.Single(await events.AttemptsAsync(new OrganizationId("org-1"), "e1", Ct));
@@ -150,7 +150,7 @@ public abstract class EventStoreContract
     {
         var (events, queue) = await StoresAsync();
         var e = Event("e1", "org-1", "cfg", T0);
-        var ids = await queue.EnqueueAsync([new NewDelivery(e, TestQueue.Job("e1", new OrganizationId("org-1"), "cfg", T0))], Ct);
+        var ids = await queue.EnqueueAsync([new NewDelivery(e, TestQueue.Job("e1", new OrganizationId("org-1"), new ConfigId("cfg"), T0))], Ct);
         var job = (await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 1, Ct)).Single();
         var first = TestQueue.Attempt("e1", new OrganizationId("org-1"), 1, JobKind.Deliver, T0, 30_001, null, DeliveryCode.InternalError, "timed out", null, false);
         await queue.CompleteAsync([TestQueue.Completion(job, "w", EventStatus.InProgress, 0, "{}", "{}", T0, null, first, T0.AddSeconds(5))], Ct);
@@ -232,7 +232,7 @@ public abstract class EventStoreContract
     {
         var (events, queue) = await StoresAsync();
         var e = Event("e1", "org-1", "cfg", T0);
-        await queue.EnqueueAsync([new NewDelivery(e, TestQueue.Job("e1", new OrganizationId("org-1"), "cfg", T0))], Ct);
+        await queue.EnqueueAsync([new NewDelivery(e, TestQueue.Job("e1", new OrganizationId("org-1"), new ConfigId("cfg"), T0))], Ct);
         var job = (await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 1, Ct)).Single();
         for (var i = 0; i < 3; i++)
         {
@@ -261,7 +261,7 @@ public sealed class SqliteEventStoreTests : EventStoreContract, IDisposable
     }
 
     protected override Task<string> ExplainListAsync(string orgId, string configId, EventQuery query) =>
-        new SqliteEventStore(_database!).ExplainListAsync(new OrganizationId(orgId), configId, query, Ct);
+        new SqliteEventStore(_database!).ExplainListAsync(new OrganizationId(orgId), new ConfigId(configId), query, Ct);
 
     protected override async Task SeedAsync(int count, int configs)
     {
@@ -306,7 +306,7 @@ public sealed class PostgresEventStoreTests(PostgresServer server) : EventStoreC
     }
 
     protected override Task<string> ExplainListAsync(string orgId, string configId, EventQuery query) =>
-        new PostgresEventStore(_database!).ExplainListAsync(new OrganizationId(orgId), configId, query, Ct);
+        new PostgresEventStore(_database!).ExplainListAsync(new OrganizationId(orgId), new ConfigId(configId), query, Ct);
 
     protected override async Task SeedAsync(int count, int configs)
     {

@@ -26,10 +26,10 @@ public abstract class IdempotencyStoreContract
         return new NewDelivery(
             new EventRecord
             {
-                EventId = eventId, OrgId = new OrganizationId(org), ConfigId = "cfg-1", EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+                EventId = eventId, OrgId = new OrganizationId(org), ConfigId = new ConfigId("cfg-1"), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
                 HttpMethod = "POST", Url = "https://example.com", Input = "{}",
             },
-            TestQueue.Job(eventId, new OrganizationId(org), "cfg-1", T0));
+            TestQueue.Job(eventId, new OrganizationId(org), new ConfigId("cfg-1"), T0));
     }
 
     private static IdempotencyClaim Claim(string key, DateTimeOffset at, string body = "{\"n\":1}", string org = "org-1", string scope = "events", bool completed = true) =>

@@ -22,7 +22,7 @@ public sealed class FanOutInputTests
     ];
 
     private static ConfigRecord Config(string id, string name) =>
-        new(new OrganizationId("org-a"), id, 1, Now, Now, new WebhookConfig { Id = id, Name = name, EventName = "order_created" }, []);
+        new(new OrganizationId("org-a"), new ConfigId(id), 1, Now, Now, new WebhookConfig { Id = id, Name = name, EventName = "order_created" }, []);
 
     public static TheoryData<string, string> Payloads => new()
     {
@@ -48,7 +48,7 @@ public sealed class FanOutInputTests
         Assert.DoesNotContain("herald-slot-", prepared!.Shared.Body);
         foreach (var config in Configs)
         {
-            var (expected, _) = TriggerPayload.Fill(JsonNode.Parse(payload)!.AsObject(), config.Id, new WebhookConfig { Name = config.Document.Name, EventName = eventName }, new OrganizationId("org-a"), Now, Correlation);
+            var (expected, _) = TriggerPayload.Fill(JsonNode.Parse(payload)!.AsObject(), config.Id.Value, new WebhookConfig { Name = config.Document.Name, EventName = eventName }, new OrganizationId("org-a"), Now, Correlation);
             var input = prepared.InputFor(config);
 
             Assert.Equal(EventInput.Of(expected!).Input, prepared.Shared.InputWith(input.Input));

@@ -12,7 +12,7 @@ namespace Herald.Server.Tests.Support;
 public sealed record NewDelivery(EventRecord Event, DeliveryJob Job);
 
 /// <summary>A replay to queue for an event in the log, for the store tests.</summary>
-public sealed record ReplayJob(string EventId, OrganizationId OrgId, string ConfigId, bool ReapplyTransform);
+public sealed record ReplayJob(string EventId, OrganizationId OrgId, ConfigId ConfigId, bool ReapplyTransform);
 
 /// <summary>
 /// One engine's queue as the server writes it, without the server: the real stores and writers of Storage, Events,
@@ -49,7 +49,7 @@ public sealed class TestQueue : IAsyncDisposable
         new(new PostgresWriteSessions(database), new PostgresEventWriter(), new PostgresDeliveryStore(database), new PostgresIdempotencyStore(database), null);
 
     /// <summary>A job for a new event, due at <paramref name="dueAt"/>, not leased.</summary>
-    public static DeliveryJob Job(string eventId, OrganizationId orgId, string configId, DateTimeOffset dueAt) =>
+    public static DeliveryJob Job(string eventId, OrganizationId orgId, ConfigId configId, DateTimeOffset dueAt) =>
         new() { EventId = eventId, OrgId = orgId, ConfigId = configId, Kind = JobKind.Deliver, DueAt = dueAt };
 
     /// <summary>An attempt row, by position (test shorthand).</summary>
