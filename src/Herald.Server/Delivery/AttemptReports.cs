@@ -33,13 +33,13 @@ public sealed partial class AttemptReports(DeliveryMetrics metrics, ILogger<Atte
         switch (outcomeName)
         {
             case DeliveryMetrics.Outcomes.Succeeded:
-                LogSucceeded(logger, job.ConfigId, job.EventId, number, result?.StatusCode ?? 0);
+                LogSucceeded(logger, job.ConfigId.Value, job.EventId, number, result?.StatusCode ?? 0);
                 break;
             case DeliveryMetrics.Outcomes.Retrying:
-                LogRetrying(logger, job.ConfigId, job.EventId, number, failure, HeraldJson.Timestamp(completion.RetryAt!.Value));
+                LogRetrying(logger, job.ConfigId.Value, job.EventId, number, failure, HeraldJson.Timestamp(completion.RetryAt!.Value));
                 break;
             case DeliveryMetrics.Outcomes.Failed:
-                LogFailed(logger, job.ConfigId, job.EventId, number, failure);
+                LogFailed(logger, job.ConfigId.Value, job.EventId, number, failure);
                 break;
         }
 

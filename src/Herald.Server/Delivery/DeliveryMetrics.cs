@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Herald.Server.Http;
 using Herald.Server.Telemetry;
 
 namespace Herald.Server.Delivery;
@@ -53,12 +54,12 @@ public sealed class DeliveryMetrics
     public void HandedOver() => _handedOver.Add(1);
 
     /// <summary>One ended run: its outcome, the attempt's duration when one was made, and the retry it scheduled.</summary>
-    public void Ended(string orgId, string outcome, TimeSpan? duration)
+    public void Ended(OrganizationId orgId, string outcome, TimeSpan? duration)
     {
         var tags = new TagList { { "outcome", outcome } };
         if (_byOrganization)
         {
-            tags.Add("organization", orgId);
+            tags.Add("organization", orgId.Value);
         }
         _deliveries.Add(1, tags);
         if (duration is { } took)
@@ -67,7 +68,7 @@ public sealed class DeliveryMetrics
         }
         if (outcome == Outcomes.Retrying)
         {
-            _retries.Add(1, _byOrganization ? new TagList { { "organization", orgId } } : default);
+            _retries.Add(1, _byOrganization ? new TagList { { "organization", orgId.Value } } : default);
         }
     }
 

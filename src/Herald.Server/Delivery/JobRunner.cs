@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Herald.Server.Events;
+using Herald.Server.Http;
 using Herald.Server.Telemetry;
 
 namespace Herald.Server.Delivery;
@@ -67,7 +68,7 @@ public sealed partial class JobRunner(
     /// <see cref="WaitingJobs"/> has no room for a job of that config, or no worker runs here. A reservation ends in
     /// <see cref="RunHandedOver"/> or <see cref="CancelReservation"/>.
     /// </summary>
-    public bool TryReserve(string orgId, string configId)
+    public bool TryReserve(OrganizationId orgId, ConfigId configId)
     {
         if (!_handOvers || !Waiting.TryAdmit(orgId, configId))
         {
@@ -78,7 +79,7 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>Gives a reservation back unused (the job's commit failed).</summary>
-    public void CancelReservation(string orgId, string configId)
+    public void CancelReservation(OrganizationId orgId, ConfigId configId)
     {
         Interlocked.Decrement(ref _inFlight);
         Waiting.Leave(orgId, configId, claimed: false);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Herald.Server.Events;
+using Herald.Server.Http;
 using Herald.Server.Storage.Postgres;
 using Herald.Server.Storage.Sqlite;
 using Npgsql;
@@ -12,7 +13,7 @@ namespace Herald.Server.Delivery;
 /// </summary>
 public sealed class SqliteNextAttempts(SqliteDatabase database) : INextAttempts
 {
-    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> DueAsync(string orgId, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> DueAsync(OrganizationId orgId, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
     {
         var due = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         if (eventIds.Count == 0)
@@ -25,7 +26,7 @@ public sealed class SqliteNextAttempts(SqliteDatabase database) : INextAttempts
             SELECT event_id, due_at FROM delivery_jobs
             WHERE org_id = $org AND kind = 'deliver' AND attempt > 0 AND event_id IN (SELECT value FROM json_each($ids))
             """;
-        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$org", orgId.Value);
         command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(eventIds));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -39,7 +40,7 @@ public sealed class SqliteNextAttempts(SqliteDatabase database) : INextAttempts
 /// <summary><see cref="INextAttempts"/> on PostgreSQL, as <see cref="SqliteNextAttempts"/>.</summary>
 public sealed class PostgresNextAttempts(PostgresDatabase database) : INextAttempts
 {
-    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> DueAsync(string orgId, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> DueAsync(OrganizationId orgId, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
     {
         var due = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         if (eventIds.Count == 0)
@@ -50,7 +51,7 @@ public sealed class PostgresNextAttempts(PostgresDatabase database) : INextAttem
             SELECT event_id, due_at FROM delivery_jobs
             WHERE org_id = $1 AND kind = 'deliver' AND attempt > 0 AND event_id = ANY($2)
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = orgId });
+        command.Parameters.Add(new NpgsqlParameter { Value = orgId.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = eventIds.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

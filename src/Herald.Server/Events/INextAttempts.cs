@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Events;
 
 /// <summary>
@@ -8,5 +10,5 @@ namespace Herald.Server.Events;
 public interface INextAttempts
 {
     /// <summary>The due retries among <paramref name="eventIds"/> of the organization; events without one are absent.</summary>
-    Task<IReadOnlyDictionary<string, DateTimeOffset>> DueAsync(string orgId, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> DueAsync(OrganizationId orgId, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken);
 }

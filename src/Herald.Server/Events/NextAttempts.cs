@@ -5,7 +5,7 @@ namespace Herald.Server.Events;
 /// <summary>Fills <see cref="WebhookEvent.NextAttemptAt"/> of the events still in progress, with one read for all of them.</summary>
 public static class NextAttempts
 {
-    public static async Task FillAsync(INextAttempts retries, string orgId, IReadOnlyList<WebhookEvent> events, CancellationToken cancellationToken)
+    public static async Task FillAsync(INextAttempts retries, OrganizationId orgId, IReadOnlyList<WebhookEvent> events, CancellationToken cancellationToken)
     {
         var pending = events.Where(e => e.Status == EventStatus.InProgress.ToContract()).ToList();
         if (pending.Count == 0)

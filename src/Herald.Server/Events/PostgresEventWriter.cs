@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Herald.Server.Storage;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
@@ -27,7 +28,7 @@ public sealed class PostgresEventWriter : IEventWriter
             pg.Add("""
                 INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, input_id)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                """, [e.EventId, e.OrgId, e.ConfigId, e.EventName, e.CreatedAt, e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
+                """, [e.EventId, e.OrgId.Value, e.ConfigId.Value, e.EventName, e.CreatedAt, e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
                 e.OriginalPayload, e.HttpResponse, e.StartDate, e.EndDate, e.Shared?.Id]);
         }
         return Task.CompletedTask;
@@ -61,16 +62,16 @@ public sealed class PostgresEventWriter : IEventWriter
             pg.Add("""
                 INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                """, [a.EventId, a.OrgId, a.Number, a.Kind.ToContract(), a.StartedAt, a.DurationMs, a.StatusCode, a.Code?.ToWire(), a.Message, a.ResponseExcerpt, a.AfterReclaim]);
+                """, [a.EventId, a.OrgId.Value, a.Number, a.Kind.ToContract(), a.StartedAt, a.DurationMs, a.StatusCode, a.Code?.ToWire(), a.Message, a.ResponseExcerpt, a.AfterReclaim]);
         }
         return Task.CompletedTask;
     }
 
-    public async Task<IReadOnlySet<string>> ExistingAsync(WriteSession session, string orgId, string configId, IReadOnlyList<string> eventIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<string>> ExistingAsync(WriteSession session, OrganizationId orgId, ConfigId configId, IReadOnlyList<string> eventIds, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
         var found = new HashSet<string>(StringComparer.Ordinal);
-        var command = PostgresWriteSession.Command("SELECT event_id FROM webhook_events WHERE org_id = $1 AND config_id = $2 AND event_id = ANY($3)", [orgId, configId, eventIds.ToArray()]);
+        var command = PostgresWriteSession.Command("SELECT event_id FROM webhook_events WHERE org_id = $1 AND config_id = $2 AND event_id = ANY($3)", [orgId.Value, configId.Value, eventIds.ToArray()]);
         command.Parameters[2].NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text;
         pg.Add(command, (NpgsqlDataReader reader) => found.Add(reader.GetString(0)));
         await pg.RunAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Herald.Server.Http;
 using Herald.Server.Telemetry;
 
 namespace Herald.Server.Intake;
@@ -21,11 +22,11 @@ public sealed class IntakeMetrics
         _accepted = meters.Create(MeterName).CreateCounter<long>("herald.triggers.accepted", "{event}", "Events accepted by triggers and fan-outs, each committed with its delivery job");
     }
 
-    public void Accepted(string orgId, int count)
+    public void Accepted(OrganizationId orgId, int count)
     {
         if (count > 0)
         {
-            _accepted.Add(count, _byOrganization ? new TagList { { "organization", orgId } } : default);
+            _accepted.Add(count, _byOrganization ? new TagList { { "organization", orgId.Value } } : default);
         }
     }
 }

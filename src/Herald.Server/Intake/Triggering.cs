@@ -102,7 +102,7 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
     /// Queues one replay job per event in the log (under that organization and config), as a chain in the given
     /// order; an event not in the log gets none. Returns the event ids that got one, in order.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ReplayAsync(string orgId, string configId, IReadOnlyList<string> eventIds, bool reapplyTransform)
+    public async Task<IReadOnlyList<string>> ReplayAsync(OrganizationId orgId, ConfigId configId, IReadOnlyList<string> eventIds, bool reapplyTransform)
     {
         var requests = eventIds.Select(id => JobRequest.Replay(id, orgId, configId, reapplyTransform)).ToList();
         var jobs = await queue.EnqueueAsync(requests, async (session, cancellationToken) =>
