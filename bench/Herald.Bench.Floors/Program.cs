@@ -159,12 +159,12 @@ public static class Program
                         var eventId = Guid.CreateVersion7(now).ToString();
                         return (Event: new EventRecord
                             {
-                                EventId = eventId, OrgId = new OrganizationId("bench-org"), ConfigId = new ConfigId("bench-config"), EventName = "bench", CreatedAt = now,
+                                EventId = WebhookEventId.From(eventId), OrgId = new OrganizationId("bench-org"), ConfigId = new ConfigId("bench-config"), EventName = "bench", CreatedAt = now,
                                 Status = EventStatus.InProgress, HttpMethod = "POST", Url = "http://127.0.0.1:9/hooks/bench", Metadata = metadata, Input = input,
                             },
                             Job: new DeliveryJob
                             {
-                                EventId = eventId, OrgId = new OrganizationId("bench-org"), ConfigId = new ConfigId("bench-config"), Kind = JobKind.Deliver, DueAt = now, LeaseOwner = owner, LeaseUntil = now.AddMinutes(2),
+                                EventId = WebhookEventId.From(eventId), OrgId = new OrganizationId("bench-org"), ConfigId = new ConfigId("bench-config"), Kind = JobKind.Deliver, DueAt = now, LeaseOwner = owner, LeaseUntil = now.AddMinutes(2),
                             });
                     }).ToList();
                     var finished = pending;

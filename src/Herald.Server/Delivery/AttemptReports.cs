@@ -78,11 +78,11 @@ public sealed partial class AttemptReports(DeliveryMetrics metrics, ILogger<Atte
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Delivered config {ConfigId} event {EventId} attempt {Attempt}: status {StatusCode}")]
-    private static partial void LogSucceeded(ILogger logger, string configId, string eventId, int attempt, int statusCode);
+    private static partial void LogSucceeded(ILogger logger, string configId, WebhookEventId eventId, int attempt, int statusCode);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Attempt {Attempt} of config {ConfigId} event {EventId} failed ({Failure}); next attempt at {NextAttemptAt}")]
-    private static partial void LogRetrying(ILogger logger, string configId, string eventId, int attempt, string failure, string nextAttemptAt);
+    private static partial void LogRetrying(ILogger logger, string configId, WebhookEventId eventId, int attempt, string failure, string nextAttemptAt);
 
     [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Attempt {Attempt} of config {ConfigId} event {EventId} failed ({Failure}); no further attempt")]
-    private static partial void LogFailed(ILogger logger, string configId, string eventId, int attempt, string failure);
+    private static partial void LogFailed(ILogger logger, string configId, WebhookEventId eventId, int attempt, string failure);
 }

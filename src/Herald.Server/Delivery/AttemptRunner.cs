@@ -154,7 +154,7 @@ public sealed partial class AttemptRunner(
 
     private async Task<OutgoingRequest> SignAsync(OutgoingRequest request, DeliveryJob job, string? signingSecret, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var messageId = WebhookSignature.MessageId(Guid.Parse(job.EventId));
+        var messageId = WebhookSignature.MessageId(Guid.Parse(job.EventId.Value));
         var timestamp = now.ToUnixTimeSeconds();
         var content = WebhookSignature.SignedContent(messageId, timestamp, request.Body);
         var orgKeys = await keys.SigningKeysAsync(job.OrgId, cancellationToken);
@@ -258,11 +258,11 @@ public sealed partial class AttemptRunner(
     }
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Receiver answered 401 for config {ConfigId} event {EventId} attempt {Attempt}: retrying at once with a fresh OAuth token")]
-    private static partial void LogTokenRenewed(ILogger logger, ConfigId configId, string eventId, int attempt);
+    private static partial void LogTokenRenewed(ILogger logger, ConfigId configId, WebhookEventId eventId, int attempt);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Config {ConfigId} event {EventId} attempt {Attempt} failed on an unexpected exception, recorded as a retryable INTERNAL_ERROR")]
-    private static partial void LogUnexpected(ILogger logger, ConfigId configId, string eventId, int attempt, Exception error);
+    private static partial void LogUnexpected(ILogger logger, ConfigId configId, WebhookEventId eventId, int attempt, Exception error);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Skipped config {ConfigId} event {EventId}: {Reason}")]
-    private static partial void LogSkipped(ILogger logger, string eventId, ConfigId configId, string reason);
+    private static partial void LogSkipped(ILogger logger, WebhookEventId eventId, ConfigId configId, string reason);
 }

@@ -12,7 +12,7 @@ public sealed record DeliveryJob
     /// <summary>0 until the job is written.</summary>
     public long JobId { get; init; }
 
-    public required string EventId { get; init; }
+    public required WebhookEventId EventId { get; init; }
 
     public required OrganizationId OrgId { get; init; }
 

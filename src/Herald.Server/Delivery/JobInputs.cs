@@ -15,7 +15,7 @@ public sealed record JobInputs(EventRecord? Event, ConfigRecord? Config, ConfigS
     public static async Task<IReadOnlyList<JobInputs>> LoadAsync(
         IReadOnlyList<DeliveryJob> jobs, IEventStore events, IConfigStore configs, ConfigSecretsBox secrets, CancellationToken cancellationToken)
     {
-        var found = await events.FindAsync(jobs.Select(j => j.EventId).Distinct(StringComparer.Ordinal).ToArray(), cancellationToken);
+        var found = await events.FindAsync(jobs.Select(j => j.EventId.Value).Distinct(StringComparer.Ordinal).ToArray(), cancellationToken);
         var opened = new Dictionary<(OrganizationId OrgId, ConfigId ConfigId), (ConfigRecord? Config, ConfigSecrets? Secrets)>();
         var inputs = new List<JobInputs>(jobs.Count);
         foreach (var job in jobs)
@@ -27,7 +27,7 @@ public sealed record JobInputs(EventRecord? Event, ConfigRecord? Config, ConfigS
                 opened[(job.OrgId, job.ConfigId)] = config;
             }
             // An event of another organization is as good as gone, as a read by organization and id would have it.
-            var stored = found.GetValueOrDefault(job.EventId) is { } e && e.OrgId == job.OrgId ? e : null;
+            var stored = found.GetValueOrDefault(job.EventId.Value) is { } e && e.OrgId == job.OrgId ? e : null;
             inputs.Add(new JobInputs(stored, config.Config, config.Secrets));
         }
         return inputs;

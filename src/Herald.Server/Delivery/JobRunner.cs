@@ -138,7 +138,7 @@ public sealed partial class JobRunner(
     {
         // A child of the trigger's span when handed over or sync; a claimed job's starts a trace of its own.
         using var span = HeraldTraces.Source.StartActivity(HeraldTraces.Attempt, ActivityKind.Internal, source == JobSource.Claimed ? default : parent);
-        span?.SetTag("herald.event_id", job.EventId);
+        span?.SetTag("herald.event_id", job.EventId.Value);
         span?.SetTag("herald.config_id", job.ConfigId);
         var counted = source != JobSource.Sync;
         var waiting = counted;
@@ -249,5 +249,5 @@ public sealed partial class JobRunner(
     }
 
     [LoggerMessage(EventId = 221, Level = LogLevel.Error, Message = "Running the job of event {EventId} failed; it will be retried when its lease expires")]
-    private static partial void LogRunFailed(ILogger logger, string eventId, Exception error);
+    private static partial void LogRunFailed(ILogger logger, WebhookEventId eventId, Exception error);
 }

@@ -32,7 +32,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
                 INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until, after_job_id)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 RETURNING job_id
-                """, [job.EventId, job.OrgId.Value, job.ConfigId.Value, job.Kind.ToContract(), job.Attempt, job.ReapplyTransform, job.DueAt, job.LeaseOwner, job.LeaseUntil, previous]);
+                """, [job.EventId.Value, job.OrgId.Value, job.ConfigId.Value, job.Kind.ToContract(), job.Attempt, job.ReapplyTransform, job.DueAt, job.LeaseOwner, job.LeaseUntil, previous]);
             insert.Parameters[9].NpgsqlDbType = NpgsqlDbType.Bigint;
             pg.Add(insert, reader => ids.Add(reader.GetInt64(0)));
             if (chain)
@@ -91,7 +91,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     private static DeliveryJob ReadJob(NpgsqlDataReader reader) => new()
     {
         JobId = reader.GetInt64(0),
-        EventId = reader.GetString(1),
+        EventId = WebhookEventId.From(reader.GetString(1)),
         OrgId = OrganizationId.From(reader.GetString(2)),
         ConfigId = ConfigId.From(reader.GetString(3)),
         Kind = JobKinds.FromStore(reader.GetString(4)),

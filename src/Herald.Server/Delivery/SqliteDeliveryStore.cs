@@ -32,7 +32,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
         for (var i = 0; i < jobs.Count; i++)
         {
             var job = jobs[i];
-            insert.Bind(job.EventId, job.OrgId.Value, job.ConfigId.Value, job.Kind.ToContract(), job.Attempt, job.ReapplyTransform ? 1 : 0, SqliteTime.ToText(job.DueAt), job.LeaseOwner,
+            insert.Bind(job.EventId.Value, job.OrgId.Value, job.ConfigId.Value, job.Kind.ToContract(), job.Attempt, job.ReapplyTransform ? 1 : 0, SqliteTime.ToText(job.DueAt), job.LeaseOwner,
                 Time(job.LeaseUntil), chain ? previous : null);
             ids[i] = (long)(await insert.Command.ExecuteScalarAsync(cancellationToken))!;
             previous = ids[i];
@@ -125,7 +125,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
     private static DeliveryJob ReadJob(SqliteDataReader reader) => new()
     {
         JobId = reader.GetInt64(0),
-        EventId = reader.GetString(1),
+        EventId = WebhookEventId.From(reader.GetString(1)),
         OrgId = OrganizationId.From(reader.GetString(2)),
         ConfigId = ConfigId.From(reader.GetString(3)),
         Kind = JobKinds.FromStore(reader.GetString(4)),

@@ -5,7 +5,7 @@ namespace Herald.Server.Events;
 /// <summary>One HTTP try, kept for the event history.</summary>
 public sealed record DeliveryAttempt
 {
-    public required string EventId { get; init; }
+    public required WebhookEventId EventId { get; init; }
 
     public required OrganizationId OrgId { get; init; }
 

@@ -21,6 +21,6 @@ public sealed record EventPage(IReadOnlyList<EventRecord> Items, EventCursor? Ne
         }
         var items = rows.Take(limit).ToList();
         var last = items[^1];
-        return new EventPage(items, new EventCursor(last.CreatedAt, last.EventId));
+        return new EventPage(items, new EventCursor(last.CreatedAt, last.EventId.Value));
     }
 }

@@ -20,7 +20,7 @@ namespace Herald.Server.Events;
 /// </remarks>
 public sealed record EventRecord
 {
-    public required string EventId { get; init; }
+    public required WebhookEventId EventId { get; init; }
     public required OrganizationId OrgId { get; init; }
     public required ConfigId ConfigId { get; init; }
     public required string EventName { get; init; }

@@ -15,7 +15,7 @@ internal static class EventRow
             reader.IsDBNull(19) ? null : reader.GetInt32(19), reader.IsDBNull(20) ? null : reader.GetInt32(20));
         return new EventRecord
         {
-            EventId = reader.GetString(0),
+            EventId = WebhookEventId.From(reader.GetString(0)),
             OrgId = OrganizationId.From(reader.GetString(1)),
             ConfigId = ConfigId.From(reader.GetString(2)),
             EventName = reader.GetString(3),

@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Events;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Herald.Server.Events;
 /// </summary>
 public sealed record EventUpdate
 {
-    public required string EventId { get; init; }
+    public required WebhookEventId EventId { get; init; }
 
     public required EventStatus Status { get; init; }
 

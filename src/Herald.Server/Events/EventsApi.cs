@@ -77,7 +77,7 @@ public static class EventsApi
     {
         var orgId = user.OrgId();
         var id = ConfigId.From(configId);
-        var stored = await events.GetAsync(orgId, eventId, cancellationToken);
+        var stored = await events.GetAsync(orgId, WebhookEventId.From(eventId), cancellationToken);
         if (stored is null || stored.ConfigId != id)
         {
             return NoEvent(configId, eventId);
@@ -93,12 +93,12 @@ public static class EventsApi
     {
         var orgId = user.OrgId();
         var id = ConfigId.From(configId);
-        var stored = await events.GetAsync(orgId, eventId, cancellationToken);
+        var stored = await events.GetAsync(orgId, WebhookEventId.From(eventId), cancellationToken);
         if (stored is null || stored.ConfigId != id)
         {
             return NoEvent(configId, eventId);
         }
-        var attempts = await events.AttemptsAsync(orgId, eventId, cancellationToken);
+        var attempts = await events.AttemptsAsync(orgId, WebhookEventId.From(eventId), cancellationToken);
         return Results.Ok(new EventAttemptsResponse { Data = attempts.Select(EventAttempt.From).ToList() });
     }
 
@@ -118,7 +118,7 @@ public static class EventsApi
         var (canReapply, reason) = Reapply(stored, config);
         return new WebhookEvent
         {
-            EventId = stored.EventId,
+            EventId = stored.EventId.Value,
             OrgId = stored.OrgId.Value,
             WebhookConfigId = stored.ConfigId.Value,
             Url = stored.Url,

@@ -6,7 +6,7 @@ namespace Herald.Server.Events;
 /// <summary>Reads of the event log, and its retention. Writes of events go through <see cref="IEventWriter"/>, within the transaction of what they belong to.</summary>
 public interface IEventStore
 {
-    Task<EventRecord?> GetAsync(OrganizationId orgId, string eventId, CancellationToken cancellationToken);
+    Task<EventRecord?> GetAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken);
 
     /// <summary>
     /// The given events in one read, by event id (of whichever organization: the caller checks each against what it
@@ -22,7 +22,7 @@ public interface IEventStore
     Task<IReadOnlyList<EventRecord>> ListAsync(OrganizationId orgId, ConfigId configId, EventQuery query, CancellationToken cancellationToken);
 
     /// <summary>Every recorded HTTP try of the event, oldest first.</summary>
-    Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, string eventId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes up to <paramref name="max"/> events created before <paramref name="cutoff"/>, oldest first, with their

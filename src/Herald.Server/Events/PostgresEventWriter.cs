@@ -28,7 +28,7 @@ public sealed class PostgresEventWriter : IEventWriter
             pg.Add("""
                 INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, input_id)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                """, [e.EventId, e.OrgId.Value, e.ConfigId.Value, e.EventName, e.CreatedAt, e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
+                """, [e.EventId.Value, e.OrgId.Value, e.ConfigId.Value, e.EventName, e.CreatedAt, e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
                 e.OriginalPayload, e.HttpResponse, e.StartDate, e.EndDate, e.Shared?.Id]);
         }
         return Task.CompletedTask;
@@ -44,7 +44,7 @@ public sealed class PostgresEventWriter : IEventWriter
                 SET status = $2, retry_attempt = COALESCE($3, retry_attempt), payload = COALESCE($4, payload), original_payload = COALESCE($5, original_payload),
                     http_response = COALESCE($6, http_response), start_date = COALESCE(start_date, $7), end_date = $8
                 WHERE event_id = $1
-                """, [u.EventId, u.Status.ToContract(), u.RetryAttempt, u.Payload, u.OriginalPayload, u.HttpResponse, u.StartDate, u.EndDate]);
+                """, [u.EventId.Value, u.Status.ToContract(), u.RetryAttempt, u.Payload, u.OriginalPayload, u.HttpResponse, u.StartDate, u.EndDate]);
             // Typed, so a null keeps the stored value whatever its column.
             command.Parameters[2].NpgsqlDbType = NpgsqlDbType.Integer;
             command.Parameters[6].NpgsqlDbType = NpgsqlDbType.TimestampTz;
@@ -62,7 +62,7 @@ public sealed class PostgresEventWriter : IEventWriter
             pg.Add("""
                 INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                """, [a.EventId, a.OrgId.Value, a.Number, a.Kind.ToContract(), a.StartedAt, a.DurationMs, a.StatusCode, a.Code?.ToWire(), a.Message, a.ResponseExcerpt, a.AfterReclaim]);
+                """, [a.EventId.Value, a.OrgId.Value, a.Number, a.Kind.ToContract(), a.StartedAt, a.DurationMs, a.StatusCode, a.Code?.ToWire(), a.Message, a.ResponseExcerpt, a.AfterReclaim]);
         }
         return Task.CompletedTask;
     }

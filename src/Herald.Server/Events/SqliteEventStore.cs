@@ -15,7 +15,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     /// <summary>Events with the shared input of their fan-out, when they have one.</summary>
     internal const string From = "webhook_events LEFT JOIN event_inputs USING (input_id)";
 
-    public async Task<EventRecord?> GetAsync(OrganizationId orgId, string eventId, CancellationToken cancellationToken)
+    public async Task<EventRecord?> GetAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -41,7 +41,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         while (await reader.ReadAsync(cancellationToken))
         {
             var stored = Read(reader);
-            found[stored.EventId] = stored;
+            found[stored.EventId.Value] = stored;
         }
         return found;
     }
@@ -116,7 +116,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return command;
     }
 
-    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, string eventId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -132,7 +132,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         {
             attempts.Add(new DeliveryAttempt
             {
-                EventId = reader.GetString(0), OrgId = OrganizationId.From(reader.GetString(1)), Number = reader.GetInt32(2), Kind = JobKinds.FromStore(reader.GetString(3)),
+                EventId = WebhookEventId.From(reader.GetString(0)), OrgId = OrganizationId.From(reader.GetString(1)), Number = reader.GetInt32(2), Kind = JobKinds.FromStore(reader.GetString(3)),
                 StartedAt = SqliteTime.Parse(reader.GetString(4)), DurationMs = reader.GetInt32(5), StatusCode = reader.IsDBNull(6) ? null : reader.GetInt32(6),
                 Code = reader.IsDBNull(7) ? null : DeliveryCodes.FromWire(reader.GetString(7)), Message = reader.IsDBNull(8) ? null : reader.GetString(8),
                 ResponseExcerpt = reader.IsDBNull(9) ? null : reader.GetString(9), AfterReclaim = reader.GetInt64(10) != 0,

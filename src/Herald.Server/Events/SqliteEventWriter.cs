@@ -43,7 +43,7 @@ public sealed class SqliteEventWriter : IEventWriter
                     .Bind(shared.Id, SqliteTime.ToText(e.CreatedAt), shared.Body, shared.SlotsText, shared.MetadataStart, shared.MetadataEnd)
                     .Command.ExecuteNonQueryAsync(cancellationToken);
             }
-            insert.Bind(e.EventId, e.OrgId.Value, e.ConfigId.Value, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url,
+            insert.Bind(e.EventId.Value, e.OrgId.Value, e.ConfigId.Value, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url,
                 e.Metadata, e.Input, e.Payload, e.OriginalPayload, e.HttpResponse, Time(e.StartDate), Time(e.EndDate), e.Shared?.Id);
             await insert.Command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -54,7 +54,7 @@ public sealed class SqliteEventWriter : IEventWriter
         var update = session.As<SqliteWriteLane.Session>().Prepare(Update, "$id", "$status", "$retry", "$payload", "$original", "$response", "$start", "$end");
         foreach (var u in updates)
         {
-            await update.Bind(u.EventId, u.Status.ToContract(), u.RetryAttempt, u.Payload, u.OriginalPayload, u.HttpResponse, Time(u.StartDate), Time(u.EndDate))
+            await update.Bind(u.EventId.Value, u.Status.ToContract(), u.RetryAttempt, u.Payload, u.OriginalPayload, u.HttpResponse, Time(u.StartDate), Time(u.EndDate))
                 .Command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -65,7 +65,7 @@ public sealed class SqliteEventWriter : IEventWriter
             "$event", "$org", "$number", "$kind", "$started", "$duration", "$status", "$code", "$message", "$excerpt", "$reclaim");
         foreach (var a in attempts)
         {
-            await insert.Bind(a.EventId, a.OrgId.Value, a.Number, a.Kind.ToContract(), SqliteTime.ToText(a.StartedAt), a.DurationMs, a.StatusCode, a.Code?.ToWire(), a.Message,
+            await insert.Bind(a.EventId.Value, a.OrgId.Value, a.Number, a.Kind.ToContract(), SqliteTime.ToText(a.StartedAt), a.DurationMs, a.StatusCode, a.Code?.ToWire(), a.Message,
                 a.ResponseExcerpt, a.AfterReclaim ? 1 : 0).Command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

@@ -35,10 +35,13 @@ public readonly record struct ConfigId
     public override string ToString() => Value;
 }
 
-/// <summary>An event's id, as the caller or Herald chose it. See <see cref="OrganizationId"/>.</summary>
-public readonly record struct EventId
+/// <summary>
+/// An event's id, as Herald chose it. See <see cref="OrganizationId"/>. (Not <c>EventId</c>: that name is the logging
+/// library's, which every file sees.)
+/// </summary>
+public readonly record struct WebhookEventId
 {
-    public EventId(string value)
+    public WebhookEventId(string value)
     {
         ArgumentException.ThrowIfNullOrEmpty(value);
         Value = value;
@@ -46,7 +49,7 @@ public readonly record struct EventId
 
     public string Value { get; }
 
-    public static EventId From(string value) => new(value);
+    public static WebhookEventId From(string value) => new(value);
 
     public override string ToString() => Value;
 }

@@ -55,7 +55,7 @@ public static class FanOutApi
         if (key is not null)
         {
             var created = events.Select(e => (e.Config, triggering.NewEvent(e.Config, e.Input))).ToList();
-            var answer = new FanOutResp(created.ConvertAll(c => c.Item2.EventId));
+            var answer = new FanOutResp(created.ConvertAll(c => c.Item2.EventId.Value));
             return await idempotent.AcceptAsync(response, orgId, IdempotencyRules.FanOutScope, key, created, StatusCodes.Status202Accepted, answer);
         }
         var eventIds = await triggering.AcceptAllAsync(events);

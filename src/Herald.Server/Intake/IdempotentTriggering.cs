@@ -36,7 +36,7 @@ public sealed class IdempotentTriggering(IIdempotencyStore answers, Triggering t
     /// <summary>A sync trigger: commits the event, runs its first attempt and answers with the outcome, or repeats the earlier answer.</summary>
     public async Task<IResult> DeliverNowAsync(HttpResponse response, OrganizationId orgId, string scope, string key, ConfigRecord config, EventRecord stored)
     {
-        var provisional = JsonSerializer.Serialize(new TriggerWebhookResp { EventId = stored.EventId }, HeraldJson.Options);
+        var provisional = JsonSerializer.Serialize(new TriggerWebhookResp { EventId = stored.EventId.Value }, HeraldJson.Options);
         var claim = new IdempotencyClaim(orgId, scope, key, time.GetUtcNow(), StatusCodes.Status200OK, provisional, Completed: false);
         var accepted = await triggering.AcceptAsync([(config, stored)], claim, JobStart.Now);
         if (accepted.Earlier is not null)

@@ -10,7 +10,7 @@ namespace Herald.Server.Intake;
 /// </summary>
 public sealed record JobRequest
 {
-    public required string EventId { get; init; }
+    public required WebhookEventId EventId { get; init; }
 
     public required OrganizationId OrgId { get; init; }
 
@@ -41,7 +41,7 @@ public sealed record JobRequest
     };
 
     /// <summary>A replay of an event in the log; it waits in the queue.</summary>
-    public static JobRequest Replay(string eventId, OrganizationId orgId, ConfigId configId, bool reapplyTransform) => new()
+    public static JobRequest Replay(WebhookEventId eventId, OrganizationId orgId, ConfigId configId, bool reapplyTransform) => new()
     {
         EventId = eventId,
         OrgId = orgId,

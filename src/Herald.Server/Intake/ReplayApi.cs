@@ -51,7 +51,7 @@ public static partial class ReplayApi
         var orgId = user.OrgId();
         var id = ConfigId.From(configId);
         var config = await configs.GetAsync(orgId, id, cancellationToken);
-        var stored = config is null ? null : await events.GetAsync(orgId, eventId, cancellationToken);
+        var stored = config is null ? null : await events.GetAsync(orgId, WebhookEventId.From(eventId), cancellationToken);
         if (config is null || stored is null || stored.ConfigId != id)
         {
             return EventsApi.NoEvent(configId, eventId);
@@ -102,7 +102,7 @@ public static partial class ReplayApi
         var replays = new List<string>(ask!.EventIds.Count);
         foreach (var eventId in ask.EventIds)
         {
-            var stored = await events.GetAsync(orgId, eventId, cancellationToken);
+            var stored = await events.GetAsync(orgId, WebhookEventId.From(eventId), cancellationToken);
             if (stored is not null && stored.ConfigId == id && ReplayRules.Refusal(stored, ask.ReapplyTransform) is null)
             {
                 replays.Add(eventId);

@@ -79,9 +79,9 @@ public static class TriggerApi
         }
         if (key is not null)
         {
-            return await idempotent.AcceptAsync(response, orgId, scope, key, [(config, stored)], StatusCodes.Status200OK, new TriggerWebhookResp { EventId = stored.EventId });
+            return await idempotent.AcceptAsync(response, orgId, scope, key, [(config, stored)], StatusCodes.Status200OK, new TriggerWebhookResp { EventId = stored.EventId.Value });
         }
         await triggering.AcceptAsync([(config, stored)], null, JobStart.HandOver);
-        return Results.Ok(new TriggerWebhookResp { EventId = stored.EventId });
+        return Results.Ok(new TriggerWebhookResp { EventId = stored.EventId.Value });
     }
 }

@@ -17,7 +17,7 @@ public sealed record Accepted
 
     public StoredAnswer? Earlier { get; init; }
 
-    public IReadOnlyList<string> EventIds => Jobs.Select(j => j.Request.EventId).ToList();
+    public IReadOnlyList<string> EventIds => Jobs.Select(j => j.Request.EventId.Value).ToList();
 }
 
 /// <summary>
@@ -47,7 +47,7 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
         return new EventRecord
         {
-            EventId = RandomGuid.NewVersion7(now).ToString(),
+            EventId = WebhookEventId.From(RandomGuid.NewVersion7(now).ToString()),
             OrgId = config.OrgId,
             ConfigId = config.Id,
             EventName = config.EventName,
@@ -104,13 +104,13 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
     /// </summary>
     public async Task<IReadOnlyList<string>> ReplayAsync(OrganizationId orgId, ConfigId configId, IReadOnlyList<string> eventIds, bool reapplyTransform)
     {
-        var requests = eventIds.Select(id => JobRequest.Replay(id, orgId, configId, reapplyTransform)).ToList();
+        var requests = eventIds.Select(id => JobRequest.Replay(WebhookEventId.From(id), orgId, configId, reapplyTransform)).ToList();
         var jobs = await queue.EnqueueAsync(requests, async (session, cancellationToken) =>
         {
             var existing = await events.ExistingAsync(session, orgId, configId, eventIds, cancellationToken);
-            return requests.Where(r => existing.Contains(r.EventId)).ToList();
+            return requests.Where(r => existing.Contains(r.EventId.Value)).ToList();
         }, chain: true);
-        return jobs.Select(j => j.Request.EventId).ToList();
+        return jobs.Select(j => j.Request.EventId.Value).ToList();
     }
 
     /// <summary>The answer of a sync trigger once its run is over.</summary>
@@ -119,7 +119,7 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
         var run = await job.Run!;
         return new TriggerWebhookResp
         {
-            EventId = job.Request.EventId,
+            EventId = job.Request.EventId.Value,
             // The contract's status is succeeded or failed: an attempt that never started has neither, so none is given.
             Status = run.GivenBack ? null
                 : run.Status is EventStatus.Succeeded or EventStatus.Skipped ? EventStatus.Succeeded.ToContract()

@@ -23,7 +23,7 @@ public abstract class DeliveryStoreContract
     private static NewDelivery Delivery(string eventId) => new(
         new EventRecord
         {
-            EventId = eventId, OrgId = new OrganizationId("org-1"), ConfigId = new ConfigId("cfg1"), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+            EventId = WebhookEventId.From(eventId), OrgId = new OrganizationId("org-1"), ConfigId = new ConfigId("cfg1"), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
             HttpMethod = "POST", Url = "https://receiver.example/hook", Input = """{"entity":{}}""",
         },
         TestQueue.Job(eventId, new OrganizationId("org-1"), new ConfigId("cfg1"), T0));
@@ -73,7 +73,7 @@ public abstract class DeliveryStoreContract
         Assert.Equal([true], held);
         Assert.Equal((1, 0), await store.CountAsync(T0, Ct));
         var next = Assert.Single(await store.ClaimDueAsync("node-1", T0, T0 + Lease, 10, Ct));
-        Assert.Equal((ids[0], second), (next.JobId, next.EventId));
+        Assert.Equal((ids[0], second), (next.JobId, next.EventId.Value));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public abstract class DeliveryStoreContract
 
         Assert.Equal((2, 0), await store.CountAsync(T0, Ct));
         var claimed = await store.ClaimDueAsync("node-1", T0, T0 + Lease, 10, Ct);
-        Assert.Equal([plain, once], claimed.Select(j => j.EventId));
+        Assert.Equal([plain, once], claimed.Select(j => j.EventId.Value));
     }
 
     [Fact]

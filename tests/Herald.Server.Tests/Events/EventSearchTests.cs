@@ -130,7 +130,7 @@ public sealed class EventPageTests
 
     private static EventRecord Row(int i) => new()
     {
-        EventId = $"e-{i}", OrgId = new OrganizationId("org"), ConfigId = new ConfigId("cfg"), EventName = "order_created", CreatedAt = T0.AddSeconds(-i), Status = EventStatus.Succeeded,
+        EventId = WebhookEventId.From($"e-{i}"), OrgId = new OrganizationId("org"), ConfigId = new ConfigId("cfg"), EventName = "order_created", CreatedAt = T0.AddSeconds(-i), Status = EventStatus.Succeeded,
         HttpMethod = "POST", Input = "{}",
     };
 

@@ -33,14 +33,14 @@ public abstract class EventStoreContract
     protected static EventRecord Event(string id, string org, string config, DateTimeOffset created, string input = """{"metadata":{}}""") =>
         new()
         {
-            EventId = id, OrgId = new OrganizationId(org), ConfigId = new ConfigId(config), EventName = "order_created", CreatedAt = created, Status = EventStatus.InProgress,
+            EventId = WebhookEventId.From(id), OrgId = new OrganizationId(org), ConfigId = new ConfigId(config), EventName = "order_created", CreatedAt = created, Status = EventStatus.InProgress,
             HttpMethod = "POST", Url = "https://receiver.example/hook", Metadata = "{}", Input = input,
         };
 
     /// <summary>Enqueues the events, then completes each job with the given status (or leaves it queued when null).</summary>
     protected static async Task WriteAsync(TestQueue queue, IReadOnlyList<(EventRecord Event, EventStatus? FinalStatus)> events)
     {
-        var deliveries = events.Select(e => new NewDelivery(e.Event, TestQueue.Job(e.Event.EventId, e.Event.OrgId, e.Event.ConfigId, T0))).ToList();
+        var deliveries = events.Select(e => new NewDelivery(e.Event, TestQueue.Job(e.Event.EventId.Value, e.Event.OrgId, e.Event.ConfigId, T0))).ToList();
         var jobIds = await queue.EnqueueAsync(deliveries, Ct);
         var completions = new List<JobCompletion>();
         for (var i = 0; i < events.Count; i++)
@@ -50,7 +50,7 @@ public abstract class EventStoreContract
                 continue;
             }
             var job = deliveries[i].Job with { JobId = jobIds[i], LeaseOwner = "test" };
-            var attempt = TestQueue.Attempt(job.EventId, job.OrgId, 1, JobKind.Deliver, events[i].Event.CreatedAt, 12, 200, null, null, "{}", false);
+            var attempt = TestQueue.Attempt(job.EventId.Value, job.OrgId, 1, JobKind.Deliver, events[i].Event.CreatedAt, 12, 200, null, null, "{}", false);
             completions.Add(TestQueue.Completion(job, "test", status, 0, "{}", """{"status_code":200}""", events[i].Event.CreatedAt, events[i].Event.CreatedAt, attempt, null));
         }
         if (completions.Count > 0)
@@ -76,7 +76,7 @@ public abstract class EventStoreContract
 
         var listed = await events.ListAsync(new OrganizationId("org-1"), new ConfigId("cfg"), new EventQuery(10), Ct);
 
-        Assert.Equal(["a", "c", "b"], listed.Select(e => e.EventId));
+        Assert.Equal(["a", "c", "b"], listed.Select(e => e.EventId.Value));
         Assert.Equal(T0.AddSeconds(1), listed[0].CreatedAt);
         Assert.Equal(EventStatus.Succeeded, listed[0].Status);
         Assert.Equal("{}", listed[0].Payload);
@@ -89,14 +89,14 @@ public abstract class EventStoreContract
         // 23 events over 5 distinct times: many share a timestamp, so the tie-break carries the walk.
         var written = Enumerable.Range(0, 23).Select(i => Event(Id(i * 7919 % 23), "org-1", "cfg", T0.AddMilliseconds(i % 5))).ToList();
         await WriteAsync(queue, written.Select(e => (e, (EventStatus?)EventStatus.Succeeded)).ToList());
-        var expected = written.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.EventId, StringComparer.Ordinal).Select(e => e.EventId).ToList();
+        var expected = written.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.EventId.Value, StringComparer.Ordinal).Select(e => e.EventId.Value).ToList();
 
         var seen = new List<string>();
         EventCursor? after = null;
         do
         {
             var page = EventPage.From(await events.ListAsync(new OrganizationId("org-1"), new ConfigId("cfg"), EventPage.Probe(new EventQuery(4, after)), Ct), 4);
-            seen.AddRange(page.Items.Select(e => e.EventId));
+            seen.AddRange(page.Items.Select(e => e.EventId.Value));
             after = page.Next;
         }
         while (after is not null);
@@ -116,7 +116,7 @@ public abstract class EventStoreContract
             (Event("e5", "org-1", "cfg", T0.AddHours(4)), null),
         ]);
 
-        async Task<string[]> List(EventQuery query) => (await events.ListAsync(new OrganizationId("org-1"), new ConfigId("cfg"), query, Ct)).Select(e => e.EventId).ToArray();
+        async Task<string[]> List(EventQuery query) => (await events.ListAsync(new OrganizationId("org-1"), new ConfigId("cfg"), query, Ct)).Select(e => e.EventId.Value).ToArray();
 
         Assert.Equal(["e4", "e1"], await List(new EventQuery(10, Status: EventStatus.Succeeded)));
         Assert.Equal(["e5"], await List(new EventQuery(10, Status: EventStatus.InProgress)));
@@ -140,9 +140,9 @@ public abstract class EventStoreContract
 
         Assert.Empty(await events.ListAsync(new OrganizationId("org-2"), new ConfigId("cfg"), new EventQuery(10), Ct));
         Assert.Empty(await events.ListAsync(new OrganizationId("org-2"), new ConfigId("cfg"), new EventQuery(10, EventId: "e1"), Ct));
-        Assert.Null(await events.GetAsync(new OrganizationId("org-2"), "e1", Ct));
-        Assert.Empty(await events.AttemptsAsync(new OrganizationId("org-2"), "e1", Ct));
-        Assert.Single(await events.AttemptsAsync(new OrganizationId("org-1"), "e1", Ct));
+        Assert.Null(await events.GetAsync(new OrganizationId("org-2"), WebhookEventId.From("e1"), Ct));
+        Assert.Empty(await events.AttemptsAsync(new OrganizationId("org-2"), WebhookEventId.From("e1"), Ct));
+        Assert.Single(await events.AttemptsAsync(new OrganizationId("org-1"), WebhookEventId.From("e1"), Ct));
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public abstract class EventStoreContract
         var second = TestQueue.Attempt("e1", new OrganizationId("org-1"), 2, JobKind.Deliver, T0.AddSeconds(5), 40, 503, null, null, """{"busy":true}""", true);
         await queue.CompleteAsync([TestQueue.Completion(again, "w2", EventStatus.Failed, 1, "{}", "{}", T0, T0.AddSeconds(5), second, null)], Ct);
 
-        var attempts = await events.AttemptsAsync(new OrganizationId("org-1"), "e1", Ct);
+        var attempts = await events.AttemptsAsync(new OrganizationId("org-1"), WebhookEventId.From("e1"), Ct);
 
         Assert.Equal(ids[0], job.JobId);
         Assert.Equal([first, second], attempts);
@@ -215,16 +215,16 @@ public abstract class EventStoreContract
         ]);
 
         Assert.Equal(2, await events.PurgeEventsAsync(cutoff, 2, Ct));
-        Assert.Null(await events.GetAsync(new OrganizationId("org-1"), "old-1", Ct));
-        Assert.Null(await events.GetAsync(new OrganizationId("org-1"), "old-2", Ct));
-        Assert.Empty(await events.AttemptsAsync(new OrganizationId("org-1"), "old-1", Ct));
-        Assert.NotNull(await events.GetAsync(new OrganizationId("org-2"), "old-3", Ct));
+        Assert.Null(await events.GetAsync(new OrganizationId("org-1"), WebhookEventId.From("old-1"), Ct));
+        Assert.Null(await events.GetAsync(new OrganizationId("org-1"), WebhookEventId.From("old-2"), Ct));
+        Assert.Empty(await events.AttemptsAsync(new OrganizationId("org-1"), WebhookEventId.From("old-1"), Ct));
+        Assert.NotNull(await events.GetAsync(new OrganizationId("org-2"), WebhookEventId.From("old-3"), Ct));
 
         Assert.Equal(1, await events.PurgeEventsAsync(cutoff, 2, Ct));
         Assert.Equal(0, await events.PurgeEventsAsync(cutoff, 2, Ct));
-        Assert.NotNull(await events.GetAsync(new OrganizationId("org-1"), "old-queued", Ct));
-        Assert.NotNull(await events.GetAsync(new OrganizationId("org-1"), "young", Ct));
-        Assert.Single(await events.AttemptsAsync(new OrganizationId("org-1"), "young", Ct));
+        Assert.NotNull(await events.GetAsync(new OrganizationId("org-1"), WebhookEventId.From("old-queued"), Ct));
+        Assert.NotNull(await events.GetAsync(new OrganizationId("org-1"), WebhookEventId.From("young"), Ct));
+        Assert.Single(await events.AttemptsAsync(new OrganizationId("org-1"), WebhookEventId.From("young"), Ct));
     }
 
     [Fact]
@@ -245,7 +245,7 @@ public abstract class EventStoreContract
         Assert.Equal(1, await events.PurgeAttemptsAsync(T0.AddDays(30), 1, Ct));
         Assert.Equal(1, await events.PurgeAttemptsAsync(T0.AddDays(30), 1, Ct));
         Assert.Equal(0, await events.PurgeAttemptsAsync(T0.AddDays(30), 1, Ct));
-        Assert.Equal([T0.AddDays(40)], (await events.AttemptsAsync(new OrganizationId("org-1"), "e1", Ct)).Select(a => a.StartedAt));
+        Assert.Equal([T0.AddDays(40)], (await events.AttemptsAsync(new OrganizationId("org-1"), WebhookEventId.From("e1"), Ct)).Select(a => a.StartedAt));
     }
 }
 

@@ -11,7 +11,7 @@ public sealed class IdTests
     {
         object org = OrganizationId.From("same");
         object config = ConfigId.From("same");
-        object evt = EventId.From("same");
+        object evt = WebhookEventId.From("same");
 
         Assert.False(org.Equals(config));
         Assert.False(config.Equals(evt));
@@ -25,13 +25,13 @@ public sealed class IdTests
     {
         Assert.Equal("org-1", OrganizationId.From("org-1").ToString());
         Assert.Equal("abc", $"{ConfigId.From("abc")}");
-        Assert.Equal("evt_1", EventId.From("evt_1").Value);
+        Assert.Equal("evt_1", WebhookEventId.From("evt_1").Value);
     }
 
     [Theory]
     [InlineData(typeof(OrganizationId))]
     [InlineData(typeof(ConfigId))]
-    [InlineData(typeof(EventId))]
+    [InlineData(typeof(WebhookEventId))]
     public void No_id_converts_from_a_string_implicitly(Type type)
     {
         var implicits = type.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.Name == "op_Implicit");
@@ -43,6 +43,6 @@ public sealed class IdTests
     {
         Assert.Throws<ArgumentException>(() => OrganizationId.From(""));
         Assert.Throws<ArgumentException>(() => ConfigId.From(""));
-        Assert.Throws<ArgumentException>(() => EventId.From(""));
+        Assert.Throws<ArgumentException>(() => WebhookEventId.From(""));
     }
 }

@@ -26,7 +26,7 @@ public abstract class IdempotencyStoreContract
         return new NewDelivery(
             new EventRecord
             {
-                EventId = eventId, OrgId = new OrganizationId(org), ConfigId = new ConfigId("cfg-1"), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+                EventId = WebhookEventId.From(eventId), OrgId = new OrganizationId(org), ConfigId = new ConfigId("cfg-1"), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
                 HttpMethod = "POST", Url = "https://example.com", Input = "{}",
             },
             TestQueue.Job(eventId, new OrganizationId(org), new ConfigId("cfg-1"), T0));

@@ -23,7 +23,7 @@ public abstract class ReplayQueueContract
         var deliveries = events.Select(e => new NewDelivery(
             new EventRecord
             {
-                EventId = e.Id, OrgId = new OrganizationId(e.Org), ConfigId = new ConfigId(e.Config), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+                EventId = WebhookEventId.From(e.Id), OrgId = new OrganizationId(e.Org), ConfigId = new ConfigId(e.Config), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
                 HttpMethod = "POST", Input = "{}",
             },
             TestQueue.Job(e.Id, new OrganizationId(e.Org), new ConfigId(e.Config), T0))).ToList();
@@ -52,7 +52,7 @@ public abstract class ReplayQueueContract
             var job = Assert.Single(claimed);
             Assert.Equal((JobKind.Replay, true, 0), (job.Kind, job.ReapplyTransform, job.Attempt));
             Assert.Empty(await queue.ClaimDueAsync("other", T0, T0.AddMinutes(1), 10, Ct));
-            order.Add(job.EventId);
+            order.Add(job.EventId.Value);
             Assert.Equal([true], await FinishAsync(queue, job, "w"));
         }
         Assert.Equal(["e3", "e1", "e2"], order);
@@ -74,7 +74,7 @@ public abstract class ReplayQueueContract
         Assert.Equal((head.JobId, 1), (reclaimed.JobId, reclaimed.Reclaims));
 
         Assert.Equal([true], await FinishAsync(queue, reclaimed, "w2"));
-        Assert.Equal("e2", Assert.Single(await queue.ClaimDueAsync("w", T0.AddSeconds(31), T0.AddMinutes(2), 10, Ct)).EventId);
+        Assert.Equal("e2", Assert.Single(await queue.ClaimDueAsync("w", T0.AddSeconds(31), T0.AddMinutes(2), 10, Ct)).EventId.Value);
     }
 
     [Fact]
@@ -86,14 +86,14 @@ public abstract class ReplayQueueContract
         await queue.EnqueueReplaysAsync([new("e3", new OrganizationId("org"), new ConfigId("cfg"), false)], T0, Ct);
         var fresh = new EventRecord
         {
-            EventId = "e4", OrgId = new OrganizationId("org"), ConfigId = new ConfigId("cfg"), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+            EventId = WebhookEventId.From("e4"), OrgId = new OrganizationId("org"), ConfigId = new ConfigId("cfg"), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
             HttpMethod = "POST", Input = "{}",
         };
         await queue.EnqueueAsync([new NewDelivery(fresh, TestQueue.Job("e4", new OrganizationId("org"), new ConfigId("cfg"), T0))], Ct);
 
         var claimed = await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 10, Ct);
 
-        Assert.Equal(["e1", "e3", "e4"], claimed.Select(j => j.EventId));
+        Assert.Equal(["e1", "e3", "e4"], claimed.Select(j => j.EventId.Value));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public abstract class ReplayQueueContract
         Assert.Equal(["e1", "e2"], queued);
         var first = Assert.Single(await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 10, Ct));
         await FinishAsync(queue, first, "w");
-        Assert.Equal("e2", Assert.Single(await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 10, Ct)).EventId);
+        Assert.Equal("e2", Assert.Single(await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 10, Ct)).EventId.Value);
         Assert.Empty(await queue.EnqueueReplaysAsync([new("missing", new OrganizationId("org"), new ConfigId("cfg"), false)], T0, Ct));
     }
 

@@ -50,13 +50,13 @@ public sealed class TestQueue : IAsyncDisposable
 
     /// <summary>A job for a new event, due at <paramref name="dueAt"/>, not leased.</summary>
     public static DeliveryJob Job(string eventId, OrganizationId orgId, ConfigId configId, DateTimeOffset dueAt) =>
-        new() { EventId = eventId, OrgId = orgId, ConfigId = configId, Kind = JobKind.Deliver, DueAt = dueAt };
+        new() { EventId = WebhookEventId.From(eventId), OrgId = orgId, ConfigId = configId, Kind = JobKind.Deliver, DueAt = dueAt };
 
     /// <summary>An attempt row, by position (test shorthand).</summary>
     public static DeliveryAttempt Attempt(string eventId, OrganizationId orgId, int number, JobKind kind, DateTimeOffset startedAt, int durationMs, int? statusCode, DeliveryCode? code,
         string? message, string? excerpt, bool afterReclaim) => new()
     {
-        EventId = eventId, OrgId = orgId, Number = number, Kind = kind, StartedAt = startedAt, DurationMs = durationMs, StatusCode = statusCode, Code = code,
+        EventId = WebhookEventId.From(eventId), OrgId = orgId, Number = number, Kind = kind, StartedAt = startedAt, DurationMs = durationMs, StatusCode = statusCode, Code = code,
         Message = message, ResponseExcerpt = excerpt, AfterReclaim = afterReclaim,
     };
 
@@ -99,7 +99,7 @@ public sealed class TestQueue : IAsyncDisposable
             queued = replays.Where(queued.Contains).ToList();
             var jobs = queued.Select(r => new DeliveryJob
             {
-                EventId = r.EventId, OrgId = r.OrgId, ConfigId = r.ConfigId, Kind = JobKind.Replay, ReapplyTransform = r.ReapplyTransform, DueAt = dueAt,
+                EventId = WebhookEventId.From(r.EventId), OrgId = r.OrgId, ConfigId = r.ConfigId, Kind = JobKind.Replay, ReapplyTransform = r.ReapplyTransform, DueAt = dueAt,
             }).ToList();
             if (jobs.Count > 0)
             {
