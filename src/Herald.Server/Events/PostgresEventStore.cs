@@ -18,7 +18,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
     public async Task<EventRecord?> GetAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM {From} WHERE event_id = $1 AND org_id = $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = eventId });
+        command.Parameters.Add(new NpgsqlParameter { Value = eventId.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = orgId.Value });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -113,7 +113,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
             SELECT event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim
             FROM delivery_attempts WHERE event_id = $1 AND org_id = $2 ORDER BY attempt_id
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = eventId });
+        command.Parameters.Add(new NpgsqlParameter { Value = eventId.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = orgId.Value });
         var attempts = new List<DeliveryAttempt>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -20,7 +20,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM {From} WHERE event_id = $id AND org_id = $org";
-        command.Parameters.AddWithValue("$id", eventId);
+        command.Parameters.AddWithValue("$id", eventId.Value);
         command.Parameters.AddWithValue("$org", orgId.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -124,7 +124,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             SELECT event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim
             FROM delivery_attempts WHERE event_id = $id AND org_id = $org ORDER BY attempt_id
             """;
-        command.Parameters.AddWithValue("$id", eventId);
+        command.Parameters.AddWithValue("$id", eventId.Value);
         command.Parameters.AddWithValue("$org", orgId.Value);
         var attempts = new List<DeliveryAttempt>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
