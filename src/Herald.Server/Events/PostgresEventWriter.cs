@@ -11,9 +11,11 @@ namespace Herald.Server.Events;
 /// </summary>
 public sealed class PostgresEventWriter : IEventWriter
 {
-    public Task InsertAsync(WriteSession session, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    public async Task InsertAsync(WriteSession session, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
+        // A shared input is stored at its first event's time: the events' days are the inputs' days.
+        await pg.Partitions.EnsureDaysAsync(events.Select(e => PostgresPartitions.DayOf(e.CreatedAt)), cancellationToken);
         HashSet<string>? sharedWritten = null;
         foreach (var e in events)
         {
@@ -30,7 +32,6 @@ public sealed class PostgresEventWriter : IEventWriter
                 """, [e.EventId, e.OrgId, e.ConfigId, e.EventName, e.CreatedAt, e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
                 e.OriginalPayload, e.HttpResponse, e.StartDate, e.EndDate, e.Shared?.Id]);
         }
-        return Task.CompletedTask;
     }
 
     public Task UpdateAsync(WriteSession session, IReadOnlyList<EventUpdate> updates, CancellationToken cancellationToken)
@@ -53,9 +54,10 @@ public sealed class PostgresEventWriter : IEventWriter
         return Task.CompletedTask;
     }
 
-    public Task AddAttemptsAsync(WriteSession session, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken)
+    public async Task AddAttemptsAsync(WriteSession session, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
+        await pg.Partitions.EnsureDaysAsync(attempts.Select(a => PostgresPartitions.DayOf(a.StartedAt)), cancellationToken);
         foreach (var a in attempts)
         {
             pg.Add("""
@@ -63,7 +65,6 @@ public sealed class PostgresEventWriter : IEventWriter
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                 """, [a.EventId, a.OrgId, a.Number, a.Kind.ToContract(), a.StartedAt, a.DurationMs, a.StatusCode, a.Code, a.Message, a.ResponseExcerpt, a.AfterReclaim]);
         }
-        return Task.CompletedTask;
     }
 
     public async Task<IReadOnlySet<string>> ExistingAsync(WriteSession session, string orgId, string configId, IReadOnlyList<string> eventIds, CancellationToken cancellationToken)

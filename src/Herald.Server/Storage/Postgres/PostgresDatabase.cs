@@ -23,9 +23,13 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
             connection.MaxAutoPrepare = 64;
         }
         DataSource = NpgsqlDataSource.Create(connection.ConnectionString);
+        Partitions = new PostgresPartitions(DataSource);
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The day partitions of the event log's tables.</summary>
+    public PostgresPartitions Partitions { get; }
 
     public StorageProvider Provider => StorageProvider.Postgres;
 
@@ -64,6 +68,8 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
             }
             await transaction.CommitAsync(cancellationToken);
         }
+        // Today's partitions; any other day's come with the first row written for it.
+        await Partitions.EnsureDaysAsync([PostgresPartitions.DayOf(_time.GetUtcNow())], cancellationToken);
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
