@@ -29,6 +29,7 @@ public static class Program
         var deliveries = Option(args, "--deliveries", 20_000);
         var concurrency = Option(args, "--concurrency", 64);
         var batch = Option(args, "--batch", 32);
+        var json = Text(args, "--json");
         var body = Payload();
         Console.WriteLine($"Floors: {deliveries} deliveries, {concurrency} in flight for the exchange, queue writes in group commits of {batch} new events and {batch} outcomes; "
             + $"{Environment.ProcessorCount} cores, load average {LoadAverage()}");
@@ -38,7 +39,8 @@ public static class Program
         var queue = await QueueWritesAsync(body, deliveries, batch);
         var trigger = await TriggerBodyAsync(Payloads.Trigger(), deliveries);
 
-        var floor = 2 * exchange.CpuMs + signing + queue + trigger;
+        var parts = new FloorParts(exchange.CpuMs, exchange.PerSecond, signing, queue, trigger);
+        var floor = parts.FloorMs;
         var rows = new (string Part, double Ms)[]
         {
             ("plain HTTP exchange, client and server (the baseline's one request)", exchange.CpuMs),
@@ -68,6 +70,10 @@ public static class Program
             + $"(it cost {exchange.CpuMs.ToString("0.0000", CultureInfo.InvariantCulture)} ms here): the signatures, queue writes and trigger body cost the same however fast the machine's HTTP is, "
             + "so the faster the baseline, the lower the ceiling.");
         Console.WriteLine($"load average at the end: {LoadAverage()}");
+        if (json is not null)
+        {
+            parts.Write(json);
+        }
         return 0;
     }
 
@@ -242,6 +248,12 @@ public static class Program
         return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
             : fallback;
+    }
+
+    private static string? Text(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";

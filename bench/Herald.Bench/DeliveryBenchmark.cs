@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -187,6 +188,9 @@ public sealed partial class DeliveryBenchmark(BenchOptions options, CountingRece
             await Load.SequentialAsync(50, (_, ct) => PostDirectAsync(direct, deliveredBody, ct), cancellationToken);
             var directLatency = await Load.SequentialAsync(options.SyncRequests, (_, ct) => PostDirectAsync(direct, deliveredBody, ct), cancellationToken);
             checks.Add($"{options.SyncRequests + 50} sync triggers answered succeeded");
+            // The tail: which requests set the p99, and how far they stand from the rest.
+            Say($"latency: sync slowest {string.Join(", ", sync.OrderDescending().Take(8).Select(ms => ms.ToString("0.0", CultureInfo.InvariantCulture)))} ms, "
+                + $"{sync.Count(ms => ms > 5)} over 5 ms; direct slowest {string.Join(", ", directLatency.OrderDescending().Take(8).Select(ms => ms.ToString("0.0", CultureInfo.InvariantCulture)))} ms");
 
             return new EngineResult(engine, description, options.Events, baseline, deliveries, options.Events / triggering.TotalSeconds,
                 options.Events / recordedElapsed.TotalSeconds, Load.Percentile(sync, 0.5), Load.Percentile(sync, 0.99),

@@ -72,6 +72,7 @@ if (options.Nodes.Count > 0)
     Console.WriteLine($"load average at the end: {LoadAverage()} (on {Environment.ProcessorCount} cores)");
     return 0;
 }
+FloorParts? parts = null;
 await using (var receiver = await CountingReceiver.StartAsync())
 {
     var benchmark = new DeliveryBenchmark(options, receiver, serverDirectory);
@@ -89,9 +90,15 @@ await using (var receiver = await CountingReceiver.StartAsync())
     {
         return relayFailed;
     }
+    // The floors benchmark's parts, in the same run: the ceiling Herald's ratio is measured against.
+    Console.WriteLine("Floors (the parts every delivery must do):");
+    if (await RunStepAsync("The floors benchmark", async () => parts = await FloorsStep.RunAsync(metadata["FloorsDirectory"]!, options.Events, options.Concurrency, interrupted.Token)) is { } floorsFailed)
+    {
+        return floorsFailed;
+    }
 }
 
-Report.Print(results, floor!, options);
+Report.Print(results, floor!, parts!, options);
 // Other work on the machine takes cores from both sides of the comparison, but not evenly: say how busy it was.
 Console.WriteLine($"load average at the end: {LoadAverage()} (on {Environment.ProcessorCount} cores; figures taken on a busy machine are not comparable)");
 return 0;

@@ -3,7 +3,7 @@ namespace Herald.Bench;
 /// <summary>The closing tables: throughput against the baseline, sync latency against a direct POST, memory.</summary>
 public static class Report
 {
-    public static void Print(IReadOnlyList<EngineResult> results, FloorResult floor, BenchOptions options)
+    public static void Print(IReadOnlyList<EngineResult> results, FloorResult floor, FloorParts parts, BenchOptions options)
     {
         Console.WriteLine();
         Console.WriteLine($"Floor: a bare relay in its own process (Kestrel in, HttpClient out, {options.Concurrency} forwards in flight; nothing stored, signed or parsed)");
@@ -13,21 +13,30 @@ public static class Report
                 $"{floor.RelayCpuPerEvent.TotalMilliseconds:0.000}", $"{floor.BenchCpuPerEvent.TotalMilliseconds:0.000}", $"{floor.BaselineCpuPerRequest / floor.TotalPerEvent:0.00}x",
             ]]);
         Console.WriteLine();
-        Console.WriteLine($"Async delivery throughput ({options.Events} events, {options.Concurrency} in flight; baseline = plain HttpClient POSTs of the delivered body to the same receiver; of relay = Herald's ratio / the bare relay's)");
-        Table(["engine", "baseline req/s", "Herald deliveries/s", "ratio", "of relay", "triggers accepted/s", "recorded/s"],
+        Console.WriteLine("Floors, measured in this run by bench/Herald.Bench.Floors (its own process, its own baseline): CPU ms per delivery of the parts every delivery must do");
+        Table(["exchange (its baseline)", "exchanges/s", "signatures", "queue writes (SQLite)", "trigger body", "floor (2 exchanges + parts)", "ceiling"],
+            [[
+                $"{parts.ExchangeCpuMs:0.0000}", $"{parts.ExchangesPerSecond:N0}", $"{parts.SigningMs:0.0000}", $"{parts.QueueWritesMs:0.0000}", $"{parts.TriggerBodyMs:0.0000}",
+                $"{parts.FloorMs:0.0000}", $"{parts.Ceiling:0.00}x",
+            ]]);
+        Console.WriteLine();
+        Console.WriteLine($"Async delivery throughput ({options.Events} events, {options.Concurrency} in flight; baseline = plain HttpClient POSTs of the delivered body to the same receiver; of relay = Herald's ratio / the bare relay's; "
+            + "of floors ceiling = Herald's ratio / the floors' ceiling, both against a baseline of the same run)");
+        Table(["engine", "baseline req/s", "Herald deliveries/s", "ratio", "of relay", "of floors ceiling", "triggers accepted/s", "recorded/s"],
             results.Select(r => new[]
             {
                 r.Engine.ToString(), $"{r.BaselinePerSecond:N0}", $"{r.DeliveriesPerSecond:N0}", $"{r.Ratio:0.00}x", $"{r.Ratio / floor.Ratio:0.00}",
-                $"{r.TriggersPerSecond:N0}", $"{r.RecordedPerSecond:N0}",
+                $"{r.Ratio / parts.Ceiling:0.00}", $"{r.TriggersPerSecond:N0}", $"{r.RecordedPerSecond:N0}",
             }));
         Console.WriteLine();
-        Console.WriteLine("CPU time per request, ms (bench = this process: load client and receiver); the baseline's one exchange against everything one delivery costs");
-        Table(["engine", "baseline: bench", "Herald run: Herald", "Herald run: bench", "Herald run: PostgreSQL", "ratio of totals"],
+        Console.WriteLine("CPU time per request, ms (bench = this process: load client and receiver); the baseline's one exchange against everything one delivery costs; "
+            + "of floor = everything one delivery costs / the floors' floor (the same parts: two exchanges with their client and receiver, and Herald's work)");
+        Table(["engine", "baseline: bench", "Herald run: Herald", "Herald run: bench", "Herald run: PostgreSQL", "ratio of totals", "of floor"],
             results.Select(r => new[]
             {
                 r.Engine.ToString(), $"{r.Cpu.BaselinePerRequest.TotalMilliseconds:0.000}", $"{r.Cpu.HeraldPerEvent.TotalMilliseconds:0.000}",
                 $"{r.Cpu.BenchPerEvent.TotalMilliseconds:0.000}", r.Engine == Engine.Postgres ? $"{r.Cpu.DatabasePerEvent.TotalMilliseconds:0.000}" : "-",
-                $"{r.Cpu.BaselinePerRequest / r.Cpu.TotalPerEvent:0.00}x",
+                $"{r.Cpu.BaselinePerRequest / r.Cpu.TotalPerEvent:0.00}x", $"{r.Cpu.TotalPerEvent.TotalMilliseconds / parts.FloorMs:0.00}x",
             }));
         Console.WriteLine();
         Console.WriteLine($"Sync trigger latency ({options.SyncRequests} sequential requests; direct = plain POST of the delivered body to the receiver), ms");

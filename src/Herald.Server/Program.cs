@@ -20,76 +20,94 @@ using Herald.Server.Signing;
 using Herald.Server.Storage;
 using Herald.Server.Transforms;
 
-var builder = WebApplication.CreateBuilder(args);
-var roles = Roles.From(builder.Configuration["Roles"]);
-builder.Logging.AddHeraldConsole(builder.Configuration);
-
-// Bind to loopback only unless the operator chose an address (--urls, ASPNETCORE_URLS, Kestrel endpoints).
-if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"])
-    && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+// A setting Herald cannot start with is one line naming it, and exit code 1: no stack trace. (Hosted by the tests'
+// WebApplicationFactory, whose entry assembly is the test host, the exception goes on to the test.)
+try
 {
-    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+    return Start(args);
+}
+catch (Exception e) when (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly && InvalidSettingException.In(e) is { } refused)
+{
+    Console.Error.WriteLine(refused.Line);
+    return InvalidSettingException.ExitCode;
 }
 
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(roles);
-builder.Services.ConfigureHttpJsonOptions(json => HeraldJson.Configure(json.SerializerOptions));
-builder.Services.AddApiDocs();
-builder.Services.AddStorage();
-builder.Services.AddSecrets();
-builder.Services.AddHeraldAuth();
-builder.Services.AddExpressions();
-builder.Services.AddCatalog();
-builder.Services.AddSigning();
-builder.Services.AddConfigs();
-builder.Services.AddEnvironments();
-builder.Services.AddEvents(runRetention: roles.Worker);
-builder.Services.AddEgress();
-builder.Services.AddPayloads();
-builder.Services.AddFilters();
-builder.Services.AddReceiverAuth();
-builder.Services.AddTransforms();
-builder.Services.AddDelivery(runWorkers: roles.Worker);
-builder.Services.AddIntake();
-builder.Services.AddIdempotency();
-builder.Services.AddConsole(builder.Configuration);
-
-var app = builder.Build();
-// A taken port is one line and exit code 1, before any worker starts or a master key is generated.
-if (ListenCheck.TakenAddress(app) is { } taken)
+static int Start(string[] args)
 {
-    Console.Error.WriteLine(ListenCheck.Explain(taken));
-    return ListenCheck.ExitCode;
+    var builder = WebApplication.CreateBuilder(args);
+    var roles = Roles.From(builder.Configuration["Roles"]);
+    builder.Logging.AddHeraldConsole(builder.Configuration);
+
+    // Bind to loopback only unless the operator chose an address (--urls, ASPNETCORE_URLS, Kestrel endpoints).
+    if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"])
+        && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+    {
+        builder.WebHost.UseUrls("http://127.0.0.1:5080");
+    }
+
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton(roles);
+    builder.Services.ConfigureHttpJsonOptions(json => HeraldJson.Configure(json.SerializerOptions));
+    builder.Services.AddApiDocs();
+    builder.Services.AddStorage();
+    builder.Services.AddSecrets();
+    builder.Services.AddHeraldAuth();
+    builder.Services.AddExpressions();
+    builder.Services.AddCatalog();
+    builder.Services.AddSigning();
+    builder.Services.AddConfigs();
+    builder.Services.AddEnvironments();
+    builder.Services.AddEvents(runRetention: roles.Worker);
+    builder.Services.AddEgress();
+    builder.Services.AddPayloads();
+    builder.Services.AddFilters();
+    builder.Services.AddReceiverAuth();
+    builder.Services.AddTransforms();
+    builder.Services.AddDelivery(runWorkers: roles.Worker);
+    builder.Services.AddIntake();
+    builder.Services.AddIdempotency();
+    builder.Services.AddConsole(builder.Configuration);
+
+    var app = builder.Build();
+    // A taken port is one line and exit code 1, before any worker starts or a master key is generated.
+    if (ListenCheck.TakenAddress(app) is { } taken)
+    {
+        Console.Error.WriteLine(ListenCheck.Explain(taken));
+        return ListenCheck.ExitCode;
+    }
+    app.LogStartWarnings(roles);
+
+    // Resolve the master key at start, so a missing or malformed key fails the start, not the first request.
+    app.Services.GetRequiredService<SecretBox>();
+    // Likewise a malformed egress proxy URL.
+    app.Services.GetRequiredService<EgressProxies>();
+    // And every background service with what it reads: a setting Herald cannot start with stops it here, before the
+    // host starts (and logs the failure with a stack trace of its own).
+    _ = app.Services.GetServices<IHostedService>().ToList();
+
+    app.UseHeraldErrors();
+    app.UseAuthentication();
+    app.UseAuthorization();
+
+    app.MapHealth();
+    if (roles.Api)
+    {
+        app.MapApiDocs();
+        app.MapPublicKey();
+        app.MapCatalog();
+        app.MapExample();
+        app.MapConfigs();
+        app.MapTrigger();
+        app.MapFanOut();
+        app.MapTestOAuth();
+        app.MapEvents();
+        app.MapEnvironments();
+        app.MapReplay();
+        app.MapConsole();
+    }
+
+    return ListenCheck.Run(app);
 }
-app.LogStartWarnings(roles);
-
-// Resolve the master key at start, so a missing or malformed key fails the start, not the first request.
-app.Services.GetRequiredService<SecretBox>();
-// Likewise a malformed egress proxy URL.
-app.Services.GetRequiredService<EgressProxies>();
-
-app.UseHeraldErrors();
-app.UseAuthentication();
-app.UseAuthorization();
-
-app.MapHealth();
-if (roles.Api)
-{
-    app.MapApiDocs();
-    app.MapPublicKey();
-    app.MapCatalog();
-    app.MapExample();
-    app.MapConfigs();
-    app.MapTrigger();
-    app.MapFanOut();
-    app.MapTestOAuth();
-    app.MapEvents();
-    app.MapEnvironments();
-    app.MapReplay();
-    app.MapConsole();
-}
-
-return ListenCheck.Run(app);
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Herald.Server.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -76,7 +77,7 @@ public static class AuthSetup
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException("Auth:Jwt:SigningKey must be a PEM public key or base64 of a symmetric key");
+            throw new InvalidSettingException("Auth:Jwt:SigningKey must be a PEM public key or base64 of a symmetric key");
         }
     }
 }

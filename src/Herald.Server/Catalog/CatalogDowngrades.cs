@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
 using Herald.Server.Egress;
+using Herald.Server.Events;
 using Herald.Server.Expressions;
 using Herald.Server.Transforms;
 using Jsonata;
@@ -18,8 +19,8 @@ public readonly record struct DowngradeResult(JsonObject? Envelope, IReadOnlyLis
 /// of the one before, always to the newest version still above the pinned one, until the pinned version is reached;
 /// each result gets <c>_event_version</c> set to its step's <c>to</c>. When no chain of steps lands exactly on the
 /// pinned version, or the pinned version is newer than the event, the delivery fails with
-/// <see cref="DeliveryCodes.EventVersionUnreachable"/>; a step that throws or yields no object fails it with
-/// <see cref="DeliveryCodes.EventDowngradeFailed"/>. Neither is retried: the same event would fail the same way.
+/// <see cref="DeliveryCode.EventVersionUnreachable"/>; a step that throws or yields no object fails it with
+/// <see cref="DeliveryCode.EventDowngradeFailed"/>. Neither is retried: the same event would fail the same way.
 /// </summary>
 public sealed class CatalogDowngrades(JsonataRuntime runtime)
 {
@@ -131,10 +132,10 @@ public sealed class CatalogDowngrades(JsonataRuntime runtime)
     private static string Quote(string? text) => text is null ? "(absent)" : $"\"{text}\"";
 
     private static DowngradeResult Unreachable(string message) =>
-        new(null, [], new Prepared.Fail(DeliveryCodes.EventVersionUnreachable, message, Retryable: false));
+        new(null, [], new Prepared.Fail(DeliveryCode.EventVersionUnreachable, message, Retryable: false));
 
     private static DowngradeResult Failed(string message) =>
-        new(null, [], new Prepared.Fail(DeliveryCodes.EventDowngradeFailed, message, Retryable: false));
+        new(null, [], new Prepared.Fail(DeliveryCode.EventDowngradeFailed, message, Retryable: false));
 
     private sealed record Step(EventVersion To, string Expression, int Index);
 }

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 namespace Herald.Server.Configs;
 
 /// <summary>
@@ -15,7 +16,7 @@ public sealed class ConfigsOptions
     public int MaxStoredBytes { get; set; } = 256 * 1024;
 
     public ConfigsOptions Validated() =>
-        MaxPerOrganization < 1 ? throw new InvalidOperationException("Configs:MaxPerOrganization must be at least 1")
-        : MaxStoredBytes < 1024 ? throw new InvalidOperationException("Configs:MaxStoredBytes must be at least 1024")
+        MaxPerOrganization < 1 ? throw new InvalidSettingException("Configs:MaxPerOrganization must be at least 1")
+        : MaxStoredBytes < 1024 ? throw new InvalidSettingException("Configs:MaxStoredBytes must be at least 1024")
         : this;
 }

@@ -47,7 +47,7 @@ public sealed partial class AttemptRunner(
         if (stored is null || config is null)
         {
             var missing = stored is null ? "event" : "webhook config";
-            return Finish(job, owner, stored, AttemptResult.Failure(DeliveryCodes.InternalError, $"The {missing} no longer exists", retryable: false), null, null, time.GetUtcNow(), 0, recordAttempt: false);
+            return Finish(job, owner, stored, AttemptResult.Failure(DeliveryCode.InternalError, $"The {missing} no longer exists", retryable: false), null, null, time.GetUtcNow(), 0, recordAttempt: false);
         }
 
         var configSecrets = inputs?.Secrets ?? secrets.Open(config);
@@ -106,7 +106,7 @@ public sealed partial class AttemptRunner(
                     result = await SendWithFreshTokenAsync(config, configSecrets, send.Request, job, mask, abort);
                 }
                 var duration = (int)time.GetElapsedTime(clock).TotalMilliseconds;
-                LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code);
+                LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code?.ToWire());
                 var storedPayload = send.PayloadIsInput ? StoredPayload.PayloadIsInput : send.Payload;
                 return Finish(job, owner, stored, result, storedPayload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration, mask);
             }
@@ -136,7 +136,7 @@ public sealed partial class AttemptRunner(
         {
             message = message[..200] + "...";
         }
-        var result = AttemptResult.Failure(DeliveryCodes.InternalError, $"The attempt failed on an unexpected {e.GetType().Name}: {message}", retryable: true);
+        var result = AttemptResult.Failure(DeliveryCode.InternalError, $"The attempt failed on an unexpected {e.GetType().Name}: {message}", retryable: true);
         return Finish(job, owner, stored, result, null, null, started, (int)(time.GetUtcNow() - started).TotalMilliseconds, recordAttempt: true, config.Document, mask: mask);
     }
 
@@ -158,7 +158,7 @@ public sealed partial class AttemptRunner(
         var messageId = WebhookSignature.MessageId(Guid.Parse(job.EventId));
         var timestamp = now.ToUnixTimeSeconds();
         var content = WebhookSignature.SignedContent(messageId, timestamp, request.Body);
-        var orgKeys = await keys.SigningKeysAsync(job.OrgId, cancellationToken);
+        var orgKeys = await keys.SigningKeysAsync(OrganizationId.From(job.OrgId), cancellationToken);
         var headers = new List<KeyValuePair<string, string>>(request.Headers)
         {
             new("webhook-id", messageId),
@@ -190,7 +190,7 @@ public sealed partial class AttemptRunner(
             Verdict.Retry => EventStatus.InProgress,
             _ => EventStatus.Failed,
         };
-        var response = ResponseJson(result.StatusCode, result.Body, result.Message, result.Code, hydration);
+        var response = ResponseJson(result.StatusCode, result.Body, result.Message, result.Code?.ToWire(), hydration);
         var update = new EventUpdate
         {
             EventId = job.EventId,

@@ -1,4 +1,5 @@
 using Herald.Server.Egress;
+using Herald.Server.Http;
 
 namespace Herald.Server.Delivery;
 
@@ -39,7 +40,7 @@ public sealed class DeliveryOptions
     public int MaxLeaseExpiries { get; set; } = 3;
 
     public DeliveryOptions Validated() =>
-        MaxLeaseExpiries < 1 ? throw new InvalidOperationException($"{Section}:MaxLeaseExpiries must be at least 1 (got {MaxLeaseExpiries})") : this;
+        MaxLeaseExpiries < 1 ? throw new InvalidSettingException($"{Section}:MaxLeaseExpiries must be at least 1 (got {MaxLeaseExpiries})") : this;
 
     /// <summary>The lease a job gets: never shorter than an attempt may take plus <see cref="LeaseMargin"/>.</summary>
     public TimeSpan EffectiveLease(EgressOptions egress) =>

@@ -50,7 +50,7 @@ public sealed class DeliveryPipeline(
         {
             if (JsonNode.Parse(input) is not JsonObject parsed)
             {
-                return new Prepared.Fail(DeliveryCodes.InternalError, "The stored event input is not a JSON object", Retryable: false);
+                return new Prepared.Fail(DeliveryCode.InternalError, "The stored event input is not a JSON object", Retryable: false);
             }
             var versioned = await PinVersionAsync(stored.EventName, parsed, config, cancellationToken);
             if (versioned.Failure is { } versionFailure)
@@ -65,7 +65,7 @@ public sealed class DeliveryPipeline(
             var filtered = filter.Decide(config.Document, shaped.Input!);
             if (filtered.Error is { } error)
             {
-                return new Prepared.Fail(DeliveryCodes.InternalError, error, Retryable: false);
+                return new Prepared.Fail(DeliveryCode.InternalError, error, Retryable: false);
             }
             hydration = shaped.Hydration;
             if (filtered.SkipReason is { } reason)

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 namespace Herald.Server.Delivery;
 
 /// <summary>
@@ -14,16 +15,16 @@ public sealed class DeliveryScheduler
     public DeliveryScheduler(WorkerOptions workers, DeliveryOptions delivery)
     {
         Total = workers.Concurrency >= 1 ? workers.Concurrency
-            : throw new InvalidOperationException($"{WorkerOptions.Section}:Concurrency must be at least 1 (got {workers.Concurrency})");
+            : throw new InvalidSettingException($"{WorkerOptions.Section}:Concurrency must be at least 1 (got {workers.Concurrency})");
         PerOrganization = delivery.MaxConcurrentPerOrganization ?? Math.Max(1, Total / 2);
         PerDestination = delivery.MaxConcurrentPerDestination ?? Math.Max(1, Total / 2);
         if (PerOrganization < 1)
         {
-            throw new InvalidOperationException($"{DeliveryOptions.Section}:MaxConcurrentPerOrganization must be at least 1 (got {PerOrganization})");
+            throw new InvalidSettingException($"{DeliveryOptions.Section}:MaxConcurrentPerOrganization must be at least 1 (got {PerOrganization})");
         }
         if (PerDestination < 1)
         {
-            throw new InvalidOperationException($"{DeliveryOptions.Section}:MaxConcurrentPerDestination must be at least 1 (got {PerDestination})");
+            throw new InvalidSettingException($"{DeliveryOptions.Section}:MaxConcurrentPerDestination must be at least 1 (got {PerDestination})");
         }
         _queue = new SendQueue(Total, PerOrganization, PerDestination);
     }

@@ -28,5 +28,5 @@ public static class LeaseExpiries
     /// <summary>The <c>http_response</c> a given-up event ends with: <c>INTERNAL_ERROR</c>, naming the setting.</summary>
     public static string Response(int maxLeaseExpiries) => AttemptRunner.ResponseJson(null, null,
         $"The delivery was given up after its lease ran out {maxLeaseExpiries} times without an outcome (the node running it stopped or crashed each time); "
-        + $"{DeliveryOptions.Section}:MaxLeaseExpiries sets how many times", DeliveryCodes.InternalError);
+        + $"{DeliveryOptions.Section}:MaxLeaseExpiries sets how many times", DeliveryCode.InternalError.ToWire());
 }

@@ -24,18 +24,35 @@ public sealed partial class LeaseKeeper(IDeliveryStore store, DeliveryOptions op
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.EffectiveLease(egress) / 3, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await NextBeatAsync(timer, stoppingToken))
         {
             var held = Held;
             try
             {
                 await store.RenewAsync(Owner, held, NewLeaseEnd(), stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
             {
                 // Fail open: the next beat tries again; only a lease that runs out entirely is lost.
                 LogRenewFailed(logger, held.Count, e);
             }
+        }
+    }
+
+    /// <summary>False once the node stops: a stop (or a start that failed and is unwinding) is no error of the heartbeat.</summary>
+    private static async Task<bool> NextBeatAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

@@ -1,9 +1,11 @@
+using Herald.Server.Events;
+
 namespace Herald.Server.Egress;
 
 /// <summary>What one HTTP try produced, before any decision about it.</summary>
 public sealed record AttemptResult(
     int? StatusCode,
-    string? Code,
+    DeliveryCode? Code,
     string? Message,
     System.Text.Json.Nodes.JsonNode? Body,
     TimeSpan? RetryAfter,
@@ -11,12 +13,12 @@ public sealed record AttemptResult(
 {
     public bool Succeeded => StatusCode is >= 200 and < 300;
 
-    public static AttemptResult FromStatus(int statusCode, string? code, string? message, System.Text.Json.Nodes.JsonNode? body, TimeSpan? retryAfter) =>
+    public static AttemptResult FromStatus(int statusCode, DeliveryCode? code, string? message, System.Text.Json.Nodes.JsonNode? body, TimeSpan? retryAfter) =>
         new(statusCode, code, message, body, retryAfter, IsRetryableStatus(statusCode));
 
     /// <summary>5xx, 429 and 408 are worth another try; any other non-2xx, 3xx included, is final.</summary>
     public static bool IsRetryableStatus(int statusCode) => statusCode is >= 500 or 429 or 408;
 
-    public static AttemptResult Failure(string code, string message, bool retryable, int? statusCode = null) =>
+    public static AttemptResult Failure(DeliveryCode code, string message, bool retryable, int? statusCode = null) =>
         new(statusCode, code, message, null, null, retryable);
 }

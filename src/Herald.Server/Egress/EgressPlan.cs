@@ -1,4 +1,5 @@
 using Herald.Server.Configs;
+using Herald.Server.Http;
 
 namespace Herald.Server.Egress;
 
@@ -43,7 +44,7 @@ public sealed class EgressProxies
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || string.IsNullOrEmpty(uri.Host)
             || uri.AbsolutePath != "/" || uri.Query.Length > 0)
         {
-            throw new InvalidOperationException($"{key} must be an http://[user:password@]host:port URL of an HTTP CONNECT proxy");
+            throw new InvalidSettingException($"{key} must be an http://[user:password@]host:port URL of an HTTP CONNECT proxy");
         }
         return uri;
     }

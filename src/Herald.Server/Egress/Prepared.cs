@@ -1,3 +1,5 @@
+using Herald.Server.Events;
+
 namespace Herald.Server.Egress;
 
 /// <summary>What the pipeline decided for one attempt: send this request, skip the event, or fail it.</summary>
@@ -9,5 +11,5 @@ public abstract record Prepared
 
     public sealed record Skip(string Reason, string? Hydration = null) : Prepared;
 
-    public sealed record Fail(string Code, string Message, bool Retryable, int? StatusCode = null) : Prepared;
+    public sealed record Fail(DeliveryCode Code, string Message, bool Retryable, int? StatusCode = null) : Prepared;
 }

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Herald.Server.Events;
 
 namespace Herald.Server.Egress;
 
@@ -65,19 +66,19 @@ public sealed class WebhookSender
         }
         catch (OperationCanceledException)
         {
-            return AttemptResult.Failure(DeliveryCodes.Timeout, $"No complete answer within {_options.AttemptTimeout.TotalSeconds:0.#} s", retryable: true);
+            return AttemptResult.Failure(DeliveryCode.Timeout, $"No complete answer within {_options.AttemptTimeout.TotalSeconds:0.#} s", retryable: true);
         }
         catch (HttpRequestException e) when (Find<DestinationBlockedException>(e) is { } blocked)
         {
-            return AttemptResult.Failure(DeliveryCodes.DestinationBlocked, blocked.Message, retryable: false);
+            return AttemptResult.Failure(DeliveryCode.DestinationBlocked, blocked.Message, retryable: false);
         }
         catch (HttpRequestException e) when (Find<TimeoutException>(e) is { } slow)
         {
-            return AttemptResult.Failure(DeliveryCodes.Timeout, slow.Message, retryable: true);
+            return AttemptResult.Failure(DeliveryCode.Timeout, slow.Message, retryable: true);
         }
         catch (HttpRequestException e)
         {
-            return AttemptResult.Failure(DeliveryCodes.ConnectionError, Describe(e), retryable: true);
+            return AttemptResult.Failure(DeliveryCode.ConnectionError, Describe(e), retryable: true);
         }
     }
 
@@ -99,7 +100,7 @@ public sealed class WebhookSender
             }
             if (length > _options.MaxResponseBytes)
             {
-                return AttemptResult.FromStatus(status, DeliveryCodes.ResponseTooLarge, $"Response body exceeds {_options.MaxResponseBytes} bytes; it was not recorded", null, retryAfter);
+                return AttemptResult.FromStatus(status, DeliveryCode.ResponseTooLarge, $"Response body exceeds {_options.MaxResponseBytes} bytes; it was not recorded", null, retryAfter);
             }
             var (body, message) = Interpret(buffer.AsSpan(0, length));
             return AttemptResult.FromStatus(status, null, message, body, retryAfter);

@@ -18,7 +18,7 @@ public sealed record DeliveryAttempt
 
     public int? StatusCode { get; init; }
 
-    public string? Code { get; init; }
+    public DeliveryCode? Code { get; init; }
 
     public string? Message { get; init; }
 

@@ -65,7 +65,7 @@ public sealed class EventAttempt
         StartedAt = HeraldJson.Timestamp(attempt.StartedAt),
         DurationMs = attempt.DurationMs,
         StatusCode = attempt.StatusCode,
-        Code = attempt.Code,
+        Code = attempt.Code?.ToWire(),
         Message = attempt.Message,
         ResponseExcerpt = attempt.ResponseExcerpt,
         AfterReclaim = attempt.AfterReclaim,

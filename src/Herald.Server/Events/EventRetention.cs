@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 namespace Herald.Server.Events;
 
 /// <summary>The <c>Events</c> section: how long the event log keeps events, and how it lets go of them.</summary>
@@ -18,10 +19,10 @@ public sealed class EventsOptions
     public TimeSpan PurgePause { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public EventsOptions Validated() =>
-        RetentionDays < 1 ? throw new InvalidOperationException($"{Section}:RetentionDays must be at least 1 (got {RetentionDays})")
-        : PurgeBatchSize < 1 ? throw new InvalidOperationException($"{Section}:PurgeBatchSize must be at least 1 (got {PurgeBatchSize})")
-        : PurgeInterval <= TimeSpan.Zero ? throw new InvalidOperationException($"{Section}:PurgeInterval must be positive")
-        : PurgePause < TimeSpan.Zero ? throw new InvalidOperationException($"{Section}:PurgePause must not be negative")
+        RetentionDays < 1 ? throw new InvalidSettingException($"{Section}:RetentionDays must be at least 1 (got {RetentionDays})")
+        : PurgeBatchSize < 1 ? throw new InvalidSettingException($"{Section}:PurgeBatchSize must be at least 1 (got {PurgeBatchSize})")
+        : PurgeInterval <= TimeSpan.Zero ? throw new InvalidSettingException($"{Section}:PurgeInterval must be positive")
+        : PurgePause < TimeSpan.Zero ? throw new InvalidSettingException($"{Section}:PurgePause must not be negative")
         : this;
 }
 

@@ -122,7 +122,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
             {
                 EventId = reader.GetString(0), OrgId = reader.GetString(1), Number = reader.GetInt32(2), Kind = JobKinds.FromStore(reader.GetString(3)),
                 StartedAt = reader.GetFieldValue<DateTimeOffset>(4), DurationMs = reader.GetInt32(5), StatusCode = reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                Code = reader.IsDBNull(7) ? null : reader.GetString(7), Message = reader.IsDBNull(8) ? null : reader.GetString(8),
+                Code = reader.IsDBNull(7) ? null : DeliveryCodes.FromWire(reader.GetString(7)), Message = reader.IsDBNull(8) ? null : reader.GetString(8),
                 ResponseExcerpt = reader.IsDBNull(9) ? null : reader.GetString(9), AfterReclaim = reader.GetBoolean(10),
             });
         }

@@ -63,7 +63,7 @@ public sealed class PostgresEventWriter : IEventWriter
             pg.Add("""
                 INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                """, [a.EventId, a.OrgId, a.Number, a.Kind.ToContract(), a.StartedAt, a.DurationMs, a.StatusCode, a.Code, a.Message, a.ResponseExcerpt, a.AfterReclaim]);
+                """, [a.EventId, a.OrgId, a.Number, a.Kind.ToContract(), a.StartedAt, a.DurationMs, a.StatusCode, a.Code?.ToWire(), a.Message, a.ResponseExcerpt, a.AfterReclaim]);
         }
     }
 

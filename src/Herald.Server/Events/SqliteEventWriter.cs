@@ -64,7 +64,7 @@ public sealed class SqliteEventWriter : IEventWriter
             "$event", "$org", "$number", "$kind", "$started", "$duration", "$status", "$code", "$message", "$excerpt", "$reclaim");
         foreach (var a in attempts)
         {
-            await insert.Bind(a.EventId, a.OrgId, a.Number, a.Kind.ToContract(), SqliteTime.ToText(a.StartedAt), a.DurationMs, a.StatusCode, a.Code, a.Message,
+            await insert.Bind(a.EventId, a.OrgId, a.Number, a.Kind.ToContract(), SqliteTime.ToText(a.StartedAt), a.DurationMs, a.StatusCode, a.Code?.ToWire(), a.Message,
                 a.ResponseExcerpt, a.AfterReclaim ? 1 : 0).Command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Herald.Server.Hosting;
@@ -38,7 +39,7 @@ public static class LogFormat
         }
         else
         {
-            throw new InvalidOperationException($"{Setting} must be text or json (got '{format}')");
+            throw new InvalidSettingException($"{Setting} must be text or json (got '{format}')");
         }
         return logging;
     }

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 namespace Herald.Server.Hosting;
 
 /// <summary>
@@ -21,7 +22,7 @@ public sealed record Roles(bool Api, bool Worker)
         var unknown = parts.Except(["api", "worker"]).ToList();
         if (unknown.Count > 0 || parts.Count == 0)
         {
-            throw new InvalidOperationException($"Roles must be api, worker or both (got '{setting}')");
+            throw new InvalidSettingException($"Roles must be api, worker or both (got '{setting}')");
         }
         return new Roles(parts.Contains("api"), parts.Contains("worker"));
     }

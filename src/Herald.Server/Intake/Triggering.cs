@@ -111,17 +111,21 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
         return new TriggerWebhookResp
         {
             EventId = job.Request.EventId,
-            Status = run.GivenBack ? EventStatus.InProgress.ToContract()
+            // The contract's status is succeeded or failed: an attempt that never started has neither, so none is given.
+            Status = run.GivenBack ? null
                 : run.Status is EventStatus.Succeeded or EventStatus.Skipped ? EventStatus.Succeeded.ToContract()
                 : EventStatus.Failed.ToContract(),
             StatusCode = run.Result?.StatusCode?.ToString(CultureInfo.InvariantCulture),
-            Message = run.Result?.Message,
+            Message = run.GivenBack ? GivenBackMessage : run.Result?.Message,
             Body = run.Result?.Body,
-            Code = run.Result?.Code,
+            Code = run.Result?.Code?.ToWire(),
             StartDate = Format(run.StartDate),
             EndDate = run.GivenBack ? null : Format(run.EndDate ?? time.GetUtcNow()),
         };
     }
+
+    /// <summary>The answer's message when this node stopped before the sync attempt's send started.</summary>
+    public const string GivenBackMessage = "This node stopped before the attempt was sent; the event stays queued and a worker delivers it (getEventById shows its outcome)";
 
     private static string? Format(DateTimeOffset? value) => value is { } v ? HeraldJson.Timestamp(v) : null;
 }

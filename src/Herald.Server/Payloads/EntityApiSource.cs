@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Herald.Server.Http;
 
 namespace Herald.Server.Payloads;
 
@@ -17,7 +18,7 @@ public sealed class EntityApiSource(EntitiesOptions options) : IEntitySource, ID
 {
     private readonly string _baseUrl = Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
         ? url.ToString().TrimEnd('/')
-        : throw new InvalidOperationException($"Entities:BaseUrl must be an absolute http or https url (got '{options.BaseUrl}')");
+        : throw new InvalidSettingException($"Entities:BaseUrl must be an absolute http or https url (got '{options.BaseUrl}')");
 
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
 using Herald.Server.Egress;
+using Herald.Server.Events;
 
 namespace Herald.Server.Payloads;
 
@@ -56,7 +57,7 @@ public sealed partial class PayloadShaper(IEntitySource? entities, ILogger<Paylo
                 // The payload's sender would steer a request that carries the operator's token: fail, never skip, so a
                 // receiver expecting hydrated data does not get the sender's version of the entity instead.
                 LogHydrationFailed(logger, config.Id, entity.Slug, entity.Id, refused);
-                return new ShapedInput(null, new Prepared.Fail(DeliveryCodes.InternalError, $"Entity hydration refused: {refused}; the Entity API was not asked", Retryable: false));
+                return new ShapedInput(null, new Prepared.Fail(DeliveryCode.InternalError, $"Entity hydration refused: {refused}; the Entity API was not asked", Retryable: false));
             }
             else
             {
@@ -68,7 +69,7 @@ public sealed partial class PayloadShaper(IEntitySource? entities, ILogger<Paylo
                 catch (EntitySourceException e)
                 {
                     LogHydrationFailed(logger, config.Id, entity.Slug, entity.Id, e.Message);
-                    return new ShapedInput(null, new Prepared.Fail(DeliveryCodes.InternalError, $"Entity hydration failed: {e.Message}", e.Retryable));
+                    return new ShapedInput(null, new Prepared.Fail(DeliveryCode.InternalError, $"Entity hydration failed: {e.Message}", e.Retryable));
                 }
                 if (fetched is null)
                 {

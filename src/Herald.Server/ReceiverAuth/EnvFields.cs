@@ -1,6 +1,7 @@
 using Herald.Server.Configs;
 using Herald.Server.Egress;
 using Herald.Server.Environments;
+using Herald.Server.Events;
 
 namespace Herald.Server.ReceiverAuth;
 
@@ -75,11 +76,11 @@ public static class EnvFields
                 var message = field.Header is null
                     ? $"{field.Path} would resolve to more than {maxHeaderBytes} characters, the most {RequestHeaders.Setting} allows any field with env references"
                     : RequestHeaders.TooLarge(field.Path, maxHeaderBytes);
-                return (null, new Prepared.Fail(DeliveryCodes.InternalError, message, Retryable: false));
+                return (null, new Prepared.Fail(DeliveryCode.InternalError, message, Retryable: false));
             }
             if (resolution.Error is { } error)
             {
-                return (null, new Prepared.Fail(DeliveryCodes.EnvVariableNotFound, $"{field.Path} {error}", Retryable: false));
+                return (null, new Prepared.Fail(DeliveryCode.EnvVariableNotFound, $"{field.Path} {error}", Retryable: false));
             }
             if (field.Header is not null)
             {

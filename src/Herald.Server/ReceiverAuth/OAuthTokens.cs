@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Herald.Server.Egress;
 using Herald.Server.Environments;
+using Herald.Server.Events;
 
 namespace Herald.Server.ReceiverAuth;
 
@@ -113,7 +114,7 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
         }
         catch (HttpRequestException e) when (WebhookSender.Find<DestinationBlockedException>(e) is { } blocked)
         {
-            return new(null, new Prepared.Fail(DeliveryCodes.DestinationBlocked, $"Token endpoint: {blocked.Message}", Retryable: false));
+            return new(null, new Prepared.Fail(DeliveryCode.DestinationBlocked, $"Token endpoint: {blocked.Message}", Retryable: false));
         }
         catch (HttpRequestException e)
         {
@@ -125,7 +126,7 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
         _cache.TryGetValue(key, out var cached) && cached.Fingerprint == fingerprint && time.GetUtcNow() < cached.Until ? cached.Grant : null;
 
     private static TokenResult Failed(string message, int? statusCode = null) =>
-        new(null, new Prepared.Fail(DeliveryCodes.OAuthTokenExchangeError, message, Retryable: true, statusCode));
+        new(null, new Prepared.Fail(DeliveryCode.OAuthTokenExchangeError, message, Retryable: true, statusCode));
 
     private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -2,13 +2,14 @@ using System.Text;
 using Herald.Server.Configs;
 using Herald.Server.Egress;
 using Herald.Server.Environments;
+using Herald.Server.Events;
 
 namespace Herald.Server.ReceiverAuth;
 
 /// <summary>The request around the body, or why it could not be built.</summary>
 public readonly record struct BuiltRequest(OutgoingRequest? Request, Prepared.Fail? Failure)
 {
-    public static BuiltRequest Fail(string code, string message, bool retryable = false, int? statusCode = null) =>
+    public static BuiltRequest Fail(DeliveryCode code, string message, bool retryable = false, int? statusCode = null) =>
         new(null, new Prepared.Fail(code, message, retryable, statusCode));
 }
 
@@ -30,7 +31,7 @@ public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies 
         // Refused at save since the rule exists; a config stored before it is stopped here rather than sent without its key.
         if (ApiKeyHeader(document.Auth) is { } keyName && CustomHeaders.NameProblem(keyName) is { } problem)
         {
-            return BuiltRequest.Fail(DeliveryCodes.InternalError, $"auth.apiKeyConfig.keyName {problem}; update the config (the request was not sent)");
+            return BuiltRequest.Fail(DeliveryCode.InternalError, $"auth.apiKeyConfig.keyName {problem}; update the config (the request was not sent)");
         }
         var customHeaders = CustomHeaders.Allowed(document.PayloadConfiguration?.CustomHeaders, ApiKeyHeader(document.Auth));
         var (egress, resolved, failure) = await ResolveAsync(config, secrets, customHeaders, mask, cancellationToken);
@@ -42,7 +43,7 @@ public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies 
         var urlText = resolved![EnvFields.Url];
         if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            return BuiltRequest.Fail(DeliveryCodes.InternalError, $"The config's url '{urlText}' is not an absolute http(s) url");
+            return BuiltRequest.Fail(DeliveryCode.InternalError, $"The config's url '{urlText}' is not an absolute http(s) url");
         }
         var headers = customHeaders.Select(h => new BuiltHeader(h.Key, resolved[EnvFields.Header(h.Key)]!, EnvFields.Header(h.Key))).ToList();
         var auth = await AuthHeaderAsync(config, resolved, egress, mask, cancellationToken);
@@ -97,7 +98,7 @@ public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies 
         var (egress, unavailable) = EgressPlan.For(config.Document, proxies);
         if (unavailable is not null)
         {
-            return (null, null, new Prepared.Fail(DeliveryCodes.StaticIpUnavailable, unavailable, Retryable: false));
+            return (null, null, new Prepared.Fail(DeliveryCode.StaticIpUnavailable, unavailable, Retryable: false));
         }
         var fields = EnvFields.Of(config.Document, secrets, customHeaders);
         var values = await environment.ForAsync(config.OrgId, EnvFields.Names(fields), mask, cancellationToken);
@@ -133,7 +134,7 @@ public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies 
     {
         var (request, error) = TokenRequests.Build(
             resolved[EnvFields.OAuthEndpoint], oauth.HttpMethod, resolved[EnvFields.OAuthClientId], resolved[EnvFields.OAuthClientSecret], oauth.CustomParameterList);
-        return error is null ? (request, null) : (null, new Prepared.Fail(DeliveryCodes.InternalError, error, Retryable: false));
+        return error is null ? (request, null) : (null, new Prepared.Fail(DeliveryCode.InternalError, error, Retryable: false));
     }
 
     private static TokenScope Scope(ConfigRecord config) => new(config.OrgId, config.Id, config.Version);

@@ -1,5 +1,6 @@
 using Herald.Server.Configs;
 using Herald.Server.Egress;
+using Herald.Server.Events;
 
 namespace Herald.Server.ReceiverAuth;
 
@@ -38,5 +39,5 @@ public static class RequestHeaders
         return null;
     }
 
-    private static Prepared.Fail Fail(string message) => new(DeliveryCodes.InternalError, message, Retryable: false);
+    private static Prepared.Fail Fail(string message) => new(DeliveryCode.InternalError, message, Retryable: false);
 }

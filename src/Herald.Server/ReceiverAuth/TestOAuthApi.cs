@@ -4,6 +4,7 @@ using Herald.Server.Authentication;
 using Herald.Server.Configs;
 using Herald.Server.Egress;
 using Herald.Server.Environments;
+using Herald.Server.Events;
 using Herald.Server.Http;
 
 namespace Herald.Server.ReceiverAuth;
@@ -52,7 +53,7 @@ public static class TestOAuthApi
         {
             return Results.Ok(new TestOAuthResponse(true, "OAuth token exchange successful", grant.ExpiresIn, grant.TokenType));
         }
-        var exchangeFailed = failure!.Code == DeliveryCodes.OAuthTokenExchangeError;
+        var exchangeFailed = failure!.Code == DeliveryCode.OAuthTokenExchangeError;
         var reason = mask.Apply(failure.Message);
         return Results.Json(
             new TestOAuthResponse(false, exchangeFailed ? $"OAuth token exchange failed: {reason}" : $"OAuth token request could not be made: {reason}"),

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Herald.Server.Http;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Secrets;
@@ -52,9 +53,9 @@ public static partial class MasterKey
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException($"{source} is not valid base64");
+            throw new InvalidSettingException($"{source} is not valid base64");
         }
-        return key.Length == 32 ? key : throw new InvalidOperationException($"{source} must decode to 32 bytes, not {key.Length}");
+        return key.Length == 32 ? key : throw new InvalidSettingException($"{source} must decode to 32 bytes, not {key.Length}");
     }
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "No Secrets:MasterKey is configured: generated a master key at {Path}. Secrets at rest are only as safe as that file; set Secrets:MasterKey from a secret store in production.")]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Herald.Server.Http;
 using Herald.Server.Secrets;
 using NSec.Cryptography;
 
@@ -12,10 +13,10 @@ public sealed class OrgKeys(IOrgKeyStore store, SecretBox secrets, TimeProvider 
 {
     private static readonly SignatureAlgorithm Ed25519 = SignatureAlgorithm.Ed25519;
 
-    private readonly ConcurrentDictionary<string, OrgSigningKey> _active = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<OrganizationId, OrgSigningKey> _active = new();
 
     /// <summary>The organization's active key if it has one; never creates one.</summary>
-    public async Task<OrgSigningKey?> FindAsync(string orgId, CancellationToken cancellationToken)
+    public async Task<OrgSigningKey?> FindAsync(OrganizationId orgId, CancellationToken cancellationToken)
     {
         if (_active.TryGetValue(orgId, out var cached))
         {
@@ -26,7 +27,7 @@ public sealed class OrgKeys(IOrgKeyStore store, SecretBox secrets, TimeProvider 
         return active is null ? null : _active.GetOrAdd(orgId, active);
     }
 
-    public async Task<OrgSigningKey> GetOrCreateAsync(string orgId, CancellationToken cancellationToken)
+    public async Task<OrgSigningKey> GetOrCreateAsync(OrganizationId orgId, CancellationToken cancellationToken)
     {
         if (_active.TryGetValue(orgId, out var cached))
         {
@@ -39,13 +40,13 @@ public sealed class OrgKeys(IOrgKeyStore store, SecretBox secrets, TimeProvider 
         return active;
     }
 
-    private readonly ConcurrentDictionary<string, Key[]> _signing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<OrganizationId, Key[]> _signing = new();
 
     /// <summary>
     /// The private keys that sign the organization's deliveries, the active one first, created on first use.
     /// Opened keys are kept in memory for the life of the process.
     /// </summary>
-    public async Task<IReadOnlyList<Key>> SigningKeysAsync(string orgId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Key>> SigningKeysAsync(OrganizationId orgId, CancellationToken cancellationToken)
     {
         if (_signing.TryGetValue(orgId, out var cached))
         {
@@ -64,12 +65,12 @@ public sealed class OrgKeys(IOrgKeyStore store, SecretBox secrets, TimeProvider 
         return Key.Import(Ed25519, seed, KeyBlobFormat.RawPrivateKey);
     }
 
-    private OrgSigningKey Create(string orgId)
+    private OrgSigningKey Create(OrganizationId orgId)
     {
         using var key = Key.Create(Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
         var publicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
         var keyId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(publicKey).AsSpan(0, 8));
-        var record = new OrgSigningKey(orgId, keyId, time.GetUtcNow(), publicKey, [], null);
+        var record = new OrgSigningKey { OrgId = orgId, KeyId = keyId, CreatedAt = time.GetUtcNow(), PublicKey = publicKey, SealedPrivateKey = [] };
         return record with { SealedPrivateKey = secrets.Seal(key.Export(KeyBlobFormat.RawPrivateKey), Owner(record)) };
     }
 

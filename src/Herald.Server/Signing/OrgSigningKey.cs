@@ -1,23 +1,22 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Signing;
 
 /// <summary>
 /// One organization's Ed25519 key pair as stored: the 32-byte public key in the clear, the 32-byte private seed
 /// sealed with the master key.
 /// </summary>
-public sealed record OrgSigningKey(
-    string OrgId,
-    string KeyId,
-    DateTimeOffset CreatedAt,
-    byte[] PublicKey,
-    byte[] SealedPrivateKey,
-    DateTimeOffset? RetiredAt);
-
-/// <summary>Storage of organization signing keys.</summary>
-public interface IOrgKeyStore
+public sealed record OrgSigningKey
 {
-    /// <summary>Keys that still sign: the active one (no <c>RetiredAt</c>) first, then those retiring after <paramref name="now"/>.</summary>
-    Task<IReadOnlyList<OrgSigningKey>> GetSigningKeysAsync(string orgId, DateTimeOffset now, CancellationToken cancellationToken);
+    public required OrganizationId OrgId { get; init; }
 
-    /// <summary>Stores <paramref name="key"/> unless the organization already has an active key; returns the active key either way.</summary>
-    Task<OrgSigningKey> InsertIfNoneActiveAsync(OrgSigningKey key, CancellationToken cancellationToken);
+    public required string KeyId { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required byte[] PublicKey { get; init; }
+
+    public required byte[] SealedPrivateKey { get; init; }
+
+    public DateTimeOffset? RetiredAt { get; init; }
 }

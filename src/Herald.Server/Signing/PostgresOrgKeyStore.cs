@@ -1,10 +1,11 @@
+using Herald.Server.Http;
 using Herald.Server.Storage.Postgres;
 
 namespace Herald.Server.Signing;
 
 public sealed class PostgresOrgKeyStore(PostgresDatabase database) : IOrgKeyStore
 {
-    public async Task<IReadOnlyList<OrgSigningKey>> GetSigningKeysAsync(string orgId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OrgSigningKey>> GetSigningKeysAsync(OrganizationId orgId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("""
             SELECT org_id, key_id, created_at, public_key, private_key, retired_at
@@ -12,19 +13,21 @@ public sealed class PostgresOrgKeyStore(PostgresDatabase database) : IOrgKeyStor
             WHERE org_id = $1 AND (retired_at IS NULL OR retired_at > $2)
             ORDER BY retired_at IS NOT NULL, created_at DESC
             """);
-        command.Parameters.AddWithValue(orgId);
+        command.Parameters.AddWithValue(orgId.Value);
         command.Parameters.AddWithValue(now);
         var keys = new List<OrgSigningKey>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            keys.Add(new OrgSigningKey(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetFieldValue<DateTimeOffset>(2),
-                reader.GetFieldValue<byte[]>(3),
-                reader.GetFieldValue<byte[]>(4),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+            keys.Add(new OrgSigningKey
+            {
+                OrgId = OrganizationId.From(reader.GetString(0)),
+                KeyId = reader.GetString(1),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(2),
+                PublicKey = reader.GetFieldValue<byte[]>(3),
+                SealedPrivateKey = reader.GetFieldValue<byte[]>(4),
+                RetiredAt = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+            });
         }
         return keys;
     }
@@ -37,7 +40,7 @@ public sealed class PostgresOrgKeyStore(PostgresDatabase database) : IOrgKeyStor
             // Serialize creators of the same organization's key; the lock ends with the transaction.
             await using (var lockCommand = new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))", connection, transaction))
             {
-                lockCommand.Parameters.AddWithValue(key.OrgId);
+                lockCommand.Parameters.AddWithValue(key.OrgId.Value);
                 await lockCommand.ExecuteNonQueryAsync(cancellationToken);
             }
             await using var insert = new Npgsql.NpgsqlCommand("""
@@ -45,7 +48,7 @@ public sealed class PostgresOrgKeyStore(PostgresDatabase database) : IOrgKeyStor
                 SELECT $1, $2, $3, $4, $5, NULL
                 WHERE NOT EXISTS (SELECT 1 FROM org_signing_keys WHERE org_id = $1 AND retired_at IS NULL)
                 """, connection, transaction);
-            insert.Parameters.AddWithValue(key.OrgId);
+            insert.Parameters.AddWithValue(key.OrgId.Value);
             insert.Parameters.AddWithValue(key.KeyId);
             insert.Parameters.AddWithValue(key.CreatedAt);
             insert.Parameters.AddWithValue(key.PublicKey);

@@ -36,8 +36,9 @@ public static class PublicKeyApi
         {
             return Problem.BadRequest("Query parameter 'orgId' must be 1-128 characters of letters, digits, '-', '_', '.' or ':'");
         }
-        var key = await keys.FindAsync(orgId, cancellationToken)
-            ?? (await configs.AnyAsync(orgId, cancellationToken) ? await keys.GetOrCreateAsync(orgId, cancellationToken) : null);
+        var org = OrganizationId.From(orgId);
+        var key = await keys.FindAsync(org, cancellationToken)
+            ?? (await configs.AnyAsync(orgId, cancellationToken) ? await keys.GetOrCreateAsync(org, cancellationToken) : null);
         if (key is null)
         {
             return Problem.NotFound($"No organization '{orgId}' is known here: an organization has a public key once it has a webhook config");

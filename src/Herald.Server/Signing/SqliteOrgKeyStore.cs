@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Herald.Server.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -5,7 +6,7 @@ namespace Herald.Server.Signing;
 
 public sealed class SqliteOrgKeyStore(SqliteDatabase database) : IOrgKeyStore
 {
-    public async Task<IReadOnlyList<OrgSigningKey>> GetSigningKeysAsync(string orgId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OrgSigningKey>> GetSigningKeysAsync(OrganizationId orgId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -15,19 +16,21 @@ public sealed class SqliteOrgKeyStore(SqliteDatabase database) : IOrgKeyStore
             WHERE org_id = $org AND (retired_at IS NULL OR retired_at > $now)
             ORDER BY retired_at IS NOT NULL, created_at DESC
             """;
-        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$org", orgId.Value);
         command.Parameters.AddWithValue("$now", SqliteTime.ToText(now));
         var keys = new List<OrgSigningKey>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            keys.Add(new OrgSigningKey(
-                reader.GetString(0),
-                reader.GetString(1),
-                SqliteTime.Parse(reader.GetString(2)),
-                (byte[])reader[3],
-                (byte[])reader[4],
-                reader.IsDBNull(5) ? null : SqliteTime.Parse(reader.GetString(5))));
+            keys.Add(new OrgSigningKey
+            {
+                OrgId = OrganizationId.From(reader.GetString(0)),
+                KeyId = reader.GetString(1),
+                CreatedAt = SqliteTime.Parse(reader.GetString(2)),
+                PublicKey = (byte[])reader[3],
+                SealedPrivateKey = (byte[])reader[4],
+                RetiredAt = reader.IsDBNull(5) ? null : SqliteTime.Parse(reader.GetString(5)),
+            });
         }
         return keys;
     }
@@ -43,7 +46,7 @@ public sealed class SqliteOrgKeyStore(SqliteDatabase database) : IOrgKeyStore
             SELECT $org, $kid, $created, $pub, $priv, NULL
             WHERE NOT EXISTS (SELECT 1 FROM org_signing_keys WHERE org_id = $org AND retired_at IS NULL)
             """;
-        insert.Parameters.AddWithValue("$org", key.OrgId);
+        insert.Parameters.AddWithValue("$org", key.OrgId.Value);
         insert.Parameters.AddWithValue("$kid", key.KeyId);
         insert.Parameters.AddWithValue("$created", SqliteTime.ToText(key.CreatedAt));
         insert.Parameters.AddWithValue("$pub", key.PublicKey);

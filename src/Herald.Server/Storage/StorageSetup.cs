@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Herald.Server.Storage.Postgres;
 using Herald.Server.Storage.Sqlite;
 
@@ -5,7 +6,7 @@ namespace Herald.Server.Storage;
 
 public static class StorageSetup
 {
-    /// <summary>Registers the configured engine. Features register their stores with <see cref="AddStore{TStore,TSqlite,TPostgres}"/>.</summary>
+    /// <summary>Registers the configured engine. Features register their stores with <see cref="StoreRegistration.AddStore{TStore,TSqlite,TPostgres}"/>.</summary>
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
         // Options are read when first resolved, not while registering, so that every configuration source
@@ -22,7 +23,7 @@ public static class StorageSetup
         {
             var options = sp.GetRequiredService<StorageOptions>();
             return string.IsNullOrWhiteSpace(options.ConnectionString)
-                ? throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is Postgres")
+                ? throw new InvalidSettingException("Storage:ConnectionString is required when Storage:Provider is Postgres")
                 : new PostgresDatabase(options, sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<IDatabase>(sp => sp.GetRequiredService<StorageOptions>().Provider == StorageProvider.Postgres
@@ -35,17 +36,8 @@ public static class StorageSetup
             : new SqliteWriteSessions(sp.GetRequiredService<SqliteWriteLane>()));
         services.AddSingleton<GroupCommit>();
         services.AddHostedService<MigrationRunner>();
-        return services;
-    }
-
-    public static IServiceCollection AddStore<TStore, TSqlite, TPostgres>(this IServiceCollection services)
-        where TStore : class
-        where TSqlite : class, TStore
-        where TPostgres : class, TStore
-    {
-        services.AddSingleton<TStore>(sp => sp.GetRequiredService<StorageOptions>().Provider == StorageProvider.Postgres
-            ? ActivatorUtilities.CreateInstance<TPostgres>(sp)
-            : ActivatorUtilities.CreateInstance<TSqlite>(sp));
+        // On SQLite, the log's checkpoints run off the request path (a no-op on PostgreSQL).
+        services.AddHostedService<SqliteCheckpoints>();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
 using Herald.Server.Egress;
+using Herald.Server.Events;
 using Herald.Server.Expressions;
 using Jsonata;
 
@@ -40,22 +41,22 @@ public sealed class PayloadTransform(JsonataRuntime runtime)
             var result = runtime.Evaluate(runtime.Compiled(expression), source);
             if (result.IsUndefined)
             {
-                return new TransformResult(null, true, new Prepared.Fail(DeliveryCodes.InternalError, "jsonataExpression produced no value (undefined)", Retryable: false));
+                return new TransformResult(null, true, new Prepared.Fail(DeliveryCode.InternalError, "jsonataExpression produced no value (undefined)", Retryable: false));
             }
             if (result.IsFunction)
             {
-                return new TransformResult(null, true, new Prepared.Fail(DeliveryCodes.InternalError, "jsonataExpression produced a function, not JSON", Retryable: false));
+                return new TransformResult(null, true, new Prepared.Fail(DeliveryCode.InternalError, "jsonataExpression produced a function, not JSON", Retryable: false));
             }
             var body = result.ToJsonNode() ?? JsonValue.Create((string?)null);
             if (JsonNesting.TooDeep(body))
             {
-                return new TransformResult(null, true, new Prepared.Fail(DeliveryCodes.InternalError, JsonNesting.Message("The JSON jsonataExpression produced"), Retryable: false));
+                return new TransformResult(null, true, new Prepared.Fail(DeliveryCode.InternalError, JsonNesting.Message("The JSON jsonataExpression produced"), Retryable: false));
             }
             return new TransformResult(body, true, null);
         }
         catch (JsonataException e)
         {
-            return new TransformResult(null, true, new Prepared.Fail(DeliveryCodes.InternalError, $"jsonataExpression failed: {JsonataRuntime.Describe(e)}", Retryable: false));
+            return new TransformResult(null, true, new Prepared.Fail(DeliveryCode.InternalError, $"jsonataExpression failed: {JsonataRuntime.Describe(e)}", Retryable: false));
         }
     }
 }

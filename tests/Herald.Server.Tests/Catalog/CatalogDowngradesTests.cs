@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Herald.Server.Catalog;
 using Herald.Server.Configs;
+using Herald.Server.Events;
 using Herald.Server.Expressions;
 using Herald.Server.Transforms;
 
@@ -72,7 +73,7 @@ public sealed class CatalogDowngradesTests
 
         Assert.Equal("start>2.0", _downgrades.Downgrade(envelope, "2.0").Envelope!["trail"]!.GetValue<string>());
         var overshoot = _downgrades.Downgrade(envelope, "1.5");
-        Assert.Equal("EVENT_VERSION_UNREACHABLE", overshoot.Failure!.Code);
+        Assert.Equal("EVENT_VERSION_UNREACHABLE", overshoot.Failure!.Code.ToWire());
         Assert.False(overshoot.Failure.Retryable);
         Assert.Contains("No _downgrades step leads from version 2.0 towards 1.5 (steps to: 2.0, 1.0)", overshoot.Failure.Message);
     }
@@ -100,7 +101,7 @@ public sealed class CatalogDowngradesTests
         var result = _downgrades.Downgrade(Envelope(stamped, steps), "1.0");
 
         Assert.Null(result.Envelope);
-        Assert.Equal("EVENT_VERSION_UNREACHABLE", result.Failure!.Code);
+        Assert.Equal("EVENT_VERSION_UNREACHABLE", result.Failure!.Code.ToWire());
         Assert.StartsWith(message, result.Failure.Message);
     }
 
@@ -124,7 +125,7 @@ public sealed class CatalogDowngradesTests
 
         var result = _downgrades.Downgrade(Envelope("2.0", steps.ToJsonString()), "1.0");
 
-        Assert.Equal("EVENT_DOWNGRADE_FAILED", result.Failure!.Code);
+        Assert.Equal("EVENT_DOWNGRADE_FAILED", result.Failure!.Code.ToWire());
         Assert.StartsWith(message, result.Failure.Message);
     }
 

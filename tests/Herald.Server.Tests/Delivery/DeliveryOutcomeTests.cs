@@ -1,5 +1,6 @@
 using Herald.Server.Delivery;
 using Herald.Server.Egress;
+using Herald.Server.Events;
 
 namespace Herald.Server.Tests.Delivery;
 
@@ -36,8 +37,8 @@ public sealed class DeliveryOutcomeTests
     [Fact]
     public void Failures_without_a_status_follow_their_retryability()
     {
-        var timeout = AttemptResult.Failure(DeliveryCodes.Timeout, "slow", retryable: true);
-        var blocked = AttemptResult.Failure(DeliveryCodes.DestinationBlocked, "no", retryable: false);
+        var timeout = AttemptResult.Failure(DeliveryCode.Timeout, "slow", retryable: true);
+        var blocked = AttemptResult.Failure(DeliveryCode.DestinationBlocked, "no", retryable: false);
 
         Assert.Equal(Verdict.Retry, DeliveryOutcome.Decide(timeout, true, true, 3, 0));
         Assert.Equal(Verdict.Failed, DeliveryOutcome.Decide(blocked, true, true, 3, 0));

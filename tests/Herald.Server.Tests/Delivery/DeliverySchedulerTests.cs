@@ -20,7 +20,7 @@ public sealed class DeliverySchedulerTests
     [InlineData(8, 4, 0, "Delivery:MaxConcurrentPerDestination")]
     public void A_bound_below_one_stops_the_start_naming_its_setting(int concurrency, int perOrganization, int perDestination, string setting)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => new DeliveryScheduler(
+        var error = Assert.Throws<Herald.Server.Http.InvalidSettingException>(() => new DeliveryScheduler(
             new WorkerOptions { Concurrency = concurrency },
             new DeliveryOptions { MaxConcurrentPerOrganization = perOrganization, MaxConcurrentPerDestination = perDestination }));
 

@@ -123,9 +123,7 @@ public sealed class EgressScenarios : IAsyncLifetime
     [Fact]
     public void A_malformed_proxy_url_stops_the_start()
     {
-        using var app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:StaticIpProxy"] = "socks5://127.0.0.1:1080" });
-
-        var error = Assert.ThrowsAny<Exception>(() => app.Client());
+        var error = HeraldApp.StartFailure(new Dictionary<string, string?> { ["Delivery:StaticIpProxy"] = "socks5://127.0.0.1:1080" });
 
         Assert.Contains("Delivery:StaticIpProxy must be an http://", error.ToString());
     }

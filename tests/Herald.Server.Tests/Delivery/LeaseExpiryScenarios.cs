@@ -51,9 +51,7 @@ public class LeaseExpiryScenarios : ReceiverScenario
     [Fact]
     public void A_limit_below_one_stops_the_start()
     {
-        using var app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:MaxLeaseExpiries"] = "0" });
-
-        var error = Assert.ThrowsAny<Exception>(() => app.Client());
+        var error = HeraldApp.StartFailure(new Dictionary<string, string?> { ["Delivery:MaxLeaseExpiries"] = "0" });
 
         Assert.Contains("Delivery:MaxLeaseExpiries must be at least 1", error.ToString());
     }

@@ -65,7 +65,7 @@ public sealed class EgressPlanTests
     [InlineData("http://proxy:3128/?q=1")]
     public void A_proxy_that_is_not_an_http_connect_proxy_url_stops_the_start(string url)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Proxies(staticIp: url));
+        var error = Assert.Throws<Herald.Server.Http.InvalidSettingException>(() => Proxies(staticIp: url));
 
         Assert.StartsWith("Delivery:StaticIpProxy must be an http://", error.Message);
     }
@@ -73,7 +73,7 @@ public sealed class EgressPlanTests
     [Fact]
     public void A_malformed_secure_proxy_names_its_key()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Proxies(secure: ("erp-sap", "ftp://x")));
+        var error = Assert.Throws<Herald.Server.Http.InvalidSettingException>(() => Proxies(secure: ("erp-sap", "ftp://x")));
 
         Assert.StartsWith("Delivery:SecureProxies:erp-sap must be", error.Message);
     }

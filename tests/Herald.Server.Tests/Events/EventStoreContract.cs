@@ -151,7 +151,7 @@ public abstract class EventStoreContract
         var e = Event("e1", "org-1", "cfg", T0);
         var ids = await queue.EnqueueAsync([new NewDelivery(e, TestQueue.Job("e1", "org-1", "cfg", T0))], Ct);
         var job = (await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 1, Ct)).Single();
-        var first = TestQueue.Attempt("e1", "org-1", 1, JobKind.Deliver, T0, 30_001, null, "INTERNAL_ERROR", "timed out", null, false);
+        var first = TestQueue.Attempt("e1", "org-1", 1, JobKind.Deliver, T0, 30_001, null, DeliveryCode.InternalError, "timed out", null, false);
         await queue.CompleteAsync([TestQueue.Completion(job, "w", EventStatus.InProgress, 0, "{}", "{}", T0, null, first, T0.AddSeconds(5))], Ct);
         var again = (await queue.ClaimDueAsync("w2", T0.AddSeconds(5), T0.AddMinutes(2), 1, Ct)).Single();
         var second = TestQueue.Attempt("e1", "org-1", 2, JobKind.Deliver, T0.AddSeconds(5), 40, 503, null, null, """{"busy":true}""", true);

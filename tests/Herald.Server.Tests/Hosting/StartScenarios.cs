@@ -88,4 +88,26 @@ public sealed class StartScenarios
         Assert.Contains("Delivery:AllowedNetworks", warning["Message"]!.GetValue<string>());
         Assert.All(entries, e => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", e["Timestamp"]!.GetValue<string>()));
     }
+
+    [Theory]
+    [InlineData("Events:RetentionDays", "0", "Events:RetentionDays must be at least 1 (got 0)")]
+    [InlineData("Delivery:MaxLeaseExpiries", "0", "Delivery:MaxLeaseExpiries must be at least 1 (got 0)")]
+    [InlineData("Roles", "everything", "Roles must be api, worker or both (got 'everything')")]
+    public async Task A_setting_herald_cannot_start_with_ends_the_start_with_one_line_naming_it_and_exit_code_1(string key, string value, string reason)
+    {
+        using var data = new TempDirectory("herald-bad-setting");
+
+        var run = await HeraldProcess.RunToExitAsync("http://127.0.0.1:0", new Dictionary<string, string> { ["Storage:DataDirectory"] = data.Path, [key] = value },
+            TimeSpan.FromSeconds(60), Ct);
+
+        var output = run.StandardOutput + run.StandardError;
+        Assert.False(run.TimedOut, "Herald kept running with an invalid setting");
+        Assert.Equal(1, run.ExitCode);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // The start's own warnings (no tokens, a generated master key) may come first; then the one line, and no trace.
+        Assert.Equal($"Herald cannot start: {reason}", lines[^1]);
+        Assert.Single(lines, line => line.Contains(key, StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", output);
+        Assert.DoesNotContain(" fail: ", output);
+    }
 }

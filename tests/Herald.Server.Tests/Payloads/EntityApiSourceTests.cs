@@ -154,6 +154,6 @@ public sealed class EntityApiSourceTests : IAsyncLifetime
     [InlineData("entities.example.com")]
     public void The_base_url_must_be_an_absolute_http_url(string baseUrl)
     {
-        Assert.Throws<InvalidOperationException>(() => new EntityApiSource(new EntitiesOptions { BaseUrl = baseUrl }));
+        Assert.Throws<Herald.Server.Http.InvalidSettingException>(() => new EntityApiSource(new EntitiesOptions { BaseUrl = baseUrl }));
     }
 }

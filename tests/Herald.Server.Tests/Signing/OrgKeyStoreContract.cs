@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Herald.Server.Signing;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -16,7 +17,7 @@ public abstract class OrgKeyStoreContract
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static OrgSigningKey Key(string org, string keyId, byte fill) =>
-        new(org, keyId, T0, Enumerable.Repeat(fill, 32).ToArray(), [fill, fill], null);
+        new() { OrgId = OrganizationId.From(org), KeyId = keyId, CreatedAt = T0, PublicKey = Enumerable.Repeat(fill, 32).ToArray(), SealedPrivateKey = [fill, fill] };
 
     [Fact]
     public async Task The_first_key_of_an_organization_wins_and_later_ones_are_not_stored()
@@ -29,7 +30,7 @@ public abstract class OrgKeyStoreContract
         Assert.Equal("k1", first.KeyId);
         Assert.Equal("k1", second.KeyId);
         Assert.Equal(Enumerable.Repeat((byte)1, 32), second.PublicKey);
-        Assert.Single(await store.GetSigningKeysAsync("org-1", T0, Ct));
+        Assert.Single(await store.GetSigningKeysAsync(OrganizationId.From("org-1"), T0, Ct));
     }
 
     [Fact]
@@ -38,7 +39,7 @@ public abstract class OrgKeyStoreContract
         var store = await StoreAsync();
         await store.InsertIfNoneActiveAsync(Key("org-1", "k1", 1), Ct);
 
-        Assert.Empty(await store.GetSigningKeysAsync("org-2", T0, Ct));
+        Assert.Empty(await store.GetSigningKeysAsync(OrganizationId.From("org-2"), T0, Ct));
         Assert.Equal("k2", (await store.InsertIfNoneActiveAsync(Key("org-2", "k2", 2), Ct)).KeyId);
     }
 
@@ -50,7 +51,7 @@ public abstract class OrgKeyStoreContract
         var keys = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => store.InsertIfNoneActiveAsync(Key("org-1", $"k{i}", (byte)i), Ct)));
 
         Assert.Single(keys.Select(k => k.KeyId).Distinct());
-        Assert.Single(await store.GetSigningKeysAsync("org-1", T0, Ct));
+        Assert.Single(await store.GetSigningKeysAsync(OrganizationId.From("org-1"), T0, Ct));
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Herald.Server.Http;
 using Herald.Server.Signing;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,7 +71,7 @@ public sealed class PublicKeyTests : IDisposable
         var client = _app.Client(token: null);
         var pem = (await (await client.GetAsync("/v1/webhooks/.well-known/public-key?orgId=org-a", Ct)).ReadAsync())["public_key"]!.GetValue<string>();
         var keys = _app.Services.GetRequiredService<OrgKeys>();
-        var stored = await keys.GetOrCreateAsync("org-a", Ct);
+        var stored = await keys.GetOrCreateAsync(OrganizationId.From("org-a"), Ct);
 
         using var privateKey = keys.OpenPrivateKey(stored);
         var seed = _app.Services.GetRequiredService<Herald.Server.Secrets.SecretBox>().Open(stored.SealedPrivateKey, $"org-key:org-a:{stored.KeyId}");

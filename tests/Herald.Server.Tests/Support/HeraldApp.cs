@@ -59,6 +59,24 @@ public sealed class HeraldApp : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>
+    /// Why Herald refuses to start with <paramref name="settings"/> (the test fails when it starts). The test host
+    /// sometimes reports a failed start as its own <see cref="ObjectDisposedException"/> (it reads the server's address
+    /// from the provider the failed start already disposed), hiding the reason: then it starts again, up to five times.
+    /// </summary>
+    public static Exception StartFailure(IDictionary<string, string?> settings)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            using var app = new HeraldApp(settings);
+            var error = Xunit.Assert.ThrowsAny<Exception>(() => app.Client());
+            if (error is not ObjectDisposedException || tries == 5)
+            {
+                return error;
+            }
+        }
+    }
+
     /// <summary>The base address of the real socket, for clients outside this process.</summary>
     public Uri BaseAddress
     {

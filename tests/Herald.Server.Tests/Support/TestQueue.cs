@@ -52,7 +52,7 @@ public sealed class TestQueue : IAsyncDisposable
         new() { EventId = eventId, OrgId = orgId, ConfigId = configId, Kind = JobKind.Deliver, DueAt = dueAt };
 
     /// <summary>An attempt row, by position (test shorthand).</summary>
-    public static DeliveryAttempt Attempt(string eventId, string orgId, int number, JobKind kind, DateTimeOffset startedAt, int durationMs, int? statusCode, string? code,
+    public static DeliveryAttempt Attempt(string eventId, string orgId, int number, JobKind kind, DateTimeOffset startedAt, int durationMs, int? statusCode, DeliveryCode? code,
         string? message, string? excerpt, bool afterReclaim) => new()
     {
         EventId = eventId, OrgId = orgId, Number = number, Kind = kind, StartedAt = startedAt, DurationMs = durationMs, StatusCode = statusCode, Code = code,
