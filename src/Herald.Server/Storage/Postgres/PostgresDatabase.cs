@@ -22,6 +22,13 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
         {
             connection.MaxAutoPrepare = 64;
         }
+        // A connection returned to the pool is not reset (RESET ALL, DISCARD, UNLISTEN and four more statements before
+        // its next use, once per trigger's config read): Herald leaves no session state behind (its locks and settings
+        // are the transaction's), unless the operator chose otherwise.
+        if (!options.ConnectionString!.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            connection.NoResetOnClose = true;
+        }
         DataSource = NpgsqlDataSource.Create(connection.ConnectionString);
         Partitions = new PostgresPartitions(DataSource);
     }
