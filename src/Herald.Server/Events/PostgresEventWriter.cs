@@ -71,7 +71,7 @@ public sealed class PostgresEventWriter : IEventWriter
             SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::timestamptz[], $6::integer[], $7::integer[], $8::text[], $9::text[], $10::text[], $11::boolean[])
             """, [attempts.Select(a => a.EventId).ToArray(), attempts.Select(a => a.OrgId).ToArray(), attempts.Select(a => a.Number).ToArray(),
             attempts.Select(a => a.Kind.ToContract()).ToArray(), attempts.Select(a => a.StartedAt).ToArray(), attempts.Select(a => a.DurationMs).ToArray(),
-            attempts.Select(a => a.StatusCode).ToArray(), attempts.Select(a => a.Code).ToArray(), attempts.Select(a => a.Message).ToArray(),
+            attempts.Select(a => a.StatusCode).ToArray(), attempts.Select(a => a.Code?.ToWire()).ToArray(), attempts.Select(a => a.Message).ToArray(),
             attempts.Select(a => a.ResponseExcerpt).ToArray(), attempts.Select(a => a.AfterReclaim).ToArray()]);
     }
 
