@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Herald.Server.Events;
+using Herald.Server.Http;
 
 namespace Herald.Bench.Events;
 
@@ -80,7 +81,7 @@ public sealed class PageWalker(
     private async Task<TimeSpan> StorePageAsync((string OrgId, string ConfigId) config, EventQuery query)
     {
         var started = Stopwatch.GetTimestamp();
-        await store.ListAsync(config.OrgId, config.ConfigId, EventPage.Probe(query), CancellationToken.None);
+        await store.ListAsync(new OrganizationId(config.OrgId), new ConfigId(config.ConfigId), EventPage.Probe(query), CancellationToken.None);
         return Stopwatch.GetElapsedTime(started);
     }
 }

@@ -7,6 +7,7 @@ using Herald.Bench;
 using Herald.Server.Configs;
 using Herald.Server.Delivery;
 using Herald.Server.Events;
+using Herald.Server.Http;
 using Herald.Server.Intake;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
@@ -81,7 +82,7 @@ public static class Program
     private static byte[] Payload()
     {
         var body = JsonNode.Parse(Payloads.Trigger())!.AsObject();
-        var (filled, _) = TriggerPayload.Fill(body, "bench-config", new WebhookConfig { Name = "bench", EventName = "bench" }, "bench-org", DateTimeOffset.UtcNow, Guid.NewGuid());
+        var (filled, _) = TriggerPayload.Fill(body, "bench-config", new WebhookConfig { Name = "bench", EventName = "bench" }, new OrganizationId("bench-org"), DateTimeOffset.UtcNow, Guid.NewGuid());
         return Encoding.UTF8.GetBytes(filled!.ToJsonString());
     }
 
@@ -158,12 +159,12 @@ public static class Program
                         var eventId = Guid.CreateVersion7(now).ToString();
                         return (Event: new EventRecord
                             {
-                                EventId = eventId, OrgId = "bench-org", ConfigId = "bench-config", EventName = "bench", CreatedAt = now,
+                                EventId = eventId, OrgId = new OrganizationId("bench-org"), ConfigId = new ConfigId("bench-config"), EventName = "bench", CreatedAt = now,
                                 Status = EventStatus.InProgress, HttpMethod = "POST", Url = "http://127.0.0.1:9/hooks/bench", Metadata = metadata, Input = input,
                             },
                             Job: new DeliveryJob
                             {
-                                EventId = eventId, OrgId = "bench-org", ConfigId = "bench-config", Kind = JobKind.Deliver, DueAt = now, LeaseOwner = owner, LeaseUntil = now.AddMinutes(2),
+                                EventId = eventId, OrgId = new OrganizationId("bench-org"), ConfigId = new ConfigId("bench-config"), Kind = JobKind.Deliver, DueAt = now, LeaseOwner = owner, LeaseUntil = now.AddMinutes(2),
                             });
                     }).ToList();
                     var finished = pending;
@@ -186,7 +187,7 @@ public static class Program
                             EventId = d.Event.EventId, Status = EventStatus.Succeeded, RetryAttempt = 0, Payload = StoredPayload.PayloadIsInput,
                             HttpResponse = """{"status_code":200}""", StartDate = now, EndDate = now,
                         },
-                        Attempt = new DeliveryAttempt { EventId = d.Event.EventId, OrgId = "bench-org", Number = 1, Kind = JobKind.Deliver, StartedAt = now, DurationMs = 1, StatusCode = 200 },
+                        Attempt = new DeliveryAttempt { EventId = d.Event.EventId, OrgId = new OrganizationId("bench-org"), Number = 1, Kind = JobKind.Deliver, StartedAt = now, DurationMs = 1, StatusCode = 200 },
                     }).ToList();
                 }
             }
@@ -216,7 +217,7 @@ public static class Program
             for (var i = 0; i < n; i++)
             {
                 var parsed = JsonNode.Parse(body, documentOptions: options)!.AsObject();
-                var (payload, _) = TriggerPayload.Fill(parsed, "bench-config", config, "bench-org", DateTimeOffset.UtcNow, Guid.NewGuid());
+                var (payload, _) = TriggerPayload.Fill(parsed, "bench-config", config, new OrganizationId("bench-org"), DateTimeOffset.UtcNow, Guid.NewGuid());
                 total += payload!.ToJsonString().Length + payload["metadata"]!.ToJsonString().Length;
             }
             return Task.CompletedTask;

@@ -18,6 +18,7 @@ using Herald.Server.ReceiverAuth;
 using Herald.Server.Secrets;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
+using Herald.Server.Telemetry;
 using Herald.Server.Transforms;
 
 // A setting Herald cannot start with is one line naming it, and exit code 1: no stack trace. (Hosted by the tests'
@@ -49,6 +50,7 @@ static int Start(string[] args)
     builder.Services.AddSingleton(roles);
     builder.Services.ConfigureHttpJsonOptions(json => HeraldJson.Configure(json.SerializerOptions));
     builder.Services.AddApiDocs();
+    builder.Services.AddTelemetry(builder.Configuration);
     builder.Services.AddStorage();
     builder.Services.AddSecrets();
     builder.Services.AddHeraldAuth();
@@ -90,6 +92,7 @@ static int Start(string[] args)
     app.UseAuthorization();
 
     app.MapHealth();
+    app.MapMetrics();
     if (roles.Api)
     {
         app.MapApiDocs();

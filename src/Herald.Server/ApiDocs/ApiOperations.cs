@@ -66,5 +66,6 @@ public static class ApiOperations
     public static readonly IReadOnlyList<(string Schema, string Property, string Description)> ExtensionFields =
     [
         ("WebhookConfig", "statusReason", "Why `status` is `incomplete`, naming the missing fields; absent otherwise."),
+        ("WebhookEvent", "next_attempt_at", "When the next automatic attempt is due (RFC 3339), while a retry is scheduled after a failed attempt; absent otherwise."),
     ];
 }

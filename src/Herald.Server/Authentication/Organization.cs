@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Security.Claims;
 
 namespace Herald.Server.Authentication;
@@ -7,6 +8,6 @@ public static class Organization
 {
     public const string ClaimType = "herald:org";
 
-    public static string OrgId(this ClaimsPrincipal user) =>
-        user.FindFirstValue(ClaimType) ?? throw new InvalidOperationException("The endpoint requires an authenticated organization");
+    public static OrganizationId OrgId(this ClaimsPrincipal user) =>
+        OrganizationId.From(user.FindFirstValue(ClaimType) ?? throw new InvalidOperationException("The endpoint requires an authenticated organization"));
 }

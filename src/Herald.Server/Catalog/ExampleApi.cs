@@ -52,7 +52,7 @@ public static class ExampleApi
         }
 
         var orgId = user.OrgId();
-        var config = await configs.GetAsync(orgId, configId, cancellationToken);
+        var config = await configs.GetAsync(orgId, ConfigId.From(configId), cancellationToken);
         if (config is null)
         {
             return Problem.NotFound($"No webhook config with id '{configId}'");

@@ -11,7 +11,7 @@ namespace Herald.Server.Catalog;
 /// </summary>
 public static class WebhookExample
 {
-    public static JsonObject Build(JsonNode? catalogExample, ConfigRecord config, string orgId, DateTimeOffset now, Guid correlationId, string? automationId)
+    public static JsonObject Build(JsonNode? catalogExample, ConfigRecord config, OrganizationId orgId, DateTimeOffset now, Guid correlationId, string? automationId)
     {
         var example = catalogExample?.DeepClone() as JsonObject ?? new JsonObject { ["entity"] = new JsonObject(), ["relations"] = new JsonArray() };
         if (example["metadata"] is not JsonObject metadata)
@@ -28,9 +28,9 @@ public static class WebhookExample
         }
 
         // What identifies this config and organization is always Herald's; the rest of the example's metadata stays.
-        metadata["webhook_id"] = config.Id;
+        metadata["webhook_id"] = config.Id.Value;
         metadata["webhook_name"] = config.Document.Name;
-        metadata["organization_id"] = orgId;
+        metadata["organization_id"] = orgId.Value;
         metadata["creation_timestamp"] = HeraldJson.Timestamp(now);
         metadata["correlation_id"] ??= correlationId.ToString();
         if (automationId is not null)

@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Configs;
 
 /// <summary>
@@ -5,8 +7,8 @@ namespace Herald.Server.Configs;
 /// <see cref="Version"/> grows by one on every update; caches key on it, and updates use it to detect races.
 /// </summary>
 public sealed record ConfigRecord(
-    string OrgId,
-    string Id,
+    OrganizationId OrgId,
+    ConfigId Id,
     long Version,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Text.Json;
 using Herald.Server.Secrets;
 
@@ -6,11 +7,11 @@ namespace Herald.Server.Configs;
 /// <summary>Seals a config's secrets as one value bound to that config's organization and id.</summary>
 public sealed class ConfigSecretsBox(SecretBox box)
 {
-    public byte[] Seal(string orgId, string id, ConfigSecrets secrets) =>
+    public byte[] Seal(OrganizationId orgId, ConfigId id, ConfigSecrets secrets) =>
         box.Seal(JsonSerializer.SerializeToUtf8Bytes(secrets), Owner(orgId, id));
 
     public ConfigSecrets Open(ConfigRecord record) =>
         JsonSerializer.Deserialize<ConfigSecrets>(box.Open(record.SealedSecrets, Owner(record.OrgId, record.Id)))!;
 
-    private static string Owner(string orgId, string id) => $"config:{orgId}:{id}";
+    private static string Owner(OrganizationId orgId, ConfigId id) => $"config:{orgId}:{id}";
 }

@@ -47,7 +47,7 @@ public static class ConfigWrites
             KeyValue = Merge(auth?["apiKeyConfig"] as JsonObject, "keyValue", storedSecrets.KeyValue),
         };
 
-        config.Id = stored.Id;
+        config.Id = stored.Id.Value;
         config.CreationTime = stored.Document.CreationTime;
         // updatedTime must change on every update, even two within one clock tick.
         var updated = now > stored.UpdatedAt ? now : stored.UpdatedAt.AddMilliseconds(1);

@@ -49,7 +49,7 @@ public static class ConfigsApi
         Results.Ok(Documents(store, user.OrgId(), string.IsNullOrEmpty(eventName) ? null : eventName));
 
     private static async IAsyncEnumerable<WebhookConfig> Documents(
-        IConfigStore store, string orgId, string? eventName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IConfigStore store, OrganizationId orgId, string? eventName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ConfigRecord? last = null;
         while (true)
@@ -83,9 +83,9 @@ public static class ConfigsApi
         }
 
         var orgId = user.OrgId();
-        var id = ShortId.New();
+        var id = ConfigId.From(ShortId.New());
         var now = time.GetUtcNow();
-        var (document, secrets) = ConfigWrites.Create(body!, id, now);
+        var (document, secrets) = ConfigWrites.Create(body!, id.Value, now);
         var record = new ConfigRecord(orgId, id, 1, now, now, document, box.Seal(orgId, id, secrets));
         if (ConfigLimits.TooLarge(record, limits) is { } tooLarge)
         {
@@ -103,7 +103,7 @@ public static class ConfigsApi
 
     public static async Task<IResult> GetConfig(string configId, ClaimsPrincipal user, IConfigStore store, CancellationToken cancellationToken)
     {
-        var record = await store.GetAsync(user.OrgId(), configId, cancellationToken);
+        var record = await store.GetAsync(user.OrgId(), ConfigId.From(configId), cancellationToken);
         if (record is null)
         {
             return NotFound(configId);
@@ -126,7 +126,7 @@ public static class ConfigsApi
             return Problem.BadRequest(invalid);
         }
 
-        var stored = await store.GetAsync(user.OrgId(), configId, cancellationToken);
+        var stored = await store.GetAsync(user.OrgId(), ConfigId.From(configId), cancellationToken);
         if (stored is null)
         {
             return NotFound(configId);
@@ -150,7 +150,7 @@ public static class ConfigsApi
         }
         if (!await store.UpdateAsync(record, stored.Version, cancellationToken))
         {
-            return await store.GetAsync(stored.OrgId, configId, cancellationToken) is null
+            return await store.GetAsync(stored.OrgId, stored.Id, cancellationToken) is null
                 ? NotFound(configId)
                 : Problem.Conflict($"Config {configId} was changed by another request; read it again and retry");
         }
@@ -160,7 +160,7 @@ public static class ConfigsApi
     public static async Task<IResult> DeleteConfig(
         string configId, HttpRequest request, ClaimsPrincipal user, IConfigStore store, CancellationToken cancellationToken)
     {
-        var stored = await store.GetAsync(user.OrgId(), configId, cancellationToken);
+        var stored = await store.GetAsync(user.OrgId(), ConfigId.From(configId), cancellationToken);
         if (stored is null)
         {
             return NotFound(configId);
@@ -169,7 +169,7 @@ public static class ConfigsApi
         {
             return ProtectedConflict(configId);
         }
-        return await store.DeleteAsync(stored.OrgId, configId, cancellationToken) ? Results.NoContent() : NotFound(configId);
+        return await store.DeleteAsync(stored.OrgId, stored.Id, cancellationToken) ? Results.NoContent() : NotFound(configId);
     }
 
     private static bool AllowsProtected(HttpRequest request) =>

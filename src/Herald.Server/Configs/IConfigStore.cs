@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Configs;
 
 public interface IConfigStore
@@ -9,28 +11,28 @@ public interface IConfigStore
     Task<bool> InsertAsync(ConfigRecord record, int maxPerOrganization, CancellationToken cancellationToken);
 
     /// <summary>Whether the organization keeps any config.</summary>
-    Task<bool> AnyAsync(string orgId, CancellationToken cancellationToken);
+    Task<bool> AnyAsync(OrganizationId orgId, CancellationToken cancellationToken);
 
-    Task<ConfigRecord?> GetAsync(string orgId, string id, CancellationToken cancellationToken);
+    Task<ConfigRecord?> GetAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken);
 
     /// <summary>The organization's configs, oldest first, optionally only those for one event name.</summary>
-    Task<IReadOnlyList<ConfigRecord>> ListAsync(string orgId, string? eventName, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ConfigRecord>> ListAsync(OrganizationId orgId, string? eventName, CancellationToken cancellationToken);
 
     /// <summary>
     /// At most <paramref name="limit"/> of the organization's configs in <see cref="ListAsync"/>'s order, starting after
     /// <paramref name="after"/> (a record of the page before; null for the first page).
     /// </summary>
-    Task<IReadOnlyList<ConfigRecord>> ListPageAsync(string orgId, string? eventName, ConfigRecord? after, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ConfigRecord>> ListPageAsync(OrganizationId orgId, string? eventName, ConfigRecord? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>Replaces the config if its stored version is still <paramref name="expectedVersion"/>.</summary>
     Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken);
 
-    Task<bool> DeleteAsync(string orgId, string id, CancellationToken cancellationToken);
+    Task<bool> DeleteAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken);
 
     /// <summary>
     /// Sets <c>eventVersion</c> if the config has none yet, leaving its version and update time alone: the first
     /// delivery of an Event Catalog event pins the config to that event's version. False when the config is gone or
     /// already pinned.
     /// </summary>
-    Task<bool> BackfillEventVersionAsync(string orgId, string id, string eventVersion, CancellationToken cancellationToken);
+    Task<bool> BackfillEventVersionAsync(OrganizationId orgId, ConfigId id, string eventVersion, CancellationToken cancellationToken);
 }

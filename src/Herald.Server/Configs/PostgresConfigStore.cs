@@ -18,7 +18,7 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         // one before it committed: READ COMMITTED gives every statement a fresh snapshot.
         await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('webhook_configs:' || @org, 0))", connection, transaction))
         {
-            lockCommand.Parameters.AddWithValue("org", record.OrgId);
+            lockCommand.Parameters.AddWithValue("org", record.OrgId.Value);
             await lockCommand.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var command = new NpgsqlCommand("""
@@ -33,30 +33,30 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         return inserted;
     }
 
-    public async Task<bool> AnyAsync(string orgId, CancellationToken cancellationToken)
+    public async Task<bool> AnyAsync(OrganizationId orgId, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM webhook_configs WHERE org_id = @org)");
-        command.Parameters.AddWithValue("org", orgId);
+        command.Parameters.AddWithValue("org", orgId.Value);
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<ConfigRecord?> GetAsync(string orgId, string id, CancellationToken cancellationToken)
+    public async Task<ConfigRecord?> GetAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM webhook_configs WHERE org_id = @org AND id = @id");
-        command.Parameters.AddWithValue("org", orgId);
-        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("org", orgId.Value);
+        command.Parameters.AddWithValue("id", id.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    public async Task<IReadOnlyList<ConfigRecord>> ListAsync(string orgId, string? eventName, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConfigRecord>> ListAsync(OrganizationId orgId, string? eventName, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand($"""
             SELECT {Columns} FROM webhook_configs
             WHERE org_id = @org AND (@event::text IS NULL OR event_name = @event::text)
             ORDER BY created_at, id
             """);
-        command.Parameters.AddWithValue("org", orgId);
+        command.Parameters.AddWithValue("org", orgId.Value);
         command.Parameters.Add(new NpgsqlParameter("event", NpgsqlDbType.Text) { Value = (object?)eventName ?? DBNull.Value });
         var records = new List<ConfigRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -67,7 +67,7 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         return records;
     }
 
-    public async Task<IReadOnlyList<ConfigRecord>> ListPageAsync(string orgId, string? eventName, ConfigRecord? after, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConfigRecord>> ListPageAsync(OrganizationId orgId, string? eventName, ConfigRecord? after, int limit, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand($"""
             SELECT {Columns} FROM webhook_configs
@@ -76,10 +76,10 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
             ORDER BY created_at, id
             LIMIT @limit
             """);
-        command.Parameters.AddWithValue("org", orgId);
+        command.Parameters.AddWithValue("org", orgId.Value);
         command.Parameters.Add(new NpgsqlParameter("event", NpgsqlDbType.Text) { Value = (object?)eventName ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("after_created", NpgsqlDbType.TimestampTz) { Value = after is null ? DBNull.Value : after.CreatedAt.ToUniversalTime() });
-        command.Parameters.Add(new NpgsqlParameter("after_id", NpgsqlDbType.Text) { Value = (object?)after?.Id ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("after_id", NpgsqlDbType.Text) { Value = (object?)after?.Id.Value ?? DBNull.Value });
         command.Parameters.AddWithValue("limit", limit);
         var records = new List<ConfigRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -102,30 +102,30 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<bool> DeleteAsync(string orgId, string id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("DELETE FROM webhook_configs WHERE org_id = @org AND id = @id");
-        command.Parameters.AddWithValue("org", orgId);
-        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("org", orgId.Value);
+        command.Parameters.AddWithValue("id", id.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<bool> BackfillEventVersionAsync(string orgId, string id, string eventVersion, CancellationToken cancellationToken)
+    public async Task<bool> BackfillEventVersionAsync(OrganizationId orgId, ConfigId id, string eventVersion, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("""
             UPDATE webhook_configs SET document = jsonb_set(document, '{eventVersion}', to_jsonb(@version::text))
             WHERE org_id = @org AND id = @id AND (document->>'eventVersion') IS NULL
             """);
-        command.Parameters.AddWithValue("org", orgId);
-        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("org", orgId.Value);
+        command.Parameters.AddWithValue("id", id.Value);
         command.Parameters.AddWithValue("version", eventVersion);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     private static void Bind(NpgsqlCommand command, ConfigRecord record)
     {
-        command.Parameters.AddWithValue("org", record.OrgId);
-        command.Parameters.AddWithValue("id", record.Id);
+        command.Parameters.AddWithValue("org", record.OrgId.Value);
+        command.Parameters.AddWithValue("id", record.Id.Value);
         command.Parameters.AddWithValue("version", record.Version);
         command.Parameters.AddWithValue("created", record.CreatedAt.ToUniversalTime());
         command.Parameters.AddWithValue("updated", record.UpdatedAt.ToUniversalTime());
@@ -135,8 +135,8 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
     }
 
     private static ConfigRecord Read(NpgsqlDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
+        OrganizationId.From(reader.GetString(0)),
+        ConfigId.From(reader.GetString(1)),
         reader.GetInt64(2),
         reader.GetFieldValue<DateTimeOffset>(3),
         reader.GetFieldValue<DateTimeOffset>(4),

@@ -28,27 +28,27 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<bool> AnyAsync(string orgId, CancellationToken cancellationToken)
+    public async Task<bool> AnyAsync(OrganizationId orgId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT EXISTS (SELECT 1 FROM webhook_configs WHERE org_id = $org)";
-        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$org", orgId.Value);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
-    public async Task<ConfigRecord?> GetAsync(string orgId, string id, CancellationToken cancellationToken)
+    public async Task<ConfigRecord?> GetAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM webhook_configs WHERE org_id = $org AND id = $id";
-        command.Parameters.AddWithValue("$org", orgId);
-        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$org", orgId.Value);
+        command.Parameters.AddWithValue("$id", id.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    public async Task<IReadOnlyList<ConfigRecord>> ListAsync(string orgId, string? eventName, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConfigRecord>> ListAsync(OrganizationId orgId, string? eventName, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -57,7 +57,7 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
             WHERE org_id = $org AND ($event IS NULL OR event_name = $event)
             ORDER BY created_at, id
             """;
-        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$org", orgId.Value);
         command.Parameters.AddWithValue("$event", (object?)eventName ?? DBNull.Value);
         var records = new List<ConfigRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -68,7 +68,7 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
         return records;
     }
 
-    public async Task<IReadOnlyList<ConfigRecord>> ListPageAsync(string orgId, string? eventName, ConfigRecord? after, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConfigRecord>> ListPageAsync(OrganizationId orgId, string? eventName, ConfigRecord? after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -79,10 +79,10 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
             ORDER BY created_at, id
             LIMIT $limit
             """;
-        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$org", orgId.Value);
         command.Parameters.AddWithValue("$event", (object?)eventName ?? DBNull.Value);
         command.Parameters.AddWithValue("$after_created", after is null ? DBNull.Value : SqliteTime.ToText(after.CreatedAt));
-        command.Parameters.AddWithValue("$after_id", (object?)after?.Id ?? DBNull.Value);
+        command.Parameters.AddWithValue("$after_id", (object?)after?.Id.Value ?? DBNull.Value);
         command.Parameters.AddWithValue("$limit", limit);
         var records = new List<ConfigRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -109,21 +109,21 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public Task<bool> DeleteAsync(string orgId, string id, CancellationToken cancellationToken) => Counted(DeleteCoreAsync(orgId, id, cancellationToken));
+    public Task<bool> DeleteAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken) => Counted(DeleteCoreAsync(orgId, id, cancellationToken));
 
-    private async Task<bool> DeleteCoreAsync(string orgId, string id, CancellationToken cancellationToken)
+    private async Task<bool> DeleteCoreAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM webhook_configs WHERE org_id = $org AND id = $id";
-        command.Parameters.AddWithValue("$org", orgId);
-        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$org", orgId.Value);
+        command.Parameters.AddWithValue("$id", id.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public Task<bool> BackfillEventVersionAsync(string orgId, string id, string eventVersion, CancellationToken cancellationToken) => Counted(BackfillEventVersionCoreAsync(orgId, id, eventVersion, cancellationToken));
+    public Task<bool> BackfillEventVersionAsync(OrganizationId orgId, ConfigId id, string eventVersion, CancellationToken cancellationToken) => Counted(BackfillEventVersionCoreAsync(orgId, id, eventVersion, cancellationToken));
 
-    private async Task<bool> BackfillEventVersionCoreAsync(string orgId, string id, string eventVersion, CancellationToken cancellationToken)
+    private async Task<bool> BackfillEventVersionCoreAsync(OrganizationId orgId, ConfigId id, string eventVersion, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -131,8 +131,8 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
             UPDATE webhook_configs SET document = json_set(document, '$.eventVersion', $version)
             WHERE org_id = $org AND id = $id AND json_extract(document, '$.eventVersion') IS NULL
             """;
-        command.Parameters.AddWithValue("$org", orgId);
-        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$org", orgId.Value);
+        command.Parameters.AddWithValue("$id", id.Value);
         command.Parameters.AddWithValue("$version", eventVersion);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
@@ -152,8 +152,8 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
 
     private static void Bind(SqliteCommand command, ConfigRecord record)
     {
-        command.Parameters.AddWithValue("$org", record.OrgId);
-        command.Parameters.AddWithValue("$id", record.Id);
+        command.Parameters.AddWithValue("$org", record.OrgId.Value);
+        command.Parameters.AddWithValue("$id", record.Id.Value);
         command.Parameters.AddWithValue("$version", record.Version);
         command.Parameters.AddWithValue("$created", SqliteTime.ToText(record.CreatedAt));
         command.Parameters.AddWithValue("$updated", SqliteTime.ToText(record.UpdatedAt));
@@ -163,8 +163,8 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
     }
 
     private static ConfigRecord Read(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
+        OrganizationId.From(reader.GetString(0)),
+        ConfigId.From(reader.GetString(1)),
         reader.GetInt64(2),
         SqliteTime.Parse(reader.GetString(3)),
         SqliteTime.Parse(reader.GetString(4)),

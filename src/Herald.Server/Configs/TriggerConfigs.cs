@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Herald.Server.Storage;
@@ -17,11 +18,11 @@ public sealed class TriggerConfigs(IConfigStore store, ConfigChanges changes, Co
     public const int MaxEntries = 10_000;
 
     private readonly bool _caching = storage.Provider == StorageProvider.Sqlite;
-    private readonly ConcurrentDictionary<(string OrgId, string Id), Entry> _entries = new();
+    private readonly ConcurrentDictionary<(OrganizationId OrgId, ConfigId Id), Entry> _entries = new();
     private readonly ConditionalWeakTable<ConfigRecord, ConfigSecrets> _opened = new();
     private readonly ConditionalWeakTable<ConfigRecord, ConfigSecrets>.CreateValueCallback _open = box.Open;
 
-    public async Task<ConfigRecord?> GetAsync(string orgId, string id, CancellationToken cancellationToken)
+    public async Task<ConfigRecord?> GetAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
     {
         if (!_caching)
         {

@@ -31,7 +31,7 @@ public static class ConsoleExtensionsApi
     }
 
     public static IResult GetCaller(ClaimsPrincipal user) =>
-        Results.Ok(new CallerResp(user.OrgId(), user.Identity?.AuthenticationType ?? "token"));
+        Results.Ok(new CallerResp(user.OrgId().Value, user.Identity?.AuthenticationType ?? "token"));
 
     public static async Task<IResult> EvaluateTransform(HttpRequest request, JsonataRuntime runtime, TransformOptions limits)
     {

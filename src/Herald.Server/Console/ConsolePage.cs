@@ -20,7 +20,7 @@ public abstract class ConsolePage : ComponentBase
 
     [Inject] public NavigationManager Nav { get; set; } = default!;
 
-    protected string OrgId => HttpContext.User.OrgId();
+    protected string OrgId => HttpContext.User.OrgId().Value;
 
     protected bool IsPost => HttpMethods.IsPost(HttpContext.Request.Method);
 

@@ -106,7 +106,6 @@ public sealed partial class AttemptRunner(
                     result = await SendWithFreshTokenAsync(config, configSecrets, send.Request, job, mask, abort);
                 }
                 var duration = (int)time.GetElapsedTime(clock).TotalMilliseconds;
-                LogAttempt(logger, job.ConfigId, job.EventId, job.Attempt, result.StatusCode, result.Code?.ToWire());
                 var storedPayload = send.PayloadIsInput ? StoredPayload.PayloadIsInput : send.Payload;
                 return Finish(job, owner, stored, result, storedPayload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration, mask);
             }
@@ -158,7 +157,7 @@ public sealed partial class AttemptRunner(
         var messageId = WebhookSignature.MessageId(Guid.Parse(job.EventId));
         var timestamp = now.ToUnixTimeSeconds();
         var content = WebhookSignature.SignedContent(messageId, timestamp, request.Body);
-        var orgKeys = await keys.SigningKeysAsync(OrganizationId.From(job.OrgId), cancellationToken);
+        var orgKeys = await keys.SigningKeysAsync(job.OrgId, cancellationToken);
         var headers = new List<KeyValuePair<string, string>>(request.Headers)
         {
             new("webhook-id", messageId),
@@ -258,15 +257,12 @@ public sealed partial class AttemptRunner(
         return text is { Length: > max } ? text[..max] : text;
     }
 
-    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Delivered config {ConfigId} event {EventId} attempt {Attempt}: status {StatusCode} code {Code}")]
-    private static partial void LogAttempt(ILogger logger, string configId, string eventId, int attempt, int? statusCode, string? code);
-
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Receiver answered 401 for config {ConfigId} event {EventId} attempt {Attempt}: retrying at once with a fresh OAuth token")]
-    private static partial void LogTokenRenewed(ILogger logger, string configId, string eventId, int attempt);
+    private static partial void LogTokenRenewed(ILogger logger, ConfigId configId, string eventId, int attempt);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Config {ConfigId} event {EventId} attempt {Attempt} failed on an unexpected exception, recorded as a retryable INTERNAL_ERROR")]
-    private static partial void LogUnexpected(ILogger logger, string configId, string eventId, int attempt, Exception error);
+    private static partial void LogUnexpected(ILogger logger, ConfigId configId, string eventId, int attempt, Exception error);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Skipped config {ConfigId} event {EventId}: {Reason}")]
-    private static partial void LogSkipped(ILogger logger, string eventId, string configId, string reason);
+    private static partial void LogSkipped(ILogger logger, string eventId, ConfigId configId, string reason);
 }

@@ -1,4 +1,5 @@
 using Herald.Server.Events;
+using Herald.Server.Http;
 
 namespace Herald.Server.Delivery;
 
@@ -13,9 +14,9 @@ public sealed record DeliveryJob
 
     public required string EventId { get; init; }
 
-    public required string OrgId { get; init; }
+    public required OrganizationId OrgId { get; init; }
 
-    public required string ConfigId { get; init; }
+    public required ConfigId ConfigId { get; init; }
 
     public required JobKind Kind { get; init; }
 

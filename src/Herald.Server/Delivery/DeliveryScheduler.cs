@@ -42,6 +42,15 @@ public sealed class DeliveryScheduler
     /// <summary>Sends that could not start at once and waited in line, since the node started.</summary>
     public long Waited => Interlocked.Read(ref _waited);
 
+    /// <summary>This node's jobs waiting for their turn, per destination that has any.</summary>
+    public Dictionary<string, int> WaitingByDestination()
+    {
+        lock (_lock)
+        {
+            return _queue.WaitingByDestination();
+        }
+    }
+
     /// <summary>The key sends are bounded by: scheme, host and port.</summary>
     public static string DestinationOf(Uri url) => $"{url.Scheme}://{url.Host}:{url.Port}";
 
@@ -49,7 +58,7 @@ public sealed class DeliveryScheduler
     /// Waits for this job's turn to send; disposing the permit ends the send. A cancelled waiter leaves the line without
     /// a permit. <paramref name="order"/> is when the job reached the node: waiters to one destination start in that order.
     /// </summary>
-    public Task<SendPermit> WaitAsync(string orgId, string destination, long order, CancellationToken cancellationToken)
+    public Task<SendPermit> WaitAsync(OrganizationId orgId, string destination, long order, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var turn = new TaskCompletionSource<SendPermit>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -77,7 +86,7 @@ public sealed class DeliveryScheduler
     }
 
     /// <summary>Ends one send: called by <see cref="SendPermit.Dispose"/>.</summary>
-    internal void End(string orgId, string destination)
+    internal void End(OrganizationId orgId, string destination)
     {
         List<SendWaiter> started;
         lock (_lock)
@@ -123,7 +132,7 @@ public sealed class DeliveryScheduler
 }
 
 /// <summary>The right to make one send; disposing it ends the send and lets the next waiter start.</summary>
-public sealed class SendPermit(DeliveryScheduler scheduler, string orgId, string destination) : IDisposable
+public sealed class SendPermit(DeliveryScheduler scheduler, OrganizationId orgId, string destination) : IDisposable
 {
     private int _ended;
 

@@ -14,7 +14,11 @@ public static class DeliverySetup
         services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions());
         services.AddStore<IDeliveryStore, SqliteDeliveryStore, PostgresDeliveryStore>();
         services.AddSingleton<DeliverySignal>();
+        services.AddStore<IQueueReading, SqliteQueueReading, PostgresQueueReading>();
+        services.AddSingleton<QueueGauges>();
+        services.AddStore<Events.INextAttempts, SqliteNextAttempts, PostgresNextAttempts>();
         services.AddSingleton<DeliveryMetrics>();
+        services.AddSingleton<AttemptReports>();
         services.AddSingleton<DeliveryPipeline>();
         services.AddSingleton<DeliveryScheduler>();
         services.AddSingleton<AttemptRunner>();

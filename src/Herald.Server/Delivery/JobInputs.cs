@@ -1,5 +1,6 @@
 using Herald.Server.Configs;
 using Herald.Server.Events;
+using Herald.Server.Http;
 
 namespace Herald.Server.Delivery;
 
@@ -15,7 +16,7 @@ public sealed record JobInputs(EventRecord? Event, ConfigRecord? Config, ConfigS
         IReadOnlyList<DeliveryJob> jobs, IEventStore events, IConfigStore configs, ConfigSecretsBox secrets, CancellationToken cancellationToken)
     {
         var found = await events.FindAsync(jobs.Select(j => j.EventId).Distinct(StringComparer.Ordinal).ToArray(), cancellationToken);
-        var opened = new Dictionary<(string OrgId, string ConfigId), (ConfigRecord? Config, ConfigSecrets? Secrets)>();
+        var opened = new Dictionary<(OrganizationId OrgId, ConfigId ConfigId), (ConfigRecord? Config, ConfigSecrets? Secrets)>();
         var inputs = new List<JobInputs>(jobs.Count);
         foreach (var job in jobs)
         {

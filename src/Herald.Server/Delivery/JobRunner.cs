@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using Herald.Server.Events;
+using Herald.Server.Http;
+using Herald.Server.Telemetry;
 
 namespace Herald.Server.Delivery;
 
@@ -34,6 +37,7 @@ public sealed partial class JobRunner(
     DeliverySignal signal,
     WorkerOptions options,
     DeliveryMetrics metrics,
+    AttemptReports reports,
     TimeProvider time,
     ILogger<JobRunner> logger) : IHostedService
 {
@@ -64,7 +68,7 @@ public sealed partial class JobRunner(
     /// <see cref="WaitingJobs"/> has no room for a job of that config, or no worker runs here. A reservation ends in
     /// <see cref="RunHandedOver"/> or <see cref="CancelReservation"/>.
     /// </summary>
-    public bool TryReserve(string orgId, string configId)
+    public bool TryReserve(OrganizationId orgId, ConfigId configId)
     {
         if (!_handOvers || !Waiting.TryAdmit(orgId, configId))
         {
@@ -75,7 +79,7 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>Gives a reservation back unused (the job's commit failed).</summary>
-    public void CancelReservation(string orgId, string configId)
+    public void CancelReservation(OrganizationId orgId, ConfigId configId)
     {
         Interlocked.Decrement(ref _inFlight);
         Waiting.Leave(orgId, configId, claimed: false);
@@ -92,8 +96,9 @@ public sealed partial class JobRunner(
         // Queued on this thread's own queue, without the trigger request's execution context: the attempt starts on
         // this thread as soon as the trigger's answer is on its way, unless an idle thread takes it first.
         var order = Interlocked.Increment(ref _arrivals);
-        ThreadPool.UnsafeQueueUserWorkItem(static run => _ = run.Runner.RunAsync(run.Job, run.Inputs, run.Order, JobSource.HandedOver),
-            (Runner: this, Job: job, Inputs: inputs, Order: order), preferLocal: true);
+        // The trigger's span goes along by hand: its attempt's span is its child.
+        ThreadPool.UnsafeQueueUserWorkItem(static run => _ = run.Runner.RunAsync(run.Job, run.Inputs, run.Order, JobSource.HandedOver, run.Parent),
+            (Runner: this, Job: job, Inputs: inputs, Order: order, Parent: Activity.Current?.Context ?? default), preferLocal: true);
     }
 
     /// <summary>
@@ -129,8 +134,12 @@ public sealed partial class JobRunner(
     /// one. A claimed or handed-over job counts as waiting (<see cref="WaitingJobs"/>) until its send starts or it ends
     /// without one.
     /// </summary>
-    private async Task<RunOutcome.Done?> RunAsync(DeliveryJob job, JobInputs? inputs, long order, JobSource source)
+    private async Task<RunOutcome.Done?> RunAsync(DeliveryJob job, JobInputs? inputs, long order, JobSource source, ActivityContext parent = default)
     {
+        // A child of the trigger's span when handed over or sync; a claimed job's starts a trace of its own.
+        using var span = HeraldTraces.Source.StartActivity(HeraldTraces.Attempt, ActivityKind.Internal, source == JobSource.Claimed ? default : parent);
+        span?.SetTag("herald.event_id", job.EventId);
+        span?.SetTag("herald.config_id", job.ConfigId);
         var counted = source != JobSource.Sync;
         var waiting = counted;
         var holdsSlot = false;
@@ -154,6 +163,7 @@ public sealed partial class JobRunner(
             try
             {
                 await outcomes.CompleteAsync(outcome.Completion);
+                reports.Ended(outcome, span);
                 if (job.Kind == JobKind.Replay)
                 {
                     // The next replay of its chain has just become claimable.

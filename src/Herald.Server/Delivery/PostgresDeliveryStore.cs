@@ -1,4 +1,5 @@
 using Herald.Server.Events;
+using Herald.Server.Http;
 using Herald.Server.Storage;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
@@ -38,7 +39,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
                     INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until, after_job_id)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                     RETURNING job_id
-                    """, [job.EventId, job.OrgId, job.ConfigId, job.Kind.ToContract(), job.Attempt, job.ReapplyTransform, job.DueAt, job.LeaseOwner, job.LeaseUntil, previous]);
+                    """, [job.EventId, job.OrgId.Value, job.ConfigId.Value, job.Kind.ToContract(), job.Attempt, job.ReapplyTransform, job.DueAt, job.LeaseOwner, job.LeaseUntil, previous]);
                 insert.Parameters[9].NpgsqlDbType = NpgsqlDbType.Bigint;
                 pg.Add(insert, reader => ids.Add(reader.GetInt64(0)));
                 await pg.RunAsync(cancellationToken);
@@ -51,7 +52,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
                 INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::boolean[], $7::timestamptz[], $8::text[], $9::timestamptz[])
                 RETURNING job_id
-                """, [jobs.Select(j => j.EventId).ToArray(), jobs.Select(j => j.OrgId).ToArray(), jobs.Select(j => j.ConfigId).ToArray(),
+                """, [jobs.Select(j => j.EventId).ToArray(), jobs.Select(j => j.OrgId.Value).ToArray(), jobs.Select(j => j.ConfigId.Value).ToArray(),
                 jobs.Select(j => j.Kind.ToContract()).ToArray(), jobs.Select(j => j.Attempt).ToArray(), jobs.Select(j => j.ReapplyTransform).ToArray(),
                 jobs.Select(j => j.DueAt).ToArray(), jobs.Select(j => j.LeaseOwner).ToArray(), jobs.Select(j => j.LeaseUntil).ToArray()]),
                 reader => ids.Add(reader.GetInt64(0)));
@@ -107,8 +108,8 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     {
         JobId = reader.GetInt64(0),
         EventId = reader.GetString(1),
-        OrgId = reader.GetString(2),
-        ConfigId = reader.GetString(3),
+        OrgId = OrganizationId.From(reader.GetString(2)),
+        ConfigId = ConfigId.From(reader.GetString(3)),
         Kind = JobKinds.FromStore(reader.GetString(4)),
         Attempt = reader.GetInt32(5),
         ReapplyTransform = reader.GetBoolean(6),

@@ -1,9 +1,11 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Delivery;
 
 /// <summary>A prepared job waiting for its turn to send: its organization, its destination, and its place in line.</summary>
-public sealed class SendWaiter(string orgId, string destination, long order, object? tag = null)
+public sealed class SendWaiter(OrganizationId orgId, string destination, long order, object? tag = null)
 {
-    public string OrgId { get; } = orgId;
+    public OrganizationId OrgId { get; } = orgId;
 
     public string Destination { get; } = destination;
 
@@ -37,7 +39,7 @@ public sealed partial class SendQueue
     private readonly int _total;
     private readonly int _perOrganization;
     private readonly int _perDestination;
-    private readonly Dictionary<string, Organization> _orgs = new(StringComparer.Ordinal);
+    private readonly Dictionary<OrganizationId, Organization> _orgs = [];
     private readonly Dictionary<string, int> _toDestination = new(StringComparer.OrdinalIgnoreCase);
     // Organizations with waiters, in turn order: the head is asked first.
     private readonly LinkedList<Organization> _turns = new();
@@ -62,7 +64,7 @@ public sealed partial class SendQueue
     /// <summary>Waiters not yet started.</summary>
     public int Waiting { get; private set; }
 
-    public int InFlightOf(string orgId) => _orgs.TryGetValue(orgId, out var org) ? org.InFlight : 0;
+    public int InFlightOf(OrganizationId orgId) => _orgs.TryGetValue(orgId, out var org) ? org.InFlight : 0;
 
     public int InFlightTo(string destination) => _toDestination.GetValueOrDefault(destination);
 
@@ -141,7 +143,7 @@ public sealed partial class SendQueue
     }
 
     /// <summary>A send of <paramref name="orgId"/> to <paramref name="destination"/> ended.</summary>
-    public void Done(string orgId, string destination)
+    public void Done(OrganizationId orgId, string destination)
     {
         var org = _orgs[orgId];
         if (org.InFlight <= _perOrganization)
@@ -199,7 +201,7 @@ public sealed partial class SendQueue
         _toDestination[destination] = before + 1;
     }
 
-    private Organization OrgOf(string orgId)
+    private Organization OrgOf(OrganizationId orgId)
     {
         if (!_orgs.TryGetValue(orgId, out var org))
         {
@@ -234,9 +236,9 @@ public sealed partial class SendQueue
         }
     }
 
-    private sealed class Organization(string id)
+    private sealed class Organization(OrganizationId id)
     {
-        public string Id { get; } = id;
+        public OrganizationId Id { get; } = id;
 
         public int InFlight;
         public LinkedListNode<Organization>? Turn;

@@ -1,4 +1,5 @@
 using Herald.Server.Events;
+using Herald.Server.Http;
 using Herald.Server.Storage;
 using Herald.Server.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -31,7 +32,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
         for (var i = 0; i < jobs.Count; i++)
         {
             var job = jobs[i];
-            insert.Bind(job.EventId, job.OrgId, job.ConfigId, job.Kind.ToContract(), job.Attempt, job.ReapplyTransform ? 1 : 0, SqliteTime.ToText(job.DueAt), job.LeaseOwner,
+            insert.Bind(job.EventId, job.OrgId.Value, job.ConfigId.Value, job.Kind.ToContract(), job.Attempt, job.ReapplyTransform ? 1 : 0, SqliteTime.ToText(job.DueAt), job.LeaseOwner,
                 Time(job.LeaseUntil), chain ? previous : null);
             ids[i] = (long)(await insert.Command.ExecuteScalarAsync(cancellationToken))!;
             previous = ids[i];
@@ -125,8 +126,8 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
     {
         JobId = reader.GetInt64(0),
         EventId = reader.GetString(1),
-        OrgId = reader.GetString(2),
-        ConfigId = reader.GetString(3),
+        OrgId = OrganizationId.From(reader.GetString(2)),
+        ConfigId = ConfigId.From(reader.GetString(3)),
         Kind = JobKinds.FromStore(reader.GetString(4)),
         Attempt = reader.GetInt32(5),
         ReapplyTransform = reader.GetInt64(6) != 0,

@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Delivery;
 
 /// <summary>
@@ -16,8 +18,8 @@ namespace Herald.Server.Delivery;
 public sealed class WaitingJobs(int bound)
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string OrgId, string ConfigId), int> _byConfig = [];
-    private readonly Dictionary<string, int> _byOrg = new(StringComparer.Ordinal);
+    private readonly Dictionary<(OrganizationId OrgId, ConfigId ConfigId), int> _byConfig = [];
+    private readonly Dictionary<OrganizationId, int> _byOrg = [];
     private TaskCompletionSource _room = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _total;
     private int _claimed;
@@ -35,7 +37,7 @@ public sealed class WaitingJobs(int bound)
     }
 
     /// <summary>Counts a handed-over job in, unless its config, its organization or the node has no room for it.</summary>
-    public bool TryAdmit(string orgId, string configId)
+    public bool TryAdmit(OrganizationId orgId, ConfigId configId)
     {
         lock (_lock)
         {
@@ -58,7 +60,7 @@ public sealed class WaitingJobs(int bound)
     }
 
     /// <summary>A job started its send, or ended without one.</summary>
-    public void Leave(string orgId, string configId, bool claimed)
+    public void Leave(OrganizationId orgId, ConfigId configId, bool claimed)
     {
         TaskCompletionSource? room = null;
         lock (_lock)
@@ -94,7 +96,7 @@ public sealed class WaitingJobs(int bound)
         }
     }
 
-    private void Add(string orgId, string configId)
+    private void Add(OrganizationId orgId, ConfigId configId)
     {
         _byConfig[(orgId, configId)] = _byConfig.GetValueOrDefault((orgId, configId)) + 1;
         _byOrg[orgId] = _byOrg.GetValueOrDefault(orgId) + 1;

@@ -42,8 +42,8 @@ public sealed class EgressClients : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectCallback = connect,
-            // Herald's own trace context (and a trigger caller's) stays inside: no traceparent, tracestate or baggage
-            // goes to a receiver.
+            // The handler never adds trace headers, whatever the process-wide propagator: a trigger caller's context
+            // stays inside, and the attempt's goes only with Delivery:PropagateTraceContext (TraceContext).
             ActivityHeadersPropagator = null,
         });
 

@@ -16,6 +16,12 @@ public sealed class EgressOptions
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Sends the attempt's trace context (<c>traceparent</c>, <c>tracestate</c>) to receivers. Off by default:
+    /// receivers are third parties, and Herald's traces are its own.
+    /// </summary>
+    public bool PropagateTraceContext { get; set; }
+
     /// <summary>HTTP CONNECT proxy (<c>http://[user:password@]host:port</c>) for configs with <c>enableStaticIP</c>.</summary>
     public string? StaticIpProxy { get; set; }
 

@@ -54,6 +54,7 @@ public sealed class WebhookSender
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
+        TraceContext.Inject(_options, request);
 
         try
         {

@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Environments;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Herald.Server.Environments;
 /// the clear. Both are null for a variable without a value. <see cref="Version"/> grows by one on every update.
 /// </summary>
 public sealed record EnvironmentRecord(
-    string OrgId,
+    OrganizationId OrgId,
     string Key,
     string Type,
     string? Description,

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Text;
 using Herald.Server.Secrets;
 
@@ -6,12 +7,12 @@ namespace Herald.Server.Environments;
 /// <summary>Seals a <c>SecretString</c> value bound to its organization and key, and opens it for delivery only.</summary>
 public sealed class EnvironmentSecrets(SecretBox box)
 {
-    public byte[] Seal(string orgId, string key, string value) => box.Seal(Encoding.UTF8.GetBytes(value), Owner(orgId, key));
+    public byte[] Seal(OrganizationId orgId, string key, string value) => box.Seal(Encoding.UTF8.GetBytes(value), Owner(orgId, key));
 
     /// <summary>The value a reference resolves to, or null when the variable holds none.</summary>
     public string? ValueOf(EnvironmentRecord record) => record.SealedValue is { } sealedValue
         ? Encoding.UTF8.GetString(box.Open(sealedValue, Owner(record.OrgId, record.Key)))
         : record.Value;
 
-    private static string Owner(string orgId, string key) => $"env:{orgId}:{key}";
+    private static string Owner(OrganizationId orgId, string key) => $"env:{orgId}:{key}";
 }

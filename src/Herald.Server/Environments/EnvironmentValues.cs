@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Environments;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed class EnvironmentValues(IEnvironmentStore store, EnvironmentSecret
     /// The defined values among <paramref name="names"/>; a variable without a value is left out. The values of
     /// <c>SecretString</c> variables are added to <paramref name="mask"/>, so that no message of the attempt shows them.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> ForAsync(string orgId, IReadOnlyCollection<string> names, SecretMask mask, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string>> ForAsync(OrganizationId orgId, IReadOnlyCollection<string> names, SecretMask mask, CancellationToken cancellationToken)
     {
         if (names.Count == 0)
         {

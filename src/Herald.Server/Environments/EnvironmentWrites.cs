@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Text.Json.Nodes;
 
 namespace Herald.Server.Environments;
@@ -11,9 +12,9 @@ public readonly record struct VariableUpdate(EnvironmentRecord? Record, string? 
 /// </summary>
 public static class EnvironmentWrites
 {
-    public delegate byte[] Sealer(string orgId, string key, string value);
+    public delegate byte[] Sealer(OrganizationId orgId, string key, string value);
 
-    public static EnvironmentRecord Create(JsonObject body, string orgId, string key, DateTimeOffset now, Sealer seal)
+    public static EnvironmentRecord Create(JsonObject body, OrganizationId orgId, string key, DateTimeOffset now, Sealer seal)
     {
         var type = Text(body, "type") ?? EnvironmentTypes.String;
         var (value, sealedValue) = Stored(type, Text(body, "value"), orgId, key, seal);
@@ -50,7 +51,7 @@ public static class EnvironmentWrites
         }, null);
     }
 
-    private static (string? Value, byte[]? Sealed) Stored(string type, string? value, string orgId, string key, Sealer seal) =>
+    private static (string? Value, byte[]? Sealed) Stored(string type, string? value, OrganizationId orgId, string key, Sealer seal) =>
         value is null ? (null, null)
         : type == EnvironmentTypes.SecretString ? (null, seal(orgId, key, value))
         : (value, null);

@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Environments;
 
 public interface IEnvironmentStore
@@ -5,16 +7,16 @@ public interface IEnvironmentStore
     /// <summary>Adds the variable unless the organization already has one with that key; false when it has.</summary>
     Task<bool> InsertAsync(EnvironmentRecord record, CancellationToken cancellationToken);
 
-    Task<EnvironmentRecord?> GetAsync(string orgId, string key, CancellationToken cancellationToken);
+    Task<EnvironmentRecord?> GetAsync(OrganizationId orgId, string key, CancellationToken cancellationToken);
 
     /// <summary>The variables among <paramref name="keys"/> that exist; unknown keys are left out.</summary>
-    Task<IReadOnlyList<EnvironmentRecord>> GetManyAsync(string orgId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
+    Task<IReadOnlyList<EnvironmentRecord>> GetManyAsync(OrganizationId orgId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
 
     /// <summary>The organization's variables, ordered by key.</summary>
-    Task<IReadOnlyList<EnvironmentRecord>> ListAsync(string orgId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<EnvironmentRecord>> ListAsync(OrganizationId orgId, CancellationToken cancellationToken);
 
     /// <summary>Replaces the variable if its stored version is still <paramref name="expectedVersion"/>.</summary>
     Task<bool> UpdateAsync(EnvironmentRecord record, long expectedVersion, CancellationToken cancellationToken);
 
-    Task<bool> DeleteAsync(string orgId, string key, CancellationToken cancellationToken);
+    Task<bool> DeleteAsync(OrganizationId orgId, string key, CancellationToken cancellationToken);
 }

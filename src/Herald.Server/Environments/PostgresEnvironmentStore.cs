@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
 using NpgsqlTypes;
@@ -19,31 +20,31 @@ public sealed class PostgresEnvironmentStore(PostgresDatabase database) : IEnvir
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<EnvironmentRecord?> GetAsync(string orgId, string key, CancellationToken cancellationToken)
+    public async Task<EnvironmentRecord?> GetAsync(OrganizationId orgId, string key, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM environment_variables WHERE org_id = @org AND key = @key");
-        command.Parameters.AddWithValue("org", orgId);
+        command.Parameters.AddWithValue("org", orgId.Value);
         command.Parameters.AddWithValue("key", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    public async Task<IReadOnlyList<EnvironmentRecord>> GetManyAsync(string orgId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EnvironmentRecord>> GetManyAsync(OrganizationId orgId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         if (keys.Count == 0)
         {
             return [];
         }
         await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM environment_variables WHERE org_id = @org AND key = ANY(@keys) ORDER BY key");
-        command.Parameters.AddWithValue("org", orgId);
+        command.Parameters.AddWithValue("org", orgId.Value);
         command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.ToArray() });
         return await ReadAllAsync(command, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<EnvironmentRecord>> ListAsync(string orgId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EnvironmentRecord>> ListAsync(OrganizationId orgId, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM environment_variables WHERE org_id = @org ORDER BY key");
-        command.Parameters.AddWithValue("org", orgId);
+        command.Parameters.AddWithValue("org", orgId.Value);
         return await ReadAllAsync(command, cancellationToken);
     }
 
@@ -60,17 +61,17 @@ public sealed class PostgresEnvironmentStore(PostgresDatabase database) : IEnvir
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<bool> DeleteAsync(string orgId, string key, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(OrganizationId orgId, string key, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("DELETE FROM environment_variables WHERE org_id = @org AND key = @key");
-        command.Parameters.AddWithValue("org", orgId);
+        command.Parameters.AddWithValue("org", orgId.Value);
         command.Parameters.AddWithValue("key", key);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     private static void Bind(NpgsqlCommand command, EnvironmentRecord record)
     {
-        command.Parameters.AddWithValue("org", record.OrgId);
+        command.Parameters.AddWithValue("org", record.OrgId.Value);
         command.Parameters.AddWithValue("key", record.Key);
         command.Parameters.AddWithValue("type", record.Type);
         command.Parameters.Add(new NpgsqlParameter("description", NpgsqlDbType.Text) { Value = (object?)record.Description ?? DBNull.Value });
@@ -95,7 +96,7 @@ public sealed class PostgresEnvironmentStore(PostgresDatabase database) : IEnvir
     }
 
     private static EnvironmentRecord Read(NpgsqlDataReader reader) => new(
-        reader.GetString(0),
+        OrganizationId.From(reader.GetString(0)),
         reader.GetString(1),
         reader.GetString(2),
         reader.IsDBNull(3) ? null : reader.GetString(3),

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Text.Json;
 using Herald.Server.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -21,18 +22,18 @@ public sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnvironme
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<EnvironmentRecord?> GetAsync(string orgId, string key, CancellationToken cancellationToken)
+    public async Task<EnvironmentRecord?> GetAsync(OrganizationId orgId, string key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM environment_variables WHERE org_id = $org AND key = $key";
-        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$org", orgId.Value);
         command.Parameters.AddWithValue("$key", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    public async Task<IReadOnlyList<EnvironmentRecord>> GetManyAsync(string orgId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EnvironmentRecord>> GetManyAsync(OrganizationId orgId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         if (keys.Count == 0)
         {
@@ -45,17 +46,17 @@ public sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnvironme
             WHERE org_id = $org AND key IN (SELECT value FROM json_each($keys))
             ORDER BY key
             """;
-        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$org", orgId.Value);
         command.Parameters.AddWithValue("$keys", JsonSerializer.Serialize(keys));
         return await ReadAllAsync(command, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<EnvironmentRecord>> ListAsync(string orgId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EnvironmentRecord>> ListAsync(OrganizationId orgId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM environment_variables WHERE org_id = $org ORDER BY key";
-        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$org", orgId.Value);
         return await ReadAllAsync(command, cancellationToken);
     }
 
@@ -74,19 +75,19 @@ public sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnvironme
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<bool> DeleteAsync(string orgId, string key, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(OrganizationId orgId, string key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM environment_variables WHERE org_id = $org AND key = $key";
-        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$org", orgId.Value);
         command.Parameters.AddWithValue("$key", key);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     private static void Bind(SqliteCommand command, EnvironmentRecord record)
     {
-        command.Parameters.AddWithValue("$org", record.OrgId);
+        command.Parameters.AddWithValue("$org", record.OrgId.Value);
         command.Parameters.AddWithValue("$key", record.Key);
         command.Parameters.AddWithValue("$type", record.Type);
         command.Parameters.AddWithValue("$description", (object?)record.Description ?? DBNull.Value);
@@ -111,7 +112,7 @@ public sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnvironme
     }
 
     private static EnvironmentRecord Read(SqliteDataReader reader) => new(
-        reader.GetString(0),
+        OrganizationId.From(reader.GetString(0)),
         reader.GetString(1),
         reader.GetString(2),
         reader.IsDBNull(3) ? null : reader.GetString(3),

@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Events;
 
 /// <summary>One HTTP try, kept for the event history.</summary>
@@ -5,7 +7,7 @@ public sealed record DeliveryAttempt
 {
     public required string EventId { get; init; }
 
-    public required string OrgId { get; init; }
+    public required OrganizationId OrgId { get; init; }
 
     /// <summary>1 for the event's first try, counting every try of the event (automatic retries and replays).</summary>
     public required int Number { get; init; }

@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Events;
 
 /// <summary>
@@ -19,8 +21,8 @@ namespace Herald.Server.Events;
 public sealed record EventRecord
 {
     public required string EventId { get; init; }
-    public required string OrgId { get; init; }
-    public required string ConfigId { get; init; }
+    public required OrganizationId OrgId { get; init; }
+    public required ConfigId ConfigId { get; init; }
     public required string EventName { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required EventStatus Status { get; init; }

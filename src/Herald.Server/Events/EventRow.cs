@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Data.Common;
 
 namespace Herald.Server.Events;
@@ -15,8 +16,8 @@ internal static class EventRow
         return new EventRecord
         {
             EventId = reader.GetString(0),
-            OrgId = reader.GetString(1),
-            ConfigId = reader.GetString(2),
+            OrgId = OrganizationId.From(reader.GetString(1)),
+            ConfigId = ConfigId.From(reader.GetString(2)),
             EventName = reader.GetString(3),
             CreatedAt = time(reader, 4),
             Status = EventStatuses.FromStore(reader.GetString(5)),

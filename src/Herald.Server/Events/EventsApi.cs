@@ -42,7 +42,7 @@ public static class EventsApi
     }
 
     public static async Task<IResult> GetWebhookEventsV2(
-        string configId, HttpRequest request, ClaimsPrincipal user, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
+        string configId, HttpRequest request, ClaimsPrincipal user, IEventStore events, IConfigStore configs, INextAttempts retries, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request, allowEmpty: true);
         if (error is not null)
@@ -54,41 +54,47 @@ public static class EventsApi
         {
             return Problem.BadRequest(invalid);
         }
-        var (page, data) = await PageAsync(user.OrgId(), configId, query!, events, configs, cancellationToken);
+        var (page, data) = await PageAsync(user.OrgId(), ConfigId.From(configId), query!, events, configs, cancellationToken);
+        await NextAttempts.FillAsync(retries, user.OrgId(), data, cancellationToken);
         return Results.Ok(new EventListResponse { Data = data, NextCursor = page.Next?.ToJson(), HasMore = page.HasMore });
     }
 
     public static async Task<IResult> GetWehookEvents(
-        string configId, string? status, string? cursor, ClaimsPrincipal user, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
+        string configId, string? status, string? cursor, ClaimsPrincipal user, IEventStore events, IConfigStore configs, INextAttempts retries, CancellationToken cancellationToken)
     {
         var (query, invalid) = EventSearch.FromV1(status, cursor);
         if (invalid is not null)
         {
             return Problem.BadRequest(invalid);
         }
-        var (page, data) = await PageAsync(user.OrgId(), configId, query!, events, configs, cancellationToken);
+        var (page, data) = await PageAsync(user.OrgId(), ConfigId.From(configId), query!, events, configs, cancellationToken);
+        await NextAttempts.FillAsync(retries, user.OrgId(), data, cancellationToken);
         return Results.Ok(new EventListV1Response { Data = data, Cursor = page.Next?.ToBase64() });
     }
 
     public static async Task<IResult> GetEventById(
-        string configId, string eventId, ClaimsPrincipal user, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
+        string configId, string eventId, ClaimsPrincipal user, IEventStore events, IConfigStore configs, INextAttempts retries, CancellationToken cancellationToken)
     {
         var orgId = user.OrgId();
+        var id = ConfigId.From(configId);
         var stored = await events.GetAsync(orgId, eventId, cancellationToken);
-        if (stored is null || stored.ConfigId != configId)
+        if (stored is null || stored.ConfigId != id)
         {
             return NoEvent(configId, eventId);
         }
-        var config = await configs.GetAsync(orgId, configId, cancellationToken);
-        return Results.Ok(ToContract(stored, config?.Document));
+        var config = await configs.GetAsync(orgId, id, cancellationToken);
+        var found = ToContract(stored, config?.Document);
+        await NextAttempts.FillAsync(retries, orgId, [found], cancellationToken);
+        return Results.Ok(found);
     }
 
     public static async Task<IResult> GetEventAttempts(
         string configId, string eventId, ClaimsPrincipal user, IEventStore events, CancellationToken cancellationToken)
     {
         var orgId = user.OrgId();
+        var id = ConfigId.From(configId);
         var stored = await events.GetAsync(orgId, eventId, cancellationToken);
-        if (stored is null || stored.ConfigId != configId)
+        if (stored is null || stored.ConfigId != id)
         {
             return NoEvent(configId, eventId);
         }
@@ -99,7 +105,7 @@ public static class EventsApi
     public static IResult NoEvent(string configId, string eventId) => Problem.NotFound($"No event '{eventId}' for webhook config '{configId}'");
 
     private static async Task<(EventPage Page, IReadOnlyList<WebhookEvent> Data)> PageAsync(
-        string orgId, string configId, EventQuery query, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
+        OrganizationId orgId, ConfigId configId, EventQuery query, IEventStore events, IConfigStore configs, CancellationToken cancellationToken)
     {
         var rows = await events.ListAsync(orgId, configId, EventPage.Probe(query), cancellationToken);
         var page = EventPage.From(rows, query.Limit);
@@ -113,8 +119,8 @@ public static class EventsApi
         return new WebhookEvent
         {
             EventId = stored.EventId,
-            OrgId = stored.OrgId,
-            WebhookConfigId = stored.ConfigId,
+            OrgId = stored.OrgId.Value,
+            WebhookConfigId = stored.ConfigId.Value,
             Url = stored.Url,
             CreatedAt = HeraldJson.Timestamp(stored.CreatedAt),
             EventName = stored.EventName,

@@ -1,10 +1,12 @@
+using Herald.Server.Http;
+
 
 namespace Herald.Server.Events;
 
 /// <summary>Reads of the event log, and its retention. Writes of events go through <see cref="IEventWriter"/>, within the transaction of what they belong to.</summary>
 public interface IEventStore
 {
-    Task<EventRecord?> GetAsync(string orgId, string eventId, CancellationToken cancellationToken);
+    Task<EventRecord?> GetAsync(OrganizationId orgId, string eventId, CancellationToken cancellationToken);
 
     /// <summary>
     /// The given events in one read, by event id (of whichever organization: the caller checks each against what it
@@ -17,10 +19,10 @@ public interface IEventStore
     /// both descending), after the query's cursor and within its filters. Reads the index
     /// <c>ix_webhook_events_page (org_id, config_id, created_at DESC, event_id DESC)</c>.
     /// </summary>
-    Task<IReadOnlyList<EventRecord>> ListAsync(string orgId, string configId, EventQuery query, CancellationToken cancellationToken);
+    Task<IReadOnlyList<EventRecord>> ListAsync(OrganizationId orgId, ConfigId configId, EventQuery query, CancellationToken cancellationToken);
 
     /// <summary>Every recorded HTTP try of the event, oldest first.</summary>
-    Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(string orgId, string eventId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, string eventId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes up to <paramref name="max"/> events created before <paramref name="cutoff"/>, oldest first, with their

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Text;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
@@ -14,13 +15,13 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
     /// <summary>Events with the shared input of their fan-out, when they have one.</summary>
     internal const string From = "webhook_events LEFT JOIN event_inputs USING (input_id)";
 
-    public async Task<EventRecord?> GetAsync(string orgId, string eventId, CancellationToken cancellationToken)
+    public async Task<EventRecord?> GetAsync(OrganizationId orgId, string eventId, CancellationToken cancellationToken)
     {
         // The id's time names the day partitions to read (EventIdTime).
         var (from, to) = EventIdTime.Window(eventId);
         await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM {From} WHERE event_id = $1 AND org_id = $2 AND created_at BETWEEN $3 AND $4");
         command.Parameters.Add(new NpgsqlParameter { Value = eventId });
-        command.Parameters.Add(new NpgsqlParameter { Value = orgId });
+        command.Parameters.Add(new NpgsqlParameter { Value = orgId.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = from });
         command.Parameters.Add(new NpgsqlParameter { Value = to });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -48,7 +49,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         return found;
     }
 
-    public async Task<IReadOnlyList<EventRecord>> ListAsync(string orgId, string configId, EventQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EventRecord>> ListAsync(OrganizationId orgId, ConfigId configId, EventQuery query, CancellationToken cancellationToken)
     {
         await using var command = ListCommand(orgId, configId, query, explain: false);
         var events = new List<EventRecord>(query.Limit);
@@ -61,7 +62,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
     }
 
     /// <summary>The query plan of <see cref="ListAsync"/> (<c>EXPLAIN</c>), one line per node.</summary>
-    internal async Task<string> ExplainListAsync(string orgId, string configId, EventQuery query, CancellationToken cancellationToken)
+    internal async Task<string> ExplainListAsync(OrganizationId orgId, ConfigId configId, EventQuery query, CancellationToken cancellationToken)
     {
         await using var command = ListCommand(orgId, configId, query, explain: true);
         var plan = new StringBuilder();
@@ -74,7 +75,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
     }
 
     /// <summary>The same shape as on SQLite: a range on <c>created_at</c> plus a tie-break on <c>event_id</c>.</summary>
-    private NpgsqlCommand ListCommand(string orgId, string configId, EventQuery query, bool explain)
+    private NpgsqlCommand ListCommand(OrganizationId orgId, ConfigId configId, EventQuery query, bool explain)
     {
         var parameters = new List<NpgsqlParameter>();
         string Next(object value, NpgsqlDbType type)
@@ -84,7 +85,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         }
 
         var sql = new StringBuilder(explain ? "EXPLAIN " : "");
-        sql.Append($"SELECT {Columns} FROM {From} WHERE org_id = {Next(orgId, NpgsqlDbType.Text)} AND config_id = {Next(configId, NpgsqlDbType.Text)}");
+        sql.Append($"SELECT {Columns} FROM {From} WHERE org_id = {Next(orgId.Value, NpgsqlDbType.Text)} AND config_id = {Next(configId.Value, NpgsqlDbType.Text)}");
         if (query.After is { } after)
         {
             var at = Next(after.CreatedAt, NpgsqlDbType.TimestampTz);
@@ -114,14 +115,14 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         return command;
     }
 
-    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(string orgId, string eventId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, string eventId, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("""
             SELECT event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim
             FROM delivery_attempts WHERE event_id = $1 AND org_id = $2 AND started_at >= $3 ORDER BY attempt_id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = eventId });
-        command.Parameters.Add(new NpgsqlParameter { Value = orgId });
+        command.Parameters.Add(new NpgsqlParameter { Value = orgId.Value });
         // No try starts before its event: the days before the event's are not read.
         command.Parameters.Add(new NpgsqlParameter { Value = EventIdTime.Window(eventId).From });
         var attempts = new List<DeliveryAttempt>();
@@ -130,7 +131,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         {
             attempts.Add(new DeliveryAttempt
             {
-                EventId = reader.GetString(0), OrgId = reader.GetString(1), Number = reader.GetInt32(2), Kind = JobKinds.FromStore(reader.GetString(3)),
+                EventId = reader.GetString(0), OrgId = OrganizationId.From(reader.GetString(1)), Number = reader.GetInt32(2), Kind = JobKinds.FromStore(reader.GetString(3)),
                 StartedAt = reader.GetFieldValue<DateTimeOffset>(4), DurationMs = reader.GetInt32(5), StatusCode = reader.IsDBNull(6) ? null : reader.GetInt32(6),
                 Code = reader.IsDBNull(7) ? null : DeliveryCodes.FromWire(reader.GetString(7)), Message = reader.IsDBNull(8) ? null : reader.GetString(8),
                 ResponseExcerpt = reader.IsDBNull(9) ? null : reader.GetString(9), AfterReclaim = reader.GetBoolean(10),

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Herald.Server.Storage;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
@@ -29,7 +30,7 @@ public sealed class PostgresEventWriter : IEventWriter
             pg.Add("""
                 INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, input_id)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                """, [e.EventId, e.OrgId, e.ConfigId, e.EventName, e.CreatedAt, e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
+                """, [e.EventId, e.OrgId.Value, e.ConfigId.Value, e.EventName, e.CreatedAt, e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
                 e.OriginalPayload, e.HttpResponse, e.StartDate, e.EndDate, e.Shared?.Id]);
         }
     }
@@ -69,19 +70,19 @@ public sealed class PostgresEventWriter : IEventWriter
         pg.Add("""
             INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
             SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::timestamptz[], $6::integer[], $7::integer[], $8::text[], $9::text[], $10::text[], $11::boolean[])
-            """, [attempts.Select(a => a.EventId).ToArray(), attempts.Select(a => a.OrgId).ToArray(), attempts.Select(a => a.Number).ToArray(),
+            """, [attempts.Select(a => a.EventId).ToArray(), attempts.Select(a => a.OrgId.Value).ToArray(), attempts.Select(a => a.Number).ToArray(),
             attempts.Select(a => a.Kind.ToContract()).ToArray(), attempts.Select(a => a.StartedAt).ToArray(), attempts.Select(a => a.DurationMs).ToArray(),
             attempts.Select(a => a.StatusCode).ToArray(), attempts.Select(a => a.Code?.ToWire()).ToArray(), attempts.Select(a => a.Message).ToArray(),
             attempts.Select(a => a.ResponseExcerpt).ToArray(), attempts.Select(a => a.AfterReclaim).ToArray()]);
     }
 
-    public async Task<IReadOnlySet<string>> ExistingAsync(WriteSession session, string orgId, string configId, IReadOnlyList<string> eventIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<string>> ExistingAsync(WriteSession session, OrganizationId orgId, ConfigId configId, IReadOnlyList<string> eventIds, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
         var found = new HashSet<string>(StringComparer.Ordinal);
         var (from, to) = EventIdTime.Window(eventIds);
         var command = PostgresWriteSession.Command("SELECT event_id FROM webhook_events WHERE org_id = $1 AND config_id = $2 AND event_id = ANY($3) AND created_at BETWEEN $4 AND $5",
-            [orgId, configId, eventIds.ToArray(), from, to]);
+            [orgId.Value, configId.Value, eventIds.ToArray(), from, to]);
         command.Parameters[2].NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text;
         pg.Add(command, (NpgsqlDataReader reader) => found.Add(reader.GetString(0)));
         await pg.RunAsync(cancellationToken);

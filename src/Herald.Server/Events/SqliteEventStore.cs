@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Text;
 using System.Text.Json;
 using Herald.Server.Storage.Sqlite;
@@ -14,13 +15,13 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     /// <summary>Events with the shared input of their fan-out, when they have one.</summary>
     internal const string From = "webhook_events LEFT JOIN event_inputs USING (input_id)";
 
-    public async Task<EventRecord?> GetAsync(string orgId, string eventId, CancellationToken cancellationToken)
+    public async Task<EventRecord?> GetAsync(OrganizationId orgId, string eventId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM {From} WHERE event_id = $id AND org_id = $org";
         command.Parameters.AddWithValue("$id", eventId);
-        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$org", orgId.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
@@ -45,7 +46,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return found;
     }
 
-    public async Task<IReadOnlyList<EventRecord>> ListAsync(string orgId, string configId, EventQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EventRecord>> ListAsync(OrganizationId orgId, ConfigId configId, EventQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = ListCommand(connection, orgId, configId, query);
@@ -59,7 +60,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     }
 
     /// <summary>The query plan of <see cref="ListAsync"/> (<c>EXPLAIN QUERY PLAN</c>), one line per step.</summary>
-    internal async Task<string> ExplainListAsync(string orgId, string configId, EventQuery query, CancellationToken cancellationToken)
+    internal async Task<string> ExplainListAsync(OrganizationId orgId, ConfigId configId, EventQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = ListCommand(connection, orgId, configId, query);
@@ -77,12 +78,12 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     /// The cursor condition is spelled as a range on <c>created_at</c> plus a tie-break, so that SQLite seeks into
     /// the page index instead of scanning the config's newer events.
     /// </summary>
-    private static SqliteCommand ListCommand(SqliteConnection connection, string orgId, string configId, EventQuery query)
+    private static SqliteCommand ListCommand(SqliteConnection connection, OrganizationId orgId, ConfigId configId, EventQuery query)
     {
         var command = connection.CreateCommand();
         var sql = new StringBuilder($"SELECT {Columns} FROM {From} WHERE org_id = $org AND config_id = $config");
-        command.Parameters.AddWithValue("$org", orgId);
-        command.Parameters.AddWithValue("$config", configId);
+        command.Parameters.AddWithValue("$org", orgId.Value);
+        command.Parameters.AddWithValue("$config", configId.Value);
         if (query.After is { } after)
         {
             sql.Append(" AND created_at <= $after_at AND (created_at < $after_at OR event_id < $after_id)");
@@ -115,7 +116,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return command;
     }
 
-    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(string orgId, string eventId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, string eventId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -124,14 +125,14 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             FROM delivery_attempts WHERE event_id = $id AND org_id = $org ORDER BY attempt_id
             """;
         command.Parameters.AddWithValue("$id", eventId);
-        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$org", orgId.Value);
         var attempts = new List<DeliveryAttempt>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             attempts.Add(new DeliveryAttempt
             {
-                EventId = reader.GetString(0), OrgId = reader.GetString(1), Number = reader.GetInt32(2), Kind = JobKinds.FromStore(reader.GetString(3)),
+                EventId = reader.GetString(0), OrgId = OrganizationId.From(reader.GetString(1)), Number = reader.GetInt32(2), Kind = JobKinds.FromStore(reader.GetString(3)),
                 StartedAt = SqliteTime.Parse(reader.GetString(4)), DurationMs = reader.GetInt32(5), StatusCode = reader.IsDBNull(6) ? null : reader.GetInt32(6),
                 Code = reader.IsDBNull(7) ? null : DeliveryCodes.FromWire(reader.GetString(7)), Message = reader.IsDBNull(8) ? null : reader.GetString(8),
                 ResponseExcerpt = reader.IsDBNull(9) ? null : reader.GetString(9), AfterReclaim = reader.GetInt64(10) != 0,

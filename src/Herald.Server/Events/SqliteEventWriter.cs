@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Herald.Server.Storage;
 using Herald.Server.Storage.Sqlite;
 
@@ -42,7 +43,7 @@ public sealed class SqliteEventWriter : IEventWriter
                     .Bind(shared.Id, SqliteTime.ToText(e.CreatedAt), shared.Body, shared.SlotsText, shared.MetadataStart, shared.MetadataEnd)
                     .Command.ExecuteNonQueryAsync(cancellationToken);
             }
-            insert.Bind(e.EventId, e.OrgId, e.ConfigId, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url,
+            insert.Bind(e.EventId, e.OrgId.Value, e.ConfigId.Value, e.EventName, SqliteTime.ToText(e.CreatedAt), e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url,
                 e.Metadata, e.Input, e.Payload, e.OriginalPayload, e.HttpResponse, Time(e.StartDate), Time(e.EndDate), e.Shared?.Id);
             await insert.Command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -64,16 +65,16 @@ public sealed class SqliteEventWriter : IEventWriter
             "$event", "$org", "$number", "$kind", "$started", "$duration", "$status", "$code", "$message", "$excerpt", "$reclaim");
         foreach (var a in attempts)
         {
-            await insert.Bind(a.EventId, a.OrgId, a.Number, a.Kind.ToContract(), SqliteTime.ToText(a.StartedAt), a.DurationMs, a.StatusCode, a.Code?.ToWire(), a.Message,
+            await insert.Bind(a.EventId, a.OrgId.Value, a.Number, a.Kind.ToContract(), SqliteTime.ToText(a.StartedAt), a.DurationMs, a.StatusCode, a.Code?.ToWire(), a.Message,
                 a.ResponseExcerpt, a.AfterReclaim ? 1 : 0).Command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    public async Task<IReadOnlySet<string>> ExistingAsync(WriteSession session, string orgId, string configId, IReadOnlyList<string> eventIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<string>> ExistingAsync(WriteSession session, OrganizationId orgId, ConfigId configId, IReadOnlyList<string> eventIds, CancellationToken cancellationToken)
     {
         var select = session.As<SqliteWriteLane.Session>().Prepare(
             "SELECT event_id FROM webhook_events WHERE org_id = $org AND config_id = $config AND event_id IN (SELECT value FROM json_each($ids))", "$org", "$config", "$ids");
-        select.Bind(orgId, configId, System.Text.Json.JsonSerializer.Serialize(eventIds));
+        select.Bind(orgId.Value, configId.Value, System.Text.Json.JsonSerializer.Serialize(eventIds));
         var found = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await select.Command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -23,4 +23,9 @@ public sealed class WebhookEvent
     [JsonPropertyName("can_reapply_transform_reason")] public string? CanReapplyTransformReason { get; init; }
     [JsonPropertyName("start_date")] public string? StartDate { get; init; }
     [JsonPropertyName("end_date")] public string? EndDate { get; init; }
+
+    /// <summary>Herald extension: when the next automatic attempt is due, while a retry is scheduled; absent otherwise.</summary>
+    [JsonPropertyName("next_attempt_at")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? NextAttemptAt { get; set; }
 }

@@ -6,6 +6,7 @@ public static class ExpressionsSetup
     public static IServiceCollection AddExpressions(this IServiceCollection services)
     {
         services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(TransformOptions.Section).Get<TransformOptions>() ?? new TransformOptions());
+        services.AddSingleton<ExpressionMetrics>();
         services.AddSingleton<JsonataRuntime>();
         return services;
     }

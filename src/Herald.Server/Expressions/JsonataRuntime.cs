@@ -7,7 +7,7 @@ namespace Herald.Server.Expressions;
 /// Compiles the JSONata expressions of configs and events once per distinct text (kept in a bounded
 /// <see cref="ExpressionCache"/>) and evaluates them under the configured depth, time and result-size guards.
 /// </summary>
-public sealed class JsonataRuntime(TransformOptions options)
+public sealed class JsonataRuntime(TransformOptions options, ExpressionMetrics? metrics = null)
 {
     /// <summary>Code of an expression longer than <see cref="TransformOptions.MaxExpressionLength"/>.</summary>
     public const string TooLongCode = "H0001";
@@ -35,7 +35,28 @@ public sealed class JsonataRuntime(TransformOptions options)
     public static string TooLongMessage(int length, int limit) =>
         $"The expression is {length} characters long, over the limit of {limit} (setting {TransformOptions.Section}:{nameof(TransformOptions.MaxExpressionLength)})";
 
-    public JsonataValue Evaluate(JsonataExpression expression, JsonNode? input) => expression.Evaluate(input, options: Guards);
+    public JsonataValue Evaluate(JsonataExpression expression, JsonNode? input)
+    {
+        if (metrics is null)
+        {
+            return expression.Evaluate(input, options: Guards);
+        }
+        // Wall-clock time on purpose: what an evaluation costs this process, whatever the domain clock says.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return expression.Evaluate(input, options: Guards);
+        }
+        catch (JsonataException e)
+        {
+            metrics.Failed(e.Code);
+            throw;
+        }
+        finally
+        {
+            metrics.Evaluated(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
 
     /// <summary>JSONata's <c>$boolean</c> of a result: undefined, false, 0, "", empty arrays and objects are false.</summary>
     public static bool IsTruthy(JsonataValue value) =>

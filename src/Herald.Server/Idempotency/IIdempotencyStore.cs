@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Idempotency;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Herald.Server.Idempotency;
 public interface IIdempotencyStore
 {
     /// <summary>The answer remembered under the key, or null when there is none or it has expired.</summary>
-    Task<StoredAnswer?> FindAsync(string orgId, string scope, string key, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<StoredAnswer?> FindAsync(OrganizationId orgId, string scope, string key, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Within the caller's write transaction: takes the key (new, or expired) with the claim's answer and returns null,

@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Idempotency;
 
 /// <summary>An answer remembered under a key: final, or provisional while a sync trigger's first attempt runs.</summary>
@@ -7,7 +9,7 @@ public sealed record StoredAnswer(DateTimeOffset CreatedAt, int StatusCode, stri
 /// A request's claim on a key, carrying the answer to remember with it. <see cref="Scope"/> names the endpoint
 /// (and config) the key belongs to, so the same key means different things on different endpoints.
 /// </summary>
-public sealed record IdempotencyClaim(string OrgId, string Scope, string Key, DateTimeOffset CreatedAt, int StatusCode, string Body, bool Completed)
+public sealed record IdempotencyClaim(OrganizationId OrgId, string Scope, string Key, DateTimeOffset CreatedAt, int StatusCode, string Body, bool Completed)
 {
     /// <summary>Keys created at or before this instant have expired and may be claimed again.</summary>
     public DateTimeOffset ExpiredAtOrBefore => CreatedAt - IdempotencyRules.Retention;

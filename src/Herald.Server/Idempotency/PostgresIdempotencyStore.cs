@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
 
@@ -5,7 +6,7 @@ namespace Herald.Server.Idempotency;
 
 public sealed class PostgresIdempotencyStore(PostgresDatabase database) : IIdempotencyStore
 {
-    public async Task<StoredAnswer?> FindAsync(string orgId, string scope, string key, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<StoredAnswer?> FindAsync(OrganizationId orgId, string scope, string key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         var answer = await ReadAsync(connection, null, orgId, scope, key, cancellationToken);
@@ -18,7 +19,7 @@ public sealed class PostgresIdempotencyStore(PostgresDatabase database) : IIdemp
             UPDATE idempotency_keys SET status_code = $1, body = $2, completed = true
             WHERE org_id = $3 AND scope = $4 AND idempotency_key = $5 AND NOT completed AND body = $6
             """);
-        foreach (var value in new object[] { statusCode, body, claim.OrgId, claim.Scope, claim.Key, claim.Body })
+        foreach (var value in new object[] { statusCode, body, claim.OrgId.Value, claim.Scope, claim.Key, claim.Body })
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
@@ -55,7 +56,7 @@ public sealed class PostgresIdempotencyStore(PostgresDatabase database) : IIdemp
             WHERE idempotency_keys.created_at <= $8
             RETURNING 1
             """, connection, transaction);
-        foreach (var value in new object[] { claim.OrgId, claim.Scope, claim.Key, claim.CreatedAt, claim.StatusCode, claim.Body, claim.Completed, claim.ExpiredAtOrBefore })
+        foreach (var value in new object[] { claim.OrgId.Value, claim.Scope, claim.Key, claim.CreatedAt, claim.StatusCode, claim.Body, claim.Completed, claim.ExpiredAtOrBefore })
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
@@ -67,11 +68,11 @@ public sealed class PostgresIdempotencyStore(PostgresDatabase database) : IIdemp
             ?? throw new InvalidOperationException("An idempotency key that could not be claimed has no answer");
     }
 
-    private static async Task<StoredAnswer?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string orgId, string scope, string key, CancellationToken cancellationToken)
+    private static async Task<StoredAnswer?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, OrganizationId orgId, string scope, string key, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             "SELECT created_at, status_code, body, completed FROM idempotency_keys WHERE org_id = $1 AND scope = $2 AND idempotency_key = $3", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = orgId });
+        command.Parameters.Add(new NpgsqlParameter { Value = orgId.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = scope });
         command.Parameters.Add(new NpgsqlParameter { Value = key });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

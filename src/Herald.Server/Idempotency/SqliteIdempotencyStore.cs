@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Herald.Server.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -5,7 +6,7 @@ namespace Herald.Server.Idempotency;
 
 public sealed class SqliteIdempotencyStore(SqliteDatabase database) : IIdempotencyStore
 {
-    public async Task<StoredAnswer?> FindAsync(string orgId, string scope, string key, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<StoredAnswer?> FindAsync(OrganizationId orgId, string scope, string key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var answer = await ReadAsync(connection, null, orgId, scope, key, cancellationToken);
@@ -22,7 +23,7 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase database) : IIdempoten
             """;
         command.Parameters.AddWithValue("$status", statusCode);
         command.Parameters.AddWithValue("$body", body);
-        command.Parameters.AddWithValue("$org", claim.OrgId);
+        command.Parameters.AddWithValue("$org", claim.OrgId.Value);
         command.Parameters.AddWithValue("$scope", claim.Scope);
         command.Parameters.AddWithValue("$key", claim.Key);
         command.Parameters.AddWithValue("$provisional", claim.Body);
@@ -56,7 +57,7 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase database) : IIdempoten
             WHERE idempotency_keys.created_at <= $expired
             RETURNING 1
             """;
-        command.Parameters.AddWithValue("$org", claim.OrgId);
+        command.Parameters.AddWithValue("$org", claim.OrgId.Value);
         command.Parameters.AddWithValue("$scope", claim.Scope);
         command.Parameters.AddWithValue("$key", claim.Key);
         command.Parameters.AddWithValue("$created", SqliteTime.ToText(claim.CreatedAt));
@@ -72,12 +73,12 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase database) : IIdempoten
             ?? throw new InvalidOperationException("An idempotency key that could not be claimed has no answer");
     }
 
-    private static async Task<StoredAnswer?> ReadAsync(SqliteConnection connection, SqliteTransaction? transaction, string orgId, string scope, string key, CancellationToken cancellationToken)
+    private static async Task<StoredAnswer?> ReadAsync(SqliteConnection connection, SqliteTransaction? transaction, OrganizationId orgId, string scope, string key, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "SELECT created_at, status_code, body, completed FROM idempotency_keys WHERE org_id = $org AND scope = $scope AND idempotency_key = $key";
-        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$org", orgId.Value);
         command.Parameters.AddWithValue("$scope", scope);
         command.Parameters.AddWithValue("$key", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -13,7 +13,7 @@ namespace Herald.Server.Intake;
 public sealed class EventFanOut(IConfigStore configs, TimeProvider time)
 {
     public async Task<(IReadOnlyList<(ConfigRecord Config, EventInput Input)> Events, string? Error)> PlanAsync(
-        string orgId, FanOutRequest request, CancellationToken cancellationToken)
+        OrganizationId orgId, FanOutRequest request, CancellationToken cancellationToken)
     {
         // Checked before the configs are read, so a bad payload is refused whether or not any config subscribes.
         var (input, invalid) = FanOutInput.Prepare(request.Payload, request.EventName, orgId, time.GetUtcNow(), RandomGuid.NewVersion4());

@@ -33,7 +33,7 @@ public sealed class FanOutInput
         foreach (var slot in _slots)
         {
             // A config's name is required; a stored one without would read as null.
-            values.Add(slot == Slot.WebhookId ? config.Id : config.Document.Name);
+            values.Add(slot == Slot.WebhookId ? config.Id.Value : config.Document.Name);
         }
         return new EventInput(values.ToJsonString(HeraldJson.Payload), null, Shared);
     }
@@ -42,7 +42,7 @@ public sealed class FanOutInput
     /// Fills <paramref name="payload"/> (in place: it is this request's own) and serializes it once; or the problem
     /// with it, as <see cref="TriggerPayload.Fill"/> names it.
     /// </summary>
-    public static (FanOutInput? Input, string? Error) Prepare(JsonObject payload, string eventName, string orgId, DateTimeOffset now, Guid correlationId)
+    public static (FanOutInput? Input, string? Error) Prepare(JsonObject payload, string eventName, OrganizationId orgId, DateTimeOffset now, Guid correlationId)
     {
         // Markers stand in for the per-config values while the payload is written out; random, so no payload holds them.
         var marker = "herald-slot-" + RandomGuid.NewVersion4().ToString("N");

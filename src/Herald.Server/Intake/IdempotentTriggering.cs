@@ -17,7 +17,7 @@ namespace Herald.Server.Intake;
 public sealed class IdempotentTriggering(IIdempotencyStore answers, Triggering triggering, TimeProvider time)
 {
     /// <summary>The earlier answer under the key as a response, or null when the key is free.</summary>
-    public async Task<IResult?> EarlierAnswerAsync(HttpResponse response, string orgId, string scope, string key, CancellationToken cancellationToken)
+    public async Task<IResult?> EarlierAnswerAsync(HttpResponse response, OrganizationId orgId, string scope, string key, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         return await answers.FindAsync(orgId, scope, key, now, cancellationToken) is { } earlier ? Respond(response, earlier, now) : null;
@@ -25,7 +25,7 @@ public sealed class IdempotentTriggering(IIdempotencyStore answers, Triggering t
 
     /// <summary>Commits the events and answers <paramref name="answer"/>, or repeats the earlier answer under the key.</summary>
     public async Task<IResult> AcceptAsync<TAnswer>(
-        HttpResponse response, string orgId, string scope, string key, IReadOnlyList<(ConfigRecord Config, EventRecord Event)> events, int statusCode, TAnswer answer)
+        HttpResponse response, OrganizationId orgId, string scope, string key, IReadOnlyList<(ConfigRecord Config, EventRecord Event)> events, int statusCode, TAnswer answer)
     {
         var body = JsonSerializer.Serialize(answer, HeraldJson.Options);
         var claim = new IdempotencyClaim(orgId, scope, key, time.GetUtcNow(), statusCode, body, Completed: true);
@@ -34,7 +34,7 @@ public sealed class IdempotentTriggering(IIdempotencyStore answers, Triggering t
     }
 
     /// <summary>A sync trigger: commits the event, runs its first attempt and answers with the outcome, or repeats the earlier answer.</summary>
-    public async Task<IResult> DeliverNowAsync(HttpResponse response, string orgId, string scope, string key, ConfigRecord config, EventRecord stored)
+    public async Task<IResult> DeliverNowAsync(HttpResponse response, OrganizationId orgId, string scope, string key, ConfigRecord config, EventRecord stored)
     {
         var provisional = JsonSerializer.Serialize(new TriggerWebhookResp { EventId = stored.EventId }, HeraldJson.Options);
         var claim = new IdempotencyClaim(orgId, scope, key, time.GetUtcNow(), StatusCodes.Status200OK, provisional, Completed: false);

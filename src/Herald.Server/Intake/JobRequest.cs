@@ -1,5 +1,6 @@
 using Herald.Server.Configs;
 using Herald.Server.Events;
+using Herald.Server.Http;
 
 namespace Herald.Server.Intake;
 
@@ -11,9 +12,9 @@ public sealed record JobRequest
 {
     public required string EventId { get; init; }
 
-    public required string OrgId { get; init; }
+    public required OrganizationId OrgId { get; init; }
 
-    public required string ConfigId { get; init; }
+    public required ConfigId ConfigId { get; init; }
 
     public required JobKind Kind { get; init; }
 
@@ -40,7 +41,7 @@ public sealed record JobRequest
     };
 
     /// <summary>A replay of an event in the log; it waits in the queue.</summary>
-    public static JobRequest Replay(string eventId, string orgId, string configId, bool reapplyTransform) => new()
+    public static JobRequest Replay(string eventId, OrganizationId orgId, ConfigId configId, bool reapplyTransform) => new()
     {
         EventId = eventId,
         OrgId = orgId,

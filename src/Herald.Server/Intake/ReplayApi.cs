@@ -49,9 +49,10 @@ public static partial class ReplayApi
         }
 
         var orgId = user.OrgId();
-        var config = await configs.GetAsync(orgId, configId, cancellationToken);
+        var id = ConfigId.From(configId);
+        var config = await configs.GetAsync(orgId, id, cancellationToken);
         var stored = config is null ? null : await events.GetAsync(orgId, eventId, cancellationToken);
-        if (config is null || stored is null || stored.ConfigId != configId)
+        if (config is null || stored is null || stored.ConfigId != id)
         {
             return EventsApi.NoEvent(configId, eventId);
         }
@@ -60,13 +61,13 @@ public static partial class ReplayApi
             return Problem.Status(StatusCodes.Status422UnprocessableEntity, refusal);
         }
 
-        var queued = await triggering.ReplayAsync(orgId, configId, [eventId], reapply);
+        var queued = await triggering.ReplayAsync(orgId, id, [eventId], reapply);
         if (queued.Count == 0)
         {
             // Purged between the read and the write.
             return EventsApi.NoEvent(configId, eventId);
         }
-        LogQueued(logs.CreateLogger(typeof(ReplayApi)), configId, 1, reapply);
+        LogQueued(logs.CreateLogger(typeof(ReplayApi)), id, 1, reapply);
         return Results.NoContent();
     }
 
@@ -86,7 +87,8 @@ public static partial class ReplayApi
         }
 
         var orgId = user.OrgId();
-        var config = await configs.GetAsync(orgId, configId, cancellationToken);
+        var id = ConfigId.From(configId);
+        var config = await configs.GetAsync(orgId, id, cancellationToken);
         if (config is null)
         {
             return Problem.NotFound($"No webhook config with id '{configId}'");
@@ -101,21 +103,21 @@ public static partial class ReplayApi
         foreach (var eventId in ask.EventIds)
         {
             var stored = await events.GetAsync(orgId, eventId, cancellationToken);
-            if (stored is not null && stored.ConfigId == configId && ReplayRules.Refusal(stored, ask.ReapplyTransform) is null)
+            if (stored is not null && stored.ConfigId == id && ReplayRules.Refusal(stored, ask.ReapplyTransform) is null)
             {
                 replays.Add(eventId);
             }
         }
-        var queued = replays.Count == 0 ? [] : await triggering.ReplayAsync(orgId, configId, replays, ask.ReapplyTransform);
+        var queued = replays.Count == 0 ? [] : await triggering.ReplayAsync(orgId, id, replays, ask.ReapplyTransform);
         if (queued.Count > 0)
         {
-            LogQueued(logs.CreateLogger(typeof(ReplayApi)), configId, queued.Count, ask.ReapplyTransform);
+            LogQueued(logs.CreateLogger(typeof(ReplayApi)), id, queued.Count, ask.ReapplyTransform);
         }
         return Results.Json(new BatchReplayResp(queued), statusCode: StatusCodes.Status202Accepted);
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Queued {Count} replays for config {ConfigId} (reapply transform: {Reapply})")]
-    private static partial void LogQueued(ILogger logger, string configId, int count, bool reapply);
+    private static partial void LogQueued(ILogger logger, ConfigId configId, int count, bool reapply);
 }
 
 /// <summary>The contract's <c>ReplayRequest</c> (documentation only: bodies are read by hand).</summary>

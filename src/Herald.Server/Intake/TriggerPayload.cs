@@ -12,7 +12,7 @@ namespace Herald.Server.Intake;
 /// </summary>
 public static class TriggerPayload
 {
-    public static (JsonObject? Payload, string? Error) Fill(JsonObject body, string configId, WebhookConfig config, string orgId, DateTimeOffset now, Guid correlationId)
+    public static (JsonObject? Payload, string? Error) Fill(JsonObject body, string configId, WebhookConfig config, OrganizationId orgId, DateTimeOffset now, Guid correlationId)
     {
         if (config.EventName?.StartsWith("event_", StringComparison.Ordinal) == true)
         {
@@ -35,14 +35,14 @@ public static class TriggerPayload
             {
                 return (null, "metadata.organization_id must be a string");
             }
-            if (given.GetValue<string>() != orgId)
+            if (given.GetValue<string>() != orgId.Value)
             {
                 return (null, "metadata.organization_id must be the caller's organization");
             }
         }
         SetIfAbsent(fields, "webhook_id", configId);
         SetIfAbsent(fields, "webhook_name", config.Name);
-        SetIfAbsent(fields, "organization_id", orgId);
+        SetIfAbsent(fields, "organization_id", orgId.Value);
         SetIfAbsent(fields, "creation_timestamp", HeraldJson.Timestamp(now));
         SetIfAbsent(fields, "correlation_id", correlationId.ToString());
         return (body, null);

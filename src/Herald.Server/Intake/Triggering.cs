@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
 using Herald.Server.Configs;
 using Herald.Server.Events;
 using Herald.Server.Http;
 using Herald.Server.Idempotency;
 using Herald.Server.Storage;
+using Herald.Server.Telemetry;
 
 namespace Herald.Server.Intake;
 
@@ -25,7 +27,7 @@ public sealed record Accepted
 /// others to this node's worker. A sync trigger's job is leased to this node while it runs, so a crash mid-attempt
 /// leaves a job that a worker picks up when the lease runs out.
 /// </summary>
-public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotencyStore answers, TimeProvider time)
+public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotencyStore answers, TimeProvider time, IntakeMetrics? metrics = null)
 {
     /// <summary>Why a config cannot be triggered, or null when it can.</summary>
     public static string? RefusalFor(ConfigRecord config) => config.Document.Status switch
@@ -69,6 +71,9 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
         {
             return new Accepted { Jobs = [] };
         }
+        // The trace of the deliveries starts here: jobs handed over or run at once get their attempts' spans as children.
+        using var span = HeraldTraces.Source.StartActivity(HeraldTraces.Trigger, ActivityKind.Internal);
+        span?.SetTag("herald.events", accepted.Count);
         var requests = accepted.Select(a => JobRequest.Deliver(a.Event, a.Config, start)).ToList();
         var newEvents = accepted.Select(a => a.Event).ToList();
         StoredAnswer? earlier = null;
@@ -82,6 +87,10 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
             await events.InsertAsync(session, newEvents, cancellationToken);
             return requests;
         }, chain: false);
+        if (earlier is null && accepted.Count > 0)
+        {
+            metrics?.Accepted(accepted[0].Config.OrgId, jobs.Count);
+        }
         return new Accepted { Jobs = earlier is null ? jobs : [], Earlier = earlier };
     }
 
@@ -93,7 +102,7 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
     /// Queues one replay job per event in the log (under that organization and config), as a chain in the given
     /// order; an event not in the log gets none. Returns the event ids that got one, in order.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ReplayAsync(string orgId, string configId, IReadOnlyList<string> eventIds, bool reapplyTransform)
+    public async Task<IReadOnlyList<string>> ReplayAsync(OrganizationId orgId, ConfigId configId, IReadOnlyList<string> eventIds, bool reapplyTransform)
     {
         var requests = eventIds.Select(id => JobRequest.Replay(id, orgId, configId, reapplyTransform)).ToList();
         var jobs = await queue.EnqueueAsync(requests, async (session, cancellationToken) =>

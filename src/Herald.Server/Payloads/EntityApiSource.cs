@@ -25,14 +25,14 @@ public sealed class EntityApiSource(EntitiesOptions options) : IEntitySource, ID
         Timeout = options.Timeout,
     };
 
-    public async Task<FetchedEntity?> GetAsync(string orgId, string slug, string id, CancellationToken cancellationToken)
+    public async Task<FetchedEntity?> GetAsync(OrganizationId orgId, string slug, string id, CancellationToken cancellationToken)
     {
         var url = EntityPath.UrlOf(_baseUrl, slug, id)
             ?? throw new EntitySourceException(EntityPath.Problem(slug, id) ?? $"the entity's address would leave {_baseUrl}/v1/entity/", retryable: false);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Headers.TryAddWithoutValidation("x-epilot-org-id", orgId);
-        if (options.TokenFor(orgId) is { } token)
+        request.Headers.TryAddWithoutValidation("x-epilot-org-id", orgId.Value);
+        if (options.TokenFor(orgId.Value) is { } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }

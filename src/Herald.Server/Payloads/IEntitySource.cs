@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Text.Json.Nodes;
 
 namespace Herald.Server.Payloads;
@@ -12,7 +13,7 @@ public interface IEntitySource
     /// The entity of schema <paramref name="slug"/> with id <paramref name="id"/> in the organization, or null when
     /// the source does not know it. Throws <see cref="EntitySourceException"/> when the source fails.
     /// </summary>
-    Task<FetchedEntity?> GetAsync(string orgId, string slug, string id, CancellationToken cancellationToken);
+    Task<FetchedEntity?> GetAsync(OrganizationId orgId, string slug, string id, CancellationToken cancellationToken);
 }
 
 /// <summary>The entity source failed; <see cref="Retryable"/> when trying again later may help.</summary>

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
@@ -95,8 +96,8 @@ public sealed partial class PayloadShaper(IEntitySource? entities, ILogger<Paylo
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Hydration skipped for config {ConfigId}: {Reason}")]
-    private static partial void LogHydrationSkipped(ILogger logger, string configId, string reason);
+    private static partial void LogHydrationSkipped(ILogger logger, ConfigId configId, string reason);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Hydration failed for config {ConfigId}, entity {Slug}/{EntityId}: {Reason}")]
-    private static partial void LogHydrationFailed(ILogger logger, string configId, string slug, string entityId, string reason);
+    private static partial void LogHydrationFailed(ILogger logger, ConfigId configId, string slug, string entityId, string reason);
 }

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Herald.Server.Egress;
@@ -7,7 +8,7 @@ using Herald.Server.Events;
 namespace Herald.Server.ReceiverAuth;
 
 /// <summary>Which config (and which version of it) a cached token belongs to.</summary>
-public readonly record struct TokenScope(string OrgId, string ConfigId, long Version);
+public readonly record struct TokenScope(OrganizationId OrgId, ConfigId ConfigId, long Version);
 
 /// <summary>A token, or why there is none (a failure for the attempt as it stands).</summary>
 public readonly record struct TokenResult(TokenGrant? Grant, Prepared.Fail? Failure);
@@ -23,8 +24,8 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
 {
     private sealed record Cached(string Fingerprint, TokenGrant Grant, DateTimeOffset Until);
 
-    private readonly ConcurrentDictionary<(string OrgId, string ConfigId), Cached> _cache = new();
-    private readonly ConcurrentDictionary<(string OrgId, string ConfigId), SemaphoreSlim> _gates = new();
+    private readonly ConcurrentDictionary<(OrganizationId OrgId, ConfigId ConfigId), Cached> _cache = new();
+    private readonly ConcurrentDictionary<(OrganizationId OrgId, ConfigId ConfigId), SemaphoreSlim> _gates = new();
 
     /// <param name="mask">The attempt's secrets, masked in a failure's message before it is logged or returned.</param>
     public async Task<TokenResult> GetAsync(TokenScope scope, TokenRequest request, EgressRoute? egress, SecretMask mask, CancellationToken abort)
@@ -122,7 +123,7 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
         }
     }
 
-    private TokenGrant? Fresh((string, string) key, string fingerprint) =>
+    private TokenGrant? Fresh((OrganizationId, ConfigId) key, string fingerprint) =>
         _cache.TryGetValue(key, out var cached) && cached.Fingerprint == fingerprint && time.GetUtcNow() < cached.Until ? cached.Grant : null;
 
     private static TokenResult Failed(string message, int? statusCode = null) =>
@@ -150,5 +151,5 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "OAuth token exchange for config {ConfigId}: expires_in {ExpiresIn}, status {StatusCode}, failure {Failure}")]
-    private static partial void LogExchange(ILogger logger, string configId, double? expiresIn, int? statusCode, string? failure);
+    private static partial void LogExchange(ILogger logger, ConfigId configId, double? expiresIn, int? statusCode, string? failure);
 }

@@ -36,7 +36,7 @@ public static class TestOAuthApi
     public static async Task<IResult> TestOAuth(
         string configId, ClaimsPrincipal user, IConfigStore configs, ConfigSecretsBox secrets, RequestBuilder requests, CancellationToken cancellationToken)
     {
-        var config = await configs.GetAsync(user.OrgId(), configId, cancellationToken);
+        var config = await configs.GetAsync(user.OrgId(), ConfigId.From(configId), cancellationToken);
         if (config is null)
         {
             return Problem.NotFound($"No webhook config with id '{configId}'");

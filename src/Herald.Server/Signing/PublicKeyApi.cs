@@ -38,7 +38,7 @@ public static class PublicKeyApi
         }
         var org = OrganizationId.From(orgId);
         var key = await keys.FindAsync(org, cancellationToken)
-            ?? (await configs.AnyAsync(orgId, cancellationToken) ? await keys.GetOrCreateAsync(org, cancellationToken) : null);
+            ?? (await configs.AnyAsync(org, cancellationToken) ? await keys.GetOrCreateAsync(org, cancellationToken) : null);
         if (key is null)
         {
             return Problem.NotFound($"No organization '{orgId}' is known here: an organization has a public key once it has a webhook config");

@@ -1,4 +1,5 @@
 using Herald.Server.Configs;
+using Herald.Server.Http;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -16,7 +17,7 @@ public abstract class ConfigStoreContract
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static ConfigRecord Record(string org, string id, string eventName, DateTimeOffset created, byte[]? secrets = null) => new(
-        org, id, 1, created, created,
+        new OrganizationId(org), new ConfigId(id), 1, created, created,
         new WebhookConfig { Id = id, Name = $"config {id}", EventName = eventName, Url = "https://receiver.example/hook", Enabled = true, Auth = new Auth { AuthType = "NONE" } },
         secrets ?? [1, 2, 3]);
 
@@ -28,10 +29,10 @@ public abstract class ConfigStoreContract
         record.Document.FilterConditions = new WebhookConditionGroup { LogicalOperator = "OR", Conditions = [new WebhookCondition { Field = "entity.status", Operation = "equals", Values = ["open"] }] };
 
         await store.InsertAsync(record, int.MaxValue, Ct);
-        var read = await store.GetAsync("org-1", "cfg1", Ct);
+        var read = await store.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct);
 
         Assert.NotNull(read);
-        Assert.Equal(("org-1", "cfg1", 1L, T0, T0), (read.OrgId, read.Id, read.Version, read.CreatedAt, read.UpdatedAt));
+        Assert.Equal((new OrganizationId("org-1"), new ConfigId("cfg1"), 1L, T0, T0), (read.OrgId, read.Id, read.Version, read.CreatedAt, read.UpdatedAt));
         Assert.Equal([9, 8, 7], read.SealedSecrets);
         Assert.Equal("order_created", read.EventName);
         Assert.Equal("https://receiver.example/hook", read.Document.Url);
@@ -49,7 +50,7 @@ public abstract class ConfigStoreContract
         Assert.False(await store.InsertAsync(Record("org-1", "c", "order_created", T0.AddSeconds(2)), 2, Ct));
         Assert.True(await store.InsertAsync(Record("org-2", "d", "order_created", T0), 2, Ct));
 
-        Assert.Equal(["a", "b"], (await store.ListAsync("org-1", null, Ct)).Select(r => r.Id));
+        Assert.Equal(["a", "b"], (await store.ListAsync(new OrganizationId("org-1"), null, Ct)).Select(r => r.Id.Value));
     }
 
     [Fact]
@@ -61,19 +62,19 @@ public abstract class ConfigStoreContract
             Task.Run(() => store.InsertAsync(Record("org-1", $"r{i}", "order_created", T0.AddSeconds(i)), 3, Ct), Ct)));
 
         Assert.Equal(3, inserted.Count(i => i));
-        Assert.Equal(3, (await store.ListAsync("org-1", null, Ct)).Count);
+        Assert.Equal(3, (await store.ListAsync(new OrganizationId("org-1"), null, Ct)).Count);
     }
 
     [Fact]
     public async Task An_organization_has_configs_once_it_stores_one()
     {
         var store = await StoreAsync();
-        var before = await store.AnyAsync("org-1", Ct);
+        var before = await store.AnyAsync(new OrganizationId("org-1"), Ct);
         await store.InsertAsync(Record("org-1", "a", "order_created", T0), int.MaxValue, Ct);
 
         Assert.False(before);
-        Assert.True(await store.AnyAsync("org-1", Ct));
-        Assert.False(await store.AnyAsync("org-2", Ct));
+        Assert.True(await store.AnyAsync(new OrganizationId("org-1"), Ct));
+        Assert.False(await store.AnyAsync(new OrganizationId("org-2"), Ct));
     }
 
     [Fact]
@@ -92,9 +93,9 @@ public abstract class ConfigStoreContract
             ConfigRecord? last = null;
             while (true)
             {
-                var page = await store.ListPageAsync("org-1", eventName, last, 2, Ct);
+                var page = await store.ListPageAsync(new OrganizationId("org-1"), eventName, last, 2, Ct);
                 Assert.True(page.Count <= 2);
-                ids.AddRange(page.Select(r => r.Id));
+                ids.AddRange(page.Select(r => r.Id.Value));
                 if (page.Count < 2)
                 {
                     return ids;
@@ -103,8 +104,8 @@ public abstract class ConfigStoreContract
             }
         }
 
-        Assert.Equal((await store.ListAsync("org-1", null, Ct)).Select(r => r.Id), await Paged(null));
-        Assert.Equal((await store.ListAsync("org-1", "order_created", Ct)).Select(r => r.Id), await Paged("order_created"));
+        Assert.Equal((await store.ListAsync(new OrganizationId("org-1"), null, Ct)).Select(r => r.Id.Value), await Paged(null));
+        Assert.Equal((await store.ListAsync(new OrganizationId("org-1"), "order_created", Ct)).Select(r => r.Id.Value), await Paged("order_created"));
         Assert.Equal(7, (await Paged(null)).Count);
     }
 
@@ -114,11 +115,11 @@ public abstract class ConfigStoreContract
         var store = await StoreAsync();
         await store.InsertAsync(Record("org-1", "cfg1", "order_created", T0), int.MaxValue, Ct);
 
-        Assert.Null(await store.GetAsync("org-2", "cfg1", Ct));
-        Assert.Empty(await store.ListAsync("org-2", null, Ct));
+        Assert.Null(await store.GetAsync(new OrganizationId("org-2"), new ConfigId("cfg1"), Ct));
+        Assert.Empty(await store.ListAsync(new OrganizationId("org-2"), null, Ct));
         Assert.False(await store.UpdateAsync(Record("org-2", "cfg1", "x", T0) with { Version = 2 }, 1, Ct));
-        Assert.False(await store.DeleteAsync("org-2", "cfg1", Ct));
-        Assert.Equal("order_created", (await store.GetAsync("org-1", "cfg1", Ct))!.EventName);
+        Assert.False(await store.DeleteAsync(new OrganizationId("org-2"), new ConfigId("cfg1"), Ct));
+        Assert.Equal("order_created", (await store.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct))!.EventName);
     }
 
     [Fact]
@@ -130,11 +131,11 @@ public abstract class ConfigStoreContract
         await store.InsertAsync(Record("org-1", "c", "file_created", T0), int.MaxValue, Ct);
         await store.InsertAsync(Record("org-2", "d", "order_created", T0), int.MaxValue, Ct);
 
-        var all = await store.ListAsync("org-1", null, Ct);
-        var orders = await store.ListAsync("org-1", "order_created", Ct);
+        var all = await store.ListAsync(new OrganizationId("org-1"), null, Ct);
+        var orders = await store.ListAsync(new OrganizationId("org-1"), "order_created", Ct);
 
-        Assert.Equal(["c", "b", "a"], all.Select(r => r.Id));
-        Assert.Equal(["b", "a"], orders.Select(r => r.Id));
+        Assert.Equal(["c", "b", "a"], all.Select(r => r.Id.Value));
+        Assert.Equal(["b", "a"], orders.Select(r => r.Id.Value));
     }
 
     [Fact]
@@ -149,10 +150,10 @@ public abstract class ConfigStoreContract
         Assert.True(await store.UpdateAsync(first, expectedVersion: 1, Ct));
         Assert.False(await store.UpdateAsync(stale, expectedVersion: 1, Ct));
 
-        var read = await store.GetAsync("org-1", "cfg1", Ct);
+        var read = await store.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct);
         Assert.Equal(("renamed", "file_created", 2L, T0.AddHours(1)), (read!.Document.Name, read.EventName, read.Version, read.UpdatedAt));
         Assert.Equal(T0, read.CreatedAt);
-        Assert.Single(await store.ListAsync("org-1", "file_created", Ct));
+        Assert.Single(await store.ListAsync(new OrganizationId("org-1"), "file_created", Ct));
     }
 
     [Fact]
@@ -161,9 +162,9 @@ public abstract class ConfigStoreContract
         var store = await StoreAsync();
         await store.InsertAsync(Record("org-1", "cfg1", "order_created", T0), int.MaxValue, Ct);
 
-        Assert.True(await store.DeleteAsync("org-1", "cfg1", Ct));
-        Assert.False(await store.DeleteAsync("org-1", "cfg1", Ct));
-        Assert.Null(await store.GetAsync("org-1", "cfg1", Ct));
+        Assert.True(await store.DeleteAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct));
+        Assert.False(await store.DeleteAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct));
+        Assert.Null(await store.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct));
     }
 
     [Fact]
@@ -175,15 +176,15 @@ public abstract class ConfigStoreContract
         pinned.Document.EventVersion = "1.0";
         await store.InsertAsync(pinned, int.MaxValue, Ct);
 
-        Assert.False(await store.BackfillEventVersionAsync("org-2", "cfg1", "2.1", Ct));
-        Assert.True(await store.BackfillEventVersionAsync("org-1", "cfg1", "2.1", Ct));
-        Assert.False(await store.BackfillEventVersionAsync("org-1", "cfg1", "3.0", Ct));
-        Assert.False(await store.BackfillEventVersionAsync("org-1", "cfg2", "2.1", Ct));
+        Assert.False(await store.BackfillEventVersionAsync(new OrganizationId("org-2"), new ConfigId("cfg1"), "2.1", Ct));
+        Assert.True(await store.BackfillEventVersionAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), "2.1", Ct));
+        Assert.False(await store.BackfillEventVersionAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), "3.0", Ct));
+        Assert.False(await store.BackfillEventVersionAsync(new OrganizationId("org-1"), new ConfigId("cfg2"), "2.1", Ct));
 
-        var backfilled = (await store.GetAsync("org-1", "cfg1", Ct))!;
+        var backfilled = (await store.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct))!;
         Assert.Equal(("2.1", 1L, T0), (backfilled.Document.EventVersion, backfilled.Version, backfilled.UpdatedAt));
         Assert.Equal("https://receiver.example/hook", backfilled.Document.Url);
-        Assert.Equal("1.0", (await store.GetAsync("org-1", "cfg2", Ct))!.Document.EventVersion);
+        Assert.Equal("1.0", (await store.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg2"), Ct))!.Document.EventVersion);
     }
 }
 

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Net;
 using System.Text.Json.Nodes;
 using Herald.Server.Configs;
@@ -287,7 +288,7 @@ public abstract class ConfigsApiScenarios : IDisposable
 
     private static async Task<ConfigSecrets> StoredSecretsAsync(HeraldApp app, string id)
     {
-        var record = await app.Services.GetRequiredService<IConfigStore>().GetAsync(HeraldApp.OrgA, id, Ct);
+        var record = await app.Services.GetRequiredService<IConfigStore>().GetAsync(new OrganizationId(HeraldApp.OrgA), new ConfigId(id), Ct);
         return app.Services.GetRequiredService<ConfigSecretsBox>().Open(record!);
     }
 

@@ -1,4 +1,5 @@
 using Herald.Server.Configs;
+using Herald.Server.Http;
 using Herald.Server.Secrets;
 using Herald.Server.Storage;
 using Herald.Server.Tests.Support;
@@ -26,39 +27,39 @@ public sealed class TriggerConfigsTests : IDisposable
     }
 
     private ConfigRecord Record(string url, long version = 1) => new(
-        "org-1", "cfg1", version, T0, T0,
+        new OrganizationId("org-1"), new ConfigId("cfg1"), version, T0, T0,
         new WebhookConfig { Id = "cfg1", Name = "config", EventName = "order_created", Url = url, Enabled = true, Auth = new Auth { AuthType = "NONE" } },
-        _box.Seal("org-1", "cfg1", new ConfigSecrets("whsec_secret", null, null, null)));
+        _box.Seal(new OrganizationId("org-1"), new ConfigId("cfg1"), new ConfigSecrets("whsec_secret", null, null, null)));
 
     [Fact]
     public async Task On_sqlite_a_config_is_read_once_until_this_process_writes_one()
     {
         var (store, configs) = await ArrangeAsync(StorageProvider.Sqlite);
 
-        var first = await configs.GetAsync("org-1", "cfg1", Ct);
-        var again = await configs.GetAsync("org-1", "cfg1", Ct);
+        var first = await configs.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct);
+        var again = await configs.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct);
         Assert.Same(first, again);
 
         Assert.True(await store.UpdateAsync(Record("https://two.example/hook", version: 2), 1, Ct));
-        var updated = await configs.GetAsync("org-1", "cfg1", Ct);
+        var updated = await configs.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct);
         Assert.Equal("https://two.example/hook", updated!.Document.Url);
 
-        Assert.True(await store.DeleteAsync("org-1", "cfg1", Ct));
-        Assert.Null(await configs.GetAsync("org-1", "cfg1", Ct));
+        Assert.True(await store.DeleteAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct));
+        Assert.Null(await configs.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct));
 
         await store.InsertAsync(Record("https://three.example/hook"), int.MaxValue, Ct);
-        Assert.Equal("https://three.example/hook", (await configs.GetAsync("org-1", "cfg1", Ct))!.Document.Url);
+        Assert.Equal("https://three.example/hook", (await configs.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct))!.Document.Url);
     }
 
     [Fact]
     public async Task A_backfilled_event_version_reaches_the_next_read()
     {
         var (store, configs) = await ArrangeAsync(StorageProvider.Sqlite);
-        Assert.Null((await configs.GetAsync("org-1", "cfg1", Ct))!.Document.EventVersion);
+        Assert.Null((await configs.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct))!.Document.EventVersion);
 
-        Assert.True(await store.BackfillEventVersionAsync("org-1", "cfg1", "2.0", Ct));
+        Assert.True(await store.BackfillEventVersionAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), "2.0", Ct));
 
-        Assert.Equal("2.0", (await configs.GetAsync("org-1", "cfg1", Ct))!.Document.EventVersion);
+        Assert.Equal("2.0", (await configs.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct))!.Document.EventVersion);
     }
 
     [Fact]
@@ -66,8 +67,8 @@ public sealed class TriggerConfigsTests : IDisposable
     {
         var (_, configs) = await ArrangeAsync(StorageProvider.Postgres);
 
-        var first = await configs.GetAsync("org-1", "cfg1", Ct);
-        var again = await configs.GetAsync("org-1", "cfg1", Ct);
+        var first = await configs.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct);
+        var again = await configs.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct);
 
         Assert.NotSame(first, again);
         Assert.Equal(first!.Document.Url, again!.Document.Url);
@@ -77,7 +78,7 @@ public sealed class TriggerConfigsTests : IDisposable
     public async Task A_records_secrets_are_opened_once()
     {
         var (_, configs) = await ArrangeAsync(StorageProvider.Sqlite);
-        var record = (await configs.GetAsync("org-1", "cfg1", Ct))!;
+        var record = (await configs.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct))!;
 
         var secrets = configs.SecretsOf(record);
 

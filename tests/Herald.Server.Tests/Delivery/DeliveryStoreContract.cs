@@ -1,5 +1,6 @@
 using Herald.Server.Delivery;
 using Herald.Server.Events;
+using Herald.Server.Http;
 using Herald.Server.Idempotency;
 using Herald.Server.Storage;
 using Herald.Server.Tests.Support;
@@ -22,10 +23,10 @@ public abstract class DeliveryStoreContract
     private static NewDelivery Delivery(string eventId) => new(
         new EventRecord
         {
-            EventId = eventId, OrgId = "org-1", ConfigId = "cfg1", EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+            EventId = eventId, OrgId = new OrganizationId("org-1"), ConfigId = new ConfigId("cfg1"), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
             HttpMethod = "POST", Url = "https://receiver.example/hook", Input = """{"entity":{}}""",
         },
-        TestQueue.Job(eventId, "org-1", "cfg1", T0));
+        TestQueue.Job(eventId, new OrganizationId("org-1"), new ConfigId("cfg1"), T0));
 
     [Fact]
     public async Task A_released_job_is_free_again_when_due_and_its_next_claim_is_no_reclaim()
@@ -84,7 +85,7 @@ public abstract class DeliveryStoreContract
         Assert.Null(none);
         Assert.Single(plainIds!);
 
-        var claim = new IdempotencyClaim("org-1", "events", "key-1", T0, 202, """{"n":1}""", Completed: true);
+        var claim = new IdempotencyClaim(new OrganizationId("org-1"), "events", "key-1", T0, 202, """{"n":1}""", Completed: true);
         var once = Guid.CreateVersion7(T0.AddMilliseconds(1)).ToString();
         var (ids, earlier) = await store.EnqueueOnceAsync([Delivery(once)], claim, Ct);
         Assert.Null(earlier);

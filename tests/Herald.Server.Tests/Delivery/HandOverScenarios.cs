@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Herald.Server.Delivery;
@@ -73,7 +74,7 @@ public class HandOverScenarios : ReceiverScenario
         // over and the rest queue.
         var worker = App.Services.GetRequiredService<JobRunner>();
         var taken = new[] { "elsewhere-1", "elsewhere-1", "elsewhere-1", "elsewhere-1", "elsewhere-2" };
-        Assert.All(taken, configId => Assert.True(worker.TryReserve(HeraldApp.OrgA, configId)));
+        Assert.All(taken, configId => Assert.True(worker.TryReserve(new OrganizationId(HeraldApp.OrgA), new ConfigId(configId))));
         try
         {
             var response = await Client.PostJsonAsync("/v1/webhooks/events", """{"eventName":"order_created","payload":{"entity":{"_id":"e-1"}}}""");
@@ -105,7 +106,7 @@ public class HandOverScenarios : ReceiverScenario
         {
             foreach (var configId in taken)
             {
-                worker.CancelReservation(HeraldApp.OrgA, configId);
+                worker.CancelReservation(new OrganizationId(HeraldApp.OrgA), new ConfigId(configId));
             }
         }
     }

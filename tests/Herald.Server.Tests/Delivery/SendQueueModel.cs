@@ -1,4 +1,5 @@
 using Herald.Server.Delivery;
+using Herald.Server.Http;
 
 namespace Herald.Server.Tests.Delivery;
 
@@ -8,7 +9,7 @@ namespace Herald.Server.Tests.Delivery;
 /// </summary>
 internal sealed class Model(SendQueue queue, int total, int perOrganization, int perDestination)
 {
-    private readonly Dictionary<(string, string), long> _lastStarted = [];
+    private readonly Dictionary<(OrganizationId, string), long> _lastStarted = [];
 
     public SendQueue Queue { get; } = queue;
 
@@ -56,7 +57,7 @@ internal sealed class Model(SendQueue queue, int total, int perOrganization, int
         }
     }
 
-    private int OfOrg(string org) => InFlight.Count(w => w.OrgId == org);
+    private int OfOrg(OrganizationId org) => InFlight.Count(w => w.OrgId == org);
 
     private int ToDestination(string destination) => InFlight.Count(w => w.Destination == destination);
 
@@ -65,7 +66,7 @@ internal sealed class Model(SendQueue queue, int total, int perOrganization, int
     {
         var orgRivals = Waiting.Where(w => OfOrg(w.OrgId) < perOrganization && ToDestination(w.Destination) < perDestination)
             .Select(w => w.OrgId).ToHashSet();
-        bool OrgMay(string org) => OfOrg(org) < perOrganization || orgRivals.All(o => o == org);
+        bool OrgMay(OrganizationId org) => OfOrg(org) < perOrganization || orgRivals.All(o => o == org);
         var destinationRivals = Waiting.Where(w => ToDestination(w.Destination) < perDestination && OrgMay(w.OrgId))
             .Select(w => w.Destination).ToHashSet();
         var destinationBelow = ToDestination(waiter.Destination) < perDestination;

@@ -1,5 +1,6 @@
 using Herald.Server.Delivery;
 using Herald.Server.Egress;
+using Herald.Server.Http;
 
 namespace Herald.Server.Tests.Delivery;
 
@@ -10,7 +11,7 @@ public sealed class SendQueueTests
 
     private SendWaiter Wait(SendQueue queue, string org, string destination, long? order = null)
     {
-        var waiter = new SendWaiter(org, destination, order ?? ++_order);
+        var waiter = new SendWaiter(new OrganizationId(org), destination, order ?? ++_order);
         queue.Enqueue(waiter);
         return waiter;
     }
@@ -81,11 +82,11 @@ public sealed class SendQueueTests
         Assert.Equal(48, queue.InFlight);
 
         // It keeps its share as its sends end; the hanging one gets nothing while it waits.
-        queue.Done("a", "healthy");
+        queue.Done(new OrganizationId("a"), "healthy");
         Assert.Equal([healthy[16]], StartAll(queue));
         for (var i = 0; i < 16; i++)
         {
-            queue.Done("a", "never-answers");
+            queue.Done(new OrganizationId("a"), "never-answers");
         }
         Assert.Empty(StartAll(queue));
         Assert.Equal(16, queue.InFlightTo("never-answers"));
@@ -109,7 +110,7 @@ public sealed class SendQueueTests
         // Another organization newcomer is within its share, but the bound holds: it starts once a send ends.
         var last = Wait(queue, "c", "u");
         Assert.Empty(StartAll(queue));
-        queue.Done("a", "x");
+        queue.Done(new OrganizationId("a"), "x");
         Assert.Equal([last], StartAll(queue));
         Assert.Equal(queue.Bound, queue.InFlight);
         Assert.Equal(2, queue.Waiting);
@@ -127,11 +128,11 @@ public sealed class SendQueueTests
         var fourth = Wait(queue, "a", "x", order: 4);
 
         var order = new List<SendWaiter>();
-        queue.Done("a", "x");
+        queue.Done(new OrganizationId("a"), "x");
         while (queue.Next() is { } next)
         {
             order.Add(next);
-            queue.Done("a", "x");
+            queue.Done(new OrganizationId("a"), "x");
         }
 
         Assert.Equal([second, third, fourth], order);
@@ -150,23 +151,23 @@ public sealed class SendQueueTests
         Assert.Equal(6, queue.InFlight);
 
         // The node is over its bound until the borrowed slots are back; then a starts again within its share.
-        queue.Done("a", "x0");
+        queue.Done(new OrganizationId("a"), "x0");
         Assert.Empty(StartAll(queue));
-        queue.Done("a", "x1");
+        queue.Done(new OrganizationId("a"), "x1");
         Assert.Empty(StartAll(queue));
-        queue.Done("a", "x2");
+        queue.Done(new OrganizationId("a"), "x2");
         Assert.Equal([a[4]], StartAll(queue));
-        queue.Done("b", "y0");
+        queue.Done(new OrganizationId("b"), "y0");
         Assert.Equal([b[2]], StartAll(queue));
 
         // While b waits, a does not borrow the slot b frees; once b has nothing waiting, it does.
         var more = Wait(queue, "b", "y3");
-        queue.Done("b", "y1");
+        queue.Done(new OrganizationId("b"), "y1");
         Assert.Equal([more], StartAll(queue));
-        Assert.Equal(2, queue.InFlightOf("a"));
-        queue.Done("b", "y2");
+        Assert.Equal(2, queue.InFlightOf(new OrganizationId("a")));
+        queue.Done(new OrganizationId("b"), "y2");
         Assert.Equal([a[5]], StartAll(queue));
-        Assert.Equal(3, queue.InFlightOf("a"));
+        Assert.Equal(3, queue.InFlightOf(new OrganizationId("a")));
     }
 
     [Fact]
@@ -179,11 +180,11 @@ public sealed class SendQueueTests
         Wait(queue, "b", "w");
         var blocked = Wait(queue, "b", "w");
         Assert.Equal(4, StartAll(queue).Count);
-        Assert.Equal(3, queue.InFlightOf("a"));
+        Assert.Equal(3, queue.InFlightOf(new OrganizationId("a")));
 
         // b's waiter is held back by its destination, not by a: a may keep the slot it borrowed.
         Assert.Equal(1, queue.Waiting);
-        queue.Done("b", "w");
+        queue.Done(new OrganizationId("b"), "w");
         Assert.Equal([blocked], StartAll(queue));
     }
 
@@ -199,9 +200,9 @@ public sealed class SendQueueTests
         Assert.True(queue.Remove(gone));
         Assert.False(queue.Remove(gone));
         Assert.False(queue.Remove(first));
-        queue.Done("a", "x");
+        queue.Done(new OrganizationId("a"), "x");
         Assert.Equal([last], StartAll(queue));
-        queue.Done("b", "y");
+        queue.Done(new OrganizationId("b"), "y");
         Assert.Empty(StartAll(queue));
         Assert.Equal(0, queue.Waiting);
     }

@@ -1,4 +1,5 @@
 using Herald.Server.Environments;
+using Herald.Server.Http;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -16,10 +17,10 @@ public abstract class EnvironmentStoreContract
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static EnvironmentRecord Plain(string org, string key, string? value = "v") =>
-        new(org, key, "String", null, null, false, value, null, 1, T0, T0);
+        new(new OrganizationId(org), key, "String", null, null, false, value, null, 1, T0, T0);
 
     private static EnvironmentRecord Secret(string org, string key, byte[] sealedValue) =>
-        new(org, key, "SecretString", "a secret", "erp", true, null, sealedValue, 1, T0, T0);
+        new(new OrganizationId(org), key, "SecretString", "a secret", "erp", true, null, sealedValue, 1, T0, T0);
 
     [Fact]
     public async Task A_stored_variable_reads_back_whole()
@@ -28,11 +29,11 @@ public abstract class EnvironmentStoreContract
 
         Assert.True(await store.InsertAsync(Secret("org-1", "erp.password", [9, 8, 7]), Ct));
         Assert.True(await store.InsertAsync(Plain("org-1", "erp.user", "alice") with { Description = "d" }, Ct));
-        var secret = await store.GetAsync("org-1", "erp.password", Ct);
-        var plain = await store.GetAsync("org-1", "erp.user", Ct);
+        var secret = await store.GetAsync(new OrganizationId("org-1"), "erp.password", Ct);
+        var plain = await store.GetAsync(new OrganizationId("org-1"), "erp.user", Ct);
 
         Assert.NotNull(secret);
-        Assert.Equal(("org-1", "erp.password", "SecretString", "a secret", "erp", true), (secret.OrgId, secret.Key, secret.Type, secret.Description, secret.Group, secret.Protected));
+        Assert.Equal((new OrganizationId("org-1"), "erp.password", "SecretString", "a secret", "erp", true), (secret.OrgId, secret.Key, secret.Type, secret.Description, secret.Group, secret.Protected));
         Assert.Null(secret.Value);
         Assert.Equal([9, 8, 7], secret.SealedValue);
         Assert.Equal((1L, T0, T0), (secret.Version, secret.CreatedAt, secret.UpdatedAt));
@@ -47,7 +48,7 @@ public abstract class EnvironmentStoreContract
 
         await store.InsertAsync(Plain("org-1", "empty", value: null), Ct);
 
-        var read = await store.GetAsync("org-1", "empty", Ct);
+        var read = await store.GetAsync(new OrganizationId("org-1"), "empty", Ct);
         Assert.False(read!.HasValue);
     }
 
@@ -60,8 +61,8 @@ public abstract class EnvironmentStoreContract
         Assert.False(await store.InsertAsync(Plain("org-1", "k", "second"), Ct));
         Assert.True(await store.InsertAsync(Plain("org-2", "k", "other org"), Ct));
 
-        Assert.Equal("first", (await store.GetAsync("org-1", "k", Ct))!.Value);
-        Assert.Equal("other org", (await store.GetAsync("org-2", "k", Ct))!.Value);
+        Assert.Equal("first", (await store.GetAsync(new OrganizationId("org-1"), "k", Ct))!.Value);
+        Assert.Equal("other org", (await store.GetAsync(new OrganizationId("org-2"), "k", Ct))!.Value);
     }
 
     [Fact]
@@ -73,9 +74,9 @@ public abstract class EnvironmentStoreContract
         await store.InsertAsync(Plain("org-1", "a"), Ct);
         await store.InsertAsync(Plain("org-2", "c"), Ct);
 
-        Assert.Equal(["a", "a.z", "b"], (await store.ListAsync("org-1", Ct)).Select(r => r.Key));
-        Assert.Equal(["c"], (await store.ListAsync("org-2", Ct)).Select(r => r.Key));
-        Assert.Empty(await store.ListAsync("org-3", Ct));
+        Assert.Equal(["a", "a.z", "b"], (await store.ListAsync(new OrganizationId("org-1"), Ct)).Select(r => r.Key));
+        Assert.Equal(["c"], (await store.ListAsync(new OrganizationId("org-2"), Ct)).Select(r => r.Key));
+        Assert.Empty(await store.ListAsync(new OrganizationId("org-3"), Ct));
     }
 
     [Fact]
@@ -86,10 +87,10 @@ public abstract class EnvironmentStoreContract
         await store.InsertAsync(Plain("org-1", "b"), Ct);
         await store.InsertAsync(Plain("org-2", "c"), Ct);
 
-        var found = await store.GetManyAsync("org-1", ["b", "a", "c", "unknown"], Ct);
+        var found = await store.GetManyAsync(new OrganizationId("org-1"), ["b", "a", "c", "unknown"], Ct);
 
         Assert.Equal(["a", "b"], found.Select(r => r.Key));
-        Assert.Empty(await store.GetManyAsync("org-1", [], Ct));
+        Assert.Empty(await store.GetManyAsync(new OrganizationId("org-1"), [], Ct));
     }
 
     [Fact]
@@ -104,7 +105,7 @@ public abstract class EnvironmentStoreContract
         Assert.True(await store.UpdateAsync(first, expectedVersion: 1, Ct));
         Assert.False(await store.UpdateAsync(stale, expectedVersion: 1, Ct));
 
-        var read = await store.GetAsync("org-1", "k", Ct);
+        var read = await store.GetAsync(new OrganizationId("org-1"), "k", Ct);
         Assert.Equal(("SecretString", (string?)null, 2L, T0, T0.AddHours(1)), (read!.Type, read.Value, read.Version, read.CreatedAt, read.UpdatedAt));
         Assert.Equal([1], read.SealedValue);
     }
@@ -115,11 +116,11 @@ public abstract class EnvironmentStoreContract
         var store = await StoreAsync();
         await store.InsertAsync(Plain("org-1", "k", "mine"), Ct);
 
-        Assert.Null(await store.GetAsync("org-2", "k", Ct));
-        Assert.Empty(await store.GetManyAsync("org-2", ["k"], Ct));
+        Assert.Null(await store.GetAsync(new OrganizationId("org-2"), "k", Ct));
+        Assert.Empty(await store.GetManyAsync(new OrganizationId("org-2"), ["k"], Ct));
         Assert.False(await store.UpdateAsync(Plain("org-2", "k", "theirs") with { Version = 2 }, 1, Ct));
-        Assert.False(await store.DeleteAsync("org-2", "k", Ct));
-        Assert.Equal("mine", (await store.GetAsync("org-1", "k", Ct))!.Value);
+        Assert.False(await store.DeleteAsync(new OrganizationId("org-2"), "k", Ct));
+        Assert.Equal("mine", (await store.GetAsync(new OrganizationId("org-1"), "k", Ct))!.Value);
     }
 
     [Fact]
@@ -128,9 +129,9 @@ public abstract class EnvironmentStoreContract
         var store = await StoreAsync();
         await store.InsertAsync(Plain("org-1", "k"), Ct);
 
-        Assert.True(await store.DeleteAsync("org-1", "k", Ct));
-        Assert.False(await store.DeleteAsync("org-1", "k", Ct));
-        Assert.Null(await store.GetAsync("org-1", "k", Ct));
+        Assert.True(await store.DeleteAsync(new OrganizationId("org-1"), "k", Ct));
+        Assert.False(await store.DeleteAsync(new OrganizationId("org-1"), "k", Ct));
+        Assert.Null(await store.GetAsync(new OrganizationId("org-1"), "k", Ct));
     }
 }
 

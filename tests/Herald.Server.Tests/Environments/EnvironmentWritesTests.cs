@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Text;
 using Herald.Server.Environments;
 using Herald.Server.Tests.Support;
@@ -8,11 +9,11 @@ public sealed class EnvironmentWritesTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static byte[] FakeSeal(string orgId, string key, string value) => Encoding.UTF8.GetBytes($"sealed({orgId}/{key}/{value})");
+    private static byte[] FakeSeal(OrganizationId orgId, string key, string value) => Encoding.UTF8.GetBytes($"sealed({orgId}/{key}/{value})");
 
     private static EnvironmentRecord Stored(string type, string? value) => EnvironmentWrites.Create(
         Json.Obj(value is null ? $$"""{"type":"{{type}}","description":"d","group":"g","protected":true}""" : $$"""{"type":"{{type}}","value":"{{value}}","description":"d","group":"g","protected":true}"""),
-        "org-1", "k", T0, FakeSeal);
+        new OrganizationId("org-1"), "k", T0, FakeSeal);
 
     [Fact]
     public void A_secret_is_only_ever_kept_sealed_and_a_string_in_the_clear()
@@ -30,7 +31,7 @@ public sealed class EnvironmentWritesTests
     [Fact]
     public void An_update_defaults_a_new_variables_type_to_String()
     {
-        var created = EnvironmentWrites.Create(Json.Obj("""{"value":"v"}"""), "org-1", "k", T0, FakeSeal);
+        var created = EnvironmentWrites.Create(Json.Obj("""{"value":"v"}"""), new OrganizationId("org-1"), "k", T0, FakeSeal);
 
         Assert.Equal(("String", "v"), (created.Type, created.Value));
     }

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Text.Json.Nodes;
 using Herald.Server.Events;
 
@@ -129,7 +130,7 @@ public sealed class EventPageTests
 
     private static EventRecord Row(int i) => new()
     {
-        EventId = $"e-{i}", OrgId = "org", ConfigId = "cfg", EventName = "order_created", CreatedAt = T0.AddSeconds(-i), Status = EventStatus.Succeeded,
+        EventId = $"e-{i}", OrgId = new OrganizationId("org"), ConfigId = new ConfigId("cfg"), EventName = "order_created", CreatedAt = T0.AddSeconds(-i), Status = EventStatus.Succeeded,
         HttpMethod = "POST", Input = "{}",
     };
 

@@ -1,5 +1,6 @@
 using Herald.Server.Delivery;
 using Herald.Server.Events;
+using Herald.Server.Http;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -32,7 +33,7 @@ public abstract class EventStoreContract
     protected static EventRecord Event(string id, string org, string config, DateTimeOffset created, string input = """{"metadata":{}}""") =>
         new()
         {
-            EventId = id, OrgId = org, ConfigId = config, EventName = "order_created", CreatedAt = created, Status = EventStatus.InProgress,
+            EventId = id, OrgId = new OrganizationId(org), ConfigId = new ConfigId(config), EventName = "order_created", CreatedAt = created, Status = EventStatus.InProgress,
             HttpMethod = "POST", Url = "https://receiver.example/hook", Metadata = "{}", Input = input,
         };
 
@@ -73,7 +74,7 @@ public abstract class EventStoreContract
             (Event("e", "org-2", "cfg", T0.AddSeconds(2)), EventStatus.Succeeded),
         ]);
 
-        var listed = await events.ListAsync("org-1", "cfg", new EventQuery(10), Ct);
+        var listed = await events.ListAsync(new OrganizationId("org-1"), new ConfigId("cfg"), new EventQuery(10), Ct);
 
         Assert.Equal(["a", "c", "b"], listed.Select(e => e.EventId));
         Assert.Equal(T0.AddSeconds(1), listed[0].CreatedAt);
@@ -94,7 +95,7 @@ public abstract class EventStoreContract
         EventCursor? after = null;
         do
         {
-            var page = EventPage.From(await events.ListAsync("org-1", "cfg", EventPage.Probe(new EventQuery(4, after)), Ct), 4);
+            var page = EventPage.From(await events.ListAsync(new OrganizationId("org-1"), new ConfigId("cfg"), EventPage.Probe(new EventQuery(4, after)), Ct), 4);
             seen.AddRange(page.Items.Select(e => e.EventId));
             after = page.Next;
         }
@@ -115,7 +116,7 @@ public abstract class EventStoreContract
             (Event("e5", "org-1", "cfg", T0.AddHours(4)), null),
         ]);
 
-        async Task<string[]> List(EventQuery query) => (await events.ListAsync("org-1", "cfg", query, Ct)).Select(e => e.EventId).ToArray();
+        async Task<string[]> List(EventQuery query) => (await events.ListAsync(new OrganizationId("org-1"), new ConfigId("cfg"), query, Ct)).Select(e => e.EventId).ToArray();
 
         Assert.Equal(["e4", "e1"], await List(new EventQuery(10, Status: EventStatus.Succeeded)));
         Assert.Equal(["e5"], await List(new EventQuery(10, Status: EventStatus.InProgress)));
@@ -137,11 +138,11 @@ public abstract class EventStoreContract
         var (events, queue) = await StoresAsync();
         await WriteAsync(queue, [(Event("e1", "org-1", "cfg", T0), EventStatus.Succeeded)]);
 
-        Assert.Empty(await events.ListAsync("org-2", "cfg", new EventQuery(10), Ct));
-        Assert.Empty(await events.ListAsync("org-2", "cfg", new EventQuery(10, EventId: "e1"), Ct));
-        Assert.Null(await events.GetAsync("org-2", "e1", Ct));
-        Assert.Empty(await events.AttemptsAsync("org-2", "e1", Ct));
-        Assert.Single(await events.AttemptsAsync("org-1", "e1", Ct));
+        Assert.Empty(await events.ListAsync(new OrganizationId("org-2"), new ConfigId("cfg"), new EventQuery(10), Ct));
+        Assert.Empty(await events.ListAsync(new OrganizationId("org-2"), new ConfigId("cfg"), new EventQuery(10, EventId: "e1"), Ct));
+        Assert.Null(await events.GetAsync(new OrganizationId("org-2"), "e1", Ct));
+        Assert.Empty(await events.AttemptsAsync(new OrganizationId("org-2"), "e1", Ct));
+        Assert.Single(await events.AttemptsAsync(new OrganizationId("org-1"), "e1", Ct));
     }
 
     [Fact]
@@ -149,15 +150,15 @@ public abstract class EventStoreContract
     {
         var (events, queue) = await StoresAsync();
         var e = Event("e1", "org-1", "cfg", T0);
-        var ids = await queue.EnqueueAsync([new NewDelivery(e, TestQueue.Job("e1", "org-1", "cfg", T0))], Ct);
+        var ids = await queue.EnqueueAsync([new NewDelivery(e, TestQueue.Job("e1", new OrganizationId("org-1"), new ConfigId("cfg"), T0))], Ct);
         var job = (await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 1, Ct)).Single();
-        var first = TestQueue.Attempt("e1", "org-1", 1, JobKind.Deliver, T0, 30_001, null, DeliveryCode.InternalError, "timed out", null, false);
+        var first = TestQueue.Attempt("e1", new OrganizationId("org-1"), 1, JobKind.Deliver, T0, 30_001, null, DeliveryCode.InternalError, "timed out", null, false);
         await queue.CompleteAsync([TestQueue.Completion(job, "w", EventStatus.InProgress, 0, "{}", "{}", T0, null, first, T0.AddSeconds(5))], Ct);
         var again = (await queue.ClaimDueAsync("w2", T0.AddSeconds(5), T0.AddMinutes(2), 1, Ct)).Single();
-        var second = TestQueue.Attempt("e1", "org-1", 2, JobKind.Deliver, T0.AddSeconds(5), 40, 503, null, null, """{"busy":true}""", true);
+        var second = TestQueue.Attempt("e1", new OrganizationId("org-1"), 2, JobKind.Deliver, T0.AddSeconds(5), 40, 503, null, null, """{"busy":true}""", true);
         await queue.CompleteAsync([TestQueue.Completion(again, "w2", EventStatus.Failed, 1, "{}", "{}", T0, T0.AddSeconds(5), second, null)], Ct);
 
-        var attempts = await events.AttemptsAsync("org-1", "e1", Ct);
+        var attempts = await events.AttemptsAsync(new OrganizationId("org-1"), "e1", Ct);
 
         Assert.Equal(ids[0], job.JobId);
         Assert.Equal([first, second], attempts);
@@ -214,16 +215,16 @@ public abstract class EventStoreContract
         ]);
 
         Assert.Equal(2, await events.PurgeEventsAsync(cutoff, 2, Ct));
-        Assert.Null(await events.GetAsync("org-1", "old-1", Ct));
-        Assert.Null(await events.GetAsync("org-1", "old-2", Ct));
-        Assert.Empty(await events.AttemptsAsync("org-1", "old-1", Ct));
-        Assert.NotNull(await events.GetAsync("org-2", "old-3", Ct));
+        Assert.Null(await events.GetAsync(new OrganizationId("org-1"), "old-1", Ct));
+        Assert.Null(await events.GetAsync(new OrganizationId("org-1"), "old-2", Ct));
+        Assert.Empty(await events.AttemptsAsync(new OrganizationId("org-1"), "old-1", Ct));
+        Assert.NotNull(await events.GetAsync(new OrganizationId("org-2"), "old-3", Ct));
 
         Assert.Equal(1, await events.PurgeEventsAsync(cutoff, 2, Ct));
         Assert.Equal(0, await events.PurgeEventsAsync(cutoff, 2, Ct));
-        Assert.NotNull(await events.GetAsync("org-1", "old-queued", Ct));
-        Assert.NotNull(await events.GetAsync("org-1", "young", Ct));
-        Assert.Single(await events.AttemptsAsync("org-1", "young", Ct));
+        Assert.NotNull(await events.GetAsync(new OrganizationId("org-1"), "old-queued", Ct));
+        Assert.NotNull(await events.GetAsync(new OrganizationId("org-1"), "young", Ct));
+        Assert.Single(await events.AttemptsAsync(new OrganizationId("org-1"), "young", Ct));
     }
 
     [Fact]
@@ -231,11 +232,11 @@ public abstract class EventStoreContract
     {
         var (events, queue) = await StoresAsync();
         var e = Event("e1", "org-1", "cfg", T0);
-        await queue.EnqueueAsync([new NewDelivery(e, TestQueue.Job("e1", "org-1", "cfg", T0))], Ct);
+        await queue.EnqueueAsync([new NewDelivery(e, TestQueue.Job("e1", new OrganizationId("org-1"), new ConfigId("cfg"), T0))], Ct);
         var job = (await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 1, Ct)).Single();
         for (var i = 0; i < 3; i++)
         {
-            var attempt = TestQueue.Attempt("e1", "org-1", i + 1, JobKind.Deliver, T0.AddDays(i * 20), 5, 500, null, null, null, false);
+            var attempt = TestQueue.Attempt("e1", new OrganizationId("org-1"), i + 1, JobKind.Deliver, T0.AddDays(i * 20), 5, 500, null, null, null, false);
             await queue.CompleteAsync([TestQueue.Completion(job, "w", EventStatus.InProgress, i, null, null, T0, null, attempt, T0.AddDays(i * 20 + 1))], Ct);
             job = (await queue.ClaimDueAsync("w", T0.AddDays(i * 20 + 1), T0.AddDays(i * 20 + 2), 1, Ct)).Single();
         }
@@ -244,7 +245,7 @@ public abstract class EventStoreContract
         Assert.Equal(1, await events.PurgeAttemptsAsync(T0.AddDays(30), 1, Ct));
         Assert.Equal(1, await events.PurgeAttemptsAsync(T0.AddDays(30), 1, Ct));
         Assert.Equal(0, await events.PurgeAttemptsAsync(T0.AddDays(30), 1, Ct));
-        Assert.Equal([T0.AddDays(40)], (await events.AttemptsAsync("org-1", "e1", Ct)).Select(a => a.StartedAt));
+        Assert.Equal([T0.AddDays(40)], (await events.AttemptsAsync(new OrganizationId("org-1"), "e1", Ct)).Select(a => a.StartedAt));
     }
 }
 
@@ -260,7 +261,7 @@ public sealed class SqliteEventStoreTests : EventStoreContract, IDisposable
     }
 
     protected override Task<string> ExplainListAsync(string orgId, string configId, EventQuery query) =>
-        new SqliteEventStore(_database!).ExplainListAsync(orgId, configId, query, Ct);
+        new SqliteEventStore(_database!).ExplainListAsync(new OrganizationId(orgId), new ConfigId(configId), query, Ct);
 
     protected override async Task SeedAsync(int count, int configs)
     {
@@ -305,7 +306,7 @@ public sealed class PostgresEventStoreTests(PostgresServer server) : EventStoreC
     }
 
     protected override Task<string> ExplainListAsync(string orgId, string configId, EventQuery query) =>
-        new PostgresEventStore(_database!).ExplainListAsync(orgId, configId, query, Ct);
+        new PostgresEventStore(_database!).ExplainListAsync(new OrganizationId(orgId), new ConfigId(configId), query, Ct);
 
     protected override async Task SeedAsync(int count, int configs)
     {

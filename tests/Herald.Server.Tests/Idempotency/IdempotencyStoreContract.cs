@@ -1,5 +1,6 @@
 using Herald.Server.Delivery;
 using Herald.Server.Events;
+using Herald.Server.Http;
 using Herald.Server.Idempotency;
 using Herald.Server.Storage.Postgres;
 using Herald.Server.Storage.Sqlite;
@@ -25,14 +26,14 @@ public abstract class IdempotencyStoreContract
         return new NewDelivery(
             new EventRecord
             {
-                EventId = eventId, OrgId = org, ConfigId = "cfg-1", EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+                EventId = eventId, OrgId = new OrganizationId(org), ConfigId = new ConfigId("cfg-1"), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
                 HttpMethod = "POST", Url = "https://example.com", Input = "{}",
             },
-            TestQueue.Job(eventId, org, "cfg-1", T0));
+            TestQueue.Job(eventId, new OrganizationId(org), new ConfigId("cfg-1"), T0));
     }
 
     private static IdempotencyClaim Claim(string key, DateTimeOffset at, string body = "{\"n\":1}", string org = "org-1", string scope = "events", bool completed = true) =>
-        new(org, scope, key, at, 202, body, completed);
+        new(new OrganizationId(org), scope, key, at, 202, body, completed);
 
     [Fact]
     public async Task The_first_claim_commits_its_events_and_a_repeat_gets_its_answer_and_writes_nothing()
@@ -48,9 +49,9 @@ public abstract class IdempotencyStoreContract
         Assert.Null(none);
         Assert.Null(noJobs);
         Assert.Equal(new StoredAnswer(T0, 202, "{\"first\":true}", true), earlier);
-        Assert.NotNull(await events.GetAsync("org-1", first.Event.EventId, Ct));
-        Assert.Null(await events.GetAsync("org-1", second.Event.EventId, Ct));
-        Assert.Equal(earlier, await answers.FindAsync("org-1", "events", "k", T0.AddMinutes(2), Ct));
+        Assert.NotNull(await events.GetAsync(new OrganizationId("org-1"), first.Event.EventId, Ct));
+        Assert.Null(await events.GetAsync(new OrganizationId("org-1"), second.Event.EventId, Ct));
+        Assert.Equal(earlier, await answers.FindAsync(new OrganizationId("org-1"), "events", "k", T0.AddMinutes(2), Ct));
     }
 
     [Fact]
@@ -66,7 +67,7 @@ public abstract class IdempotencyStoreContract
         };
 
         Assert.All(results, r => Assert.Null(r.Earlier));
-        Assert.Null(await answers.FindAsync("org-3", "events", "k", T0, Ct));
+        Assert.Null(await answers.FindAsync(new OrganizationId("org-3"), "events", "k", T0, Ct));
     }
 
     [Fact]
@@ -80,9 +81,9 @@ public abstract class IdempotencyStoreContract
 
         Assert.Null(earlier);
         Assert.Single(jobIds!);
-        Assert.NotNull(await events.GetAsync("org-1", later.Event.EventId, Ct));
-        Assert.Equal("{\"new\":1}", (await answers.FindAsync("org-1", "events", "k", T0.AddHours(25), Ct))!.Body);
-        Assert.Null(await answers.FindAsync("org-1", "events", "k", T0.AddHours(48), Ct));
+        Assert.NotNull(await events.GetAsync(new OrganizationId("org-1"), later.Event.EventId, Ct));
+        Assert.Equal("{\"new\":1}", (await answers.FindAsync(new OrganizationId("org-1"), "events", "k", T0.AddHours(25), Ct))!.Body);
+        Assert.Null(await answers.FindAsync(new OrganizationId("org-1"), "events", "k", T0.AddHours(48), Ct));
     }
 
     [Fact]
@@ -93,7 +94,7 @@ public abstract class IdempotencyStoreContract
         var (jobIds, _) = await deliveries.EnqueueOnceAsync([], Claim("k", T0, "{\"event_ids\":[]}"), Ct);
 
         Assert.Empty(jobIds!);
-        Assert.Equal("{\"event_ids\":[]}", (await answers.FindAsync("org-1", "events", "k", T0, Ct))!.Body);
+        Assert.Equal("{\"event_ids\":[]}", (await answers.FindAsync(new OrganizationId("org-1"), "events", "k", T0, Ct))!.Body);
     }
 
     [Fact]
@@ -103,11 +104,11 @@ public abstract class IdempotencyStoreContract
         var claim = Claim("k", T0, "{\"event_id\":\"a\"}", completed: false);
         await deliveries.EnqueueOnceAsync([Delivery()], claim, Ct);
 
-        Assert.False((await answers.FindAsync("org-1", "events", "k", T0, Ct))!.Completed);
+        Assert.False((await answers.FindAsync(new OrganizationId("org-1"), "events", "k", T0, Ct))!.Completed);
         await answers.CompleteAsync(claim, 200, "{\"event_id\":\"a\",\"status\":\"succeeded\"}", Ct);
         await answers.CompleteAsync(claim, 200, "{\"event_id\":\"a\",\"status\":\"overwritten\"}", Ct);
 
-        Assert.Equal(new StoredAnswer(T0, 200, "{\"event_id\":\"a\",\"status\":\"succeeded\"}", true), await answers.FindAsync("org-1", "events", "k", T0, Ct));
+        Assert.Equal(new StoredAnswer(T0, 200, "{\"event_id\":\"a\",\"status\":\"succeeded\"}", true), await answers.FindAsync(new OrganizationId("org-1"), "events", "k", T0, Ct));
     }
 
     [Fact]
@@ -120,7 +121,7 @@ public abstract class IdempotencyStoreContract
 
         await answers.CompleteAsync(stale, 200, "{\"late\":true}", Ct);
 
-        Assert.Equal("{\"event_id\":\"b\"}", (await answers.FindAsync("org-1", "events", "k", T0.AddHours(24), Ct))!.Body);
+        Assert.Equal("{\"event_id\":\"b\"}", (await answers.FindAsync(new OrganizationId("org-1"), "events", "k", T0.AddHours(24), Ct))!.Body);
     }
 
     [Fact]
@@ -133,12 +134,12 @@ public abstract class IdempotencyStoreContract
 
         var winners = results.Count(r => r.JobIds is not null);
         Assert.Equal(1, winners);
-        var answer = await answers.FindAsync("org-1", "events", "k", T0, Ct);
+        var answer = await answers.FindAsync(new OrganizationId("org-1"), "events", "k", T0, Ct);
         Assert.All(results.Where(r => r.Earlier is not null), r => Assert.Equal(answer, r.Earlier));
         var written = 0;
         foreach (var attempt in attempts)
         {
-            written += await events.GetAsync("org-1", attempt.Delivery.Event.EventId, Ct) is null ? 0 : 1;
+            written += await events.GetAsync(new OrganizationId("org-1"), attempt.Delivery.Event.EventId, Ct) is null ? 0 : 1;
         }
         Assert.Equal(1, written);
     }
@@ -154,9 +155,9 @@ public abstract class IdempotencyStoreContract
         var purged = await answers.PurgeAsync(T0.AddHours(1), Ct);
 
         Assert.Equal(2, purged);
-        Assert.Null(await answers.FindAsync("org-1", "events", "old", T0, Ct));
-        Assert.Null(await answers.FindAsync("org-1", "events", "edge", T0, Ct));
-        Assert.NotNull(await answers.FindAsync("org-1", "events", "new", T0, Ct));
+        Assert.Null(await answers.FindAsync(new OrganizationId("org-1"), "events", "old", T0, Ct));
+        Assert.Null(await answers.FindAsync(new OrganizationId("org-1"), "events", "edge", T0, Ct));
+        Assert.NotNull(await answers.FindAsync(new OrganizationId("org-1"), "events", "new", T0, Ct));
     }
 }
 

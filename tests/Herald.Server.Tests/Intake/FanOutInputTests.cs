@@ -22,7 +22,7 @@ public sealed class FanOutInputTests
     ];
 
     private static ConfigRecord Config(string id, string name) =>
-        new("org-a", id, 1, Now, Now, new WebhookConfig { Id = id, Name = name, EventName = "order_created" }, []);
+        new(new OrganizationId("org-a"), new ConfigId(id), 1, Now, Now, new WebhookConfig { Id = id, Name = name, EventName = "order_created" }, []);
 
     public static TheoryData<string, string> Payloads => new()
     {
@@ -42,13 +42,13 @@ public sealed class FanOutInputTests
     [MemberData(nameof(Payloads))]
     public void Every_config_reads_back_the_input_and_metadata_a_trigger_would_store(string eventName, string payload)
     {
-        var (prepared, error) = FanOutInput.Prepare(JsonNode.Parse(payload)!.AsObject(), eventName, "org-a", Now, Correlation);
+        var (prepared, error) = FanOutInput.Prepare(JsonNode.Parse(payload)!.AsObject(), eventName, new OrganizationId("org-a"), Now, Correlation);
 
         Assert.Null(error);
         Assert.DoesNotContain("herald-slot-", prepared!.Shared.Body);
         foreach (var config in Configs)
         {
-            var (expected, _) = TriggerPayload.Fill(JsonNode.Parse(payload)!.AsObject(), config.Id, new WebhookConfig { Name = config.Document.Name, EventName = eventName }, "org-a", Now, Correlation);
+            var (expected, _) = TriggerPayload.Fill(JsonNode.Parse(payload)!.AsObject(), config.Id.Value, new WebhookConfig { Name = config.Document.Name, EventName = eventName }, new OrganizationId("org-a"), Now, Correlation);
             var input = prepared.InputFor(config);
 
             Assert.Equal(EventInput.Of(expected!).Input, prepared.Shared.InputWith(input.Input));
@@ -62,7 +62,7 @@ public sealed class FanOutInputTests
     {
         var payload = $$$"""{"metadata":{"action":"Created"},"entity":{"blob":"{{{new string('x', 10_000)}}}"}}""";
 
-        var (prepared, _) = FanOutInput.Prepare(JsonNode.Parse(payload)!.AsObject(), "order_created", "org-a", Now, Correlation);
+        var (prepared, _) = FanOutInput.Prepare(JsonNode.Parse(payload)!.AsObject(), "order_created", new OrganizationId("org-a"), Now, Correlation);
 
         Assert.InRange(prepared!.Shared.Body.Length, payload.Length, payload.Length + 200);
         Assert.Equal(2, prepared.Shared.Slots.Count);
@@ -75,7 +75,7 @@ public sealed class FanOutInputTests
     [InlineData("""{"metadata":{"organization_id":7}}""", "metadata.organization_id must be a string")]
     public void A_payload_a_trigger_would_refuse_is_refused(string payload, string expected)
     {
-        var (prepared, error) = FanOutInput.Prepare(JsonNode.Parse(payload)!.AsObject(), "order_created", "org-a", Now, Correlation);
+        var (prepared, error) = FanOutInput.Prepare(JsonNode.Parse(payload)!.AsObject(), "order_created", new OrganizationId("org-a"), Now, Correlation);
 
         Assert.Null(prepared);
         Assert.Equal(expected, error);

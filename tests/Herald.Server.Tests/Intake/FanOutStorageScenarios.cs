@@ -126,7 +126,7 @@ public abstract class FanOutStorageScenarios : IAsyncLifetime
             var metadata = sent["metadata"];
             var now = DateTimeOffset.Parse(metadata?["creation_timestamp"]?.GetValue<string>() ?? "2026-01-01T00:00:00Z", CultureInfo.InvariantCulture);
             var correlation = Guid.TryParse(metadata?["correlation_id"]?.GetValue<string>(), out var id) ? id : Guid.Empty;
-            var (expected, _) = TriggerPayload.Fill(JsonNode.Parse(payload)!.AsObject(), configId, new WebhookConfig { Name = name, EventName = eventName }, HeraldApp.OrgA, now, correlation);
+            var (expected, _) = TriggerPayload.Fill(JsonNode.Parse(payload)!.AsObject(), configId, new WebhookConfig { Name = name, EventName = eventName }, new OrganizationId(HeraldApp.OrgA), now, correlation);
             Assert.Equal(expected!.ToJsonString(HeraldJson.Payload), request.Text);
 
             var eventId = eventIds[index];

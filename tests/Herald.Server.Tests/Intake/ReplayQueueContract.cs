@@ -1,5 +1,6 @@
 using Herald.Server.Delivery;
 using Herald.Server.Events;
+using Herald.Server.Http;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -22,10 +23,10 @@ public abstract class ReplayQueueContract
         var deliveries = events.Select(e => new NewDelivery(
             new EventRecord
             {
-                EventId = e.Id, OrgId = e.Org, ConfigId = e.Config, EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+                EventId = e.Id, OrgId = new OrganizationId(e.Org), ConfigId = new ConfigId(e.Config), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
                 HttpMethod = "POST", Input = "{}",
             },
-            TestQueue.Job(e.Id, e.Org, e.Config, T0))).ToList();
+            TestQueue.Job(e.Id, new OrganizationId(e.Org), new ConfigId(e.Config), T0))).ToList();
         await queue.EnqueueAsync(deliveries, Ct);
         var jobs = await queue.ClaimDueAsync("setup", T0, T0.AddMinutes(1), events.Length, Ct);
         await queue.CompleteAsync(jobs.Select(j => new JobCompletion { Job = j, Owner = "setup", Event = new EventUpdate { EventId = j.EventId, Status = EventStatus.Succeeded, RetryAttempt = 0, Payload = "{}", HttpResponse = "{}", StartDate = T0, EndDate = T0 } }).ToList(), Ct);
@@ -40,7 +41,7 @@ public abstract class ReplayQueueContract
         var queue = await StoreAsync();
         await LogAsync(queue, ("e1", "org", "cfg"), ("e2", "org", "cfg"), ("e3", "org", "cfg"));
 
-        var queued = await queue.EnqueueReplaysAsync([new("e3", "org", "cfg", true), new("e1", "org", "cfg", true), new("e2", "org", "cfg", true)], T0, Ct);
+        var queued = await queue.EnqueueReplaysAsync([new("e3", new OrganizationId("org"), new ConfigId("cfg"), true), new("e1", new OrganizationId("org"), new ConfigId("cfg"), true), new("e2", new OrganizationId("org"), new ConfigId("cfg"), true)], T0, Ct);
 
         Assert.Equal(["e3", "e1", "e2"], queued);
         var order = new List<string>();
@@ -63,7 +64,7 @@ public abstract class ReplayQueueContract
     {
         var queue = await StoreAsync();
         await LogAsync(queue, ("e1", "org", "cfg"), ("e2", "org", "cfg"));
-        await queue.EnqueueReplaysAsync([new("e1", "org", "cfg", false), new("e2", "org", "cfg", false)], T0, Ct);
+        await queue.EnqueueReplaysAsync([new("e1", new OrganizationId("org"), new ConfigId("cfg"), false), new("e2", new OrganizationId("org"), new ConfigId("cfg"), false)], T0, Ct);
 
         var head = Assert.Single(await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 10, Ct));
         await queue.ReleaseAsync("w", [head.JobId], T0.AddSeconds(1), Ct);
@@ -81,14 +82,14 @@ public abstract class ReplayQueueContract
     {
         var queue = await StoreAsync();
         await LogAsync(queue, ("e1", "org", "cfg"), ("e2", "org", "cfg"), ("e3", "org", "cfg"));
-        await queue.EnqueueReplaysAsync([new("e1", "org", "cfg", false), new("e2", "org", "cfg", false)], T0, Ct);
-        await queue.EnqueueReplaysAsync([new("e3", "org", "cfg", false)], T0, Ct);
+        await queue.EnqueueReplaysAsync([new("e1", new OrganizationId("org"), new ConfigId("cfg"), false), new("e2", new OrganizationId("org"), new ConfigId("cfg"), false)], T0, Ct);
+        await queue.EnqueueReplaysAsync([new("e3", new OrganizationId("org"), new ConfigId("cfg"), false)], T0, Ct);
         var fresh = new EventRecord
         {
-            EventId = "e4", OrgId = "org", ConfigId = "cfg", EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
+            EventId = "e4", OrgId = new OrganizationId("org"), ConfigId = new ConfigId("cfg"), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
             HttpMethod = "POST", Input = "{}",
         };
-        await queue.EnqueueAsync([new NewDelivery(fresh, TestQueue.Job("e4", "org", "cfg", T0))], Ct);
+        await queue.EnqueueAsync([new NewDelivery(fresh, TestQueue.Job("e4", new OrganizationId("org"), new ConfigId("cfg"), T0))], Ct);
 
         var claimed = await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 10, Ct);
 
@@ -102,14 +103,14 @@ public abstract class ReplayQueueContract
         await LogAsync(queue, ("e1", "org", "cfg"), ("e2", "org", "cfg"), ("theirs", "org-2", "cfg"), ("elsewhere", "org", "cfg-2"));
 
         var queued = await queue.EnqueueReplaysAsync(
-            [new("e1", "org", "cfg", false), new("missing", "org", "cfg", false), new("theirs", "org", "cfg", false), new("elsewhere", "org", "cfg", false), new("e2", "org", "cfg", false)],
+            [new("e1", new OrganizationId("org"), new ConfigId("cfg"), false), new("missing", new OrganizationId("org"), new ConfigId("cfg"), false), new("theirs", new OrganizationId("org"), new ConfigId("cfg"), false), new("elsewhere", new OrganizationId("org"), new ConfigId("cfg"), false), new("e2", new OrganizationId("org"), new ConfigId("cfg"), false)],
             T0, Ct);
 
         Assert.Equal(["e1", "e2"], queued);
         var first = Assert.Single(await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 10, Ct));
         await FinishAsync(queue, first, "w");
         Assert.Equal("e2", Assert.Single(await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 10, Ct)).EventId);
-        Assert.Empty(await queue.EnqueueReplaysAsync([new("missing", "org", "cfg", false)], T0, Ct));
+        Assert.Empty(await queue.EnqueueReplaysAsync([new("missing", new OrganizationId("org"), new ConfigId("cfg"), false)], T0, Ct));
     }
 
     [Fact]
@@ -118,7 +119,7 @@ public abstract class ReplayQueueContract
         var queue = await StoreAsync();
         await LogAsync(queue, ("e1", "org", "cfg"));
 
-        await queue.EnqueueReplaysAsync([new("e1", "org", "cfg", false)], T0.AddSeconds(10), Ct);
+        await queue.EnqueueReplaysAsync([new("e1", new OrganizationId("org"), new ConfigId("cfg"), false)], T0.AddSeconds(10), Ct);
 
         Assert.Empty(await queue.ClaimDueAsync("w", T0, T0.AddMinutes(1), 10, Ct));
         Assert.Single(await queue.ClaimDueAsync("w", T0.AddSeconds(10), T0.AddMinutes(1), 10, Ct));

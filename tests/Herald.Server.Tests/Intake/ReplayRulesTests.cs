@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using System.Text.Json.Nodes;
 using Herald.Server.Events;
 using Herald.Server.Intake;
@@ -76,7 +77,7 @@ public sealed class ReplayRulesTests
     private static EventRecord Stored(string input, string? payload) =>
         new()
         {
-            EventId = "e-1", OrgId = "org", ConfigId = "cfg", EventName = "order_created", CreatedAt = DateTimeOffset.UnixEpoch, Status = EventStatus.Succeeded,
+            EventId = "e-1", OrgId = new OrganizationId("org"), ConfigId = new ConfigId("cfg"), EventName = "order_created", CreatedAt = DateTimeOffset.UnixEpoch, Status = EventStatus.Succeeded,
             HttpMethod = "POST", Input = input, Payload = payload,
         };
 

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Herald.Server.Payloads;
 using Herald.Server.Tests.Support;
 
@@ -29,7 +30,7 @@ public sealed class EntityApiSourceTests : IAsyncLifetime
         _api.Enqueue(new Answer.Status(200, """{"entity":{"_id":"c 1","name":"full"},"relations":[{"_id":"r-1"}]}"""));
         using var source = Source();
 
-        var fetched = await source.GetAsync("org-a", "contract", "c 1", Ct);
+        var fetched = await source.GetAsync(new OrganizationId("org-a"), "contract", "c 1", Ct);
 
         var request = _api.Received.Single();
         Assert.Equal("GET", request.Method);
@@ -46,7 +47,7 @@ public sealed class EntityApiSourceTests : IAsyncLifetime
         _api.Enqueue(new Answer.Status(200, """{"entity":{"_id":"c-1"}}"""));
         using var source = Source();
 
-        var fetched = await source.GetAsync("org-b", "contract", "c-1", Ct);
+        var fetched = await source.GetAsync(new OrganizationId("org-b"), "contract", "c-1", Ct);
 
         Assert.Equal("Bearer default-token", _api.Received.Single().Header("authorization"));
         Assert.Empty(fetched!.Relations);
@@ -58,7 +59,7 @@ public sealed class EntityApiSourceTests : IAsyncLifetime
         _api.Enqueue(new Answer.Status(404, """{"message":"not found"}"""));
         using var source = Source();
 
-        Assert.Null(await source.GetAsync("org-a", "contract", "gone", Ct));
+        Assert.Null(await source.GetAsync(new OrganizationId("org-a"), "contract", "gone", Ct));
     }
 
     [Theory]
@@ -75,7 +76,7 @@ public sealed class EntityApiSourceTests : IAsyncLifetime
         _api.Enqueue(new Answer.Status(status, "{}"));
         using var source = Source();
 
-        var error = await Assert.ThrowsAsync<EntitySourceException>(() => source.GetAsync("org-a", "contract", "c-1", Ct));
+        var error = await Assert.ThrowsAsync<EntitySourceException>(() => source.GetAsync(new OrganizationId("org-a"), "contract", "c-1", Ct));
 
         Assert.Equal(retryable, error.Retryable);
         Assert.Equal($"the Entity API answered {status}", error.Message);
@@ -90,7 +91,7 @@ public sealed class EntityApiSourceTests : IAsyncLifetime
         _api.Enqueue(new Answer.Status(200, body));
         using var source = Source();
 
-        var error = await Assert.ThrowsAsync<EntitySourceException>(() => source.GetAsync("org-a", "contract", "c-1", Ct));
+        var error = await Assert.ThrowsAsync<EntitySourceException>(() => source.GetAsync(new OrganizationId("org-a"), "contract", "c-1", Ct));
 
         Assert.False(error.Retryable);
         Assert.Contains(expected, error.Message);
@@ -102,10 +103,10 @@ public sealed class EntityApiSourceTests : IAsyncLifetime
         using var slow = Source(timeout: TimeSpan.FromMilliseconds(300));
         _api.Enqueue(new Answer.Hang(), new Answer.Reset(), new Answer.Status(200, "{\"entity\":{\"blob\":\"" + new string('x', 4096) + "\"}}"));
 
-        var timeout = await Assert.ThrowsAsync<EntitySourceException>(() => slow.GetAsync("org-a", "contract", "c-1", Ct));
-        var reset = await Assert.ThrowsAsync<EntitySourceException>(() => slow.GetAsync("org-a", "contract", "c-1", Ct));
+        var timeout = await Assert.ThrowsAsync<EntitySourceException>(() => slow.GetAsync(new OrganizationId("org-a"), "contract", "c-1", Ct));
+        var reset = await Assert.ThrowsAsync<EntitySourceException>(() => slow.GetAsync(new OrganizationId("org-a"), "contract", "c-1", Ct));
         using var small = Source(maxBytes: 1024);
-        var large = await Assert.ThrowsAsync<EntitySourceException>(() => small.GetAsync("org-a", "contract", "c-1", Ct));
+        var large = await Assert.ThrowsAsync<EntitySourceException>(() => small.GetAsync(new OrganizationId("org-a"), "contract", "c-1", Ct));
 
         Assert.True(timeout.Retryable);
         Assert.Contains("did not answer within", timeout.Message);
@@ -131,7 +132,7 @@ public sealed class EntityApiSourceTests : IAsyncLifetime
     {
         using var source = Source();
 
-        var error = await Assert.ThrowsAsync<EntitySourceException>(() => source.GetAsync("org-a", slug, id, Ct));
+        var error = await Assert.ThrowsAsync<EntitySourceException>(() => source.GetAsync(new OrganizationId("org-a"), slug, id, Ct));
 
         Assert.False(error.Retryable);
         Assert.Contains(slug.Length == 0 || slug.Contains('/') || slug.StartsWith('.') ? "_schema" : "_id", error.Message);
@@ -144,7 +145,7 @@ public sealed class EntityApiSourceTests : IAsyncLifetime
         _api.Enqueue(new Answer.Status(200, """{"entity":{"_id":"a?b#c d"}}"""));
         using var source = Source();
 
-        await source.GetAsync("org-a", "contract", "a?b#c d..", Ct);
+        await source.GetAsync(new OrganizationId("org-a"), "contract", "a?b#c d..", Ct);
 
         Assert.Equal("/entity-api/v1/entity/contract/a%3Fb%23c%20d..?hydrate=true", _api.Received.Single().Path);
     }

@@ -47,6 +47,9 @@ public sealed class HeraldApp : WebApplicationFactory<Program>
 
     public string DataDirectory => _data.Path;
 
+    /// <summary>What the app logged, at the levels its settings let through.</summary>
+    public LogLines Logs { get; } = new();
+
     /// <summary>A client on the real socket, authenticated as <paramref name="token"/> (none when null).</summary>
     public HttpClient Client(string? token = TokenA)
     {
@@ -121,6 +124,7 @@ public sealed class HeraldApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
         });
     }
 

@@ -1,5 +1,6 @@
 using Herald.Server.Delivery;
 using Herald.Server.Events;
+using Herald.Server.Http;
 using Herald.Server.Idempotency;
 using Herald.Server.Storage;
 using Herald.Server.Storage.Postgres;
@@ -11,7 +12,7 @@ namespace Herald.Server.Tests.Support;
 public sealed record NewDelivery(EventRecord Event, DeliveryJob Job);
 
 /// <summary>A replay to queue for an event in the log, for the store tests.</summary>
-public sealed record ReplayJob(string EventId, string OrgId, string ConfigId, bool ReapplyTransform);
+public sealed record ReplayJob(string EventId, OrganizationId OrgId, ConfigId ConfigId, bool ReapplyTransform);
 
 /// <summary>
 /// One engine's queue as the server writes it, without the server: the real stores and writers of Storage, Events,
@@ -48,11 +49,11 @@ public sealed class TestQueue : IAsyncDisposable
         new(new PostgresWriteSessions(database), new PostgresEventWriter(), new PostgresDeliveryStore(database), new PostgresIdempotencyStore(database), null);
 
     /// <summary>A job for a new event, due at <paramref name="dueAt"/>, not leased.</summary>
-    public static DeliveryJob Job(string eventId, string orgId, string configId, DateTimeOffset dueAt) =>
+    public static DeliveryJob Job(string eventId, OrganizationId orgId, ConfigId configId, DateTimeOffset dueAt) =>
         new() { EventId = eventId, OrgId = orgId, ConfigId = configId, Kind = JobKind.Deliver, DueAt = dueAt };
 
     /// <summary>An attempt row, by position (test shorthand).</summary>
-    public static DeliveryAttempt Attempt(string eventId, string orgId, int number, JobKind kind, DateTimeOffset startedAt, int durationMs, int? statusCode, DeliveryCode? code,
+    public static DeliveryAttempt Attempt(string eventId, OrganizationId orgId, int number, JobKind kind, DateTimeOffset startedAt, int durationMs, int? statusCode, DeliveryCode? code,
         string? message, string? excerpt, bool afterReclaim) => new()
     {
         EventId = eventId, OrgId = orgId, Number = number, Kind = kind, StartedAt = startedAt, DurationMs = durationMs, StatusCode = statusCode, Code = code,
