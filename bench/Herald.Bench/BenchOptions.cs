@@ -12,6 +12,12 @@ public enum Engine
 public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Engine> Engines, int SyncRequests, int WarmupEvents, string? ServerDirectory,
     IReadOnlyDictionary<string, string> ServerEnvironment)
 {
+    /// <summary>Counts PostgreSQL's statements and round trips per delivery (<c>--count-statements</c>).</summary>
+    public bool CountStatements { get; init; }
+
+    /// <summary>The node counts of the scale-out run (<c>--nodes</c>); empty for the usual run.</summary>
+    public IReadOnlyList<int> Nodes { get; init; } = [];
+
     public const string Usage = """
         usage: dotnet run -c Release --project bench/Herald.Bench -- delivery [options]
 
@@ -23,6 +29,12 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
           --warmup W         untimed async triggers per warm-up round (default min(2000, N/5)); rounds repeat (at least 5, up to 40)
                              until the JIT is nearly idle and Herald's CPU time per event settles; 0 means a single event
           --server DIR       folder holding Herald.Server.dll (default: the one built with this benchmark)
+          --count-statements on PostgreSQL: count statements (pg_stat_statements) and round trips (through a counting
+                             relay) per delivery in the timed part; costs the server and this process CPU, so the
+                             CPU figures of such a run are not comparable
+          --nodes 1,2,3      scale-out: for each count, that many Herald nodes (api+worker) on one fresh PostgreSQL,
+                             the triggers spread over them in turn; reports deliveries/s, CPU per delivery of the nodes
+                             and of the server, duplicates; no baseline, sync or relay (implies --engine postgres)
           --server-env K=V   an environment variable for the Herald process only, such as a runtime setting
                              (DOTNET_TieredPGO=0); repeatable
         """;
@@ -36,6 +48,8 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
         int? warmup = null;
         string? server = null;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        var count = false;
+        var nodes = new List<int>();
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -75,11 +89,22 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
                     }
                     environment[pair[..equals]] = pair[(equals + 1)..];
                     break;
+                case "--count-statements":
+                    count = true;
+                    break;
+                case "--nodes":
+                    nodes = Value().Split(',').Select(n => Positive(name, n.Trim())).ToList();
+                    engines = [Engine.Postgres];
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option '{name}'");
             }
         }
-        return new BenchOptions(events, concurrency, engines, sync, Math.Max(0, warmup ?? Math.Min(2000, events / 5)), server, environment);
+        return new BenchOptions(events, concurrency, engines, sync, Math.Max(0, warmup ?? Math.Min(2000, events / 5)), server, environment)
+        {
+            CountStatements = count,
+            Nodes = nodes,
+        };
     }
 
     private static int Positive(string name, string text) =>

@@ -47,7 +47,8 @@ public sealed record EngineResult(
     double DirectP99,
     MemoryFigures Memory,
     CpuFigures Cpu,
-    IReadOnlyList<string> Checks)
+    IReadOnlyList<string> Checks,
+    StatementFigures? Statements)
 {
     public double Ratio => DeliveriesPerSecond / BaselinePerSecond;
 }
@@ -58,7 +59,7 @@ public sealed record EngineResult(
 /// sent until the receiver has seen the N-th distinct event; (3) sequential sync triggers beside sequential direct
 /// POSTs. Every event must arrive, signed, and end <c>succeeded</c> in the database, or the run fails.
 /// </summary>
-public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver receiver, string serverDirectory)
+public sealed partial class DeliveryBenchmark(BenchOptions options, CountingReceiver receiver, string serverDirectory)
 {
     /// <summary>How long deliveries may stop progressing before the run is declared stuck.</summary>
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(30);
@@ -71,6 +72,7 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
     {
         var work = Directory.CreateTempSubdirectory("herald-bench-");
         PostgresInstance? postgres = null;
+        RoundTripProxy? proxy = null;
         HeraldProcess? herald = null;
         try
         {
@@ -95,9 +97,15 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             else
             {
                 Say("starting a throwaway PostgreSQL server");
-                postgres = await PostgresInstance.StartAsync(cancellationToken);
+                postgres = await PostgresInstance.StartAsync(options.CountStatements, cancellationToken);
                 settings["Storage:Provider"] = "Postgres";
                 settings["Storage:ConnectionString"] = postgres.ConnectionString;
+                if (options.CountStatements)
+                {
+                    // Herald reaches the server through the counting relay; the probes go straight to it.
+                    proxy = RoundTripProxy.Start(postgres.Port);
+                    settings["Storage:ConnectionString"] = postgres.ConnectionString.Replace($"Port={postgres.Port}", $"Port={proxy.Port}", StringComparison.Ordinal);
+                }
                 probe = StoreProbe.Postgres(postgres.ConnectionString);
                 description = $"PostgreSQL {postgres.Version.Split(' ')[0]} (default durability)";
             }
@@ -134,6 +142,11 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             var eventIds = new string[options.Events];
             var startMemory = herald.Memory().Rss;
             using var sampler = new MemorySampler(herald, receiver);
+            if (proxy is not null)
+            {
+                await StatementCounts.ResetAsync(postgres!.ConnectionString, cancellationToken);
+            }
+            var roundTrips = proxy?.RoundTrips ?? 0;
             var heraldCpu = herald.CpuTime();
             var databaseCpu = postgres?.CpuTime() ?? TimeSpan.Zero;
             benchCpu = OwnCpuTime();
@@ -144,6 +157,8 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
             var delivered = Stopwatch.GetElapsedTime(started, receiver.ReachedAt);
             var recordedElapsed = Stopwatch.GetElapsedTime(started, await WaitDrainedAsync(probe, herald, cancellationToken));
             await sampler.StopAsync();
+            var statements = proxy is null ? null
+                : await StatementCounts.ReadAsync(postgres!.ConnectionString, options.Events, proxy.RoundTrips - roundTrips, cancellationToken);
             var cpu = new CpuFigures(baselineCpu, (herald.CpuTime() - heraldCpu) / options.Events, (OwnCpuTime() - benchCpu) / options.Events,
                 ((postgres?.CpuTime() ?? TimeSpan.Zero) - databaseCpu) / options.Events);
             var end = herald.Memory();
@@ -179,7 +194,7 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
 
             return new EngineResult(engine, description, options.Events, baseline, deliveries, options.Events / triggering.TotalSeconds,
                 options.Events / recordedElapsed.TotalSeconds, Load.Percentile(sync, 0.5), Load.Percentile(sync, 0.99),
-                Load.Percentile(directLatency, 0.5), Load.Percentile(directLatency, 0.99), memory, cpu, checks);
+                Load.Percentile(directLatency, 0.5), Load.Percentile(directLatency, 0.99), memory, cpu, checks, statements);
         }
         catch (Exception) when (herald is not null && herald.HasExited)
         {
@@ -188,6 +203,10 @@ public sealed class DeliveryBenchmark(BenchOptions options, CountingReceiver rec
         finally
         {
             herald?.Dispose();
+            if (proxy is not null)
+            {
+                await proxy.DisposeAsync();
+            }
             if (postgres is not null)
             {
                 await postgres.DisposeAsync();

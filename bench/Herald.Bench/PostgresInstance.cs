@@ -31,6 +31,9 @@ public sealed class PostgresInstance : IAsyncDisposable
 
     public string Version { get; private set; } = "";
 
+    /// <summary>The loopback port the server listens on.</summary>
+    public int Port { get; private set; }
+
     public static string? FindBinaries()
     {
         const string root = "/usr/lib/postgresql";
@@ -43,7 +46,11 @@ public sealed class PostgresInstance : IAsyncDisposable
                 .FirstOrDefault();
     }
 
-    public static async Task<PostgresInstance> StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a server; with <paramref name="countStatements"/> it loads <c>pg_stat_statements</c> (which costs the
+    /// server some CPU per statement, so its CPU figures are not comparable with a run without).
+    /// </summary>
+    public static async Task<PostgresInstance> StartAsync(bool countStatements, CancellationToken cancellationToken)
     {
         var bin = FindBinaries() ?? throw new InvalidOperationException("PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin");
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"herald-bench-pg-{Guid.NewGuid():N}");
@@ -58,7 +65,9 @@ public sealed class PostgresInstance : IAsyncDisposable
             }
             await instance.RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], cancellationToken);
             var port = FreePort();
-            var options = $"-p {port} -c listen_addresses=127.0.0.1 -k {dataDirectory} -c max_connections=200";
+            var options = $"-p {port} -c listen_addresses=127.0.0.1 -k {dataDirectory} -c max_connections=300"
+                + (countStatements ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.max=1000" : "");
+            instance.Port = port;
             instance._started = true;
             await instance.RunAsPostgresAsync(instance._pgCtl, ["-D", dataDirectory, "-o", options, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start"], cancellationToken);
 
@@ -74,6 +83,13 @@ public sealed class PostgresInstance : IAsyncDisposable
                 instance.Version = (string)(await version.ExecuteScalarAsync(cancellationToken))!;
             }
             instance.ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=herald_bench";
+            if (countStatements)
+            {
+                await using var connection = new NpgsqlConnection(instance.ConnectionString + ";Pooling=false");
+                await connection.OpenAsync(cancellationToken);
+                await using var extension = new NpgsqlCommand("CREATE EXTENSION pg_stat_statements", connection);
+                await extension.ExecuteNonQueryAsync(cancellationToken);
+            }
             return instance;
         }
         catch

@@ -55,6 +55,23 @@ Console.WriteLine($"Herald delivery benchmark: {options.Events} events, concurre
 
 var results = new List<EngineResult>();
 FloorResult? floor = null;
+if (options.Nodes.Count > 0)
+{
+    await using var receiver = await CountingReceiver.StartAsync();
+    var benchmark = new DeliveryBenchmark(options, receiver, serverDirectory);
+    var scaleOut = new List<ScaleOutResult>();
+    foreach (var count in options.Nodes)
+    {
+        Console.WriteLine($"{count} node(s):");
+        if (await RunStepAsync($"{count} node(s)", async () => scaleOut.Add(await benchmark.RunNodesAsync(count, interrupted.Token))) is { } failed)
+        {
+            return failed;
+        }
+    }
+    DeliveryBenchmark.PrintScaleOut(scaleOut, options);
+    Console.WriteLine($"load average at the end: {LoadAverage()} (on {Environment.ProcessorCount} cores)");
+    return 0;
+}
 FloorParts? parts = null;
 await using (var receiver = await CountingReceiver.StartAsync())
 {

@@ -53,6 +53,14 @@ public static class Report
             {
                 r.Engine.ToString(), Mib(r.Memory.Start), Mib(r.Memory.Middle), Mib(r.Memory.End), Mib(r.Memory.Peak),
             }));
+        foreach (var result in results.Where(r => r.Statements is not null))
+        {
+            var figures = result.Statements!;
+            Console.WriteLine();
+            Console.WriteLine($"{result.Engine}: per async delivery in the timed part: {figures.Statements:0.00} statements (BEGIN and COMMIT included), " +
+                $"{figures.RoundTrips:0.00} round trips, {figures.Commits:0.00} commits; by statement:");
+            Table(["statement", "per delivery"], figures.Kinds.Where(k => k.PerDelivery >= 0.005).Select(k => new[] { k.Statement, $"{k.PerDelivery:0.000}" }));
+        }
         Console.WriteLine();
         foreach (var result in results)
         {

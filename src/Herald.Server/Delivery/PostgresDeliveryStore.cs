@@ -21,26 +21,41 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
 
     private const string JobColumns = "job_id, event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until, reclaims";
 
+    /// <summary>
+    /// Jobs not chained go in one statement, their values in arrays; their ids are drawn in the arrays' order, so the
+    /// ids answered, in ascending order, are the jobs' in order. Each job of a chain names the one before it, whose id
+    /// only the previous insert knows: one statement and round trip each.
+    /// </summary>
     public async Task<IReadOnlyList<long>> EnqueueAsync(WriteSession session, IReadOnlyList<DeliveryJob> jobs, bool chain, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
         var ids = new List<long>(jobs.Count);
-        long? previous = null;
-        foreach (var job in jobs)
+        if (chain)
         {
-            var insert = PostgresWriteSession.Command("""
-                INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until, after_job_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                RETURNING job_id
-                """, [job.EventId.Value, job.OrgId.Value, job.ConfigId.Value, job.Kind.ToContract(), job.Attempt, job.ReapplyTransform, job.DueAt, job.LeaseOwner, job.LeaseUntil, previous]);
-            insert.Parameters[9].NpgsqlDbType = NpgsqlDbType.Bigint;
-            pg.Add(insert, reader => ids.Add(reader.GetInt64(0)));
-            if (chain)
+            long? previous = null;
+            foreach (var job in jobs)
             {
-                // Each job of a chain names the one before it, whose id only the previous insert knows: one round trip each.
+                var insert = PostgresWriteSession.Command("""
+                    INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until, after_job_id)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                    RETURNING job_id
+                    """, [job.EventId.Value, job.OrgId.Value, job.ConfigId.Value, job.Kind.ToContract(), job.Attempt, job.ReapplyTransform, job.DueAt, job.LeaseOwner, job.LeaseUntil, previous]);
+                insert.Parameters[9].NpgsqlDbType = NpgsqlDbType.Bigint;
+                pg.Add(insert, reader => ids.Add(reader.GetInt64(0)));
                 await pg.RunAsync(cancellationToken);
                 previous = ids[^1];
             }
+        }
+        else if (jobs.Count > 0)
+        {
+            pg.Add(PostgresWriteSession.Command("""
+                INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::boolean[], $7::timestamptz[], $8::text[], $9::timestamptz[])
+                RETURNING job_id
+                """, [jobs.Select(j => j.EventId.Value).ToArray(), jobs.Select(j => j.OrgId.Value).ToArray(), jobs.Select(j => j.ConfigId.Value).ToArray(),
+                jobs.Select(j => j.Kind.ToContract()).ToArray(), jobs.Select(j => j.Attempt).ToArray(), jobs.Select(j => j.ReapplyTransform).ToArray(),
+                jobs.Select(j => j.DueAt).ToArray(), jobs.Select(j => j.LeaseOwner).ToArray(), jobs.Select(j => j.LeaseUntil).ToArray()]),
+                reader => ids.Add(reader.GetInt64(0)));
         }
         if (jobs.Any(j => j.LeaseOwner is null))
         {
@@ -49,6 +64,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         }
         // One round trip with whatever the session's other writers added before (the jobs' events).
         await pg.RunAsync(cancellationToken);
+        ids.Sort();
         return ids;
     }
 
@@ -138,20 +154,32 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>One round trip for all the completions (with whatever the session's other writers added before), one statement each.</summary>
+    /// <summary>
+    /// One round trip for all the completions (with whatever the session's other writers added before): one statement
+    /// for the finished jobs and one for those to retry, their values in arrays. A job is changed only while this owner
+    /// still holds its lease; the ids changed come back.
+    /// </summary>
     public async Task<IReadOnlyList<bool>> CompleteAsync(WriteSession session, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
-        var held = new bool[completions.Count];
-        for (var i = 0; i < completions.Count; i++)
+        var changed = new HashSet<long>();
+        var finished = completions.Where(c => c.RetryAt is null).ToList();
+        if (finished.Count > 0)
         {
-            var (completion, at) = (completions[i], i);
-            var command = completion.RetryAt is { } due
-                ? PostgresWriteSession.Command(
-                    "UPDATE delivery_jobs SET attempt = attempt + 1, due_at = $3, lease_owner = NULL, lease_until = NULL WHERE job_id = $1 AND lease_owner = $2 RETURNING job_id",
-                    [completion.Job.JobId, completion.Owner, due])
-                : PostgresWriteSession.Command("DELETE FROM delivery_jobs WHERE job_id = $1 AND lease_owner = $2 RETURNING job_id", [completion.Job.JobId, completion.Owner]);
-            pg.Add(command, _ => held[at] = true);
+            pg.Add(PostgresWriteSession.Command("""
+                DELETE FROM delivery_jobs AS j USING unnest($1::bigint[], $2::text[]) AS c(job_id, owner)
+                WHERE j.job_id = c.job_id AND j.lease_owner = c.owner RETURNING j.job_id
+                """, [finished.Select(c => c.Job.JobId).ToArray(), finished.Select(c => c.Owner).ToArray()]), reader => changed.Add(reader.GetInt64(0)));
+        }
+        var retried = completions.Where(c => c.RetryAt is not null).ToList();
+        if (retried.Count > 0)
+        {
+            pg.Add(PostgresWriteSession.Command("""
+                UPDATE delivery_jobs AS j SET attempt = j.attempt + 1, due_at = c.due_at, lease_owner = NULL, lease_until = NULL
+                FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS c(job_id, owner, due_at)
+                WHERE j.job_id = c.job_id AND j.lease_owner = c.owner RETURNING j.job_id
+                """, [retried.Select(c => c.Job.JobId).ToArray(), retried.Select(c => c.Owner).ToArray(), retried.Select(c => c.RetryAt!.Value).ToArray()]),
+                reader => changed.Add(reader.GetInt64(0)));
         }
         if (completions.Any(c => c.Job.Kind == JobKind.Replay && c.RetryAt is null))
         {
@@ -159,7 +187,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
             pg.Add(new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
         }
         await pg.RunAsync(cancellationToken);
-        return held;
+        return completions.Select(c => changed.Contains(c.Job.JobId)).ToArray();
     }
 
     public async Task<(int Pending, int Leased)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)

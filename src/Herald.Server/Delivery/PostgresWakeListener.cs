@@ -23,13 +23,20 @@ public sealed partial class PostgresWakeListener(IServiceProvider services, Stor
             {
                 await using var connection = await database.DataSource.OpenConnectionAsync(stoppingToken);
                 connection.Notification += (_, _) => signal.Notify();
-                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresDeliveryStore.WakeChannel}", connection))
+                try
                 {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                    await using (var listen = new NpgsqlCommand($"LISTEN {PostgresDeliveryStore.WakeChannel}", connection))
+                    {
+                        await listen.ExecuteNonQueryAsync(stoppingToken);
+                    }
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        await connection.WaitAsync(stoppingToken);
+                    }
                 }
-                while (!stoppingToken.IsCancellationRequested)
+                finally
                 {
-                    await connection.WaitAsync(stoppingToken);
+                    await UnlistenAsync(connection);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -41,6 +48,23 @@ public sealed partial class PostgresWakeListener(IServiceProvider services, Stor
                 LogListenFailed(logger, e);
                 await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, stoppingToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// Pooled connections are not reset when they go back to the pool (<see cref="PostgresDatabase"/>): one that still
+    /// listened would collect notifications nobody reads. Best effort; a broken connection is not pooled anyway.
+    /// </summary>
+    private static async Task UnlistenAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await unlisten.ExecuteNonQueryAsync(bound.Token);
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or InvalidOperationException)
+        {
         }
     }
 

@@ -28,11 +28,13 @@ public sealed class EventsOptions
 
 /// <summary>
 /// Purges the event log in the background: events created more than <see cref="EventsOptions.RetentionDays"/> ago go
-/// with their attempts, a bounded batch per transaction with a pause between batches, so deliveries keep writing
+/// with their attempts. On PostgreSQL whole days go, by dropping their partitions (<see cref="IEventPartitions"/>);
+/// on SQLite rows go, a bounded batch per transaction with a pause between batches, so deliveries keep writing
 /// meanwhile. An event that still has a job in the queue stays until the job is done. Time comes from
 /// <see cref="TimeProvider"/>, so tests drive it with a fake clock.
 /// </summary>
-public sealed partial class EventRetention(IEventStore events, EventsOptions options, TimeProvider time, ILogger<EventRetention> logger) : BackgroundService
+public sealed partial class EventRetention(
+    IEventStore events, IEventPartitions partitions, EventsOptions options, TimeProvider time, ILogger<EventRetention> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,10 +55,23 @@ public sealed partial class EventRetention(IEventStore events, EventsOptions opt
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One pass: everything older than the retention, batch by batch. Returns the events and attempts purged.</summary>
+    /// <summary>
+    /// One pass: everything older than the retention, batch by batch. Returns the events and attempts purged (on
+    /// PostgreSQL the partitions dropped, as events, and no attempts).
+    /// </summary>
     public async Task<(int Events, int Attempts)> PurgeAsync(CancellationToken cancellationToken)
     {
-        var cutoff = time.GetUtcNow() - TimeSpan.FromDays(options.RetentionDays);
+        var now = time.GetUtcNow();
+        var cutoff = now - TimeSpan.FromDays(options.RetentionDays);
+        if (partitions.Partitioned)
+        {
+            var dropped = await partitions.DropExpiredAsync(cutoff, cancellationToken);
+            if (dropped > 0)
+            {
+                LogDropped(logger, dropped, cutoff);
+            }
+            return (dropped, 0);
+        }
         var purgedEvents = await InBatchesAsync(max => events.PurgeEventsAsync(cutoff, max, cancellationToken), cancellationToken);
         var purgedAttempts = await InBatchesAsync(max => events.PurgeAttemptsAsync(cutoff, max, cancellationToken), cancellationToken);
         if (purgedEvents + purgedAttempts > 0)
@@ -84,6 +99,9 @@ public sealed partial class EventRetention(IEventStore events, EventsOptions opt
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Purged {Events} events and {Attempts} further attempts created before {Cutoff}")]
     private static partial void LogPurged(ILogger logger, int events, int attempts, DateTimeOffset cutoff);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Dropped {Partitions} partitions of the event log whose day ended before {Cutoff}")]
+    private static partial void LogDropped(ILogger logger, int partitions, DateTimeOffset cutoff);
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Purging the event log failed; the next pass tries again")]
     private static partial void LogPurgeFailed(ILogger logger, Exception error);

@@ -9,6 +9,7 @@ public static class EventsSetup
     {
         services.AddStore<IEventStore, SqliteEventStore, PostgresEventStore>();
         services.AddStore<IEventWriter, SqliteEventWriter, PostgresEventWriter>();
+        services.AddStore<IEventPartitions, SqliteEventPartitions, PostgresEventPartitions>();
         services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(EventsOptions.Section).Get<EventsOptions>() ?? new EventsOptions()).Validated());
         services.AddSingleton<EventRetention>();
         if (runRetention)

@@ -17,9 +17,13 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
 
     public async Task<EventRecord?> GetAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM {From} WHERE event_id = $1 AND org_id = $2");
+        // The id's time names the day partitions to read (EventIdTime).
+        var (from, to) = EventIdTime.Window(eventId.Value);
+        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM {From} WHERE event_id = $1 AND org_id = $2 AND created_at BETWEEN $3 AND $4");
         command.Parameters.Add(new NpgsqlParameter { Value = eventId.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = orgId.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = from });
+        command.Parameters.Add(new NpgsqlParameter { Value = to });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
@@ -31,8 +35,11 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         {
             return found;
         }
-        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM {From} WHERE event_id = ANY($1)");
+        var (from, to) = EventIdTime.Window(eventIds);
+        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM {From} WHERE event_id = ANY($1) AND created_at BETWEEN $2 AND $3");
         command.Parameters.Add(new NpgsqlParameter { Value = eventIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = from });
+        command.Parameters.Add(new NpgsqlParameter { Value = to });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -98,7 +105,8 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         }
         if (query.EventId is { } eventId)
         {
-            sql.Append($" AND event_id = {Next(eventId, NpgsqlDbType.Text)}");
+            var (earliest, latest) = EventIdTime.Window(eventId);
+            sql.Append($" AND event_id = {Next(eventId, NpgsqlDbType.Text)} AND created_at BETWEEN {Next(earliest, NpgsqlDbType.TimestampTz)} AND {Next(latest, NpgsqlDbType.TimestampTz)}");
         }
         sql.Append($" ORDER BY created_at DESC, event_id DESC LIMIT {Next(query.Limit, NpgsqlDbType.Integer)}");
 
@@ -111,10 +119,12 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
     {
         await using var command = database.DataSource.CreateCommand("""
             SELECT event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim
-            FROM delivery_attempts WHERE event_id = $1 AND org_id = $2 ORDER BY attempt_id
+            FROM delivery_attempts WHERE event_id = $1 AND org_id = $2 AND started_at >= $3 ORDER BY attempt_id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = eventId.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = orgId.Value });
+        // No try starts before its event: the days before the event's are not read.
+        command.Parameters.Add(new NpgsqlParameter { Value = EventIdTime.Window(eventId.Value).From });
         var attempts = new List<DeliveryAttempt>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -12,9 +12,11 @@ namespace Herald.Server.Events;
 /// </summary>
 public sealed class PostgresEventWriter : IEventWriter
 {
-    public Task InsertAsync(WriteSession session, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    public async Task InsertAsync(WriteSession session, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
+        // A shared input is stored at its first event's time: the events' days are the inputs' days.
+        await pg.Partitions.EnsureDaysAsync(events.Select(e => PostgresPartitions.DayOf(e.CreatedAt)), cancellationToken);
         HashSet<string>? sharedWritten = null;
         foreach (var e in events)
         {
@@ -31,47 +33,56 @@ public sealed class PostgresEventWriter : IEventWriter
                 """, [e.EventId.Value, e.OrgId.Value, e.ConfigId.Value, e.EventName, e.CreatedAt, e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
                 e.OriginalPayload, e.HttpResponse, e.StartDate, e.EndDate, e.Shared?.Id]);
         }
-        return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// One statement for the whole batch (its values in arrays), bounded to the day partitions of its events' ids. A
+    /// batch naming one event twice goes one statement per update instead, in order, so the later one wins.
+    /// </summary>
     public Task UpdateAsync(WriteSession session, IReadOnlyList<EventUpdate> updates, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
-        foreach (var u in updates)
+        var ids = updates.Select(u => u.EventId.Value).ToArray();
+        foreach (var batch in ids.Distinct(StringComparer.Ordinal).Count() == ids.Length ? [updates] : updates.Select(u => (IReadOnlyList<EventUpdate>)[u]))
         {
+            var (from, to) = EventIdTime.Window(batch.Select(u => u.EventId.Value));
             var command = PostgresWriteSession.Command("""
-                UPDATE webhook_events
-                SET status = $2, retry_attempt = COALESCE($3, retry_attempt), payload = COALESCE($4, payload), original_payload = COALESCE($5, original_payload),
-                    http_response = COALESCE($6, http_response), start_date = COALESCE(start_date, $7), end_date = $8
-                WHERE event_id = $1
-                """, [u.EventId.Value, u.Status.ToContract(), u.RetryAttempt, u.Payload, u.OriginalPayload, u.HttpResponse, u.StartDate, u.EndDate]);
-            // Typed, so a null keeps the stored value whatever its column.
-            command.Parameters[2].NpgsqlDbType = NpgsqlDbType.Integer;
-            command.Parameters[6].NpgsqlDbType = NpgsqlDbType.TimestampTz;
-            command.Parameters[7].NpgsqlDbType = NpgsqlDbType.TimestampTz;
+                UPDATE webhook_events AS e
+                SET status = u.status, retry_attempt = COALESCE(u.retry_attempt, e.retry_attempt), payload = COALESCE(u.payload, e.payload),
+                    original_payload = COALESCE(u.original_payload, e.original_payload), http_response = COALESCE(u.http_response, e.http_response),
+                    start_date = COALESCE(e.start_date, u.start_date), end_date = u.end_date
+                FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+                    AS u(event_id, status, retry_attempt, payload, original_payload, http_response, start_date, end_date)
+                WHERE e.event_id = u.event_id AND e.created_at BETWEEN $9 AND $10
+                """, [batch.Select(u => u.EventId.Value).ToArray(), batch.Select(u => u.Status.ToContract()).ToArray(), batch.Select(u => u.RetryAttempt).ToArray(),
+                batch.Select(u => u.Payload).ToArray(), batch.Select(u => u.OriginalPayload).ToArray(), batch.Select(u => u.HttpResponse).ToArray(),
+                batch.Select(u => u.StartDate).ToArray(), batch.Select(u => u.EndDate).ToArray(), from, to]);
             pg.Add(command);
         }
         return Task.CompletedTask;
     }
 
-    public Task AddAttemptsAsync(WriteSession session, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken)
+    /// <summary>One statement for the whole batch, its values in arrays, written in the batch's order.</summary>
+    public async Task AddAttemptsAsync(WriteSession session, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
-        foreach (var a in attempts)
-        {
-            pg.Add("""
-                INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                """, [a.EventId.Value, a.OrgId.Value, a.Number, a.Kind.ToContract(), a.StartedAt, a.DurationMs, a.StatusCode, a.Code?.ToWire(), a.Message, a.ResponseExcerpt, a.AfterReclaim]);
-        }
-        return Task.CompletedTask;
+        await pg.Partitions.EnsureDaysAsync(attempts.Select(a => PostgresPartitions.DayOf(a.StartedAt)), cancellationToken);
+        pg.Add("""
+            INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::timestamptz[], $6::integer[], $7::integer[], $8::text[], $9::text[], $10::text[], $11::boolean[])
+            """, [attempts.Select(a => a.EventId.Value).ToArray(), attempts.Select(a => a.OrgId.Value).ToArray(), attempts.Select(a => a.Number).ToArray(),
+            attempts.Select(a => a.Kind.ToContract()).ToArray(), attempts.Select(a => a.StartedAt).ToArray(), attempts.Select(a => a.DurationMs).ToArray(),
+            attempts.Select(a => a.StatusCode).ToArray(), attempts.Select(a => a.Code?.ToWire()).ToArray(), attempts.Select(a => a.Message).ToArray(),
+            attempts.Select(a => a.ResponseExcerpt).ToArray(), attempts.Select(a => a.AfterReclaim).ToArray()]);
     }
 
     public async Task<IReadOnlySet<string>> ExistingAsync(WriteSession session, OrganizationId orgId, ConfigId configId, IReadOnlyList<string> eventIds, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
         var found = new HashSet<string>(StringComparer.Ordinal);
-        var command = PostgresWriteSession.Command("SELECT event_id FROM webhook_events WHERE org_id = $1 AND config_id = $2 AND event_id = ANY($3)", [orgId.Value, configId.Value, eventIds.ToArray()]);
+        var (from, to) = EventIdTime.Window(eventIds);
+        var command = PostgresWriteSession.Command("SELECT event_id FROM webhook_events WHERE org_id = $1 AND config_id = $2 AND event_id = ANY($3) AND created_at BETWEEN $4 AND $5",
+            [orgId.Value, configId.Value, eventIds.ToArray(), from, to]);
         command.Parameters[2].NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text;
         pg.Add(command, (NpgsqlDataReader reader) => found.Add(reader.GetString(0)));
         await pg.RunAsync(cancellationToken);

@@ -32,5 +32,6 @@ internal static class DurabilityNodes
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         ["Logging:LogLevel:Herald.Server.Delivery.AttemptRunner"] = "Information",
+        ["Logging:LogLevel:Herald.Server.Delivery.AttemptReports"] = "Information",
     };
 }

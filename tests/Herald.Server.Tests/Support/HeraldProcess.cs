@@ -168,7 +168,7 @@ public sealed class HeraldProcess : IAsyncDisposable
                 using var entry = JsonDocument.Parse(line);
                 var root = entry.RootElement;
                 if (root.TryGetProperty("EventId", out var logEvent) && logEvent.ValueKind == JsonValueKind.Number && logEvent.GetInt32() == 200
-                    && root.TryGetProperty("Category", out var category) && category.GetString() == "Herald.Server.Delivery.AttemptRunner"
+                    && root.TryGetProperty("Category", out var category) && category.GetString() is "Herald.Server.Delivery.AttemptRunner" or "Herald.Server.Delivery.AttemptReports"
                     && root.TryGetProperty("State", out var state) && state.TryGetProperty("EventId", out var eventId))
                 {
                     ids.Add(eventId.GetString()!);

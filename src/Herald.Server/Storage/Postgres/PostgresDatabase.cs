@@ -22,10 +22,21 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
         {
             connection.MaxAutoPrepare = 64;
         }
+        // A connection returned to the pool is not reset (RESET ALL, DISCARD, UNLISTEN and four more statements before
+        // its next use, once per trigger's config read): Herald leaves no session state behind (its locks and settings
+        // are the transaction's), unless the operator chose otherwise.
+        if (!options.ConnectionString!.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            connection.NoResetOnClose = true;
+        }
         DataSource = NpgsqlDataSource.Create(connection.ConnectionString);
+        Partitions = new PostgresPartitions(DataSource);
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The day partitions of the event log's tables.</summary>
+    public PostgresPartitions Partitions { get; }
 
     public StorageProvider Provider => StorageProvider.Postgres;
 
@@ -64,6 +75,8 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
             }
             await transaction.CommitAsync(cancellationToken);
         }
+        // Today's partitions; any other day's come with the first row written for it.
+        await Partitions.EnsureDaysAsync([PostgresPartitions.DayOf(_time.GetUtcNow())], cancellationToken);
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)

@@ -132,5 +132,114 @@ internal static class PostgresMigrations
             ALTER TABLE webhook_events ADD COLUMN input_id text NULL;
             CREATE INDEX ix_webhook_events_input ON webhook_events (input_id) WHERE input_id IS NOT NULL;
             """),
+        // The event log by day: webhook_events by created_at, delivery_attempts by started_at, one partition per UTC
+        // day. (The shared inputs of fan-outs, one row per fan-out, stay in one table, swept by rows.) Writers make the partition of a day before its first row
+        // (herald_ensure_partition); retention drops whole days (herald_drop_expired_partition) instead of deleting rows.
+        // No default partition: with one, a page of events newest first would merge every partition's rows instead of
+        // reading the partitions in order. Primary keys carry the partition key; an event id that is a UUIDv7 carries
+        // its created_at (herald_uuid7_time), which lookups by id turn into bounds, so only the partitions around it are
+        // read. Existing rows are copied over in this step.
+        new(8, "event log partitioned by day", """
+            CREATE FUNCTION herald_uuid7_time(id text) RETURNS timestamptz
+            LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+                SELECT CASE WHEN id ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-7[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$'
+                    THEN to_timestamp(('x' || lpad(substr(translate(id, '-', ''), 1, 12), 16, '0'))::bit(64)::bigint / 1000.0) END
+            $$;
+
+            -- A partition's own indexes, named after the parent's (so plans name them), made before it is attached:
+            -- attaching then adopts them into the parent's indexes.
+            CREATE FUNCTION herald_partition_indexes(parent text, part text, suffix text) RETURNS void
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF parent = 'webhook_events' THEN
+                    EXECUTE format('CREATE INDEX %I ON %I (org_id, config_id, created_at DESC, event_id DESC)', 'ix_webhook_events_page_' || suffix, part);
+                    EXECUTE format('CREATE INDEX %I ON %I (input_id) WHERE input_id IS NOT NULL', 'ix_webhook_events_input_' || suffix, part);
+                ELSIF parent = 'delivery_attempts' THEN
+                    EXECUTE format('CREATE INDEX %I ON %I (event_id, attempt_id)', 'ix_delivery_attempts_event_' || suffix, part);
+                END IF;
+            END $$;
+
+            -- The day partition of one table (webhook_events or delivery_attempts), made unless it exists.
+            -- True when it was made.
+            CREATE FUNCTION herald_ensure_partition(parent text, day date) RETURNS boolean
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                part text := parent || '_p' || to_char(day, 'YYYYMMDD');
+                lower_bound timestamptz := day::timestamp AT TIME ZONE 'UTC';
+                upper_bound timestamptz := (day + 1)::timestamp AT TIME ZONE 'UTC';
+            BEGIN
+                IF parent NOT IN ('webhook_events', 'delivery_attempts') THEN
+                    RAISE EXCEPTION '% is not a partitioned table of the event log', parent;
+                END IF;
+                IF to_regclass(part) IS NOT NULL THEN
+                    RETURN false;
+                END IF;
+                -- The lock ATTACH takes anyway (inserts go on meanwhile): two makers of one day wait for each other, and
+                -- taking it makes this transaction see a partition the other one made.
+                EXECUTE format('LOCK TABLE %I IN SHARE UPDATE EXCLUSIVE MODE', parent);
+                IF to_regclass(part) IS NOT NULL THEN
+                    RETURN false;
+                END IF;
+                -- Events are updated once or twice after their insert: room on the page keeps those updates HOT.
+                EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS) WITH (fillfactor = %s)', part, parent, CASE parent WHEN 'webhook_events' THEN 80 ELSE 100 END);
+                PERFORM herald_partition_indexes(parent, part, to_char(day, '"p"YYYYMMDD'));
+                EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', parent, part, lower_bound, upper_bound);
+                RETURN true;
+            END $$;
+
+            -- Every day partition of the two tables from first_day to last_day. Returns how many were made.
+            CREATE FUNCTION herald_ensure_partitions(first_day date, last_day date) RETURNS integer
+            LANGUAGE sql AS $$
+                SELECT COALESCE(SUM(herald_ensure_partition(t, d::date)::int), 0)::int
+                FROM generate_series(first_day, last_day, interval '1 day') d,
+                     unnest(ARRAY['webhook_events', 'delivery_attempts']) t
+            $$;
+
+            -- One day partition whose whole day is older than cutoff: dropped, unless a job still names one of its events
+            -- (then its other events are deleted and it stays until the jobs are done). True when dropped.
+            CREATE FUNCTION herald_drop_expired_partition(part text, cutoff timestamptz) RETURNS boolean
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                held boolean;
+            BEGIN
+                IF part !~ '^(webhook_events|delivery_attempts)_p[0-9]{8}$' OR to_regclass(part) IS NULL
+                   OR (to_date(right(part, 8), 'YYYYMMDD') + 1)::timestamp AT TIME ZONE 'UTC' > cutoff THEN
+                    RETURN false;
+                END IF;
+                IF part LIKE 'webhook_events_p%' THEN
+                    EXECUTE format('SELECT EXISTS (SELECT 1 FROM delivery_jobs j WHERE EXISTS (SELECT 1 FROM %I e WHERE e.event_id = j.event_id))', part) INTO held;
+                    IF held THEN
+                        EXECUTE format('DELETE FROM %I e WHERE NOT EXISTS (SELECT 1 FROM delivery_jobs j WHERE j.event_id = e.event_id)', part);
+                        RETURN false;
+                    END IF;
+                END IF;
+                EXECUTE format('DROP TABLE %I', part);
+                RETURN true;
+            END $$;
+
+            ALTER TABLE webhook_events RENAME TO webhook_events_unpartitioned;
+            ALTER TABLE delivery_attempts RENAME TO delivery_attempts_unpartitioned;
+            ALTER SEQUENCE delivery_attempts_attempt_id_seq OWNED BY NONE;
+            ALTER INDEX ix_webhook_events_page RENAME TO ix_webhook_events_page_unpartitioned;
+            ALTER INDEX ix_webhook_events_input RENAME TO ix_webhook_events_input_unpartitioned;
+            ALTER INDEX ix_delivery_attempts_event RENAME TO ix_delivery_attempts_event_unpartitioned;
+            ALTER TABLE webhook_events_unpartitioned RENAME CONSTRAINT webhook_events_pkey TO webhook_events_unpartitioned_pkey;
+            ALTER TABLE delivery_attempts_unpartitioned RENAME CONSTRAINT delivery_attempts_pkey TO delivery_attempts_unpartitioned_pkey;
+
+            CREATE TABLE webhook_events (LIKE webhook_events_unpartitioned INCLUDING DEFAULTS, PRIMARY KEY (event_id, created_at)) PARTITION BY RANGE (created_at);
+            CREATE INDEX ix_webhook_events_page ON webhook_events (org_id, config_id, created_at DESC, event_id DESC);
+            CREATE INDEX ix_webhook_events_input ON webhook_events (input_id) WHERE input_id IS NOT NULL;
+            CREATE TABLE delivery_attempts (LIKE delivery_attempts_unpartitioned INCLUDING DEFAULTS, PRIMARY KEY (attempt_id, started_at)) PARTITION BY RANGE (started_at);
+            CREATE INDEX ix_delivery_attempts_event ON delivery_attempts (event_id, attempt_id);
+
+            -- A partition for every day that has rows, then the rows. The time indexes (created_at, started_at) gave way to the partitions: retention drops days, and a purge of one day reads one partition.
+            SELECT herald_ensure_partition('webhook_events', d) FROM (SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date AS d FROM webhook_events_unpartitioned) days;
+            SELECT herald_ensure_partition('delivery_attempts', d) FROM (SELECT DISTINCT (started_at AT TIME ZONE 'UTC')::date AS d FROM delivery_attempts_unpartitioned) days;
+            INSERT INTO webhook_events SELECT * FROM webhook_events_unpartitioned;
+            INSERT INTO delivery_attempts SELECT * FROM delivery_attempts_unpartitioned;
+            DROP TABLE webhook_events_unpartitioned;
+            DROP TABLE delivery_attempts_unpartitioned;
+            ALTER SEQUENCE delivery_attempts_attempt_id_seq OWNED BY delivery_attempts.attempt_id;
+            """),
     ];
 }

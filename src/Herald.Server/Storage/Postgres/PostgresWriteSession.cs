@@ -8,9 +8,12 @@ namespace Herald.Server.Storage.Postgres;
 /// statements that answer nothing they need at once (<see cref="Add"/>), and they go with the next statement whose
 /// answer a writer reads (<see cref="RunAsync"/>), or at the commit.
 /// </summary>
-public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTransaction transaction) : WriteSession
+public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresPartitions partitions) : WriteSession
 {
     private readonly List<(NpgsqlBatchCommand Command, Action<NpgsqlDataReader>? Row)> _pending = [];
+
+    /// <summary>The day partitions of the event log's tables: a writer makes sure its rows' days have theirs.</summary>
+    public PostgresPartitions Partitions { get; } = partitions;
 
     public NpgsqlConnection Connection { get; } = connection;
 

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+
+namespace Herald.Bench;
+
+/// <summary>One node count of the scale-out run: rates, CPU per delivery of all nodes and of the server, duplicates.</summary>
+public sealed record ScaleOutResult(
+    int Nodes, int Events, double DeliveriesPerSecond, TimeSpan NodesCpuPerEvent, TimeSpan DatabaseCpuPerEvent, long Duplicates, string LoadBefore, string LoadAfter)
+{
+    public TimeSpan TogetherPerEvent => NodesCpuPerEvent + DatabaseCpuPerEvent;
+}
+
+/// <summary>
+/// The scale-out run (<c>--nodes</c>): for each node count, that many Herald processes (api+worker) on one fresh
+/// PostgreSQL, warmed up together, then N async triggers spread over the nodes in turn, C in flight in all. The CPU
+/// time of every node is summed; the nodes share the machine's cores, so CPU per delivery, not the rate, shows
+/// whether adding nodes costs more per delivery.
+/// </summary>
+public sealed partial class DeliveryBenchmark
+{
+    public async Task<ScaleOutResult> RunNodesAsync(int count, CancellationToken cancellationToken)
+    {
+        var work = Directory.CreateTempSubdirectory("herald-bench-nodes-");
+        PostgresInstance? postgres = null;
+        var nodes = new List<HeraldProcess>();
+        var clients = new List<HttpClient>();
+        try
+        {
+            Say("starting a throwaway PostgreSQL server");
+            postgres = await PostgresInstance.StartAsync(countStatements: false, cancellationToken);
+            var probe = StoreProbe.Postgres(postgres.ConnectionString);
+            for (var n = 0; n < count; n++)
+            {
+                var settings = new Dictionary<string, string>
+                {
+                    ["Storage:DataDirectory"] = Path.Combine(work.FullName, $"data{n}"),
+                    ["Storage:Provider"] = "Postgres",
+                    ["Storage:ConnectionString"] = postgres.ConnectionString,
+                    ["Secrets:MasterKey"] = Convert.ToBase64String(MasterKey),
+                    ["Auth:Tokens:0:Token"] = HeraldProcess.Token,
+                    ["Auth:Tokens:0:OrgId"] = HeraldProcess.OrgId,
+                    ["Delivery:AllowPrivateNetworks"] = "true",
+                    ["Logging:LogLevel:Default"] = "Warning",
+                    ["Roles"] = "api,worker",
+                };
+                Say($"starting Herald node {n + 1} of {count}");
+                nodes.Add(await HeraldProcess.StartAsync(serverDirectory, settings, options.ServerEnvironment, Path.Combine(work.FullName, $"herald{n}.log"), cancellationToken));
+                var client = Load.Client(nodes[^1].Url, options.Concurrency);
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HeraldProcess.Token);
+                clients.Add(client);
+            }
+            var (configId, _) = await CreateConfigAsync(clients[0], new Uri(receiver.Url, "/hooks/bench"), cancellationToken);
+
+            TimeSpan NodesCpu() => nodes.Aggregate(TimeSpan.Zero, (sum, node) => sum + node.CpuTime());
+            IReadOnlyDictionary<int, TimeSpan> JitThreads() => nodes.SelectMany(node => node.JitThreadCpuTime()).ToDictionary(t => t.Key, t => t.Value);
+            Task Trigger(int i, CancellationToken ct) => TriggerAsync(clients[i % count], configId, ct);
+
+            var round = Math.Max(1, options.WarmupEvents);
+            var warmUp = await WarmUp.RunAsync(round, async () =>
+            {
+                receiver.Reset(round);
+                await Load.RunAsync(round, options.Concurrency, Trigger, cancellationToken);
+                await WaitForDeliveriesAsync(round, nodes[0], cancellationToken);
+                await WaitDrainedAsync(probe, nodes[0], cancellationToken);
+            }, NodesCpu, JitThreads, maxRounds: options.WarmupEvents == 0 ? 1 : WarmUp.MaxRounds);
+            Say($"warm-up: {warmUp.CostsMs.Count} rounds of {round} async triggers, CPU ms per event of all nodes: {warmUp.Costs}");
+
+            await Task.Delay(500, cancellationToken);
+            var loadBefore = LoadAverage();
+            receiver.Reset(options.Events);
+            var nodesCpu = NodesCpu();
+            var databaseCpu = postgres.CpuTime();
+            var started = Stopwatch.GetTimestamp();
+            await Load.RunAsync(options.Events, options.Concurrency, Trigger, cancellationToken);
+            await WaitForDeliveriesAsync(options.Events, nodes[0], cancellationToken);
+            var delivered = Stopwatch.GetElapsedTime(started, receiver.ReachedAt);
+            await WaitDrainedAsync(probe, nodes[0], cancellationToken);
+            var result = new ScaleOutResult(count, options.Events, options.Events / delivered.TotalSeconds, (NodesCpu() - nodesCpu) / options.Events,
+                (postgres.CpuTime() - databaseCpu) / options.Events, receiver.Requests - receiver.Distinct, loadBefore, LoadAverage());
+            Require(nodes.All(node => !node.HasExited), "a node exited during the run");
+            Require(receiver.Distinct == options.Events, $"the receiver saw {receiver.Distinct} of {options.Events} events");
+            var statuses = await probe.EventsByStatusAsync(cancellationToken);
+            Require(statuses.GetValueOrDefault("succeeded") == statuses.Values.Sum(), $"events by status: {string.Join(", ", statuses.Select(s => $"{s.Key}={s.Value}"))}");
+            Say($"{count} node(s): {result.DeliveriesPerSecond:N0} deliveries/s; CPU ms per delivery: nodes {result.NodesCpuPerEvent.TotalMilliseconds:0.000}, " +
+                $"PostgreSQL {result.DatabaseCpuPerEvent.TotalMilliseconds:0.000}; {result.Duplicates} duplicates");
+            return result;
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+            nodes.ForEach(n => n.Dispose());
+            if (postgres is not null)
+            {
+                await postgres.DisposeAsync();
+            }
+            try
+            {
+                work.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The scale-out table; each count's CPU per delivery beside the first count's.</summary>
+    public static void PrintScaleOut(IReadOnlyList<ScaleOutResult> results, BenchOptions options)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Scale-out on one PostgreSQL ({options.Events} async triggers per count, {options.Concurrency} in flight spread over the nodes; " +
+            $"{Environment.ProcessorCount} cores shared by every node, the server and this process)");
+        Console.WriteLine("| nodes | deliveries/s | CPU ms per delivery: all nodes | PostgreSQL | together | together vs first | duplicates | load average before → after |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---|");
+        var first = results[0].TogetherPerEvent;
+        foreach (var r in results)
+        {
+            Console.WriteLine($"| {r.Nodes} | {r.DeliveriesPerSecond:N0} | {r.NodesCpuPerEvent.TotalMilliseconds:0.000} | {r.DatabaseCpuPerEvent.TotalMilliseconds:0.000} | " +
+                $"{r.TogetherPerEvent.TotalMilliseconds:0.000} | {r.TogetherPerEvent / first:0.00}x | {r.Duplicates} | {r.LoadBefore} → {r.LoadAfter} |");
+        }
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+}
