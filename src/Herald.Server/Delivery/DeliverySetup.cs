@@ -15,6 +15,7 @@ public static class DeliverySetup
         services.AddStore<IDeliveryStore, SqliteDeliveryStore, PostgresDeliveryStore>();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DeliveryMetrics>();
+        services.AddSingleton<FileDelivery>();
         services.AddSingleton<DeliveryPipeline>();
         services.AddSingleton<DeliveryScheduler>();
         services.AddSingleton<AttemptRunner>();

@@ -1,0 +1,27 @@
+namespace Herald.Server.Files;
+
+public static class FilesSetup
+{
+    /// <summary>The <c>Files</c> options and the one file store over the configured source (or none).</summary>
+    public static IServiceCollection AddFiles(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(FilesOptions.Section).Get<FilesOptions>() ?? new FilesOptions());
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<FilesOptions>();
+            return new FileStore(options, CreateSource(options));
+        });
+        return services;
+    }
+
+    /// <summary>The source <c>Files:Source</c> names (unset: <c>Directory</c> when <c>Files:Directory</c> is set, else none); throws for a value Herald does not know, so the start fails naming it.</summary>
+    public static IFileSource? CreateSource(FilesOptions options) => options.Source?.Trim().ToUpperInvariant() switch
+    {
+        null or "" when !string.IsNullOrWhiteSpace(options.Directory) => new DirectoryFileSource(options.Directory),
+        null or "" => null,
+        "S3" => new S3FileSource(options.S3),
+        "DIRECTORY" when !string.IsNullOrWhiteSpace(options.Directory) => new DirectoryFileSource(options.Directory),
+        "DIRECTORY" => throw new InvalidOperationException("Files:Source is Directory but Files:Directory is not set"),
+        var other => throw new InvalidOperationException($"Files:Source '{other}' is not known; use S3 or Directory"),
+    };
+}
