@@ -226,6 +226,24 @@ public class FileDeliveryScenarios : ReceiverScenario
     }
 
     [Fact]
+    public async Task A_store_that_cannot_be_reached_fails_the_attempt_FILE_UNAVAILABLE_and_it_is_retried()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """
+            "deliveryMode":"binary_multipart","retryPolicy":{"enabled":true,"maxAttempts":5}
+            """);
+        await S3.DisposeAsync();
+
+        var eventId = await StartAsync(configId, FileEvent(Attachment("gone.bin", "gone.bin", "application/octet-stream", 10)));
+
+        var pending = await Eventually.ReturnsAsync(
+            () => Client.EventAsync(configId, eventId), e => e["http_response"]?["code"] is not null, "the first attempt's outcome", TimeSpan.FromSeconds(60));
+        Assert.Equal("in_progress", pending["status"]!.GetValue<string>());
+        Assert.True(pending["http_response"]?["code"]?.GetValue<string>() == "FILE_UNAVAILABLE", pending.ToJsonString());
+        Assert.Equal(1, await AttemptCountAsync(configId, eventId));
+        Assert.Empty(Receiver.Received);
+    }
+
+    [Fact]
     public async Task A_plain_replay_sends_the_stored_body_and_reapplying_the_transform_downloads_the_files_again()
     {
         await S3.PutAsync("r.txt", "first"u8.ToArray(), "text/plain");
