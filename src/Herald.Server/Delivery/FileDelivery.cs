@@ -110,7 +110,8 @@ public sealed class FileDelivery(FileStore files, JsonataRuntime runtime, Enviro
             parts.Add(new FormFile(fieldName, file));
         }
         var fields = new List<KeyValuePair<string, string>>();
-        foreach (var (name, expression) in multipart.ExtraFields ?? [])
+        // By name: PostgreSQL keeps a config's JSON without its key order, and the form must not depend on the engine.
+        foreach (var (name, expression) in (multipart.ExtraFields ?? []).OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             var (value, failure) = Evaluate(expression, input, $"multipartConfig.extraFields.{name}");
             if (failure is not null)

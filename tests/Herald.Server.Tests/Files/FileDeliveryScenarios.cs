@@ -112,11 +112,11 @@ public class FileDeliveryScenarios : ReceiverScenario
         var received = (await Receiver.WaitForAsync(1))[0];
         Assert.StartsWith("multipart/form-data; boundary=", received.Header("content-type"));
         var parts = await FileForm.PartsAsync(received);
-        Assert.Equal(["kind", "entity", "tenant", "meta", "file"], parts.Select(p => p.Name));
-        Assert.Equal("invoice", parts[0].Text);
-        Assert.Equal("doc-1", parts[1].Text);
-        Assert.Equal("acme", parts[2].Text);
-        Assert.Equal("""{"b":"x","a":1}""", parts[3].Text);
+        Assert.Equal(["entity", "kind", "meta", "tenant", "file"], parts.Select(p => p.Name));
+        Assert.Equal("doc-1", parts[0].Text);
+        Assert.Equal("invoice", parts[1].Text);
+        Assert.Equal("""{"b":"x","a":1}""", parts[2].Text);
+        Assert.Equal("acme", parts[3].Text);
         Assert.Equal("invoice 1.pdf", parts[4].FileName);
         Assert.Equal("application/pdf", parts[4].ContentType);
         Assert.Equal(file, parts[4].Content);
@@ -305,4 +305,10 @@ public class FileDeliveryScenarios : ReceiverScenario
         Assert.Equal(v1, node["hmac"]!.GetValue<string>());
         Assert.True(node["ok"]!.GetValue<bool>(), "v1a does not verify with Node");
     }
+}
+
+/// <summary>The same scenarios with Herald on PostgreSQL.</summary>
+public sealed class PostgresFileDeliveryScenarios(PostgresServer server) : FileDeliveryScenarios
+{
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
 }
