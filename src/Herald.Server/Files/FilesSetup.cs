@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Files;
 
 public static class FilesSetup
@@ -9,6 +11,10 @@ public static class FilesSetup
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<FilesOptions>();
+            if (options.MaxBytes <= 0 || options.MaxInlineBytes <= 0 || options.DownloadTimeout <= TimeSpan.Zero)
+            {
+                throw new InvalidSettingException("Files:MaxBytes, Files:MaxInlineBytes and Files:DownloadTimeout must be positive");
+            }
             return new FileStore(options, CreateSource(options));
         });
         return services;
@@ -21,7 +27,7 @@ public static class FilesSetup
         null or "" => null,
         "S3" => new S3FileSource(options.S3),
         "DIRECTORY" when !string.IsNullOrWhiteSpace(options.Directory) => new DirectoryFileSource(options.Directory),
-        "DIRECTORY" => throw new InvalidOperationException("Files:Source is Directory but Files:Directory is not set"),
-        var other => throw new InvalidOperationException($"Files:Source '{other}' is not known; use S3 or Directory"),
+        "DIRECTORY" => throw new InvalidSettingException("Files:Source is Directory but Files:Directory is not set"),
+        var other => throw new InvalidSettingException($"Files:Source '{other}' is not known; use S3 or Directory"),
     };
 }

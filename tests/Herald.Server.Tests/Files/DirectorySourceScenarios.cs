@@ -106,3 +106,18 @@ public sealed class NoFileSourceScenarios : ReceiverScenario
         Assert.Equal("a", body["event_attachments"]![0]!["s3ref"]!["key"]!.GetValue<string>());
     }
 }
+
+/// <summary>A file source Herald cannot use stops the start, naming the setting.</summary>
+public sealed class FileSettingsTests
+{
+    [Theory]
+    [InlineData("Files:Source", "Ftp", "Files:Source 'FTP' is not known")]
+    [InlineData("Files:Source", "Directory", "Files:Directory is not set")]
+    [InlineData("Files:MaxBytes", "0", "Files:MaxBytes")]
+    public void A_setting_herald_cannot_use_stops_the_start(string key, string value, string expected)
+    {
+        var error = HeraldApp.StartFailure(new Dictionary<string, string?> { [key] = value });
+
+        Assert.Contains(expected, error.ToString());
+    }
+}
