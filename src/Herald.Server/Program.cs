@@ -8,6 +8,7 @@ using Herald.Server.Egress;
 using Herald.Server.Environments;
 using Herald.Server.Events;
 using Herald.Server.Expressions;
+using Herald.Server.Files;
 using Herald.Server.Filters;
 using Herald.Server.Hosting;
 using Herald.Server.Http;
@@ -61,6 +62,7 @@ static int Start(string[] args)
     builder.Services.AddEnvironments();
     builder.Services.AddEvents(runRetention: roles.Worker);
     builder.Services.AddEgress();
+    builder.Services.AddFiles();
     builder.Services.AddPayloads();
     builder.Services.AddFilters();
     builder.Services.AddReceiverAuth();

@@ -77,7 +77,7 @@ public sealed partial class AttemptRunner(
                         EventId = job.EventId,
                         Status = EventStatus.Skipped,
                         RetryAttempt = job.Kind == JobKind.Deliver ? job.Attempt : stored.RetryAttempt,
-                        HttpResponse = ResponseJson(null, null, skip.Reason, null, skip.Hydration),
+                        HttpResponse = ResponseJson(null, null, skip.Reason, skip.Code, skip.Hydration),
                         StartDate = started,
                         EndDate = started,
                     },
@@ -87,6 +87,7 @@ public sealed partial class AttemptRunner(
         }
 
         var send = (Prepared.Send)prepared;
+        using var streamed = send.Request.Streamed;
         // A node that stops cancels a job still waiting for its turn: that gives the job back, it is no failure.
         var waiting = turn is not null;
         try
@@ -148,7 +149,7 @@ public sealed partial class AttemptRunner(
             return AttemptResult.Failure(failure.Code, failure.Message, failure.Retryable, failure.StatusCode);
         }
         LogTokenRenewed(logger, job.ConfigId, job.EventId, job.Attempt);
-        var signed = await SignAsync(rebuilt.Request!, job, configSecrets.SigningSecret, time.GetUtcNow(), abort);
+        var signed = await SignAsync(rebuilt.Request! with { Streamed = rejected.Streamed }, job, configSecrets.SigningSecret, time.GetUtcNow(), abort);
         return await sender.SendAsync(signed, abort);
     }
 
@@ -156,7 +157,7 @@ public sealed partial class AttemptRunner(
     {
         var messageId = WebhookSignature.MessageId(Guid.Parse(job.EventId.Value));
         var timestamp = now.ToUnixTimeSeconds();
-        var content = WebhookSignature.SignedContent(messageId, timestamp, request.Body);
+        var content = WebhookSignature.SignedContent(messageId, timestamp, request.SignedBody);
         var orgKeys = await keys.SigningKeysAsync(job.OrgId, cancellationToken);
         var headers = new List<KeyValuePair<string, string>>(request.Headers)
         {

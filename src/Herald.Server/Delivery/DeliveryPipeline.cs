@@ -24,7 +24,8 @@ public sealed class DeliveryPipeline(
     PayloadTransform transform,
     RequestBuilder requests,
     CatalogDowngrades downgrades,
-    IConfigStore configs)
+    IConfigStore configs,
+    FileDelivery files)
 {
     /// <param name="mask">Collects the secret variable values the request is built with; the caller masks the attempt's messages with it.</param>
     public async Task<Prepared> PrepareAsync(DeliveryJob job, EventRecord stored, ConfigRecord config, ConfigSecrets secrets, SecretMask mask, CancellationToken cancellationToken)
@@ -35,6 +36,12 @@ public sealed class DeliveryPipeline(
         string payload;
         string? originalPayload = null;
         string? hydration;
+        if (stored.Payload is not null && !job.ReapplyTransform && FileDelivery.IsMultipart(config.Document)
+            && MultipartForm.TryParse(stored.Payload) is { } recorded)
+        {
+            // A multipart body is never stored: its recorded form is sent again, the files read again.
+            return await files.SendFormAsync(recorded, config, secrets, RecordedHydration(stored.HttpResponse), mask, cancellationToken);
+        }
         if (stored.Payload is not null && !job.ReapplyTransform)
         {
             payload = stored.Payload;
@@ -72,6 +79,14 @@ public sealed class DeliveryPipeline(
             {
                 return new Prepared.Skip(reason, hydration);
             }
+            if (FileDelivery.IsMultipart(config.Document))
+            {
+                return await files.MultipartAsync(config, secrets, shaped.Input!, hydration, mask, cancellationToken);
+            }
+            if (FileDelivery.IsJsonBase64(config.Document) && await files.AddFileDataAsync(shaped.Input!, cancellationToken) is { } fileFailure)
+            {
+                return fileFailure;
+            }
             var transformed = transform.Apply(stored.EventName, config, shaped.Input!);
             if (transformed.Failure is { } transformFailure)
             {
@@ -90,14 +105,16 @@ public sealed class DeliveryPipeline(
     /// <summary>
     /// True when no step of the body's making changes anything for this config and event: not an Event Catalog event
     /// (no version pinning, no internal keys to drop), no <c>payloadConfiguration</c> (no hydration, changesets or
-    /// dropped parts), no <c>filter</c> key and no <c>filterConditions</c> (nothing to skip on), and no transform. Then
+    /// dropped parts), no <c>filter</c> key and no <c>filterConditions</c> (nothing to skip on), no transform and no
+    /// file <c>deliveryMode</c>. Then
     /// the body is the stored input, byte for byte, without parsing it.
     /// </summary>
     internal static bool PassesThrough(string eventName, WebhookConfig config) =>
         !CatalogDowngrades.IsCatalogEvent(eventName)
         && config.PayloadConfiguration is null
         && !EventFilter.Applies(config)
-        && string.IsNullOrWhiteSpace(config.JsonataExpression);
+        && string.IsNullOrWhiteSpace(config.JsonataExpression)
+        && config.DeliveryMode is null;
 
     /// <summary>
     /// Event Catalog events meet the config at its pinned <c>eventVersion</c>: a config without one is pinned to the

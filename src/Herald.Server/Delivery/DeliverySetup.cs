@@ -19,6 +19,7 @@ public static class DeliverySetup
         services.AddStore<Events.INextAttempts, SqliteNextAttempts, PostgresNextAttempts>();
         services.AddSingleton<DeliveryMetrics>();
         services.AddSingleton<AttemptReports>();
+        services.AddSingleton<FileDelivery>();
         services.AddSingleton<DeliveryPipeline>();
         services.AddSingleton<DeliveryScheduler>();
         services.AddSingleton<AttemptRunner>();

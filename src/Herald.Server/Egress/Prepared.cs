@@ -9,7 +9,8 @@ public abstract record Prepared
     /// <param name="PayloadIsInput">The body is the event's input, byte for byte: the log keeps it once (<c>Events.StoredPayload</c>).</param>
     public sealed record Send(OutgoingRequest Request, string Payload, string? OriginalPayload, string? Hydration = null, bool PayloadIsInput = false) : Prepared;
 
-    public sealed record Skip(string Reason, string? Hydration = null) : Prepared;
+    /// <param name="Code">A machine-readable reason recorded as <c>http_response.code</c> (<c>NO_FILE_ATTACHMENTS</c>).</param>
+    public sealed record Skip(string Reason, string? Hydration = null, string? Code = null) : Prepared;
 
     public sealed record Fail(DeliveryCode Code, string Message, bool Retryable, int? StatusCode = null) : Prepared;
 }

@@ -11,7 +11,12 @@ namespace Herald.Server.Egress;
 
 /// <summary>One request as it will go on the wire: the body is serialized once and signed as is.</summary>
 /// <param name="Egress">How it leaves Herald; null is <see cref="EgressRoute.Direct"/>.</param>
-public sealed record OutgoingRequest(Uri Url, string Method, byte[] Body, IReadOnlyList<KeyValuePair<string, string>> Headers, EgressRoute? Egress = null);
+/// <param name="Streamed">A body streamed from elsewhere (a multipart form of files) in place of <paramref name="Body"/>; it signs its own stand-in.</param>
+public sealed record OutgoingRequest(Uri Url, string Method, byte[] Body, IReadOnlyList<KeyValuePair<string, string>> Headers, EgressRoute? Egress = null, StreamedBody? Streamed = null)
+{
+    /// <summary>What the signature covers after id and timestamp: the body, or a streamed body's stand-in.</summary>
+    public byte[] SignedBody => Streamed?.SignedContent ?? Body;
+}
 
 /// <summary>
 /// Makes one HTTP attempt through the destination guard, never following redirects, under the attempt timeout,
@@ -43,7 +48,11 @@ public sealed class WebhookSender
         using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(abort, timeout.Token);
         using var request = new HttpRequestMessage(new HttpMethod(outgoing.Method), outgoing.Url);
-        if (CarriesBody(outgoing.Method))
+        if (CarriesBody(outgoing.Method) && outgoing.Streamed is { } streamed)
+        {
+            request.Content = streamed.CreateContent();
+        }
+        else if (CarriesBody(outgoing.Method))
         {
             request.Content = new ByteArrayContent(outgoing.Body);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

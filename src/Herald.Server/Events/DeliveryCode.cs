@@ -17,4 +17,19 @@ public enum DeliveryCode
 
     /// <summary>A <c>_downgrades</c> step of an Event Catalog event threw or produced no object.</summary>
     EventDowngradeFailed,
+
+    /// <summary>A file delivery mode without <c>Files:Source</c>.</summary>
+    FileSourceNotConfigured,
+
+    /// <summary>An attachment's object is not in the store.</summary>
+    FileNotFound,
+
+    /// <summary>An attachment is larger than <c>Files:MaxBytes</c> (or <c>json_base64</c>'s <c>Files:MaxInlineBytes</c>).</summary>
+    FileTooLarge,
+
+    /// <summary>An attachment's reference leaves the file folder or passes a link, or the store refused access.</summary>
+    FileRefused,
+
+    /// <summary>The store timed out or failed while a file was read; retried.</summary>
+    FileUnavailable,
 }

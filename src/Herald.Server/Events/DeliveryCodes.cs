@@ -15,6 +15,11 @@ public static class DeliveryCodes
         DeliveryCode.StaticIpUnavailable => "STATIC_IP_UNAVAILABLE",
         DeliveryCode.EventVersionUnreachable => "EVENT_VERSION_UNREACHABLE",
         DeliveryCode.EventDowngradeFailed => "EVENT_DOWNGRADE_FAILED",
+        DeliveryCode.FileSourceNotConfigured => "FILE_SOURCE_NOT_CONFIGURED",
+        DeliveryCode.FileNotFound => "FILE_NOT_FOUND",
+        DeliveryCode.FileTooLarge => "FILE_TOO_LARGE",
+        DeliveryCode.FileRefused => "FILE_REFUSED",
+        DeliveryCode.FileUnavailable => "FILE_UNAVAILABLE",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Not a delivery code"),
     };
 

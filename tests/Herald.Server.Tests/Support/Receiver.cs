@@ -71,7 +71,12 @@ public sealed class Receiver : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(address ?? IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(address ?? IPAddress.Loopback, 0);
+            // File deliveries send bodies far beyond Kestrel's default request cap.
+            k.Limits.MaxRequestBodySize = null;
+        });
         var app = builder.Build();
         var receiver = new Receiver(app);
         app.Run(receiver.HandleAsync);

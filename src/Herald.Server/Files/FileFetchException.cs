@@ -1,0 +1,26 @@
+namespace Herald.Server.Files;
+
+/// <summary>Why a file could not be read from storage.</summary>
+public enum FileFailure
+{
+    /// <summary>No file source is configured (<c>Files:Source</c>).</summary>
+    NotConfigured,
+
+    /// <summary>The store has no such object.</summary>
+    NotFound,
+
+    /// <summary>The file is larger than <c>Files:MaxBytes</c> (or the inline limit).</summary>
+    TooLarge,
+
+    /// <summary>The reference names no readable place: a key that leaves the folder, a link.</summary>
+    Refused,
+
+    /// <summary>The store timed out or failed; worth another try.</summary>
+    Unavailable,
+}
+
+/// <summary>A file could not be read; <see cref="Failure"/> says whether another try could help.</summary>
+public sealed class FileFetchException(FileFailure failure, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public FileFailure Failure { get; } = failure;
+}

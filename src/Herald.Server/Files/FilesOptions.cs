@@ -1,0 +1,44 @@
+namespace Herald.Server.Files;
+
+/// <summary>The <c>Files</c> section: where file deliveries read attachments from and how much they may read.</summary>
+public sealed class FilesOptions
+{
+    public const string Section = "Files";
+
+    /// <summary><c>S3</c> or <c>Directory</c>; none leaves file delivery modes failing with <c>FILE_SOURCE_NOT_CONFIGURED</c>.</summary>
+    public string? Source { get; set; }
+
+    /// <summary>For <c>Source = Directory</c>: the folder holding <c>{bucket}/{key}</c>.</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>The largest one file may be; a larger one fails the delivery with <c>FILE_TOO_LARGE</c>, not retried.</summary>
+    public long MaxBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>
+    /// <c>json_base64</c> holds the whole body in memory (and the event log keeps it): the files of one event together
+    /// may hold at most this many bytes before encoding; beyond it the delivery fails with <c>FILE_TOO_LARGE</c>.
+    /// </summary>
+    public long MaxInlineBytes { get; set; } = 20L * 1024 * 1024;
+
+    /// <summary>One download from storage, headers to last byte; past it the attempt fails and is retried.</summary>
+    public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Where <c>binary_multipart</c> spools files while hashing them; none is the system's temp folder.</summary>
+    public string? SpoolDirectory { get; set; }
+
+    public S3FileOptions S3 { get; set; } = new();
+}
+
+/// <summary>The <c>Files:S3</c> section: any S3-compatible store.</summary>
+public sealed class S3FileOptions
+{
+    public string? ServiceUrl { get; set; }
+
+    public string? Region { get; set; }
+
+    public string? AccessKey { get; set; }
+
+    public string? SecretKey { get; set; }
+
+    public bool ForcePathStyle { get; set; }
+}

@@ -1,0 +1,33 @@
+using Herald.Server.Http;
+
+namespace Herald.Server.Files;
+
+public static class FilesSetup
+{
+    /// <summary>The <c>Files</c> options and the one file store over the configured source (or none).</summary>
+    public static IServiceCollection AddFiles(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(FilesOptions.Section).Get<FilesOptions>() ?? new FilesOptions());
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<FilesOptions>();
+            if (options.MaxBytes <= 0 || options.MaxInlineBytes <= 0 || options.DownloadTimeout <= TimeSpan.Zero)
+            {
+                throw new InvalidSettingException("Files:MaxBytes, Files:MaxInlineBytes and Files:DownloadTimeout must be positive");
+            }
+            return new FileStore(options, CreateSource(options));
+        });
+        return services;
+    }
+
+    /// <summary>The source <c>Files:Source</c> names (unset: <c>Directory</c> when <c>Files:Directory</c> is set, else none); throws for a value Herald does not know, so the start fails naming it.</summary>
+    public static IFileSource? CreateSource(FilesOptions options) => options.Source?.Trim().ToUpperInvariant() switch
+    {
+        null or "" when !string.IsNullOrWhiteSpace(options.Directory) => new DirectoryFileSource(options.Directory),
+        null or "" => null,
+        "S3" => new S3FileSource(options.S3),
+        "DIRECTORY" when !string.IsNullOrWhiteSpace(options.Directory) => new DirectoryFileSource(options.Directory),
+        "DIRECTORY" => throw new InvalidSettingException("Files:Source is Directory but Files:Directory is not set"),
+        var other => throw new InvalidSettingException($"Files:Source '{other}' is not known; use S3 or Directory"),
+    };
+}

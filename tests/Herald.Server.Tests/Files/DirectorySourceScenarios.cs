@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using Herald.Server.Tests.Support;
+
+namespace Herald.Server.Tests.Files;
+
+/// <summary>
+/// <c>Files:Directory</c> (the source when <c>Files:Source</c> is unset): <c>{Files:Directory}/{bucket}/{key}</c>, and
+/// nothing outside that folder, however the key is spelled or linked.
+/// </summary>
+public sealed class DirectorySourceScenarios : ReceiverScenario
+{
+    private readonly TempDirectory _root = new("herald-files");
+    private readonly TempDirectory _outside = new("herald-outside");
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Files:Directory"] = _root.Path };
+
+    public override async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(Path.Combine(_root.Path, "files", "docs"));
+        await File.WriteAllTextAsync(Path.Combine(_root.Path, "files", "docs", "ok.txt"), "inside", Ct);
+        await File.WriteAllTextAsync(Path.Combine(_outside.Path, "secret.txt"), "outside", Ct);
+        File.CreateSymbolicLink(Path.Combine(_root.Path, "files", "docs", "link.txt"), Path.Combine(_outside.Path, "secret.txt"));
+        Directory.CreateSymbolicLink(Path.Combine(_root.Path, "files", "out"), _outside.Path);
+        await base.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _root.Dispose();
+        _outside.Dispose();
+    }
+
+    private async Task<JsonNode> DeliverAsync(string key, string bucket = "files")
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """ "deliveryMode":"json_base64" """);
+        var eventId = (await Client.TriggerAsync(configId, FileDeliveryScenarios.FileEvent(FileDeliveryScenarios.Attachment(key, "f.txt", "text/plain", 6, bucket: bucket))))["event_id"]!.GetValue<string>();
+        return await Eventually.ReturnsAsync(() => Client.EventAsync(configId, eventId), e => e["status"]?.GetValue<string>() is "succeeded" or "failed", $"event {eventId} to end");
+    }
+
+    [Fact]
+    public async Task A_file_inside_the_folder_is_delivered()
+    {
+        var ended = await DeliverAsync("docs/ok.txt");
+
+        Assert.Equal("succeeded", ended["status"]!.GetValue<string>());
+        var body = JsonNode.Parse((await Receiver.WaitForAsync(1))[0].Text)!;
+        Assert.Equal("aW5zaWRl", body["file_data"]![0]!["base64"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("files", "../../herald-outside/secret.txt")]
+    [InlineData("files", "docs/../../x")]
+    [InlineData("..", "secret.txt")]
+    [InlineData("files", "/etc/passwd")]
+    public async Task A_key_that_leaves_the_folder_is_refused(string bucket, string key)
+    {
+        var ended = await DeliverAsync(key, bucket);
+
+        Assert.Equal("failed", ended["status"]!.GetValue<string>());
+        Assert.Equal("FILE_REFUSED", ended["http_response"]!["code"]!.GetValue<string>());
+        Assert.Empty(Receiver.Received);
+    }
+
+    [Theory]
+    [InlineData("docs/link.txt")]
+    [InlineData("out/secret.txt")]
+    public async Task A_symbolic_link_is_refused(string key)
+    {
+        var ended = await DeliverAsync(key);
+
+        Assert.Equal("FILE_REFUSED", ended["http_response"]!["code"]!.GetValue<string>());
+        Assert.Contains("symbolic link", ended["http_response"]!["message"]!.GetValue<string>());
+        Assert.Empty(Receiver.Received);
+    }
+}
+
+/// <summary>Without any file source, the file modes fail and say which setting is missing.</summary>
+public sealed class NoFileSourceScenarios : ReceiverScenario
+{
+    [Theory]
+    [InlineData("json_base64")]
+    [InlineData("binary_multipart")]
+    public async Task A_file_mode_without_a_source_fails_FILE_SOURCE_NOT_CONFIGURED(string mode)
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, $$""" "deliveryMode":"{{mode}}" """);
+        var eventId = (await Client.TriggerAsync(configId, FileDeliveryScenarios.FileEvent(FileDeliveryScenarios.Attachment("a", "a", "text/plain", 1))))["event_id"]!.GetValue<string>();
+
+        var failed = await Client.EventWithStatusAsync(configId, eventId, "failed");
+
+        Assert.Equal("FILE_SOURCE_NOT_CONFIGURED", failed["http_response"]!["code"]!.GetValue<string>());
+        Assert.Contains("Files:Source", failed["http_response"]!["message"]!.GetValue<string>());
+        Assert.Empty(Receiver.Received);
+    }
+
+    [Fact]
+    public async Task Without_a_mode_the_event_keeps_only_its_references()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+        var payload = FileDeliveryScenarios.FileEvent(FileDeliveryScenarios.Attachment("a", "a", "text/plain", 1));
+
+        await Client.TriggerAsync(configId, payload, sync: true);
+
+        var body = JsonNode.Parse((await Receiver.WaitForAsync(1))[0].Text)!;
+        Assert.Null(body["file_data"]);
+        Assert.Equal("a", body["event_attachments"]![0]!["s3ref"]!["key"]!.GetValue<string>());
+    }
+}
+
+/// <summary>A file source Herald cannot use stops the start, naming the setting.</summary>
+public sealed class FileSettingsTests
+{
+    [Theory]
+    [InlineData("Files:Source", "Ftp", "Files:Source 'FTP' is not known")]
+    [InlineData("Files:Source", "Directory", "Files:Directory is not set")]
+    [InlineData("Files:MaxBytes", "0", "Files:MaxBytes")]
+    public void A_setting_herald_cannot_use_stops_the_start(string key, string value, string expected)
+    {
+        var error = HeraldApp.StartFailure(new Dictionary<string, string?> { [key] = value });
+
+        Assert.Contains(expected, error.ToString());
+    }
+}
