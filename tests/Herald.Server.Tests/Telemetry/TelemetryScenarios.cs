@@ -161,7 +161,12 @@ public class TelemetryScenarios : IAsyncLifetime
         var listed = await (await client.GetAsync($"/v1/webhooks/configs/{configId}/events", Ct)).ReadAsync();
         Assert.Equal(next, listed["data"]![0]!["next_attempt_at"]!.GetValue<string>());
 
-        var warnings = app.Logs.Lines.Where(l => l.Level == LogLevel.Warning && l.Message.Contains(eventId, StringComparison.Ordinal)).ToList();
+        // The log line is written after the outcome's commit, so the event can show next_attempt_at a moment before it.
+        var warnings = await Eventually.ReturnsAsync(
+            () => Task.FromResult(app.Logs.Lines.Where(l => l.Level == LogLevel.Warning && l.Message.Contains(eventId, StringComparison.Ordinal)).ToList()),
+            w => w.Count > 0, "the failed attempt's warning");
+        await Task.Delay(200, Ct);
+        warnings = app.Logs.Lines.Where(l => l.Level == LogLevel.Warning && l.Message.Contains(eventId, StringComparison.Ordinal)).ToList();
         var warning = Assert.Single(warnings);
         Assert.Contains("Attempt 1 ", warning.Message);
         Assert.Contains("status 503", warning.Message);
