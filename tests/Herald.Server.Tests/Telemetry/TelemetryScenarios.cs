@@ -181,8 +181,10 @@ public class TelemetryScenarios : IAsyncLifetime
         }
         var done = await client.EventWithStatusAsync(configId, eventId, "succeeded");
         Assert.Null(done["next_attempt_at"]);
-        Assert.Contains(app.Logs.Lines, l => l.Level == LogLevel.Information && l.Message.Contains(eventId, StringComparison.Ordinal)
-            && l.Message.Contains("Delivered", StringComparison.Ordinal) && l.Message.Contains("attempt 2", StringComparison.Ordinal));
+        await Eventually.ReturnsAsync(() => Task.FromResult(app.Logs.Lines),
+            lines => lines.Any(l => l.Level == LogLevel.Information && l.Message.Contains(eventId, StringComparison.Ordinal)
+                && l.Message.Contains("Delivered", StringComparison.Ordinal) && l.Message.Contains("attempt 2", StringComparison.Ordinal)),
+            "the information line for the delivery on attempt 2");
     }
 
     private static bool Contains(byte[] body, string text) => Occurrences(body, Encoding.UTF8.GetBytes(text)) > 0;
