@@ -55,7 +55,7 @@ static int Start(string[] args)
     builder.Services.AddStorage();
     builder.Services.AddSecrets();
     builder.Services.AddHeraldAuth();
-    builder.Services.AddExpressions();
+    builder.Services.AddExpressions(builder.Configuration);
     builder.Services.AddCatalog();
     builder.Services.AddSigning();
     builder.Services.AddConfigs();

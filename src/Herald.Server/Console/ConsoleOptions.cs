@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Console;
 
 /// <summary>The <c>Console</c> section: the web console served at <c>/console</c>.</summary>
@@ -25,4 +27,10 @@ public sealed class ConsoleOptions
     /// wildcard host becomes loopback).
     /// </summary>
     public string? ApiBaseUrl { get; set; }
+
+    /// <summary>This section, or the reason Herald cannot start with it.</summary>
+    public ConsoleOptions Validated() =>
+        SessionLifetime <= TimeSpan.Zero
+            ? throw new InvalidSettingException($"{Section}:{nameof(SessionLifetime)} must be positive (got {SessionLifetime})")
+            : this;
 }

@@ -19,7 +19,7 @@ public static class ConsoleSetup
     /// </summary>
     public static IServiceCollection AddConsole(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions();
+        var options = (configuration.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new ConsoleOptions()).Validated();
         services.AddSingleton(options);
         if (!options.Enabled)
         {

@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Expressions;
 
 /// <summary>The <c>Transforms</c> section: the guards every JSONata expression of a config or an event runs under.</summary>
@@ -26,4 +28,17 @@ public sealed class TransformOptions
 
     /// <summary>Estimated memory of the compiled expressions kept for reuse (see <see cref="ExpressionCache"/>).</summary>
     public long CacheMaxBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>This section, or the reason Herald cannot start with it.</summary>
+    public TransformOptions Validated() =>
+        MaxDepth < 10 ? throw Invalid(nameof(MaxDepth), "at least 10", MaxDepth)
+        : TimeLimit <= TimeSpan.Zero ? throw Invalid(nameof(TimeLimit), "positive", TimeLimit)
+        : MaxResultBytes < 1024 ? throw Invalid(nameof(MaxResultBytes), "at least 1024", MaxResultBytes)
+        : MaxExpressionLength < 1 ? throw Invalid(nameof(MaxExpressionLength), "at least 1", MaxExpressionLength)
+        : CacheMaxEntries < 1 ? throw Invalid(nameof(CacheMaxEntries), "at least 1", CacheMaxEntries)
+        : CacheMaxBytes < 1 ? throw Invalid(nameof(CacheMaxBytes), "at least 1", CacheMaxBytes)
+        : this;
+
+    private static InvalidSettingException Invalid(string name, string rule, object value) =>
+        new($"{Section}:{name} must be {rule} (got {value})");
 }

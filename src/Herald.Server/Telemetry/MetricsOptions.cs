@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Telemetry;
 
 /// <summary>The <c>Metrics</c> section: the Prometheus endpoint and what the instruments carry.</summary>
@@ -19,4 +21,10 @@ public sealed class MetricsOptions
 
     /// <summary>How long one reading of the queue (depth, oldest due job) serves the gauges before the store is read again.</summary>
     public TimeSpan QueueReadInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>This section, or the reason Herald cannot start with it.</summary>
+    public MetricsOptions Validated() =>
+        QueueReadInterval <= TimeSpan.Zero
+            ? throw new InvalidSettingException($"{Section}:{nameof(QueueReadInterval)} must be positive (got {QueueReadInterval})")
+            : this;
 }

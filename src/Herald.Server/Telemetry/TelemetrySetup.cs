@@ -20,7 +20,7 @@ public static class TelemetrySetup
     /// </summary>
     public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
+        var options = (configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions()).Validated();
         services.AddSingleton(options);
         var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]);
         var propagate = configuration.GetValue<bool>("Delivery:PropagateTraceContext");

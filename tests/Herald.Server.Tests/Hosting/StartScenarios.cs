@@ -93,6 +93,9 @@ public sealed class StartScenarios
     [InlineData("Events:RetentionDays", "0", "Events:RetentionDays must be at least 1 (got 0)")]
     [InlineData("Delivery:MaxLeaseExpiries", "0", "Delivery:MaxLeaseExpiries must be at least 1 (got 0)")]
     [InlineData("Roles", "everything", "Roles must be api, worker or both (got 'everything')")]
+    [InlineData("Transforms:TimeLimit", "00:00:00", "Transforms:TimeLimit must be positive (got 00:00:00)")]
+    [InlineData("Metrics:QueueReadInterval", "-00:00:01", "Metrics:QueueReadInterval must be positive (got -00:00:01)")]
+    [InlineData("Console:SessionLifetime", "00:00:00", "Console:SessionLifetime must be positive (got 00:00:00)")]
     public async Task A_setting_herald_cannot_start_with_ends_the_start_with_one_line_naming_it_and_exit_code_1(string key, string value, string reason)
     {
         using var data = new TempDirectory("herald-bad-setting");
