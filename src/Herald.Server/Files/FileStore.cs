@@ -6,9 +6,9 @@ namespace Herald.Server.Files;
 /// The configured file source under Herald's rules: only references the event's organization may read
 /// (<see cref="FileScope"/>), at most <c>Files:MaxAttachmentsPerEvent</c> of them, each download bounded by
 /// <c>Files:MaxBytes</c> (checked against the length the store announces and again while reading) and by
-/// <c>Files:DownloadTimeout</c>.
+/// <c>Files:DownloadTimeout</c> on Herald's clock, from opening to the last byte.
 /// </summary>
-public sealed class FileStore(FilesOptions options, FileScope scope, IFileSource? source)
+public sealed class FileStore(FilesOptions options, FileScope scope, IFileSource? source, TimeProvider time)
 {
     public FilesOptions Options { get; } = options;
 
@@ -52,32 +52,47 @@ public sealed class FileStore(FilesOptions options, FileScope scope, IFileSource
         Admit(organization, file);
         var max = Math.Min(limit ?? Options.MaxBytes, Options.MaxBytes);
         var setting = limit is { } l && l < Options.MaxBytes && limitName is not null ? limitName : $"Files:MaxBytes ({Options.MaxBytes} bytes)";
-        using var timeout = new CancellationTokenSource(Options.DownloadTimeout);
+        using var timeout = new CancellationTokenSource(Options.DownloadTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await using var opened = await source!.OpenAsync(file, linked.Token);
-            if (opened.Length is { } announced && announced > max)
+            // WaitAsync: a source that does not heed the token (a read blocked in the OS) still gives the slot back.
+            var opening = source!.OpenAsync(file, linked.Token);
+            OpenedFile opened;
+            try
             {
-                throw TooLarge(file, announced, setting);
+                opened = await opening.WaitAsync(linked.Token);
             }
-            var buffer = new byte[81920];
-            long total = 0;
-            int read;
-            while ((read = await opened.Content.ReadAsync(buffer, linked.Token)) > 0)
+            catch (OperationCanceledException)
             {
-                total += read;
-                if (total > max)
+                _ = CloseWhenOpenedAsync(opening);
+                throw;
+            }
+            await using (opened)
+            {
+                if (opened.Length is { } announced && announced > max)
                 {
-                    throw TooLarge(file, null, setting);
+                    throw TooLarge(file, announced, setting);
                 }
-                await destination.WriteAsync(buffer.AsMemory(0, read), linked.Token);
+                var buffer = new byte[81920];
+                long total = 0;
+                int read;
+                while ((read = await opened.Content.ReadAsync(buffer, linked.Token).AsTask().WaitAsync(linked.Token)) > 0)
+                {
+                    total += read;
+                    if (total > max)
+                    {
+                        throw TooLarge(file, null, setting);
+                    }
+                    await destination.WriteAsync(buffer.AsMemory(0, read), linked.Token);
+                }
+                return total;
             }
-            return total;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+            && e is OperationCanceledException or IOException or FileFetchException { Failure: FileFailure.Unavailable })
         {
-            throw new FileFetchException(FileFailure.Unavailable, $"Reading {file.Location} took longer than Files:DownloadTimeout ({Options.DownloadTimeout.TotalSeconds:0.#} s)");
+            throw new FileFetchException(FileFailure.Unavailable, $"Reading {file.Location} took longer than Files:DownloadTimeout ({Options.DownloadTimeout.TotalSeconds:0.###} s)", e);
         }
         catch (IOException e) when (e is not FileNotFoundException)
         {
@@ -90,6 +105,19 @@ public sealed class FileStore(FilesOptions options, FileScope scope, IFileSource
         if (source is null)
         {
             throw new FileFetchException(FileFailure.NotConfigured, "No file source is configured: set Files:Source to S3 or Directory");
+        }
+    }
+
+    /// <summary>An open given up on may still succeed later: what it opens is closed then.</summary>
+    private static async Task CloseWhenOpenedAsync(Task<OpenedFile> opening)
+    {
+        try
+        {
+            await (await opening).DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // It failed or was cancelled: nothing was opened.
         }
     }
 

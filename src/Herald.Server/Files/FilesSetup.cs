@@ -19,7 +19,7 @@ public static class FilesSetup
             {
                 throw new InvalidSettingException($"Files:MaxAttachmentsPerEvent must be at least 1, not {options.MaxAttachmentsPerEvent}");
             }
-            return new FileStore(options, FileScope.From(options), CreateSource(options));
+            return new FileStore(options, FileScope.From(options), CreateSource(options), sp.GetRequiredService<TimeProvider>());
         });
         return services;
     }

@@ -81,6 +81,43 @@ public sealed class DirectorySourceScenarios : ReceiverScenario
         Assert.Empty(Receiver.Received);
     }
 
+    [Fact]
+    public async Task A_file_that_never_opens_fails_FILE_UNAVAILABLE_once_Files_DownloadTimeout_passes()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("makes a named pipe with mkfifo");
+        }
+        // Opening a named pipe for reading waits for a writer: a read that would hold its worker forever.
+        var pipe = Path.Combine(_root.Path, "files", "org-a", "pipe");
+        var made = await ProcessRun.RunAsync("mkfifo", [pipe], _root.Path, new Dictionary<string, string?>(), TimeSpan.FromSeconds(10), Ct);
+        Assert.True(made.ExitCode == 0, made.StandardError);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """ "deliveryMode":"json_base64","retryPolicy":{"enabled":true,"maxAttempts":5} """);
+        var eventId = (await Client.TriggerAsync(configId, FileDeliveryScenarios.FileEvent(FileDeliveryScenarios.Attachment("org-a/pipe", "pipe", "text/plain", 1))))["event_id"]!.GetValue<string>();
+        try
+        {
+            // When the download began is not visible from here: the clock moves on in steps until the attempt ends.
+            JsonNode? pending = null;
+            for (var step = 0; step < 20 && pending?["http_response"]?["code"] is null; step++)
+            {
+                App.Clock.Advance(TimeSpan.FromSeconds(10));
+                await Task.Delay(200, Ct);
+                pending = await Client.EventAsync(configId, eventId);
+            }
+
+            Assert.True(pending!["http_response"]?["code"]?.GetValue<string>() == "FILE_UNAVAILABLE", pending.ToJsonString());
+            Assert.Equal("in_progress", pending["status"]!.GetValue<string>());
+            Assert.Contains("Files:DownloadTimeout (60 s)", pending["http_response"]!["message"]!.GetValue<string>());
+            Assert.Empty(Receiver.Received);
+        }
+        finally
+        {
+            // Opened for reading and writing (which on Linux never waits), the pipe has a writer: the waiting opens
+            // end, and Herald closes what they opened.
+            File.OpenHandle(pipe, FileMode.Open, FileAccess.ReadWrite).Dispose();
+        }
+    }
+
     [Theory]
     [InlineData("org-a/docs/link.txt")]
     [InlineData("org-a/out/secret.txt")]
@@ -133,6 +170,7 @@ public sealed class FileSettingsTests
     [InlineData("Files:Source", "Ftp", "Files:Source 'FTP' is not known")]
     [InlineData("Files:Source", "Directory", "Files:Directory is not set")]
     [InlineData("Files:MaxBytes", "0", "Files:MaxBytes")]
+    [InlineData("Files:DownloadTimeout", "00:00:00", "Files:DownloadTimeout")]
     [InlineData("Files:MaxAttachmentsPerEvent", "0", "Files:MaxAttachmentsPerEvent must be at least 1")]
     [InlineData("Files:KeyPrefix", "files/", "Files:KeyPrefix 'files/' must contain {organization}")]
     [InlineData("Files:KeyPrefix", "{org}/", "Files:KeyPrefix '{org}/' must contain {organization}")]
