@@ -83,7 +83,7 @@ public sealed class DeliveryPipeline(
             {
                 return await files.MultipartAsync(config, secrets, shaped.Input!, hydration, mask, cancellationToken);
             }
-            if (FileDelivery.IsJsonBase64(config.Document) && await files.AddFileDataAsync(shaped.Input!, cancellationToken) is { } fileFailure)
+            if (FileDelivery.IsJsonBase64(config.Document) && await files.AddFileDataAsync(config.OrgId, shaped.Input!, cancellationToken) is { } fileFailure)
             {
                 return fileFailure;
             }

@@ -5,6 +5,7 @@ using Herald.Server.Environments;
 using Herald.Server.Events;
 using Herald.Server.Expressions;
 using Herald.Server.Files;
+using Herald.Server.Http;
 using Herald.Server.ReceiverAuth;
 using Jsonata;
 
@@ -27,15 +28,17 @@ public sealed class FileDelivery(FileStore files, JsonataRuntime runtime, Enviro
 
     /// <summary>
     /// <c>json_base64</c>: downloads every item of <c>event_attachments</c> and adds <c>file_data</c>, one
-    /// <c>{base64, mime_type, filename, size_bytes}</c> per attachment in order. The files of one event may hold at
-    /// most <c>Files:MaxInlineBytes</c> together, each at most <c>Files:MaxBytes</c>.
+    /// <c>{base64, mime_type, filename, size_bytes}</c> per attachment in order. Every item is checked before the
+    /// first is read: at most <c>Files:MaxAttachmentsPerEvent</c> of them, each one <paramref name="organization"/>
+    /// may read. The files of one event may hold at most <c>Files:MaxInlineBytes</c> together, each at most
+    /// <c>Files:MaxBytes</c>.
     /// </summary>
-    public async Task<Prepared.Fail?> AddFileDataAsync(JsonObject input, CancellationToken cancellationToken)
+    public async Task<Prepared.Fail?> AddFileDataAsync(OrganizationId organization, JsonObject input, CancellationToken cancellationToken)
     {
         var data = new JsonArray();
         if (input["event_attachments"] is JsonArray attachments)
         {
-            var budget = files.Options.MaxInlineBytes;
+            var references = new List<FileReference>();
             for (var i = 0; i < attachments.Count; i++)
             {
                 var (file, problem) = FileReference.From(attachments[i], $"event_attachments[{i}]");
@@ -43,17 +46,30 @@ public sealed class FileDelivery(FileStore files, JsonataRuntime runtime, Enviro
                 {
                     return new Prepared.Fail(DeliveryCode.InternalError, $"{problem}; the event names no file to read", Retryable: false);
                 }
+                references.Add(file);
+            }
+            if (Refusal(organization, references, "The event has") is { } refused)
+            {
+                return refused;
+            }
+            var limit = files.Options.MaxInlineBytes;
+            long used = 0;
+            foreach (var file in references)
+            {
                 using var buffer = new MemoryStream();
                 long length;
                 try
                 {
-                    length = await files.CopyAsync(file, buffer, cancellationToken, budget, "Files:MaxInlineBytes (what json_base64 holds of one event's files)");
+                    var left = used == 0
+                        ? $"Files:MaxInlineBytes ({limit} bytes), what json_base64 holds of one event's files"
+                        : $"the {limit - used} bytes the event's earlier files ({used} bytes) leave of Files:MaxInlineBytes ({limit} bytes), what json_base64 holds of one event's files together";
+                    length = await files.CopyAsync(organization, file, buffer, cancellationToken, limit - used, left);
                 }
                 catch (FileFetchException e)
                 {
                     return Failed(e);
                 }
-                budget -= length;
+                used += length;
                 data.Add(new JsonObject
                 {
                     ["base64"] = Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length),
@@ -130,15 +146,22 @@ public sealed class FileDelivery(FileStore files, JsonataRuntime runtime, Enviro
                     break;
             }
         }
-        return await SendFormAsync(new MultipartForm(fields, parts), config, secrets, hydration, mask, cancellationToken);
+        return await SendFormAsync(new MultipartForm(fields, parts), config, secrets, hydration, mask, cancellationToken, "multipartConfig.fileSource picked");
     }
 
     /// <summary>
-    /// The request for <paramref name="form"/>: extra fields env-resolved like custom headers, the request around it
-    /// built as for any delivery, then every file spooled and hashed (<see cref="SpooledForm"/>).
+    /// The request for <paramref name="form"/>: its files checked against the config's organization and the count
+    /// limit (a recorded form too, since the settings may have changed; <paramref name="picked"/> names where the
+    /// files came from), extra fields env-resolved like custom headers, the request around it built as for any
+    /// delivery, then every file spooled and hashed (<see cref="SpooledForm"/>).
     /// </summary>
-    public async Task<Prepared> SendFormAsync(MultipartForm form, ConfigRecord config, ConfigSecrets secrets, string? hydration, SecretMask mask, CancellationToken cancellationToken)
+    public async Task<Prepared> SendFormAsync(
+        MultipartForm form, ConfigRecord config, ConfigSecrets secrets, string? hydration, SecretMask mask, CancellationToken cancellationToken, string picked = "The recorded form has")
     {
+        if (Refusal(config.OrgId, form.Files.Select(f => f.File).ToList(), picked) is { } refused)
+        {
+            return refused;
+        }
         var names = form.Fields.SelectMany(f => EnvReferences.NamesIn(f.Value)).ToHashSet(StringComparer.Ordinal);
         IReadOnlyDictionary<string, string> values = names.Count == 0
             ? new Dictionary<string, string>()
@@ -167,7 +190,7 @@ public sealed class FileDelivery(FileStore files, JsonataRuntime runtime, Enviro
         SpooledForm body;
         try
         {
-            body = await SpooledForm.CreateAsync(files, fields, form.Files, cancellationToken);
+            body = await SpooledForm.CreateAsync(files, config.OrgId, fields, form.Files, cancellationToken);
         }
         catch (FileFetchException e)
         {
@@ -183,8 +206,24 @@ public sealed class FileDelivery(FileStore files, JsonataRuntime runtime, Enviro
         FileFailure.NotFound => new(DeliveryCode.FileNotFound, e.Message, Retryable: false),
         FileFailure.TooLarge => new(DeliveryCode.FileTooLarge, e.Message, Retryable: false, StatusCode: 413),
         FileFailure.Refused => new(DeliveryCode.FileRefused, e.Message, Retryable: false),
+        FileFailure.NotAllowed => new(DeliveryCode.FileNotAllowed, e.Message, Retryable: false),
+        FileFailure.TooMany => new(DeliveryCode.TooManyFiles, e.Message, Retryable: false),
         _ => new(DeliveryCode.FileUnavailable, e.Message, Retryable: true),
     };
+
+    /// <summary>Why the delivery may not read <paramref name="references"/> (checked before any is read), or null.</summary>
+    private Prepared.Fail? Refusal(OrganizationId organization, IReadOnlyList<FileReference> references, string picked)
+    {
+        try
+        {
+            files.Admit(organization, references, picked);
+            return null;
+        }
+        catch (FileFetchException e)
+        {
+            return Failed(e);
+        }
+    }
 
     private (JsonNode? Value, Prepared.Fail? Failure) Evaluate(string expression, JsonObject input, string field)
     {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Herald.Server.Egress;
 using Herald.Server.Files;
+using Herald.Server.Http;
 
 namespace Herald.Server.Delivery;
 
@@ -25,7 +26,7 @@ public sealed class SpooledForm : StreamedBody
 
     /// <summary>Downloads every file of <paramref name="files"/>; throws <see cref="FileFetchException"/> when one cannot be read.</summary>
     public static async Task<SpooledForm> CreateAsync(
-        FileStore store, IReadOnlyList<KeyValuePair<string, string>> fields, IReadOnlyList<FormFile> files, CancellationToken cancellationToken)
+        FileStore store, OrganizationId organization, IReadOnlyList<KeyValuePair<string, string>> fields, IReadOnlyList<FormFile> files, CancellationToken cancellationToken)
     {
         var form = new SpooledForm(fields);
         try
@@ -41,7 +42,7 @@ public sealed class SpooledForm : StreamedBody
                 using var sha = SHA256.Create();
                 await using (var hashing = new CryptoStream(holder, sha, CryptoStreamMode.Write, leaveOpen: true))
                 {
-                    await store.CopyAsync(part.File, hashing, cancellationToken);
+                    await store.CopyAsync(organization, part.File, hashing, cancellationToken);
                     await hashing.FlushFinalBlockAsync(cancellationToken);
                 }
                 await holder.FlushAsync(cancellationToken);

@@ -27,8 +27,14 @@ public enum DeliveryCode
     /// <summary>An attachment is larger than <c>Files:MaxBytes</c> (or <c>json_base64</c>'s <c>Files:MaxInlineBytes</c>).</summary>
     FileTooLarge,
 
-    /// <summary>An attachment's reference leaves the file folder or passes a link, or the store refused access.</summary>
+    /// <summary>The file source refused an attachment: a link or no regular file in the folder, or an access the store denied.</summary>
     FileRefused,
+
+    /// <summary>An attachment's reference is not one the event's organization may read (<c>Files:KeyPrefix</c>, <c>Files:Buckets</c>, a key that is not plain).</summary>
+    FileNotAllowed,
+
+    /// <summary>An event names more attachments than <c>Files:MaxAttachmentsPerEvent</c>.</summary>
+    TooManyFiles,
 
     /// <summary>The store timed out or failed while a file was read; retried.</summary>
     FileUnavailable,

@@ -19,6 +19,8 @@ public static class DeliveryCodes
         DeliveryCode.FileNotFound => "FILE_NOT_FOUND",
         DeliveryCode.FileTooLarge => "FILE_TOO_LARGE",
         DeliveryCode.FileRefused => "FILE_REFUSED",
+        DeliveryCode.FileNotAllowed => "FILE_NOT_ALLOWED",
+        DeliveryCode.TooManyFiles => "TOO_MANY_FILES",
         DeliveryCode.FileUnavailable => "FILE_UNAVAILABLE",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Not a delivery code"),
     };

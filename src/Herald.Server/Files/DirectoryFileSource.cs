@@ -8,16 +8,26 @@ public sealed class DirectoryFileSource(string root) : IFileSource
 {
     private readonly string _root = Path.GetFullPath(root);
 
-    public Task<OpenedFile> OpenAsync(FileReference file, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens on the thread pool: an open can wait indefinitely (a named pipe without a writer, a stalled network
+    /// mount), and the caller's timeout must still end the attempt. Unbuffered, so that closing the stream never
+    /// waits for a read still blocked in the OS.
+    /// </summary>
+    public Task<OpenedFile> OpenAsync(FileReference file, CancellationToken cancellationToken) => Task.Run(() =>
     {
         var path = PathOf(file);
         if (!File.Exists(path))
         {
             throw new FileFetchException(FileFailure.NotFound, $"No file {file.Location} under Files:Directory");
         }
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-        return Task.FromResult(new OpenedFile(stream, stream.Length));
-    }
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, useAsync: true);
+        if (!stream.CanSeek)
+        {
+            stream.Dispose();
+            throw new FileFetchException(FileFailure.Refused, $"The file reference {file.Location} is not a regular file (a pipe or a device); Files:Directory serves regular files only");
+        }
+        return new OpenedFile(stream, stream.Length);
+    }, cancellationToken);
 
     /// <summary>The file's path inside the folder, or a refusal naming the reference.</summary>
     internal string PathOf(FileReference file)

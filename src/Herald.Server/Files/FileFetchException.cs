@@ -12,8 +12,14 @@ public enum FileFailure
     /// <summary>The file is larger than <c>Files:MaxBytes</c> (or the inline limit).</summary>
     TooLarge,
 
-    /// <summary>The reference names no readable place: a key that leaves the folder, a link.</summary>
+    /// <summary>The source or the store refused the reference: a link, a file that is not a regular file, an access denied.</summary>
     Refused,
+
+    /// <summary>The reference is not one the event's organization may read (<see cref="FileScope"/>); nothing was asked of the store.</summary>
+    NotAllowed,
+
+    /// <summary>The event names more files than <c>Files:MaxAttachmentsPerEvent</c>; nothing was read.</summary>
+    TooMany,
 
     /// <summary>The store timed out or failed; worth another try.</summary>
     Unavailable,

@@ -20,8 +20,20 @@ public sealed class FilesOptions
     /// </summary>
     public long MaxInlineBytes { get; set; } = 20L * 1024 * 1024;
 
-    /// <summary>One download from storage, headers to last byte; past it the attempt fails and is retried.</summary>
+    /// <summary>One download from storage, opening to last byte; past it the attempt fails and is retried.</summary>
     public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Every attachment key must start with this, <c>{organization}</c> replaced by the event's organization id: an
+    /// event names files of its own organization only. Empty turns the rule off (single-tenant installs only).
+    /// </summary>
+    public string KeyPrefix { get; set; } = FileScope.OrganizationPrefix;
+
+    /// <summary>The buckets attachments may name; empty allows any.</summary>
+    public List<string> Buckets { get; set; } = [];
+
+    /// <summary>The most attachments one delivery reads; more fail the event, not retried.</summary>
+    public int MaxAttachmentsPerEvent { get; set; } = 20;
 
     /// <summary>Where <c>binary_multipart</c> spools files while hashing them; none is the system's temp folder.</summary>
     public string? SpoolDirectory { get; set; }

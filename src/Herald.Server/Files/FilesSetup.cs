@@ -15,7 +15,11 @@ public static class FilesSetup
             {
                 throw new InvalidSettingException("Files:MaxBytes, Files:MaxInlineBytes and Files:DownloadTimeout must be positive");
             }
-            return new FileStore(options, CreateSource(options));
+            if (options.MaxAttachmentsPerEvent < 1)
+            {
+                throw new InvalidSettingException($"Files:MaxAttachmentsPerEvent must be at least 1, not {options.MaxAttachmentsPerEvent}");
+            }
+            return new FileStore(options, FileScope.From(options), CreateSource(options), sp.GetRequiredService<TimeProvider>());
         });
         return services;
     }

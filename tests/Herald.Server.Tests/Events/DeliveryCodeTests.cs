@@ -16,6 +16,8 @@ public sealed class DeliveryCodeTests
     [InlineData(DeliveryCode.StaticIpUnavailable, "STATIC_IP_UNAVAILABLE")]
     [InlineData(DeliveryCode.EventVersionUnreachable, "EVENT_VERSION_UNREACHABLE")]
     [InlineData(DeliveryCode.EventDowngradeFailed, "EVENT_DOWNGRADE_FAILED")]
+    [InlineData(DeliveryCode.FileNotAllowed, "FILE_NOT_ALLOWED")]
+    [InlineData(DeliveryCode.TooManyFiles, "TOO_MANY_FILES")]
     public void Each_code_is_spelled_as_before_and_reads_back(DeliveryCode code, string wire)
     {
         Assert.Equal(wire, code.ToWire());

@@ -33,12 +33,12 @@ public sealed class DefaultLimitScenarios : ReceiverScenario
         {
             file.SetLength(150L * 1024 * 1024);
         }
-        await _s3.PutFileAsync("huge.bin", path);
+        await _s3.PutFileAsync("org-a/huge.bin", path);
         var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """
             "deliveryMode":"binary_multipart","retryPolicy":{"enabled":true,"maxAttempts":5}
             """);
 
-        var eventId = (await Client.TriggerAsync(configId, FileDeliveryScenarios.FileEvent(FileDeliveryScenarios.Attachment("huge.bin", "huge.bin", "application/octet-stream", 150L * 1024 * 1024))))["event_id"]!.GetValue<string>();
+        var eventId = (await Client.TriggerAsync(configId, FileDeliveryScenarios.FileEvent(FileDeliveryScenarios.Attachment("org-a/huge.bin", "huge.bin", "application/octet-stream", 150L * 1024 * 1024))))["event_id"]!.GetValue<string>();
 
         var failed = await Client.EventWithStatusAsync(configId, eventId, "failed");
         Assert.Equal("FILE_TOO_LARGE", failed["http_response"]!["code"]!.GetValue<string>());

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Herald.Server.Files;
 using Herald.Server.Tests.Support;
 
 namespace Herald.Server.Tests.Files;
@@ -16,11 +17,16 @@ public sealed class DirectorySourceScenarios : ReceiverScenario
 
     public override async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(Path.Combine(_root.Path, "files", "docs"));
-        await File.WriteAllTextAsync(Path.Combine(_root.Path, "files", "docs", "ok.txt"), "inside", Ct);
+        Directory.CreateDirectory(Path.Combine(_root.Path, "files", "org-a", "docs"));
+        Directory.CreateDirectory(Path.Combine(_root.Path, "files", "org-b"));
+        await File.WriteAllTextAsync(Path.Combine(_root.Path, "files", "org-a", "docs", "ok.txt"), "inside", Ct);
+        await File.WriteAllTextAsync(Path.Combine(_root.Path, "files", "org-b", "secret.txt"), "org-b", Ct);
+        // Organization B's key "org-b/org-a/x.txt", which a bucket "files/org-b" would put under A's prefix.
+        Directory.CreateDirectory(Path.Combine(_root.Path, "files", "org-b", "org-a"));
+        await File.WriteAllTextAsync(Path.Combine(_root.Path, "files", "org-b", "org-a", "x.txt"), "org-b", Ct);
         await File.WriteAllTextAsync(Path.Combine(_outside.Path, "secret.txt"), "outside", Ct);
-        File.CreateSymbolicLink(Path.Combine(_root.Path, "files", "docs", "link.txt"), Path.Combine(_outside.Path, "secret.txt"));
-        Directory.CreateSymbolicLink(Path.Combine(_root.Path, "files", "out"), _outside.Path);
+        File.CreateSymbolicLink(Path.Combine(_root.Path, "files", "org-a", "docs", "link.txt"), Path.Combine(_outside.Path, "secret.txt"));
+        Directory.CreateSymbolicLink(Path.Combine(_root.Path, "files", "org-a", "out"), _outside.Path);
         await base.InitializeAsync();
     }
 
@@ -41,7 +47,7 @@ public sealed class DirectorySourceScenarios : ReceiverScenario
     [Fact]
     public async Task A_file_inside_the_folder_is_delivered()
     {
-        var ended = await DeliverAsync("docs/ok.txt");
+        var ended = await DeliverAsync("org-a/docs/ok.txt");
 
         Assert.Equal("succeeded", ended["status"]!.GetValue<string>());
         var body = JsonNode.Parse((await Receiver.WaitForAsync(1))[0].Text)!;
@@ -49,22 +55,72 @@ public sealed class DirectorySourceScenarios : ReceiverScenario
     }
 
     [Theory]
-    [InlineData("files", "../../herald-outside/secret.txt")]
-    [InlineData("files", "docs/../../x")]
-    [InlineData("..", "secret.txt")]
+    [InlineData("files", "org-a/../../herald-outside/secret.txt")]
+    [InlineData("files", "org-a/docs/../../org-b/secret.txt")]
+    [InlineData("files", "org-a/%2e%2e/org-b/secret.txt")]
+    [InlineData("..", "org-a/secret.txt")]
+    [InlineData("files/org-b", "org-a/x.txt")]
     [InlineData("files", "/etc/passwd")]
-    public async Task A_key_that_leaves_the_folder_is_refused(string bucket, string key)
+    public async Task A_key_that_leaves_the_folder_is_not_allowed(string bucket, string key)
     {
         var ended = await DeliverAsync(key, bucket);
 
         Assert.Equal("failed", ended["status"]!.GetValue<string>());
-        Assert.Equal("FILE_REFUSED", ended["http_response"]!["code"]!.GetValue<string>());
+        Assert.Equal("FILE_NOT_ALLOWED", ended["http_response"]!["code"]!.GetValue<string>());
         Assert.Empty(Receiver.Received);
     }
 
+    [Fact]
+    public async Task A_file_of_another_organization_is_not_delivered()
+    {
+        var ended = await DeliverAsync("org-b/secret.txt");
+
+        Assert.Equal("failed", ended["status"]!.GetValue<string>());
+        Assert.Equal("FILE_NOT_ALLOWED", ended["http_response"]!["code"]!.GetValue<string>());
+        Assert.Contains("Files:KeyPrefix", ended["http_response"]!["message"]!.GetValue<string>());
+        Assert.Empty(Receiver.Received);
+    }
+
+    [Fact]
+    public async Task A_file_that_never_opens_fails_FILE_UNAVAILABLE_once_Files_DownloadTimeout_passes()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("makes a named pipe with mkfifo");
+        }
+        // Opening a named pipe for reading waits for a writer: a read that would hold its worker forever.
+        var pipe = Path.Combine(_root.Path, "files", "org-a", "pipe");
+        var made = await ProcessRun.RunAsync("mkfifo", [pipe], _root.Path, new Dictionary<string, string?>(), TimeSpan.FromSeconds(10), Ct);
+        Assert.True(made.ExitCode == 0, made.StandardError);
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """ "deliveryMode":"json_base64","retryPolicy":{"enabled":true,"maxAttempts":5} """);
+        var eventId = (await Client.TriggerAsync(configId, FileDeliveryScenarios.FileEvent(FileDeliveryScenarios.Attachment("org-a/pipe", "pipe", "text/plain", 1))))["event_id"]!.GetValue<string>();
+        try
+        {
+            // When the download began is not visible from here: the clock moves on in steps until the attempt ends.
+            JsonNode? pending = null;
+            for (var step = 0; step < 20 && pending?["http_response"]?["code"] is null; step++)
+            {
+                App.Clock.Advance(TimeSpan.FromSeconds(10));
+                await Task.Delay(200, Ct);
+                pending = await Client.EventAsync(configId, eventId);
+            }
+
+            Assert.True(pending!["http_response"]?["code"]?.GetValue<string>() == "FILE_UNAVAILABLE", pending.ToJsonString());
+            Assert.Equal("in_progress", pending["status"]!.GetValue<string>());
+            Assert.Contains("Files:DownloadTimeout (60 s)", pending["http_response"]!["message"]!.GetValue<string>());
+            Assert.Empty(Receiver.Received);
+        }
+        finally
+        {
+            // Opened for reading and writing (which on Linux never waits), the pipe has a writer: the waiting opens
+            // end, and Herald closes what they opened.
+            File.OpenHandle(pipe, FileMode.Open, FileAccess.ReadWrite).Dispose();
+        }
+    }
+
     [Theory]
-    [InlineData("docs/link.txt")]
-    [InlineData("out/secret.txt")]
+    [InlineData("org-a/docs/link.txt")]
+    [InlineData("org-a/out/secret.txt")]
     public async Task A_symbolic_link_is_refused(string key)
     {
         var ended = await DeliverAsync(key);
@@ -84,7 +140,7 @@ public sealed class NoFileSourceScenarios : ReceiverScenario
     public async Task A_file_mode_without_a_source_fails_FILE_SOURCE_NOT_CONFIGURED(string mode)
     {
         var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, $$""" "deliveryMode":"{{mode}}" """);
-        var eventId = (await Client.TriggerAsync(configId, FileDeliveryScenarios.FileEvent(FileDeliveryScenarios.Attachment("a", "a", "text/plain", 1))))["event_id"]!.GetValue<string>();
+        var eventId = (await Client.TriggerAsync(configId, FileDeliveryScenarios.FileEvent(FileDeliveryScenarios.Attachment("org-a/a", "a", "text/plain", 1))))["event_id"]!.GetValue<string>();
 
         var failed = await Client.EventWithStatusAsync(configId, eventId, "failed");
 
@@ -114,10 +170,43 @@ public sealed class FileSettingsTests
     [InlineData("Files:Source", "Ftp", "Files:Source 'FTP' is not known")]
     [InlineData("Files:Source", "Directory", "Files:Directory is not set")]
     [InlineData("Files:MaxBytes", "0", "Files:MaxBytes")]
+    [InlineData("Files:DownloadTimeout", "00:00:00", "Files:DownloadTimeout")]
+    [InlineData("Files:MaxAttachmentsPerEvent", "0", "Files:MaxAttachmentsPerEvent must be at least 1")]
+    [InlineData("Files:KeyPrefix", "files/", "Files:KeyPrefix 'files/' must contain {organization}")]
+    [InlineData("Files:KeyPrefix", "{org}/", "Files:KeyPrefix '{org}/' must contain {organization}")]
+    [InlineData("Files:KeyPrefix", "{organisation}/{organization}/", "Files:KeyPrefix '{organisation}/{organization}/' holds a '{' or '}'")]
+    [InlineData("Files:KeyPrefix", "{organization}", "Files:KeyPrefix '{organization}' must end with '/'")]
+    [InlineData("Files:KeyPrefix", "/tenants/{organization}/", "Files:KeyPrefix '/tenants/{organization}/' must not start with '/'")]
+    [InlineData("Files:KeyPrefix", "tenants/../{organization}/", "Files:KeyPrefix 'tenants/../{organization}/' holds a '..' segment")]
+    [InlineData("Files:Buckets:0", "a/b", "Files:Buckets[0] 'a/b' is not a bucket name")]
     public void A_setting_herald_cannot_use_stops_the_start(string key, string value, string expected)
     {
         var error = HeraldApp.StartFailure(new Dictionary<string, string?> { [key] = value });
 
         Assert.Contains(expected, error.ToString());
+    }
+}
+
+/// <summary>
+/// The folder source's own refusals, behind the scope rule that already turns such references away: whatever
+/// reaches it, it serves only files inside its folder.
+/// </summary>
+public sealed class DirectoryFileSourceTests
+{
+    [Theory]
+    [InlineData("files", "../x")]
+    [InlineData("files", "a/../../x")]
+    [InlineData("..", "x")]
+    [InlineData("files/../..", "x")]
+    [InlineData("files", "/etc/passwd")]
+    [InlineData("files", "a\\..\\x")]
+    public void A_reference_that_leaves_the_folder_is_refused_by_the_source(string bucket, string key)
+    {
+        using var root = new TempDirectory("herald-files");
+        var source = new DirectoryFileSource(root.Path);
+
+        var error = Assert.Throws<FileFetchException>(() => source.PathOf(new FileReference(new JsonObject(), bucket, key)));
+
+        Assert.Equal(FileFailure.Refused, error.Failure);
     }
 }

@@ -59,14 +59,14 @@ public class FileDeliveryScenarios : ReceiverScenario
     {
         var first = Bytes(1000, 1);
         var second = Bytes(3000, 2);
-        await S3.PutAsync("docs/a.pdf", first, "application/pdf");
-        await S3.PutAsync("docs/b.png", second, "image/png");
+        await S3.PutAsync("org-a/docs/a.pdf", first, "application/pdf");
+        await S3.PutAsync("org-a/docs/b.png", second, "image/png");
         var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """
             "deliveryMode":"json_base64",
             "jsonataExpression":"{ 'count': $count(file_data), 'file_data': file_data, 'names': event_attachments.filename }"
             """);
 
-        await Client.TriggerAsync(configId, FileEvent(Attachment("docs/a.pdf", "a.pdf", "application/pdf", 1000), Attachment("docs/b.png", "b.png", "image/png", 3000)), sync: true);
+        await Client.TriggerAsync(configId, FileEvent(Attachment("org-a/docs/a.pdf", "a.pdf", "application/pdf", 1000), Attachment("org-a/docs/b.png", "b.png", "image/png", 3000)), sync: true);
 
         var received = (await Receiver.WaitForAsync(1))[0];
         Assert.StartsWith("application/json", received.Header("content-type"));
@@ -84,13 +84,13 @@ public class FileDeliveryScenarios : ReceiverScenario
     [Fact]
     public async Task Json_base64_without_a_transform_keeps_event_attachments_beside_file_data()
     {
-        await S3.PutAsync("one.txt", "hello"u8.ToArray(), "text/plain");
+        await S3.PutAsync("org-a/one.txt", "hello"u8.ToArray(), "text/plain");
         var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """ "deliveryMode":"json_base64" """);
 
-        await Client.TriggerAsync(configId, FileEvent(Attachment("one.txt", "one.txt", "text/plain", 5)), sync: true);
+        await Client.TriggerAsync(configId, FileEvent(Attachment("org-a/one.txt", "one.txt", "text/plain", 5)), sync: true);
 
         var body = JsonNode.Parse((await Receiver.WaitForAsync(1))[0].Text)!;
-        Assert.Equal("one.txt", body["event_attachments"]![0]!["s3ref"]!["key"]!.GetValue<string>());
+        Assert.Equal("org-a/one.txt", body["event_attachments"]![0]!["s3ref"]!["key"]!.GetValue<string>());
         Assert.Equal("aGVsbG8=", body["file_data"]![0]!["base64"]!.GetValue<string>());
     }
 
@@ -98,7 +98,7 @@ public class FileDeliveryScenarios : ReceiverScenario
     public async Task Binary_multipart_single_sends_the_file_and_the_extra_fields_and_signs_hash_and_reference()
     {
         var file = Bytes(200_000, 3);
-        await S3.PutAsync("inv/1.pdf", file, "application/pdf");
+        await S3.PutAsync("org-a/inv/1.pdf", file, "application/pdf");
         (await Client.PostJsonAsync("/v1/environments", """{"key":"tenant","type":"String","value":"acme"}""")).EnsureSuccessStatusCode();
         var (configId, secret) = await Client.CreateConfigAsync(Receiver.Url, """
             "deliveryMode":"binary_multipart",
@@ -107,7 +107,7 @@ public class FileDeliveryScenarios : ReceiverScenario
                 "kind":"'invoice'","entity":"entity._id","tenant":"'{{ env.tenant }}'","meta":"entity.meta","missing":"entity.nothing"}}
             """);
 
-        var outcome = await Client.TriggerAsync(configId, FileEvent(Attachment("inv/1.pdf", "invoice 1.pdf", "application/pdf", 200_000, 2), Attachment("x", "x", "text/plain", 1)), sync: true);
+        var outcome = await Client.TriggerAsync(configId, FileEvent(Attachment("org-a/inv/1.pdf", "invoice 1.pdf", "application/pdf", 200_000, 2), Attachment("org-a/x", "x", "text/plain", 1)), sync: true);
 
         var received = (await Receiver.WaitForAsync(1))[0];
         Assert.StartsWith("multipart/form-data; boundary=", received.Header("content-type"));
@@ -130,7 +130,7 @@ public class FileDeliveryScenarios : ReceiverScenario
         var recorded = await Client.EventAsync(configId, outcome["event_id"]!.GetValue<string>());
         var form = JsonNode.Parse(recorded["payload"]!.GetValue<string>())!["form_data"]!;
         Assert.Equal("'{{ env.tenant }}'".Trim('\''), form["fields"]!["tenant"]!.GetValue<string>());
-        Assert.Equal("inv/1.pdf", form["files"]![0]!["attachment"]!["s3ref"]!["key"]!.GetValue<string>());
+        Assert.Equal("org-a/inv/1.pdf", form["files"]![0]!["attachment"]!["s3ref"]!["key"]!.GetValue<string>());
         Assert.Equal("file", form["files"]![0]!["field"]!.GetValue<string>());
         Assert.True(recorded["payload"]!.GetValue<string>().Length < 2000);
     }
@@ -140,14 +140,14 @@ public class FileDeliveryScenarios : ReceiverScenario
     {
         var first = Bytes(5000, 4);
         var second = Bytes(7000, 5);
-        await S3.PutAsync("m/1.bin", first);
-        await S3.PutAsync("m/2.csv", second, "text/csv");
+        await S3.PutAsync("org-a/m/1.bin", first);
+        await S3.PutAsync("org-a/m/2.csv", second, "text/csv");
         var (configId, secret) = await Client.CreateConfigAsync(Receiver.Url, """
             "deliveryMode":"binary_multipart",
             "multipartConfig":{"fileFieldStrategy":"multi","fileFieldName":"doc","extraFields":{"count":"$count(event_attachments)"}}
             """);
 
-        await Client.TriggerAsync(configId, FileEvent(Attachment("m/1.bin", "1.bin", "application/octet-stream", 5000), Attachment("m/2.csv", "2.csv", "text/csv", 7000, 1)), sync: true);
+        await Client.TriggerAsync(configId, FileEvent(Attachment("org-a/m/1.bin", "1.bin", "application/octet-stream", 5000), Attachment("org-a/m/2.csv", "2.csv", "text/csv", 7000, 1)), sync: true);
 
         var received = (await Receiver.WaitForAsync(1))[0];
         var parts = await FileForm.PartsAsync(received);
@@ -170,7 +170,7 @@ public class FileDeliveryScenarios : ReceiverScenario
             "deliveryMode":"binary_multipart","multipartConfig":{"fileSource":"event_attachments[mime_type = 'image/png']"}
             """);
 
-        var eventId = await StartAsync(configId, FileEvent(Attachment("a", "a.pdf", "application/pdf", 1)));
+        var eventId = await StartAsync(configId, FileEvent(Attachment("org-a/a", "a.pdf", "application/pdf", 1)));
 
         var skipped = await Client.EventWithStatusAsync(configId, eventId, "skipped");
         Assert.Equal("NO_FILE_ATTACHMENTS", skipped["http_response"]!["code"]!.GetValue<string>());
@@ -184,7 +184,7 @@ public class FileDeliveryScenarios : ReceiverScenario
     {
         var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """ "deliveryMode":"binary_multipart","multipartConfig":{} """);
 
-        var eventId = await StartAsync(configId, FileEvent(Attachment("a", "a", "text/plain", 1), Attachment("b", "b", "text/plain", 1)));
+        var eventId = await StartAsync(configId, FileEvent(Attachment("org-a/a", "a", "text/plain", 1), Attachment("org-a/b", "b", "text/plain", 1)));
 
         var failed = await Client.EventWithStatusAsync(configId, eventId, "failed");
         Assert.Contains("multipartConfig.fileFieldStrategy is single but multipartConfig.fileSource picked 2 attachments", failed["http_response"]!["message"]!.GetValue<string>());
@@ -194,12 +194,12 @@ public class FileDeliveryScenarios : ReceiverScenario
     [Fact]
     public async Task A_file_over_Files_MaxBytes_fails_FILE_TOO_LARGE_with_413_and_one_attempt()
     {
-        await S3.PutAsync("big.bin", Bytes(MaxBytes * 3 / 2, 6));
+        await S3.PutAsync("org-a/big.bin", Bytes(MaxBytes * 3 / 2, 6));
         var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """
             "deliveryMode":"binary_multipart","retryPolicy":{"enabled":true,"maxAttempts":5}
             """);
 
-        var eventId = await StartAsync(configId, FileEvent(Attachment("big.bin", "big.bin", "application/octet-stream", MaxBytes * 3 / 2)));
+        var eventId = await StartAsync(configId, FileEvent(Attachment("org-a/big.bin", "big.bin", "application/octet-stream", MaxBytes * 3 / 2)));
 
         var failed = await Client.EventWithStatusAsync(configId, eventId, "failed");
         Assert.Equal("FILE_TOO_LARGE", failed["http_response"]!["code"]!.GetValue<string>());
@@ -216,11 +216,11 @@ public class FileDeliveryScenarios : ReceiverScenario
             "deliveryMode":"json_base64","retryPolicy":{"enabled":true,"maxAttempts":5}
             """);
 
-        var eventId = await StartAsync(configId, FileEvent(Attachment("not/there.pdf", "there.pdf", "application/pdf", 10)));
+        var eventId = await StartAsync(configId, FileEvent(Attachment("org-a/not/there.pdf", "there.pdf", "application/pdf", 10)));
 
         var failed = await Client.EventWithStatusAsync(configId, eventId, "failed");
         Assert.Equal("FILE_NOT_FOUND", failed["http_response"]!["code"]!.GetValue<string>());
-        Assert.Contains("files/not/there.pdf", failed["http_response"]!["message"]!.GetValue<string>());
+        Assert.Contains("files/org-a/not/there.pdf", failed["http_response"]!["message"]!.GetValue<string>());
         Assert.Equal(1, await AttemptCountAsync(configId, eventId));
         Assert.Empty(Receiver.Received);
     }
@@ -233,7 +233,7 @@ public class FileDeliveryScenarios : ReceiverScenario
             """);
         await S3.DisposeAsync();
 
-        var eventId = await StartAsync(configId, FileEvent(Attachment("gone.bin", "gone.bin", "application/octet-stream", 10)));
+        var eventId = await StartAsync(configId, FileEvent(Attachment("org-a/gone.bin", "gone.bin", "application/octet-stream", 10)));
 
         var pending = await Eventually.ReturnsAsync(
             () => Client.EventAsync(configId, eventId), e => e["http_response"]?["code"] is not null, "the first attempt's outcome", TimeSpan.FromSeconds(60));
@@ -246,10 +246,10 @@ public class FileDeliveryScenarios : ReceiverScenario
     [Fact]
     public async Task A_plain_replay_sends_the_stored_body_and_reapplying_the_transform_downloads_the_files_again()
     {
-        await S3.PutAsync("r.txt", "first"u8.ToArray(), "text/plain");
+        await S3.PutAsync("org-a/r.txt", "first"u8.ToArray(), "text/plain");
         var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """ "deliveryMode":"json_base64","jsonataExpression":"{ 'b64': file_data[0].base64 }" """);
-        var eventId = (await Client.TriggerAsync(configId, FileEvent(Attachment("r.txt", "r.txt", "text/plain", 5)), sync: true))["event_id"]!.GetValue<string>();
-        await S3.PutAsync("r.txt", "second"u8.ToArray(), "text/plain");
+        var eventId = (await Client.TriggerAsync(configId, FileEvent(Attachment("org-a/r.txt", "r.txt", "text/plain", 5)), sync: true))["event_id"]!.GetValue<string>();
+        await S3.PutAsync("org-a/r.txt", "second"u8.ToArray(), "text/plain");
 
         (await Client.PostAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/replay", null, Ct)).EnsureSuccessStatusCode();
         await Receiver.WaitForAsync(2);
@@ -262,11 +262,11 @@ public class FileDeliveryScenarios : ReceiverScenario
     [Fact]
     public async Task A_plain_replay_of_a_multipart_delivery_rebuilds_the_same_form_from_the_record()
     {
-        await S3.PutAsync("p.bin", Bytes(4000, 7));
+        await S3.PutAsync("org-a/p.bin", Bytes(4000, 7));
         var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, """
             "deliveryMode":"binary_multipart","multipartConfig":{"extraFields":{"id":"entity._id"}}
             """);
-        var eventId = (await Client.TriggerAsync(configId, FileEvent(Attachment("p.bin", "p.bin", "application/octet-stream", 4000)), sync: true))["event_id"]!.GetValue<string>();
+        var eventId = (await Client.TriggerAsync(configId, FileEvent(Attachment("org-a/p.bin", "p.bin", "application/octet-stream", 4000)), sync: true))["event_id"]!.GetValue<string>();
 
         (await Client.PostAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/replay", null, Ct)).EnsureSuccessStatusCode();
         var received = await Receiver.WaitForAsync(2);

@@ -34,8 +34,8 @@ public sealed class FileMemoryScenarios
                 await out_.WriteAsync(chunk, Ct);
             }
         }
-        await s3.PutFileAsync("big.bin", file);
-        await s3.PutAsync("small.bin", FileDeliveryScenarios.Bytes(1000, 1));
+        await s3.PutFileAsync("org-memory/big.bin", file);
+        await s3.PutAsync("org-memory/small.bin", FileDeliveryScenarios.Bytes(1000, 1));
         var settings = new Dictionary<string, string>
         {
             ["Storage:DataDirectory"] = Path.Combine(data.Path, "data"),
@@ -54,9 +54,9 @@ public sealed class FileMemoryScenarios
         var (configId, _) = await client.CreateConfigAsync(receiver.Url, """ "deliveryMode":"binary_multipart" """);
 
         // A small file first: what the first delivery loads (code, the S3 client) is not the file's growth.
-        await DeliverAsync(client, configId, FileDeliveryScenarios.Attachment("small.bin", "small.bin", "application/octet-stream", 1000));
+        await DeliverAsync(client, configId, FileDeliveryScenarios.Attachment("org-memory/small.bin", "small.bin", "application/octet-stream", 1000));
         var before = PeakKilobytes(herald.ProcessId);
-        await DeliverAsync(client, configId, FileDeliveryScenarios.Attachment("big.bin", "big.bin", "application/octet-stream", FileBytes));
+        await DeliverAsync(client, configId, FileDeliveryScenarios.Attachment("org-memory/big.bin", "big.bin", "application/octet-stream", FileBytes));
         var after = PeakKilobytes(herald.ProcessId);
 
         var received = await receiver.WaitForAsync(2);
