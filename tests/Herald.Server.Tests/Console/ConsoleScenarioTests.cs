@@ -148,6 +148,27 @@ public sealed class ConsoleScenarioTests(ConsoleBrowser browser) : IClassFixture
             var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
             Assert.True(width <= 375, $"{path} is {width} px wide at a 375 px viewport");
         }
+
+        // The headers sent, long signatures among them, wrap too. The config points at a closed port, so the class's
+        // receiver gets nothing; the failed attempt still keeps the request it sent.
+        var (configId, _) = await browser.App.Client().CreateConfigAsync(new Uri("http://127.0.0.1:1/hooks"), """
+            "auth":{"authType":"API_KEY","apiKeyConfig":{"keyName":"X-Api-Key","keyValue":"mobile-key-value"}}
+            """);
+        await page.GotoAsync($"/console/webhooks/{configId}/test");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send test event" }).ClickAsync();
+        Assert.Equal("[redacted]", await HeaderShownAsync(page.GetByLabel("Headers sent", new() { Exact = true }), "x-api-key"));
+        var eventId = (await page.Locator("#outcome a.code").InnerTextAsync()).Trim();
+        await AssertFitsAsync(page, "the test event page");
+        await page.GotoAsync($"/console/webhooks/{configId}/events/{eventId}");
+        Assert.StartsWith("v1", await HeaderShownAsync(page.GetByLabel("Request headers of deliver attempt 1"), "webhook-signature"), StringComparison.Ordinal);
+        await AssertFitsAsync(page, "the event page");
+        Assert.DoesNotContain("mobile-key-value", await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task AssertFitsAsync(IPage page, string what)
+    {
+        var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= 375, $"{what} is {width} px wide at a 375 px viewport");
     }
 
     private static async Task<string> SendTestEventAsync(IPage page, string configId)
