@@ -5,13 +5,21 @@ namespace Herald.Server.Egress;
 /// <summary>
 /// The record an attempt keeps of the request it sent (<see cref="AttemptRequest"/>), taken from the message as it is
 /// handed to the HTTP stack. Credentials are redacted whole, conservatively: the headers <see cref="RequestRedaction"/>
-/// names, and <c>Authorization</c>, <c>Proxy-Authorization</c> and <c>Cookie</c> whatever set them; of an
-/// <c>Authorization</c> value only its scheme stays (<c>Basic [redacted]</c>). The url loses its user info and
-/// shows <c>***</c> where a secret variable's value stood. Pure.
+/// names; <c>Authorization</c>, <c>Proxy-Authorization</c> and <c>Cookie</c> whatever set them; and any header that
+/// holds a secret variable's value, except those Herald makes itself (signature, framing, user agent, trace context),
+/// which no variable reaches and where a short secret could match by chance. Of an <c>Authorization</c> value only its
+/// scheme stays (<c>Basic [redacted]</c>). The url loses its user info and shows <c>***</c> where a secret variable's
+/// value stood. Pure.
 /// </summary>
 public static class RequestRecord
 {
     private static readonly HashSet<string> AlwaysRedacted = new(StringComparer.OrdinalIgnoreCase) { "authorization", "proxy-authorization", "cookie" };
+
+    /// <summary>Headers Herald makes itself, from no config field or variable.</summary>
+    private static readonly HashSet<string> HeraldMade = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "webhook-id", "webhook-timestamp", "webhook-signature", "user-agent", "content-type", "content-length", "traceparent", "tracestate",
+    };
 
     /// <summary>Listed first, in this order, so that a cap never leaves them out.</summary>
     private static readonly string[] SignatureHeaders = ["webhook-id", "webhook-timestamp", "webhook-signature"];
@@ -58,7 +66,7 @@ public static class RequestRecord
 
     private static string Redact(string name, string value, RequestRedaction redaction)
     {
-        if (!AlwaysRedacted.Contains(name) && !redaction.Headers.Contains(name))
+        if (!AlwaysRedacted.Contains(name) && !redaction.Headers.Contains(name) && (HeraldMade.Contains(name) || redaction.Mask?.Reveals(value) != true))
         {
             return value;
         }

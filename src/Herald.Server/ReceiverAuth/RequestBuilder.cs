@@ -52,8 +52,9 @@ public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies 
         {
             return new BuiltRequest(null, auth.Failure);
         }
-        // Kept out of the attempt's record of the request: the auth header, and any header a secret variable went into.
-        var credentials = headers.Where(h => mask.Reveals(h.Value)).Select(h => h.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // Kept out of the attempt's record of the request: the auth header (a header a secret variable went into is
+        // found by the mask when the record is taken).
+        var credentials = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         if (auth.Header is { } header)
         {
             headers.Add(header);

@@ -54,6 +54,24 @@ public sealed class RequestRecordTests
         Assert.Equal("acme", record.Headers["x-tenant"]);
     }
 
+    [Fact]
+    public void A_header_holding_a_secret_is_redacted_whole_and_the_headers_Herald_makes_are_not_read_for_secrets()
+    {
+        var mask = new SecretMask();
+        mask.Add("t0k");
+        mask.Add("17");
+        using var request = Request("https://erp.example/",
+            ("X-Partner-Token", "Bearer T0K"), ("X-Tenant", "acme"), ("webhook-timestamp", "1700000017"), ("webhook-id", "msg_17"), ("User-Agent", "Herald-Webhooks/1.7.0"));
+
+        var record = RequestRecord.Of(request, Redaction(mask), 65536);
+
+        Assert.Equal("[redacted]", record.Headers["x-partner-token"]);
+        Assert.Equal("acme", record.Headers["x-tenant"]);
+        Assert.Equal("1700000017", record.Headers["webhook-timestamp"]);
+        Assert.Equal("msg_17", record.Headers["webhook-id"]);
+        Assert.Equal("Herald-Webhooks/1.7.0", record.Headers["user-agent"]);
+    }
+
     [Theory]
     [InlineData("token-without-scheme")]
     [InlineData("Bearer")]
