@@ -42,7 +42,8 @@ public static class ApiOperations
         ["getEventById"] = new("Get an event", "One event of the config with its latest outcome (`status`, `http_response`)."),
         ["getEventAttempts"] = new("List an event's delivery attempts",
             "Herald extension. Every HTTP try of the event: number, kind (`deliver` or `replay`), start, duration, status code, outcome code, "
-            + "message and a response excerpt.", Extension: true),
+            + "message, a response excerpt, and the request it sent (`request`: method, url and headers, the signature headers among them, "
+            + "every credential redacted).", Extension: true),
         ["replayEvent"] = new("Replay an event",
             "Sends the event once more with a fresh timestamp and signature, verbatim or with `reapply_transform`; never retried automatically."),
         ["batchReplayEvents"] = new("Replay several events in order",
@@ -67,5 +68,10 @@ public static class ApiOperations
     [
         ("WebhookConfig", "statusReason", "Why `status` is `incomplete`, naming the missing fields; absent otherwise."),
         ("WebhookEvent", "next_attempt_at", "When the next automatic attempt is due (RFC 3339), while a retry is scheduled after a failed attempt; absent otherwise."),
+        ("EventAttempt", "request", "The request the try sent: `method`, `url` (without user info; `***` where a secret variable's value stood) and "
+            + "`headers` by lower-cased name, the signature headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`) first. The values of "
+            + "`Authorization`, the API key header and any header that holds a secret variable's value read `[redacted]` (an `Authorization` "
+            + "value keeps its scheme). At most `Delivery:MaxRequestHeaderBytes` of names and values are kept; `omitted_headers` counts the "
+            + "headers left out past it. Absent when the try sent nothing (it failed before the send) or was recorded before Herald kept requests."),
     ];
 }

@@ -216,6 +216,8 @@ public sealed partial class AttemptRunner(
                 Message = result.Message,
                 ResponseExcerpt = Excerpt(result),
                 AfterReclaim = job.Reclaims > 0,
+                // Redacted when it was taken (Egress.RequestRecord), with the same mask as the rest of the attempt.
+                Request = result.Request?.ToJson(),
             }
             : null;
         return new RunOutcome.Done(new JobCompletion { Job = job, Owner = owner, Event = update, Attempt = attempt, RetryAt = retryAt }, result);

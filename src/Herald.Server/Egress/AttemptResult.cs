@@ -13,6 +13,9 @@ public sealed record AttemptResult(
 {
     public bool Succeeded => StatusCode is >= 200 and < 300;
 
+    /// <summary>The request the try sent, credentials redacted; null when none was sent.</summary>
+    public AttemptRequest? Request { get; init; }
+
     public static AttemptResult FromStatus(int statusCode, DeliveryCode? code, string? message, System.Text.Json.Nodes.JsonNode? body, TimeSpan? retryAfter) =>
         new(statusCode, code, message, body, retryAfter, IsRetryableStatus(statusCode));
 

@@ -16,12 +16,16 @@ public sealed record OutgoingRequest(Uri Url, string Method, byte[] Body, IReadO
 {
     /// <summary>What the signature covers after id and timestamp: the body, or a streamed body's stand-in.</summary>
     public byte[] SignedBody => Streamed?.SignedContent ?? Body;
+
+    /// <summary>What the attempt's record of this request must not show (<see cref="RequestRecord"/>).</summary>
+    public RequestRedaction Redaction { get; init; } = RequestRedaction.None;
 }
 
 /// <summary>
 /// Makes one HTTP attempt through the destination guard, never following redirects, under the attempt timeout,
 /// reading at most <see cref="EgressOptions.MaxResponseBytes"/> of the answer. Never throws for the receiver's
-/// sake: every outcome becomes an <see cref="AttemptResult"/>. Cancellation by <c>abort</c> (shutdown) is rethrown.
+/// sake: every outcome becomes an <see cref="AttemptResult"/>, which carries the record of the request as it was
+/// handed to the HTTP stack (<see cref="RequestRecord"/>). Cancellation by <c>abort</c> (shutdown) is rethrown.
 /// </summary>
 public sealed class WebhookSender
 {
@@ -64,11 +68,16 @@ public sealed class WebhookSender
             request.Headers.TryAddWithoutValidation(name, value);
         }
         TraceContext.Inject(_options, request);
+        var sent = RequestRecord.Of(request, outgoing.Redaction, _options.MaxRequestHeaderBytes);
+        return await TryAsync(request, outgoing.Egress, linked.Token, abort) with { Request = sent };
+    }
 
+    private async Task<AttemptResult> TryAsync(HttpRequestMessage request, EgressRoute? egress, CancellationToken attempt, CancellationToken abort)
+    {
         try
         {
-            using var response = await _clients.For(outgoing.Egress).SendAsync(request, linked.Token);
-            return await ReadAsync(response, linked.Token);
+            using var response = await _clients.For(egress).SendAsync(request, attempt);
+            return await ReadAsync(response, attempt);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {

@@ -36,6 +36,9 @@ public sealed class SecretMask
         _forms.Sort((a, b) => b.Length.CompareTo(a.Length));
     }
 
+    /// <summary>Whether <paramref name="text"/> holds one of the secrets, in any of the forms <see cref="Apply(string?)"/> masks.</summary>
+    public bool Reveals(string text) => _forms.Exists(form => text.Contains(form, StringComparison.OrdinalIgnoreCase));
+
     public string? Apply(string? text)
     {
         if (text is null || IsEmpty)

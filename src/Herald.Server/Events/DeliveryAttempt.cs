@@ -26,6 +26,9 @@ public sealed record DeliveryAttempt
 
     public string? ResponseExcerpt { get; init; }
 
+    /// <summary>The request the try sent, credentials redacted, as <see cref="AttemptRequest"/> JSON; null when nothing was sent.</summary>
+    public string? Request { get; init; }
+
     /// <summary>Whether the job had been claimed again after a lease ran out before this try.</summary>
     public bool AfterReclaim { get; init; }
 }

@@ -44,7 +44,8 @@ public sealed class EventAttemptsResponse
 /// <summary>
 /// One HTTP try. <c>number</c> counts within its job: automatic tries of the trigger are 1, 2, ...; each replay is a
 /// job of its own, so its try is number 1 with <c>kind</c> <c>replay</c>. <c>after_reclaim</c> marks a try that
-/// another worker ran after the first one's lease ran out.
+/// another worker ran after the first one's lease ran out. <c>request</c> is the request the try sent, its credentials
+/// redacted (<see cref="AttemptRequest"/>), absent when none was sent.
 /// </summary>
 public sealed class EventAttempt
 {
@@ -57,6 +58,7 @@ public sealed class EventAttempt
     [JsonPropertyName("message")] public string? Message { get; init; }
     [JsonPropertyName("response_excerpt")] public string? ResponseExcerpt { get; init; }
     [JsonPropertyName("after_reclaim")] public bool AfterReclaim { get; init; }
+    [JsonPropertyName("request")] public AttemptRequest? Request { get; init; }
 
     public static EventAttempt From(DeliveryAttempt attempt) => new()
     {
@@ -69,5 +71,6 @@ public sealed class EventAttempt
         Message = attempt.Message,
         ResponseExcerpt = attempt.ResponseExcerpt,
         AfterReclaim = attempt.AfterReclaim,
+        Request = AttemptRequest.FromJson(attempt.Request),
     };
 }

@@ -118,7 +118,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
     public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("""
-            SELECT event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim
+            SELECT event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim, request
             FROM delivery_attempts WHERE event_id = $1 AND org_id = $2 AND started_at >= $3 ORDER BY attempt_id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = eventId.Value });
@@ -134,7 +134,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
                 EventId = WebhookEventId.From(reader.GetString(0)), OrgId = OrganizationId.From(reader.GetString(1)), Number = reader.GetInt32(2), Kind = JobKinds.FromStore(reader.GetString(3)),
                 StartedAt = reader.GetFieldValue<DateTimeOffset>(4), DurationMs = reader.GetInt32(5), StatusCode = reader.IsDBNull(6) ? null : reader.GetInt32(6),
                 Code = reader.IsDBNull(7) ? null : DeliveryCodes.FromWire(reader.GetString(7)), Message = reader.IsDBNull(8) ? null : reader.GetString(8),
-                ResponseExcerpt = reader.IsDBNull(9) ? null : reader.GetString(9), AfterReclaim = reader.GetBoolean(10),
+                ResponseExcerpt = reader.IsDBNull(9) ? null : reader.GetString(9), AfterReclaim = reader.GetBoolean(10), Request = reader.IsDBNull(11) ? null : reader.GetString(11),
             });
         }
         return attempts;

@@ -68,12 +68,12 @@ public sealed class PostgresEventWriter : IEventWriter
         var pg = session.As<PostgresWriteSession>();
         await pg.Partitions.EnsureDaysAsync(attempts.Select(a => PostgresPartitions.DayOf(a.StartedAt)), cancellationToken);
         pg.Add("""
-            INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::timestamptz[], $6::integer[], $7::integer[], $8::text[], $9::text[], $10::text[], $11::boolean[])
+            INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim, request)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::timestamptz[], $6::integer[], $7::integer[], $8::text[], $9::text[], $10::text[], $11::boolean[], $12::text[])
             """, [attempts.Select(a => a.EventId.Value).ToArray(), attempts.Select(a => a.OrgId.Value).ToArray(), attempts.Select(a => a.Number).ToArray(),
             attempts.Select(a => a.Kind.ToContract()).ToArray(), attempts.Select(a => a.StartedAt).ToArray(), attempts.Select(a => a.DurationMs).ToArray(),
             attempts.Select(a => a.StatusCode).ToArray(), attempts.Select(a => a.Code?.ToWire()).ToArray(), attempts.Select(a => a.Message).ToArray(),
-            attempts.Select(a => a.ResponseExcerpt).ToArray(), attempts.Select(a => a.AfterReclaim).ToArray()]);
+            attempts.Select(a => a.ResponseExcerpt).ToArray(), attempts.Select(a => a.AfterReclaim).ToArray(), attempts.Select(a => a.Request).ToArray()]);
     }
 
     public async Task<IReadOnlySet<string>> ExistingAsync(WriteSession session, OrganizationId orgId, ConfigId configId, IReadOnlyList<string> eventIds, CancellationToken cancellationToken)

@@ -121,7 +121,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim
+            SELECT event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim, request
             FROM delivery_attempts WHERE event_id = $id AND org_id = $org ORDER BY attempt_id
             """;
         command.Parameters.AddWithValue("$id", eventId.Value);
@@ -135,7 +135,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
                 EventId = WebhookEventId.From(reader.GetString(0)), OrgId = OrganizationId.From(reader.GetString(1)), Number = reader.GetInt32(2), Kind = JobKinds.FromStore(reader.GetString(3)),
                 StartedAt = SqliteTime.Parse(reader.GetString(4)), DurationMs = reader.GetInt32(5), StatusCode = reader.IsDBNull(6) ? null : reader.GetInt32(6),
                 Code = reader.IsDBNull(7) ? null : DeliveryCodes.FromWire(reader.GetString(7)), Message = reader.IsDBNull(8) ? null : reader.GetString(8),
-                ResponseExcerpt = reader.IsDBNull(9) ? null : reader.GetString(9), AfterReclaim = reader.GetInt64(10) != 0,
+                ResponseExcerpt = reader.IsDBNull(9) ? null : reader.GetString(9), AfterReclaim = reader.GetInt64(10) != 0, Request = reader.IsDBNull(11) ? null : reader.GetString(11),
             });
         }
         return attempts;

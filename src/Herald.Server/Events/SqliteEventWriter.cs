@@ -25,8 +25,8 @@ public sealed class SqliteEventWriter : IEventWriter
         """;
 
     private const string InsertAttempt = """
-        INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim)
-        VALUES ($event, $org, $number, $kind, $started, $duration, $status, $code, $message, $excerpt, $reclaim)
+        INSERT INTO delivery_attempts (event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim, request)
+        VALUES ($event, $org, $number, $kind, $started, $duration, $status, $code, $message, $excerpt, $reclaim, $request)
         """;
 
     public async Task InsertAsync(WriteSession session, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
@@ -62,11 +62,11 @@ public sealed class SqliteEventWriter : IEventWriter
     public async Task AddAttemptsAsync(WriteSession session, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken)
     {
         var insert = session.As<SqliteWriteLane.Session>().Prepare(InsertAttempt,
-            "$event", "$org", "$number", "$kind", "$started", "$duration", "$status", "$code", "$message", "$excerpt", "$reclaim");
+            "$event", "$org", "$number", "$kind", "$started", "$duration", "$status", "$code", "$message", "$excerpt", "$reclaim", "$request");
         foreach (var a in attempts)
         {
             await insert.Bind(a.EventId.Value, a.OrgId.Value, a.Number, a.Kind.ToContract(), SqliteTime.ToText(a.StartedAt), a.DurationMs, a.StatusCode, a.Code?.ToWire(), a.Message,
-                a.ResponseExcerpt, a.AfterReclaim ? 1 : 0).Command.ExecuteNonQueryAsync(cancellationToken);
+                a.ResponseExcerpt, a.AfterReclaim ? 1 : 0, a.Request).Command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

@@ -17,7 +17,8 @@ public readonly record struct BuiltRequest(OutgoingRequest? Request, Prepared.Fa
 /// Steps 5-6 of a delivery, run on every attempt from the config as it is now: env references resolved from the
 /// organization's variables (section 5), the egress route (section 8), the url, the custom headers (section 4) and
 /// the receiver's auth (section 3), an OAuth token included. The values of secret variables it resolves go into the
-/// attempt's <see cref="SecretMask"/>, which its caller applies to every message of the attempt.
+/// attempt's <see cref="SecretMask"/>, which its caller applies to every message of the attempt; the request names
+/// the headers that carry credentials, for the attempt's record of it (<see cref="RequestRedaction"/>).
 /// </summary>
 public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies proxies, OAuthTokens tokens, EgressOptions options)
 {
@@ -51,15 +52,22 @@ public sealed class RequestBuilder(EnvironmentValues environment, EgressProxies 
         {
             return new BuiltRequest(null, auth.Failure);
         }
+        // Kept out of the attempt's record of the request: the auth header (a header a secret variable went into is
+        // found by the mask when the record is taken).
+        var credentials = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         if (auth.Header is { } header)
         {
             headers.Add(header);
+            credentials.Add(header.Name);
         }
         if (RequestHeaders.Check(headers, options.MaxRequestHeaderBytes) is { } refused)
         {
             return new BuiltRequest(null, refused);
         }
-        return new BuiltRequest(new OutgoingRequest(url, method, body, headers.Select(h => KeyValuePair.Create(h.Name, h.Value)).ToList(), egress), null);
+        return new BuiltRequest(new OutgoingRequest(url, method, body, headers.Select(h => KeyValuePair.Create(h.Name, h.Value)).ToList(), egress)
+        {
+            Redaction = new RequestRedaction(credentials, mask),
+        }, null);
     }
 
     /// <summary>

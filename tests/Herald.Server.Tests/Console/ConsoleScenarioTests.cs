@@ -43,12 +43,24 @@ public sealed class ConsoleScenarioTests(ConsoleBrowser browser) : IClassFixture
         await page.GotoAsync("/console/webhooks?q=nothing-like-this");
         await page.GetByText("No webhook matches").WaitForAsync();
 
-        // Send a test event: the receiver gets it with Basic auth, the page shows the outcome and the webhook-id.
+        // Send a test event: the receiver gets it with Basic auth; the page shows the outcome and the signature headers
+        // that were sent, as the receiver got them, and every other header with the credentials redacted.
         var eventId = await SendTestEventAsync(page, configId);
         var first = browser.Receiver.Received.Single();
-        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("erp:s3cret")), first.Header("authorization"));
+        var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("erp:s3cret"));
+        Assert.Equal(basic, first.Header("authorization"));
         Assert.Equal(Webhooks.MessageIdOf(eventId), await page.Locator("#signature-headers dd").First.InnerTextAsync());
         Assert.Equal(first.Header("webhook-id"), Webhooks.MessageIdOf(eventId));
+        foreach (var name in (string[])["webhook-id", "webhook-timestamp", "webhook-signature"])
+        {
+            Assert.Equal(first.Header(name), await HeaderShownAsync(page.Locator("#signature-headers"), name));
+        }
+        var sent = page.GetByLabel("Headers sent", new() { Exact = true });
+        Assert.Equal(first.Header("webhook-signature"), await HeaderShownAsync(sent, "webhook-signature"));
+        Assert.Equal(first.Header("user-agent"), await HeaderShownAsync(sent, "user-agent"));
+        Assert.Equal("Basic [redacted]", await HeaderShownAsync(sent, "authorization"));
+        AssertNoCredential(await page.ContentAsync(), basic);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleBrowser.ScreenshotFolder, "test-event.png"), FullPage = true });
 
         // The event log lists it; its page shows the payload and the attempt, in the browser's time zone.
         await page.GotoAsync($"/console/webhooks/{configId}/events");
@@ -56,6 +68,15 @@ public sealed class ConsoleScenarioTests(ConsoleBrowser browser) : IClassFixture
         await page.GetByText("Payload (as sent)").WaitForAsync();
         var attempt = page.Locator("details.attempt").First;
         StringAssert(await attempt.Locator("summary").InnerTextAsync(), "deliver", "HTTP 200");
+        // The attempt shows the request it sent: the receiver's headers, the credentials redacted.
+        var attemptHeaders = attempt.GetByLabel("Request headers of deliver attempt 1");
+        foreach (var name in (string[])["webhook-id", "webhook-timestamp", "webhook-signature", "content-type"])
+        {
+            Assert.Equal(first.Header(name), await HeaderShownAsync(attemptHeaders, name));
+        }
+        Assert.Equal("Basic [redacted]", await HeaderShownAsync(attemptHeaders, "authorization"));
+        StringAssert(await attempt.InnerTextAsync(), "POST " + new Uri(browser.Receiver.Url, "hooks"));
+        AssertNoCredential(await page.ContentAsync(), basic);
         var time = page.Locator("time[data-local]").First;
         Assert.NotEqual(await time.GetAttributeAsync("datetime"), await time.InnerTextAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleBrowser.ScreenshotFolder, "event.png"), FullPage = true });
@@ -127,6 +148,27 @@ public sealed class ConsoleScenarioTests(ConsoleBrowser browser) : IClassFixture
             var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
             Assert.True(width <= 375, $"{path} is {width} px wide at a 375 px viewport");
         }
+
+        // The headers sent, long signatures among them, wrap too. The config points at a closed port, so the class's
+        // receiver gets nothing; the failed attempt still keeps the request it sent.
+        var (configId, _) = await browser.App.Client().CreateConfigAsync(new Uri("http://127.0.0.1:1/hooks"), """
+            "auth":{"authType":"API_KEY","apiKeyConfig":{"keyName":"X-Api-Key","keyValue":"mobile-key-value"}}
+            """);
+        await page.GotoAsync($"/console/webhooks/{configId}/test");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send test event" }).ClickAsync();
+        Assert.Equal("[redacted]", await HeaderShownAsync(page.GetByLabel("Headers sent", new() { Exact = true }), "x-api-key"));
+        var eventId = (await page.Locator("#outcome a.code").InnerTextAsync()).Trim();
+        await AssertFitsAsync(page, "the test event page");
+        await page.GotoAsync($"/console/webhooks/{configId}/events/{eventId}");
+        Assert.StartsWith("v1", await HeaderShownAsync(page.GetByLabel("Request headers of deliver attempt 1"), "webhook-signature"), StringComparison.Ordinal);
+        await AssertFitsAsync(page, "the event page");
+        Assert.DoesNotContain("mobile-key-value", await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task AssertFitsAsync(IPage page, string what)
+    {
+        var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= 375, $"{what} is {width} px wide at a 375 px viewport");
     }
 
     private static async Task<string> SendTestEventAsync(IPage page, string configId)
@@ -137,6 +179,16 @@ public sealed class ConsoleScenarioTests(ConsoleBrowser browser) : IClassFixture
         await outcome.WaitForAsync();
         StringAssert(await outcome.InnerTextAsync(), "succeeded", "HTTP 200");
         return (await outcome.Locator("a.code").InnerTextAsync()).Trim();
+    }
+
+    /// <summary>The value a list of headers (a <c>dl</c> of names and values) shows for <paramref name="name"/>.</summary>
+    private static async Task<string> HeaderShownAsync(ILocator list, string name) =>
+        (await list.Locator($"xpath=./dt[normalize-space()='{name}']/following-sibling::dd[1]").InnerTextAsync()).Trim();
+
+    private static void AssertNoCredential(string html, string basic)
+    {
+        Assert.DoesNotContain("s3cret", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(basic["Basic ".Length..], html, StringComparison.Ordinal);
     }
 
     private static void StringAssert(string text, params string[] parts)

@@ -18,6 +18,20 @@ public sealed class SecretMaskTests
         Assert.Equal(expected, mask.Apply(text));
     }
 
+    [Theory]
+    [InlineData("Bearer S3CR3T", true)]
+    [InlineData("x%20s3cr3t%2Fy", true)]
+    [InlineData("plain", false)]
+    public void Reveals_tells_whether_a_text_holds_a_secret_in_any_masked_form(string text, bool expected)
+    {
+        var mask = new SecretMask();
+        mask.Add("s3cr3t");
+        mask.Add("x s3cr3t/y");
+
+        Assert.Equal(expected, mask.Reveals(text));
+        Assert.False(new SecretMask().Reveals(text));
+    }
+
     [Fact]
     public void Encoded_forms_are_masked_and_a_longer_secret_wins_over_one_it_contains()
     {

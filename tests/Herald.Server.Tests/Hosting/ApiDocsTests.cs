@@ -57,6 +57,9 @@ public sealed partial class ApiDocsTests
         var statusReason = document["components"]!["schemas"]!["WebhookConfig"]!["properties"]!["statusReason"]!;
         Assert.True(statusReason["x-herald-extension"]!.GetValue<bool>());
         Assert.Contains("Herald extension", statusReason["description"]!.GetValue<string>());
+        var request = document["components"]!["schemas"]!["EventAttempt"]!["properties"]!["request"]!;
+        Assert.True(request["x-herald-extension"]!.GetValue<bool>());
+        Assert.Contains("[redacted]", request["description"]!.GetValue<string>());
     }
 
     [Fact]

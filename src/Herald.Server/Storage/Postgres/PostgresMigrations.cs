@@ -241,5 +241,10 @@ internal static class PostgresMigrations
             DROP TABLE delivery_attempts_unpartitioned;
             ALTER SEQUENCE delivery_attempts_attempt_id_seq OWNED BY delivery_attempts.attempt_id;
             """),
+        // The request each try sent (method, url, headers with credentials redacted), one JSON text per attempt. Added
+        // to the partitioned table, so to every day partition, and to those made later (LIKE the parent).
+        new(9, "the request of each attempt", """
+            ALTER TABLE delivery_attempts ADD COLUMN request text NULL;
+            """),
     ];
 }

@@ -159,5 +159,9 @@ internal static class SqliteMigrations
             ALTER TABLE webhook_events ADD COLUMN input_id TEXT NULL;
             CREATE INDEX ix_webhook_events_input ON webhook_events (input_id) WHERE input_id IS NOT NULL;
             """),
+        // The request each try sent (method, url, headers with credentials redacted), one JSON text per attempt.
+        new(8, "the request of each attempt", """
+            ALTER TABLE delivery_attempts ADD COLUMN request TEXT NULL;
+            """),
     ];
 }
