@@ -57,7 +57,7 @@ static int Start(string[] args)
     builder.Services.AddHeraldAuth();
     builder.Services.AddExpressions();
     builder.Services.AddCatalog();
-    builder.Services.AddSigning();
+    builder.Services.AddSigning(runCleanup: roles.Worker);
     builder.Services.AddConfigs();
     builder.Services.AddEnvironments();
     builder.Services.AddEvents(runRetention: roles.Worker);
@@ -83,8 +83,9 @@ static int Start(string[] args)
 
     // Resolve the master key at start, so a missing or malformed key fails the start, not the first request.
     app.Services.GetRequiredService<SecretBox>();
-    // Likewise a malformed egress proxy URL.
+    // Likewise a malformed egress proxy URL, and a rotation overlap out of range.
     app.Services.GetRequiredService<EgressProxies>();
+    app.Services.GetRequiredService<SigningOptions>();
     // And every background service with what it reads: a setting Herald cannot start with stops it here, before the
     // host starts (and logs the failure with a stack trace of its own).
     _ = app.Services.GetServices<IHostedService>().ToList();
@@ -99,6 +100,7 @@ static int Start(string[] args)
     {
         app.MapApiDocs();
         app.MapPublicKey();
+        app.MapRotation();
         app.MapCatalog();
         app.MapExample();
         app.MapConfigs();

@@ -241,5 +241,17 @@ internal static class PostgresMigrations
             DROP TABLE delivery_attempts_unpartitioned;
             ALTER SEQUENCE delivery_attempts_attempt_id_seq OWNED BY delivery_attempts.attempt_id;
             """),
+        // Rotations: a config whose replaced signing secret awaits deletion (the secret itself stays sealed with the
+        // config's other secrets); organization keys are looked up by retirement for their deletion.
+        new(9, "signing-secret and key rotations", """
+            CREATE TABLE retiring_signing_secrets (
+                org_id      text NOT NULL,
+                config_id   text NOT NULL,
+                expires_at  timestamptz NOT NULL,
+                PRIMARY KEY (org_id, config_id)
+            );
+            CREATE INDEX ix_retiring_signing_secrets_expires ON retiring_signing_secrets (expires_at);
+            CREATE INDEX ix_org_signing_keys_retired ON org_signing_keys (retired_at) WHERE retired_at IS NOT NULL;
+            """),
     ];
 }

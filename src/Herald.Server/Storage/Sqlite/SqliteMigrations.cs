@@ -159,5 +159,17 @@ internal static class SqliteMigrations
             ALTER TABLE webhook_events ADD COLUMN input_id TEXT NULL;
             CREATE INDEX ix_webhook_events_input ON webhook_events (input_id) WHERE input_id IS NOT NULL;
             """),
+        // Rotations: a config whose replaced signing secret awaits deletion (the secret itself stays sealed with the
+        // config's other secrets); organization keys are looked up by retirement for their deletion.
+        new(8, "signing-secret and key rotations", """
+            CREATE TABLE retiring_signing_secrets (
+                org_id      TEXT NOT NULL,
+                config_id   TEXT NOT NULL,
+                expires_at  TEXT NOT NULL,
+                PRIMARY KEY (org_id, config_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_retiring_signing_secrets_expires ON retiring_signing_secrets (expires_at);
+            CREATE INDEX ix_org_signing_keys_retired ON org_signing_keys (retired_at) WHERE retired_at IS NOT NULL;
+            """),
     ];
 }
