@@ -16,6 +16,7 @@ using Herald.Server.Idempotency;
 using Herald.Server.Intake;
 using Herald.Server.Payloads;
 using Herald.Server.ReceiverAuth;
+using Herald.Server.Recovery;
 using Herald.Server.Secrets;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
@@ -70,6 +71,7 @@ static int Start(string[] args)
     builder.Services.AddDelivery(runWorkers: roles.Worker);
     builder.Services.AddIntake();
     builder.Services.AddIdempotency();
+    builder.Services.AddRecovery(runWorker: roles.Worker);
     builder.Services.AddConsole(builder.Configuration);
 
     var app = builder.Build();
@@ -86,6 +88,7 @@ static int Start(string[] args)
     // Likewise a malformed egress proxy URL, and a rotation overlap out of range.
     app.Services.GetRequiredService<EgressProxies>();
     app.Services.GetRequiredService<SigningOptions>();
+    app.Services.GetRequiredService<RecoveryOptions>();
     // And every background service with what it reads: a setting Herald cannot start with stops it here, before the
     // host starts (and logs the failure with a stack trace of its own).
     _ = app.Services.GetServices<IHostedService>().ToList();
@@ -110,6 +113,7 @@ static int Start(string[] args)
         app.MapEvents();
         app.MapEnvironments();
         app.MapReplay();
+        app.MapRecovery();
         app.MapConsole();
     }
 

@@ -48,6 +48,11 @@ public static class ApiOperations
             "Sends the event once more with a fresh timestamp and signature, verbatim or with `reapply_transform`; never retried automatically."),
         ["batchReplayEvents"] = new("Replay several events in order",
             "Queues replays of 1 to 100 events of the config, sent one at a time in the given order; answers the ids queued."),
+        ["recoverEvents"] = new("Replay a config's failed events in a time window",
+            "Herald extension. Takes `since` and optionally `until` (ISO 8601; `until` defaults to now, at most `Recovery:MaxWindow`, 14 days, after `since`) "
+            + "and replays, oldest first and one at a time, every event of the config whose status is `failed` and whose `created_at` lies in that window "
+            + "(both ends inclusive). Answers 202 at once with `recovered`, the number found; the replays are queued in the background, a page at a time, "
+            + "and the recovery resumes after a restart. The same request while its recovery runs answers the same number and starts nothing.", Extension: true),
         ["getWebhookExample"] = new("Get an example payload for a config",
             "The catalog's example for the config's event with the metadata a trigger carries. `_herald_transformed` (Herald extension) "
             + "shows what the config's transform would send."),

@@ -48,7 +48,7 @@ public sealed partial class ApiDocsTests
         var document = await (await app.Client(token: null).GetAsync("/openapi/v1.json", Ct)).ReadAsync();
 
         var operations = Operations(document).ToDictionary(o => o["operationId"]!.GetValue<string>());
-        foreach (var extension in new[] { "fanOutEvent", "getEventAttempts", "rotateSigningSecret", "rotateSigningKey" })
+        foreach (var extension in new[] { "fanOutEvent", "getEventAttempts", "rotateSigningSecret", "rotateSigningKey", "recoverEvents" })
         {
             Assert.True(operations[extension]["x-herald-extension"]!.GetValue<bool>());
             Assert.Contains("Herald extension", operations[extension]["description"]!.GetValue<string>());
