@@ -16,6 +16,7 @@ using Herald.Server.Idempotency;
 using Herald.Server.Intake;
 using Herald.Server.Payloads;
 using Herald.Server.ReceiverAuth;
+using Herald.Server.Recovery;
 using Herald.Server.Secrets;
 using Herald.Server.Signing;
 using Herald.Server.Storage;
@@ -57,7 +58,7 @@ static int Start(string[] args)
     builder.Services.AddHeraldAuth();
     builder.Services.AddExpressions(builder.Configuration);
     builder.Services.AddCatalog();
-    builder.Services.AddSigning();
+    builder.Services.AddSigning(runCleanup: roles.Worker);
     builder.Services.AddConfigs();
     builder.Services.AddEnvironments();
     builder.Services.AddEvents(runRetention: roles.Worker);
@@ -70,6 +71,7 @@ static int Start(string[] args)
     builder.Services.AddDelivery(runWorkers: roles.Worker);
     builder.Services.AddIntake();
     builder.Services.AddIdempotency();
+    builder.Services.AddRecovery(runWorker: roles.Worker);
     builder.Services.AddConsole(builder.Configuration);
 
     var app = builder.Build();
@@ -83,8 +85,10 @@ static int Start(string[] args)
 
     // Resolve the master key at start, so a missing or malformed key fails the start, not the first request.
     app.Services.GetRequiredService<SecretBox>();
-    // Likewise a malformed egress proxy URL.
+    // Likewise a malformed egress proxy URL, and a rotation overlap out of range.
     app.Services.GetRequiredService<EgressProxies>();
+    app.Services.GetRequiredService<SigningOptions>();
+    app.Services.GetRequiredService<RecoveryOptions>();
     // And every background service with what it reads: a setting Herald cannot start with stops it here, before the
     // host starts (and logs the failure with a stack trace of its own).
     _ = app.Services.GetServices<IHostedService>().ToList();
@@ -99,6 +103,7 @@ static int Start(string[] args)
     {
         app.MapApiDocs();
         app.MapPublicKey();
+        app.MapRotation();
         app.MapCatalog();
         app.MapExample();
         app.MapConfigs();
@@ -108,6 +113,7 @@ static int Start(string[] args)
         app.MapEvents();
         app.MapEnvironments();
         app.MapReplay();
+        app.MapRecovery();
         app.MapConsole();
     }
 

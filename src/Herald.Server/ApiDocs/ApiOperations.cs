@@ -12,8 +12,9 @@ public static class ApiOperations
     public static readonly IReadOnlyDictionary<string, ApiOperation> ById = new Dictionary<string, ApiOperation>
     {
         ["getPublicKey"] = new("Get an organization's public signing key",
-            "Returns the organization's Ed25519 public key that verifies asymmetric (`v1a`) webhook signatures. Unauthenticated. "
-            + "Herald answers 404 for an organization it keeps no key or config for."),
+            "Returns the organization's Ed25519 public key that verifies asymmetric (`v1a`) webhook signatures: the newest one. Unauthenticated. "
+            + "Herald answers 404 for an organization it keeps no key or config for. `keys` (Herald extension) lists every key that signs now, "
+            + "during a key rotation's overlap also the replaced one with its `expires_at`."),
         ["getConfiguredEvents"] = new("List the events webhooks can subscribe to",
             "The event catalog from Herald's configuration (`Catalog:Events`)."),
         ["getConfigs"] = new("List webhook configs",
@@ -48,6 +49,11 @@ public static class ApiOperations
             "Sends the event once more with a fresh timestamp and signature, verbatim or with `reapply_transform`; never retried automatically."),
         ["batchReplayEvents"] = new("Replay several events in order",
             "Queues replays of 1 to 100 events of the config, sent one at a time in the given order; answers the ids queued."),
+        ["recoverEvents"] = new("Replay a config's failed events in a time window",
+            "Herald extension. Takes `since` and optionally `until` (ISO 8601; `until` defaults to now, at most `Recovery:MaxWindow`, 14 days, after `since`) "
+            + "and replays, oldest first and one at a time, every event of the config whose status is `failed` and whose `created_at` lies in that window "
+            + "(both ends inclusive). Answers 202 at once with `recovered`, the number found; the replays are queued in the background, a page at a time, "
+            + "and the recovery resumes after a restart. The same request while its recovery runs answers the same number and starts nothing.", Extension: true),
         ["getWebhookExample"] = new("Get an example payload for a config",
             "The catalog's example for the config's event with the metadata a trigger carries. `_herald_transformed` (Herald extension) "
             + "shows what the config's transform would send."),
@@ -60,6 +66,13 @@ public static class ApiOperations
         ["createEnvironmentVariable"] = new("Create an organization variable", "A `String` or `SecretString` variable that configs reference as `{{ env.NAME }}`."),
         ["getEnvironmentVariable"] = new("Get an organization variable", "One variable by key; a `SecretString` comes without its value."),
         ["updateEnvironmentVariable"] = new("Create or replace an organization variable", "An upsert by key; the next delivery attempt uses the new value."),
+        ["rotateSigningSecret"] = new("Rotate a config's signing secret",
+            "Herald extension. Gives the config a new `whsec_` signing secret and answers it this once, with `previousSecretExpiresAt`. "
+            + "Until then (setting `Signing:RotationOverlap`, 24 h by default) deliveries carry a `v1` signature with each secret, newest first; "
+            + "then the old secret is deleted. A rotation during an overlap ends the earlier overlap at once.", Extension: true),
+        ["rotateSigningKey"] = new("Rotate the organization's signing key",
+            "Herald extension. Creates a new Ed25519 key for the caller's organization; for `Signing:RotationOverlap` deliveries carry a `v1a` "
+            + "signature with each key, then the old key is deleted. Answers like getPublicKey: the new key and every key in use.", Extension: true),
         ["deleteEnvironmentVariable"] = new("Delete an organization variable", "Deletes the variable; attempts that reference it then fail with `ENV_VARIABLE_NOT_FOUND`."),
     };
 
@@ -67,6 +80,10 @@ public static class ApiOperations
     public static readonly IReadOnlyList<(string Schema, string Property, string Description)> ExtensionFields =
     [
         ("WebhookConfig", "statusReason", "Why `status` is `incomplete`, naming the missing fields; absent otherwise."),
+        ("WebhookConfig", "signingSecretRotation",
+            "Read-only. The last signing-secret rotation: `rotatedAt`, and `previousSecretExpiresAt` while the replaced secret still signs (absent once it is deleted). Absent before the first rotation."),
+        ("PublicKeyResponse", "keys",
+            "Every key that signs now, newest first: `key_id`, `public_key` (PEM), `created_at`, and on a key a rotation replaced `expires_at`, when it stops signing."),
         ("WebhookEvent", "next_attempt_at", "When the next automatic attempt is due (RFC 3339), while a retry is scheduled after a failed attempt; absent otherwise."),
         ("EventAttempt", "request", "The request the try sent: `method`, `url` (without user info; `***` where a secret variable's value stood) and "
             + "`headers` by lower-cased name, the signature headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`) first. The values of "

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Herald.Server.Http;
 
 namespace Herald.Server.Configs;
@@ -18,9 +19,15 @@ public sealed record ConfigRecord(
     public string EventName => Document.EventName!;
 }
 
-/// <summary>The write-only values of one config, sealed together at rest.</summary>
+/// <summary>
+/// The write-only values of one config, sealed together at rest. After a signing-secret rotation,
+/// <see cref="PreviousSigningSecret"/> is the secret it replaced, which signs beside the new one until
+/// <see cref="PreviousSigningSecretUntil"/> (both absent otherwise, and from blobs sealed before rotations existed).
+/// </summary>
 public sealed record ConfigSecrets(
     string? SigningSecret,
     string? Password,
     string? ClientSecret,
-    string? KeyValue);
+    string? KeyValue,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PreviousSigningSecret = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PreviousSigningSecretUntil = null);

@@ -6,7 +6,8 @@ namespace Herald.Server.Configs;
 /// <summary>
 /// Checks a config body against the contract's <c>WebhookConfig</c> schema and the rules the schema cannot
 /// express (the auth sub-object its type needs, mutually exclusive condition forms). Pure: JSON in, messages out.
-/// Read-only members (<c>id</c>, <c>status</c>, <c>statusReason</c>, times, <c>signingSecret</c>) are type-checked and then ignored.
+/// Read-only members (<c>id</c>, <c>status</c>, <c>statusReason</c>, times, <c>signingSecret</c>, <c>signingSecretRotation</c>) are
+/// type-checked and then ignored.
 /// </summary>
 public static partial class ConfigValidator
 {
@@ -48,6 +49,7 @@ public static partial class ConfigValidator
         config.String("updatedTime");
         config.String("signingSecret");
         config.String("statusReason");
+        SigningSecretRotation(config.Nested("signingSecretRotation"));
         Jsonata(config, "jsonataExpression", maxExpressionLength);
         config.Enum("deliveryMode", ContractEnums.DeliveryModes);
         Auth(config.Nested("auth"));
@@ -59,6 +61,13 @@ public static partial class ConfigValidator
         Conditions(config.Nested("filterConditions"), maxExpressionLength);
         Manifest(config);
         return config.Errors;
+    }
+
+    /// <summary>Read-only (a Herald extension): a client that sends back what it read is not refused.</summary>
+    private static void SigningSecretRotation(JsonFields? rotation)
+    {
+        rotation?.String("rotatedAt");
+        rotation?.String("previousSecretExpiresAt");
     }
 
     private static void Auth(JsonFields? auth)

@@ -23,6 +23,7 @@ public static class ConfigWrites
             config.Auth?.ApiKeyConfig?.KeyValue);
 
         config.Id = id;
+        config.SigningSecretRotation = null;
         config.CreationTime = HeraldJson.Timestamp(now);
         config.UpdatedTime = config.CreationTime;
         config.Enabled ??= true;
@@ -33,7 +34,8 @@ public static class ConfigWrites
 
     /// <summary>
     /// A PUT replaces the config, except: <c>retryPolicy</c> and <c>eventVersion</c> are kept when omitted, and each
-    /// auth secret is kept when omitted, cleared by <c>null</c>, replaced by a string. A secret whose auth
+    /// auth secret is kept when omitted, cleared by <c>null</c>, replaced by a string. The signing secrets (current and,
+    /// after a rotation, previous) and <c>signingSecretRotation</c> are kept whatever the body says. A secret whose auth
     /// sub-object is gone is dropped with it.
     /// </summary>
     public static (WebhookConfig Document, ConfigSecrets Secrets, DateTimeOffset UpdatedAt) Update(JsonObject body, ConfigRecord stored, ConfigSecrets storedSecrets, DateTimeOffset now)
@@ -48,6 +50,7 @@ public static class ConfigWrites
         };
 
         config.Id = stored.Id.Value;
+        config.SigningSecretRotation = stored.Document.SigningSecretRotation;
         config.CreationTime = stored.Document.CreationTime;
         // updatedTime must change on every update, even two within one clock tick.
         var updated = now > stored.UpdatedAt ? now : stored.UpdatedAt.AddMilliseconds(1);

@@ -32,6 +32,19 @@ public sealed class WebhookConfig
     [JsonPropertyName("filterConditions")] public WebhookConditionGroup? FilterConditions { get; set; }
     [JsonPropertyName("_manifest")] public List<string>? Manifest { get; set; }
     [JsonPropertyName("signingSecret")] public string? SigningSecret { get; set; }
+
+    /// <summary>The last signing-secret rotation (a Herald extension, read-only; absent until the first).</summary>
+    [JsonPropertyName("signingSecretRotation")] public SigningSecretRotation? SigningSecretRotation { get; set; }
+}
+
+/// <summary>
+/// When the signing secret was last rotated, and until when the secret it replaced still signs beside it (absent
+/// once that secret is deleted). Written only by the rotation and its cleanup; ignored in request bodies.
+/// </summary>
+public sealed class SigningSecretRotation
+{
+    [JsonPropertyName("rotatedAt")] public string? RotatedAt { get; set; }
+    [JsonPropertyName("previousSecretExpiresAt")] public string? PreviousSecretExpiresAt { get; set; }
 }
 
 public sealed class Auth

@@ -97,7 +97,7 @@ public sealed partial class AttemptRunner(
                 waiting = false;
                 // The attempt starts when its turn comes, not when it began to wait.
                 started = time.GetUtcNow();
-                var signed = await SignAsync(send.Request, job, configSecrets.SigningSecret, started, abort);
+                var signed = await SignAsync(send.Request, job, configSecrets, started, abort);
                 var clock = time.GetTimestamp();
                 var result = await sender.SendAsync(signed, abort);
                 // OAuth: a 401 can mean the cached token was revoked before it ran out. Drop it and try once more at
@@ -149,11 +149,12 @@ public sealed partial class AttemptRunner(
             return AttemptResult.Failure(failure.Code, failure.Message, failure.Retryable, failure.StatusCode);
         }
         LogTokenRenewed(logger, job.ConfigId, job.EventId, job.Attempt);
-        var signed = await SignAsync(rebuilt.Request! with { Streamed = rejected.Streamed }, job, configSecrets.SigningSecret, time.GetUtcNow(), abort);
+        var signed = await SignAsync(rebuilt.Request! with { Streamed = rejected.Streamed }, job, configSecrets, time.GetUtcNow(), abort);
         return await sender.SendAsync(signed, abort);
     }
 
-    private async Task<OutgoingRequest> SignAsync(OutgoingRequest request, DeliveryJob job, string? signingSecret, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Signs with the secrets and keys in use at <paramref name="now"/>, the send time: during a rotation's overlap, both.</summary>
+    private async Task<OutgoingRequest> SignAsync(OutgoingRequest request, DeliveryJob job, ConfigSecrets configSecrets, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var messageId = WebhookSignature.MessageId(Guid.Parse(job.EventId.Value));
         var timestamp = now.ToUnixTimeSeconds();
@@ -163,7 +164,7 @@ public sealed partial class AttemptRunner(
         {
             new("webhook-id", messageId),
             new("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new("webhook-signature", WebhookSignature.Header(orgKeys, signingSecret, content)),
+            new("webhook-signature", WebhookSignature.Header(orgKeys, SigningSecrets.At(configSecrets, now), content)),
         };
         return request with { Headers = headers };
     }

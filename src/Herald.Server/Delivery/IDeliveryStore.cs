@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Delivery;
@@ -33,6 +34,9 @@ public interface IDeliveryStore
 
     /// <summary>Gives the owner's jobs back, due at <paramref name="dueAt"/>, without counting an attempt.</summary>
     Task ReleaseAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset dueAt, CancellationToken cancellationToken);
+
+    /// <summary>Whether a job of the event is still in the queue (due, scheduled or running).</summary>
+    Task<bool> HasJobAsync(WebhookEventId eventId, CancellationToken cancellationToken);
 
     /// <summary>Jobs not yet finished (for tests and operators): total, and how many are leased right now.</summary>
     Task<(int Pending, int Leased)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken);

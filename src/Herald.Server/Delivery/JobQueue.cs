@@ -1,5 +1,6 @@
 using Herald.Server.Configs;
 using Herald.Server.Events;
+using Herald.Server.Http;
 using Herald.Server.Intake;
 using Herald.Server.Storage;
 
@@ -78,6 +79,8 @@ public sealed class JobQueue : IJobQueue
         }
         return enqueued;
     }
+
+    public Task<bool> HasJobAsync(WebhookEventId eventId, CancellationToken cancellationToken) => _store.HasJobAsync(eventId, cancellationToken);
 
     private void CancelReservations(IReadOnlyList<JobRequest> requests, bool[] reserved, IReadOnlySet<object> written)
     {

@@ -190,6 +190,13 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         return completions.Select(c => changed.Contains(c.Job.JobId)).ToArray();
     }
 
+    public async Task<bool> HasJobAsync(WebhookEventId eventId, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM delivery_jobs WHERE event_id = $1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = eventId.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<(int Pending, int Leased)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("SELECT COUNT(*)::int, COUNT(*) FILTER (WHERE lease_until > $1)::int FROM delivery_jobs");

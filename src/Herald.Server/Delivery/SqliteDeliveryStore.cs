@@ -111,6 +111,15 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
         return held;
     }
 
+    public async Task<bool> HasJobAsync(WebhookEventId eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM delivery_jobs WHERE event_id = $event)";
+        command.Parameters.AddWithValue("$event", eventId.Value);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 0;
+    }
+
     public async Task<(int Pending, int Leased)> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

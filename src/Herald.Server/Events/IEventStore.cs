@@ -21,6 +21,17 @@ public interface IEventStore
     /// </summary>
     Task<IReadOnlyList<EventRecord>> ListAsync(OrganizationId orgId, ConfigId configId, EventQuery query, CancellationToken cancellationToken);
 
+    /// <summary>How many events of one config have <paramref name="status"/> and were created from <paramref name="from"/> to <paramref name="to"/>, both inclusive.</summary>
+    Task<int> CountAsync(OrganizationId orgId, ConfigId configId, EventStatus status, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The keys of up to <paramref name="limit"/> events of one config with <paramref name="status"/>, created from
+    /// <paramref name="from"/> to <paramref name="to"/> (inclusive), oldest first (<c>created_at</c>, then
+    /// <c>event_id</c>, both ascending), strictly after <paramref name="after"/> in that order. Reads the page index backwards.
+    /// </summary>
+    Task<IReadOnlyList<EventCursor>> KeysOldestFirstAsync(
+        OrganizationId orgId, ConfigId configId, EventStatus status, DateTimeOffset from, DateTimeOffset to, EventCursor? after, int limit, CancellationToken cancellationToken);
+
     /// <summary>Every recorded HTTP try of the event, oldest first.</summary>
     Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken);
 

@@ -115,6 +115,50 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         return command;
     }
 
+    public async Task<int> CountAsync(OrganizationId orgId, ConfigId configId, EventStatus status, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            SELECT COUNT(*) FROM webhook_events
+            WHERE org_id = $1 AND config_id = $2 AND created_at >= $3 AND created_at <= $4 AND status = $5
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = orgId.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = configId.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = status.ToContract(), NpgsqlDbType = NpgsqlDbType.Text });
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IReadOnlyList<EventCursor>> KeysOldestFirstAsync(
+        OrganizationId orgId, ConfigId configId, EventStatus status, DateTimeOffset from, DateTimeOffset to, EventCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        // The time bounds also prune the day partitions to the window's.
+        await using var command = database.DataSource.CreateCommand($"""
+            SELECT created_at, event_id FROM webhook_events
+            WHERE org_id = $1 AND config_id = $2 AND created_at >= $3 AND created_at <= $4 AND status = $5
+            {(after is null ? "" : "AND created_at >= $7 AND (created_at > $7 OR event_id > $8)")}
+            ORDER BY created_at, event_id LIMIT $6
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = orgId.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = configId.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = status.ToContract(), NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit, NpgsqlDbType = NpgsqlDbType.Integer });
+        if (after is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = after.CreatedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = after.EventId, NpgsqlDbType = NpgsqlDbType.Text });
+        }
+        var keys = new List<EventCursor>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(new EventCursor(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1)));
+        }
+        return keys;
+    }
+
     public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("""

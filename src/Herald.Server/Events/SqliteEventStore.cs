@@ -116,6 +116,54 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return command;
     }
 
+    public async Task<int> CountAsync(OrganizationId orgId, ConfigId configId, EventStatus status, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT COUNT(*) FROM webhook_events
+            WHERE org_id = $org AND config_id = $config AND created_at >= $from AND created_at <= $to AND status = $status
+            """;
+        command.Parameters.AddWithValue("$org", orgId.Value);
+        command.Parameters.AddWithValue("$config", configId.Value);
+        command.Parameters.AddWithValue("$from", SqliteTime.ToText(from));
+        command.Parameters.AddWithValue("$to", SqliteTime.ToText(to));
+        command.Parameters.AddWithValue("$status", status.ToContract());
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IReadOnlyList<EventCursor>> KeysOldestFirstAsync(
+        OrganizationId orgId, ConfigId configId, EventStatus status, DateTimeOffset from, DateTimeOffset to, EventCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // As in the list, the cursor is a range on created_at plus a tie-break, so SQLite seeks into the index.
+        command.CommandText = $"""
+            SELECT created_at, event_id FROM webhook_events
+            WHERE org_id = $org AND config_id = $config AND created_at >= $from AND created_at <= $to AND status = $status
+            {(after is null ? "" : "AND created_at >= $after_at AND (created_at > $after_at OR event_id > $after_id)")}
+            ORDER BY created_at, event_id LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$org", orgId.Value);
+        command.Parameters.AddWithValue("$config", configId.Value);
+        command.Parameters.AddWithValue("$from", SqliteTime.ToText(from));
+        command.Parameters.AddWithValue("$to", SqliteTime.ToText(to));
+        command.Parameters.AddWithValue("$status", status.ToContract());
+        command.Parameters.AddWithValue("$limit", limit);
+        if (after is not null)
+        {
+            command.Parameters.AddWithValue("$after_at", SqliteTime.ToText(after.CreatedAt));
+            command.Parameters.AddWithValue("$after_id", after.EventId);
+        }
+        var keys = new List<EventCursor>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(new EventCursor(SqliteTime.Parse(reader.GetString(0)), reader.GetString(1)));
+        }
+        return keys;
+    }
+
     public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Herald.Server.Http;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Intake;
@@ -17,4 +18,7 @@ public interface IJobQueue
     /// </summary>
     Task<IReadOnlyList<EnqueuedJob>> EnqueueAsync(
         IReadOnlyList<JobRequest> requests, Func<WriteSession, CancellationToken, Task<IReadOnlyList<JobRequest>>> within, bool chain);
+
+    /// <summary>Whether a job of the event is still in the queue: not yet sent, waiting for a retry, or running.</summary>
+    Task<bool> HasJobAsync(WebhookEventId eventId, CancellationToken cancellationToken);
 }

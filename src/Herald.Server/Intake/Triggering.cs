@@ -100,13 +100,21 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
 
     /// <summary>
     /// Queues one replay job per event in the log (under that organization and config), as a chain in the given
-    /// order; an event not in the log gets none. Returns the event ids that got one, in order.
+    /// order; an event not in the log gets none. With <paramref name="alongside"/>, that runs first in the same
+    /// transaction (a recovery noting its progress, say), and when it answers false nothing is queued. Returns the
+    /// event ids that got a job, in order.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ReplayAsync(OrganizationId orgId, ConfigId configId, IReadOnlyList<string> eventIds, bool reapplyTransform)
+    public async Task<IReadOnlyList<string>> ReplayAsync(
+        OrganizationId orgId, ConfigId configId, IReadOnlyList<string> eventIds, bool reapplyTransform,
+        Func<WriteSession, CancellationToken, Task<bool>>? alongside = null)
     {
         var requests = eventIds.Select(id => JobRequest.Replay(WebhookEventId.From(id), orgId, configId, reapplyTransform)).ToList();
         var jobs = await queue.EnqueueAsync(requests, async (session, cancellationToken) =>
         {
+            if (alongside is not null && !await alongside(session, cancellationToken))
+            {
+                return [];
+            }
             var existing = await events.ExistingAsync(session, orgId, configId, eventIds, cancellationToken);
             return requests.Where(r => existing.Contains(r.EventId.Value)).ToList();
         }, chain: true);

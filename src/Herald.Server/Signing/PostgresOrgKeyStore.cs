@@ -11,7 +11,7 @@ public sealed class PostgresOrgKeyStore(PostgresDatabase database) : IOrgKeyStor
             SELECT org_id, key_id, created_at, public_key, private_key, retired_at
             FROM org_signing_keys
             WHERE org_id = $1 AND (retired_at IS NULL OR retired_at > $2)
-            ORDER BY retired_at IS NOT NULL, created_at DESC
+            ORDER BY retired_at IS NOT NULL, created_at DESC, key_id
             """);
         command.Parameters.AddWithValue(orgId.Value);
         command.Parameters.AddWithValue(now);
@@ -59,5 +59,51 @@ public sealed class PostgresOrgKeyStore(PostgresDatabase database) : IOrgKeyStor
 
         var keys = await GetSigningKeysAsync(key.OrgId, key.CreatedAt, cancellationToken);
         return keys.First(k => k.RetiredAt is null);
+    }
+
+    public async Task<IReadOnlyList<OrgSigningKey>> RotateAsync(OrgSigningKey key, DateTimeOffset retireAt, CancellationToken cancellationToken)
+    {
+        await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            // The same lock as the first key's creation: rotations and creations of one organization take turns.
+            await using (var lockCommand = new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))", connection, transaction))
+            {
+                lockCommand.Parameters.AddWithValue(key.OrgId.Value);
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using var batch = new Npgsql.NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    Command("UPDATE org_signing_keys SET retired_at = $2 WHERE org_id = $1 AND retired_at > $2", key.OrgId.Value, key.CreatedAt),
+                    Command("UPDATE org_signing_keys SET retired_at = $2 WHERE org_id = $1 AND retired_at IS NULL", key.OrgId.Value, retireAt),
+                    Command("""
+                        INSERT INTO org_signing_keys (org_id, key_id, created_at, public_key, private_key, retired_at)
+                        VALUES ($1, $2, $3, $4, $5, NULL)
+                        """, key.OrgId.Value, key.KeyId, key.CreatedAt, key.PublicKey, key.SealedPrivateKey),
+                },
+            };
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return await GetSigningKeysAsync(key.OrgId, key.CreatedAt, cancellationToken);
+    }
+
+    public async Task<int> DeleteRetiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("DELETE FROM org_signing_keys WHERE retired_at IS NOT NULL AND retired_at <= $1");
+        command.Parameters.AddWithValue(now);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static Npgsql.NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new Npgsql.NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+        }
+        return command;
     }
 }

@@ -10,7 +10,8 @@ namespace Herald.Server.Signing;
 /// <remarks>
 /// Anyone may ask, so asking never stores anything for a name Herald does not know: an organization's key is
 /// answered when it exists (created at its first signed delivery or an earlier answer) or when the organization keeps
-/// a config (it will sign deliveries, so its key is created now); any other name is a 404.
+/// a config (it will sign deliveries, so its key is created now); any other name is a 404. <c>public_key</c> is the
+/// newest key; beyond the contract, <c>keys</c> lists every key that signs now, a retiring one with its end.
 /// </remarks>
 public static class PublicKeyApi
 {
@@ -37,20 +38,38 @@ public static class PublicKeyApi
             return Problem.BadRequest("Query parameter 'orgId' must be 1-128 characters of letters, digits, '-', '_', '.' or ':'");
         }
         var org = OrganizationId.From(orgId);
-        var key = await keys.FindAsync(org, cancellationToken)
-            ?? (await configs.AnyAsync(org, cancellationToken) ? await keys.GetOrCreateAsync(org, cancellationToken) : null);
-        if (key is null)
+        var inUse = await keys.InUseAsync(org, create: false, cancellationToken);
+        if (inUse.Count == 0 && await configs.AnyAsync(org, cancellationToken))
+        {
+            inUse = await keys.InUseAsync(org, create: true, cancellationToken);
+        }
+        if (inUse.Count == 0)
         {
             return Problem.NotFound($"No organization '{orgId}' is known here: an organization has a public key once it has a webhook config");
         }
-        return Results.Ok(new PublicKeyResponse(PublicKeyPem.Encode(key.PublicKey), "ed25519", options.Issuer));
+        return Results.Ok(Answer(inUse, options));
     }
+
+    /// <summary>The newest key as the contract has it, and every key in use (a Herald extension).</summary>
+    internal static PublicKeyResponse Answer(IReadOnlyList<OrgSigningKey> inUse, SigningOptions options) =>
+        new(PublicKeyPem.Encode(inUse[0].PublicKey), "ed25519", options.Issuer,
+            inUse.Select(k => new PublicKeyInUse(
+                k.KeyId, PublicKeyPem.Encode(k.PublicKey), HeraldJson.Timestamp(k.CreatedAt), k.RetiredAt is { } end ? HeraldJson.Timestamp(end) : null)).ToList());
 
     internal static bool IsWellFormedOrgId(string orgId) =>
         orgId.Length <= 128 && orgId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');
 }
 
+/// <summary>The contract's <c>PublicKeyResponse</c>, with Herald's <c>keys</c>.</summary>
 public sealed record PublicKeyResponse(
     [property: JsonPropertyName("public_key")] string PublicKey,
     [property: JsonPropertyName("algorithm")] string Algorithm,
-    [property: JsonPropertyName("issuer")] string Issuer);
+    [property: JsonPropertyName("issuer")] string Issuer,
+    [property: JsonPropertyName("keys")] IReadOnlyList<PublicKeyInUse> Keys);
+
+/// <summary>One key that signs now (a Herald extension): newest first; <c>expires_at</c> only on a retiring key.</summary>
+public sealed record PublicKeyInUse(
+    [property: JsonPropertyName("key_id")] string KeyId,
+    [property: JsonPropertyName("public_key")] string PublicKey,
+    [property: JsonPropertyName("created_at")] string CreatedAt,
+    [property: JsonPropertyName("expires_at")] string? ExpiresAt);

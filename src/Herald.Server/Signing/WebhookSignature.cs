@@ -42,16 +42,26 @@ public static class WebhookSignature
         "v1a," + Convert.ToBase64String(SignatureAlgorithm.Ed25519.Sign(privateKey, signedContent));
 
     /// <summary>The <c>webhook-signature</c> header value: every <c>v1a</c> entry first, then <c>v1</c> when a secret is given.</summary>
-    public static string Header(IEnumerable<Key> orgKeys, string? signingSecret, ReadOnlySpan<byte> signedContent)
+    public static string Header(IEnumerable<Key> orgKeys, string? signingSecret, ReadOnlySpan<byte> signedContent) =>
+        Header(orgKeys, string.IsNullOrEmpty(signingSecret) ? [] : [signingSecret], signedContent);
+
+    /// <summary>
+    /// The <c>webhook-signature</c> header value: every <c>v1a</c> entry first, then one <c>v1</c> entry per secret in
+    /// the order given (newest first during a rotation's overlap, wire-format section 2).
+    /// </summary>
+    public static string Header(IEnumerable<Key> orgKeys, IReadOnlyList<string> signingSecrets, ReadOnlySpan<byte> signedContent)
     {
         var entries = new List<string>();
         foreach (var key in orgKeys)
         {
             entries.Add(V1a(key, signedContent));
         }
-        if (!string.IsNullOrEmpty(signingSecret))
+        foreach (var secret in signingSecrets)
         {
-            entries.Add(V1(signingSecret, signedContent));
+            if (!string.IsNullOrEmpty(secret))
+            {
+                entries.Add(V1(secret, signedContent));
+            }
         }
         return string.Join(' ', entries);
     }

@@ -45,6 +45,25 @@ public abstract class DeliveryStoreContract
         Assert.Equal((jobId, "node-2", 0), (again.JobId, again.LeaseOwner, again.Reclaims));
     }
 
+    [Fact]
+    public async Task An_event_has_a_job_from_its_enqueue_until_the_job_is_done()
+    {
+        var store = await StoreAsync();
+        var eventId = Guid.CreateVersion7(T0).ToString();
+        var other = Guid.CreateVersion7(T0.AddSeconds(1)).ToString();
+        await store.EnqueueAsync([Delivery(eventId)], Ct);
+
+        var queued = await store.Jobs.HasJobAsync(WebhookEventId.From(eventId), Ct);
+        var claimed = Assert.Single(await store.ClaimDueAsync("node-1", T0, T0 + Lease, 10, Ct));
+        var running = await store.Jobs.HasJobAsync(WebhookEventId.From(eventId), Ct);
+        Assert.All(await store.CompleteAsync([Finished(claimed, "node-1")], Ct), Assert.True);
+
+        Assert.True(queued);
+        Assert.True(running);
+        Assert.False(await store.Jobs.HasJobAsync(WebhookEventId.From(eventId), Ct));
+        Assert.False(await store.Jobs.HasJobAsync(WebhookEventId.From(other), Ct));
+    }
+
     private static JobCompletion Finished(DeliveryJob job, string owner) =>
         new() { Job = job, Owner = owner, Event = new EventUpdate { EventId = job.EventId, Status = EventStatus.Succeeded, RetryAttempt = 0, Payload = """{"entity":{}}""", StartDate = T0, EndDate = T0 } };
 

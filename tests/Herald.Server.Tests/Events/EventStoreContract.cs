@@ -133,6 +133,37 @@ public abstract class EventStoreContract
     }
 
     [Fact]
+    public async Task Keys_of_one_status_in_a_window_come_oldest_first_page_by_page_and_count_alike()
+    {
+        var (events, queue) = await StoresAsync();
+        await WriteAsync(queue, [
+            (Event("b", "org-1", "cfg", T0.AddSeconds(1)), EventStatus.Failed),
+            (Event("a", "org-1", "cfg", T0.AddSeconds(1)), EventStatus.Failed),
+            (Event("c", "org-1", "cfg", T0), EventStatus.Failed),
+            (Event("d", "org-1", "cfg", T0.AddSeconds(2)), EventStatus.Succeeded),
+            (Event("e", "org-1", "cfg", T0.AddSeconds(3)), EventStatus.Failed),
+            (Event("f", "org-1", "cfg", T0.AddSeconds(4)), EventStatus.Failed),
+            (Event("g", "org-1", "other", T0.AddSeconds(2)), EventStatus.Failed),
+            (Event("h", "org-2", "cfg", T0.AddSeconds(2)), EventStatus.Failed),
+            (Event("i", "org-1", "cfg", T0.AddSeconds(2)), null),
+        ]);
+        var (org, cfg) = (new OrganizationId("org-1"), new ConfigId("cfg"));
+        var (from, to) = (T0, T0.AddSeconds(3));
+
+        var first = await events.KeysOldestFirstAsync(org, cfg, EventStatus.Failed, from, to, null, 2, Ct);
+        var second = await events.KeysOldestFirstAsync(org, cfg, EventStatus.Failed, from, to, first[^1], 2, Ct);
+        var last = await events.KeysOldestFirstAsync(org, cfg, EventStatus.Failed, from, to, second[^1], 2, Ct);
+
+        Assert.Equal(["c", "a"], first.Select(k => k.EventId));
+        Assert.Equal(["b", "e"], second.Select(k => k.EventId));
+        Assert.Empty(last);
+        Assert.Equal(T0.AddSeconds(1), first[1].CreatedAt);
+        Assert.Equal(4, await events.CountAsync(org, cfg, EventStatus.Failed, from, to, Ct));
+        Assert.Equal(1, await events.CountAsync(org, cfg, EventStatus.InProgress, from, to, Ct));
+        Assert.Equal(0, await events.CountAsync(new OrganizationId("org-3"), cfg, EventStatus.Failed, from, to, Ct));
+    }
+
+    [Fact]
     public async Task Another_organization_sees_nothing_of_a_config_with_the_same_id()
     {
         var (events, queue) = await StoresAsync();

@@ -48,7 +48,7 @@ public sealed partial class ApiDocsTests
         var document = await (await app.Client(token: null).GetAsync("/openapi/v1.json", Ct)).ReadAsync();
 
         var operations = Operations(document).ToDictionary(o => o["operationId"]!.GetValue<string>());
-        foreach (var extension in new[] { "fanOutEvent", "getEventAttempts" })
+        foreach (var extension in new[] { "fanOutEvent", "getEventAttempts", "rotateSigningSecret", "rotateSigningKey", "recoverEvents" })
         {
             Assert.True(operations[extension]["x-herald-extension"]!.GetValue<bool>());
             Assert.Contains("Herald extension", operations[extension]["description"]!.GetValue<string>());
@@ -60,6 +60,14 @@ public sealed partial class ApiDocsTests
         var request = document["components"]!["schemas"]!["EventAttempt"]!["properties"]!["request"]!;
         Assert.True(request["x-herald-extension"]!.GetValue<bool>());
         Assert.Contains("[redacted]", request["description"]!.GetValue<string>());
+        var schemas = document["components"]!["schemas"]!;
+        foreach (var (schema, property) in new[] { ("WebhookConfig", "signingSecretRotation"), ("PublicKeyResponse", "keys") })
+        {
+            var field = schemas[schema]!["properties"]![property]!;
+            Assert.True(field["x-herald-extension"]?.GetValue<bool>() == true, $"{schema}.{property} is not marked");
+            Assert.Contains("Herald extension", field["description"]!.GetValue<string>());
+        }
+        Assert.Null(schemas["PublicKeyResponse"]!["properties"]!["public_key"]!["x-herald-extension"]);
     }
 
     [Fact]

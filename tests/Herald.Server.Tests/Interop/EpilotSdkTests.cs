@@ -168,6 +168,36 @@ public class EpilotSdkTests
         Assert.True(replays.IndexOf(MessageId(ids[2])) < replays.IndexOf(MessageId(ids[1])), $"The batch was sent out of its order: {string.Join(", ", replays)}");
     }
 
+    [Fact]
+    public async Task The_epilot_client_reads_and_writes_back_a_rotated_config_and_reads_the_rotated_keys()
+    {
+        using var app = new HeraldApp();
+        var client = app.Client();
+        var (configId, _) = await client.CreateConfigAsync(new Uri("https://receiver.example.com/hooks"));
+        var rotated = await (await client.PostAsync($"/v1/webhooks/configs/{configId}/rotate-secret", null, TestContext.Current.CancellationToken)).ReadAsync();
+        await client.GetAsync($"/v1/webhooks/.well-known/public-key?orgId={HeraldApp.OrgA}", TestContext.Current.CancellationToken);
+        (await client.PostAsync("/v1/webhooks/signing-keys/rotate", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+
+        var summary = await RunScenarioAsync(app, "rotation", new Dictionary<string, string> { ["HERALD_CONFIG_ID"] = configId });
+
+        var expires = rotated["previousSecretExpiresAt"]!.GetValue<string>();
+        var get = Step(summary, "get", 200);
+        Assert.Equal(expires, get.Data?["signingSecretRotation"]?["previousSecretExpiresAt"]?.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(get.Data?["signingSecretRotation"]?["rotatedAt"]?.GetValue<string>()), Describe(get, "no rotatedAt"));
+        AssertNoSigningSecret(get, get.Data);
+        var listed = Assert.IsType<JsonArray>(Step(summary, "list", 200).Data).Single(c => c?["id"]?.GetValue<string>() == configId);
+        Assert.Equal(expires, listed?["signingSecretRotation"]?["previousSecretExpiresAt"]?.GetValue<string>());
+        var update = Step(summary, "update", 200);
+        Assert.Equal("Interop rotated config renamed", update.Text("name"));
+        Assert.Equal(expires, update.Data?["signingSecretRotation"]?["previousSecretExpiresAt"]?.GetValue<string>());
+        Assert.Equal("Interop rotated config renamed", Step(summary, "getAfterUpdate", 200).Text("name"));
+        var publicKey = Step(summary, "publicKey", 200);
+        var keys = Assert.IsType<JsonArray>(publicKey.Data?["keys"]);
+        Assert.Equal(2, keys.Count);
+        Assert.Equal(publicKey.Text("public_key"), keys[0]?["public_key"]?.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(keys[1]?["expires_at"]?.GetValue<string>()), Describe(publicKey, "the replaced key has no expires_at"));
+    }
+
     private static string[] EventIds(ScenarioStep step) =>
         step.Data?["data"] is JsonArray data ? data.Select(e => e?["event_id"]?.GetValue<string>() ?? "").ToArray() : throw new InvalidOperationException(Describe(step, "no data array"));
 

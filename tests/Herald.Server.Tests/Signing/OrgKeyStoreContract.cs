@@ -53,6 +53,52 @@ public abstract class OrgKeyStoreContract
         Assert.Single(keys.Select(k => k.KeyId).Distinct());
         Assert.Single(await store.GetSigningKeysAsync(OrganizationId.From("org-1"), T0, Ct));
     }
+
+    [Fact]
+    public async Task A_rotation_retires_the_active_key_at_the_given_time_and_the_new_key_signs_first()
+    {
+        var store = await StoreAsync();
+        await store.InsertIfNoneActiveAsync(Key("org-1", "k1", 1), Ct);
+        await store.InsertIfNoneActiveAsync(Key("org-2", "other", 9), Ct);
+        var t1 = T0.AddHours(1);
+
+        var inUse = await store.RotateAsync(Key("org-1", "k2", 2) with { CreatedAt = t1 }, t1.AddDays(1), Ct);
+
+        Assert.Equal(["k2", "k1"], inUse.Select(k => k.KeyId));
+        Assert.Null(inUse[0].RetiredAt);
+        Assert.Equal(t1.AddDays(1), inUse[1].RetiredAt);
+        Assert.Equal(["k2", "k1"], (await store.GetSigningKeysAsync(OrganizationId.From("org-1"), t1.AddDays(1).AddTicks(-10), Ct)).Select(k => k.KeyId));
+        Assert.Equal(["k2"], (await store.GetSigningKeysAsync(OrganizationId.From("org-1"), t1.AddDays(1), Ct)).Select(k => k.KeyId));
+        Assert.Equal(["other"], (await store.GetSigningKeysAsync(OrganizationId.From("org-2"), t1, Ct)).Select(k => k.KeyId));
+    }
+
+    [Fact]
+    public async Task A_rotation_during_an_overlap_ends_the_earlier_overlap_so_two_keys_sign_at_most()
+    {
+        var store = await StoreAsync();
+        await store.InsertIfNoneActiveAsync(Key("org-1", "k1", 1), Ct);
+        await store.RotateAsync(Key("org-1", "k2", 2) with { CreatedAt = T0.AddHours(1) }, T0.AddDays(1), Ct);
+
+        var inUse = await store.RotateAsync(Key("org-1", "k3", 3) with { CreatedAt = T0.AddHours(2) }, T0.AddDays(2), Ct);
+
+        Assert.Equal(["k3", "k2"], inUse.Select(k => k.KeyId));
+        Assert.Equal(T0.AddDays(2), inUse[1].RetiredAt);
+    }
+
+    [Fact]
+    public async Task Retired_keys_are_deleted_once_their_end_has_passed_and_others_stay()
+    {
+        var store = await StoreAsync();
+        await store.InsertIfNoneActiveAsync(Key("org-1", "k1", 1), Ct);
+        await store.RotateAsync(Key("org-1", "k2", 2) with { CreatedAt = T0.AddHours(1) }, T0.AddDays(1), Ct);
+
+        var early = await store.DeleteRetiredAsync(T0.AddHours(23), Ct);
+        var due = await store.DeleteRetiredAsync(T0.AddDays(1), Ct);
+
+        Assert.Equal(0, early);
+        Assert.Equal(1, due);
+        Assert.Equal(["k2"], (await store.GetSigningKeysAsync(OrganizationId.From("org-1"), T0, Ct)).Select(k => k.KeyId));
+    }
 }
 
 public sealed class SqliteOrgKeyStoreTests : OrgKeyStoreContract, IDisposable

@@ -76,7 +76,7 @@ public sealed class WebhookSignatureTests
     {
         using var key = Key.Create(SignatureAlgorithm.Ed25519);
 
-        var header = WebhookSignature.Header([key], null, "x"u8);
+        var header = WebhookSignature.Header([key], (string?)null, "x"u8);
 
         Assert.DoesNotContain(' ', header);
         Assert.StartsWith("v1a,", header);

@@ -246,5 +246,35 @@ internal static class PostgresMigrations
         new(9, "the request of each attempt", """
             ALTER TABLE delivery_attempts ADD COLUMN request text NULL;
             """),
+        // Rotations: a config whose replaced signing secret awaits deletion (the secret itself stays sealed with the
+        // config's other secrets); organization keys are looked up by retirement for their deletion.
+        new(10, "signing-secret and key rotations", """
+            CREATE TABLE retiring_signing_secrets (
+                org_id      text NOT NULL,
+                config_id   text NOT NULL,
+                expires_at  timestamptz NOT NULL,
+                PRIMARY KEY (org_id, config_id)
+            );
+            CREATE INDEX ix_retiring_signing_secrets_expires ON retiring_signing_secrets (expires_at);
+            CREATE INDEX ix_org_signing_keys_retired ON org_signing_keys (retired_at) WHERE retired_at IS NOT NULL;
+            """),
+        // A running recovery of a config's failed events: its window as asked (one per config and window), how far it
+        // has queued replays. The row goes when the recovery is done.
+        new(11, "event recoveries", """
+            CREATE TABLE event_recoveries (
+                recovery_id       text PRIMARY KEY,
+                org_id            text NOT NULL,
+                config_id         text NOT NULL,
+                window_key        text NOT NULL,
+                since             timestamptz NOT NULL,
+                until             timestamptz NOT NULL,
+                total             integer NOT NULL,
+                paged             integer NOT NULL DEFAULT 0,
+                after_created_at  timestamptz NULL,
+                after_event_id    text NULL,
+                created_at        timestamptz NOT NULL
+            );
+            CREATE UNIQUE INDEX ux_event_recoveries_window ON event_recoveries (org_id, config_id, window_key);
+            """),
     ];
 }

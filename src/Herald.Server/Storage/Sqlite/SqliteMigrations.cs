@@ -163,5 +163,35 @@ internal static class SqliteMigrations
         new(8, "the request of each attempt", """
             ALTER TABLE delivery_attempts ADD COLUMN request TEXT NULL;
             """),
+        // Rotations: a config whose replaced signing secret awaits deletion (the secret itself stays sealed with the
+        // config's other secrets); organization keys are looked up by retirement for their deletion.
+        new(9, "signing-secret and key rotations", """
+            CREATE TABLE retiring_signing_secrets (
+                org_id      TEXT NOT NULL,
+                config_id   TEXT NOT NULL,
+                expires_at  TEXT NOT NULL,
+                PRIMARY KEY (org_id, config_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_retiring_signing_secrets_expires ON retiring_signing_secrets (expires_at);
+            CREATE INDEX ix_org_signing_keys_retired ON org_signing_keys (retired_at) WHERE retired_at IS NOT NULL;
+            """),
+        // A running recovery of a config's failed events: its window as asked (one per config and window), how far it
+        // has queued replays. The row goes when the recovery is done.
+        new(10, "event recoveries", """
+            CREATE TABLE event_recoveries (
+                recovery_id       TEXT NOT NULL PRIMARY KEY,
+                org_id            TEXT NOT NULL,
+                config_id         TEXT NOT NULL,
+                window_key        TEXT NOT NULL,
+                since             TEXT NOT NULL,
+                until             TEXT NOT NULL,
+                total             INTEGER NOT NULL,
+                paged             INTEGER NOT NULL DEFAULT 0,
+                after_created_at  TEXT NULL,
+                after_event_id    TEXT NULL,
+                created_at        TEXT NOT NULL
+            );
+            CREATE UNIQUE INDEX ux_event_recoveries_window ON event_recoveries (org_id, config_id, window_key);
+            """),
     ];
 }

@@ -139,6 +139,18 @@ const scenarios = {
     await call('example', 'getWebhookExample', { configId }, { automation_id: 'automation_123' })
     await call('exampleUnknown', 'getWebhookExample', { configId: 'no-such-config' }, {})
   },
+
+  // A config whose signing secret was rotated (Herald's signingSecretRotation on it) and an organization whose key was
+  // rotated (Herald's keys on getPublicKey), both done over HTTP before: getConfig, getConfigs, updateConfig with the
+  // config as read, getPublicKey. The config is HERALD_CONFIG_ID.
+  async rotation(call) {
+    const configId = env('HERALD_CONFIG_ID')
+    const read = await call('get', 'getConfig', { configId })
+    await call('list', 'getConfigs')
+    await call('update', 'updateConfig', { configId }, { ...read.data, name: 'Interop rotated config renamed' })
+    await call('getAfterUpdate', 'getConfig', { configId })
+    await call('publicKey', 'getPublicKey', { orgId: env('HERALD_ORG_ID') })
+  },
 }
 
 const main = async () => {
