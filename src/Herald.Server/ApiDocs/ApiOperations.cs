@@ -15,7 +15,8 @@ public static class ApiOperations
             "Returns the organization's Ed25519 public key that verifies asymmetric (`v1a`) webhook signatures. Unauthenticated. "
             + "Herald answers 404 for an organization it keeps no key or config for."),
         ["getConfiguredEvents"] = new("List the events webhooks can subscribe to",
-            "The event catalog from Herald's configuration (`Catalog:Events`)."),
+            "The event catalog from Herald's configuration (`Catalog:Events`), including `herald.config.disabled` (Herald extension), "
+            + "which Herald triggers in an organization when it disables one of its configs."),
         ["getConfigs"] = new("List webhook configs",
             "All configs of the caller's organization, optionally only those subscribed to `eventName`. The list is streamed whole (the contract has no paging)."),
         ["createConfig"] = new("Create a webhook config",
@@ -23,7 +24,8 @@ public static class ApiOperations
             + "`status` is derived: `incomplete` (with `statusReason`, a Herald extension) when the url or a value its auth type needs is missing."),
         ["getConfig"] = new("Get a webhook config", "One config of the caller's organization, without secrets. An incomplete config carries `statusReason` (Herald extension)."),
         ["updateConfig"] = new("Replace a webhook config",
-            "Replaces the config; secrets left out of the body are kept. A config changed by another request meanwhile answers 409. "
+            "Replaces the config; secrets left out of the body are kept, and so is `rateLimit` (Herald extension). Enabling a config clears "
+            + "`disabledReason` and `disabledAt` (Herald extensions). A config changed by another request meanwhile answers 409. "
             + "A protected config needs the `X-Herald-Allow-Protected: true` header (Herald extension)."),
         ["deleteConfig"] = new("Delete a webhook config",
             "Deletes the config; its event history stays readable until retention. A protected config needs the `X-Herald-Allow-Protected: true` header (Herald extension)."),
@@ -66,6 +68,11 @@ public static class ApiOperations
     public static readonly IReadOnlyList<(string Schema, string Property, string Description)> ExtensionFields =
     [
         ("WebhookConfig", "statusReason", "Why `status` is `incomplete`, naming the missing fields; absent otherwise."),
+        ("WebhookConfig", "rateLimit", "Deliveries per second this config may get on each node (1 to `Configs:MaxRateLimit`); beyond it deliveries are delayed, "
+            + "never failed. Kept when an update leaves it out; `null` removes it."),
+        ("WebhookConfig", "disabledReason", "Why Herald disabled the config (its deliveries failed without a success for `Delivery:AutoDisable:After`); "
+            + "read-only, absent unless Herald disabled it, cleared when it is enabled again."),
+        ("WebhookConfig", "disabledAt", "When Herald disabled the config (RFC 3339); read-only, present with `disabledReason`."),
         ("WebhookEvent", "next_attempt_at", "When the next automatic attempt is due (RFC 3339), while a retry is scheduled after a failed attempt; absent otherwise."),
     ];
 }
