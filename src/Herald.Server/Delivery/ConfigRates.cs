@@ -51,9 +51,29 @@ public sealed class ConfigRates
         return (TimeSpan.Zero, due);
     }
 
+    /// <summary>
+    /// The booked send is about to start: zero when it may (its start is recorded), else how much longer it must wait
+    /// so that it starts at least <c>1 / rateLimit</c> s after the config's last start. Bookings space the sends out;
+    /// this holds the spacing when timers fire late and bring booked sends together.
+    /// </summary>
+    public TimeSpan Start(OrganizationId orgId, ConfigId configId, int rateLimit, DateTimeOffset now)
+    {
+        if (!_bookings.TryGetValue((orgId, configId), out var booking))
+        {
+            return TimeSpan.Zero;
+        }
+        var earliest = booking.LastStart + TimeSpan.FromTicks(Math.Max(1, TimeSpan.TicksPerSecond / rateLimit));
+        if (booking.Started && now < earliest)
+        {
+            return earliest - now;
+        }
+        (booking.Started, booking.LastStart) = (true, now);
+        return TimeSpan.Zero;
+    }
+
     private void Sweep(DateTimeOffset now)
     {
-        foreach (var key in _bookings.Where(b => b.Value.Next < now && b.Value.DeferredUntil < now).Select(b => b.Key).ToList())
+        foreach (var key in _bookings.Where(b => b.Value.Next < now && b.Value.DeferredUntil < now && b.Value.LastStart < now - Horizon).Select(b => b.Key).ToList())
         {
             _bookings.Remove(key);
         }
@@ -63,5 +83,7 @@ public sealed class ConfigRates
     {
         public DateTimeOffset Next;
         public DateTimeOffset DeferredUntil;
+        public DateTimeOffset LastStart;
+        public bool Started;
     }
 }

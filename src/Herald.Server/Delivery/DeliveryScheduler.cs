@@ -123,13 +123,29 @@ public sealed class DeliveryScheduler
         {
             return Task.FromException<SendPermit>(new SendDeferredException(until, SendDeferredException.Reasons.Rate));
         }
+        if (wait <= TimeSpan.Zero)
+        {
+            wait = StartDelay(turn);
+        }
         return wait <= TimeSpan.Zero ? EnterLine(turn, cancellationToken) : AfterAsync(wait, turn, cancellationToken);
     }
 
     private async Task<SendPermit> AfterAsync(TimeSpan wait, SendTurn turn, CancellationToken cancellationToken)
     {
-        await Task.Delay(wait, _time, cancellationToken);
+        while (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, cancellationToken);
+            wait = StartDelay(turn);
+        }
         return await EnterLine(turn, cancellationToken);
+    }
+
+    private TimeSpan StartDelay(SendTurn turn)
+    {
+        lock (_lock)
+        {
+            return _rates.Start(turn.OrgId, turn.ConfigId!.Value, turn.RateLimit!.Value, _time.GetUtcNow());
+        }
     }
 
     private Task<SendPermit> EnterLine(SendTurn turn, CancellationToken cancellationToken)
