@@ -186,11 +186,15 @@ public static partial class ConfigValidator
     /// <summary>Deliveries per second, a whole number from 1 to <c>Configs:MaxRateLimit</c>; <c>null</c> removes the limit.</summary>
     private static void RateLimit(JsonFields config, int maxRateLimit)
     {
-        if (config.IsExplicitNull("rateLimit") || config.Integer("rateLimit", 1, int.MaxValue) is not { } rate || rate <= maxRateLimit)
+        if (config.IsExplicitNull("rateLimit"))
         {
             return;
         }
-        config.Fail<object>($"rateLimit must be between 1 and {maxRateLimit} deliveries per second (setting {ConfigsOptions.Section}:MaxRateLimit)");
+        var before = config.Errors.Count;
+        if (config.Integer("rateLimit", 1, maxRateLimit) is null && config.Errors.Count > before && config.Errors[^1].Contains("must be between", StringComparison.Ordinal))
+        {
+            config.Errors[^1] = $"rateLimit must be between 1 and {maxRateLimit} deliveries per second (setting {ConfigsOptions.Section}:MaxRateLimit)";
+        }
     }
 
     private static void RetryPolicy(JsonFields? retry)
