@@ -57,6 +57,12 @@ public sealed partial class ApiDocsTests
         var statusReason = document["components"]!["schemas"]!["WebhookConfig"]!["properties"]!["statusReason"]!;
         Assert.True(statusReason["x-herald-extension"]!.GetValue<bool>());
         Assert.Contains("Herald extension", statusReason["description"]!.GetValue<string>());
+        foreach (var field in new[] { "rateLimit", "disabledReason", "disabledAt" })
+        {
+            var extension = document["components"]!["schemas"]!["WebhookConfig"]!["properties"]![field]!;
+            Assert.True(extension["x-herald-extension"]!.GetValue<bool>(), field);
+            Assert.Contains("Herald extension", extension["description"]!.GetValue<string>());
+        }
     }
 
     [Fact]
