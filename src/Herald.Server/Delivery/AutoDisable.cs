@@ -95,8 +95,12 @@ public sealed partial class AutoDisable(
     {
         var payload = new JsonObject
         {
-            ["config"] = new JsonObject
+            // The disabled config as the event's entity, the shape epilot receivers read (metadata and entity).
+            ["entity"] = new JsonObject
             {
+                ["_schema"] = "webhook_config",
+                ["_id"] = config.Id.Value,
+                ["_title"] = config.Document.Name,
                 ["id"] = config.Id.Value,
                 ["name"] = config.Document.Name,
                 ["url"] = config.Document.Url,

@@ -35,7 +35,7 @@ public sealed class ConfiguredEventsTests
 
         var created = await (await client.PostJsonAsync("/v1/webhooks/configs", """{"name":"Ops","eventName":"herald.config.disabled","url":"https://ops.example/hook"}""")).ReadAsync();
         var example = await (await client.PostJsonAsync($"/v1/webhooks/configs/{created["id"]!.GetValue<string>()}/example", "{}")).ReadAsync();
-        Assert.Equal("ERP order export", example["config"]?["name"]?.GetValue<string>());
+        Assert.Equal("ERP order export", example["entity"]?["name"]?.GetValue<string>());
         Assert.NotNull(example["reason"]);
     }
 

@@ -93,9 +93,10 @@ public class AutoDisableScenarios : ReceiverScenario
 
         var received = Assert.Single(await _notices.WaitForAsync(1));
         var body = JsonNode.Parse(received.Text)!;
-        Assert.Equal(configId, body["config"]!["id"]!.GetValue<string>());
-        Assert.Equal("Receiver", body["config"]!["name"]!.GetValue<string>());
-        Assert.Equal(Receiver.Url.ToString(), body["config"]!["url"]!.GetValue<string>());
+        Assert.Equal(configId, body["entity"]!["id"]!.GetValue<string>());
+        Assert.Equal("Receiver", body["entity"]!["name"]!.GetValue<string>());
+        Assert.Equal(Receiver.Url.ToString(), body["entity"]!["url"]!.GetValue<string>());
+        Assert.Equal("webhook_config", body["entity"]!["_schema"]!.GetValue<string>());
         Assert.Equal(reason, body["reason"]!.GetValue<string>());
         Assert.Equal("status 500", body["last_failure"]!["failure"]!.GetValue<string>());
         Assert.Equal("2026-03-01T13:01:00.000Z", body["last_failure"]!["at"]!.GetValue<string>());
