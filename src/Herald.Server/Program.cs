@@ -89,6 +89,8 @@ static int Start(string[] args)
     app.Services.GetRequiredService<EgressProxies>();
     app.Services.GetRequiredService<SigningOptions>();
     app.Services.GetRequiredService<RecoveryOptions>();
+    // And the config limits (Configs:MaxRateLimit and the others), read by the API only when a config is written.
+    app.Services.GetRequiredService<ConfigsOptions>();
     // And every background service with what it reads: a setting Herald cannot start with stops it here, before the
     // host starts (and logs the failure with a stack trace of its own).
     _ = app.Services.GetServices<IHostedService>().ToList();

@@ -16,7 +16,8 @@ public static class ApiOperations
             + "Herald answers 404 for an organization it keeps no key or config for. `keys` (Herald extension) lists every key that signs now, "
             + "during a key rotation's overlap also the replaced one with its `expires_at`."),
         ["getConfiguredEvents"] = new("List the events webhooks can subscribe to",
-            "The event catalog from Herald's configuration (`Catalog:Events`)."),
+            "The event catalog from Herald's configuration (`Catalog:Events`), including `herald.config.disabled` (Herald extension), "
+            + "which Herald triggers in an organization when it disables one of its configs."),
         ["getConfigs"] = new("List webhook configs",
             "All configs of the caller's organization, optionally only those subscribed to `eventName`. The list is streamed whole (the contract has no paging)."),
         ["createConfig"] = new("Create a webhook config",
@@ -24,7 +25,8 @@ public static class ApiOperations
             + "`status` is derived: `incomplete` (with `statusReason`, a Herald extension) when the url or a value its auth type needs is missing."),
         ["getConfig"] = new("Get a webhook config", "One config of the caller's organization, without secrets. An incomplete config carries `statusReason` (Herald extension)."),
         ["updateConfig"] = new("Replace a webhook config",
-            "Replaces the config; secrets left out of the body are kept. A config changed by another request meanwhile answers 409. "
+            "Replaces the config; secrets left out of the body are kept, and so is `rateLimit` (Herald extension). Enabling a config clears "
+            + "`disabledReason` and `disabledAt` (Herald extensions). A config changed by another request meanwhile answers 409. "
             + "A protected config needs the `X-Herald-Allow-Protected: true` header (Herald extension)."),
         ["deleteConfig"] = new("Delete a webhook config",
             "Deletes the config; its event history stays readable until retention. A protected config needs the `X-Herald-Allow-Protected: true` header (Herald extension)."),
@@ -84,6 +86,11 @@ public static class ApiOperations
             "Read-only. The last signing-secret rotation: `rotatedAt`, and `previousSecretExpiresAt` while the replaced secret still signs (absent once it is deleted). Absent before the first rotation."),
         ("PublicKeyResponse", "keys",
             "Every key that signs now, newest first: `key_id`, `public_key` (PEM), `created_at`, and on a key a rotation replaced `expires_at`, when it stops signing."),
+        ("WebhookConfig", "rateLimit", "Deliveries per second this config may get on each node (1 to `Configs:MaxRateLimit`); beyond it deliveries are delayed, "
+            + "never failed. Kept when an update leaves it out; `null` removes it."),
+        ("WebhookConfig", "disabledReason", "Why Herald disabled the config (its deliveries failed without a success for `Delivery:AutoDisable:After`); "
+            + "read-only, absent unless Herald disabled it, cleared when it is enabled again."),
+        ("WebhookConfig", "disabledAt", "When Herald disabled the config (RFC 3339); read-only, present with `disabledReason`."),
         ("WebhookEvent", "next_attempt_at", "When the next automatic attempt is due (RFC 3339), while a retry is scheduled after a failed attempt; absent otherwise."),
         ("EventAttempt", "request", "The request the try sent: `method`, `url` (without user info; `***` where a secret variable's value stood) and "
             + "`headers` by lower-cased name, the signature headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`) first. The values of "

@@ -6,8 +6,8 @@ namespace Herald.Server.Configs;
 /// <summary>
 /// Checks a config body against the contract's <c>WebhookConfig</c> schema and the rules the schema cannot
 /// express (the auth sub-object its type needs, mutually exclusive condition forms). Pure: JSON in, messages out.
-/// Read-only members (<c>id</c>, <c>status</c>, <c>statusReason</c>, times, <c>signingSecret</c>, <c>signingSecretRotation</c>) are
-/// type-checked and then ignored.
+/// Read-only members (<c>id</c>, <c>status</c>, <c>statusReason</c>, times, <c>signingSecret</c>, <c>signingSecretRotation</c>,
+/// <c>disabledReason</c>, <c>disabledAt</c>) are type-checked and then ignored.
 /// </summary>
 public static partial class ConfigValidator
 {
@@ -18,14 +18,15 @@ public static partial class ConfigValidator
     private const int MaxUrlLength = 2048;
 
     /// <summary>The first problem found, or null when the body is a valid config.</summary>
-    public static string? FirstError(JsonObject body, int maxExpressionLength)
+    public static string? FirstError(JsonObject body, int maxExpressionLength, int maxRateLimit = ConfigsOptions.DefaultMaxRateLimit)
     {
-        var errors = Validate(body, maxExpressionLength);
+        var errors = Validate(body, maxExpressionLength, maxRateLimit);
         return errors.Count == 0 ? null : errors[0];
     }
 
     /// <param name="maxExpressionLength">The longest JSONata expression accepted (setting <c>Transforms:MaxExpressionLength</c>).</param>
-    public static IReadOnlyList<string> Validate(JsonObject body, int maxExpressionLength)
+    /// <param name="maxRateLimit">The highest <c>rateLimit</c> accepted (setting <c>Configs:MaxRateLimit</c>).</param>
+    public static IReadOnlyList<string> Validate(JsonObject body, int maxExpressionLength, int maxRateLimit = ConfigsOptions.DefaultMaxRateLimit)
     {
         var config = new JsonFields(body);
         config.String("name", required: true, maxLength: MaxNameLength);
@@ -50,6 +51,9 @@ public static partial class ConfigValidator
         config.String("signingSecret");
         config.String("statusReason");
         SigningSecretRotation(config.Nested("signingSecretRotation"));
+        config.String("disabledReason");
+        config.String("disabledAt");
+        RateLimit(config, maxRateLimit);
         Jsonata(config, "jsonataExpression", maxExpressionLength);
         config.Enum("deliveryMode", ContractEnums.DeliveryModes);
         Auth(config.Nested("auth"));
@@ -184,6 +188,20 @@ public static partial class ConfigValidator
             {
                 Jsonata(fields, name, maxExpressionLength);
             }
+        }
+    }
+
+    /// <summary>Deliveries per second, a whole number from 1 to <c>Configs:MaxRateLimit</c>; <c>null</c> removes the limit.</summary>
+    private static void RateLimit(JsonFields config, int maxRateLimit)
+    {
+        if (config.IsExplicitNull("rateLimit"))
+        {
+            return;
+        }
+        var before = config.Errors.Count;
+        if (config.Integer("rateLimit", 1, maxRateLimit) is null && config.Errors.Count > before && config.Errors[^1].Contains("must be between", StringComparison.Ordinal))
+        {
+            config.Errors[^1] = $"rateLimit must be between 1 and {maxRateLimit} deliveries per second (setting {ConfigsOptions.Section}:MaxRateLimit)";
         }
     }
 

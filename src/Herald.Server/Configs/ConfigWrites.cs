@@ -27,16 +27,19 @@ public static class ConfigWrites
         config.CreationTime = HeraldJson.Timestamp(now);
         config.UpdatedTime = config.CreationTime;
         config.Enabled ??= true;
+        (config.DisabledReason, config.DisabledAt) = (null, null);
         config.RetryPolicy ??= new RetryPolicy { Enabled = true };
         config.RetryPolicy.MaxAttempts ??= DefaultMaxAttempts;
         return (Finish(config, secrets), secrets);
     }
 
     /// <summary>
-    /// A PUT replaces the config, except: <c>retryPolicy</c> and <c>eventVersion</c> are kept when omitted, and each
-    /// auth secret is kept when omitted, cleared by <c>null</c>, replaced by a string. The signing secrets (current and,
-    /// after a rotation, previous) and <c>signingSecretRotation</c> are kept whatever the body says. A secret whose auth
-    /// sub-object is gone is dropped with it.
+    /// A PUT replaces the config, except: <c>retryPolicy</c>, <c>eventVersion</c> and <c>rateLimit</c> (an extension
+    /// contract clients do not know) are kept when omitted, and each auth secret is kept when omitted, cleared by
+    /// <c>null</c>, replaced by a string. The signing secrets (current and, after a rotation, previous) and
+    /// <c>signingSecretRotation</c> are kept whatever the body says. A secret whose auth sub-object is gone is dropped
+    /// with it. <c>disabledReason</c> and <c>disabledAt</c> are Herald's: kept while the config stays disabled, cleared
+    /// when it is enabled again.
     /// </summary>
     public static (WebhookConfig Document, ConfigSecrets Secrets, DateTimeOffset UpdatedAt) Update(JsonObject body, ConfigRecord stored, ConfigSecrets storedSecrets, DateTimeOffset now)
     {
@@ -67,6 +70,13 @@ public static class ConfigWrites
         {
             config.EventVersion = stored.Document.EventVersion;
         }
+        if (!body.ContainsKey("rateLimit"))
+        {
+            config.RateLimit = stored.Document.RateLimit;
+        }
+        (config.DisabledReason, config.DisabledAt) = config.Enabled == false
+            ? (stored.Document.DisabledReason, stored.Document.DisabledAt)
+            : (null, null);
         return (Finish(config, secrets), secrets, updated);
     }
 

@@ -77,7 +77,7 @@ public static class ConfigsApi
         {
             return error;
         }
-        if (ConfigValidator.FirstError(body!, transforms.MaxExpressionLength) is { } invalid)
+        if (ConfigValidator.FirstError(body!, transforms.MaxExpressionLength, limits.MaxRateLimit) is { } invalid)
         {
             return Problem.BadRequest(invalid);
         }
@@ -121,7 +121,7 @@ public static class ConfigsApi
         {
             return error;
         }
-        if (ConfigValidator.FirstError(body!, transforms.MaxExpressionLength) is { } invalid)
+        if (ConfigValidator.FirstError(body!, transforms.MaxExpressionLength, limits.MaxRateLimit) is { } invalid)
         {
             return Problem.BadRequest(invalid);
         }

@@ -15,8 +15,14 @@ public sealed class ConfigsOptions
     /// <summary>One config as stored: its JSON document plus its sealed secrets, in bytes.</summary>
     public int MaxStoredBytes { get; set; } = 256 * 1024;
 
+    public const int DefaultMaxRateLimit = 1000;
+
+    /// <summary>The highest <c>rateLimit</c> (deliveries per second) a config may ask for.</summary>
+    public int MaxRateLimit { get; set; } = DefaultMaxRateLimit;
+
     public ConfigsOptions Validated() =>
         MaxPerOrganization < 1 ? throw new InvalidSettingException("Configs:MaxPerOrganization must be at least 1")
         : MaxStoredBytes < 1024 ? throw new InvalidSettingException("Configs:MaxStoredBytes must be at least 1024")
+        : MaxRateLimit is < 1 or > 1_000_000 ? throw new InvalidSettingException($"Configs:MaxRateLimit must be between 1 and 1000000 (got {MaxRateLimit})")
         : this;
 }

@@ -33,6 +33,15 @@ public sealed class WebhookConfig
     [JsonPropertyName("_manifest")] public List<string>? Manifest { get; set; }
     [JsonPropertyName("signingSecret")] public string? SigningSecret { get; set; }
 
+    /// <summary>Deliveries per second this config may get (a Herald extension); null: no limit.</summary>
+    [JsonPropertyName("rateLimit")] public int? RateLimit { get; set; }
+
+    /// <summary>Why Herald disabled the config (a Herald extension); absent unless Herald disabled it and it is still disabled.</summary>
+    [JsonPropertyName("disabledReason")] public string? DisabledReason { get; set; }
+
+    /// <summary>When Herald disabled the config (a Herald extension, RFC 3339); absent with <see cref="DisabledReason"/>.</summary>
+    [JsonPropertyName("disabledAt")] public string? DisabledAt { get; set; }
+
     /// <summary>The last signing-secret rotation (a Herald extension, read-only; absent until the first).</summary>
     [JsonPropertyName("signingSecretRotation")] public SigningSecretRotation? SigningSecretRotation { get; set; }
 }

@@ -37,10 +37,12 @@ public sealed partial class AttemptRunner(
     /// Runs the job; throws <see cref="OperationCanceledException"/> only when <paramref name="abort"/> (or the wait for
     /// <paramref name="turn"/>) is cancelled. Reads the event and config itself unless <paramref name="inputs"/> brings
     /// them, loaded with the claim. With <paramref name="turn"/>, the send waits for the permit it gives for the
-    /// request's destination (<see cref="DeliveryScheduler.DestinationOf"/>) and ends it when the answer is in.
+    /// request's destination (<see cref="DeliveryScheduler.DestinationOf"/>) and the config's <c>rateLimit</c>, tells
+    /// it what the send met and ends it when the answer is in; a deferred turn (<see cref="SendDeferredException"/>)
+    /// propagates, as a stop does.
     /// </summary>
     public async Task<RunOutcome> RunAsync(
-        DeliveryJob job, string owner, CancellationToken abort, Func<string, CancellationToken, Task<SendPermit>>? turn = null, JobInputs? inputs = null)
+        DeliveryJob job, string owner, CancellationToken abort, Func<SendTurn, CancellationToken, Task<SendPermit>>? turn = null, JobInputs? inputs = null)
     {
         var stored = inputs is null ? await events.GetAsync(job.OrgId, job.EventId, abort) : inputs.Event;
         var config = inputs is null ? await configs.GetAsync(job.OrgId, job.ConfigId, abort) : inputs.Config;
@@ -92,7 +94,8 @@ public sealed partial class AttemptRunner(
         var waiting = turn is not null;
         try
         {
-            using (var permit = turn is null ? null : await turn(DeliveryScheduler.DestinationOf(send.Request.Url), abort))
+            var sendTurn = new SendTurn(job.OrgId, DeliveryScheduler.DestinationOf(send.Request.Url), 0) { ConfigId = job.ConfigId, RateLimit = config.Document.RateLimit };
+            using (var permit = turn is null ? null : await turn(sendTurn, abort))
             {
                 waiting = false;
                 // The attempt starts when its turn comes, not when it began to wait.
@@ -106,6 +109,7 @@ public sealed partial class AttemptRunner(
                 {
                     result = await SendWithFreshTokenAsync(config, configSecrets, send.Request, job, mask, abort);
                 }
+                permit?.Report(result);
                 var duration = (int)time.GetElapsedTime(clock).TotalMilliseconds;
                 var storedPayload = send.PayloadIsInput ? StoredPayload.PayloadIsInput : send.Payload;
                 return Finish(job, owner, stored, result, storedPayload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration, mask);
@@ -221,7 +225,11 @@ public sealed partial class AttemptRunner(
                 Request = result.Request?.ToJson(),
             }
             : null;
-        return new RunOutcome.Done(new JobCompletion { Job = job, Owner = owner, Event = update, Attempt = attempt, RetryAt = retryAt }, result);
+        // A disabled config's attempts (retries and replays after it was disabled) count towards no streak, so enabling it again starts afresh.
+        var health = attempt is not null && config is { Enabled: not false }
+            ? new HealthMark(job.OrgId, job.ConfigId, result.Succeeded, started, result.Succeeded ? null : AttemptReports.Failure(result))
+            : null;
+        return new RunOutcome.Done(new JobCompletion { Job = job, Owner = owner, Event = update, Attempt = attempt, RetryAt = retryAt, Health = health }, result);
     }
 
     /// <summary>

@@ -9,7 +9,8 @@ namespace Herald.Server.Delivery;
 /// Delivery's instruments on the <c>Herald.Delivery</c> meter, for <c>/metrics</c>, OTLP or <c>dotnet-counters</c>:
 /// how jobs reach a worker (claimed, or handed over by the trigger that committed them leased to this node), how
 /// deliveries end (<c>outcome</c>: succeeded, failed, retrying, skipped), how long attempts take, retries scheduled,
-/// and, read when collected, the queue's depth and oldest due job, and the jobs waiting per destination. The
+/// jobs deferred without an attempt (breakers, rates), configs disabled for failing, and, read when collected, the
+/// queue's depth and oldest due job, the jobs waiting per destination and the node's open breakers. The
 /// organization is an attribute only with <see cref="MetricsOptions.OrganizationAttribute"/>.
 /// </summary>
 public sealed class DeliveryMetrics
@@ -21,6 +22,8 @@ public sealed class DeliveryMetrics
     private readonly Counter<long> _deliveries;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _retries;
+    private readonly Counter<long> _deferred;
+    private readonly Counter<long> _disabled;
     private readonly bool _byOrganization;
 
     public DeliveryMetrics(IMeterFactory meters, MetricsOptions? options = null, QueueGauges? queue = null)
@@ -33,6 +36,9 @@ public sealed class DeliveryMetrics
         _duration = meter.CreateHistogram<double>("herald.attempt.duration", "s", "How long one attempt took, from its send to its answer",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _retries = meter.CreateCounter<long>("herald.retries.scheduled", "{retry}", "Retries scheduled after a failed attempt");
+        _deferred = meter.CreateCounter<long>("herald.sends.deferred", "{job}",
+            "Prepared jobs given back to the queue without an attempt, by reason: breaker (their destination's breaker is open), rate (their config's rateLimit)");
+        _disabled = meter.CreateCounter<long>("herald.configs.auto_disabled", "{config}", "Configs disabled because their deliveries kept failing (Delivery:AutoDisable)");
         if (queue is not null)
         {
             meter.CreateObservableGauge("herald.queue.depth", () => queue.Read().Depth, "{job}", "Jobs not yet finished: due, scheduled for later, or running");
@@ -40,6 +46,12 @@ public sealed class DeliveryMetrics
                 "How long the oldest due job not leased by a worker has been due (0 when none waits)");
             meter.CreateObservableGauge("herald.destination.waiting", queue.WaitingByDestination, "{job}",
                 "This node's prepared jobs waiting for their turn to send, per destination (scheme://host:port) that has any");
+            meter.CreateObservableGauge("herald.breakers.open", queue.OpenBreakers, "{destination}",
+                "Destinations whose breaker is open (or probing) on this node");
+            meter.CreateObservableCounter("herald.breakers.opened", queue.BreakersOpened, "{open}",
+                "Breakers opened or reopened on this node since it started");
+            meter.CreateObservableGauge("herald.breaker.cool_down", queue.BreakerCoolDowns, "s",
+                $"The current cool-down of each destination whose breaker is open on this node (at most {QueueGauges.MaxBreakerSeries} destinations, the longest cool-downs)");
         }
     }
 
@@ -71,6 +83,13 @@ public sealed class DeliveryMetrics
             _retries.Add(1, _byOrganization ? new TagList { { "organization", orgId.Value } } : default);
         }
     }
+
+    /// <summary>A prepared job went back to the queue without an attempt (<see cref="SendDeferredException.Reasons"/>).</summary>
+    public void Deferred(string reason) => _deferred.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A config was disabled because its deliveries kept failing.</summary>
+    public void AutoDisabled(OrganizationId orgId) =>
+        _disabled.Add(1, _byOrganization ? new TagList { { "organization", orgId.Value } } : default);
 
     /// <summary>The values of the <c>outcome</c> attribute.</summary>
     public static class Outcomes

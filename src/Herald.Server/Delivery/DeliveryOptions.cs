@@ -39,8 +39,22 @@ public sealed class DeliveryOptions
     /// </summary>
     public int MaxLeaseExpiries { get; set; } = 3;
 
-    public DeliveryOptions Validated() =>
-        MaxLeaseExpiries < 1 ? throw new InvalidSettingException($"{Section}:MaxLeaseExpiries must be at least 1 (got {MaxLeaseExpiries})") : this;
+    /// <summary>The <c>Delivery:Breaker</c> section: when a destination that cannot be reached is left alone.</summary>
+    public BreakerOptions Breaker { get; set; } = new();
+
+    /// <summary>The <c>Delivery:AutoDisable</c> section: when a config that keeps failing is turned off.</summary>
+    public AutoDisableOptions AutoDisable { get; set; } = new();
+
+    public DeliveryOptions Validated()
+    {
+        if (MaxLeaseExpiries < 1)
+        {
+            throw new InvalidSettingException($"{Section}:MaxLeaseExpiries must be at least 1 (got {MaxLeaseExpiries})");
+        }
+        Breaker.Validate();
+        AutoDisable.Validate();
+        return this;
+    }
 
     /// <summary>The lease a job gets: never shorter than an attempt may take plus <see cref="LeaseMargin"/>.</summary>
     public TimeSpan EffectiveLease(EgressOptions egress) =>

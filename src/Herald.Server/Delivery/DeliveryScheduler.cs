@@ -1,18 +1,26 @@
+using Herald.Server.Egress;
 using Herald.Server.Http;
 namespace Herald.Server.Delivery;
 
 /// <summary>
 /// Hands out this node's send permits: a worker's prepared job asks for one with its organization and destination
 /// and waits, holding no worker slot, until <see cref="SendQueue"/> says it is its turn. A job is never given back to
-/// the queue because its destination is busy; it waits here, in line.
+/// the queue because its destination is busy; it waits here, in line. Two things may hold a job back first: its
+/// config's <c>rateLimit</c> (<see cref="ConfigRates"/>) and its destination's breaker (<see cref="DestinationBreakers"/>);
+/// a job either would keep waiting long for is deferred instead (<see cref="SendDeferredException"/>): its runner gives
+/// it back to the queue due when it may send, so no job holds a slot or a lease for the length of a cool-down.
 /// </summary>
 public sealed class DeliveryScheduler
 {
     private readonly Lock _lock = new();
     private readonly SendQueue _queue;
+    private readonly DestinationBreakers _breakers;
+    private readonly ConfigRates _rates = new();
+    private readonly Dictionary<string, ITimer> _probeTimers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TimeProvider _time;
     private long _waited;
 
-    public DeliveryScheduler(WorkerOptions workers, DeliveryOptions delivery)
+    public DeliveryScheduler(WorkerOptions workers, DeliveryOptions delivery, TimeProvider? time = null)
     {
         Total = workers.Concurrency >= 1 ? workers.Concurrency
             : throw new InvalidSettingException($"{WorkerOptions.Section}:Concurrency must be at least 1 (got {workers.Concurrency})");
@@ -27,6 +35,8 @@ public sealed class DeliveryScheduler
             throw new InvalidSettingException($"{DeliveryOptions.Section}:MaxConcurrentPerDestination must be at least 1 (got {PerDestination})");
         }
         _queue = new SendQueue(Total, PerOrganization, PerDestination);
+        _breakers = new DestinationBreakers(delivery.Breaker);
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>
@@ -54,25 +64,110 @@ public sealed class DeliveryScheduler
     /// <summary>The key sends are bounded by: scheme, host and port.</summary>
     public static string DestinationOf(Uri url) => $"{url.Scheme}://{url.Host}:{url.Port}";
 
+    /// <summary>Breakers opened or reopened on this node since it started.</summary>
+    public long BreakersOpened
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _breakers.Opened;
+            }
+        }
+    }
+
+    /// <summary>The destinations whose breaker is open (or probing) on this node, with their current cool-down.</summary>
+    public List<(string Destination, TimeSpan CoolDown)> OpenBreakers()
+    {
+        lock (_lock)
+        {
+            return _breakers.Open.ToList();
+        }
+    }
+
+    /// <summary>A destination's breaker on this node.</summary>
+    public BreakerState BreakerOf(string destination)
+    {
+        lock (_lock)
+        {
+            return _breakers.StateOf(destination);
+        }
+    }
+
     /// <summary>
     /// Waits for this job's turn to send; disposing the permit ends the send. A cancelled waiter leaves the line without
     /// a permit. <paramref name="order"/> is when the job reached the node: waiters to one destination start in that order.
     /// </summary>
-    public Task<SendPermit> WaitAsync(OrganizationId orgId, string destination, long order, CancellationToken cancellationToken)
+    public Task<SendPermit> WaitAsync(OrganizationId orgId, string destination, long order, CancellationToken cancellationToken) =>
+        WaitAsync(new SendTurn(orgId, destination, order), cancellationToken);
+
+    /// <summary>
+    /// Waits for the turn's config rate (when it has one), then for its turn to send. Throws
+    /// <see cref="SendDeferredException"/> when the job should go back to the queue instead: its destination's breaker
+    /// is open for a while yet, or its config's rate is booked beyond <see cref="ConfigRates.Horizon"/>.
+    /// </summary>
+    public Task<SendPermit> WaitAsync(SendTurn turn, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var turn = new TaskCompletionSource<SendPermit>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var waiter = new SendWaiter(orgId, destination, order, turn);
+        if (turn is not { RateLimit: { } rate, ConfigId: { } configId })
+        {
+            return EnterLine(turn, cancellationToken);
+        }
+        TimeSpan wait;
+        DateTimeOffset? deferUntil;
+        lock (_lock)
+        {
+            (wait, deferUntil) = _rates.Book(turn.OrgId, configId, rate, _time.GetUtcNow());
+        }
+        if (deferUntil is { } until)
+        {
+            return Task.FromException<SendPermit>(new SendDeferredException(until, SendDeferredException.Reasons.Rate));
+        }
+        if (wait <= TimeSpan.Zero)
+        {
+            wait = StartDelay(turn);
+        }
+        return wait <= TimeSpan.Zero ? EnterLine(turn, cancellationToken) : AfterAsync(wait, turn, cancellationToken);
+    }
+
+    private async Task<SendPermit> AfterAsync(TimeSpan wait, SendTurn turn, CancellationToken cancellationToken)
+    {
+        while (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, cancellationToken);
+            wait = StartDelay(turn);
+        }
+        return await EnterLine(turn, cancellationToken);
+    }
+
+    private TimeSpan StartDelay(SendTurn turn)
+    {
+        lock (_lock)
+        {
+            return _rates.Start(turn.OrgId, turn.ConfigId!.Value, turn.RateLimit!.Value, _time.GetUtcNow());
+        }
+    }
+
+    private Task<SendPermit> EnterLine(SendTurn turn, CancellationToken cancellationToken)
+    {
+        var (orgId, destination, order) = (turn.OrgId, turn.Destination, turn.Order);
+        var permit = new TaskCompletionSource<SendPermit>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiter = new SendWaiter(orgId, destination, order, permit);
         List<SendWaiter> started;
         lock (_lock)
         {
+            var (admission, until) = _breakers.Admit(destination, _time.GetUtcNow());
+            if (admission == Admission.Defer)
+            {
+                return Task.FromException<SendPermit>(new SendDeferredException(until, SendDeferredException.Reasons.Breaker));
+            }
             _queue.Enqueue(waiter);
             started = StartAll();
         }
         Grant(started);
-        if (turn.Task.IsCompleted)
+        if (permit.Task.IsCompleted)
         {
-            return turn.Task;
+            return permit.Task;
         }
         Interlocked.Increment(ref _waited);
         var registration = cancellationToken.UnsafeRegister(static (state, token) =>
@@ -80,18 +175,83 @@ public sealed class DeliveryScheduler
             var (scheduler, waiter) = ((DeliveryScheduler, SendWaiter))state!;
             scheduler.GiveUp(waiter, token);
         }, (this, waiter));
-        _ = turn.Task.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration,
+        _ = permit.Task.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration,
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return turn.Task;
+        return permit.Task;
     }
 
-    /// <summary>Ends one send: called by <see cref="SendPermit.Dispose"/>.</summary>
-    internal void End(OrganizationId orgId, string destination)
+    /// <summary>
+    /// Ends one send: called by <see cref="SendPermit.Dispose"/>, with whether it failed to reach its destination (null
+    /// when it ended without an answer, its node stopping). Its breaker may open (the jobs in line to that destination
+    /// are deferred to its probe), close (they start), or let another probe go.
+    /// </summary>
+    internal void End(OrganizationId orgId, string destination, bool probe, bool? connectionFailed)
+    {
+        List<SendWaiter> started;
+        List<SendWaiter> deferred = [];
+        DateTimeOffset until = default;
+        lock (_lock)
+        {
+            _queue.Done(orgId, destination);
+            var now = _time.GetUtcNow();
+            switch (_breakers.Ended(destination, probe, connectionFailed, now))
+            {
+                case DestinationBreakers.Change.Opened:
+                    _queue.Pause(destination);
+                    deferred = _queue.RemoveAll(destination);
+                    until = _breakers.Admit(destination, now).Until;
+                    ScheduleProbe(destination, _breakers.ProbeAt(destination)!.Value - now);
+                    break;
+                case DestinationBreakers.Change.Closed:
+                    _queue.Resume(destination);
+                    DropProbe(destination);
+                    break;
+                case DestinationBreakers.Change.None when probe && connectionFailed is null:
+                    // The probe never answered: the next in line probes instead.
+                    _queue.AllowOne(destination);
+                    break;
+            }
+            started = StartAll();
+        }
+        Grant(started);
+        foreach (var waiter in deferred)
+        {
+            // Deferred to just before the probe, or, inside that window, they would simply have waited: either way
+            // nothing of theirs is held for the cool-down.
+            ((TaskCompletionSource<SendPermit>)waiter.Tag!).TrySetException(new SendDeferredException(until, SendDeferredException.Reasons.Breaker));
+        }
+    }
+
+    private void ScheduleProbe(string destination, TimeSpan coolDown)
+    {
+        DropProbe(destination);
+        _probeTimers[destination] = _time.CreateTimer(static state =>
+        {
+            var (scheduler, destination) = ((DeliveryScheduler, string))state!;
+            scheduler.ProbeDue(destination);
+        }, (this, destination), coolDown, Timeout.InfiniteTimeSpan);
+    }
+
+    private void DropProbe(string destination)
+    {
+        if (_probeTimers.Remove(destination, out var timer))
+        {
+            timer.Dispose();
+        }
+    }
+
+    /// <summary>A breaker's cool-down ended: the first in line to its destination (or the next to come) is its probe.</summary>
+    private void ProbeDue(string destination)
     {
         List<SendWaiter> started;
         lock (_lock)
         {
-            _queue.Done(orgId, destination);
+            DropProbe(destination);
+            if (!_breakers.ProbeDue(destination))
+            {
+                return;
+            }
+            _queue.AllowOne(destination);
             started = StartAll();
         }
         Grant(started);
@@ -116,6 +276,11 @@ public sealed class DeliveryScheduler
         var started = new List<SendWaiter>();
         while (_queue.Next() is { } next)
         {
+            if (_breakers.AwaitsProbe(next.Destination))
+            {
+                _breakers.ProbeStarted(next.Destination);
+                next.Probe = true;
+            }
             started.Add(next);
         }
         return started;
@@ -126,21 +291,42 @@ public sealed class DeliveryScheduler
     {
         foreach (var waiter in started)
         {
-            ((TaskCompletionSource<SendPermit>)waiter.Tag!).TrySetResult(new SendPermit(this, waiter.OrgId, waiter.Destination));
+            ((TaskCompletionSource<SendPermit>)waiter.Tag!).TrySetResult(new SendPermit(this, waiter.OrgId, waiter.Destination, waiter.Probe));
         }
     }
 }
 
-/// <summary>The right to make one send; disposing it ends the send and lets the next waiter start.</summary>
-public sealed class SendPermit(DeliveryScheduler scheduler, OrganizationId orgId, string destination) : IDisposable
+/// <summary>What a prepared job asks the <see cref="DeliveryScheduler"/> for: its turn to send to a destination.</summary>
+/// <param name="Order">When the job reached the node: waiters to one destination start in this order.</param>
+public sealed record SendTurn(OrganizationId OrgId, string Destination, long Order)
+{
+    /// <summary>The job's config, for its <see cref="RateLimit"/>.</summary>
+    public ConfigId? ConfigId { get; init; }
+
+    /// <summary>The config's <c>rateLimit</c>: sends per second on this node; null for none.</summary>
+    public int? RateLimit { get; init; }
+}
+
+/// <summary>
+/// The right to make one send; <see cref="Report"/> tells what the send met, and disposing it ends the send and lets
+/// the next waiter start.
+/// </summary>
+public sealed class SendPermit(DeliveryScheduler scheduler, OrganizationId orgId, string destination, bool probe = false) : IDisposable
 {
     private int _ended;
+    private bool? _connectionFailed;
+
+    /// <summary>Whether this send is its destination's breaker probe.</summary>
+    public bool Probe => probe;
+
+    /// <summary>What the send met: a connection-level failure counts towards its destination's breaker; any answer clears it.</summary>
+    public void Report(AttemptResult result) => _connectionFailed = DestinationBreakers.IsConnectionFailure(result);
 
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
-            scheduler.End(orgId, destination);
+            scheduler.End(orgId, destination, probe, _connectionFailed);
         }
     }
 }

@@ -23,6 +23,8 @@ public static class DeliverySetup
         services.AddSingleton<DeliveryPipeline>();
         services.AddSingleton<DeliveryScheduler>();
         services.AddSingleton<AttemptRunner>();
+        services.AddStore<IConfigHealthStore, SqliteConfigHealthStore, PostgresConfigHealthStore>();
+        services.AddSingleton<FailingConfigs>();
         services.AddSingleton<OutcomeWriter>();
         services.AddSingleton<JobClaims>();
         services.AddSingleton<JobQueue>();
@@ -32,6 +34,9 @@ public static class DeliverySetup
         // Every node runs jobs: sync triggers on any node, claimed and handed-over jobs where workers run.
         services.AddSingleton<JobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
+        // Outcomes are recorded on every node (sync triggers run anywhere), so every node may disable a failing config.
+        services.AddSingleton<AutoDisable>();
+        services.AddHostedService(sp => sp.GetRequiredService<AutoDisable>());
         if (runWorkers)
         {
             services.AddSingleton<DeliveryWorker>();

@@ -18,4 +18,7 @@ public sealed record JobCompletion
     public DeliveryAttempt? Attempt { get; init; }
 
     public DateTimeOffset? RetryAt { get; init; }
+
+    /// <summary>What the attempt says of its config's health (<see cref="IConfigHealthStore"/>); null when it says nothing (no attempt, or a disabled config).</summary>
+    public HealthMark? Health { get; init; }
 }

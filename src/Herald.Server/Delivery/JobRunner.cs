@@ -176,18 +176,18 @@ public sealed partial class JobRunner(
             }
             return outcome;
         }
+        catch (SendDeferredException deferred)
+        {
+            // Not an attempt: the job goes back to the queue, due when its destination's breaker or its config's rate
+            // lets it send, with its attempt count and lease expiries unchanged, and holds nothing meanwhile.
+            metrics.Deferred(deferred.Reason);
+            await GiveBackAsync(job, deferred.Until);
+            return null;
+        }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested || _stopping.IsCancellationRequested)
         {
             // Stopping: the job goes back to the queue at once, for another node or the next start.
-            try
-            {
-                await store.ReleaseAsync(leases.Owner, [job.JobId], time.GetUtcNow(), CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                // It keeps its lease until it runs out, then is claimed: later, not lost.
-                LogRunFailed(logger, job.EventId, e);
-            }
+            await GiveBackAsync(job, time.GetUtcNow());
             return null;
         }
         catch (Exception e) when (source != JobSource.Sync)
@@ -211,18 +211,31 @@ public sealed partial class JobRunner(
             }
         }
 
-        async Task<SendPermit> TakeTurnAsync(string destination, CancellationToken abort)
+        async Task<SendPermit> TakeTurnAsync(SendTurn turn, CancellationToken abort)
         {
             // The wait holds no worker slot: other jobs are prepared, and sent to other destinations, meanwhile.
             _slots.Release();
             holdsSlot = false;
-            var permit = await scheduler.WaitAsync(job.OrgId, destination, order, _stopping.Token);
+            var permit = await scheduler.WaitAsync(turn with { Order = order }, _stopping.Token);
             if (waiting)
             {
                 waiting = false;
                 Waiting.Leave(job.OrgId, job.ConfigId, source == JobSource.Claimed);
             }
             return permit;
+        }
+    }
+
+    private async Task GiveBackAsync(DeliveryJob job, DateTimeOffset dueAt)
+    {
+        try
+        {
+            await store.ReleaseAsync(leases.Owner, [job.JobId], dueAt, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // It keeps its lease until it runs out, then is claimed: later, not lost.
+            LogRunFailed(logger, job.EventId, e);
         }
     }
 

@@ -6,17 +6,21 @@ namespace Herald.Server.Delivery;
 /// <summary>
 /// Records finished attempts through the node's group commit (<see cref="GroupCommit"/>), in the same transaction as
 /// the other writes gathered meanwhile (new events with their jobs): the job's end or new due time (Delivery), and the
-/// attempt row and the event's new state (Events). An outcome counts as recorded only after the commit that holds it.
+/// attempt row and the event's new state (Events), and the configs' failure streaks (<see cref="IConfigHealthStore"/>).
+/// An outcome counts as recorded only after the commit that holds it; a streak long enough to disable its config is
+/// then handed to <see cref="FailingConfigs"/>.
 /// </summary>
 public sealed class OutcomeWriter
 {
     private readonly GroupCommit _commit;
-    private readonly GroupWrite<JobCompletion, bool> _completions;
+    private readonly GroupWrite<JobCompletion, (bool Held, FailureStreak? Streak)> _completions;
+    private readonly FailingConfigs? _failing;
 
-    public OutcomeWriter(IDeliveryStore store, IEventWriter events, GroupCommit commit)
+    public OutcomeWriter(IDeliveryStore store, IEventWriter events, GroupCommit commit, IConfigHealthStore? health = null, FailingConfigs? failing = null)
     {
         _commit = commit;
-        _completions = new GroupWrite<JobCompletion, bool>(async (session, completions, cancellationToken) =>
+        _failing = failing;
+        _completions = new GroupWrite<JobCompletion, (bool, FailureStreak?)>(async (session, completions, cancellationToken) =>
         {
             var held = await store.CompleteAsync(session, completions, cancellationToken);
             // The attempt is recorded even when the lease was lost: it was made. The event is left to the job's new owner.
@@ -30,10 +34,26 @@ public sealed class OutcomeWriter
             {
                 await events.UpdateAsync(session, updates, cancellationToken);
             }
-            return held;
+            var marks = completions.Where(c => c.Health is not null).Select(c => c.Health!).ToList();
+            var streaks = health is null || marks.Count == 0 ? [] : await health.RecordAsync(session, marks, cancellationToken);
+            return completions.Select((c, i) => (held[i], StreakOf(c, marks, streaks))).ToArray();
         });
     }
 
     /// <summary>Records the completion; true when the lease was still held (the event and job changed).</summary>
-    public Task<bool> CompleteAsync(JobCompletion completion) => _commit.WriteAsync(_completions, completion);
+    public async Task<bool> CompleteAsync(JobCompletion completion)
+    {
+        var (held, streak) = await _commit.WriteAsync(_completions, completion);
+        if (streak is not null)
+        {
+            _failing?.Consider(streak);
+        }
+        return held;
+    }
+
+    /// <summary>A config's streak goes to the completion holding its last mark of the batch, so it is considered once.</summary>
+    private static FailureStreak? StreakOf(JobCompletion completion, List<HealthMark> marks, IReadOnlyList<FailureStreak> streaks) =>
+        completion.Health is { Succeeded: false } mark && ReferenceEquals(marks.FindLast(m => m.OrgId == mark.OrgId && m.ConfigId == mark.ConfigId), mark)
+            ? streaks.FirstOrDefault(s => s.OrgId == mark.OrgId && s.ConfigId == mark.ConfigId)
+            : null;
 }

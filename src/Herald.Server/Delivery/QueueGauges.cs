@@ -40,6 +40,17 @@ public sealed class QueueGauges(IQueueReading reading, DeliveryScheduler schedul
         }
     }
 
+    /// <summary>The most destinations <c>herald.breaker.cool_down</c> reports at once: its series stay bounded.</summary>
+    public const int MaxBreakerSeries = 100;
+
+    public int OpenBreakers() => scheduler.OpenBreakers().Count;
+
+    public long BreakersOpened() => scheduler.BreakersOpened;
+
+    public IEnumerable<Measurement<double>> BreakerCoolDowns() =>
+        scheduler.OpenBreakers().OrderByDescending(b => b.CoolDown).ThenBy(b => b.Destination, StringComparer.Ordinal).Take(MaxBreakerSeries)
+            .Select(b => new Measurement<double>(b.CoolDown.TotalSeconds, new KeyValuePair<string, object?>("destination", b.Destination)));
+
     public IEnumerable<Measurement<int>> WaitingByDestination() =>
         scheduler.WaitingByDestination().Select(w => new Measurement<int>(w.Value, new KeyValuePair<string, object?>("destination", w.Key)));
 }

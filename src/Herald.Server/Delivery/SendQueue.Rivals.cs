@@ -5,7 +5,7 @@ public sealed partial class SendQueue
     /// <summary>
     /// Who waits within a share, at the moment of one decision. An organization below its share is a rival when one of
     /// its waiters' destinations is below its share; a destination below its share is a rival when one of its waiters
-    /// belongs to an organization that may start.
+    /// belongs to an organization that may start. Waiters of a paused destination are no one's rivals.
     /// </summary>
     private sealed class Rivals
     {
@@ -18,14 +18,14 @@ public sealed partial class SendQueue
             _queue = queue;
             foreach (var org in queue._turns)
             {
-                if (org.InFlight < queue._perOrganization && org.Turns.Any(line => queue.InFlightTo(line.Destination) < queue._perDestination))
+                if (org.InFlight < queue._perOrganization && org.Turns.Any(line => !queue.IsBlocked(line.Destination) && queue.InFlightTo(line.Destination) < queue._perDestination))
                 {
                     _orgs.Add(org);
                 }
             }
             foreach (var org in queue._turns.Where(OrgMayStart))
             {
-                foreach (var line in org.Turns.Where(line => queue.InFlightTo(line.Destination) < queue._perDestination))
+                foreach (var line in org.Turns.Where(line => !queue.IsBlocked(line.Destination) && queue.InFlightTo(line.Destination) < queue._perDestination))
                 {
                     _destinations.Add(line.Destination);
                 }

@@ -15,6 +15,9 @@ public sealed class SendWaiter(OrganizationId orgId, string destination, long or
     /// <summary>Whatever the caller needs to wake this waiter when it starts.</summary>
     public object? Tag { get; } = tag;
 
+    /// <summary>Set when it started as its destination's breaker probe (<see cref="DestinationBreakers"/>).</summary>
+    public bool Probe { get; set; }
+
     internal LinkedListNode<SendWaiter>? Node { get; set; }
 }
 
@@ -32,6 +35,8 @@ public sealed class SendWaiter(OrganizationId orgId, string destination, long or
 /// never answers holds its slot until the attempt times out), so a newcomer overtakes the borrowers instead of
 /// waiting for them. It does so only while the organizations' shares in use, or the destinations' shares in use,
 /// are fewer than <c>total</c>, and never beyond <c>2 * total</c> sends in flight.</item>
+/// <item>A paused destination (its breaker is open) starts nothing, and its waiters are no one's rivals, until it is
+/// resumed; <see cref="AllowOne"/> lets exactly one of them start (the probe).</item>
 /// </list>
 /// </summary>
 public sealed partial class SendQueue
@@ -43,6 +48,8 @@ public sealed partial class SendQueue
     private readonly Dictionary<string, int> _toDestination = new(StringComparer.OrdinalIgnoreCase);
     // Organizations with waiters, in turn order: the head is asked first.
     private readonly LinkedList<Organization> _turns = new();
+    // Paused destinations; true while one waiter may start (the probe).
+    private readonly Dictionary<string, bool> _paused = new(StringComparer.OrdinalIgnoreCase);
     // Sends within their organization's share, and within their destination's share: the sum over each of min(in flight, share).
     private int _orgShares;
     private int _destinationShares;
@@ -109,6 +116,34 @@ public sealed partial class SendQueue
         return true;
     }
 
+    /// <summary>Starts nothing to <paramref name="destination"/> until <see cref="Resume"/> (or one, after <see cref="AllowOne"/>).</summary>
+    public void Pause(string destination) => _paused[destination] = false;
+
+    /// <summary>Lets one waiter of a paused destination start; it stays paused after.</summary>
+    public void AllowOne(string destination)
+    {
+        if (_paused.ContainsKey(destination))
+        {
+            _paused[destination] = true;
+        }
+    }
+
+    public void Resume(string destination) => _paused.Remove(destination);
+
+    /// <summary>Whether no waiter to <paramref name="destination"/> may start now because it is paused.</summary>
+    public bool IsBlocked(string destination) => _paused.TryGetValue(destination, out var oneMay) && !oneMay;
+
+    /// <summary>Takes every waiter to <paramref name="destination"/> out of line, in order within each organization.</summary>
+    public List<SendWaiter> RemoveAll(string destination)
+    {
+        var removed = _orgs.Values.Where(o => o.Lines.ContainsKey(destination)).SelectMany(o => o.Lines[destination].Waiters).ToList();
+        foreach (var waiter in removed)
+        {
+            Remove(waiter);
+        }
+        return removed;
+    }
+
     /// <summary>The waiter that starts now, counted in flight; null when none may start.</summary>
     public SendWaiter? Next()
     {
@@ -121,9 +156,14 @@ public sealed partial class SendQueue
             }
             for (var line = org.Value.Turns.First; line is not null; line = line.Next)
             {
-                if (!MayStart(org.Value, line.Value.Destination, rivals))
+                if (IsBlocked(line.Value.Destination) || !MayStart(org.Value, line.Value.Destination, rivals))
                 {
                     continue;
+                }
+                if (_paused.ContainsKey(line.Value.Destination))
+                {
+                    // The one it was allowed.
+                    _paused[line.Value.Destination] = false;
                 }
                 var waiter = line.Value.Waiters.First!.Value;
                 line.Value.Waiters.RemoveFirst();

@@ -24,6 +24,22 @@ public sealed class ConfiguredEventsTests
     }
 
     [Fact]
+    public async Task Herald_s_own_notice_of_a_disabled_config_can_be_subscribed_to_and_has_an_example()
+    {
+        using var app = new HeraldApp();
+        var client = app.Client();
+
+        var events = (await (await client.GetAsync("/v1/webhooks/configured-events", Ct)).ReadAsync()).AsArray();
+        var notice = events.Single(e => e!["eventName"]!.GetValue<string>() == "herald.config.disabled");
+        Assert.Equal("Webhook Config Disabled (Herald)", notice!["eventLabel"]!.GetValue<string>());
+
+        var created = await (await client.PostJsonAsync("/v1/webhooks/configs", """{"name":"Ops","eventName":"herald.config.disabled","url":"https://ops.example/hook"}""")).ReadAsync();
+        var example = await (await client.PostJsonAsync($"/v1/webhooks/configs/{created["id"]!.GetValue<string>()}/example", "{}")).ReadAsync();
+        Assert.Equal("ERP order export", example["entity"]?["name"]?.GetValue<string>());
+        Assert.NotNull(example["reason"]);
+    }
+
+    [Fact]
     public async Task Operators_add_their_own_events_beside_the_defaults()
     {
         using var app = new HeraldApp(new Dictionary<string, string?>

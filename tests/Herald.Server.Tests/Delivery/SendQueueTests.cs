@@ -27,6 +27,46 @@ public sealed class SendQueueTests
     }
 
     [Fact]
+    public void A_paused_destination_starts_nothing_and_holds_no_one_back_until_one_is_allowed_and_it_resumes()
+    {
+        var queue = new SendQueue(total: 4, perOrganization: 4, perDestination: 1);
+        queue.Pause("down");
+        var d1 = Wait(queue, "a", "down");
+        var d2 = Wait(queue, "a", "down");
+        var u1 = Wait(queue, "a", "up");
+        var u2 = Wait(queue, "a", "up");
+
+        // "up" is beyond its share once it sends, but the paused line waits within none: "up" borrows the free slots.
+        Assert.Same(u1, queue.Next());
+        Assert.Same(u2, queue.Next());
+        Assert.Null(queue.Next());
+        Assert.True(queue.IsBlocked("down"));
+
+        queue.AllowOne("down");
+        Assert.Same(d1, queue.Next());
+        Assert.Null(queue.Next());
+
+        queue.Resume("down");
+        queue.Done(d1.OrgId, d1.Destination);
+        Assert.Same(d2, queue.Next());
+        Assert.Empty(queue.RemoveAll("down"));
+    }
+
+    [Fact]
+    public void Every_waiter_to_a_destination_can_be_taken_out_of_line_at_once()
+    {
+        var queue = new SendQueue(total: 1, perOrganization: 1, perDestination: 1);
+        queue.Pause("down");
+        var a = Wait(queue, "a", "down");
+        var b = Wait(queue, "b", "down");
+        var other = Wait(queue, "a", "up");
+
+        Assert.Equal([a, b], queue.RemoveAll("down").OrderBy(w => w.Order));
+        Assert.Equal(1, queue.Waiting);
+        Assert.Same(other, queue.Next());
+    }
+
+    [Fact]
     public void Organizations_take_turns_then_their_destinations()
     {
         var queue = new SendQueue(total: 1, perOrganization: 1, perDestination: 1);

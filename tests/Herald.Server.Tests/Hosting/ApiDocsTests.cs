@@ -68,6 +68,12 @@ public sealed partial class ApiDocsTests
             Assert.Contains("Herald extension", field["description"]!.GetValue<string>());
         }
         Assert.Null(schemas["PublicKeyResponse"]!["properties"]!["public_key"]!["x-herald-extension"]);
+        foreach (var field in new[] { "rateLimit", "disabledReason", "disabledAt" })
+        {
+            var extension = document["components"]!["schemas"]!["WebhookConfig"]!["properties"]![field]!;
+            Assert.True(extension["x-herald-extension"]!.GetValue<bool>(), field);
+            Assert.Contains("Herald extension", extension["description"]!.GetValue<string>());
+        }
     }
 
     [Fact]

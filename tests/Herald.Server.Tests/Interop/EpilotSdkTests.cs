@@ -198,6 +198,39 @@ public class EpilotSdkTests
         Assert.False(string.IsNullOrEmpty(keys[1]?["expires_at"]?.GetValue<string>()), Describe(publicKey, "the replaced key has no expires_at"));
     }
 
+    [Fact]
+    public async Task The_epilot_client_reads_and_updates_configs_carrying_Herald_s_health_fields()
+    {
+        using var app = new HeraldApp();
+        var created = await (await app.Client().PostJsonAsync("/v1/webhooks/configs",
+            """{"name":"Limited","eventName":"order_created","url":"https://receiver.example.com/hook","rateLimit":5}""")).ReadAsync();
+        var configId = created["id"]!.GetValue<string>();
+        // Staged as Herald leaves a config it disabled for failing.
+        await app.ExecuteSqlAsync($"""
+            UPDATE webhook_configs SET document = json_set(document, '$.enabled', json('false'), '$.status', 'inactive',
+                '$.disabledReason', 'No delivery succeeded since 2026-02-24T12:00:00.000Z', '$.disabledAt', '2026-03-01T12:00:00.000Z')
+            WHERE id = '{configId}'
+            """);
+        var summary = await RunScenarioAsync(app, "health", new Dictionary<string, string> { ["HERALD_CONFIG_ID"] = configId });
+
+        var get = Step(summary, "get", 200);
+        Assert.Equal("inactive", get.Text("status"));
+        Assert.Equal("No delivery succeeded since 2026-02-24T12:00:00.000Z", get.Text("disabledReason"));
+        Assert.Equal("2026-03-01T12:00:00.000Z", get.Text("disabledAt"));
+        Assert.Equal(5, get.Data?["rateLimit"]?.GetValue<int>());
+        var listed = Assert.IsType<JsonArray>(Step(summary, "list", 200).Data);
+        Assert.Equal("2026-03-01T12:00:00.000Z", listed.Single(c => c?["id"]?.GetValue<string>() == configId)?["disabledAt"]?.GetValue<string>());
+
+        var enabled = Step(summary, "enable", 200);
+        Assert.Equal("active", enabled.Text("status"));
+        Assert.Null(enabled.Text("disabledReason"));
+        Assert.Null(enabled.Text("disabledAt"));
+        Assert.Equal(5, enabled.Data?["rateLimit"]?.GetValue<int>());
+        var after = Step(summary, "getAfterEnable", 200);
+        Assert.True(after.Data?["enabled"]?.GetValue<bool>());
+        Assert.Null(after.Text("disabledReason"));
+    }
+
     private static string[] EventIds(ScenarioStep step) =>
         step.Data?["data"] is JsonArray data ? data.Select(e => e?["event_id"]?.GetValue<string>() ?? "").ToArray() : throw new InvalidOperationException(Describe(step, "no data array"));
 

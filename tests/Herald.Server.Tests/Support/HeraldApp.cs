@@ -45,6 +45,9 @@ public sealed class HeraldApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
+    /// <summary>Runs the app on the system clock instead of <see cref="Clock"/>: for scenarios measured in real time (rates).</summary>
+    public bool SystemClock { get; init; }
+
     public string DataDirectory => _data.Path;
 
     /// <summary>What the app logged, at the levels its settings let through.</summary>
@@ -123,7 +126,7 @@ public sealed class HeraldApp : WebApplicationFactory<Program>
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton(SystemClock ? TimeProvider.System : Clock);
             services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
         });
     }

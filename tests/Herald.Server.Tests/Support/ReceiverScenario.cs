@@ -18,6 +18,9 @@ public abstract class ReceiverScenario : IAsyncLifetime
     /// <summary>Settings on top of the scenario's defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
+    /// <summary>Whether the app runs on the system clock rather than its fake one (<see cref="HeraldApp.SystemClock"/>).</summary>
+    protected virtual bool SystemClock => false;
+
     /// <summary>The storage settings of the engine under test: SQLite in a fresh folder unless a subclass picks PostgreSQL.</summary>
     protected virtual Task<Dictionary<string, string?>> StorageAsync() => Task.FromResult(new Dictionary<string, string?>());
 
@@ -29,7 +32,7 @@ public abstract class ReceiverScenario : IAsyncLifetime
         {
             settings[key] = value;
         }
-        App = new HeraldApp(settings);
+        App = new HeraldApp(settings) { SystemClock = SystemClock };
         Client = App.Client();
     }
 

@@ -276,5 +276,25 @@ internal static class PostgresMigrations
             );
             CREATE UNIQUE INDEX ux_event_recoveries_window ON event_recoveries (org_id, config_id, window_key);
             """),
+        // A config's failed attempts since its last success, kept with the outcomes; gone with its config.
+        new(12, "config health", """
+            CREATE TABLE config_health (
+                org_id            text NOT NULL,
+                config_id         text NOT NULL,
+                first_failure_at  timestamptz NOT NULL,
+                failures          integer NOT NULL,
+                last_failure_at   timestamptz NOT NULL,
+                last_failure      text NULL,
+                PRIMARY KEY (org_id, config_id)
+            );
+            CREATE FUNCTION herald_forget_config_health() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                DELETE FROM config_health WHERE org_id = OLD.org_id AND config_id = OLD.id;
+                RETURN OLD;
+            END $$;
+            CREATE TRIGGER tr_webhook_configs_health AFTER DELETE ON webhook_configs
+            FOR EACH ROW EXECUTE FUNCTION herald_forget_config_health();
+            """),
     ];
 }

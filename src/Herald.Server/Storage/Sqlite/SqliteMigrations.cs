@@ -193,5 +193,21 @@ internal static class SqliteMigrations
             );
             CREATE UNIQUE INDEX ux_event_recoveries_window ON event_recoveries (org_id, config_id, window_key);
             """),
+        // A config's failed attempts since its last success, kept with the outcomes; gone with its config.
+        new(11, "config health", """
+            CREATE TABLE config_health (
+                org_id            TEXT NOT NULL,
+                config_id         TEXT NOT NULL,
+                first_failure_at  TEXT NOT NULL,
+                failures          INTEGER NOT NULL,
+                last_failure_at   TEXT NOT NULL,
+                last_failure      TEXT NULL,
+                PRIMARY KEY (org_id, config_id)
+            ) WITHOUT ROWID;
+            CREATE TRIGGER tr_webhook_configs_health AFTER DELETE ON webhook_configs
+            BEGIN
+                DELETE FROM config_health WHERE org_id = old.org_id AND config_id = old.id;
+            END;
+            """),
     ];
 }

@@ -79,6 +79,16 @@ const scenarios = {
     await call('publicKey', 'getPublicKey', { orgId: env('HERALD_ORG_ID') })
   },
 
+  // Herald's extensions on a config (rateLimit, disabledReason, disabledAt) read by the client, and a config Herald
+  // disabled (HERALD_CONFIG_ID) enabled again by an update of what the client read.
+  async health(call) {
+    const configId = env('HERALD_CONFIG_ID')
+    const read = await call('get', 'getConfig', { configId })
+    await call('list', 'getConfigs', {})
+    await call('enable', 'updateConfig', { configId }, { ...read.data, enabled: true })
+    await call('getAfterEnable', 'getConfig', { configId })
+  },
+
   // triggerWebhook (sync and async) and getEventById, against a receiver at HERALD_RECEIVER_URL.
   async delivery(call) {
     const created = await call('create', 'createConfig', null, {

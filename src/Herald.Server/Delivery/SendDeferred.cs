@@ -1,0 +1,22 @@
+namespace Herald.Server.Delivery;
+
+/// <summary>
+/// A prepared job may not send now and should not wait on the node for it: its destination's breaker is open, or its
+/// config's rate is booked beyond <see cref="ConfigRates.Horizon"/>. Its runner gives the job back to the queue, due
+/// at <see cref="Until"/>, without an attempt: no attempt row, its attempt count and lease expiries unchanged.
+/// </summary>
+public sealed class SendDeferredException(DateTimeOffset until, string reason)
+    : OperationCanceledException($"The send was deferred until {until:O} ({reason})")
+{
+    public DateTimeOffset Until { get; } = until;
+
+    /// <summary>One of <see cref="Reasons"/>.</summary>
+    public string Reason { get; } = reason;
+
+    /// <summary>Why a send was deferred (the <c>reason</c> attribute of <c>herald.sends.deferred</c>).</summary>
+    public static class Reasons
+    {
+        public const string Breaker = "breaker";
+        public const string Rate = "rate";
+    }
+}

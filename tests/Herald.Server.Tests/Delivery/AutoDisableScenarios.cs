@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Herald.Server.Tests.Support;
+
+namespace Herald.Server.Tests.Delivery;
+
+/// <summary>
+/// A config whose deliveries fail without a success for <c>Delivery:AutoDisable:After</c> (here 1 h) with at least
+/// <c>Delivery:AutoDisable:MinFailures</c> (here 4) failed attempts is disabled, and <c>herald.config.disabled</c> is
+/// triggered in its organization. Sync triggers, no retries: every trigger is one recorded attempt on the fake clock.
+/// </summary>
+public class AutoDisableScenarios : ReceiverScenario
+{
+    private Receiver _notices = null!;
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Delivery:AutoDisable:After"] = "01:00:00",
+        ["Delivery:AutoDisable:MinFailures"] = "4",
+    };
+
+    public override async ValueTask InitializeAsync()
+    {
+        _notices = await Receiver.StartAsync();
+        await base.InitializeAsync();
+        Receiver.Default = new Answer.Status(500, """{"error":"down"}""");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _notices.DisposeAsync();
+    }
+
+    private async Task<string> FailingConfigAsync() =>
+        (await Client.CreateConfigAsync(Receiver.Url, """ "retryPolicy":{"enabled":false} """)).Id;
+
+    private async Task FailAsync(string configId, int times = 1)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            var answer = await Client.TriggerAsync(configId, sync: true);
+            Assert.Equal("failed", answer["status"]!.GetValue<string>());
+        }
+    }
+
+    private async Task<JsonNode> ConfigAsync(string configId) =>
+        await (await Client.GetAsync($"/v1/webhooks/configs/{configId}", Ct)).ReadAsync();
+
+    /// <summary>The disabling runs after the outcome's commit, off the delivery path: give it time, then look.</summary>
+    private async Task AssertStillEnabledAsync(string configId)
+    {
+        await Task.Delay(300, Ct);
+        var config = await ConfigAsync(configId);
+        Assert.True(config["enabled"]!.GetValue<bool>(), config.ToJsonString());
+        Assert.Equal("active", config["status"]!.GetValue<string>());
+        Assert.Null(config["disabledReason"]);
+    }
+
+    private Task<JsonNode> DisabledAsync(string configId) =>
+        Eventually.ReturnsAsync(() => ConfigAsync(configId), c => c["enabled"]?.GetValue<bool>() == false, $"config {configId} to be disabled");
+
+    [Fact]
+    public async Task A_config_failing_for_the_span_with_enough_failures_is_disabled_and_the_notice_reaches_its_subscribers_signed()
+    {
+        var configId = await FailingConfigAsync();
+        var notice = await Client.PostJsonAsync("/v1/webhooks/configs",
+            $$"""{"name":"Ops alerts","eventName":"herald.config.disabled","url":"{{_notices.Url}}"}""");
+        notice.EnsureSuccessStatusCode();
+        var noticeConfig = await notice.ReadAsync();
+        var secret = noticeConfig["signingSecret"]!.GetValue<string>();
+
+        await FailAsync(configId, 3);
+        await AssertStillEnabledAsync(configId);
+        // Enough failures, but not yet the span.
+        App.Clock.Advance(TimeSpan.FromMinutes(59));
+        await FailAsync(configId, 2);
+        await AssertStillEnabledAsync(configId);
+        Assert.Empty(_notices.Received);
+
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
+        await FailAsync(configId);
+        var disabled = await DisabledAsync(configId);
+
+        Assert.Equal("inactive", disabled["status"]!.GetValue<string>());
+        var reason = disabled["disabledReason"]!.GetValue<string>();
+        Assert.Contains("6 attempts failed", reason);
+        Assert.Contains("Delivery:AutoDisable:After", reason);
+        Assert.Equal("2026-03-01T13:01:00.000Z", disabled["disabledAt"]!.GetValue<string>());
+        var refused = await Client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", """{"metadata":{},"entity":{}}""");
+        Assert.False(refused.IsSuccessStatusCode);
+
+        var received = Assert.Single(await _notices.WaitForAsync(1));
+        var body = JsonNode.Parse(received.Text)!;
+        Assert.Equal(configId, body["entity"]!["id"]!.GetValue<string>());
+        Assert.Equal("Receiver", body["entity"]!["name"]!.GetValue<string>());
+        Assert.Equal(Receiver.Url.ToString(), body["entity"]!["url"]!.GetValue<string>());
+        Assert.Equal("webhook_config", body["entity"]!["_schema"]!.GetValue<string>());
+        Assert.Equal(reason, body["reason"]!.GetValue<string>());
+        Assert.Equal("status 500", body["last_failure"]!["failure"]!.GetValue<string>());
+        Assert.Equal("2026-03-01T13:01:00.000Z", body["last_failure"]!["at"]!.GetValue<string>());
+        Assert.Equal("2026-03-01T13:01:00.000Z", body["disabled_at"]!.GetValue<string>());
+        Assert.Equal(6, body["failed_attempts"]!.GetValue<int>());
+        Assert.Equal(noticeConfig["id"]!.GetValue<string>(), body["metadata"]!["webhook_id"]!.GetValue<string>());
+        AssertSigned(received, secret);
+        Assert.Contains(App.Logs.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Message.StartsWith($"Disabled config {configId}: ", StringComparison.Ordinal));
+        var metrics = await (await App.Client(null).GetAsync("/metrics", Ct)).Content.ReadAsStringAsync(Ct);
+        Assert.Contains("herald_configs_auto_disabled_total", metrics);
+
+        // Enabling it again clears what Herald recorded, and its next failure starts a new count.
+        var enabled = await Client.PutJsonAsync($"/v1/webhooks/configs/{configId}",
+            $$"""{"name":"Receiver","eventName":"order_created","url":"{{Receiver.Url}}","enabled":true}""");
+        enabled.EnsureSuccessStatusCode();
+        var again = await enabled.ReadAsync();
+        Assert.Equal("active", again["status"]!.GetValue<string>());
+        Assert.Null(again["disabledReason"]);
+        Assert.Null(again["disabledAt"]);
+        App.Clock.Advance(TimeSpan.FromHours(2));
+        await FailAsync(configId);
+        await AssertStillEnabledAsync(configId);
+        Assert.Single(_notices.Received);
+    }
+
+    [Fact]
+    public async Task One_success_in_the_span_starts_the_count_afresh()
+    {
+        var configId = await FailingConfigAsync();
+        await FailAsync(configId, 3);
+        App.Clock.Advance(TimeSpan.FromMinutes(61));
+        Receiver.Enqueue(new Answer.Status(200, "{}"));
+        var ok = await Client.TriggerAsync(configId, sync: true);
+        Assert.Equal("succeeded", ok["status"]!.GetValue<string>());
+
+        // Four failures after the success, but all within the last minute: not disabled.
+        await FailAsync(configId, 4);
+        await AssertStillEnabledAsync(configId);
+        // The span now runs from the first failure after the success, and the count is 5.
+        App.Clock.Advance(TimeSpan.FromMinutes(61));
+        await FailAsync(configId);
+        var disabled = await DisabledAsync(configId);
+        Assert.Contains("5 attempts failed", disabled["disabledReason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_long_span_with_too_few_failures_does_not_disable()
+    {
+        var configId = await FailingConfigAsync();
+        await FailAsync(configId, 2);
+        App.Clock.Advance(TimeSpan.FromHours(3));
+        await FailAsync(configId);
+        await AssertStillEnabledAsync(configId);
+        await FailAsync(configId);
+        await DisabledAsync(configId);
+    }
+
+    /// <summary>Standard Webhooks: v1 is base64 HMAC-SHA256, keyed by the secret's bytes, over "id.timestamp.body".</summary>
+    private static void AssertSigned(ReceivedRequest request, string secret)
+    {
+        var key = Convert.FromBase64String(secret["whsec_".Length..]);
+        var content = Encoding.UTF8.GetBytes($"{request.Header("webhook-id")}.{request.Header("webhook-timestamp")}.").Concat(request.Body).ToArray();
+        var expected = "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, content));
+        Assert.Contains(expected, request.Header("webhook-signature").Split(' '));
+    }
+}
+
+/// <summary>The same scenarios with Herald on PostgreSQL.</summary>
+public sealed class PostgresAutoDisableScenarios(PostgresServer server) : AutoDisableScenarios
+{
+    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
+}

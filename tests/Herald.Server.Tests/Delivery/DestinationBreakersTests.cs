@@ -1,0 +1,87 @@
+using Herald.Server.Delivery;
+using Herald.Server.Egress;
+using Herald.Server.Events;
+
+namespace Herald.Server.Tests.Delivery;
+
+/// <summary>The pure breaker: when it opens, what a job ready to send does meanwhile, and how the probe ends it.</summary>
+public class DestinationBreakersTests
+{
+    private const string Destination = "https://down.example:443";
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static DestinationBreakers Breakers() => new(new BreakerOptions { Failures = 3, CoolDown = TimeSpan.FromSeconds(30), MaxCoolDown = TimeSpan.FromSeconds(100) });
+
+    [Fact]
+    public void Only_connection_level_failures_count()
+    {
+        Assert.True(DestinationBreakers.IsConnectionFailure(AttemptResult.Failure(DeliveryCode.ConnectionError, "refused", retryable: true)));
+        Assert.True(DestinationBreakers.IsConnectionFailure(AttemptResult.Failure(DeliveryCode.Timeout, "slow", retryable: true)));
+        Assert.False(DestinationBreakers.IsConnectionFailure(AttemptResult.FromStatus(503, null, null, null, null)));
+        Assert.False(DestinationBreakers.IsConnectionFailure(AttemptResult.Failure(DeliveryCode.DestinationBlocked, "blocked", retryable: false)));
+    }
+
+    [Fact]
+    public void It_opens_after_the_threshold_in_a_row_and_any_answer_clears_the_count()
+    {
+        var breakers = Breakers();
+        breakers.Ended(Destination, probe: false, connectionFailed: true, T0);
+        breakers.Ended(Destination, probe: false, connectionFailed: true, T0);
+        breakers.Ended(Destination, probe: false, connectionFailed: false, T0);
+        breakers.Ended(Destination, probe: false, connectionFailed: true, T0);
+        Assert.Equal(DestinationBreakers.Change.None, breakers.Ended(Destination, probe: false, connectionFailed: true, T0));
+        Assert.Equal(BreakerState.Closed, breakers.StateOf(Destination));
+
+        Assert.Equal(DestinationBreakers.Change.Opened, breakers.Ended(Destination, probe: false, connectionFailed: true, T0));
+        Assert.Equal(T0.AddSeconds(30), breakers.ProbeAt(Destination));
+        Assert.Equal(1, breakers.Opened);
+    }
+
+    [Fact]
+    public void While_open_a_job_goes_back_to_the_queue_until_shortly_before_the_probe_then_waits_in_line()
+    {
+        var breakers = Breakers();
+        for (var i = 0; i < 3; i++)
+        {
+            breakers.Ended(Destination, probe: false, connectionFailed: true, T0);
+        }
+        Assert.Equal((Admission.Defer, T0.AddSeconds(25)), breakers.Admit(Destination, T0.AddSeconds(1)));
+        Assert.Equal(Admission.Hold, breakers.Admit(Destination, T0.AddSeconds(26)).Admission);
+        Assert.Equal(Admission.Send, breakers.Admit("https://up.example:443", T0).Admission);
+        // A send that started before the breaker opened fails like its fellows: nothing new.
+        Assert.Equal(DestinationBreakers.Change.None, breakers.Ended(Destination, probe: false, connectionFailed: true, T0.AddSeconds(2)));
+    }
+
+    [Fact]
+    public void A_failed_probe_reopens_for_twice_the_cool_down_up_to_the_maximum_and_a_good_one_closes()
+    {
+        var breakers = Breakers();
+        for (var i = 0; i < 3; i++)
+        {
+            breakers.Ended(Destination, probe: false, connectionFailed: true, T0);
+        }
+        var now = T0;
+        foreach (var expected in new[] { 60, 100, 100 })
+        {
+            now = breakers.ProbeAt(Destination)!.Value;
+            Assert.True(breakers.ProbeDue(Destination));
+            Assert.True(breakers.AwaitsProbe(Destination));
+            breakers.ProbeStarted(Destination);
+            Assert.False(breakers.AwaitsProbe(Destination));
+            Assert.Equal(Admission.Hold, breakers.Admit(Destination, now).Admission);
+            Assert.Equal(DestinationBreakers.Change.Opened, breakers.Ended(Destination, probe: true, connectionFailed: true, now));
+            Assert.Equal(TimeSpan.FromSeconds(expected), Assert.Single(breakers.Open).CoolDown);
+        }
+
+        breakers.ProbeDue(Destination);
+        breakers.ProbeStarted(Destination);
+        // A probe that ended without an answer (its node stopping) lets the next in line probe instead.
+        Assert.Equal(DestinationBreakers.Change.None, breakers.Ended(Destination, probe: true, connectionFailed: null, now));
+        Assert.True(breakers.AwaitsProbe(Destination));
+        breakers.ProbeStarted(Destination);
+        Assert.Equal(DestinationBreakers.Change.Closed, breakers.Ended(Destination, probe: true, connectionFailed: false, now));
+        Assert.Equal(BreakerState.Closed, breakers.StateOf(Destination));
+        Assert.Empty(breakers.Open);
+        Assert.Equal(4, breakers.Opened);
+    }
+}

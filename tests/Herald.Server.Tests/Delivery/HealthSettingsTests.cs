@@ -1,0 +1,22 @@
+using Herald.Server.Tests.Support;
+
+namespace Herald.Server.Tests.Delivery;
+
+/// <summary>The breaker, auto-disable and rate settings are checked at start: a bad one stops it, naming the setting.</summary>
+public class HealthSettingsTests
+{
+    [Theory]
+    [InlineData("Delivery:Breaker:Failures", "0", "Delivery:Breaker:Failures must be at least 1")]
+    [InlineData("Delivery:Breaker:CoolDown", "00:00:00", "Delivery:Breaker:CoolDown must be at least 00:00:01")]
+    [InlineData("Delivery:Breaker:MaxCoolDown", "00:00:10", "Delivery:Breaker:MaxCoolDown must be between Delivery:Breaker:CoolDown")]
+    [InlineData("Delivery:Breaker:MaxCoolDown", "2.00:00:00", "Delivery:Breaker:MaxCoolDown must be between Delivery:Breaker:CoolDown")]
+    [InlineData("Delivery:AutoDisable:After", "-00:00:01", "Delivery:AutoDisable:After must be zero (off) or positive")]
+    [InlineData("Delivery:AutoDisable:MinFailures", "0", "Delivery:AutoDisable:MinFailures must be at least 1")]
+    [InlineData("Configs:MaxRateLimit", "0", "Configs:MaxRateLimit must be between 1 and 1000000")]
+    public void A_bad_setting_stops_the_start_naming_it(string key, string value, string expected)
+    {
+        var error = HeraldApp.StartFailure(new Dictionary<string, string?> { [key] = value });
+
+        Assert.Contains(expected, error.ToString());
+    }
+}
