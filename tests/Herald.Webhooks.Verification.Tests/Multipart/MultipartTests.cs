@@ -45,6 +45,13 @@ public sealed class MultipartTests
     }
 
     [Fact]
+    public void Text_is_escaped_as_Herald_writes_it()
+    {
+        // Herald serializes with System.Text.Json's defaults: non-ASCII and HTML-sensitive characters as \uXXXX.
+        Assert.Equal("""{"filename":"Zo\u00EB \u002B \u003Ca\u003E.pdf"}""", new HeraldAttachment(null, "Zoë + <a>.pdf", null, null, null).CanonicalJson());
+    }
+
+    [Fact]
     public void A_changed_file_a_changed_attachment_or_another_part_order_is_a_signature_mismatch()
     {
         var secret = TestSigning.NewSecret();
