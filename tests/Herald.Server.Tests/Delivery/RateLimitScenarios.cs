@@ -12,9 +12,11 @@ public class RateLimitScenarios : ReceiverScenario
 
     /// <summary>
     /// Arrivals a one-second window may hold beyond the limit: sends start at least 1/rateLimit s apart, but one that
-    /// waited its turn behind another send, and the network between, can bring two a little closer at the receiver.
+    /// waited its turn behind another send, and the network between, can bring a few closer at the receiver when the
+    /// machine is busy (the whole suite runs in parallel on 2 cores: a 200 ms stall bunches 4). Over three seconds
+    /// the same jitter counts for less, so that window is held tighter.
     /// </summary>
-    private const int Tolerance = 2;
+    private const int Tolerance = 5;
 
     [Fact]
     public async Task A_burst_of_200_to_a_config_limited_to_20_per_second_arrives_at_most_20_a_second_and_whole()
@@ -29,8 +31,10 @@ public class RateLimitScenarios : ReceiverScenario
 
         Assert.Equal(200, received.Select(r => r.Header("webhook-id")).Distinct().Count());
         var arrivals = received.Select(r => r.ArrivedAt).Order().ToList();
-        var busiest = arrivals.Select((at, i) => arrivals.Skip(i).TakeWhile(next => next - at < TimeSpan.FromSeconds(1)).Count()).Max();
-        Assert.True(busiest <= 20 + Tolerance, $"{busiest} deliveries arrived within one second");
+        int Busiest(double seconds) =>
+            arrivals.Select((at, i) => arrivals.Skip(i).TakeWhile(next => next - at < TimeSpan.FromSeconds(seconds)).Count()).Max();
+        Assert.True(Busiest(1) <= 20 + Tolerance, $"{Busiest(1)} deliveries arrived within one second");
+        Assert.True(Busiest(3) <= 60 + Tolerance, $"{Busiest(3)} deliveries arrived within three seconds");
         // 200 at 20 a second cannot take much less than 9.5 s from the first to the last.
         Assert.True(arrivals[^1] - arrivals[0] >= TimeSpan.FromSeconds(8.5), $"the burst drained in {(arrivals[^1] - arrivals[0]).TotalSeconds:0.0} s");
     }
