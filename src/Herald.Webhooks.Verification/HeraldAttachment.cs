@@ -49,7 +49,7 @@ public sealed class HeraldAttachment
         {
             if (item.TryGetPropertyValue(key, out var value))
             {
-                signed[key] = Canonical(value);
+                signed[key] = value?.DeepClone();
             }
         }
         return new HeraldAttachment(signed);
@@ -97,17 +97,14 @@ public sealed class HeraldAttachment
         };
     }
 
-    /// <summary>The canonical JSON Herald signs for this attachment, e.g. <c>{"entity_id":"doc-1","filename":"a.pdf",...}</c>.</summary>
-    public string CanonicalJson() => _signed.ToJsonString();
+    /// <summary>
+    /// The canonical JSON Herald signs for this attachment, e.g. <c>{"entity_id":"doc-1","filename":"a.pdf",...}</c>:
+    /// keys sorted, no whitespace, written as JavaScript's <c>JSON.stringify</c> writes it (see
+    /// <see cref="Verification.CanonicalJson"/>).
+    /// </summary>
+    public string CanonicalJson() => Verification.CanonicalJson.Write(_signed);
 
     /// <inheritdoc />
     public override string ToString() => CanonicalJson();
 
-    // Herald writes nested values with their keys sorted too; serialization uses System.Text.Json's defaults, as Herald does.
-    private static JsonNode? Canonical(JsonNode? node) => node switch
-    {
-        JsonObject obj => new JsonObject(obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value)))),
-        JsonArray array => new JsonArray(array.Select(Canonical).ToArray()),
-        _ => node?.DeepClone(),
-    };
 }

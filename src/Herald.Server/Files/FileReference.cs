@@ -1,3 +1,4 @@
+using Herald.Webhooks.Verification;
 using System.Text.Json.Nodes;
 
 namespace Herald.Server.Files;
@@ -33,27 +34,10 @@ public sealed record FileReference(JsonObject Item, string Bucket, string Key)
 
     /// <summary>
     /// The canonical JSON the multipart signature covers: <c>entity_id, filename, mime_type, size_bytes,
-    /// version_index</c> with their event values, keys sorted, no whitespace; absent keys are left out.
+    /// version_index</c> with their event values, keys sorted, no whitespace, written as JavaScript's <c>JSON.stringify</c>
+    /// writes it; absent keys are left out. The verification package computes it, so sender and receiver agree.
     /// </summary>
-    public string CanonicalJson()
-    {
-        var canonical = new JsonObject();
-        foreach (var name in (string[])["entity_id", "filename", "mime_type", "size_bytes", "version_index"])
-        {
-            if (Item.TryGetPropertyValue(name, out var value))
-            {
-                canonical[name] = Canonical(value);
-            }
-        }
-        return canonical.ToJsonString();
-    }
-
-    private static JsonNode? Canonical(JsonNode? node) => node switch
-    {
-        JsonObject obj => new JsonObject(obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value)))),
-        JsonArray array => new JsonArray(array.Select(Canonical).ToArray()),
-        _ => node?.DeepClone(),
-    };
+    public string CanonicalJson() => HeraldAttachment.FromEventAttachment(Item).CanonicalJson();
 
     private string? Text(string name) => Item[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

@@ -49,8 +49,8 @@ public sealed class ConsoleScenarioTests(ConsoleBrowser browser) : IClassFixture
         var first = browser.Receiver.Received.Single();
         var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("erp:s3cret"));
         Assert.Equal(basic, first.Header("authorization"));
-        Assert.Equal(Webhooks.MessageIdOf(eventId), await page.Locator("#signature-headers dd").First.InnerTextAsync());
-        Assert.Equal(first.Header("webhook-id"), Webhooks.MessageIdOf(eventId));
+        Assert.Equal(WebhookSteps.MessageIdOf(eventId), await page.Locator("#signature-headers dd").First.InnerTextAsync());
+        Assert.Equal(first.Header("webhook-id"), WebhookSteps.MessageIdOf(eventId));
         foreach (var name in (string[])["webhook-id", "webhook-timestamp", "webhook-signature"])
         {
             Assert.Equal(first.Header(name), await HeaderShownAsync(page.Locator("#signature-headers"), name));

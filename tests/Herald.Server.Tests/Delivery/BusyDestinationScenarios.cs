@@ -67,7 +67,7 @@ public class BusyDestinationScenarios : ReceiverScenario
         release.SetResult();
         // The fake clock never moves: a job put off for even a moment would never be due again.
         var received = await Receiver.WaitForAsync(Events, TimeSpan.FromSeconds(60));
-        Assert.Equal(eventIds.Select(Webhooks.MessageIdOf).Order(), received.Select(r => r.Header("webhook-id")).Order());
+        Assert.Equal(eventIds.Select(WebhookSteps.MessageIdOf).Order(), received.Select(r => r.Header("webhook-id")).Order());
         await Eventually.ReturnsAsync(() => App.ScalarAsync("SELECT COUNT(*) FROM delivery_jobs"), n => Backlogs.Count(n) == 0, "the queue to empty");
         Assert.Equal(Events, Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM webhook_events WHERE status = 'succeeded'")));
         Assert.Equal(Events, Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM delivery_attempts WHERE number = 1")));
@@ -90,7 +90,7 @@ public class BusyDestinationScenarios : ReceiverScenario
         var eventId = (await Client.TriggerAsync(healthyConfig))["event_id"]!.GetValue<string>();
         var received = await Receiver.WaitForAsync(1, TimeSpan.FromSeconds(2));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"delivered after {clock.Elapsed.TotalSeconds:0.0} s");
-        Assert.Equal(Webhooks.MessageIdOf(eventId), received[0].Header("webhook-id"));
+        Assert.Equal(WebhookSteps.MessageIdOf(eventId), received[0].Header("webhook-id"));
         await Client.EventWithStatusAsync(healthyConfig, eventId, "succeeded");
     }
 
@@ -114,7 +114,7 @@ public class BusyDestinationScenarios : ReceiverScenario
         var eventId = (await otherOrg.TriggerAsync(healthyConfig))["event_id"]!.GetValue<string>();
         var received = await Receiver.WaitForAsync(1, TimeSpan.FromSeconds(2));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"delivered after {clock.Elapsed.TotalSeconds:0.0} s");
-        Assert.Equal(Webhooks.MessageIdOf(eventId), received[0].Header("webhook-id"));
+        Assert.Equal(WebhookSteps.MessageIdOf(eventId), received[0].Header("webhook-id"));
         await otherOrg.EventWithStatusAsync(healthyConfig, eventId, "succeeded");
     }
 }

@@ -156,7 +156,7 @@ public class HandOverScenarios : ReceiverScenario
             }
             Assert.Equal(8, Count("herald.jobs.handed_over"));
             Assert.Equal(1, Count("herald.jobs.claimed"));
-            Assert.Equal(events.Select(Webhooks.MessageIdOf).Order(), Receiver.Received.Select(r => r.Header("webhook-id")).Order());
+            Assert.Equal(events.Select(WebhookSteps.MessageIdOf).Order(), Receiver.Received.Select(r => r.Header("webhook-id")).Order());
         }
         finally
         {

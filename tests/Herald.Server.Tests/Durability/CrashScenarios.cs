@@ -92,7 +92,7 @@ public sealed class CrashScenarios(ITestOutputHelper output)
             var received = receiver.Received.GroupBy(r => r.Header("webhook-id")).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
             var attempts = snapshot.AttemptsByEvent;
             var reclaimed = snapshot.EventStatus.Keys.Where(id => attempts[id].Any(a => a.AfterReclaim)).ToHashSet(StringComparer.Ordinal);
-            var duplicated = snapshot.EventStatus.Keys.Where(id => received.GetValueOrDefault(Webhooks.MessageIdOf(id)) > 1).ToList();
+            var duplicated = snapshot.EventStatus.Keys.Where(id => received.GetValueOrDefault(WebhookSteps.MessageIdOf(id)) > 1).ToList();
             output.WriteLine($"triggers sent {fired.Sent}, accepted {accepted.Count}, lost in transit by the kill {fired.LostInTransit}; "
                 + $"events stored {snapshot.EventStatus.Count} (committed but unanswered {snapshot.EventStatus.Count - accepted.Count})");
             output.WriteLine($"killed after {killedAt.TotalSeconds:0.0} s with {attemptsLoggedBeforeKill} attempts logged and {held} held by the receiver; "
@@ -102,22 +102,22 @@ public sealed class CrashScenarios(ITestOutputHelper output)
 
             // Nothing accepted was lost: stored, succeeded, and seen by the receiver.
             AssertNone(accepted.Where(id => !snapshot.EventStatus.ContainsKey(id)), "accepted events missing from the database");
-            AssertNone(accepted.Where(id => !received.ContainsKey(Webhooks.MessageIdOf(id))), "accepted events the receiver never saw");
+            AssertNone(accepted.Where(id => !received.ContainsKey(WebhookSteps.MessageIdOf(id))), "accepted events the receiver never saw");
             // Nothing is left half done, and only events the first server may have committed exist at all.
             Assert.Equal(0, snapshot.JobsLeft);
             AssertNone(snapshot.EventStatus.Where(e => e.Value != "succeeded").Select(e => $"{e.Key}={e.Value}"), "events that did not succeed");
             Assert.True(snapshot.EventStatus.Count - accepted.Count <= fired.LostInTransit,
                 $"{snapshot.EventStatus.Count} events stored for {accepted.Count} accepted triggers and {fired.LostInTransit} lost in transit");
-            var stored = snapshot.EventStatus.Keys.Select(Webhooks.MessageIdOf).ToHashSet(StringComparer.Ordinal);
+            var stored = snapshot.EventStatus.Keys.Select(WebhookSteps.MessageIdOf).ToHashSet(StringComparer.Ordinal);
             AssertNone(received.Keys.Where(id => !stored.Contains(id)), "webhook-ids received for no stored event");
 
             // A second send of an event comes only from a job reclaimed after its lease expired; and every send but the
             // one the killed process made without recording it is an attempt row.
             AssertNone(duplicated.Where(id => !reclaimed.Contains(id))
-                .Select(id => $"{id}: received {received[Webhooks.MessageIdOf(id)]} times, attempts {Describe(attempts[id])}"), "duplicates without an expired lease");
+                .Select(id => $"{id}: received {received[WebhookSteps.MessageIdOf(id)]} times, attempts {Describe(attempts[id])}"), "duplicates without an expired lease");
             AssertNone(snapshot.EventStatus.Keys
-                .Where(id => received.GetValueOrDefault(Webhooks.MessageIdOf(id)) > attempts[id].Count() + (reclaimed.Contains(id) ? 1 : 0))
-                .Select(id => $"{id}: received {received[Webhooks.MessageIdOf(id)]} times, attempts {Describe(attempts[id])}"), "sends that no attempt row accounts for");
+                .Where(id => received.GetValueOrDefault(WebhookSteps.MessageIdOf(id)) > attempts[id].Count() + (reclaimed.Contains(id) ? 1 : 0))
+                .Select(id => $"{id}: received {received[WebhookSteps.MessageIdOf(id)]} times, attempts {Describe(attempts[id])}"), "sends that no attempt row accounts for");
             // The kill did catch deliveries in flight, so the reclaim path was exercised.
             Assert.True(reclaimed.Count > 0, "No job was reclaimed: the kill caught no delivery in flight, and the test proved less than it should");
         }

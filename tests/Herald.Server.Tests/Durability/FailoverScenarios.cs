@@ -90,7 +90,7 @@ public sealed class FailoverScenarios(PostgresServer postgres, ITestOutputHelper
             var received = receiver.Received.GroupBy(r => r.Header("webhook-id")).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
             var attempts = snapshot.AttemptsByEvent;
             var reclaimed = snapshot.EventStatus.Keys.Where(id => attempts[id].Any(x => x.AfterReclaim)).ToHashSet(StringComparer.Ordinal);
-            var duplicated = snapshot.EventStatus.Keys.Where(id => received.GetValueOrDefault(Webhooks.MessageIdOf(id)) > 1).ToList();
+            var duplicated = snapshot.EventStatus.Keys.Where(id => received.GetValueOrDefault(WebhookSteps.MessageIdOf(id)) > 1).ToList();
             var (byB, byC) = (b.AttemptedEventIds().Count, c.AttemptedEventIds().Count);
             output.WriteLine($"3 nodes; triggers sent {fired.Sent}, accepted {accepted.Count}, lost in transit by the kill {fired.LostInTransit}; "
                 + $"events stored {snapshot.EventStatus.Count}");
@@ -101,14 +101,14 @@ public sealed class FailoverScenarios(PostgresServer postgres, ITestOutputHelper
 
             // Nothing accepted was lost, nothing is left half done.
             AssertNone(accepted.Where(id => !snapshot.EventStatus.ContainsKey(id)), "accepted events missing from the database");
-            AssertNone(accepted.Where(id => !received.ContainsKey(Webhooks.MessageIdOf(id))), "accepted events the receiver never saw");
+            AssertNone(accepted.Where(id => !received.ContainsKey(WebhookSteps.MessageIdOf(id))), "accepted events the receiver never saw");
             Assert.Equal(0, snapshot.JobsLeft);
             AssertNone(snapshot.EventStatus.Where(e => e.Value != "succeeded").Select(e => $"{e.Key}={e.Value}"), "events that did not succeed");
             Assert.True(snapshot.EventStatus.Count - accepted.Count <= fired.LostInTransit,
                 $"{snapshot.EventStatus.Count} events stored for {accepted.Count} accepted triggers and {fired.LostInTransit} lost in transit");
 
             // Duplicates only from leases that expired with the killed node.
-            AssertNone(duplicated.Where(id => !reclaimed.Contains(id)).Select(id => $"{id}: received {received[Webhooks.MessageIdOf(id)]} times"),
+            AssertNone(duplicated.Where(id => !reclaimed.Contains(id)).Select(id => $"{id}: received {received[WebhookSteps.MessageIdOf(id)]} times"),
                 "duplicates without an expired lease");
             // The killed node's jobs were reclaimed, and within the lease (plus the poll) of the kill.
             Assert.True(reclaimed.Count > 0, "No job was reclaimed: the kill caught no job of node A, and the test proved less than it should");

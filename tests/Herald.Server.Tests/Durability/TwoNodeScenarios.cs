@@ -79,7 +79,7 @@ public sealed class TwoNodeScenarios(PostgresServer postgres, ITestOutputHelper 
 
             // Every event delivered, once, by one node.
             var accepted = fired.Accepted.ToHashSet(StringComparer.Ordinal);
-            Assert.Equal(accepted.Select(Webhooks.MessageIdOf).Order(), received.Keys.Order());
+            Assert.Equal(accepted.Select(WebhookSteps.MessageIdOf).Order(), received.Keys.Order());
             Assert.Equal(0, duplicates);
             Assert.Equal(accepted.Order(), snapshot.EventStatus.Keys.Order());
             Assert.All(snapshot.EventStatus.Values, status => Assert.Equal("succeeded", status));

@@ -100,7 +100,7 @@ public sealed class WaitingJobCrashScenarios(ITestOutputHelper output)
             Assert.Equal(0, after.JobsLeft);
             Assert.Equal(accepted.Count, after.EventStatus.Count);
             Assert.All(after.EventStatus, e => Assert.Equal("succeeded", e.Value));
-            Assert.All(accepted, id => Assert.True(received.ContainsKey(Webhooks.MessageIdOf(id)), $"event {id} never reached a receiver"));
+            Assert.All(accepted, id => Assert.True(received.ContainsKey(WebhookSteps.MessageIdOf(id)), $"event {id} never reached a receiver"));
             // Only a send the kill cut off is repeated: a job that waited had never been sent, and is sent once.
             Assert.All(duplicates, id => Assert.Contains(id, sentBeforeKill));
         }

@@ -40,7 +40,7 @@ public abstract class AttemptRequestScenarios : ReceiverScenario
         {
             Assert.Equal(received.Header(name), headers[name]!.GetValue<string>());
         }
-        Assert.Equal(Webhooks.MessageIdOf(eventId), headers["webhook-id"]!.GetValue<string>());
+        Assert.Equal(WebhookSteps.MessageIdOf(eventId), headers["webhook-id"]!.GetValue<string>());
         Assert.Equal("[redacted]", headers["x-api-key"]!.GetValue<string>());
         Assert.Equal("[redacted]", headers["x-partner-token"]!.GetValue<string>());
         Assert.Equal("acme", headers["x-tenant"]!.GetValue<string>());

@@ -120,7 +120,7 @@ public abstract class RecoveryScenarios : IAsyncLifetime
     private async Task AssertRecoveredAsync(HeraldApp app, string configId, int before, List<string> inside, List<string> outside)
     {
         var replays = (await _receiver.WaitForAsync(before + inside.Count, TimeSpan.FromSeconds(60))).Skip(before).ToList();
-        Assert.Equal(inside.Select(Webhooks.MessageIdOf), replays.Select(r => r.Header("webhook-id")));
+        Assert.Equal(inside.Select(WebhookSteps.MessageIdOf), replays.Select(r => r.Header("webhook-id")));
         await Eventually.ReturnsAsync(() => RunningAsync(app), n => n == 0, "the recovery to finish", TimeSpan.FromSeconds(30));
         var client = app.Client();
         await client.WaitForStatusAsync(configId, inside, "succeeded", TimeSpan.FromSeconds(30));

@@ -116,7 +116,7 @@ public sealed class HeraldDeliveryTests : IAsyncLifetime
         Assert.Equal(["v1", "v1a"], accepted.Keys.Order());
         Assert.Equal("v1", accepted["v1"].Webhook!.Scheme);
         Assert.Equal("v1a", accepted["v1a"].Webhook!.Scheme);
-        Assert.Equal(Herald.Server.Tests.Support.Webhooks.MessageIdOf(byV1["event_id"]!.GetValue<string>()), accepted["v1"].Webhook!.Id);
+        Assert.Equal(Herald.Server.Tests.Support.WebhookSteps.MessageIdOf(byV1["event_id"]!.GetValue<string>()), accepted["v1"].Webhook!.Id);
         Assert.Contains("Zoë", accepted["v1"].Body);
 
         // The delivery to /v1 carries the organization's v1a entry as well: replayed as received it passes both

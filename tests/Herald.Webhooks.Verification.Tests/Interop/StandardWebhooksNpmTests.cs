@@ -46,4 +46,18 @@ public sealed class StandardWebhooksNpmTests
         Assert.True(accepted["verified"]!.GetValue<bool>(), accepted.ToJsonString());
         Assert.False(refused["verified"]!.GetValue<bool>());
     }
+
+    [Fact]
+    public async Task The_canonical_attachment_JSON_is_what_node_writes_with_sorted_keys_and_JSON_stringify()
+    {
+        // Text a receiver in JavaScript meets in filenames, and numbers in each of JavaScript's notations.
+        const string json = """
+            {"version_index":3,"size_bytes":70000,"mime_type":"text/plain; charset=\"utf-8\"","filename":"Zoë + <a> & 'b' – \\ \t\n\u0001 \u2028 😀.txt",
+             "entity_id":{"z":[1.5,1e21,1e-7,0.000001,123456789012345680000,-0.5,2.50,100],"a":null,"b":true,"é":"x","E":"y"}}
+            """;
+        var node = await StandardWebhooksNpm.RunAsync(new JsonObject { ["mode"] = "canonical", ["json"] = json }, Ct);
+
+        Assert.Equal(node["text"]!.GetValue<string>(), CanonicalJson.Write(JsonNode.Parse(json)));
+        Assert.Equal(node["text"]!.GetValue<string>(), HeraldAttachment.FromEventAttachment(json).CanonicalJson());
+    }
 }

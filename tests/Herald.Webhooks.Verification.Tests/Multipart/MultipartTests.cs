@@ -45,10 +45,10 @@ public sealed class MultipartTests
     }
 
     [Fact]
-    public void Text_is_escaped_as_Herald_writes_it()
+    public void Text_is_written_as_JSON_stringify_writes_it()
     {
-        // Herald serializes with System.Text.Json's defaults: non-ASCII and HTML-sensitive characters as \uXXXX.
-        Assert.Equal("""{"filename":"Zo\u00EB \u002B \u003Ca\u003E.pdf"}""", new HeraldAttachment(null, "Zoë + <a>.pdf", null, null, null).CanonicalJson());
+        // Only quotes, backslashes, control characters and lone surrogates are escaped; non-ASCII and <, +, & are not.
+        Assert.Equal("""{"filename":"Zoë + <a>.pdf"}""", new HeraldAttachment(null, "Zoë + <a>.pdf", null, null, null).CanonicalJson());
     }
 
     [Fact]

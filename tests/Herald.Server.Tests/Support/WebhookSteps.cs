@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Herald.Server.Tests.Support;
 
 /// <summary>Arrange steps shared by the delivery scenarios.</summary>
-public static class Webhooks
+public static class WebhookSteps
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
