@@ -171,7 +171,7 @@ public sealed class PostgresPartitionScenarios(PostgresServer server) : IAsyncLi
         // The rows belong to a config this database never had: give them the new one.
         await _app.ExecuteSqlAsync($"UPDATE webhook_events SET config_id = '{configId}' WHERE config_id = 'cfg-legacy'");
 
-        Assert.Equal(8, Convert.ToInt32(await _app.ScalarAsync("SELECT MAX(version) FROM schema_migrations"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(PostgresMigrations.All[^1].Version, Convert.ToInt32(await _app.ScalarAsync("SELECT MAX(version) FROM schema_migrations"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("p", (string)(await _app.ScalarAsync("SELECT relkind::text FROM pg_class WHERE relname = 'webhook_events'"))!);
         Assert.Equal(events.Select(e => e.Id).Reverse(), await ListAsync(client, configId, 7));
         foreach (var (id, created) in events)
