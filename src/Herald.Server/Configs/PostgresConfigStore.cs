@@ -49,6 +49,43 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
+    /// <summary>
+    /// The config's row as a trigger needs it, given the stamp of the record this node read before (or null): one
+    /// statement, the same read as <see cref="GetAsync"/>, that answers the row's stamp and, only when the stamp
+    /// differs from <paramref name="known"/>, the record (document and secrets). Null when there is no such config.
+    /// </summary>
+    public async Task<StampedConfig?> GetStampedAsync(OrganizationId orgId, ConfigId id, ConfigStamp? known, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            SELECT xmin, org_id, id, version, created_at, updated_at,
+                   CASE WHEN xmin = $3 AND version = $4 THEN NULL ELSE document::text END,
+                   CASE WHEN xmin = $3 AND version = $4 THEN NULL ELSE secrets END
+            FROM webhook_configs WHERE org_id = $1 AND id = $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = orgId.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = id.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Xid, Value = known is { } k ? k.RowVersion : DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = known is { } v ? v.Version : DBNull.Value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        var stamp = new ConfigStamp(reader.GetFieldValue<uint>(0), reader.GetInt64(3));
+        if (reader.IsDBNull(6))
+        {
+            return new StampedConfig(stamp, null);
+        }
+        return new StampedConfig(stamp, new ConfigRecord(
+            OrganizationId.From(reader.GetString(1)),
+            ConfigId.From(reader.GetString(2)),
+            reader.GetInt64(3),
+            reader.GetFieldValue<DateTimeOffset>(4),
+            reader.GetFieldValue<DateTimeOffset>(5),
+            JsonSerializer.Deserialize<WebhookConfig>(reader.GetString(6), HeraldJson.Options)!,
+            reader.GetFieldValue<byte[]>(7)));
+    }
+
     public async Task<IReadOnlyList<ConfigRecord>> ListAsync(OrganizationId orgId, string? eventName, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand($"""
@@ -143,3 +180,4 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         JsonSerializer.Deserialize<WebhookConfig>(reader.GetString(5), HeraldJson.Options)!,
         reader.GetFieldValue<byte[]>(6));
 }
+

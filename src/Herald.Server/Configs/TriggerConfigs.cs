@@ -9,7 +9,10 @@ namespace Herald.Server.Configs;
 /// The configs as triggers read them. On SQLite, where one Herald process owns the database, every config write goes
 /// through this process's store, so a config read once stays right until the next write, which drops every entry
 /// (<see cref="ConfigChanges"/>). A trigger then costs no database read, no JSON and no decryption for its config. On
-/// PostgreSQL, where other nodes write configs too, every trigger reads its config.
+/// PostgreSQL, where other nodes write configs too, every trigger still reads its config's row, so it sees every write
+/// committed before it on any node (no staleness), but the read answers only the row's stamp
+/// (<see cref="ConfigStamp"/>) when the row is the one this node read last: the document's JSON and the sealed
+/// secrets are sent, parsed and opened only after a write.
 /// The records handed out are shared between triggers: nothing on the trigger and delivery paths changes them.
 /// </summary>
 public sealed class TriggerConfigs(IConfigStore store, ConfigChanges changes, ConfigSecretsBox box, StorageOptions storage)
@@ -17,13 +20,25 @@ public sealed class TriggerConfigs(IConfigStore store, ConfigChanges changes, Co
     /// <summary>Beyond this many entries the cache starts over, which bounds its memory whatever the number of configs.</summary>
     public const int MaxEntries = 10_000;
 
+    /// <summary>
+    /// A stamped entry older than this is read in full again: a row's <c>xmin</c> repeats only after 2^32
+    /// transactions, which no server runs in this time.
+    /// </summary>
+    public static readonly TimeSpan StampLifetime = TimeSpan.FromMinutes(10);
+
     private readonly bool _caching = storage.Provider == StorageProvider.Sqlite;
+    private readonly PostgresConfigStore? _stamped = storage.Provider == StorageProvider.Postgres ? store as PostgresConfigStore : null;
     private readonly ConcurrentDictionary<(OrganizationId OrgId, ConfigId Id), Entry> _entries = new();
+    private readonly ConcurrentDictionary<(OrganizationId OrgId, ConfigId Id), StampedEntry> _stampedEntries = new();
     private readonly ConditionalWeakTable<ConfigRecord, ConfigSecrets> _opened = new();
     private readonly ConditionalWeakTable<ConfigRecord, ConfigSecrets>.CreateValueCallback _open = box.Open;
 
     public async Task<ConfigRecord?> GetAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
     {
+        if (_stamped is not null)
+        {
+            return await GetStampedAsync(_stamped, orgId, id, cancellationToken);
+        }
         if (!_caching)
         {
             return await store.GetAsync(orgId, id, cancellationToken);
@@ -43,8 +58,37 @@ public sealed class TriggerConfigs(IConfigStore store, ConfigChanges changes, Co
         return record;
     }
 
+    private async Task<ConfigRecord?> GetStampedAsync(PostgresConfigStore stamped, OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
+    {
+        var key = (orgId, id);
+        var now = Environment.TickCount64;
+        if (_stampedEntries.TryGetValue(key, out var known) && now - known.ReadAt > (long)StampLifetime.TotalMilliseconds)
+        {
+            known = null;
+        }
+        var read = await stamped.GetStampedAsync(orgId, id, known?.Stamp, cancellationToken);
+        if (read is null)
+        {
+            _stampedEntries.TryRemove(key, out _);
+            return null;
+        }
+        if (read.Record is null)
+        {
+            // The row is the version the entry was read from.
+            return known!.Record;
+        }
+        if (_stampedEntries.Count >= MaxEntries)
+        {
+            _stampedEntries.Clear();
+        }
+        _stampedEntries[key] = new StampedEntry(read.Stamp, read.Record, now);
+        return read.Record;
+    }
+
     /// <summary>The record's secrets, opened once per record instance.</summary>
     public ConfigSecrets SecretsOf(ConfigRecord record) => _opened.GetValue(record, _open);
 
     private sealed record Entry(long Generation, ConfigRecord? Record);
+
+    private sealed record StampedEntry(ConfigStamp Stamp, ConfigRecord Record, long ReadAt);
 }

@@ -14,6 +14,10 @@ public sealed class PostgresEventWriter : IEventWriter
 {
     public async Task InsertAsync(WriteSession session, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
+        if (events.Count == 0)
+        {
+            return;
+        }
         var pg = session.As<PostgresWriteSession>();
         // A shared input is stored at its first event's time: the events' days are the inputs' days.
         await pg.Partitions.EnsureDaysAsync(events.Select(e => PostgresPartitions.DayOf(e.CreatedAt)), cancellationToken);
@@ -22,18 +26,26 @@ public sealed class PostgresEventWriter : IEventWriter
         {
             if (e.Shared is { } shared && (sharedWritten ??= new(StringComparer.Ordinal)).Add(shared.Id))
             {
-                // A fan-out's payload, once, before the first of its events.
+                // A fan-out's payload, once, with its first event.
                 pg.Add("""
                     INSERT INTO event_inputs (input_id, stored_at, body, slots, metadata_start, metadata_end) VALUES ($1, $2, $3, $4, $5, $6)
                     """, [shared.Id, e.CreatedAt, shared.Body, shared.SlotsText, shared.MetadataStart, shared.MetadataEnd]);
             }
-            pg.Add("""
-                INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, input_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                """, [e.EventId.Value, e.OrgId.Value, e.ConfigId.Value, e.EventName, e.CreatedAt, e.Status.ToContract(), e.RetryAttempt, e.HttpMethod, e.Url, e.Metadata, e.Input, e.Payload,
-                e.OriginalPayload, e.HttpResponse, e.StartDate, e.EndDate, e.Shared?.Id]);
         }
+        // The events of every writer of this round trip (the triggers of one group commit) go as one statement.
+        pg.Gather(nameof(InsertAsync), events, InsertAll);
     }
+
+    private static NpgsqlBatchCommand InsertAll(IReadOnlyList<EventRecord> events) => PostgresWriteSession.Command("""
+        INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, input_id)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::integer[], $8::text[], $9::text[], $10::text[],
+                             $11::text[], $12::text[], $13::text[], $14::text[], $15::timestamptz[], $16::timestamptz[], $17::text[])
+        """, [events.Select(e => e.EventId.Value).ToArray(), events.Select(e => e.OrgId.Value).ToArray(), events.Select(e => e.ConfigId.Value).ToArray(),
+        events.Select(e => e.EventName).ToArray(), events.Select(e => e.CreatedAt).ToArray(), events.Select(e => e.Status.ToContract()).ToArray(),
+        events.Select(e => e.RetryAttempt).ToArray(), events.Select(e => e.HttpMethod).ToArray(), events.Select(e => e.Url).ToArray(),
+        events.Select(e => e.Metadata).ToArray(), events.Select(e => e.Input).ToArray(), events.Select(e => (string?)e.Payload).ToArray(),
+        events.Select(e => e.OriginalPayload).ToArray(), events.Select(e => e.HttpResponse).ToArray(), events.Select(e => e.StartDate).ToArray(),
+        events.Select(e => e.EndDate).ToArray(), events.Select(e => e.Shared?.Id).ToArray()]);
 
     /// <summary>
     /// One statement for the whole batch (its values in arrays), bounded to the day partitions of its events' ids. A

@@ -2,6 +2,7 @@ using Herald.Server.Configs;
 using Herald.Server.Http;
 using Herald.Server.Secrets;
 using Herald.Server.Storage;
+using Herald.Server.Storage.Postgres;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -87,4 +88,106 @@ public sealed class TriggerConfigsTests : IDisposable
     }
 
     public void Dispose() => _folder.Dispose();
+}
+
+/// <summary>
+/// The configs triggers read on PostgreSQL, where other nodes write configs: each node keeps the record it read last
+/// and every trigger asks the database whether the row is still that version, so a write on any node reaches the next
+/// trigger on every other node.
+/// </summary>
+public sealed class PostgresTriggerConfigsTests(PostgresServer server)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
+    private static readonly OrganizationId Org = new("org-1");
+    private static readonly ConfigId Cfg = new("cfg1");
+
+    private readonly ConfigSecretsBox _box = new(new SecretBox(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray()));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private ConfigRecord Record(string url, long version = 1) => new(
+        Org, Cfg, version, T0, T0,
+        new WebhookConfig { Id = "cfg1", Name = "config", EventName = "order_created", Url = url, Enabled = true, Auth = new Auth { AuthType = "NONE" } },
+        _box.Seal(Org, Cfg, new ConfigSecrets("whsec_secret", null, null, null)));
+
+    /// <summary>Two nodes' stores on one database: node A writes, node B's triggers read.</summary>
+    private async Task<(PostgresConfigStore NodeA, TriggerConfigs NodeB)> ArrangeAsync()
+    {
+        var options = new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = await server.CreateDatabaseAsync() };
+        var a = new PostgresDatabase(options, new FakeTimeProvider(T0));
+        await a.MigrateAsync(Ct);
+        var b = new PostgresDatabase(options, new FakeTimeProvider(T0));
+        var nodeA = new PostgresConfigStore(a);
+        await nodeA.InsertAsync(Record("https://one.example/hook"), int.MaxValue, Ct);
+        return (nodeA, new TriggerConfigs(new PostgresConfigStore(b), new ConfigChanges(), _box, options));
+    }
+
+    [Fact]
+    public async Task An_unchanged_config_is_the_record_read_before_with_its_secrets_opened_once()
+    {
+        var (_, nodeB) = await ArrangeAsync();
+
+        var first = await nodeB.GetAsync(Org, Cfg, Ct);
+        var again = await nodeB.GetAsync(Org, Cfg, Ct);
+
+        Assert.Same(first, again);
+        Assert.Same(nodeB.SecretsOf(first!), nodeB.SecretsOf(again!));
+    }
+
+    [Fact]
+    public async Task Every_write_on_another_node_reaches_the_next_read()
+    {
+        var (nodeA, nodeB) = await ArrangeAsync();
+        Assert.Equal("https://one.example/hook", (await nodeB.GetAsync(Org, Cfg, Ct))!.Document.Url);
+
+        Assert.True(await nodeA.UpdateAsync(Record("https://two.example/hook", version: 2), 1, Ct));
+        Assert.Equal("https://two.example/hook", (await nodeB.GetAsync(Org, Cfg, Ct))!.Document.Url);
+
+        // A backfill keeps the version: the row's own version tells the change.
+        Assert.True(await nodeA.BackfillEventVersionAsync(Org, Cfg, "2.0", Ct));
+        Assert.Equal("2.0", (await nodeB.GetAsync(Org, Cfg, Ct))!.Document.EventVersion);
+
+        Assert.True(await nodeA.DeleteAsync(Org, Cfg, Ct));
+        Assert.Null(await nodeB.GetAsync(Org, Cfg, Ct));
+
+        // Made again under the same id and version: a new row.
+        await nodeA.InsertAsync(Record("https://three.example/hook"), int.MaxValue, Ct);
+        Assert.Equal("https://three.example/hook", (await nodeB.GetAsync(Org, Cfg, Ct))!.Document.Url);
+    }
+
+    [Fact]
+    public async Task A_node_delivers_with_the_config_another_node_just_wrote_and_refuses_one_it_deleted()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = connectionString, ["Delivery:AllowPrivateNetworks"] = "true",
+        };
+        await using var first = await Receiver.StartAsync();
+        await using var second = await Receiver.StartAsync();
+        using var appA = new HeraldApp(settings);
+        using var appB = new HeraldApp(settings);
+        using var nodeA = appA.Client();
+        using var nodeB = appB.Client();
+        var (configId, _) = await nodeA.CreateConfigAsync(new Uri(first.Url, "/hook"));
+
+        Assert.Equal("succeeded", (await nodeB.TriggerAsync(configId, sync: true))["status"]!.GetValue<string>());
+        Assert.Single(first.Received);
+
+        var moveTo = new Uri(second.Url, "/moved");
+        var update = await nodeA.PutJsonAsync($"/v1/webhooks/configs/{configId}", "{\"name\":\"Receiver\",\"eventName\":\"order_created\",\"url\":\"" + moveTo
+            + "\",\"auth\":{\"authType\":\"BASIC\",\"basicAuthConfig\":{\"username\":\"erp\",\"password\":\"second-password\"}}}");
+        Assert.Equal(System.Net.HttpStatusCode.OK, update.StatusCode);
+        Assert.Equal("succeeded", (await nodeB.TriggerAsync(configId, sync: true))["status"]!.GetValue<string>());
+
+        Assert.Single(first.Received);
+        var moved = Assert.Single(second.Received);
+        Assert.Equal("/moved", moved.Path);
+        Assert.Equal("Basic " + Convert.ToBase64String("erp:second-password"u8.ToArray()), moved.Header("authorization"));
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await nodeA.DeleteAsync($"/v1/webhooks/configs/{configId}", Ct)).StatusCode);
+        var refused = await nodeB.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", """{"metadata":{},"entity":{"_id":"e-1"}}""");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Single(second.Received);
+    }
 }

@@ -81,4 +81,24 @@ public sealed class SqliteMigrationTests : MigrationContract, IDisposable
 public sealed class PostgresMigrationTests(PostgresServer server) : MigrationContract
 {
     protected override async Task<IDatabase> MigratedAsync() => await Engines.PostgresAsync(server, new FakeTimeProvider());
+
+    [Fact]
+    public async Task A_day_partition_of_events_keeps_half_its_pages_free_for_outcome_updates()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await Engines.PostgresAsync(server, new FakeTimeProvider());
+        await database.Partitions.EnsureDaysAsync([new DateOnly(2026, 3, 1)], ct);
+
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT relname, array_to_string(reloptions, ',') FROM pg_class WHERE relname IN ('webhook_events_p20260301', 'delivery_attempts_p20260301') ORDER BY relname");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var options = new Dictionary<string, string>();
+        while (await reader.ReadAsync(ct))
+        {
+            options[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        Assert.Equal("fillfactor=50", options["webhook_events_p20260301"]);
+        Assert.Equal("fillfactor=100", options["delivery_attempts_p20260301"]);
+    }
 }

@@ -10,7 +10,8 @@ namespace Herald.Server.Storage.Postgres;
 /// </summary>
 public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresPartitions partitions) : WriteSession
 {
-    private readonly List<(NpgsqlBatchCommand Command, Action<NpgsqlDataReader>? Row)> _pending = [];
+    private readonly List<(NpgsqlBatchCommand? Command, IGathered? Gathered, Action<NpgsqlDataReader>? Row)> _pending = [];
+    private readonly Dictionary<string, IGathered> _gathered = new(StringComparer.Ordinal);
 
     /// <summary>The day partitions of the event log's tables: a writer makes sure its rows' days have theirs.</summary>
     public PostgresPartitions Partitions { get; } = partitions;
@@ -20,7 +21,24 @@ public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTran
     public NpgsqlTransaction Transaction { get; } = transaction;
 
     /// <summary>Adds a statement; <paramref name="row"/>, when given, is called for each row it answers, once the statements are sent.</summary>
-    public void Add(NpgsqlBatchCommand command, Action<NpgsqlDataReader>? row = null) => _pending.Add((command, row));
+    public void Add(NpgsqlBatchCommand command, Action<NpgsqlDataReader>? row = null) => _pending.Add((command, null, row));
+
+    /// <summary>
+    /// Adds rows to one statement gathered until the next round trip: the first call for <paramref name="kind"/> takes
+    /// the statement's place among the others, later calls (from other writers of the same transaction, say the other
+    /// triggers of a group commit) add their rows to it, and <paramref name="build"/> makes the statement of all of them
+    /// when it is sent. For writes that answer nothing.
+    /// </summary>
+    public void Gather<T>(string kind, IEnumerable<T> rows, Func<IReadOnlyList<T>, NpgsqlBatchCommand> build)
+    {
+        if (!_gathered.TryGetValue(kind, out var gathered))
+        {
+            gathered = new Gathered<T>(build);
+            _gathered[kind] = gathered;
+            _pending.Add((null, gathered, null));
+        }
+        ((Gathered<T>)gathered).Rows.AddRange(rows);
+    }
 
     /// <summary>Adds a statement with positional parameters (nulls typed from the column, strings as text).</summary>
     public void Add(string sql, IReadOnlyList<object?> values, Action<NpgsqlDataReader>? row = null) => Add(Command(sql, values), row);
@@ -34,10 +52,11 @@ public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTran
         }
         var pending = _pending.ToArray();
         _pending.Clear();
+        _gathered.Clear();
         await using var batch = new NpgsqlBatch(Connection, Transaction);
-        foreach (var (command, _) in pending)
+        foreach (var (command, gathered, _) in pending)
         {
-            batch.BatchCommands.Add(command);
+            batch.BatchCommands.Add(command ?? gathered!.Build());
         }
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         // Rows come per statement that answers rows (RETURNING, SELECT), in the batch's order; a statement that answers
@@ -80,4 +99,16 @@ public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTran
         string text => new NpgsqlParameter { Value = text, NpgsqlDbType = NpgsqlDbType.Text },
         _ => new NpgsqlParameter { Value = value },
     };
+
+    private interface IGathered
+    {
+        NpgsqlBatchCommand Build();
+    }
+
+    private sealed class Gathered<T>(Func<IReadOnlyList<T>, NpgsqlBatchCommand> build) : IGathered
+    {
+        public List<T> Rows { get; } = [];
+
+        public NpgsqlBatchCommand Build() => build(Rows);
+    }
 }
