@@ -10,6 +10,12 @@ public sealed class JsonataException : Exception
 {
     private readonly string? _message;
 
+    /// <summary>An error with its code and message, as a custom function raises one to fail an evaluation.</summary>
+    /// <param name="code">The error code, e.g. <c>D3001</c>; see <see cref="Code"/>.</param>
+    /// <param name="message">The text that <see cref="Exception.Message"/> returns.</param>
+    /// <param name="position">The character offset in the expression where the error arose, or -1 when unknown.</param>
+    /// <param name="token">The token of the expression involved, when there is one.</param>
+    /// <param name="value">The value involved, when there is one.</param>
     public JsonataException(string code, string message, int position = -1, string? token = null, object? value = null)
         : base(message)
     {

@@ -23,12 +23,14 @@ public sealed class VerificationPackageTests
     }
 
     [Fact]
-    public void The_library_came_from_the_package_not_from_a_project()
+    public void Each_library_came_from_its_package_not_from_a_project()
     {
         var deps = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Herald.Packages.Tests.deps.json")))!;
-        var library = deps["libraries"]!.AsObject().Single(l => l.Key.StartsWith("Herald.Webhooks.Verification/", StringComparison.Ordinal));
-
-        Assert.Equal("package", library.Value!["type"]!.GetValue<string>());
+        foreach (var id in (string[])["Herald.Webhooks.Verification", "Herald.Client", "Herald.Jsonata"])
+        {
+            var library = deps["libraries"]!.AsObject().Single(l => l.Key.StartsWith(id + "/", StringComparison.Ordinal));
+            Assert.Equal("package", library.Value!["type"]!.GetValue<string>());
+        }
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

@@ -24,6 +24,7 @@ public static class ConsoleExtensionsApi
         routes.MapGet("/v1/webhooks/me", GetCaller).WithName("heraldGetCaller").WithTags("herald").RequireAuthorization()
             .Produces<CallerResp>();
         routes.MapPost("/v1/webhooks/transform", EvaluateTransform).WithName("heraldEvaluateTransform").WithTags("herald").RequireAuthorization()
+            .WithJsonBody<TransformRequest>()
             .Produces<TransformResp>()
             .Produces<TransformErrorResp>(StatusCodes.Status400BadRequest)
             .Produces<TransformErrorResp>(StatusCodes.Status422UnprocessableEntity);
@@ -82,6 +83,11 @@ public static class ConsoleExtensionsApi
 public sealed record CallerResp(
     [property: JsonPropertyName("org_id")] string OrgId,
     [property: JsonPropertyName("token_kind")] string TokenKind);
+
+/// <summary>What to evaluate: a JSONata expression and the input it runs against (documentation only: the body is read by hand).</summary>
+public sealed record TransformRequest(
+    [property: JsonPropertyName("expression")] string Expression,
+    [property: JsonPropertyName("input")] JsonNode? Input);
 
 /// <summary>A transform's result; <c>undefined</c> when the expression produced nothing (the receiver would get no body).</summary>
 public sealed record TransformResp(

@@ -70,7 +70,7 @@ internal sealed class JObject : IReadOnlyDictionary<string, object?>
 
     IEnumerable<object?> IReadOnlyDictionary<string, object?>.Values => Values;
 
-    /// <summary>Plain dictionary access: a new key goes last, whatever it looks like (see <see cref="Set"/>).</summary>
+    /// <summary>Plain dictionary access: a new key goes last, whatever it looks like (see <see cref="Set(string, object?)"/>).</summary>
     public object? this[string key]
     {
         get => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);

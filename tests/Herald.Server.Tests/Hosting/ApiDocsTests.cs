@@ -99,6 +99,25 @@ public sealed partial class ApiDocsTests
         Assert.Contains("openapi/v1.json", html);
     }
 
+    [Fact]
+    public async Task Every_operation_that_reads_a_body_documents_it_as_a_named_schema()
+    {
+        // Generated clients (Herald.Client) name their request types after the schema; an inline schema becomes "Body2".
+        string[] bodiless = ["rotateSigningSecret", "rotateSigningKey", "testOAuth"];
+        using var app = new HeraldApp();
+        var document = await (await app.Client(token: null).GetAsync("/openapi/v1.json", Ct)).ReadAsync();
+
+        var unnamed = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Where(o => o.Key is "post" or "put"))
+            .Select(o => o.Value!)
+            .Where(o => !bodiless.Contains(o["operationId"]!.GetValue<string>()))
+            .Where(o => o["requestBody"]?["content"]?["application/json"]?["schema"]?["$ref"] is null)
+            .Select(o => o["operationId"]!.GetValue<string>())
+            .ToList();
+
+        Assert.True(unnamed.Count == 0, "these operations have no body or an inline one: " + string.Join(", ", unnamed));
+    }
+
     private static IEnumerable<JsonNode> Operations(JsonNode document) =>
         document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject()).Select(operation => operation.Value!).Where(o => o["operationId"] is not null);
 
