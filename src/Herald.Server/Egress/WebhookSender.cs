@@ -99,6 +99,11 @@ public sealed class WebhookSender
         {
             return AttemptResult.Failure(DeliveryCode.ConnectionError, Describe(e), retryable: true);
         }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            // The connection broke while the answer was read (a reset after the headers, say): not wrapped by HttpClient.
+            return AttemptResult.Failure(DeliveryCode.ConnectionError, e.Message, retryable: true);
+        }
     }
 
     private async Task<AttemptResult> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
