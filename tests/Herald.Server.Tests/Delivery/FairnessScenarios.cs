@@ -14,7 +14,7 @@ namespace Herald.Server.Tests.Delivery;
 public class FairnessScenarios(ITestOutputHelper output) : ReceiverScenario
 {
     private const int FastEvents = 1000;
-    private const int Rounds = 3;
+    private const int Rounds = 5;
     private const double Pace = 0.8;
 
     private readonly List<Receiver> _others = [];
