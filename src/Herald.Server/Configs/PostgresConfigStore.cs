@@ -86,6 +86,26 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
             reader.GetFieldValue<byte[]>(7)));
     }
 
+    /// <summary>SQLSTATE of the check below: a config changed since its stamp was read.</summary>
+    public const string ChangedState = "HR001";
+
+    /// <summary>
+    /// Has the session's transaction check that each config's row is still the version <paramref name="stamps"/> names
+    /// (the checks of every writer of the same round trip go as one statement); the transaction fails with
+    /// <see cref="ChangedState"/> when one is not, or is gone.
+    /// </summary>
+    public static void CheckStamps(PostgresWriteSession session, IEnumerable<(OrganizationId OrgId, ConfigId Id, ConfigStamp Stamp)> stamps) =>
+        session.Gather(nameof(CheckStamps), stamps, all =>
+        {
+            var distinct = all.Distinct().ToArray();
+            var command = new NpgsqlBatchCommand("CALL herald_check_config_stamps($1, $2, $3, $4)");
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = distinct.Select(s => s.OrgId.Value).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = distinct.Select(s => s.Id.Value).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Xid, Value = distinct.Select(s => s.Stamp.RowVersion).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = distinct.Select(s => s.Stamp.Version).ToArray() });
+            return command;
+        });
+
     public async Task<IReadOnlyList<ConfigRecord>> ListAsync(OrganizationId orgId, string? eventName, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand($"""

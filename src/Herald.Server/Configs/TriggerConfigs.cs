@@ -2,6 +2,8 @@ using Herald.Server.Http;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Herald.Server.Storage;
+using Herald.Server.Storage.Postgres;
+using Npgsql;
 
 namespace Herald.Server.Configs;
 
@@ -9,10 +11,13 @@ namespace Herald.Server.Configs;
 /// The configs as triggers read them. On SQLite, where one Herald process owns the database, every config write goes
 /// through this process's store, so a config read once stays right until the next write, which drops every entry
 /// (<see cref="ConfigChanges"/>). A trigger then costs no database read, no JSON and no decryption for its config. On
-/// PostgreSQL, where other nodes write configs too, every trigger still reads its config's row, so it sees every write
-/// committed before it on any node (no staleness), but the read answers only the row's stamp
-/// (<see cref="ConfigStamp"/>) when the row is the one this node read last: the document's JSON and the sealed
-/// secrets are sent, parsed and opened only after a write.
+/// PostgreSQL, where other nodes write configs too, a trigger uses the record this node read last without reading
+/// (<see cref="GetForTriggerAsync"/>), and the transaction that writes its event checks that the config's row is still
+/// that version (<see cref="CheckUnchanged"/>, its stamp: <see cref="ConfigStamp"/>); when it is not, the transaction
+/// fails and the trigger reads the config again and starts over, so a write committed on any node before a trigger
+/// is written reaches that trigger. Other reads ask the database every time, and it answers only the row's stamp when
+/// the row is the one this node read last: the document's JSON and the sealed secrets are sent, parsed and opened only
+/// after a write.
 /// The records handed out are shared between triggers: nothing on the trigger and delivery paths changes them.
 /// </summary>
 public sealed class TriggerConfigs(IConfigStore store, ConfigChanges changes, ConfigSecretsBox box, StorageOptions storage)
@@ -30,6 +35,7 @@ public sealed class TriggerConfigs(IConfigStore store, ConfigChanges changes, Co
     private readonly PostgresConfigStore? _stamped = storage.Provider == StorageProvider.Postgres ? store as PostgresConfigStore : null;
     private readonly ConcurrentDictionary<(OrganizationId OrgId, ConfigId Id), Entry> _entries = new();
     private readonly ConcurrentDictionary<(OrganizationId OrgId, ConfigId Id), StampedEntry> _stampedEntries = new();
+    private readonly ConditionalWeakTable<ConfigRecord, StrongBox<ConfigStamp>> _stamps = new();
     private readonly ConditionalWeakTable<ConfigRecord, ConfigSecrets> _opened = new();
     private readonly ConditionalWeakTable<ConfigRecord, ConfigSecrets>.CreateValueCallback _open = box.Open;
 
@@ -58,6 +64,48 @@ public sealed class TriggerConfigs(IConfigStore store, ConfigChanges changes, Co
         return record;
     }
 
+    /// <summary>
+    /// The config for a trigger, and whether it was read from the database just now (<c>Checked</c>). On PostgreSQL, the
+    /// record this node read last is answered unread (not checked): the trigger's write must then go through
+    /// <see cref="CheckUnchanged"/>, and a refusal based on it must be confirmed by <see cref="GetAsync"/> first.
+    /// </summary>
+    public async ValueTask<(ConfigRecord? Record, bool Checked)> GetForTriggerAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
+    {
+        if (_stamped is not null && _stampedEntries.TryGetValue((orgId, id), out var known)
+            && Environment.TickCount64 - known.ReadAt <= (long)StampLifetime.TotalMilliseconds)
+        {
+            return (known.Record, false);
+        }
+        return (await GetAsync(orgId, id, cancellationToken), true);
+    }
+
+    /// <summary>
+    /// On PostgreSQL: has the session's transaction fail (<see cref="IsChanged"/>) unless each record's config row is
+    /// still the version the record was read from. Records read otherwise than through this class are not checked.
+    /// </summary>
+    public void CheckUnchanged(WriteSession session, IEnumerable<ConfigRecord> records)
+    {
+        if (_stamped is null)
+        {
+            return;
+        }
+        List<(OrganizationId, ConfigId, ConfigStamp)>? stamps = null;
+        foreach (var record in records)
+        {
+            if (_stamps.TryGetValue(record, out var stamp))
+            {
+                (stamps ??= []).Add((record.OrgId, record.Id, stamp.Value));
+            }
+        }
+        if (stamps is not null)
+        {
+            PostgresConfigStore.CheckStamps(session.As<PostgresWriteSession>(), stamps);
+        }
+    }
+
+    /// <summary>Whether a write failed because a config it was checked against (<see cref="CheckUnchanged"/>) changed.</summary>
+    public static bool IsChanged(Exception error) => error is PostgresException { SqlState: PostgresConfigStore.ChangedState };
+
     private async Task<ConfigRecord?> GetStampedAsync(PostgresConfigStore stamped, OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
     {
         var key = (orgId, id);
@@ -82,6 +130,7 @@ public sealed class TriggerConfigs(IConfigStore store, ConfigChanges changes, Co
             _stampedEntries.Clear();
         }
         _stampedEntries[key] = new StampedEntry(read.Stamp, read.Record, now);
+        _stamps.AddOrUpdate(read.Record, new StrongBox<ConfigStamp>(read.Stamp));
         return read.Record;
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using Herald.Server.Authentication;
 using Herald.Server.Configs;
 using Herald.Server.Http;
@@ -44,28 +45,72 @@ public static class TriggerApi
         {
             return earlier;
         }
-        var config = await configs.GetAsync(orgId, ConfigId.From(configId), cancellationToken);
-        if (config is null)
+        var id = ConfigId.From(configId);
+        var (config, read) = await configs.GetForTriggerAsync(orgId, id, cancellationToken);
+        JsonObject? body = null;
+        string[] absent = [];
+        for (var round = 1; ; round++)
         {
-            return Problem.NotFound($"No webhook config with id '{configId}'");
+            if (config is null)
+            {
+                return Problem.NotFound($"No webhook config with id '{configId}'");
+            }
+            if (Triggering.RefusalFor(config) is { } refusal)
+            {
+                if (!read)
+                {
+                    // The record this node knew: refuse only on the config as it is.
+                    (config, read) = (await configs.GetAsync(orgId, id, cancellationToken), true);
+                    continue;
+                }
+                return Problem.BadRequest(refusal);
+            }
+            if (body is null)
+            {
+                var (given, error) = await JsonBody.ReadObjectAsync(request, MaxPayloadBytes);
+                if (error is not null)
+                {
+                    return error;
+                }
+                body = given!;
+                absent = TriggerPayload.Absent(body);
+            }
+            var (payload, invalid) = TriggerPayload.Fill(body, configId, config.Document, orgId, time.GetUtcNow(), RandomGuid.NewVersion4());
+            if (invalid is not null)
+            {
+                if (!read)
+                {
+                    TriggerPayload.TakeBack(body, absent);
+                    (config, read) = (await configs.GetAsync(orgId, id, cancellationToken), true);
+                    continue;
+                }
+                return Problem.BadRequest(invalid);
+            }
+            try
+            {
+                return await AcceptAsync(config, payload!, key, scope, sync, request.HttpContext.Response, orgId, triggering, idempotent);
+            }
+            catch (Exception e) when (TriggerConfigs.IsChanged(e))
+            {
+                // Another node changed the config since this one read it: nothing was written. Read it and start over.
+                if (round == MaxRounds)
+                {
+                    return Problem.Conflict($"Webhook config {configId} changed {MaxRounds} times while this trigger was written; retry the trigger");
+                }
+                TriggerPayload.TakeBack(body, absent);
+                (config, read) = (await configs.GetAsync(orgId, id, cancellationToken), true);
+            }
         }
-        if (Triggering.RefusalFor(config) is { } refusal)
-        {
-            return Problem.BadRequest(refusal);
-        }
-        var (body, error) = await JsonBody.ReadObjectAsync(request, MaxPayloadBytes);
-        if (error is not null)
-        {
-            return error;
-        }
-        var (payload, invalid) = TriggerPayload.Fill(body!, configId, config.Document, orgId, time.GetUtcNow(), RandomGuid.NewVersion4());
-        if (invalid is not null)
-        {
-            return Problem.BadRequest(invalid);
-        }
+    }
 
-        var response = request.HttpContext.Response;
-        var stored = triggering.NewEvent(config, EventInput.Of(payload!));
+    /// <summary>How often a trigger starts over because its config changed meanwhile before it gives up with 409.</summary>
+    private const int MaxRounds = 3;
+
+    private static async Task<IResult> AcceptAsync(
+        ConfigRecord config, JsonObject payload, string? key, string scope, bool? sync, HttpResponse response, OrganizationId orgId, Triggering triggering,
+        IdempotentTriggering idempotent)
+    {
+        var stored = triggering.NewEvent(config, EventInput.Of(payload));
         if (sync == true)
         {
             // The job runs like any other (a worker slot, its turn at the destination), to its own timeout even if the

@@ -48,6 +48,35 @@ public static class TriggerPayload
         return (body, null);
     }
 
+    /// <summary>
+    /// What <see cref="Fill"/> may add to <paramref name="body"/>, as it is now: the metadata fields it lacks, or the
+    /// whole metadata when it has none. <see cref="TakeBack"/> removes them again.
+    /// </summary>
+    public static string[] Absent(JsonObject body) => body["metadata"] switch
+    {
+        null => ["metadata"],
+        JsonObject fields => Filled.Where(name => fields[name] is null).ToArray(),
+        _ => [],
+    };
+
+    /// <summary>Undoes a <see cref="Fill"/>, given what was <see cref="Absent"/> before it, so that it can be filled again under another config.</summary>
+    public static void TakeBack(JsonObject body, string[] absent)
+    {
+        if (absent is ["metadata"])
+        {
+            body.Remove("metadata");
+        }
+        else if (body["metadata"] is JsonObject fields)
+        {
+            foreach (var name in absent)
+            {
+                fields.Remove(name);
+            }
+        }
+    }
+
+    private static readonly string[] Filled = ["webhook_id", "webhook_name", "organization_id", "creation_timestamp", "correlation_id"];
+
     private static void SetIfAbsent(JsonObject fields, string name, string? value)
     {
         if (fields[name] is null && value is not null)

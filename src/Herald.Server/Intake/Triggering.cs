@@ -25,9 +25,11 @@ public sealed record Accepted
 /// claim) in one transaction before the caller hears "accepted". The events are written here, through the event log's
 /// writer; the jobs through the queue's port (<see cref="IJobQueue"/>), which also runs a sync trigger's job and hands
 /// others to this node's worker. A sync trigger's job is leased to this node while it runs, so a crash mid-attempt
-/// leaves a job that a worker picks up when the lease runs out.
+/// leaves a job that a worker picks up when the lease runs out. The transaction also checks that each config is still
+/// the version its event was made under (<see cref="TriggerConfigs.CheckUnchanged"/>); when one changed, it fails
+/// (<see cref="TriggerConfigs.IsChanged"/>) and nothing is written.
 /// </summary>
-public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotencyStore answers, TimeProvider time, IntakeMetrics? metrics = null)
+public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotencyStore answers, TriggerConfigs configs, TimeProvider time, IntakeMetrics? metrics = null)
 {
     /// <summary>Why a config cannot be triggered, or null when it can.</summary>
     public static string? RefusalFor(ConfigRecord config) => config.Document.Status switch
@@ -84,6 +86,9 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
             {
                 return [];
             }
+            // A config used unread (TriggerConfigs.GetForTriggerAsync) is checked here: when another node changed it,
+            // the transaction fails and the trigger starts over with the config read again.
+            configs.CheckUnchanged(session, accepted.Select(a => a.Config));
             await events.InsertAsync(session, newEvents, cancellationToken);
             return requests;
         }, chain: false);

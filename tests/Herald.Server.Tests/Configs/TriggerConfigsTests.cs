@@ -175,7 +175,7 @@ public sealed class PostgresTriggerConfigsTests(PostgresServer server)
         Assert.Single(first.Received);
 
         var moveTo = new Uri(second.Url, "/moved");
-        var update = await nodeA.PutJsonAsync($"/v1/webhooks/configs/{configId}", "{\"name\":\"Receiver\",\"eventName\":\"order_created\",\"url\":\"" + moveTo
+        var update = await nodeA.PutJsonAsync($"/v1/webhooks/configs/{configId}", "{\"name\":\"Moved receiver\",\"eventName\":\"order_created\",\"url\":\"" + moveTo
             + "\",\"auth\":{\"authType\":\"BASIC\",\"basicAuthConfig\":{\"username\":\"erp\",\"password\":\"second-password\"}}}");
         Assert.Equal(System.Net.HttpStatusCode.OK, update.StatusCode);
         Assert.Equal("succeeded", (await nodeB.TriggerAsync(configId, sync: true))["status"]!.GetValue<string>());
@@ -184,10 +184,50 @@ public sealed class PostgresTriggerConfigsTests(PostgresServer server)
         var moved = Assert.Single(second.Received);
         Assert.Equal("/moved", moved.Path);
         Assert.Equal("Basic " + Convert.ToBase64String("erp:second-password"u8.ToArray()), moved.Header("authorization"));
+        // Node B had filled the payload under the name it knew before it learnt of the change: filled again under the new one.
+        Assert.Equal("Moved receiver", System.Text.Json.Nodes.JsonNode.Parse(moved.Text)!["metadata"]!["webhook_name"]!.GetValue<string>());
 
         Assert.Equal(System.Net.HttpStatusCode.NoContent, (await nodeA.DeleteAsync($"/v1/webhooks/configs/{configId}", Ct)).StatusCode);
         var refused = await nodeB.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", """{"metadata":{},"entity":{"_id":"e-1"}}""");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, refused.StatusCode);
         Assert.Single(second.Received);
+    }
+
+    /// <summary>
+    /// A node triggers with the config record it read before, unread, and its event's transaction checks that the row
+    /// is still that version: a config another node disabled is refused on the first trigger after, and one it enabled
+    /// again is taken, though the node last saw it disabled.
+    /// </summary>
+    [Fact]
+    public async Task A_node_refuses_a_config_another_node_disabled_and_takes_it_once_enabled_again()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = connectionString, ["Delivery:AllowPrivateNetworks"] = "true",
+        };
+        await using var receiver = await Receiver.StartAsync();
+        using var appA = new HeraldApp(settings);
+        using var appB = new HeraldApp(settings);
+        using var nodeA = appA.Client();
+        using var nodeB = appB.Client();
+        var url = new Uri(receiver.Url, "/hook");
+        var (configId, _) = await nodeA.CreateConfigAsync(url);
+        string Body(bool enabled) => $$"""{"name":"Receiver","eventName":"order_created","url":"{{url}}","enabled":{{(enabled ? "true" : "false")}}}""";
+
+        var first = await nodeB.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", """{"metadata":{},"entity":{"_id":"e-1"}}""");
+        Assert.Equal(System.Net.HttpStatusCode.OK, first.StatusCode);
+        await receiver.WaitForAsync(1);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await nodeA.PutJsonAsync($"/v1/webhooks/configs/{configId}", Body(enabled: false))).StatusCode);
+        var refused = await nodeB.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", """{"metadata":{},"entity":{"_id":"e-2"}}""");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("disabled", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await nodeA.PutJsonAsync($"/v1/webhooks/configs/{configId}", Body(enabled: true))).StatusCode);
+        Assert.Equal("succeeded", (await nodeB.TriggerAsync(configId, sync: true))["status"]!.GetValue<string>());
+
+        Assert.Equal(2, receiver.Received.Count);
+        Assert.DoesNotContain(receiver.Received, r => r.Text.Contains("\"_id\":\"e-2\"", StringComparison.Ordinal));
     }
 }

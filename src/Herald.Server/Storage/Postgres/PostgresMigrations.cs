@@ -339,5 +339,24 @@ internal static class PostgresMigrations
                 RETURN true;
             END $$;
             """),
+        // A trigger may use the config record its node read before, unread: the group commit that writes its event
+        // checks, in the same transaction, that each config's row is still the version read (its xmin and version),
+        // and fails whole, with SQLSTATE HR001, when one is not, so that its triggers read their configs again. A
+        // procedure, so that the check answers no rows among the batch's statements.
+        new(14, "triggers check their configs' stamps in the transaction that writes their events", """
+            CREATE PROCEDURE herald_check_config_stamps(orgs text[], ids text[], row_versions xid[], versions bigint[])
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                changed text;
+            BEGIN
+                SELECT string_agg(s.org_id || '/' || s.id, ', ') INTO changed
+                FROM unnest(orgs, ids, row_versions, versions) AS s(org_id, id, row_version, version)
+                WHERE NOT EXISTS (SELECT 1 FROM webhook_configs c
+                                  WHERE c.org_id = s.org_id AND c.id = s.id AND c.xmin = s.row_version AND c.version = s.version);
+                IF changed IS NOT NULL THEN
+                    RAISE EXCEPTION 'webhook configs changed since this node read them: %', changed USING ERRCODE = 'HR001';
+                END IF;
+            END $$;
+            """),
     ];
 }
