@@ -23,7 +23,7 @@ public sealed class SqliteCheckpointsTests : IDisposable
             await create.ExecuteNonQueryAsync(Ct);
         }
         var before = new FileInfo(file).Length;
-        // 1 MiB in 64 commits: about 260 log pages, far below the 1,000 at which a commit checkpoints by itself.
+        // 1 MiB in 64 commits: about 260 log pages, far below the 8,000 at which a commit checkpoints by itself.
         for (var i = 0; i < 64; i++)
         {
             await using var insert = writer.CreateCommand();
@@ -52,14 +52,25 @@ public sealed class SqliteCheckpointsTests : IDisposable
     [Theory]
     [InlineData(10, 0, 20)] // nothing written: twice as long
     [InlineData(200, 0, 250)] // never longer than the idle pause
-    [InlineData(10, 100, 20)] // far below the target: at most twice as long
-    [InlineData(40, 400, 50)] // near the target: scaled to it
-    [InlineData(40, 500, 40)] // on the target: kept
-    [InlineData(200, 501, 10)] // past the target: the shortest pause at once
-    [InlineData(10, 1000, 10)] // never shorter than the shortest pause
+    [InlineData(10, 800, 20)] // far below the target: at most twice as long
+    [InlineData(40, 3200, 50)] // near the target: scaled to it
+    [InlineData(40, 4000, 40)] // on the target: kept
+    [InlineData(200, 4001, 10)] // past the target: the shortest pause at once
+    [InlineData(10, 8000, 10)] // never shorter than the shortest pause
     public void The_pause_follows_the_pages_each_checkpoint_finds(int pauseMs, long pages, int nextMs)
     {
         Assert.Equal(TimeSpan.FromMilliseconds(nextMs), SqliteCheckpoints.Next(TimeSpan.FromMilliseconds(pauseMs), pages));
+    }
+
+    [Fact]
+    public async Task Every_connection_leaves_the_log_to_the_background_checkpoints_until_it_is_eight_times_SQLites_default()
+    {
+        var database = await Engines.SqliteAsync(_folder, TimeProvider.System);
+        await using var connection = await database.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_autocheckpoint";
+
+        Assert.Equal((long)SqliteDatabase.AutoCheckpointPages, (long)(await command.ExecuteScalarAsync(Ct))!);
     }
 
     public void Dispose()

@@ -30,12 +30,18 @@ public sealed class SqliteDatabase : IDatabase
 
     public StorageProvider Provider => StorageProvider.Sqlite;
 
+    /// <summary>
+    /// The log pages (4 KiB each) past which a commit checkpoints by itself: eight times SQLite's default, so that the
+    /// background checkpoints (<see cref="SqliteCheckpoints"/>) come rarely and are what copies the log.
+    /// </summary>
+    public const int AutoCheckpointPages = 8000;
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+        pragma.CommandText = $"PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = {AutoCheckpointPages};";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
