@@ -8,9 +8,7 @@ namespace Herald.Server.Delivery;
 /// the other writes gathered meanwhile (new events with their jobs): the job's end or new due time (Delivery), and the
 /// attempt row and the event's new state (Events), and the configs' failure streaks (<see cref="IConfigHealthStore"/>).
 /// An outcome counts as recorded only after the commit that holds it; a streak long enough to disable its config is
-/// then handed to <see cref="FailingConfigs"/>. Outcomes are not durable writes: a transaction of outcomes alone does
-/// not wait for the disk on PostgreSQL (<see cref="StorageOptions.FlushOutcomes"/>), since an outcome a server crash
-/// forgets leaves its job to run again, and nothing accepted is lost.
+/// then handed to <see cref="FailingConfigs"/>.
 /// </summary>
 public sealed class OutcomeWriter
 {
@@ -39,7 +37,7 @@ public sealed class OutcomeWriter
             var marks = completions.Where(c => c.Health is not null).Select(c => c.Health!).ToList();
             var streaks = health is null || marks.Count == 0 ? [] : await health.RecordAsync(session, marks, cancellationToken);
             return completions.Select((c, i) => (held[i], StreakOf(c, marks, streaks))).ToArray();
-        }, durable: false);
+        });
     }
 
     /// <summary>Records the completion; true when the lease was still held (the event and job changed).</summary>

@@ -55,10 +55,6 @@ public sealed class GroupCommit : IAsyncDisposable
             {
                 var answers = await _sessions.WriteAsync(async session =>
                 {
-                    if (groups.TrueForAll(g => !g.Kind.Durable))
-                    {
-                        session.CommitWithoutFlush();
-                    }
                     var all = new List<Action>(groups.Count);
                     foreach (var (kind, items) in groups)
                     {
@@ -81,14 +77,7 @@ public sealed class GroupCommit : IAsyncDisposable
             {
                 try
                 {
-                    (await _sessions.WriteAsync(session =>
-                    {
-                        if (!kind.Durable)
-                        {
-                            session.CommitWithoutFlush();
-                        }
-                        return kind.WriteAsync(session, items, cancellationToken);
-                    }, cancellationToken))();
+                    (await _sessions.WriteAsync(session => kind.WriteAsync(session, items, cancellationToken), cancellationToken))();
                 }
                 catch (Exception e)
                 {
@@ -122,9 +111,6 @@ public sealed class GroupCommit : IAsyncDisposable
     /// <summary>What <see cref="GroupCommit"/> needs of a kind, whatever its types.</summary>
     internal interface IGroupWrite
     {
-        /// <summary>Whether its callers may be answered only once the commit is on disk (<see cref="WriteSession.CommitWithoutFlush"/>).</summary>
-        bool Durable { get; }
-
         /// <summary>Writes the items within the session; returns what answers their callers once the commit is done.</summary>
         Task<Action> WriteAsync(WriteSession session, IReadOnlyList<object> items, CancellationToken cancellationToken);
     }
@@ -143,14 +129,11 @@ public sealed class GroupCommit : IAsyncDisposable
 
 /// <summary>
 /// One kind of write for <see cref="GroupCommit"/>: how a batch of its items is written within a shared transaction,
-/// answering one result per item, in order. A kind that is not <paramref name="durable"/> may have its callers answered
-/// before its commit is on disk, when no durable kind shares the transaction (<see cref="WriteSession.CommitWithoutFlush"/>).
+/// answering one result per item, in order.
 /// </summary>
-public sealed class GroupWrite<TItem, TResult>(Func<WriteSession, IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write, bool durable = true)
+public sealed class GroupWrite<TItem, TResult>(Func<WriteSession, IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write)
     : GroupCommit.IGroupWrite
 {
-    public bool Durable => durable;
-
     async Task<Action> GroupCommit.IGroupWrite.WriteAsync(WriteSession session, IReadOnlyList<object> items, CancellationToken cancellationToken)
     {
         var results = await write(session, GroupCommit.ItemsOf<TItem, TResult>(items), cancellationToken);

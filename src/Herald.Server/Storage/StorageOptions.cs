@@ -19,13 +19,4 @@ public sealed class StorageOptions
 
     /// <summary>Folder for the embedded database and the generated master key when none is configured.</summary>
     public string DataDirectory { get; set; } = "data";
-
-    /// <summary>
-    /// On PostgreSQL: whether the commits that only record attempts' outcomes also wait until the server has written
-    /// them to disk. By default they do not (<c>synchronous_commit</c> off for those transactions alone): a server
-    /// crash within its WAL writer's delay (200 ms by default) can then forget an outcome, and the event, whose job is
-    /// forgotten as done with it, is delivered again. Accepted events, config writes and every other commit always
-    /// wait. SQLite ignores it (its commits are on disk at the next checkpoint either way).
-    /// </summary>
-    public bool FlushOutcomes { get; set; }
 }

@@ -9,15 +9,6 @@ namespace Herald.Server.Storage;
 /// </summary>
 public abstract class WriteSession
 {
-    /// <summary>
-    /// The transaction's callers need not wait until its commit is on disk: a crash may forget it, and what it wrote is
-    /// then done again (an attempt's outcome: the job, forgotten as finished with it, runs again). The engine may
-    /// answer sooner; by default, nothing changes.
-    /// </summary>
-    public virtual void CommitWithoutFlush()
-    {
-    }
-
     /// <summary>The engine's own session, or an error naming the mismatch (a writer of one engine given another's session).</summary>
     public TSession As<TSession>()
         where TSession : WriteSession =>

@@ -31,16 +31,12 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
         }
         DataSource = NpgsqlDataSource.Create(connection.ConnectionString);
         Partitions = new PostgresPartitions(DataSource);
-        FlushOutcomes = options.FlushOutcomes;
     }
 
     public NpgsqlDataSource DataSource { get; }
 
     /// <summary>The day partitions of the event log's tables.</summary>
     public PostgresPartitions Partitions { get; }
-
-    /// <summary><see cref="StorageOptions.FlushOutcomes"/>: every commit waits for the disk, also one that may not need to.</summary>
-    public bool FlushOutcomes { get; }
 
     public StorageProvider Provider => StorageProvider.Postgres;
 

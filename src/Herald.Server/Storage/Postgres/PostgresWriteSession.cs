@@ -8,10 +8,8 @@ namespace Herald.Server.Storage.Postgres;
 /// statements that answer nothing they need at once (<see cref="Add"/>), and they go with the next statement whose
 /// answer a writer reads (<see cref="RunAsync"/>), or at the commit.
 /// </summary>
-public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresPartitions partitions, bool flushAlways = false) : WriteSession
+public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresPartitions partitions) : WriteSession
 {
-    private bool _unflushed;
-
     private readonly List<(NpgsqlBatchCommand? Command, IGathered? Gathered, Action<NpgsqlDataReader>? Row)> _pending = [];
     private readonly Dictionary<string, IGathered> _gathered = new(StringComparer.Ordinal);
 
@@ -21,21 +19,6 @@ public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTran
     public NpgsqlConnection Connection { get; } = connection;
 
     public NpgsqlTransaction Transaction { get; } = transaction;
-
-    /// <summary>
-    /// <c>synchronous_commit</c> off for this transaction alone (unless <see cref="StorageOptions.FlushOutcomes"/>):
-    /// the commit returns once it is in the server's log buffer, which its WAL writer flushes within
-    /// <c>wal_writer_delay</c>, or any later commit that waits flushes with its own.
-    /// </summary>
-    public override void CommitWithoutFlush()
-    {
-        if (flushAlways || _unflushed)
-        {
-            return;
-        }
-        _unflushed = true;
-        Add("SET LOCAL synchronous_commit TO off", []);
-    }
 
     /// <summary>Adds a statement; <paramref name="row"/>, when given, is called for each row it answers, once the statements are sent.</summary>
     public void Add(NpgsqlBatchCommand command, Action<NpgsqlDataReader>? row = null) => _pending.Add((command, null, row));

@@ -16,7 +16,7 @@ public sealed class PostgresWriteSessions(PostgresDatabase database) : IWriteSes
             {
                 await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                var session = new PostgresWriteSession(connection, transaction, database.Partitions, database.FlushOutcomes);
+                var session = new PostgresWriteSession(connection, transaction, database.Partitions);
                 var result = await work(session);
                 await session.FlushAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
