@@ -71,19 +71,33 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     /// <summary>
     /// One statement: the claim counts the expired leases it takes over and leases the jobs whose count stays below
     /// <see cref="DeliveryOptions.MaxLeaseExpiries"/>; the others it deletes and answers as given up (see <see cref="LeaseExpiries"/>).
+    /// Waiting jobs and expired leases come from an index each (migration 15), so that the many jobs leased to nodes
+    /// that run them, due but not claimable, are never read; the two are merged in due order, and a row one of them
+    /// locked beyond the limit is free again at the commit.
     /// </summary>
     public async Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
         var prefixed = string.Join(", ", JobColumns.Split(", ").Select(c => "j." + c));
         var command = PostgresWriteSession.Command($"""
-            WITH due AS (
-                SELECT j.job_id, j.reclaims + CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END AS reclaims FROM delivery_jobs j
-                WHERE j.due_at <= $2 AND (j.lease_until IS NULL OR j.lease_until <= $2)
+            WITH waiting AS (
+                SELECT j.job_id, j.due_at, j.reclaims + CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END AS reclaims FROM delivery_jobs j
+                WHERE j.lease_until IS NULL AND j.due_at <= $2
                   AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
                 ORDER BY j.due_at, j.job_id
                 LIMIT $4
                 FOR UPDATE SKIP LOCKED),
+            expired AS (
+                SELECT j.job_id, j.due_at, j.reclaims + CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END AS reclaims FROM delivery_jobs j
+                WHERE j.lease_until <= $2 AND j.due_at <= $2
+                  AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
+                ORDER BY j.due_at, j.job_id
+                LIMIT $4
+                FOR UPDATE SKIP LOCKED),
+            due AS (
+                SELECT job_id, reclaims FROM (SELECT * FROM waiting UNION ALL SELECT * FROM expired) AS d
+                ORDER BY due_at, job_id
+                LIMIT $4),
             claimed AS (
                 UPDATE delivery_jobs AS j
                 SET reclaims = due.reclaims, lease_owner = $1, lease_until = $3

@@ -41,6 +41,8 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
     }
 
     /// <summary>
+    /// Waiting jobs and expired leases come from an index each (migration 12), so that the jobs leased to this node
+    /// that runs them, due but not claimable, are never read; the two are merged in due order.
     /// The claim counts the expired leases it takes over, then removes the jobs whose count reached
     /// <see cref="DeliveryOptions.MaxLeaseExpiries"/> (see <see cref="LeaseExpiries"/>) and leases only the others.
     /// </summary>
@@ -51,10 +53,21 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
             UPDATE delivery_jobs
             SET reclaims = reclaims + (lease_owner IS NOT NULL), lease_owner = $owner, lease_until = $until
             WHERE job_id IN (
-                SELECT j.job_id FROM delivery_jobs j
-                WHERE j.due_at <= $now AND (j.lease_until IS NULL OR j.lease_until <= $now)
-                  AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
-                ORDER BY j.due_at, j.job_id
+                SELECT job_id FROM (
+                    SELECT * FROM (
+                        SELECT j.job_id, j.due_at FROM delivery_jobs j
+                        WHERE j.lease_until IS NULL AND j.due_at <= $now
+                          AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
+                        ORDER BY j.due_at, j.job_id
+                        LIMIT $max)
+                    UNION ALL
+                    SELECT * FROM (
+                        SELECT j.job_id, j.due_at FROM delivery_jobs j
+                        WHERE j.lease_until <= $now AND j.due_at <= $now
+                          AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
+                        ORDER BY j.due_at, j.job_id
+                        LIMIT $max))
+                ORDER BY due_at, job_id
                 LIMIT $max)
             RETURNING {JobColumns}
             """, "$owner", "$until", "$now", "$max");

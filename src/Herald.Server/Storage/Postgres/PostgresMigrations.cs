@@ -358,5 +358,14 @@ internal static class PostgresMigrations
                 END IF;
             END $$;
             """),
+        // Jobs handed to a node at once are leased from their insert, with a due time in the past: the claim's walk of
+        // (due_at, job_id) stepped over every one of them (and their dead versions) to find the few that wait, about
+        // 3 ms a claim under load, the most expensive statement per delivery. Waiting jobs and leased ones now have an
+        // index each: a claim reads only what it may take.
+        new(15, "claims read waiting jobs and expired leases from indexes of their own", """
+            CREATE INDEX ix_delivery_jobs_waiting ON delivery_jobs (due_at, job_id) WHERE lease_until IS NULL;
+            CREATE INDEX ix_delivery_jobs_leased ON delivery_jobs (lease_until) WHERE lease_until IS NOT NULL;
+            DROP INDEX ix_delivery_jobs_due;
+            """),
     ];
 }

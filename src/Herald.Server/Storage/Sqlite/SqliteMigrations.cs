@@ -209,5 +209,13 @@ internal static class SqliteMigrations
                 DELETE FROM config_health WHERE org_id = old.org_id AND config_id = old.id;
             END;
             """),
+        // Jobs handed to the node at once are leased from their insert, with a due time in the past: the claim's walk of
+        // (due_at, job_id) stepped over every one of them to find the few that wait. Waiting jobs and leased ones now
+        // have an index each: a claim reads only what it may take.
+        new(12, "claims read waiting jobs and expired leases from indexes of their own", """
+            CREATE INDEX ix_delivery_jobs_waiting ON delivery_jobs (due_at, job_id) WHERE lease_until IS NULL;
+            CREATE INDEX ix_delivery_jobs_leased ON delivery_jobs (lease_until) WHERE lease_until IS NOT NULL;
+            DROP INDEX ix_delivery_jobs_due;
+            """),
     ];
 }
