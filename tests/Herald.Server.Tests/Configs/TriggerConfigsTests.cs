@@ -155,14 +155,16 @@ public sealed class PostgresTriggerConfigsTests(PostgresServer server)
         Assert.Equal("https://three.example/hook", (await nodeB.GetAsync(Org, Cfg, Ct))!.Document.Url);
     }
 
+    /// <summary>The settings of Herald nodes sharing one fresh database.</summary>
+    private async Task<Dictionary<string, string?>> TwoNodesAsync() => new()
+    {
+        ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = await server.CreateDatabaseAsync(), ["Delivery:AllowPrivateNetworks"] = "true",
+    };
+
     [Fact]
     public async Task A_node_delivers_with_the_config_another_node_just_wrote_and_refuses_one_it_deleted()
     {
-        var connectionString = await server.CreateDatabaseAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = connectionString, ["Delivery:AllowPrivateNetworks"] = "true",
-        };
+        var settings = await TwoNodesAsync();
         await using var first = await Receiver.StartAsync();
         await using var second = await Receiver.StartAsync();
         using var appA = new HeraldApp(settings);
@@ -201,11 +203,7 @@ public sealed class PostgresTriggerConfigsTests(PostgresServer server)
     [Fact]
     public async Task A_node_refuses_a_config_another_node_disabled_and_takes_it_once_enabled_again()
     {
-        var connectionString = await server.CreateDatabaseAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = connectionString, ["Delivery:AllowPrivateNetworks"] = "true",
-        };
+        var settings = await TwoNodesAsync();
         await using var receiver = await Receiver.StartAsync();
         using var appA = new HeraldApp(settings);
         using var appB = new HeraldApp(settings);
