@@ -101,4 +101,47 @@ public sealed class PostgresMigrationTests(PostgresServer server) : MigrationCon
         Assert.Equal("fillfactor=50", options["webhook_events_p20260301"]);
         Assert.Equal("fillfactor=100", options["delivery_attempts_p20260301"]);
     }
+
+    /// <summary>
+    /// PostgreSQL logs a HOT update's row from the first to the last byte that changed: a new day of events puts the
+    /// columns an outcome writes after the input, and an event written through the parent and updated reads back whole.
+    /// </summary>
+    [Fact]
+    public async Task A_day_partition_of_events_keeps_the_outcomes_columns_after_the_input()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await Engines.PostgresAsync(server, new FakeTimeProvider());
+        await database.Partitions.EnsureDaysAsync([new DateOnly(2026, 3, 2)], ct);
+
+        var order = new List<string>();
+        await using (var command = database.DataSource.CreateCommand(
+            "SELECT attname FROM pg_attribute WHERE attrelid = 'webhook_events_p20260302'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum"))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                order.Add(reader.GetString(0));
+            }
+        }
+        string[] outcome = ["status", "retry_attempt", "payload", "original_payload", "http_response", "start_date", "end_date"];
+        Assert.Equal(outcome, order.TakeLast(outcome.Length));
+        Assert.True(order.IndexOf("input") < order.IndexOf("status"), string.Join(", ", order));
+
+        await using (var write = database.DataSource.CreateCommand("""
+            INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input)
+            VALUES ('e-1', 'org-1', 'cfg-1', 'order_created', '2026-03-02T10:00:00Z', 'in_progress', 0, 'POST', 'https://r.example/hook', '{}', '{"entity":{}}');
+            UPDATE webhook_events SET status = 'succeeded', http_response = '{"status_code":200}', end_date = '2026-03-02T10:00:01Z' WHERE event_id = 'e-1'
+            """))
+        {
+            await write.ExecuteNonQueryAsync(ct);
+        }
+        await using var read = database.DataSource.CreateCommand("SELECT status, input, url, http_response, created_at FROM webhook_events WHERE event_id = 'e-1'");
+        await using var row = await read.ExecuteReaderAsync(ct);
+        Assert.True(await row.ReadAsync(ct));
+        Assert.Equal("succeeded", row.GetString(0));
+        Assert.Equal("""{"entity":{}}""", row.GetString(1));
+        Assert.Equal("https://r.example/hook", row.GetString(2));
+        Assert.Equal("""{"status_code":200}""", row.GetString(3));
+        Assert.Equal(new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero), row.GetFieldValue<DateTimeOffset>(4));
+    }
 }
