@@ -76,14 +76,7 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         {
             return new StampedConfig(stamp, null);
         }
-        return new StampedConfig(stamp, new ConfigRecord(
-            OrganizationId.From(reader.GetString(1)),
-            ConfigId.From(reader.GetString(2)),
-            reader.GetInt64(3),
-            reader.GetFieldValue<DateTimeOffset>(4),
-            reader.GetFieldValue<DateTimeOffset>(5),
-            JsonSerializer.Deserialize<WebhookConfig>(reader.GetString(6), HeraldJson.Options)!,
-            reader.GetFieldValue<byte[]>(7)));
+        return new StampedConfig(stamp, Read(reader, from: 1));
     }
 
     /// <summary>SQLSTATE of the check below: a config changed since its stamp was read.</summary>
@@ -191,13 +184,14 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         command.Parameters.AddWithValue("event", record.EventName);
     }
 
-    private static ConfigRecord Read(NpgsqlDataReader reader) => new(
-        OrganizationId.From(reader.GetString(0)),
-        ConfigId.From(reader.GetString(1)),
-        reader.GetInt64(2),
-        reader.GetFieldValue<DateTimeOffset>(3),
-        reader.GetFieldValue<DateTimeOffset>(4),
-        JsonSerializer.Deserialize<WebhookConfig>(reader.GetString(5), HeraldJson.Options)!,
-        reader.GetFieldValue<byte[]>(6));
+    /// <summary>A record from <see cref="Columns"/>, read from column <paramref name="from"/> on.</summary>
+    private static ConfigRecord Read(NpgsqlDataReader reader, int from = 0) => new(
+        OrganizationId.From(reader.GetString(from)),
+        ConfigId.From(reader.GetString(from + 1)),
+        reader.GetInt64(from + 2),
+        reader.GetFieldValue<DateTimeOffset>(from + 3),
+        reader.GetFieldValue<DateTimeOffset>(from + 4),
+        JsonSerializer.Deserialize<WebhookConfig>(reader.GetString(from + 5), HeraldJson.Options)!,
+        reader.GetFieldValue<byte[]>(from + 6));
 }
 

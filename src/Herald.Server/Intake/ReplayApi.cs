@@ -88,14 +88,9 @@ public static partial class ReplayApi
 
         var orgId = user.OrgId();
         var id = ConfigId.From(configId);
-        var config = await configs.GetAsync(orgId, id, cancellationToken);
-        if (config is null)
+        if (await ConfigToReplayAsync(configs, orgId, id, cancellationToken) is (null, var refused))
         {
-            return Problem.NotFound($"No webhook config with id '{configId}'");
-        }
-        if (Triggering.RefusalFor(config) is { } refusal)
-        {
-            return Problem.Status(StatusCodes.Status422UnprocessableEntity, refusal);
+            return refused!;
         }
 
         // Unknown ids, other configs' events and events that cannot be replayed are left out of the answer.
@@ -118,6 +113,21 @@ public static partial class ReplayApi
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Queued {Count} replays for config {ConfigId} (reapply transform: {Reapply})")]
     private static partial void LogQueued(ILogger logger, ConfigId configId, int count, bool reapply);
+
+    /// <summary>
+    /// The config whose events are sent again (a batch replay, a recovery), or the answer when there is none (404, also
+    /// for another organization's) or it cannot send now (422: disabled, incomplete).
+    /// </summary>
+    public static async Task<(ConfigRecord? Config, IResult? Refused)> ConfigToReplayAsync(
+        IConfigStore configs, OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
+    {
+        var config = await configs.GetAsync(orgId, id, cancellationToken);
+        if (config is null)
+        {
+            return (null, Problem.NotFound($"No webhook config with id '{id}'"));
+        }
+        return Triggering.RefusalFor(config) is { } refusal ? (null, Problem.Status(StatusCodes.Status422UnprocessableEntity, refusal)) : (config, null);
+    }
 }
 
 /// <summary>The contract's <c>ReplayRequest</c> (documentation only: bodies are read by hand).</summary>

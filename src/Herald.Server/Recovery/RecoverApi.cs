@@ -46,14 +46,9 @@ public static partial class RecoverApi
 
         var orgId = user.OrgId();
         var id = ConfigId.From(configId);
-        var config = await configs.GetAsync(orgId, id, cancellationToken);
-        if (config is null)
+        if (await ReplayApi.ConfigToReplayAsync(configs, orgId, id, cancellationToken) is (null, var refused))
         {
-            return Problem.NotFound($"No webhook config with id '{configId}'");
-        }
-        if (Triggering.RefusalFor(config) is { } refusal)
-        {
-            return Problem.Status(StatusCodes.Status422UnprocessableEntity, refusal);
+            return refused!;
         }
         if (await recoveries.FindAsync(orgId, id, window!.Key, cancellationToken) is { } running)
         {
