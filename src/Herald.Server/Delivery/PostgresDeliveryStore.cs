@@ -21,6 +21,60 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
 
     private const string JobColumns = "job_id, event_id, org_id, config_id, kind, attempt, reapply_transform, due_at, lease_owner, lease_until, reclaims";
 
+    private static readonly string Prefixed = string.Join(", ", JobColumns.Split(", ").Select(c => "j." + c));
+
+    /// <summary>
+    /// The claim ($1 owner, $2 now, $3 lease until, $4 most jobs, $5 most lease expiries). The update and the delete
+    /// find the chosen jobs through the key (<c>job_id = ANY</c> of them): joined with the chosen set alone, the planner
+    /// may hash it and read the whole table, every leased job and every dead version, at each claim. A chained job's
+    /// predecessor is looked up as a value for the same reason: as <c>NOT EXISTS</c> under an <c>OR</c>, the planner may
+    /// hash the whole table to answer it.
+    /// </summary>
+    internal static readonly string ClaimSql = $"""
+        WITH waiting AS (
+            SELECT j.job_id, j.due_at, j.reclaims + CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END AS reclaims FROM delivery_jobs j
+            WHERE j.lease_until IS NULL AND j.due_at <= $2
+              AND (j.after_job_id IS NULL OR (SELECT p.job_id FROM delivery_jobs p WHERE p.job_id = j.after_job_id) IS NULL)
+            ORDER BY j.due_at, j.job_id
+            LIMIT $4
+            FOR UPDATE SKIP LOCKED),
+        expired AS (
+            SELECT j.job_id, j.due_at, j.reclaims + CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END AS reclaims FROM delivery_jobs j
+            WHERE j.lease_until <= $2 AND j.due_at <= $2
+              AND (j.after_job_id IS NULL OR (SELECT p.job_id FROM delivery_jobs p WHERE p.job_id = j.after_job_id) IS NULL)
+            ORDER BY j.due_at, j.job_id
+            LIMIT $4
+            FOR UPDATE SKIP LOCKED),
+        due AS (
+            SELECT job_id, reclaims FROM (SELECT * FROM waiting UNION ALL SELECT * FROM expired) AS d
+            ORDER BY due_at, job_id
+            LIMIT $4),
+        claimed AS (
+            UPDATE delivery_jobs AS j
+            SET reclaims = due.reclaims, lease_owner = $1, lease_until = $3
+            FROM due WHERE j.job_id = ANY(ARRAY(SELECT job_id FROM due)) AND j.job_id = due.job_id AND due.reclaims < $5
+            RETURNING {Prefixed}),
+        exhausted AS (
+            DELETE FROM delivery_jobs AS j USING due WHERE j.job_id = ANY(ARRAY(SELECT job_id FROM due)) AND j.job_id = due.job_id AND due.reclaims >= $5
+            RETURNING {Prefixed})
+        SELECT {JobColumns}, false FROM claimed
+        UNION ALL
+        SELECT {JobColumns}, true FROM exhausted
+        """;
+
+    /// <summary>Deletes finished jobs ($1 ids, $2 owners) still leased to their owner, found through the key.</summary>
+    internal const string FinishSql = """
+        DELETE FROM delivery_jobs AS j USING unnest($1::bigint[], $2::text[]) AS c(job_id, owner)
+        WHERE j.job_id = ANY($1) AND j.job_id = c.job_id AND j.lease_owner = c.owner RETURNING j.job_id
+        """;
+
+    /// <summary>Sets jobs to retry ($1 ids, $2 owners, $3 due times) still leased to their owner free, found through the key.</summary>
+    internal const string RetrySql = """
+        UPDATE delivery_jobs AS j SET attempt = j.attempt + 1, due_at = c.due_at, lease_owner = NULL, lease_until = NULL
+        FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS c(job_id, owner, due_at)
+        WHERE j.job_id = ANY($1) AND j.job_id = c.job_id AND j.lease_owner = c.owner RETURNING j.job_id
+        """;
+
     /// <summary>
     /// Jobs not chained go in one statement, their values in arrays; their ids are drawn in the arrays' order, so the
     /// ids answered, in ascending order, are the jobs' in order. Each job of a chain names the one before it, whose id
@@ -78,38 +132,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     public async Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
-        var prefixed = string.Join(", ", JobColumns.Split(", ").Select(c => "j." + c));
-        var command = PostgresWriteSession.Command($"""
-            WITH waiting AS (
-                SELECT j.job_id, j.due_at, j.reclaims + CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END AS reclaims FROM delivery_jobs j
-                WHERE j.lease_until IS NULL AND j.due_at <= $2
-                  AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
-                ORDER BY j.due_at, j.job_id
-                LIMIT $4
-                FOR UPDATE SKIP LOCKED),
-            expired AS (
-                SELECT j.job_id, j.due_at, j.reclaims + CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END AS reclaims FROM delivery_jobs j
-                WHERE j.lease_until <= $2 AND j.due_at <= $2
-                  AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
-                ORDER BY j.due_at, j.job_id
-                LIMIT $4
-                FOR UPDATE SKIP LOCKED),
-            due AS (
-                SELECT job_id, reclaims FROM (SELECT * FROM waiting UNION ALL SELECT * FROM expired) AS d
-                ORDER BY due_at, job_id
-                LIMIT $4),
-            claimed AS (
-                UPDATE delivery_jobs AS j
-                SET reclaims = due.reclaims, lease_owner = $1, lease_until = $3
-                FROM due WHERE j.job_id = due.job_id AND due.reclaims < $5
-                RETURNING {prefixed}),
-            exhausted AS (
-                DELETE FROM delivery_jobs AS j USING due WHERE j.job_id = due.job_id AND due.reclaims >= $5
-                RETURNING {prefixed})
-            SELECT {JobColumns}, false FROM claimed
-            UNION ALL
-            SELECT {JobColumns}, true FROM exhausted
-            """, [owner, now, leaseUntil, max, _maxLeaseExpiries]);
+        var command = PostgresWriteSession.Command(ClaimSql, [owner, now, leaseUntil, max, _maxLeaseExpiries]);
         var leased = new List<DeliveryJob>();
         var givenUp = new List<DeliveryJob>();
         pg.Add(command, reader => (reader.GetBoolean(11) ? givenUp : leased).Add(ReadJob(reader)));
@@ -180,19 +203,12 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         var finished = completions.Where(c => c.RetryAt is null).ToList();
         if (finished.Count > 0)
         {
-            pg.Add(PostgresWriteSession.Command("""
-                DELETE FROM delivery_jobs AS j USING unnest($1::bigint[], $2::text[]) AS c(job_id, owner)
-                WHERE j.job_id = c.job_id AND j.lease_owner = c.owner RETURNING j.job_id
-                """, [finished.Select(c => c.Job.JobId).ToArray(), finished.Select(c => c.Owner).ToArray()]), reader => changed.Add(reader.GetInt64(0)));
+            pg.Add(PostgresWriteSession.Command(FinishSql, [finished.Select(c => c.Job.JobId).ToArray(), finished.Select(c => c.Owner).ToArray()]), reader => changed.Add(reader.GetInt64(0)));
         }
         var retried = completions.Where(c => c.RetryAt is not null).ToList();
         if (retried.Count > 0)
         {
-            pg.Add(PostgresWriteSession.Command("""
-                UPDATE delivery_jobs AS j SET attempt = j.attempt + 1, due_at = c.due_at, lease_owner = NULL, lease_until = NULL
-                FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS c(job_id, owner, due_at)
-                WHERE j.job_id = c.job_id AND j.lease_owner = c.owner RETURNING j.job_id
-                """, [retried.Select(c => c.Job.JobId).ToArray(), retried.Select(c => c.Owner).ToArray(), retried.Select(c => c.RetryAt!.Value).ToArray()]),
+            pg.Add(PostgresWriteSession.Command(RetrySql, [retried.Select(c => c.Job.JobId).ToArray(), retried.Select(c => c.Owner).ToArray(), retried.Select(c => c.RetryAt!.Value).ToArray()]),
                 reader => changed.Add(reader.GetInt64(0)));
         }
         if (completions.Any(c => c.Job.Kind == JobKind.Replay && c.RetryAt is null))

@@ -226,4 +226,58 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
 
     protected override Task<IReadOnlyDictionary<string, EventRecord>> EventsAsync(IReadOnlyCollection<string> eventIds) =>
         new PostgresEventStore(_database!).FindAsync(eventIds, TestContext.Current.CancellationToken);
+
+    /// <summary>
+    /// Thousands of jobs leased to the nodes that run them, a few waiting, fresh statistics: the claim, the finish and the
+    /// retry each reach their rows through the key, and never read the whole queue (its leased jobs and dead versions)
+    /// to find the few they change.
+    /// </summary>
+    [Fact]
+    public async Task Claims_and_completions_find_their_jobs_through_the_key_however_many_jobs_are_leased()
+    {
+        await StoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var now = DateTimeOffset.UtcNow;
+        await using (var fill = _database!.DataSource.CreateCommand("""
+            INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, due_at, lease_owner, lease_until)
+            SELECT 'ev-' || i, 'org-1', 'cfg1', 'deliver', $1, CASE WHEN i <= 3000 THEN 'node-1' END, CASE WHEN i <= 3000 THEN $2 END
+            FROM generate_series(1, 3040) AS i;
+            """))
+        {
+            fill.Parameters.Add(new Npgsql.NpgsqlParameter { Value = now.AddSeconds(-1) });
+            fill.Parameters.Add(new Npgsql.NpgsqlParameter { Value = now.AddMinutes(5) });
+            await fill.ExecuteNonQueryAsync(ct);
+        }
+        await using (var analyze = _database.DataSource.CreateCommand("ANALYZE delivery_jobs"))
+        {
+            await analyze.ExecuteNonQueryAsync(ct);
+        }
+        var ids = Enumerable.Range(1, 32).Select(i => (long)i).ToArray();
+        var owners = Enumerable.Repeat("node-1", 32).ToArray();
+
+        var plans = new Dictionary<string, string>
+        {
+            ["claim"] = await ExplainAsync(PostgresDeliveryStore.ClaimSql, ["node-2", now, now.AddSeconds(90), 32, 3], ct),
+            ["finish"] = await ExplainAsync(PostgresDeliveryStore.FinishSql, [ids, owners], ct),
+            ["retry"] = await ExplainAsync(PostgresDeliveryStore.RetrySql, [ids, owners, Enumerable.Repeat(now, 32).ToArray()], ct),
+        };
+
+        Assert.All(plans, plan => Assert.False(plan.Value.Contains("Seq Scan on delivery_jobs", StringComparison.Ordinal), $"the {plan.Key} reads the whole queue:\n{plan.Value}"));
+    }
+
+    private async Task<string> ExplainAsync(string sql, object[] values, CancellationToken ct)
+    {
+        await using var command = _database!.DataSource.CreateCommand("EXPLAIN " + sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+        }
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            lines.Add(reader.GetString(0));
+        }
+        return string.Join('\n', lines);
+    }
 }
