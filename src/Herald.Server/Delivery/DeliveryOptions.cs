@@ -69,6 +69,14 @@ public sealed class WorkerOptions
     /// <summary>Attempts in flight at once on this node.</summary>
     public int Concurrency { get; set; } = 32;
 
+    /// <summary>
+    /// Jobs this node holds at once, from the moment it takes one (claimed, handed over or sync) until its outcome is
+    /// committed. Outcomes are written in group commits of up to 256; when they are written slower than attempts end,
+    /// a new job waits for room here before it is prepared, so the outcomes waiting to be written, and the memory they
+    /// hold, stay bounded.
+    /// </summary>
+    public int MaxJobsHeld { get; set; } = 1024;
+
     /// <summary>The fallback poll when no wake-up arrives (a missed wake-up costs at most this long).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

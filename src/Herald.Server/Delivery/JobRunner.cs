@@ -48,7 +48,9 @@ public sealed partial class JobRunner(
     // Worker slots bound the jobs being prepared (CPU, and the pipeline's own requests); a job waiting for its turn to
     // send holds none.
     private readonly SemaphoreSlim _slots = new(options.Concurrency, options.Concurrency);
-    private readonly SemaphoreSlim _recording = new(options.Concurrency, options.Concurrency);
+    // Jobs held from their start until their outcome is committed (Workers:MaxJobsHeld): while outcomes are written
+    // slower than attempts end, new jobs wait here, so the outcomes waiting for their commit stay bounded.
+    private readonly SemaphoreSlim _held = new(HeldBound(options), HeldBound(options));
     private int _inFlight;
     private long _arrivals;
     private volatile bool _handOvers;
@@ -143,36 +145,33 @@ public sealed partial class JobRunner(
         var counted = source != JobSource.Sync;
         var waiting = counted;
         var holdsSlot = false;
+        var held = false;
         try
         {
+            if (!_held.Wait(0))
+            {
+                await _held.WaitAsync(_stopping.Token);
+            }
+            held = true;
             if (!_slots.Wait(0))
             {
                 await _slots.WaitAsync(_stopping.Token);
             }
             holdsSlot = true;
             var outcome = (RunOutcome.Done)await runner.RunAsync(job, leases.Owner, _abort.Token, TakeTurnAsync, inputs);
-            // The attempt is over: the outcome waits for its group commit. The job stays leased and held until then,
-            // and at most as many outcomes wait as there are slots.
-            await _recording.WaitAsync(CancellationToken.None);
+            // The attempt is over: the outcome waits for its group commit, the job leased and held until then.
             if (holdsSlot)
             {
                 // Ended without a send (skipped, or failed in the pipeline): it still holds the slot it was prepared in.
                 _slots.Release();
                 holdsSlot = false;
             }
-            try
+            await outcomes.CompleteAsync(outcome.Completion);
+            reports.Ended(outcome, span);
+            if (job.Kind == JobKind.Replay)
             {
-                await outcomes.CompleteAsync(outcome.Completion);
-                reports.Ended(outcome, span);
-                if (job.Kind == JobKind.Replay)
-                {
-                    // The next replay of its chain has just become claimable.
-                    signal.Notify();
-                }
-            }
-            finally
-            {
-                _recording.Release();
+                // The next replay of its chain has just become claimable.
+                signal.Notify();
             }
             return outcome;
         }
@@ -209,6 +208,10 @@ public sealed partial class JobRunner(
             {
                 _slots.Release();
             }
+            if (held)
+            {
+                _held.Release();
+            }
         }
 
         async Task<SendPermit> TakeTurnAsync(SendTurn turn, CancellationToken abort)
@@ -225,6 +228,9 @@ public sealed partial class JobRunner(
             return permit;
         }
     }
+
+    private static int HeldBound(WorkerOptions options) => options.MaxJobsHeld >= 1 ? options.MaxJobsHeld
+        : throw new InvalidSettingException($"{WorkerOptions.Section}:MaxJobsHeld must be at least 1 (got {options.MaxJobsHeld})");
 
     private async Task GiveBackAsync(DeliveryJob job, DateTimeOffset dueAt)
     {
