@@ -15,6 +15,9 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
     /// <summary>Counts PostgreSQL's statements and round trips per delivery (<c>--count-statements</c>).</summary>
     public bool CountStatements { get; init; }
 
+    /// <summary>Settings for the throwaway PostgreSQL server (<c>--postgres-setting</c>), passed as <c>-c K=V</c>.</summary>
+    public IReadOnlyDictionary<string, string> PostgresSettings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The node counts of the scale-out run (<c>--nodes</c>); empty for the usual run.</summary>
     public IReadOnlyList<int> Nodes { get; init; } = [];
 
@@ -37,12 +40,15 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
                              and of the server, duplicates; no baseline, sync or relay (implies --engine postgres)
           --server-env K=V   an environment variable for the Herald process only, such as a runtime setting
                              (DOTNET_TieredPGO=0); repeatable
+          --postgres-setting K=V  a setting of the throwaway PostgreSQL server, such as log_autovacuum_min_duration=0
+                             (its log is kept as postgres.log in the benchmark's folder for the run); repeatable
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var events = 20_000;
         var concurrency = 64;
+        var postgresSettings = new Dictionary<string, string>(StringComparer.Ordinal);
         var engines = new List<Engine> { Engine.Sqlite, Engine.Postgres };
         var sync = 500;
         int? warmup = null;
@@ -89,6 +95,15 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
                     }
                     environment[pair[..equals]] = pair[(equals + 1)..];
                     break;
+                case "--postgres-setting":
+                    var setting = Value();
+                    var at = setting.IndexOf('=', StringComparison.Ordinal);
+                    if (at <= 0)
+                    {
+                        throw new ArgumentException($"--postgres-setting needs NAME=VALUE (got '{setting}')");
+                    }
+                    postgresSettings[setting[..at]] = setting[(at + 1)..];
+                    break;
                 case "--count-statements":
                     count = true;
                     break;
@@ -104,6 +119,7 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
         {
             CountStatements = count,
             Nodes = nodes,
+            PostgresSettings = postgresSettings,
         };
     }
 

@@ -77,6 +77,7 @@ public sealed partial class DeliveryBenchmark(BenchOptions options, CountingRece
         PostgresInstance? postgres = null;
         RoundTripProxy? proxy = null;
         HeraldProcess? herald = null;
+        StoreProbe? probe = null;
         try
         {
             var dataDirectory = Path.Combine(work.FullName, "data");
@@ -89,7 +90,6 @@ public sealed partial class DeliveryBenchmark(BenchOptions options, CountingRece
                 ["Delivery:AllowPrivateNetworks"] = "true",
                 ["Logging:LogLevel:Default"] = "Warning",
             };
-            StoreProbe probe;
             string description;
             if (engine == Engine.Sqlite)
             {
@@ -100,7 +100,7 @@ public sealed partial class DeliveryBenchmark(BenchOptions options, CountingRece
             else
             {
                 Say("starting a throwaway PostgreSQL server");
-                postgres = await PostgresInstance.StartAsync(options.CountStatements, cancellationToken);
+                postgres = await PostgresInstance.StartAsync(options.CountStatements, cancellationToken, options.PostgresSettings);
                 settings["Storage:Provider"] = "Postgres";
                 settings["Storage:ConnectionString"] = postgres.ConnectionString;
                 if (options.CountStatements)
@@ -151,7 +151,8 @@ public sealed partial class DeliveryBenchmark(BenchOptions options, CountingRece
             }
             var roundTrips = proxy?.RoundTrips ?? 0;
             var heraldCpu = herald.CpuTime();
-            var databaseCpu = postgres?.CpuTime() ?? TimeSpan.Zero;
+            await probe.OpenAsync(cancellationToken);
+            var databaseCpu = postgres?.CpuTime(probe.BackendPid) ?? TimeSpan.Zero;
             benchCpu = OwnCpuTime();
             var started = Stopwatch.GetTimestamp();
             var triggering = await Load.RunAsync(options.Events, options.Concurrency,
@@ -163,7 +164,7 @@ public sealed partial class DeliveryBenchmark(BenchOptions options, CountingRece
             var statements = proxy is null ? null
                 : await StatementCounts.ReadAsync(postgres!.ConnectionString, options.Events, proxy.RoundTrips - roundTrips, cancellationToken);
             var cpu = new CpuFigures(baselineCpu, (herald.CpuTime() - heraldCpu) / options.Events, (OwnCpuTime() - benchCpu) / options.Events,
-                ((postgres?.CpuTime() ?? TimeSpan.Zero) - databaseCpu) / options.Events);
+                ((postgres?.CpuTime(probe.BackendPid) ?? TimeSpan.Zero) - databaseCpu) / options.Events);
             var end = herald.Memory();
             var memory = new MemoryFigures(startMemory, sampler.RssWhenDelivered(options.Events / 2) ?? end.Rss, end.Rss, end.Peak);
             var deliveries = options.Events / delivered.TotalSeconds;
@@ -211,6 +212,10 @@ public sealed partial class DeliveryBenchmark(BenchOptions options, CountingRece
         finally
         {
             herald?.Dispose();
+            if (probe is not null)
+            {
+                await probe.DisposeAsync();
+            }
             if (proxy is not null)
             {
                 await proxy.DisposeAsync();

@@ -19,6 +19,7 @@ public sealed class PostgresInstance : IAsyncDisposable
     private readonly string _dataDirectory;
     private readonly bool _asRoot;
     private bool _started;
+    private bool _keepLog;
 
     private PostgresInstance(string pgCtl, string dataDirectory, bool asRoot)
     {
@@ -50,7 +51,7 @@ public sealed class PostgresInstance : IAsyncDisposable
     /// Starts a server; with <paramref name="countStatements"/> it loads <c>pg_stat_statements</c> (which costs the
     /// server some CPU per statement, so its CPU figures are not comparable with a run without).
     /// </summary>
-    public static async Task<PostgresInstance> StartAsync(bool countStatements, CancellationToken cancellationToken)
+    public static async Task<PostgresInstance> StartAsync(bool countStatements, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null)
     {
         var bin = FindBinaries() ?? throw new InvalidOperationException("PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin");
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"herald-bench-pg-{Guid.NewGuid():N}");
@@ -66,7 +67,9 @@ public sealed class PostgresInstance : IAsyncDisposable
             await instance.RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], cancellationToken);
             var port = FreePort();
             var options = $"-p {port} -c listen_addresses=127.0.0.1 -k {dataDirectory} -c max_connections=300"
-                + (countStatements ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.max=1000" : "");
+                + (countStatements ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.max=1000" : "")
+                + string.Concat((settings ?? new Dictionary<string, string>()).Select(s => $" -c {s.Key}={s.Value}"));
+            instance._keepLog = settings is { Count: > 0 };
             instance.Port = port;
             instance._started = true;
             await instance.RunAsPostgresAsync(instance._pgCtl, ["-D", dataDirectory, "-o", options, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start"], cancellationToken);
@@ -100,10 +103,13 @@ public sealed class PostgresInstance : IAsyncDisposable
     }
 
     /// <summary>
-    /// CPU time used so far by the server: the postmaster and its live children (backends, writer, WAL writer), from
-    /// <c>/proc</c> in clock ticks of 10 ms. Backends that have exited no longer count, so measure across a steady pool.
+    /// CPU time used so far by the server, from <c>/proc</c> in clock ticks of 10 ms: the postmaster, its live children
+    /// (backends, writer, WAL writer, autovacuum workers) and the children it has reaped (the postmaster's
+    /// <c>cutime</c> and <c>cstime</c>: autovacuum workers and backends that have ended), less the live backends named in
+    /// <paramref name="leaveOut"/> (the benchmark's own probe). A difference of two readings is then the server's work in
+    /// between, whether the processes that did it still run or not.
     /// </summary>
-    public TimeSpan CpuTime()
+    public TimeSpan CpuTime(params int?[] leaveOut)
     {
         var pidFile = Path.Combine(_dataDirectory, "postmaster.pid");
         if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out var postmaster))
@@ -123,7 +129,12 @@ public sealed class PostgresInstance : IAsyncDisposable
                 // Fields after the command name, which is in parentheses and may contain spaces.
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 var parent = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
-                if (pid == postmaster || parent == postmaster)
+                if (pid == postmaster)
+                {
+                    // utime, stime, and cutime, cstime: the children it waited for.
+                    ticks += fields[11..15].Sum(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture));
+                }
+                else if (parent == postmaster && !leaveOut.Contains(pid))
                 {
                     ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
                 }
@@ -180,9 +191,23 @@ public sealed class PostgresInstance : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Where the server's log is copied when the run is over, if it was started with settings of its own.</summary>
+    public static string KeptLog => Path.Combine(Path.GetTempPath(), "herald-bench-postgres.log");
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
+        if (_keepLog)
+        {
+            try
+            {
+                File.Copy(Path.Combine(_dataDirectory, "server.log"), KeptLog, overwrite: true);
+                await Console.Error.WriteLineAsync($"PostgreSQL's log: {KeptLog}");
+            }
+            catch (IOException)
+            {
+            }
+        }
         try
         {
             if (_started)

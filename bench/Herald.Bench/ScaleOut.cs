@@ -27,8 +27,8 @@ public sealed partial class DeliveryBenchmark
         try
         {
             Say("starting a throwaway PostgreSQL server");
-            postgres = await PostgresInstance.StartAsync(countStatements: false, cancellationToken);
-            var probe = StoreProbe.Postgres(postgres.ConnectionString);
+            postgres = await PostgresInstance.StartAsync(countStatements: false, cancellationToken, options.PostgresSettings);
+            await using var probe = StoreProbe.Postgres(postgres.ConnectionString);
             for (var n = 0; n < count; n++)
             {
                 var settings = new Dictionary<string, string>
@@ -69,14 +69,15 @@ public sealed partial class DeliveryBenchmark
             var loadBefore = LoadAverage();
             receiver.Reset(options.Events);
             var nodesCpu = NodesCpu();
-            var databaseCpu = postgres.CpuTime();
+            await probe.OpenAsync(cancellationToken);
+            var databaseCpu = postgres.CpuTime(probe.BackendPid);
             var started = Stopwatch.GetTimestamp();
             await Load.RunAsync(options.Events, options.Concurrency, Trigger, cancellationToken);
             await WaitForDeliveriesAsync(options.Events, nodes[0], cancellationToken);
             var delivered = Stopwatch.GetElapsedTime(started, receiver.ReachedAt);
             await WaitDrainedAsync(probe, nodes[0], cancellationToken);
             var result = new ScaleOutResult(count, options.Events, options.Events / delivered.TotalSeconds, (NodesCpu() - nodesCpu) / options.Events,
-                (postgres.CpuTime() - databaseCpu) / options.Events, receiver.Requests - receiver.Distinct, loadBefore, LoadAverage());
+                (postgres.CpuTime(probe.BackendPid) - databaseCpu) / options.Events, receiver.Requests - receiver.Distinct, loadBefore, LoadAverage());
             Require(nodes.All(node => !node.HasExited), "a node exited during the run");
             Require(receiver.Distinct == options.Events, $"the receiver saw {receiver.Distinct} of {options.Events} events");
             var statuses = await probe.EventsByStatusAsync(cancellationToken);
