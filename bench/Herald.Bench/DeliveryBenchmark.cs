@@ -153,6 +153,7 @@ public sealed partial class DeliveryBenchmark(BenchOptions options, CountingRece
             var heraldCpu = herald.CpuTime();
             await probe.OpenAsync(cancellationToken);
             var databaseCpu = postgres?.CpuTime(probe.BackendPid) ?? TimeSpan.Zero;
+            var databaseReaped = postgres?.CpuParts(probe.BackendPid).Reaped ?? TimeSpan.Zero;
             benchCpu = OwnCpuTime();
             var started = Stopwatch.GetTimestamp();
             var triggering = await Load.RunAsync(options.Events, options.Concurrency,
@@ -165,6 +166,11 @@ public sealed partial class DeliveryBenchmark(BenchOptions options, CountingRece
                 : await StatementCounts.ReadAsync(postgres!.ConnectionString, options.Events, proxy.RoundTrips - roundTrips, cancellationToken);
             var cpu = new CpuFigures(baselineCpu, (herald.CpuTime() - heraldCpu) / options.Events, (OwnCpuTime() - benchCpu) / options.Events,
                 ((postgres?.CpuTime(probe.BackendPid) ?? TimeSpan.Zero) - databaseCpu) / options.Events);
+            if (postgres is not null)
+            {
+                var reaped = (postgres.CpuParts(probe.BackendPid).Reaped - databaseReaped) / options.Events;
+                Say($"PostgreSQL: CPU ms per delivery {cpu.DatabasePerEvent.TotalMilliseconds:0.000}, of it {reaped.TotalMilliseconds:0.000} in processes that ended within the timed part (autovacuum workers, backends)");
+            }
             var end = herald.Memory();
             var memory = new MemoryFigures(startMemory, sampler.RssWhenDelivered(options.Events / 2) ?? end.Rss, end.Rss, end.Peak);
             var deliveries = options.Events / delivered.TotalSeconds;

@@ -111,12 +111,20 @@ public sealed class PostgresInstance : IAsyncDisposable
     /// </summary>
     public TimeSpan CpuTime(params int?[] leaveOut)
     {
+        var (live, reaped) = CpuParts(leaveOut);
+        return live + reaped;
+    }
+
+    /// <summary><see cref="CpuTime"/> in its two parts: the processes running now, and those the postmaster has reaped.</summary>
+    public (TimeSpan Live, TimeSpan Reaped) CpuParts(params int?[] leaveOut)
+    {
         var pidFile = Path.Combine(_dataDirectory, "postmaster.pid");
         if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out var postmaster))
         {
-            return TimeSpan.Zero;
+            return (TimeSpan.Zero, TimeSpan.Zero);
         }
         long ticks = 0;
+        long reapedTicks = 0;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), out var pid))
@@ -132,7 +140,8 @@ public sealed class PostgresInstance : IAsyncDisposable
                 if (pid == postmaster)
                 {
                     // utime, stime, and cutime, cstime: the children it waited for.
-                    ticks += fields[11..15].Sum(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture));
+                    ticks += fields[11..13].Sum(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture));
+                    reapedTicks += fields[13..15].Sum(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture));
                 }
                 else if (parent == postmaster && !leaveOut.Contains(pid))
                 {
@@ -144,7 +153,7 @@ public sealed class PostgresInstance : IAsyncDisposable
                 // The process ended while being read.
             }
         }
-        return TimeSpan.FromMilliseconds(ticks * 10);
+        return (TimeSpan.FromMilliseconds(ticks * 10), TimeSpan.FromMilliseconds(reapedTicks * 10));
     }
 
     private Task RunAsPostgresAsync(string program, string[] arguments, CancellationToken cancellationToken) =>
