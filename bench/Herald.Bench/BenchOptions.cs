@@ -41,7 +41,7 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
           --server-env K=V   an environment variable for the Herald process only, such as a runtime setting
                              (DOTNET_TieredPGO=0); repeatable
           --postgres-setting K=V  a setting of the throwaway PostgreSQL server, such as log_autovacuum_min_duration=0
-                             (its log is kept as postgres.log in the benchmark's folder for the run); repeatable
+                             (its log is then copied to herald-bench-postgres.log in the temp folder at the end); repeatable
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -87,22 +87,10 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
                     server = Value();
                     break;
                 case "--server-env":
-                    var pair = Value();
-                    var equals = pair.IndexOf('=', StringComparison.Ordinal);
-                    if (equals <= 0)
-                    {
-                        throw new ArgumentException($"--server-env needs NAME=VALUE (got '{pair}')");
-                    }
-                    environment[pair[..equals]] = pair[(equals + 1)..];
+                    AddPair(environment, name, Value());
                     break;
                 case "--postgres-setting":
-                    var setting = Value();
-                    var at = setting.IndexOf('=', StringComparison.Ordinal);
-                    if (at <= 0)
-                    {
-                        throw new ArgumentException($"--postgres-setting needs NAME=VALUE (got '{setting}')");
-                    }
-                    postgresSettings[setting[..at]] = setting[(at + 1)..];
+                    AddPair(postgresSettings, name, Value());
                     break;
                 case "--count-statements":
                     count = true;
@@ -121,6 +109,17 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
             Nodes = nodes,
             PostgresSettings = postgresSettings,
         };
+    }
+
+    /// <summary>Adds <c>NAME=VALUE</c> to <paramref name="pairs"/>, or refuses it naming the option.</summary>
+    private static void AddPair(Dictionary<string, string> pairs, string option, string pair)
+    {
+        var equals = pair.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            throw new ArgumentException($"{option} needs NAME=VALUE (got '{pair}')");
+        }
+        pairs[pair[..equals]] = pair[(equals + 1)..];
     }
 
     private static int Positive(string name, string text) =>
