@@ -70,10 +70,11 @@ public sealed class WorkerOptions
     public int Concurrency { get; set; } = 32;
 
     /// <summary>
-    /// Jobs this node holds at once, from the moment it takes one (claimed, handed over or sync) until its outcome is
-    /// committed. Outcomes are written in group commits of up to 256; when they are written slower than attempts end,
-    /// a new job waits for room here before it is prepared, so the outcomes waiting to be written, and the memory they
-    /// hold, stay bounded.
+    /// Attempts this node holds at once, from the start of a send (or the end of an attempt that sent nothing) until its
+    /// outcome is committed. Outcomes are written in group commits of up to 256; when they are written slower than
+    /// attempts end, a new send waits for room here, so the outcomes waiting to be written, and the memory they hold,
+    /// stay bounded. Jobs waiting for their turn hold no room, and a node's sends are at most twice
+    /// <see cref="Concurrency"/>: above that, no receiver that never answers can fill it.
     /// </summary>
     public int MaxJobsHeld { get; set; } = 1024;
 

@@ -48,8 +48,10 @@ public sealed partial class JobRunner(
     // Worker slots bound the jobs being prepared (CPU, and the pipeline's own requests); a job waiting for its turn to
     // send holds none.
     private readonly SemaphoreSlim _slots = new(options.Concurrency, options.Concurrency);
-    // Jobs held from their start until their outcome is committed (Workers:MaxJobsHeld): while outcomes are written
-    // slower than attempts end, new jobs wait here, so the outcomes waiting for their commit stay bounded.
+    // Room for attempts from the start of their send (or the end of an attempt that sent nothing) until their outcome
+    // is committed (Workers:MaxJobsHeld): while outcomes are written slower than attempts end, new sends wait here, so
+    // the outcomes waiting for their commit stay bounded. Jobs waiting in line hold none: however many one
+    // organization queues (sync triggers included), it holds room only for the sends its shares let it start.
     private readonly SemaphoreSlim _held = new(HeldBound(options), HeldBound(options));
     private int _inFlight;
     private long _arrivals;
@@ -148,11 +150,6 @@ public sealed partial class JobRunner(
         var held = false;
         try
         {
-            if (!_held.Wait(0))
-            {
-                await _held.WaitAsync(_stopping.Token);
-            }
-            held = true;
             if (!_slots.Wait(0))
             {
                 await _slots.WaitAsync(_stopping.Token);
@@ -160,6 +157,12 @@ public sealed partial class JobRunner(
             holdsSlot = true;
             var outcome = (RunOutcome.Done)await runner.RunAsync(job, leases.Owner, _abort.Token, TakeTurnAsync, inputs);
             // The attempt is over: the outcome waits for its group commit, the job leased and held until then.
+            if (!held)
+            {
+                // Ended without a send (skipped, or failed in the pipeline): its outcome takes room now.
+                await _held.WaitAsync(CancellationToken.None);
+                held = true;
+            }
             if (holdsSlot)
             {
                 // Ended without a send (skipped, or failed in the pipeline): it still holds the slot it was prepared in.
@@ -224,6 +227,19 @@ public sealed partial class JobRunner(
             {
                 waiting = false;
                 Waiting.Leave(job.OrgId, job.ConfigId, source == JobSource.Claimed);
+            }
+            try
+            {
+                if (!held && !_held.Wait(0))
+                {
+                    await _held.WaitAsync(_stopping.Token);
+                }
+                held = true;
+            }
+            catch
+            {
+                permit.Dispose();
+                throw;
             }
             return permit;
         }
