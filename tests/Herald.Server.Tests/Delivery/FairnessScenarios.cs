@@ -15,6 +15,7 @@ public class FairnessScenarios(ITestOutputHelper output) : ReceiverScenario
 {
     private const int FastEvents = 1000;
     private const int Rounds = 5;
+    private const int MaxRounds = 10;
     private const double Pace = 0.8;
 
     private readonly List<Receiver> _others = [];
@@ -72,6 +73,7 @@ public class FairnessScenarios(ITestOutputHelper output) : ReceiverScenario
         var (alone, beside) = await PaceAsync(fastConfig,
             () => Client.TriggerAllAsync(Enumerable.Range(0, 100).Select(i => i % 2 == 0 ? silentConfig : refusedConfig).ToList(), parallel: 2));
 
+        output.WriteLine($"fast receiver: {alone.TotalSeconds:0.000} s alone, {beside.TotalSeconds:0.000} s beside the dead ones");
         Assert.True(beside.TotalSeconds <= alone.TotalSeconds / Pace,
             $"{FastEvents} events to the fast receiver took {alone.TotalSeconds:0.00} s alone and {beside.TotalSeconds:0.00} s beside the dead ones");
         Assert.InRange(silent.MaxInFlight, 1, 32);
@@ -80,14 +82,17 @@ public class FairnessScenarios(ITestOutputHelper output) : ReceiverScenario
     /// <summary>
     /// How long <see cref="FastEvents"/> triggers to the fast config take to reach its receiver, alone and with
     /// <paramref name="others"/> fired alongside: the best of a few alternating rounds after a warm-up, so that a
-    /// moment of load from outside the test does not decide it.
+    /// moment of load from outside the test does not decide it. While the best "beside" is still short of the pace
+    /// after <see cref="Rounds"/> rounds, more rounds follow, up to <see cref="MaxRounds"/>: a machine busy with other
+    /// work for seconds at a time (CI) gets more chances, and a scheduler that lets the others slow the fast receiver
+    /// fails every one of them.
     /// </summary>
     private async Task<(TimeSpan Alone, TimeSpan Beside)> PaceAsync(string fastConfig, Func<Task> others, Func<Task>? settle = null)
     {
         settle ??= () => Task.CompletedTask;
         await DeliverFastAsync(fastConfig, FastEvents / 5, null);
         var (alone, beside) = (TimeSpan.MaxValue, TimeSpan.MaxValue);
-        for (var round = 0; round < Rounds; round++)
+        for (var round = 0; round < Rounds || (round < MaxRounds && beside.TotalSeconds > alone.TotalSeconds / Pace); round++)
         {
             await settle();
             alone = TimeSpan.FromTicks(Math.Min(alone.Ticks, (await DeliverFastAsync(fastConfig, FastEvents, null)).Ticks));
