@@ -62,6 +62,17 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         SELECT {JobColumns}, true FROM exhausted
         """;
 
+    /// <summary>
+    /// Sent before the claim, in its round trip: the claim's transaction reads the two queue indexes in order, entry by
+    /// entry, never as a bitmap. Every claimed job leaves a dead entry behind in the waiting index (its lease moved it
+    /// to the other), and every finished one in the leased index. An index scan that meets an entry whose row is dead to
+    /// everyone marks it, and later scans step over it without reading the table; a bitmap scan marks nothing and reads
+    /// the table for every entry, so until a vacuum each claim, even one that finds nothing, read every job claimed since
+    /// the last (25,000 entries and 3 to 25 ms a claim in a 20,000-delivery benchmark, half the server's time).
+    /// An index scan also stops at the claim's limit, in due order, without sorting.
+    /// </summary>
+    internal static readonly string[] ClaimSettings = ["SET LOCAL enable_bitmapscan = off", "SET LOCAL enable_seqscan = off"];
+
     /// <summary>Deletes finished jobs ($1 ids, $2 owners) still leased to their owner, found through the key.</summary>
     internal const string FinishSql = """
         DELETE FROM delivery_jobs AS j USING unnest($1::bigint[], $2::text[]) AS c(job_id, owner)
@@ -132,6 +143,10 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     public async Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
+        foreach (var setting in ClaimSettings)
+        {
+            pg.Add(setting, []);
+        }
         var command = PostgresWriteSession.Command(ClaimSql, [owner, now, leaseUntil, max, _maxLeaseExpiries]);
         var leased = new List<DeliveryJob>();
         var givenUp = new List<DeliveryJob>();
