@@ -8,11 +8,14 @@ namespace Herald.Server.Delivery;
 /// in the queue for other nodes. With <c>bound</c> = <see cref="WorkerOptions.Concurrency"/>:
 /// <list type="bullet">
 /// <item>A claim takes at most <c>bound</c> minus the claimed jobs still waiting.</item>
-/// <item>A trigger hands its job over while fewer than <c>bound</c> handed-over jobs of its config, <c>2 * bound</c> of
-/// its organization and <c>4 * bound</c> in all wait. A config whose receiver is slow (or never answers) fills its own
-/// room, not its organization's, and an organization fills at most half the node's, so other configs' and other
-/// organizations' triggers still go straight to this node. Claimed jobs have their own room: jobs of a full
-/// destination claimed from the queue can hold up further claims, never the hand-overs.</item>
+/// <item>A trigger hands its job over while fewer than <c>2 * bound</c> handed-over jobs of its config, <c>4 * bound</c>
+/// of its organization and <c>8 * bound</c> in all wait. A config's room is what its destination may have in flight
+/// when alone (twice the node's slots, see <see cref="DeliveryScheduler"/>): one round of sends, so its jobs start soon
+/// even while the node's CPU, not the receiver, is what they wait for (with <c>bound</c> alone, half the jobs of a
+/// steady stream to one fast receiver went through the queue and a claim). A config whose receiver is slow (or never
+/// answers) fills its own room, not its organization's, and an organization fills at most half the node's, so other
+/// configs' and other organizations' triggers still go straight to this node. Claimed jobs have their own room: jobs of
+/// a full destination claimed from the queue can hold up further claims, never the hand-overs.</item>
 /// </list>
 /// </summary>
 public sealed class WaitingJobs(int bound)
@@ -41,7 +44,7 @@ public sealed class WaitingJobs(int bound)
     {
         lock (_lock)
         {
-            if (_total >= 4 * bound || _byOrg.GetValueOrDefault(orgId) >= 2 * bound || _byConfig.GetValueOrDefault((orgId, configId)) >= bound)
+            if (_total >= 8 * bound || _byOrg.GetValueOrDefault(orgId) >= 4 * bound || _byConfig.GetValueOrDefault((orgId, configId)) >= 2 * bound)
             {
                 return false;
             }

@@ -9,8 +9,8 @@ namespace Herald.Server.Tests.Delivery;
 
 /// <summary>
 /// An async trigger accepted by a node that runs a worker is committed leased to that node and run in its next free
-/// slot, without a claim; once as many handed-over jobs of its config wait as the worker has slots (or twice as many of
-/// its organization), it waits in the queue and a worker claims it.
+/// slot, without a claim; once twice as many handed-over jobs of its config wait as the worker has slots (or four times
+/// as many of its organization), it waits in the queue and a worker claims it.
 /// </summary>
 public class HandOverScenarios : ReceiverScenario
 {
@@ -70,10 +70,10 @@ public class HandOverScenarios : ReceiverScenario
         {
             configs.Add((await Client.CreateConfigAsync(new Uri(Receiver.Url, $"/hook-{i}"))).Id);
         }
-        // Five of the organization's eight places stay taken the whole time: of six events, the first three are handed
-        // over and the rest queue.
+        // Thirteen of the organization's sixteen places stay taken the whole time (eight, its config's room, by one
+        // config): of six events, the first three are handed over and the rest queue.
         var worker = App.Services.GetRequiredService<JobRunner>();
-        var taken = new[] { "elsewhere-1", "elsewhere-1", "elsewhere-1", "elsewhere-1", "elsewhere-2" };
+        var taken = Enumerable.Repeat("elsewhere-1", 8).Concat(Enumerable.Repeat("elsewhere-2", 5)).ToArray();
         Assert.All(taken, configId => Assert.True(worker.TryReserve(new OrganizationId(HeraldApp.OrgA), new ConfigId(configId))));
         try
         {
@@ -128,7 +128,7 @@ public class HandOverScenarios : ReceiverScenario
     }
 
     [Fact]
-    public async Task With_every_slot_busy_events_wait_on_this_node_until_as_many_wait_as_it_has_slots_then_queue()
+    public async Task With_every_slot_busy_events_wait_on_this_node_until_twice_as_many_wait_as_it_has_slots_then_queue()
     {
         var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -136,13 +136,13 @@ public class HandOverScenarios : ReceiverScenario
         {
             var events = new List<string>(await FillEverySlotAsync(configId, release.Task));
 
-            // Four more are committed to this node and wait for a slot; the ninth finds them waiting and queues, and a
-            // claim brings it back to wait in line behind them.
-            for (var i = 0; i < 5; i++)
+            // Eight more are committed to this node and wait for a slot; the thirteenth finds them waiting and queues,
+            // and a claim brings it back to wait in line behind them.
+            for (var i = 0; i < 9; i++)
             {
                 events.Add((await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>());
             }
-            Assert.Equal(8, Count("herald.jobs.handed_over"));
+            Assert.Equal(12, Count("herald.jobs.handed_over"));
             foreach (var eventId in events)
             {
                 Assert.Equal("in_progress", (await Client.EventAsync(configId, eventId))["status"]!.GetValue<string>());
@@ -154,7 +154,7 @@ public class HandOverScenarios : ReceiverScenario
             {
                 await Client.EventWithStatusAsync(configId, eventId, "succeeded");
             }
-            Assert.Equal(8, Count("herald.jobs.handed_over"));
+            Assert.Equal(12, Count("herald.jobs.handed_over"));
             Assert.Equal(1, Count("herald.jobs.claimed"));
             Assert.Equal(events.Select(WebhookSteps.MessageIdOf).Order(), Receiver.Received.Select(r => r.Header("webhook-id")).Order());
         }
