@@ -257,7 +257,7 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
 
         var plans = new Dictionary<string, string>
         {
-            ["claim"] = await ExplainAsync(PostgresDeliveryStore.ClaimSql, ["node-2", now, now.AddSeconds(90), 32, 3], ct, PostgresDeliveryStore.ClaimSettings),
+            ["claim"] = await ExplainAsync(PostgresDeliveryStore.ClaimSql, ["node-2", now, now.AddSeconds(90), 32, 3], ct, PostgresDeliveryStore.IndexScansOnly),
             ["finish"] = await ExplainAsync(PostgresDeliveryStore.FinishSql, [ids, owners], ct),
             ["retry"] = await ExplainAsync(PostgresDeliveryStore.RetrySql, [ids, owners, Enumerable.Repeat(now, 32).ToArray()], ct),
         };
@@ -302,7 +302,7 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
         Assert.Empty(await store.ClaimDueAsync("node-2", now.AddMinutes(6), now.AddMinutes(8), 200, ct));
 
         var plan = await ExplainAsync(PostgresDeliveryStore.ClaimSql, ["node-2", now.AddMinutes(6), now.AddMinutes(8), 200, 3], ct,
-            PostgresDeliveryStore.ClaimSettings, analyze: true);
+            PostgresDeliveryStore.IndexScansOnly, analyze: true);
 
         var pages = int.Parse(System.Text.RegularExpressions.Regex.Match(plan, @"Buffers: shared hit=(\d+)").Groups[1].Value);
         await using var size = _database.DataSource.CreateCommand("""
@@ -313,6 +313,89 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
         var (table, indexes) = (sizes.GetInt64(0), sizes.GetInt64(1));
         Assert.True(pages < table,
             $"a claim that found nothing read {pages} pages after 3,000 jobs were claimed and finished (the two queue indexes hold {indexes}, the table {table}):\n{plan}");
+    }
+
+    /// <summary>
+    /// The server keeps one plan for a statement it has run five times. Jobs finished while the queue was nearly empty
+    /// leave the finish a plan that must still find its job through the key once thousands of jobs (and their dead
+    /// versions) fill the table, not read the whole table for it.
+    /// </summary>
+    [Fact]
+    public async Task The_plan_the_server_keeps_for_the_finish_still_finds_jobs_through_the_key_after_the_queue_grew()
+    {
+        var store = await StoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var now = DateTimeOffset.UtcNow;
+        // No vacuum or analyze meanwhile (they would have the server plan again): what a node sees between two of them.
+        await using (var still = _database!.DataSource.CreateCommand("ALTER TABLE delivery_jobs SET (autovacuum_enabled = off)"))
+        {
+            await still.ExecuteNonQueryAsync(ct);
+        }
+        // Forty group commits of forty jobs each while the queue holds no more than those: for so many keys, reading the
+        // few pages of the table is what every plan chooses, so the server keeps that plan.
+        for (var round = 0; round < 40; round++)
+        {
+            var deliveries = Enumerable.Range(0, 40).Select(i =>
+            {
+                var eventId = Guid.CreateVersion7(now.AddMilliseconds(round * 40 + i)).ToString();
+                return new NewDelivery(
+                    new EventRecord
+                    {
+                        EventId = WebhookEventId.From(eventId), OrgId = new OrganizationId("org-1"), ConfigId = new ConfigId("cfg1"), EventName = "order_created", CreatedAt = now,
+                        Status = EventStatus.InProgress, HttpMethod = "POST", Url = "https://receiver.example/hook", Input = """{"entity":{}}""",
+                    },
+                    TestQueue.Job(eventId, new OrganizationId("org-1"), new ConfigId("cfg1"), now));
+            }).ToList();
+            await store.EnqueueAsync(deliveries, ct);
+            var claimed = await store.ClaimDueAsync("node-1", now, now.AddMinutes(5), 40, ct);
+            Assert.Equal(40, claimed.Count);
+            Assert.All(await store.CompleteAsync(claimed.Select(job => new JobCompletion
+            {
+                Job = job, Owner = "node-1",
+                Event = new EventUpdate { EventId = job.EventId, Status = EventStatus.Succeeded, RetryAttempt = 0, StartDate = now, EndDate = now },
+            }).ToList(), ct), Assert.True);
+        }
+        await using (var fill = _database.DataSource.CreateCommand("""
+            INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, due_at, lease_owner, lease_until)
+            SELECT 'ev-' || i, 'org-1', 'cfg1', 'deliver', now(), 'node-2', now() + interval '5 minutes' FROM generate_series(1, 5000) AS i
+            """))
+        {
+            await fill.ExecuteNonQueryAsync(ct);
+        }
+
+        // The store's connections (the pool's idle ones) hold the finish prepared, with the plan the server keeps for it.
+        var held = new List<Npgsql.NpgsqlConnection>();
+        Npgsql.NpgsqlConnection? connection = null;
+        string? name = null;
+        try
+        {
+            while (name is null && held.Count < 4)
+            {
+                connection = await _database.DataSource.OpenConnectionAsync(ct);
+                held.Add(connection);
+                await using var find = new Npgsql.NpgsqlCommand("SELECT name FROM pg_prepared_statements WHERE statement LIKE 'DELETE FROM delivery_jobs AS j USING unnest%'", connection);
+                name = (string?)await find.ExecuteScalarAsync(ct);
+            }
+            Assert.True(name is not null, "none of the store's connections holds the finish prepared");
+            var lines = new List<string>();
+            await using (var explain = new Npgsql.NpgsqlCommand($"EXPLAIN EXECUTE {name}('{{1}}'::bigint[], '{{node-1}}'::text[])", connection))
+            await using (var reader = await explain.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    lines.Add(reader.GetString(0));
+                }
+            }
+            var plan = string.Join('\n', lines);
+            Assert.False(plan.Contains("Seq Scan on delivery_jobs", StringComparison.Ordinal), $"the finish's kept plan reads the whole queue:\n{plan}");
+        }
+        finally
+        {
+            foreach (var open in held)
+            {
+                await open.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>The statement's plan, planned (and run, with <paramref name="analyze"/>) after <paramref name="settings"/> in one transaction that is rolled back.</summary>
