@@ -230,11 +230,11 @@ public sealed partial class JobRunner(
             }
             try
             {
-                if (!held && !_held.Wait(0))
+                if (!held)
                 {
                     await _held.WaitAsync(_stopping.Token);
+                    held = true;
                 }
-                held = true;
             }
             catch
             {

@@ -151,10 +151,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     public async Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
-        foreach (var setting in IndexScansOnly)
-        {
-            pg.Add(setting, []);
-        }
+        PlanWithIndexScans(pg);
         var command = PostgresWriteSession.Command(ClaimSql, [owner, now, leaseUntil, max, _maxLeaseExpiries]);
         var leased = new List<DeliveryJob>();
         var givenUp = new List<DeliveryJob>();
@@ -188,33 +185,31 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         // Rows a completion is writing right now are skipped, not waited for: the renewal locks many rows in its own
         // order while the completion holds some of them, and waiting would let the two deadlock. A skipped job is
         // either finished by that completion or renewed at the next beat, well within its lease.
-        await RunWithIndexScansAsync(PostgresWriteSession.Command("""
+        await WriteWithIndexScansAsync(pg => pg.Add("""
             UPDATE delivery_jobs AS j SET lease_until = $1
             FROM (SELECT job_id FROM delivery_jobs WHERE lease_owner = $2 AND job_id = ANY($3) ORDER BY job_id FOR UPDATE SKIP LOCKED) AS mine
             WHERE j.job_id = mine.job_id
             """, [leaseUntil, owner, jobIds.ToArray()]), cancellationToken);
     }
 
-    /// <summary>Runs statements in a transaction of their own, after <see cref="IndexScansOnly"/>: one round trip and the commit.</summary>
-    private async Task RunWithIndexScansAsync(NpgsqlBatchCommand statement, CancellationToken cancellationToken, params NpgsqlBatchCommand[] more)
+    /// <summary>Has the transaction's statements from here on planned with <see cref="IndexScansOnly"/>.</summary>
+    private static void PlanWithIndexScans(PostgresWriteSession pg)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var batch = new NpgsqlBatch(connection, transaction))
+        foreach (var setting in IndexScansOnly)
         {
-            foreach (var setting in IndexScansOnly)
-            {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(setting));
-            }
-            batch.BatchCommands.Add(statement);
-            foreach (var next in more)
-            {
-                batch.BatchCommands.Add(next);
-            }
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            pg.Add(setting, []);
         }
-        await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>Writes <paramref name="add"/>'s statements in a write transaction of their own, after <see cref="IndexScansOnly"/>.</summary>
+    private Task WriteWithIndexScansAsync(Action<PostgresWriteSession> add, CancellationToken cancellationToken) =>
+        new PostgresWriteSessions(database).WriteAsync(session =>
+        {
+            var pg = session.As<PostgresWriteSession>();
+            PlanWithIndexScans(pg);
+            add(pg);
+            return Task.FromResult(true);
+        }, cancellationToken);
 
     public async Task ReleaseAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
@@ -222,9 +217,12 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         {
             return;
         }
-        await RunWithIndexScansAsync(PostgresWriteSession.Command(
-            "UPDATE delivery_jobs SET lease_owner = NULL, lease_until = NULL, due_at = $1 WHERE lease_owner = $2 AND job_id = ANY($3)",
-            [dueAt, owner, jobIds.ToArray()]), cancellationToken, new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
+        await WriteWithIndexScansAsync(pg =>
+        {
+            pg.Add("UPDATE delivery_jobs SET lease_owner = NULL, lease_until = NULL, due_at = $1 WHERE lease_owner = $2 AND job_id = ANY($3)",
+                [dueAt, owner, jobIds.ToArray()]);
+            pg.Add(new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -235,10 +233,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     public async Task<IReadOnlyList<bool>> CompleteAsync(WriteSession session, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
-        foreach (var setting in IndexScansOnly)
-        {
-            pg.Add(setting, []);
-        }
+        PlanWithIndexScans(pg);
         var changed = new HashSet<long>();
         var finished = completions.Where(c => c.RetryAt is null).ToList();
         if (finished.Count > 0)

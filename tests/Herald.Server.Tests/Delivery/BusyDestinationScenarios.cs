@@ -12,18 +12,6 @@ public class BusyDestinationScenarios : ReceiverScenario
     // The defaults, except that hanging requests are given up quickly when the test ends.
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Workers:ShutdownGrace"] = "00:00:00.200" };
 
-    private readonly List<Receiver> _silent = [];
-
-    public override async ValueTask DisposeAsync()
-    {
-        // After the app: its stop abandons the requests these receivers hold, so they stop at once.
-        await base.DisposeAsync();
-        foreach (var receiver in _silent)
-        {
-            await receiver.DisposeAsync();
-        }
-    }
-
     /// <summary>The queue's jobs due later than the earliest: with the clock standing still, none unless one was put off.</summary>
     private async Task<long> PutOffJobsAsync() =>
         Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM delivery_jobs WHERE due_at > (SELECT MIN(due_at) FROM delivery_jobs)"));
@@ -78,13 +66,13 @@ public class BusyDestinationScenarios : ReceiverScenario
     [Fact]
     public async Task A_receiver_that_never_answers_borrows_every_slot_and_another_of_its_organization_still_starts_at_once()
     {
-        _silent.AddRange(await Backlogs.SilentReceiversAsync(1));
-        var (silentConfig, _) = await Client.CreateConfigAsync(_silent[0].Url);
+        OtherReceivers.AddRange(await Backlogs.SilentReceiversAsync(1));
+        var (silentConfig, _) = await Client.CreateConfigAsync(OtherReceivers[0].Url);
         var (healthyConfig, _) = await Client.CreateConfigAsync(Receiver.Url);
 
         await Client.TriggerAllAsync(Enumerable.Repeat(silentConfig, 64).ToList());
         // Alone, it takes every slot of the node, with sends that will not end before the attempt timeout.
-        await Eventually.ReturnsAsync(() => Task.FromResult(_silent[0].InFlight), n => n == 32, "the silent receiver to hold every slot");
+        await Eventually.ReturnsAsync(() => Task.FromResult(OtherReceivers[0].InFlight), n => n == 32, "the silent receiver to hold every slot");
 
         var clock = Stopwatch.StartNew();
         var eventId = (await Client.TriggerAsync(healthyConfig))["event_id"]!.GetValue<string>();
@@ -97,9 +85,9 @@ public class BusyDestinationScenarios : ReceiverScenario
     [Fact]
     public async Task An_organization_whose_receivers_never_answer_leaves_room_for_another_organization()
     {
-        _silent.AddRange(await Backlogs.SilentReceiversAsync(3));
+        OtherReceivers.AddRange(await Backlogs.SilentReceiversAsync(3));
         var noisy = new List<string>();
-        foreach (var receiver in _silent)
+        foreach (var receiver in OtherReceivers)
         {
             noisy.Add((await Client.CreateConfigAsync(receiver.Url)).Id);
         }
@@ -108,7 +96,7 @@ public class BusyDestinationScenarios : ReceiverScenario
 
         await Client.TriggerAllAsync(Enumerable.Range(0, 120).Select(i => noisy[i % noisy.Count]).ToList());
         // Every slot of the node is taken by sends that will never end.
-        await Eventually.ReturnsAsync(() => Task.FromResult(_silent.Sum(r => r.InFlight)), n => n >= 32, "the silent receivers to hold the node's slots");
+        await Eventually.ReturnsAsync(() => Task.FromResult(OtherReceivers.Sum(r => r.InFlight)), n => n >= 32, "the silent receivers to hold the node's slots");
 
         var clock = Stopwatch.StartNew();
         var eventId = (await otherOrg.TriggerAsync(healthyConfig))["event_id"]!.GetValue<string>();

@@ -18,26 +18,14 @@ public class FairnessScenarios(ITestOutputHelper output) : ReceiverScenario
     private const int MaxRounds = 10;
     private const double Pace = 0.8;
 
-    private readonly List<Receiver> _others = [];
-
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Workers:ShutdownGrace"] = "00:00:00.200" };
-
-    public override async ValueTask DisposeAsync()
-    {
-        // After the app: its stop abandons the requests these receivers hold.
-        await base.DisposeAsync();
-        foreach (var receiver in _others)
-        {
-            await receiver.DisposeAsync();
-        }
-    }
 
     [Fact]
     public async Task A_slow_receiver_holds_at_most_the_node_and_a_fast_one_keeps_its_pace()
     {
         var slow = await Receiver.StartAsync();
         slow.Default = new Answer.Slow(TimeSpan.FromSeconds(2));
-        _others.Add(slow);
+        OtherReceivers.Add(slow);
         var (slowConfig, _) = await Client.CreateConfigAsync(slow.Url);
         var (fastConfig, _) = await Client.CreateConfigAsync(Receiver.Url);
 
@@ -65,7 +53,7 @@ public class FairnessScenarios(ITestOutputHelper output) : ReceiverScenario
     public async Task Receivers_that_refuse_connections_or_never_answer_do_not_slow_a_fast_one()
     {
         var silent = (await Backlogs.SilentReceiversAsync(1))[0];
-        _others.Add(silent);
+        OtherReceivers.Add(silent);
         var (silentConfig, _) = await Client.CreateConfigAsync(silent.Url);
         var (refusedConfig, _) = await Client.CreateConfigAsync(Backlogs.RefusingUrl());
         var (fastConfig, _) = await Client.CreateConfigAsync(Receiver.Url);

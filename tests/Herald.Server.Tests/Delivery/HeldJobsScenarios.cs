@@ -57,30 +57,18 @@ public sealed class HeldJobsIsolationScenarios : ReceiverScenario
         ["Workers:ShutdownGrace"] = "00:00:00.200",
     };
 
-    private readonly List<Receiver> _silent = [];
-
-    public override async ValueTask DisposeAsync()
-    {
-        // After the app: its stop abandons the requests the silent receiver holds.
-        await base.DisposeAsync();
-        foreach (var receiver in _silent)
-        {
-            await receiver.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task A_flood_of_sync_triggers_to_a_receiver_that_never_answers_leaves_room_for_another_organization()
     {
-        _silent.AddRange(await Backlogs.SilentReceiversAsync(1));
-        var (silentConfig, _) = await Client.CreateConfigAsync(_silent[0].Url);
+        OtherReceivers.AddRange(await Backlogs.SilentReceiversAsync(1));
+        var (silentConfig, _) = await Client.CreateConfigAsync(OtherReceivers[0].Url);
         using var otherOrg = App.Client(HeraldApp.TokenB);
         var (healthyConfig, _) = await otherOrg.CreateConfigAsync(Receiver.Url);
 
         // Not awaited: each stays open while its attempt waits for the silent receiver (until its client goes, below).
         using var flooder = App.Client();
         var flood = Enumerable.Range(0, Flood).Select(_ => flooder.TriggerAsync(silentConfig, sync: true)).ToList();
-        await Eventually.ReturnsAsync(() => Task.FromResult(_silent[0].InFlight), n => n >= 32, "the silent receiver to hold the node's slots");
+        await Eventually.ReturnsAsync(() => Task.FromResult(OtherReceivers[0].InFlight), n => n >= 32, "the silent receiver to hold the node's slots");
 
         var clock = Stopwatch.StartNew();
         var eventId = (await otherOrg.TriggerAsync(healthyConfig))["event_id"]!.GetValue<string>();

@@ -13,6 +13,12 @@ public abstract class ReceiverScenario : IAsyncLifetime
 
     protected HttpClient Client { get; private set; } = null!;
 
+    /// <summary>
+    /// More receivers of the test (slow, silent...), disposed after the app: its stop abandons the requests they hold, so
+    /// they stop at once.
+    /// </summary>
+    protected List<Receiver> OtherReceivers { get; } = [];
+
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Settings on top of the scenario's defaults.</summary>
@@ -43,6 +49,10 @@ public abstract class ReceiverScenario : IAsyncLifetime
         if (Receiver is { } receiver)
         {
             await receiver.DisposeAsync();
+        }
+        foreach (var other in OtherReceivers)
+        {
+            await other.DisposeAsync();
         }
     }
 }
