@@ -76,8 +76,9 @@ public sealed class S3rver : IAsyncDisposable
         ready.CancelAfter(TimeSpan.FromSeconds(30));
         try
         {
-            var line = await process.StandardOutput.ReadLineAsync(ready.Token);
-            var port = JsonNode.Parse(line ?? "")?["port"]?.GetValue<int>();
+            var line = await process.StandardOutput.ReadLineAsync(ready.Token)
+                ?? throw new InvalidOperationException("node closed its output before printing the port");
+            var port = JsonNode.Parse(line)?["port"]?.GetValue<int>();
             if (port is null)
             {
                 throw new InvalidOperationException($"printed '{line}'");
@@ -153,7 +154,7 @@ public sealed class S3rver : IAsyncDisposable
         {
             EpilotSdk.Unavailable($"another test run held {lockFile} for more than 10 minutes");
         }
-        await File.WriteAllTextAsync(Path.Combine(InstallDirectory, "start-s3rver.mjs"), StartScript, cancellationToken);
+        await WriteScriptAsync(Path.Combine(InstallDirectory, "start-s3rver.mjs"), cancellationToken);
         var packageJson = Path.Combine(InstallDirectory, "node_modules", "s3rver", "package.json");
         if (File.Exists(packageJson) && JsonNode.Parse(await File.ReadAllTextAsync(packageJson, cancellationToken))?["version"]?.GetValue<string>() == Version)
         {
@@ -174,6 +175,21 @@ public sealed class S3rver : IAsyncDisposable
             EpilotSdk.Unavailable($"npm install of s3rver@{Version} in {InstallDirectory} failed (exit {result.ExitCode}{(result.TimedOut ? ", timed out" : "")}; is the npm registry reachable?): {result.StandardError}");
         }
         return InstallDirectory;
+    }
+
+    /// <summary>
+    /// Writes the start script only when it differs, through a rename: another test class may be starting node on it
+    /// at this moment, and a truncated file is an empty module that exits at once without printing its port.
+    /// </summary>
+    private static async Task WriteScriptAsync(string path, CancellationToken cancellationToken)
+    {
+        if (File.Exists(path) && await File.ReadAllTextAsync(path, cancellationToken) == StartScript)
+        {
+            return;
+        }
+        var staging = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}";
+        await File.WriteAllTextAsync(staging, StartScript, cancellationToken);
+        File.Move(staging, path, overwrite: true);
     }
 
     private static string? Executable(string name)
