@@ -180,7 +180,7 @@ public static class Program
                     }, CancellationToken.None);
                     pending = group.Select((d, i) => new JobCompletion
                     {
-                        Job = d.Job with { JobId = ids[i] },
+                        Job = d.Job with { JobId = ids.Value[i] },
                         Owner = owner,
                         Event = new EventUpdate
                         {

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Herald.Testing;
 using NSec.Cryptography;
 
 namespace Herald.Bench;

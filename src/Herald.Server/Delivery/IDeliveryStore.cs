@@ -10,11 +10,12 @@ namespace Herald.Server.Delivery;
 public interface IDeliveryStore
 {
     /// <summary>
-    /// Writes the jobs within the session; returns their ids, in order. With <paramref name="chain"/>, each job waits
+    /// Writes the jobs within the session; answers their ids, in order, once the session has sent the write (on
+    /// PostgreSQL with the commit, unless <paramref name="chain"/>). With <paramref name="chain"/>, each job waits
     /// (is not claimable) until the job written before it is gone, so they run one after the other in the given order
     /// whatever the workers' concurrency.
     /// </summary>
-    Task<IReadOnlyList<long>> EnqueueAsync(WriteSession session, IReadOnlyList<DeliveryJob> jobs, bool chain, CancellationToken cancellationToken);
+    Task<Later<IReadOnlyList<long>>> EnqueueAsync(WriteSession session, IReadOnlyList<DeliveryJob> jobs, bool chain, CancellationToken cancellationToken);
 
     /// <summary>
     /// Leases up to <paramref name="max"/> due jobs whose lease is free or expired and that wait for no other job,

@@ -106,8 +106,12 @@ public sealed class JobQueue : IJobQueue
         return new JobRun { Status = update.Status, Result = done.Result, StartDate = update.StartDate, EndDate = update.EndDate };
     }
 
-    /// <summary>Within the group's transaction: each call's own writes, then all their jobs (a chain's on their own).</summary>
-    private async Task<IReadOnlyList<IReadOnlyList<(JobRequest Request, DeliveryJob Job)>>> WriteAsync(WriteSession session, IReadOnlyList<Enqueue> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Within the group's transaction: each call's own writes, then all their jobs (a chain's on their own). The jobs'
+    /// ids come with the commit on PostgreSQL, so the results are made after it.
+    /// </summary>
+    private async Task<Later<IReadOnlyList<IReadOnlyList<(JobRequest Request, DeliveryJob Job)>>>> WriteAsync(
+        WriteSession session, IReadOnlyList<Enqueue> batch, CancellationToken cancellationToken)
     {
         var jobs = new List<DeliveryJob>[batch.Count];
         var kept = new IReadOnlyList<JobRequest>[batch.Count];
@@ -134,22 +138,32 @@ public sealed class JobQueue : IJobQueue
             }
         }
         var together = Enumerable.Range(0, batch.Count).Where(b => !batch[b].Chain).SelectMany(b => jobs[b]).ToList();
-        var ids = together.Count == 0 ? [] : await _store.EnqueueAsync(session, together, chain: false, cancellationToken);
-        var next = 0;
-        var results = new IReadOnlyList<(JobRequest, DeliveryJob)>[batch.Count];
+        var ids = together.Count == 0 ? null : await _store.EnqueueAsync(session, together, chain: false, cancellationToken);
+        var chained = new Later<IReadOnlyList<long>>?[batch.Count];
         for (var b = 0; b < batch.Count; b++)
         {
-            if (batch[b].Chain)
+            if (batch[b].Chain && jobs[b].Count > 0)
             {
-                var chained = jobs[b].Count == 0 ? [] : await _store.EnqueueAsync(session, jobs[b], chain: true, cancellationToken);
-                results[b] = jobs[b].Select((job, i) => (kept[b][i], job with { JobId = chained[i] })).ToList();
-            }
-            else
-            {
-                results[b] = jobs[b].Select((job, i) => (kept[b][i], job with { JobId = ids[next++] })).ToList();
+                chained[b] = await _store.EnqueueAsync(session, jobs[b], chain: true, cancellationToken);
             }
         }
-        return results;
+        return Later<IReadOnlyList<IReadOnlyList<(JobRequest, DeliveryJob)>>>.After(() =>
+        {
+            var next = 0;
+            var results = new IReadOnlyList<(JobRequest, DeliveryJob)>[batch.Count];
+            for (var b = 0; b < batch.Count; b++)
+            {
+                var (written, requests) = (jobs[b], kept[b]);
+                var own = batch[b].Chain ? chained[b]!.Value : null;
+                var list = new List<(JobRequest, DeliveryJob)>(written.Count);
+                for (var i = 0; i < written.Count; i++)
+                {
+                    list.Add((requests[i], written[i] with { JobId = own is null ? ids!.Value[next++] : own[i] }));
+                }
+                results[b] = list;
+            }
+            return results;
+        });
     }
 
     private static int IndexOf(IReadOnlyList<JobRequest> requests, JobRequest request)

@@ -97,9 +97,10 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     /// <summary>
     /// Jobs not chained go in one statement, their values in arrays; their ids are drawn in the arrays' order, so the
     /// ids answered, in ascending order, are the jobs' in order. Each job of a chain names the one before it, whose id
-    /// only the previous insert knows: one statement and round trip each.
+    /// only the previous insert knows: one statement and round trip each. Jobs not chained wait for the session's next
+    /// round trip, so that a trigger's event and job go to the server with its commit.
     /// </summary>
-    public async Task<IReadOnlyList<long>> EnqueueAsync(WriteSession session, IReadOnlyList<DeliveryJob> jobs, bool chain, CancellationToken cancellationToken)
+    public async Task<Later<IReadOnlyList<long>>> EnqueueAsync(WriteSession session, IReadOnlyList<DeliveryJob> jobs, bool chain, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
         var ids = new List<long>(jobs.Count);
@@ -135,10 +136,18 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
             // Jobs leased at enqueue run on the node that wrote them; only unleased ones need another node awake.
             pg.Add(new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
         }
-        // One round trip with whatever the session's other writers added before (the jobs' events).
-        await pg.RunAsync(cancellationToken);
-        ids.Sort();
-        return ids;
+        if (chain)
+        {
+            await pg.RunAsync(cancellationToken);
+            return Later<IReadOnlyList<long>>.Now(ids);
+        }
+        // Sent with the session's next round trip, at the latest its commit, with whatever its other writers added
+        // before (the jobs' events): the ids are read then.
+        return Later<IReadOnlyList<long>>.After(() =>
+        {
+            ids.Sort();
+            return ids;
+        });
     }
 
     /// <summary>

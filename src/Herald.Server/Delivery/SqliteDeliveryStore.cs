@@ -24,7 +24,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
         RETURNING job_id
         """;
 
-    public async Task<IReadOnlyList<long>> EnqueueAsync(WriteSession session, IReadOnlyList<DeliveryJob> jobs, bool chain, CancellationToken cancellationToken)
+    public async Task<Later<IReadOnlyList<long>>> EnqueueAsync(WriteSession session, IReadOnlyList<DeliveryJob> jobs, bool chain, CancellationToken cancellationToken)
     {
         var insert = session.As<SqliteWriteLane.Session>().Prepare(InsertJob, "$event", "$org", "$config", "$kind", "$attempt", "$reapply", "$due", "$owner", "$until", "$after");
         var ids = new long[jobs.Count];
@@ -37,7 +37,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
             ids[i] = (long)(await insert.Command.ExecuteScalarAsync(cancellationToken))!;
             previous = ids[i];
         }
-        return ids;
+        return Later<IReadOnlyList<long>>.Now(ids);
     }
 
     /// <summary>

@@ -129,14 +129,21 @@ public sealed class GroupCommit : IAsyncDisposable
 
 /// <summary>
 /// One kind of write for <see cref="GroupCommit"/>: how a batch of its items is written within a shared transaction,
-/// answering one result per item, in order.
+/// answering one result per item, in order; the results may be known only once the session has sent its statements
+/// (<see cref="Later{T}"/>), and are read after the commit.
 /// </summary>
-public sealed class GroupWrite<TItem, TResult>(Func<WriteSession, IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write)
-    : GroupCommit.IGroupWrite
+public sealed class GroupWrite<TItem, TResult> : GroupCommit.IGroupWrite
 {
+    private readonly Func<WriteSession, IReadOnlyList<TItem>, CancellationToken, Task<Later<IReadOnlyList<TResult>>>> _write;
+
+    public GroupWrite(Func<WriteSession, IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> write) =>
+        _write = async (session, items, cancellationToken) => Later<IReadOnlyList<TResult>>.Now(await write(session, items, cancellationToken));
+
+    public GroupWrite(Func<WriteSession, IReadOnlyList<TItem>, CancellationToken, Task<Later<IReadOnlyList<TResult>>>> write) => _write = write;
+
     async Task<Action> GroupCommit.IGroupWrite.WriteAsync(WriteSession session, IReadOnlyList<object> items, CancellationToken cancellationToken)
     {
-        var results = await write(session, GroupCommit.ItemsOf<TItem, TResult>(items), cancellationToken);
-        return () => GroupCommit.Answer<TItem, TResult>(items, results);
+        var results = await _write(session, GroupCommit.ItemsOf<TItem, TResult>(items), cancellationToken);
+        return () => GroupCommit.Answer<TItem, TResult>(items, results.Value);
     }
 }

@@ -4,6 +4,7 @@ using Herald.Server.Http;
 using Herald.Server.Idempotency;
 using Herald.Server.Storage;
 using Herald.Server.Tests.Support;
+using Herald.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Herald.Server.Tests.Delivery;
@@ -20,7 +21,7 @@ public abstract class DeliveryStoreContract
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static NewDelivery Delivery(string eventId) => new(
+    protected static NewDelivery Delivery(string eventId) => new(
         new EventRecord
         {
             EventId = WebhookEventId.From(eventId), OrgId = new OrganizationId("org-1"), ConfigId = new ConfigId("cfg1"), EventName = "order_created", CreatedAt = T0, Status = EventStatus.InProgress,
@@ -226,6 +227,65 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
 
     protected override Task<IReadOnlyDictionary<string, EventRecord>> EventsAsync(IReadOnlyCollection<string> eventIds) =>
         new PostgresEventStore(_database!).FindAsync(eventIds, TestContext.Current.CancellationToken);
+
+    /// <summary>
+    /// A new event and its job need no answer before the commit: they go to the server with the <c>COMMIT</c>, in one
+    /// round trip (two before: the statements, then the commit), and the job's id is read from that round trip's rows.
+    /// </summary>
+    [Fact]
+    public async Task A_new_event_and_its_job_reach_the_server_with_the_commit_in_one_round_trip()
+    {
+        await StoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        await using var proxy = RoundTripProxy.Start(new Npgsql.NpgsqlConnectionStringBuilder(_database!.DataSource.ConnectionString).Port);
+        await using var database = ThroughProxy(proxy, maxPoolSize: 2);
+        var store = TestQueue.Postgres(database);
+        // The connection's start-up and the day's partitions are behind us after the first write.
+        await store.EnqueueAsync([Delivery(Guid.CreateVersion7(Clock.GetUtcNow()).ToString())], ct);
+
+        var eventId = Guid.CreateVersion7(Clock.GetUtcNow().AddMilliseconds(1)).ToString();
+        var before = proxy.RoundTrips;
+        var ids = await store.EnqueueAsync([Delivery(eventId)], ct);
+        var roundTrips = proxy.RoundTrips - before;
+
+        Assert.Equal(1, roundTrips);
+        await using var read = _database.DataSource.CreateCommand("SELECT event_id FROM delivery_jobs WHERE job_id = $1");
+        read.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Assert.Single(ids) });
+        Assert.Equal(eventId, (string?)await read.ExecuteScalarAsync(ct));
+    }
+
+    /// <summary>
+    /// A statement that fails in the commit's round trip stops the <c>COMMIT</c> sent after it: nothing of the
+    /// transaction is written, the caller hears the server's error, and the connection (in a pool of two: one for the
+    /// writes, one for the day partitions' checks) serves the next transaction.
+    /// </summary>
+    [Fact]
+    public async Task A_statement_that_fails_beside_the_commit_writes_nothing_and_leaves_the_connection_usable()
+    {
+        await StoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        await using var proxy = RoundTripProxy.Start(new Npgsql.NpgsqlConnectionStringBuilder(_database!.DataSource.ConnectionString).Port);
+        await using var database = ThroughProxy(proxy, maxPoolSize: 2);
+        var store = TestQueue.Postgres(database);
+        var taken = Guid.CreateVersion7(Clock.GetUtcNow()).ToString();
+        await store.EnqueueAsync([Delivery(taken)], ct);
+
+        var fresh = Guid.CreateVersion7(Clock.GetUtcNow().AddMilliseconds(1)).ToString();
+        var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => store.EnqueueAsync([Delivery(fresh), Delivery(taken)], ct));
+        Assert.Equal(Npgsql.PostgresErrorCodes.UniqueViolation, refused.SqlState);
+        Assert.Empty(await EventsAsync([fresh]));
+
+        var after = Guid.CreateVersion7(Clock.GetUtcNow().AddMilliseconds(2)).ToString();
+        Assert.Single(await store.EnqueueAsync([Delivery(after)], ct));
+        Assert.Equal(new[] { taken, after }.Order(StringComparer.Ordinal), (await EventsAsync([fresh, taken, after])).Keys.Order(StringComparer.Ordinal));
+    }
+
+    private Herald.Server.Storage.Postgres.PostgresDatabase ThroughProxy(RoundTripProxy proxy, int maxPoolSize)
+    {
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(_database!.DataSource.ConnectionString) { Port = proxy.Port, MaxPoolSize = maxPoolSize };
+        return new Herald.Server.Storage.Postgres.PostgresDatabase(
+            new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = connection.ConnectionString }, Clock);
+    }
 
     /// <summary>
     /// Thousands of jobs leased to the nodes that run them, a few waiting, fresh statistics: the claim, the finish and the

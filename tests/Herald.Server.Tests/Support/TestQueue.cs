@@ -72,8 +72,9 @@ public sealed class TestQueue : IAsyncDisposable
     };
 
     /// <summary>The one enqueue path: the claim (when given), the events, then their jobs, in one transaction.</summary>
-    public Task<(IReadOnlyList<long>? JobIds, StoredAnswer? Earlier)> EnqueueOnceAsync(IReadOnlyList<NewDelivery> deliveries, IdempotencyClaim? claim, CancellationToken cancellationToken) =>
-        Sessions.WriteAsync<(IReadOnlyList<long>?, StoredAnswer?)>(async session =>
+    public async Task<(IReadOnlyList<long>? JobIds, StoredAnswer? Earlier)> EnqueueOnceAsync(IReadOnlyList<NewDelivery> deliveries, IdempotencyClaim? claim, CancellationToken cancellationToken)
+    {
+        var (ids, earlier) = await Sessions.WriteAsync<(Later<IReadOnlyList<long>>?, StoredAnswer?)>(async session =>
         {
             if (claim is not null && await Answers.ClaimAsync(session, claim, cancellationToken) is { } earlier)
             {
@@ -82,6 +83,8 @@ public sealed class TestQueue : IAsyncDisposable
             await Events.InsertAsync(session, deliveries.Select(d => d.Event).ToList(), cancellationToken);
             return (await Jobs.EnqueueAsync(session, deliveries.Select(d => d.Job).ToList(), chain: false, cancellationToken), null);
         }, cancellationToken);
+        return (ids?.Value, earlier);
+    }
 
     public async Task<IReadOnlyList<long>> EnqueueAsync(IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken) =>
         (await EnqueueOnceAsync(deliveries, null, cancellationToken)).JobIds!;

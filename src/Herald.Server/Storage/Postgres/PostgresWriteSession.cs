@@ -5,8 +5,9 @@ namespace Herald.Server.Storage.Postgres;
 
 /// <summary>
 /// A PostgreSQL write transaction whose statements go to the server in as few round trips as possible: writers add
-/// statements that answer nothing they need at once (<see cref="Add"/>), and they go with the next statement whose
-/// answer a writer reads (<see cref="RunAsync"/>), or at the commit.
+/// statements whose answer they do not need at once (<see cref="Add"/>), and they go with the next statement whose
+/// answer a writer reads (<see cref="RunAsync"/>), or with the commit, in the same round trip (answers read then are
+/// handed out as <see cref="Later{T}"/>).
 /// </summary>
 public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresPartitions partitions) : WriteSession
 {
@@ -79,8 +80,20 @@ public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTran
         while (await reader.NextResultAsync(cancellationToken));
     }
 
-    /// <summary>Sends what is still pending; done before the commit.</summary>
-    internal Task FlushAsync(CancellationToken cancellationToken) => RunAsync(cancellationToken);
+    /// <summary>
+    /// Commits: what is still pending goes with the <c>COMMIT</c> in one round trip (a statement that fails stops the
+    /// rest, the <c>COMMIT</c> with it, and the transaction is rolled back when disposed), or the <c>COMMIT</c> alone.
+    /// </summary>
+    internal async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0)
+        {
+            await Transaction.CommitAsync(cancellationToken);
+            return;
+        }
+        _pending.Add((new NpgsqlBatchCommand("COMMIT"), null, null));
+        await RunAsync(cancellationToken);
+    }
 
     /// <summary>A statement with positional parameters; nulls are typed from the column, strings as text.</summary>
     public static NpgsqlBatchCommand Command(string sql, IReadOnlyList<object?> values)

@@ -18,8 +18,7 @@ public sealed class PostgresWriteSessions(PostgresDatabase database) : IWriteSes
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 var session = new PostgresWriteSession(connection, transaction, database.Partitions);
                 var result = await work(session);
-                await session.FlushAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                await session.CommitAsync(cancellationToken);
                 return result;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Herald.Bench;
+namespace Herald.Testing;
 
 /// <summary>
-/// A TCP relay between Herald and PostgreSQL that counts round trips: on each connection, every time the server
+/// A TCP relay between Herald and PostgreSQL that counts round trips (linked into the delivery benchmark and the server tests): on each connection, every time the server
 /// answers after the client has sent something, one round trip. A client that sends several statements before
 /// reading (a batch, a pipeline) makes one. Only for counting: it costs the benchmark process CPU and adds latency.
 /// </summary>
-public sealed class RoundTripProxy : IAsyncDisposable
+internal sealed class RoundTripProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly IPEndPoint _server;
