@@ -30,6 +30,16 @@ public interface IDeliveryStore
     /// </summary>
     Task<IReadOnlyList<bool>> CompleteAsync(WriteSession session, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Ends or reschedules the completions' jobs within the session as <see cref="CompleteAsync"/> does, assuming that
+    /// every lease is still held: nothing needs an answer before the commit. When a lease was lost after all, the
+    /// session's transaction fails (<see cref="IsLeaseLost"/>) and writes nothing.
+    /// </summary>
+    Task CompleteHeldAsync(WriteSession session, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="error"/> is the failure of <see cref="CompleteHeldAsync"/> when a lease was lost.</summary>
+    bool IsLeaseLost(Exception error);
+
     /// <summary>Extends the owner's leases on the given jobs.</summary>
     Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 

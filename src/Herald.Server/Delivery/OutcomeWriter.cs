@@ -12,17 +12,31 @@ namespace Herald.Server.Delivery;
 /// </summary>
 public sealed class OutcomeWriter
 {
+    private readonly IDeliveryStore _store;
     private readonly GroupCommit _commit;
-    private readonly GroupWrite<JobCompletion, (bool Held, FailureStreak? Streak)> _completions;
+    private readonly GroupWrite<JobCompletion, (bool Held, FailureStreak? Streak)> _held;
+    private readonly GroupWrite<JobCompletion, (bool Held, FailureStreak? Streak)> _careful;
     private readonly FailingConfigs? _failing;
 
     public OutcomeWriter(IDeliveryStore store, IEventWriter events, GroupCommit commit, IConfigHealthStore? health = null, FailingConfigs? failing = null)
     {
+        _store = store;
         _commit = commit;
         _failing = failing;
-        _completions = new GroupWrite<JobCompletion, (bool, FailureStreak?)>(async (session, completions, cancellationToken) =>
+        // Almost always every lease is still held: the job's end, the attempt and the event's new state are then written
+        // without reading anything first, and on PostgreSQL go with the commit, in one round trip. A lost lease fails
+        // the transaction, and the completion is written again by the careful writer below.
+        _held = new GroupWrite<JobCompletion, (bool, FailureStreak?)>(async (session, completions, cancellationToken) =>
         {
-            var held = await store.CompleteAsync(session, completions, cancellationToken);
+            await store.CompleteHeldAsync(session, completions, cancellationToken);
+            return await WriteRestAsync(session, completions, completions.Select(_ => true).ToArray(), cancellationToken);
+        });
+        _careful = new GroupWrite<JobCompletion, (bool, FailureStreak?)>(async (session, completions, cancellationToken) =>
+            await WriteRestAsync(session, completions, await store.CompleteAsync(session, completions, cancellationToken), cancellationToken));
+
+        async Task<IReadOnlyList<(bool, FailureStreak?)>> WriteRestAsync(
+            WriteSession session, IReadOnlyList<JobCompletion> completions, IReadOnlyList<bool> held, CancellationToken cancellationToken)
+        {
             // The attempt is recorded even when the lease was lost: it was made. The event is left to the job's new owner.
             var attempts = completions.Where(c => c.Attempt is not null).Select(c => c.Attempt!).ToList();
             if (attempts.Count > 0)
@@ -37,18 +51,26 @@ public sealed class OutcomeWriter
             var marks = completions.Where(c => c.Health is not null).Select(c => c.Health!).ToList();
             var streaks = health is null || marks.Count == 0 ? [] : await health.RecordAsync(session, marks, cancellationToken);
             return completions.Select((c, i) => (held[i], StreakOf(c, marks, streaks))).ToArray();
-        });
+        }
     }
 
     /// <summary>Records the completion; true when the lease was still held (the event and job changed).</summary>
     public async Task<bool> CompleteAsync(JobCompletion completion)
     {
-        var (held, streak) = await _commit.WriteAsync(_completions, completion);
-        if (streak is not null)
+        (bool Held, FailureStreak? Streak) written;
+        try
         {
-            _failing?.Consider(streak);
+            written = await _commit.WriteAsync(_held, completion);
         }
-        return held;
+        catch (Exception e) when (_store.IsLeaseLost(e))
+        {
+            written = await _commit.WriteAsync(_careful, completion);
+        }
+        if (written.Streak is not null)
+        {
+            _failing?.Consider(written.Streak);
+        }
+        return written.Held;
     }
 
     /// <summary>A config's streak goes to the completion holding its last mark of the batch, so it is considered once.</summary>

@@ -87,6 +87,28 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         WHERE j.job_id = ANY($1) AND j.job_id = c.job_id AND j.lease_owner = c.owner RETURNING j.job_id
         """;
 
+    /// <summary>SQLSTATE of <see cref="CompleteHeldSql"/> when a lease was lost: the transaction fails and writes nothing.</summary>
+    public const string LeaseLostState = "HR002";
+
+    /// <summary>
+    /// <see cref="FinishSql"/> ($1, $2) and <see cref="RetrySql"/> ($3 to $5) in one statement that answers nothing and
+    /// fails with <see cref="LeaseLostState"/> unless it changed every job, so that it can go with the commit.
+    /// </summary>
+    internal const string CompleteHeldSql = """
+        WITH finished AS (
+            DELETE FROM delivery_jobs AS j USING unnest($1::bigint[], $2::text[]) AS c(job_id, owner)
+            WHERE j.job_id = ANY($1) AND j.job_id = c.job_id AND j.lease_owner = c.owner RETURNING j.job_id
+        ), retried AS (
+            UPDATE delivery_jobs AS j SET attempt = j.attempt + 1, due_at = c.due_at, lease_owner = NULL, lease_until = NULL
+            FROM unnest($3::bigint[], $4::text[], $5::timestamptz[]) AS c(job_id, owner, due_at)
+            WHERE j.job_id = ANY($3) AND j.job_id = c.job_id AND j.lease_owner = c.owner RETURNING j.job_id
+        )
+        SELECT FROM (
+            SELECT herald_fail('HR002', 'the lease of a job whose outcome was being written had been lost; the outcome is written again, the job left to its new owner')
+            WHERE (SELECT count(*) FROM finished) + (SELECT count(*) FROM retried) < cardinality($1) + cardinality($3)
+        ) AS lost
+        """;
+
     /// <summary>Sets jobs to retry ($1 ids, $2 owners, $3 due times) still leased to their owner free, found through the key.</summary>
     internal const string RetrySql = """
         UPDATE delivery_jobs AS j SET attempt = j.attempt + 1, due_at = c.due_at, lease_owner = NULL, lease_until = NULL
@@ -263,6 +285,29 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         await pg.RunAsync(cancellationToken);
         return completions.Select(c => changed.Contains(c.Job.JobId)).ToArray();
     }
+
+    /// <summary>
+    /// One statement for all the completions, sent with the session's next round trip (its commit, for an outcome):
+    /// nothing is read before it, and when a lease was lost the transaction fails with <see cref="LeaseLostState"/>.
+    /// </summary>
+    public Task CompleteHeldAsync(WriteSession session, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+    {
+        var pg = session.As<PostgresWriteSession>();
+        PlanWithIndexScans(pg);
+        var finished = completions.Where(c => c.RetryAt is null).ToList();
+        var retried = completions.Where(c => c.RetryAt is not null).ToList();
+        pg.Add(PostgresWriteSession.Command(CompleteHeldSql, [
+            finished.Select(c => c.Job.JobId).ToArray(), finished.Select(c => c.Owner).ToArray(),
+            retried.Select(c => c.Job.JobId).ToArray(), retried.Select(c => c.Owner).ToArray(), retried.Select(c => c.RetryAt!.Value).ToArray(),
+        ]));
+        if (completions.Any(c => c.Job.Kind == JobKind.Replay && c.RetryAt is null))
+        {
+            pg.Add(new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
+        }
+        return Task.CompletedTask;
+    }
+
+    public bool IsLeaseLost(Exception error) => error is PostgresException { SqlState: LeaseLostState };
 
     public async Task<bool> HasJobAsync(WebhookEventId eventId, CancellationToken cancellationToken)
     {

@@ -106,6 +106,18 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
             .Bind(SqliteTime.ToText(dueAt), owner, "[" + string.Join(',', jobIds) + "]")
             .Command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
 
+    /// <summary>SQLite answers at once, so this is <see cref="CompleteAsync"/> failing when a lease was lost.</summary>
+    public async Task CompleteHeldAsync(WriteSession session, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
+    {
+        var held = await CompleteAsync(session, completions, cancellationToken);
+        if (held.Any(h => !h))
+        {
+            throw new LeaseLostException();
+        }
+    }
+
+    public bool IsLeaseLost(Exception error) => error is LeaseLostException;
+
     public async Task<IReadOnlyList<bool>> CompleteAsync(WriteSession session, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
     {
         var lane = session.As<SqliteWriteLane.Session>();

@@ -13,7 +13,7 @@ namespace Herald.Server.Tests.Delivery;
 public abstract class DeliveryStoreContract
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(90);
+    protected static readonly TimeSpan Lease = TimeSpan.FromSeconds(90);
 
     protected FakeTimeProvider Clock { get; } = new(T0);
 
@@ -65,8 +65,37 @@ public abstract class DeliveryStoreContract
         Assert.False(await store.Jobs.HasJobAsync(WebhookEventId.From(other), Ct));
     }
 
-    private static JobCompletion Finished(DeliveryJob job, string owner) =>
+    protected static JobCompletion Finished(DeliveryJob job, string owner) =>
         new() { Job = job, Owner = owner, Event = new EventUpdate { EventId = job.EventId, Status = EventStatus.Succeeded, RetryAttempt = 0, Payload = """{"entity":{}}""", StartDate = T0, EndDate = T0 } };
+
+    /// <summary>
+    /// Outcomes are written assuming their leases are held, without reading first. One whose lease went to another
+    /// node fails that write, and both outcomes of the batch are written again the careful way: the held one ends its
+    /// job and event, the lost one leaves both to the new owner.
+    /// </summary>
+    [Fact]
+    public async Task An_outcome_whose_lease_was_lost_leaves_job_and_event_to_the_new_owner_and_the_outcome_beside_it_is_still_written()
+    {
+        var store = await StoreAsync();
+        var (kept, lost) = (Guid.CreateVersion7(T0).ToString(), Guid.CreateVersion7(T0.AddMilliseconds(1)).ToString());
+        await store.EnqueueAsync([Delivery(kept), Delivery(lost)], Ct);
+        var keptJob = Assert.Single(await store.ClaimDueAsync("node-1", T0, T0 + Lease, 1, Ct));
+        var lostJob = Assert.Single(await store.ClaimDueAsync("node-1", T0, T0 + TimeSpan.FromSeconds(1), 1, Ct));
+        Assert.Equal((kept, lost), (keptJob.EventId.Value, lostJob.EventId.Value));
+        // The short lease ran out and another node took the job over.
+        Assert.Equal(lostJob.JobId, Assert.Single(await store.ClaimDueAsync("node-2", T0 + TimeSpan.FromSeconds(2), T0 + Lease, 10, Ct)).JobId);
+
+        await using var commit = new GroupCommit(store.Sessions);
+        var outcomes = new OutcomeWriter(store.Jobs, store.Events, commit);
+        var written = await Task.WhenAll(outcomes.CompleteAsync(Finished(keptJob, "node-1")), outcomes.CompleteAsync(Finished(lostJob, "node-1")));
+
+        Assert.Equal([true, false], written);
+        Assert.False(await store.Jobs.HasJobAsync(WebhookEventId.From(kept), Ct));
+        Assert.True(await store.Jobs.HasJobAsync(WebhookEventId.From(lost), Ct));
+        var events = await EventsAsync([kept, lost]);
+        Assert.Equal((EventStatus.Succeeded, EventStatus.InProgress), (events[kept].Status, events[lost].Status));
+        Assert.Equal(lostJob.JobId, Assert.Single(await store.ClaimDueAsync("node-3", T0 + Lease + TimeSpan.FromSeconds(1), T0 + Lease * 2, 10, Ct)).JobId);
+    }
 
     [Fact]
     public async Task New_events_and_completions_written_together_commit_together_or_not_at_all()
@@ -255,6 +284,35 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
     }
 
     /// <summary>
+    /// An outcome whose lease is held needs no answer before the commit: the job's end, the attempt and the event's
+    /// new state go to the server with the <c>COMMIT</c>, in one round trip (two before: the job's end was read first).
+    /// </summary>
+    [Fact]
+    public async Task An_outcome_reaches_the_server_with_the_commit_in_one_round_trip()
+    {
+        await StoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        await using var proxy = RoundTripProxy.Start(new Npgsql.NpgsqlConnectionStringBuilder(_database!.DataSource.ConnectionString).Port);
+        await using var database = ThroughProxy(proxy, maxPoolSize: 2);
+        var store = TestQueue.Postgres(database);
+        await using var commit = new GroupCommit(store.Sessions);
+        var outcomes = new OutcomeWriter(store.Jobs, store.Events, commit);
+        var (first, second) = (Guid.CreateVersion7(Clock.GetUtcNow()).ToString(), Guid.CreateVersion7(Clock.GetUtcNow().AddMilliseconds(1)).ToString());
+        await store.EnqueueAsync([Delivery(first), Delivery(second)], ct);
+        var jobs = await store.ClaimDueAsync("node-1", Clock.GetUtcNow(), Clock.GetUtcNow() + Lease, 10, ct);
+        // The first outcome opens the connection and has the statements prepared.
+        Assert.True(await outcomes.CompleteAsync(Finished(jobs[0], "node-1")));
+
+        var before = proxy.RoundTrips;
+        Assert.True(await outcomes.CompleteAsync(Finished(jobs[1], "node-1")));
+        var roundTrips = proxy.RoundTrips - before;
+
+        Assert.Equal(1, roundTrips);
+        Assert.Equal(EventStatus.Succeeded, (await EventsAsync([second]))[second].Status);
+        Assert.False(await store.Jobs.HasJobAsync(WebhookEventId.From(second), ct));
+    }
+
+    /// <summary>
     /// A statement that fails in the commit's round trip stops the <c>COMMIT</c> sent after it: nothing of the
     /// transaction is written, the caller hears the server's error, and the connection (in a pool of two: one for the
     /// writes, one for the day partitions' checks) serves the next transaction.
@@ -320,6 +378,7 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
             ["claim"] = await ExplainAsync(PostgresDeliveryStore.ClaimSql, ["node-2", now, now.AddSeconds(90), 32, 3], ct, PostgresDeliveryStore.IndexScansOnly),
             ["finish"] = await ExplainAsync(PostgresDeliveryStore.FinishSql, [ids, owners], ct),
             ["retry"] = await ExplainAsync(PostgresDeliveryStore.RetrySql, [ids, owners, Enumerable.Repeat(now, 32).ToArray()], ct),
+            ["outcome"] = await ExplainAsync(PostgresDeliveryStore.CompleteHeldSql, [ids[..16], owners[..16], ids[16..], owners[16..], Enumerable.Repeat(now, 16).ToArray()], ct),
         };
 
         Assert.All(plans, plan => Assert.False(plan.Value.Contains("Seq Scan on delivery_jobs", StringComparison.Ordinal), $"the {plan.Key} reads the whole queue:\n{plan.Value}"));
@@ -391,7 +450,9 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
         {
             await still.ExecuteNonQueryAsync(ct);
         }
-        // Forty group commits of forty jobs each while the queue holds no more than those: for so many keys, reading the
+        await using var commit = new GroupCommit(store.Sessions);
+        var outcomes = new OutcomeWriter(store.Jobs, store.Events, commit);
+        // Forty rounds of forty jobs each while the queue holds no more than those: for so many keys, reading the
         // few pages of the table is what every plan chooses, so the server keeps that plan.
         for (var round = 0; round < 40; round++)
         {
@@ -409,11 +470,11 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
             await store.EnqueueAsync(deliveries, ct);
             var claimed = await store.ClaimDueAsync("node-1", now, now.AddMinutes(5), 40, ct);
             Assert.Equal(40, claimed.Count);
-            Assert.All(await store.CompleteAsync(claimed.Select(job => new JobCompletion
+            Assert.All(await Task.WhenAll(claimed.Select(job => outcomes.CompleteAsync(new JobCompletion
             {
                 Job = job, Owner = "node-1",
                 Event = new EventUpdate { EventId = job.EventId, Status = EventStatus.Succeeded, RetryAttempt = 0, StartDate = now, EndDate = now },
-            }).ToList(), ct), Assert.True);
+            }))), Assert.True);
         }
         await using (var fill = _database.DataSource.CreateCommand("""
             INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, due_at, lease_owner, lease_until)
@@ -433,12 +494,12 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
             {
                 connection = await _database.DataSource.OpenConnectionAsync(ct);
                 held.Add(connection);
-                await using var find = new Npgsql.NpgsqlCommand("SELECT name FROM pg_prepared_statements WHERE statement LIKE 'DELETE FROM delivery_jobs AS j USING unnest%'", connection);
+                await using var find = new Npgsql.NpgsqlCommand("SELECT name FROM pg_prepared_statements WHERE statement LIKE 'WITH finished AS (%'", connection);
                 name = (string?)await find.ExecuteScalarAsync(ct);
             }
-            Assert.True(name is not null, "none of the store's connections holds the finish prepared");
+            Assert.True(name is not null, "none of the store's connections holds the outcome's statement prepared");
             var lines = new List<string>();
-            await using (var explain = new Npgsql.NpgsqlCommand($"EXPLAIN EXECUTE {name}('{{1}}'::bigint[], '{{node-1}}'::text[])", connection))
+            await using (var explain = new Npgsql.NpgsqlCommand($"EXPLAIN EXECUTE {name}('{{1}}'::bigint[], '{{node-1}}'::text[], '{{}}'::bigint[], '{{}}'::text[], '{{}}'::timestamptz[])", connection))
             await using (var reader = await explain.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))

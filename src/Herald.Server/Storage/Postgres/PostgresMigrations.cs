@@ -412,5 +412,15 @@ internal static class PostgresMigrations
                 RETURN true;
             END $$;
             """),
+        // A statement sent with the commit, whose answer nobody reads before it, can still stop the transaction: it
+        // calls this with its own SQLSTATE when what it found is not what the writer assumed (a completion written as
+        // if its lease were held, say).
+        new(17, "statements fail their transaction with a state of their own", """
+            CREATE FUNCTION herald_fail(state text, message text) RETURNS void
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message;
+            END $$;
+            """),
     ];
 }
