@@ -420,18 +420,28 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
         {
             await finish.ExecuteNonQueryAsync(ct);
         }
-        Assert.Empty(await store.ClaimDueAsync("node-2", now.AddMinutes(6), now.AddMinutes(8), 200, ct));
-
-        var plan = await ExplainAsync(PostgresDeliveryStore.ClaimSql, ["node-2", now.AddMinutes(6), now.AddMinutes(8), 200, 3], ct,
-            PostgresDeliveryStore.IndexScansOnly, analyze: true);
-
-        var pages = int.Parse(System.Text.RegularExpressions.Regex.Match(plan, @"Buffers: shared hit=(\d+)").Groups[1].Value);
-        await using var size = _database.DataSource.CreateCommand("""
+        long table, indexes;
+        await using (var size = _database.DataSource.CreateCommand("""
             SELECT pg_relation_size('delivery_jobs') / 8192, (pg_relation_size('ix_delivery_jobs_waiting') + pg_relation_size('ix_delivery_jobs_leased')) / 8192
-            """);
-        await using var sizes = await size.ExecuteReaderAsync(ct);
-        await sizes.ReadAsync(ct);
-        var (table, indexes) = (sizes.GetInt64(0), sizes.GetInt64(1));
+            """))
+        await using (var sizes = await size.ExecuteReaderAsync(ct))
+        {
+            await sizes.ReadAsync(ct);
+            (table, indexes) = (sizes.GetInt64(0), sizes.GetInt64(1));
+        }
+
+        // An entry is marked only once its row is dead to every transaction of the server; while other tests' work
+        // holds that back for a moment, the claim that steps over the entries comes again, a few times at most. A
+        // bitmap scan never marks them, however often it runs.
+        var (plan, pages) = ("", int.MaxValue);
+        for (var round = 0; round < 10 && pages >= table; round++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * round), ct);
+            Assert.Empty(await store.ClaimDueAsync("node-2", now.AddMinutes(6), now.AddMinutes(8), 200, ct));
+            plan = await ExplainAsync(PostgresDeliveryStore.ClaimSql, ["node-2", now.AddMinutes(6), now.AddMinutes(8), 200, 3], ct,
+                PostgresDeliveryStore.IndexScansOnly, analyze: true);
+            pages = int.Parse(System.Text.RegularExpressions.Regex.Match(plan, @"Buffers: shared hit=(\d+)").Groups[1].Value);
+        }
         Assert.True(pages < table,
             $"a claim that found nothing read {pages} pages after 3,000 jobs were claimed and finished (the two queue indexes hold {indexes}, the table {table}):\n{plan}");
     }
