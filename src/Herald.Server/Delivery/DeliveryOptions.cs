@@ -78,9 +78,24 @@ public sealed class WorkerOptions
     /// </summary>
     public int MaxJobsHeld { get; set; } = 1024;
 
+    /// <summary>
+    /// How long an async trigger may wait for room on its node (see <see cref="WaitingJobs"/>) before its job is written
+    /// to the queue instead of handed over. It waits only while the jobs ahead of it start their sends at a pace that
+    /// frees a place within this time, which is the case when the node's CPU, not a receiver, is what they wait for;
+    /// zero turns the wait off.
+    /// </summary>
+    public TimeSpan HandOverWait { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The fallback poll when no wake-up arrives (a missed wake-up costs at most this long).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a stopping node lets attempts in flight finish before it gives their jobs back.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The longest <see cref="HandOverWait"/>: a trigger's answer never waits longer for room.</summary>
+    public static readonly TimeSpan MaxHandOverWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>These settings, or an error naming the one out of range.</summary>
+    public WorkerOptions Validated() => HandOverWait >= TimeSpan.Zero && HandOverWait <= MaxHandOverWait ? this
+        : throw new InvalidSettingException($"{Section}:HandOverWait must be between 00:00:00 (no wait) and {MaxHandOverWait:c} (got {HandOverWait:c})");
 }

@@ -11,7 +11,7 @@ public static class DeliverySetup
     public static IServiceCollection AddDelivery(this IServiceCollection services, bool runWorkers)
     {
         services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(DeliveryOptions.Section).Get<DeliveryOptions>() ?? new DeliveryOptions()).Validated());
-        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions());
+        services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions()).Validated());
         services.AddStore<IDeliveryStore, SqliteDeliveryStore, PostgresDeliveryStore>();
         services.AddSingleton<DeliverySignal>();
         services.AddStore<IQueueReading, SqliteQueueReading, PostgresQueueReading>();

@@ -24,11 +24,13 @@ public sealed class JobQueue : IJobQueue
     private readonly TriggerConfigs _configs;
     private readonly DeliverySignal _signal;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _handOverWait;
     private readonly GroupWrite<Enqueue, IReadOnlyList<(JobRequest Request, DeliveryJob Job)>> _enqueues;
 
-    public JobQueue(IDeliveryStore store, GroupCommit commit, JobRunner runner, LeaseKeeper leases, TriggerConfigs configs, DeliverySignal signal, TimeProvider time)
+    public JobQueue(IDeliveryStore store, GroupCommit commit, JobRunner runner, LeaseKeeper leases, TriggerConfigs configs, DeliverySignal signal, WorkerOptions options, TimeProvider time)
     {
         (_store, _commit, _runner, _leases, _configs, _signal, _time) = (store, commit, runner, leases, configs, signal, time);
+        _handOverWait = options.Validated().HandOverWait;
         _enqueues = new GroupWrite<Enqueue, IReadOnlyList<(JobRequest Request, DeliveryJob Job)>>(WriteAsync);
     }
 
@@ -36,10 +38,12 @@ public sealed class JobQueue : IJobQueue
         IReadOnlyList<JobRequest> requests, Func<WriteSession, CancellationToken, Task<IReadOnlyList<JobRequest>>> within, bool chain)
     {
         var reserved = new bool[requests.Count];
+        var since = _time.GetTimestamp();
         for (var i = 0; i < requests.Count; i++)
         {
+            // The wait for room is one for the whole call, whatever the number of its jobs.
             reserved[i] = requests[i].Start == JobStart.HandOver && requests[i].Event is not null && requests[i].Config is not null
-                && _runner.TryReserve(requests[i].OrgId, requests[i].ConfigId);
+                && await _runner.ReserveAsync(requests[i].OrgId, requests[i].ConfigId, _handOverWait - _time.GetElapsedTime(since));
         }
         IReadOnlyList<(JobRequest Request, DeliveryJob Job)> kept;
         try

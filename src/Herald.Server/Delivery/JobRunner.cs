@@ -58,13 +58,22 @@ public sealed partial class JobRunner(
     private volatile bool _handOvers;
 
     /// <summary>The jobs of this node that have not started their send: bounds claims and hand-overs.</summary>
-    public WaitingJobs Waiting { get; } = new(options.Concurrency);
+    // On the machine's own clock: the pace at which jobs start their sends here, and how long a trigger may wait for
+    // room, are not the events' time.
+    public WaitingJobs Waiting { get; } = new(options.Concurrency, TimeProvider.System);
 
     /// <summary>Whether the worker runs and hand-overs are taken (set by <see cref="DeliveryWorker"/>).</summary>
     internal bool TakesHandOvers
     {
         get => _handOvers;
-        set => _handOvers = value;
+        set
+        {
+            _handOvers = value;
+            if (!value)
+            {
+                Waiting.EndWaits();
+            }
+        }
     }
 
     /// <summary>
@@ -76,6 +85,26 @@ public sealed partial class JobRunner(
     {
         if (!_handOvers || !Waiting.TryAdmit(orgId, configId))
         {
+            return false;
+        }
+        Interlocked.Increment(ref _inFlight);
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryReserve"/>, or, when the node has no room for the job now, a wait of at most
+    /// <paramref name="wait"/> for a job ahead of it to start its send (<see cref="WaitingJobs.AdmitAsync"/>).
+    /// </summary>
+    public async ValueTask<bool> ReserveAsync(OrganizationId orgId, ConfigId configId, TimeSpan wait)
+    {
+        if (!_handOvers || !await Waiting.AdmitAsync(orgId, configId, wait))
+        {
+            return false;
+        }
+        if (!_handOvers)
+        {
+            // Stopped while it waited.
+            Waiting.Leave(orgId, configId, claimed: false);
             return false;
         }
         Interlocked.Increment(ref _inFlight);

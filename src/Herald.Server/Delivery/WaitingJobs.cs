@@ -16,16 +16,34 @@ namespace Herald.Server.Delivery;
 /// answers) fills its own room, not its organization's, and an organization fills at most half the node's, so other
 /// configs' and other organizations' triggers still go straight to this node. Claimed jobs have their own room: jobs of
 /// a full destination claimed from the queue can hold up further claims, never the hand-overs.</item>
+/// <item>A trigger that finds no room may wait for it, at most <see cref="WorkerOptions.HandOverWait"/> and in the order
+/// the triggers came, but only while the jobs ahead of it start their sends at a pace that frees a place within that
+/// time (<see cref="AdmitAsync"/>). When the node's CPU is what the jobs wait for, a place frees within a millisecond
+/// or so: the trigger's job is then handed over after that wait instead of being written to the queue, where a claim,
+/// a read of its event and a lease update would cost more than the wait, and the triggers cannot run ahead of the
+/// deliveries. A config whose receiver is slow or never answers frees its places seldom: its triggers do not wait.</item>
 /// </list>
 /// </summary>
-public sealed class WaitingJobs(int bound)
+public sealed class WaitingJobs
 {
+    private readonly int _bound;
+    private readonly TimeProvider _time;
     private readonly Lock _lock = new();
-    private readonly Dictionary<(OrganizationId OrgId, ConfigId ConfigId), int> _byConfig = [];
-    private readonly Dictionary<OrganizationId, int> _byOrg = [];
+    private readonly Dictionary<(OrganizationId OrgId, ConfigId ConfigId), Room> _byConfig = [];
+    private readonly Dictionary<OrganizationId, Room> _byOrg = [];
+    private readonly Room _node = new();
+    // Triggers waiting for room, first come first served.
+    private readonly LinkedList<Waiter> _waiters = new();
     private TaskCompletionSource _room = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _total;
     private int _claimed;
+    private int _leftSinceSweep;
+    private const int SweepEvery = 4096;
+
+    public WaitingJobs(int bound, TimeProvider? time = null)
+    {
+        _bound = bound;
+        _time = time ?? TimeProvider.System;
+    }
 
     /// <summary>How many jobs a claim may take now.</summary>
     public int ClaimRoom
@@ -34,7 +52,7 @@ public sealed class WaitingJobs(int bound)
         {
             lock (_lock)
             {
-                return Math.Max(0, bound - _claimed);
+                return Math.Max(0, _bound - _claimed);
             }
         }
     }
@@ -44,12 +62,69 @@ public sealed class WaitingJobs(int bound)
     {
         lock (_lock)
         {
-            if (_total >= 8 * bound || _byOrg.GetValueOrDefault(orgId) >= 4 * bound || _byConfig.GetValueOrDefault((orgId, configId)) >= 2 * bound)
+            var config = _byConfig.GetValueOrDefault((orgId, configId));
+            var org = _byOrg.GetValueOrDefault(orgId);
+            // Places freed while triggers wait are theirs: a newcomer does not overtake them.
+            if (!Fits(config, org) || Queued(config, org))
             {
                 return false;
             }
             Add(orgId, configId);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Counts a handed-over job in as <see cref="TryAdmit"/>; without room, waits for a place at most
+    /// <paramref name="wait"/>, behind the triggers that waited before it, but only when the jobs ahead of it leave
+    /// (start their sends) at a pace worth waiting for: in every full room it needs, the last job left within
+    /// <paramref name="wait"/>, and at least four leave in that time on average. False, at once or when the wait ends,
+    /// when it was not counted in.
+    /// </summary>
+    public ValueTask<bool> AdmitAsync(OrganizationId orgId, ConfigId configId, TimeSpan wait)
+    {
+        Waiter waiter;
+        lock (_lock)
+        {
+            var config = _byConfig.GetValueOrDefault((orgId, configId));
+            var org = _byOrg.GetValueOrDefault(orgId);
+            if (Fits(config, org) && !Queued(config, org))
+            {
+                Add(orgId, configId);
+                return ValueTask.FromResult(true);
+            }
+            if (wait <= TimeSpan.Zero || !FreesInTime(config, org, wait))
+            {
+                return ValueTask.FromResult(false);
+            }
+            config ??= _byConfig[(orgId, configId)] = new Room();
+            org ??= _byOrg[orgId] = new Room();
+            waiter = new Waiter(this, orgId, configId, config, org);
+            waiter.Node = _waiters.AddLast(waiter);
+            config.Waiters++;
+            org.Waiters++;
+            _node.Waiters++;
+            // Fires at the earliest once this lock is left.
+            waiter.Timer = _time.CreateTimer(static w => ((Waiter)w!).Owner.GiveUp((Waiter)w!), waiter, wait, Timeout.InfiniteTimeSpan);
+        }
+        return new ValueTask<bool>(waiter.Done.Task);
+    }
+
+    /// <summary>Ends every wait for room unanswered (the node stops taking hand-overs).</summary>
+    public void EndWaits()
+    {
+        List<Waiter> ended;
+        lock (_lock)
+        {
+            ended = [.. _waiters];
+            foreach (var waiter in ended)
+            {
+                Unqueue(waiter);
+            }
+        }
+        foreach (var waiter in ended)
+        {
+            waiter.End(false);
         }
     }
 
@@ -62,24 +137,31 @@ public sealed class WaitingJobs(int bound)
         }
     }
 
-    /// <summary>A job started its send, or ended without one.</summary>
+    /// <summary>A job started its send, or ended without one; its place goes to the first waiting trigger it fits.</summary>
     public void Leave(OrganizationId orgId, ConfigId configId, bool claimed)
     {
         TaskCompletionSource? room = null;
+        Waiter? admitted = null;
         lock (_lock)
         {
             if (!claimed)
             {
-                Decrement(_byConfig, (orgId, configId));
-                Decrement(_byOrg, orgId);
-                _total--;
+                var now = _time.GetTimestamp();
+                var config = _byConfig[(orgId, configId)];
+                var org = _byOrg[orgId];
+                config.Left(now);
+                org.Left(now);
+                _node.Left(now);
+                admitted = AdmitFirstWaiter();
+                Sweep(now);
             }
-            else if (--_claimed < bound && !_room.Task.IsCompleted)
+            else if (--_claimed < _bound && !_room.Task.IsCompleted)
             {
                 room = _room;
             }
         }
         room?.TrySetResult();
+        admitted?.End(true);
     }
 
     /// <summary>Completes once a claim has room.</summary>
@@ -87,7 +169,7 @@ public sealed class WaitingJobs(int bound)
     {
         lock (_lock)
         {
-            if (_claimed < bound)
+            if (_claimed < _bound)
             {
                 return Task.CompletedTask;
             }
@@ -99,24 +181,150 @@ public sealed class WaitingJobs(int bound)
         }
     }
 
-    private void Add(OrganizationId orgId, ConfigId configId)
+    private bool Fits(Room? config, Room? org) =>
+        _node.Count < 8 * _bound && (org?.Count ?? 0) < 4 * _bound && (config?.Count ?? 0) < 2 * _bound;
+
+    private bool Queued(Room? config, Room? org) =>
+        (config?.Waiters ?? 0) > 0 || ((org?.Waiters ?? 0) > 0 && (org?.Count ?? 0) >= 4 * _bound) || (_node.Waiters > 0 && _node.Count >= 8 * _bound);
+
+    /// <summary>Whether every full room the job needs frees a place for it (behind those waiting already) within <paramref name="wait"/>.</summary>
+    private bool FreesInTime(Room? config, Room? org, TimeSpan wait)
     {
-        _byConfig[(orgId, configId)] = _byConfig.GetValueOrDefault((orgId, configId)) + 1;
-        _byOrg[orgId] = _byOrg.GetValueOrDefault(orgId) + 1;
-        _total++;
+        var now = _time.GetTimestamp();
+        var within = (long)(wait.TotalSeconds * _time.TimestampFrequency);
+        return (_node.Count < 8 * _bound || _node.FreesWithin(now, within))
+            && (org is null || org.Count < 4 * _bound || org.FreesWithin(now, within))
+            && (config is null || config.Count < 2 * _bound || config.FreesWithin(now, within));
     }
 
-    private static void Decrement<TKey>(Dictionary<TKey, int> counts, TKey key)
-        where TKey : notnull
+    /// <summary>The first waiting trigger (of the first 64) whose rooms now have a place, counted in.</summary>
+    private Waiter? AdmitFirstWaiter()
     {
-        var left = counts[key] - 1;
-        if (left == 0)
+        var scanned = 0;
+        for (var node = _waiters.First; node is not null && scanned < 64; node = node.Next, scanned++)
         {
-            counts.Remove(key);
+            var waiter = node.Value;
+            if (Fits(waiter.Config, waiter.Org))
+            {
+                Unqueue(waiter);
+                Add(waiter.OrgId, waiter.ConfigId);
+                return waiter;
+            }
         }
-        else
+        return null;
+    }
+
+    private void GiveUp(Waiter waiter)
+    {
+        lock (_lock)
         {
-            counts[key] = left;
+            if (waiter.Node?.List is null)
+            {
+                // Already counted in, or ended.
+                return;
+            }
+            Unqueue(waiter);
+        }
+        waiter.End(false);
+    }
+
+    private void Unqueue(Waiter waiter)
+    {
+        _waiters.Remove(waiter.Node!);
+        waiter.Config.Waiters--;
+        waiter.Org.Waiters--;
+        _node.Waiters--;
+    }
+
+    private void Add(OrganizationId orgId, ConfigId configId)
+    {
+        if (!_byConfig.TryGetValue((orgId, configId), out var config))
+        {
+            _byConfig[(orgId, configId)] = config = new Room();
+        }
+        if (!_byOrg.TryGetValue(orgId, out var org))
+        {
+            _byOrg[orgId] = org = new Room();
+        }
+        config.Count++;
+        org.Count++;
+        _node.Count++;
+    }
+
+    /// <summary>
+    /// Now and then, forgets the rooms that hold no job and no waiting trigger and saw none leave for longer than any
+    /// wait: an emptied room keeps its pace for a while, since the next burst of its config fills it again.
+    /// </summary>
+    private void Sweep(long now)
+    {
+        if (++_leftSinceSweep < SweepEvery)
+        {
+            return;
+        }
+        _leftSinceSweep = 0;
+        var stale = (long)(WorkerOptions.MaxHandOverWait.TotalSeconds * _time.TimestampFrequency);
+        foreach (var (key, room) in _byConfig)
+        {
+            if (room.Idle(now, stale))
+            {
+                _byConfig.Remove(key);
+            }
+        }
+        foreach (var (key, room) in _byOrg)
+        {
+            if (room.Idle(now, stale))
+            {
+                _byOrg.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>The jobs of a config, an organization or the node waiting to send, and the pace at which they leave.</summary>
+    private sealed class Room
+    {
+        public int Count;
+        public int Waiters;
+        private long _lastLeft;
+        // The time between two departures, averaged over the last few (timestamp ticks; 0 until two were seen).
+        private long _gap;
+
+        public void Left(long now)
+        {
+            if (_lastLeft != 0)
+            {
+                var gap = now - _lastLeft;
+                _gap = _gap == 0 ? gap : _gap - _gap / 8 + gap / 8;
+            }
+            _lastLeft = now;
+            Count--;
+        }
+
+        public bool Idle(long now, long stale) => Count == 0 && Waiters == 0 && now - _lastLeft > stale;
+
+        /// <summary>
+        /// Whether places free at a pace worth waiting for: one left within <paramref name="within"/>, and at least four
+        /// leave in that time on average. How many wait already does not count: they are the triggers a client keeps in
+        /// flight beyond the room, and each waits about as long as the others whatever its place.
+        /// </summary>
+        public bool FreesWithin(long now, long within) =>
+            _gap > 0 && now - _lastLeft <= within && _gap * 4 <= within;
+    }
+
+    private sealed class Waiter(WaitingJobs owner, OrganizationId orgId, ConfigId configId, Room config, Room org)
+    {
+        public WaitingJobs Owner { get; } = owner;
+        public OrganizationId OrgId { get; } = orgId;
+        public ConfigId ConfigId { get; } = configId;
+        public Room Config { get; } = config;
+        public Room Org { get; } = org;
+        public LinkedListNode<Waiter>? Node { get; set; }
+        public ITimer? Timer { get; set; }
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void End(bool admitted)
+        {
+            Timer?.Dispose();
+            Done.TrySetResult(admitted);
         }
     }
 }

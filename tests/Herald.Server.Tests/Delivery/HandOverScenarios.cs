@@ -10,7 +10,8 @@ namespace Herald.Server.Tests.Delivery;
 /// <summary>
 /// An async trigger accepted by a node that runs a worker is committed leased to that node and run in its next free
 /// slot, without a claim; once twice as many handed-over jobs of its config wait as the worker has slots (or four times
-/// as many of its organization), it waits in the queue and a worker claims it.
+/// as many of its organization), it waits for one of them to start its send, at most <c>Workers:HandOverWait</c>, and
+/// then in the queue, where a worker claims it.
 /// </summary>
 public class HandOverScenarios : ReceiverScenario
 {
@@ -23,6 +24,7 @@ public class HandOverScenarios : ReceiverScenario
         // One receiver may take every slot: these scenarios are about the slots, not the destination's limit.
         ["Delivery:MaxConcurrentPerDestination"] = "4",
         ["Workers:ShutdownGrace"] = "00:00:00.200",
+        ["Workers:HandOverWait"] = "00:00:02",
     };
 
     public override async ValueTask InitializeAsync()
@@ -136,8 +138,9 @@ public class HandOverScenarios : ReceiverScenario
         {
             var events = new List<string>(await FillEverySlotAsync(configId, release.Task));
 
-            // Eight more are committed to this node and wait for a slot; the thirteenth finds them waiting and queues,
-            // and a claim brings it back to wait in line behind them.
+            // Eight more are committed to this node and wait for a slot; the thirteenth finds them waiting, waits
+            // Workers:HandOverWait for one of them to start its send (none does) and queues, and a claim brings it back
+            // to wait in line behind them.
             for (var i = 0; i < 9; i++)
             {
                 events.Add((await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>());
@@ -157,6 +160,40 @@ public class HandOverScenarios : ReceiverScenario
             Assert.Equal(12, Count("herald.jobs.handed_over"));
             Assert.Equal(1, Count("herald.jobs.claimed"));
             Assert.Equal(events.Select(WebhookSteps.MessageIdOf).Order(), Receiver.Received.Select(r => r.Header("webhook-id")).Order());
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+    }
+
+    [Fact]
+    public async Task A_trigger_that_finds_its_config_room_full_waits_for_a_job_ahead_to_start_its_send_and_is_handed_over()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            var events = new List<string>(await FillEverySlotAsync(configId, release.Task));
+            for (var i = 0; i < 8; i++)
+            {
+                events.Add((await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>());
+            }
+
+            // The room is full and the four sends started just now: the thirteenth trigger waits for a place.
+            var thirteenth = Client.TriggerAsync(configId);
+            await Task.Delay(300, Ct);
+            Assert.False(thirteenth.IsCompleted);
+
+            // The four sends end, four waiting jobs start theirs, and the trigger takes a place they left.
+            release.SetResult();
+            events.Add((await thirteenth)["event_id"]!.GetValue<string>());
+            foreach (var eventId in events)
+            {
+                await Client.EventWithStatusAsync(configId, eventId, "succeeded");
+            }
+            Assert.Equal(13, Count("herald.jobs.handed_over"));
+            Assert.Equal(0, Count("herald.jobs.claimed"));
         }
         finally
         {

@@ -14,6 +14,8 @@ public class HealthSettingsTests
     [InlineData("Delivery:AutoDisable:MinFailures", "0", "Delivery:AutoDisable:MinFailures must be at least 1")]
     [InlineData("Configs:MaxRateLimit", "0", "Configs:MaxRateLimit must be between 1 and 1000000")]
     [InlineData("Workers:MaxJobsHeld", "0", "Workers:MaxJobsHeld must be at least 1 (got 0)")]
+    [InlineData("Workers:HandOverWait", "-00:00:01", "Workers:HandOverWait must be between 00:00:00 (no wait) and 00:00:10 (got -00:00:01)")]
+    [InlineData("Workers:HandOverWait", "00:00:11", "Workers:HandOverWait must be between 00:00:00 (no wait) and 00:00:10 (got 00:00:11)")]
     public void A_bad_setting_stops_the_start_naming_it(string key, string value, string expected)
     {
         var error = HeraldApp.StartFailure(new Dictionary<string, string?> { [key] = value });
