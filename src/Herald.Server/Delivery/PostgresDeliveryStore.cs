@@ -81,20 +81,12 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     /// </summary>
     internal static readonly string[] IndexScansOnly = ["SET LOCAL enable_bitmapscan = off", "SET LOCAL enable_seqscan = off"];
 
-    /// <summary>Deletes finished jobs ($1 ids, $2 owners) still leased to their owner, found through the key.</summary>
-    internal const string FinishSql = """
-        DELETE FROM delivery_jobs AS j USING unnest($1::bigint[], $2::text[]) AS c(job_id, owner)
-        WHERE j.job_id = ANY($1) AND j.job_id = c.job_id AND j.lease_owner = c.owner RETURNING j.job_id
-        """;
-
-    /// <summary>SQLSTATE of <see cref="CompleteHeldSql"/> when a lease was lost: the transaction fails and writes nothing.</summary>
-    public const string LeaseLostState = "HR002";
-
     /// <summary>
-    /// <see cref="FinishSql"/> ($1, $2) and <see cref="RetrySql"/> ($3 to $5) in one statement that answers nothing and
-    /// fails with <see cref="LeaseLostState"/> unless it changed every job, so that it can go with the commit.
+    /// The completions of a batch: finished jobs ($1 ids, $2 owners) are deleted and jobs to retry ($3 ids, $4 owners,
+    /// $5 due times) set free, each only while its owner still holds its lease, found through the key. Followed by what
+    /// the statement answers (<see cref="CompleteSql"/>, <see cref="CompleteHeldSql"/>).
     /// </summary>
-    internal const string CompleteHeldSql = """
+    private const string CompletionsSql = """
         WITH finished AS (
             DELETE FROM delivery_jobs AS j USING unnest($1::bigint[], $2::text[]) AS c(job_id, owner)
             WHERE j.job_id = ANY($1) AND j.job_id = c.job_id AND j.lease_owner = c.owner RETURNING j.job_id
@@ -103,17 +95,24 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
             FROM unnest($3::bigint[], $4::text[], $5::timestamptz[]) AS c(job_id, owner, due_at)
             WHERE j.job_id = ANY($3) AND j.job_id = c.job_id AND j.lease_owner = c.owner RETURNING j.job_id
         )
+
+        """;
+
+    /// <summary><see cref="CompletionsSql"/> answering the ids of the jobs it changed.</summary>
+    internal const string CompleteSql = CompletionsSql + "SELECT job_id FROM finished UNION ALL SELECT job_id FROM retried";
+
+    /// <summary>SQLSTATE of <see cref="CompleteHeldSql"/> when a lease was lost: the transaction fails and writes nothing.</summary>
+    public const string LeaseLostState = "HR002";
+
+    /// <summary>
+    /// <see cref="CompletionsSql"/> answering nothing and failing with <see cref="LeaseLostState"/> unless it changed
+    /// every job, so that it can go with the commit.
+    /// </summary>
+    internal const string CompleteHeldSql = CompletionsSql + """
         SELECT FROM (
             SELECT herald_fail('HR002', 'the lease of a job whose outcome was being written had been lost; the outcome is written again, the job left to its new owner')
             WHERE (SELECT count(*) FROM finished) + (SELECT count(*) FROM retried) < cardinality($1) + cardinality($3)
         ) AS lost
-        """;
-
-    /// <summary>Sets jobs to retry ($1 ids, $2 owners, $3 due times) still leased to their owner free, found through the key.</summary>
-    internal const string RetrySql = """
-        UPDATE delivery_jobs AS j SET attempt = j.attempt + 1, due_at = c.due_at, lease_owner = NULL, lease_until = NULL
-        FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS c(job_id, owner, due_at)
-        WHERE j.job_id = ANY($1) AND j.job_id = c.job_id AND j.lease_owner = c.owner RETURNING j.job_id
         """;
 
     /// <summary>
@@ -257,54 +256,45 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     }
 
     /// <summary>
-    /// One round trip for all the completions (with whatever the session's other writers added before): one statement
-    /// for the finished jobs and one for those to retry, their values in arrays. A job is changed only while this owner
-    /// still holds its lease; the ids changed come back.
+    /// One round trip for all the completions (with whatever the session's other writers added before), one statement
+    /// (<see cref="CompleteSql"/>): a job is changed only while this owner still holds its lease; the ids changed come
+    /// back.
     /// </summary>
     public async Task<IReadOnlyList<bool>> CompleteAsync(WriteSession session, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
-        PlanWithIndexScans(pg);
         var changed = new HashSet<long>();
-        var finished = completions.Where(c => c.RetryAt is null).ToList();
-        if (finished.Count > 0)
-        {
-            pg.Add(PostgresWriteSession.Command(FinishSql, [finished.Select(c => c.Job.JobId).ToArray(), finished.Select(c => c.Owner).ToArray()]), reader => changed.Add(reader.GetInt64(0)));
-        }
-        var retried = completions.Where(c => c.RetryAt is not null).ToList();
-        if (retried.Count > 0)
-        {
-            pg.Add(PostgresWriteSession.Command(RetrySql, [retried.Select(c => c.Job.JobId).ToArray(), retried.Select(c => c.Owner).ToArray(), retried.Select(c => c.RetryAt!.Value).ToArray()]),
-                reader => changed.Add(reader.GetInt64(0)));
-        }
-        if (completions.Any(c => c.Job.Kind == JobKind.Replay && c.RetryAt is null))
-        {
-            // A finished replay may free the next job of its chain: wake the workers of every node for it.
-            pg.Add(new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
-        }
+        AddCompletions(pg, completions, CompleteSql, reader => changed.Add(reader.GetInt64(0)));
         await pg.RunAsync(cancellationToken);
         return completions.Select(c => changed.Contains(c.Job.JobId)).ToArray();
     }
 
     /// <summary>
-    /// One statement for all the completions, sent with the session's next round trip (its commit, for an outcome):
-    /// nothing is read before it, and when a lease was lost the transaction fails with <see cref="LeaseLostState"/>.
+    /// One statement for all the completions (<see cref="CompleteHeldSql"/>), sent with the session's next round trip
+    /// (its commit, for an outcome): nothing is read before it, and when a lease was lost the transaction fails with
+    /// <see cref="LeaseLostState"/>.
     /// </summary>
     public Task CompleteHeldAsync(WriteSession session, IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
     {
-        var pg = session.As<PostgresWriteSession>();
+        AddCompletions(session.As<PostgresWriteSession>(), completions, CompleteHeldSql, row: null);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Adds <paramref name="sql"/>, one of the <see cref="CompletionsSql"/> statements, for the completions, after <see cref="IndexScansOnly"/>.</summary>
+    private static void AddCompletions(PostgresWriteSession pg, IReadOnlyList<JobCompletion> completions, string sql, Action<NpgsqlDataReader>? row)
+    {
         PlanWithIndexScans(pg);
         var finished = completions.Where(c => c.RetryAt is null).ToList();
         var retried = completions.Where(c => c.RetryAt is not null).ToList();
-        pg.Add(PostgresWriteSession.Command(CompleteHeldSql, [
+        pg.Add(PostgresWriteSession.Command(sql, [
             finished.Select(c => c.Job.JobId).ToArray(), finished.Select(c => c.Owner).ToArray(),
             retried.Select(c => c.Job.JobId).ToArray(), retried.Select(c => c.Owner).ToArray(), retried.Select(c => c.RetryAt!.Value).ToArray(),
-        ]));
+        ]), row);
         if (completions.Any(c => c.Job.Kind == JobKind.Replay && c.RetryAt is null))
         {
+            // A finished replay may free the next job of its chain: wake the workers of every node for it.
             pg.Add(new NpgsqlBatchCommand($"NOTIFY {WakeChannel}"));
         }
-        return Task.CompletedTask;
     }
 
     public bool IsLeaseLost(Exception error) => error is PostgresException { SqlState: LeaseLostState };

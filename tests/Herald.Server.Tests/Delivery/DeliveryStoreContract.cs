@@ -264,11 +264,9 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
     [Fact]
     public async Task A_new_event_and_its_job_reach_the_server_with_the_commit_in_one_round_trip()
     {
-        await StoreAsync();
         var ct = TestContext.Current.CancellationToken;
-        await using var proxy = RoundTripProxy.Start(new Npgsql.NpgsqlConnectionStringBuilder(_database!.DataSource.ConnectionString).Port);
-        await using var database = ThroughProxy(proxy, maxPoolSize: 2);
-        var store = TestQueue.Postgres(database);
+        await using var proxied = await ThroughProxyAsync();
+        var (proxy, store) = (proxied.Proxy, proxied.Store);
         // The connection's start-up and the day's partitions are behind us after the first write.
         await store.EnqueueAsync([Delivery(Guid.CreateVersion7(Clock.GetUtcNow()).ToString())], ct);
 
@@ -278,7 +276,7 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
         var roundTrips = proxy.RoundTrips - before;
 
         Assert.Equal(1, roundTrips);
-        await using var read = _database.DataSource.CreateCommand("SELECT event_id FROM delivery_jobs WHERE job_id = $1");
+        await using var read = _database!.DataSource.CreateCommand("SELECT event_id FROM delivery_jobs WHERE job_id = $1");
         read.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Assert.Single(ids) });
         Assert.Equal(eventId, (string?)await read.ExecuteScalarAsync(ct));
     }
@@ -290,11 +288,9 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
     [Fact]
     public async Task An_outcome_reaches_the_server_with_the_commit_in_one_round_trip()
     {
-        await StoreAsync();
         var ct = TestContext.Current.CancellationToken;
-        await using var proxy = RoundTripProxy.Start(new Npgsql.NpgsqlConnectionStringBuilder(_database!.DataSource.ConnectionString).Port);
-        await using var database = ThroughProxy(proxy, maxPoolSize: 2);
-        var store = TestQueue.Postgres(database);
+        await using var proxied = await ThroughProxyAsync();
+        var (proxy, store) = (proxied.Proxy, proxied.Store);
         await using var commit = new GroupCommit(store.Sessions);
         var outcomes = new OutcomeWriter(store.Jobs, store.Events, commit);
         var (first, second) = (Guid.CreateVersion7(Clock.GetUtcNow()).ToString(), Guid.CreateVersion7(Clock.GetUtcNow().AddMilliseconds(1)).ToString());
@@ -314,17 +310,14 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
 
     /// <summary>
     /// A statement that fails in the commit's round trip stops the <c>COMMIT</c> sent after it: nothing of the
-    /// transaction is written, the caller hears the server's error, and the connection (in a pool of two: one for the
-    /// writes, one for the day partitions' checks) serves the next transaction.
+    /// transaction is written, the caller hears the server's error, and the connection serves the next transaction.
     /// </summary>
     [Fact]
     public async Task A_statement_that_fails_beside_the_commit_writes_nothing_and_leaves_the_connection_usable()
     {
-        await StoreAsync();
         var ct = TestContext.Current.CancellationToken;
-        await using var proxy = RoundTripProxy.Start(new Npgsql.NpgsqlConnectionStringBuilder(_database!.DataSource.ConnectionString).Port);
-        await using var database = ThroughProxy(proxy, maxPoolSize: 2);
-        var store = TestQueue.Postgres(database);
+        await using var proxied = await ThroughProxyAsync();
+        var (proxy, store) = (proxied.Proxy, proxied.Store);
         var taken = Guid.CreateVersion7(Clock.GetUtcNow()).ToString();
         await store.EnqueueAsync([Delivery(taken)], ct);
 
@@ -338,11 +331,27 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
         Assert.Equal(new[] { taken, after }.Order(StringComparer.Ordinal), (await EventsAsync([fresh, taken, after])).Keys.Order(StringComparer.Ordinal));
     }
 
-    private Herald.Server.Storage.Postgres.PostgresDatabase ThroughProxy(RoundTripProxy proxy, int maxPoolSize)
+    /// <summary>
+    /// A fresh store whose connections go through a round-trip counter, in a pool of two (one for the writes, one for
+    /// the day partitions' checks).
+    /// </summary>
+    private async Task<Proxied> ThroughProxyAsync()
     {
-        var connection = new Npgsql.NpgsqlConnectionStringBuilder(_database!.DataSource.ConnectionString) { Port = proxy.Port, MaxPoolSize = maxPoolSize };
-        return new Herald.Server.Storage.Postgres.PostgresDatabase(
+        await StoreAsync();
+        var proxy = RoundTripProxy.Start(new Npgsql.NpgsqlConnectionStringBuilder(_database!.DataSource.ConnectionString).Port);
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(_database.DataSource.ConnectionString) { Port = proxy.Port, MaxPoolSize = 2 };
+        var database = new Herald.Server.Storage.Postgres.PostgresDatabase(
             new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = connection.ConnectionString }, Clock);
+        return new Proxied(proxy, database, TestQueue.Postgres(database));
+    }
+
+    private sealed record Proxied(RoundTripProxy Proxy, Herald.Server.Storage.Postgres.PostgresDatabase Database, TestQueue Store) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Database.DisposeAsync();
+            await Proxy.DisposeAsync();
+        }
     }
 
     /// <summary>
@@ -376,8 +385,7 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
         var plans = new Dictionary<string, string>
         {
             ["claim"] = await ExplainAsync(PostgresDeliveryStore.ClaimSql, ["node-2", now, now.AddSeconds(90), 32, 3], ct, PostgresDeliveryStore.IndexScansOnly),
-            ["finish"] = await ExplainAsync(PostgresDeliveryStore.FinishSql, [ids, owners], ct),
-            ["retry"] = await ExplainAsync(PostgresDeliveryStore.RetrySql, [ids, owners, Enumerable.Repeat(now, 32).ToArray()], ct),
+            ["completion"] = await ExplainAsync(PostgresDeliveryStore.CompleteSql, [ids[..16], owners[..16], ids[16..], owners[16..], Enumerable.Repeat(now, 16).ToArray()], ct),
             ["outcome"] = await ExplainAsync(PostgresDeliveryStore.CompleteHeldSql, [ids[..16], owners[..16], ids[16..], owners[16..], Enumerable.Repeat(now, 16).ToArray()], ct),
         };
 
