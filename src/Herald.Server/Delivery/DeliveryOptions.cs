@@ -86,6 +86,16 @@ public sealed class WorkerOptions
     /// </summary>
     public TimeSpan HandOverWait { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// The estimated memory the inputs of the handed-over jobs waiting on this node may hold together (see
+    /// <see cref="WaitingJobs.SizeOf"/>); beyond it a trigger's job goes to the queue, and its input is read back when
+    /// a claim takes it. One job larger than this alone is still handed over when nothing else waits.
+    /// </summary>
+    public long HandOverMaxBytes { get; set; } = DefaultHandOverMaxBytes;
+
+    /// <summary>64 MiB: the default of <see cref="HandOverMaxBytes"/>.</summary>
+    public const long DefaultHandOverMaxBytes = 64L * 1024 * 1024;
+
     /// <summary>The fallback poll when no wake-up arrives (a missed wake-up costs at most this long).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -96,6 +106,13 @@ public sealed class WorkerOptions
     public static readonly TimeSpan MaxHandOverWait = TimeSpan.FromSeconds(10);
 
     /// <summary>These settings, or an error naming the one out of range.</summary>
-    public WorkerOptions Validated() => HandOverWait >= TimeSpan.Zero && HandOverWait <= MaxHandOverWait ? this
-        : throw new InvalidSettingException($"{Section}:HandOverWait must be between 00:00:00 (no wait) and {MaxHandOverWait:c} (got {HandOverWait:c})");
+    public WorkerOptions Validated()
+    {
+        if (HandOverWait < TimeSpan.Zero || HandOverWait > MaxHandOverWait)
+        {
+            throw new InvalidSettingException($"{Section}:HandOverWait must be between 00:00:00 (no wait) and {MaxHandOverWait:c} (got {HandOverWait:c})");
+        }
+        return HandOverMaxBytes >= 0 ? this
+            : throw new InvalidSettingException($"{Section}:HandOverMaxBytes must be zero (one job at a time) or more (got {HandOverMaxBytes})");
+    }
 }

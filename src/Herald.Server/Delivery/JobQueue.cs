@@ -43,7 +43,7 @@ public sealed class JobQueue : IJobQueue
         {
             // The wait for room is one for the whole call, whatever the number of its jobs.
             reserved[i] = requests[i].Start == JobStart.HandOver && requests[i].Event is not null && requests[i].Config is not null
-                && await _runner.ReserveAsync(requests[i].OrgId, requests[i].ConfigId, _handOverWait - _time.GetElapsedTime(since));
+                && await _runner.ReserveAsync(requests[i].OrgId, requests[i].ConfigId, WaitingJobs.SizeOf(requests[i].Event), _handOverWait - _time.GetElapsedTime(since));
         }
         IReadOnlyList<(JobRequest Request, DeliveryJob Job)> kept;
         try
@@ -92,7 +92,7 @@ public sealed class JobQueue : IJobQueue
         {
             if (reserved[i] && !written.Contains(requests[i]))
             {
-                _runner.CancelReservation(requests[i].OrgId, requests[i].ConfigId);
+                _runner.CancelReservation(requests[i].OrgId, requests[i].ConfigId, WaitingJobs.SizeOf(requests[i].Event));
             }
         }
     }

@@ -60,7 +60,7 @@ public sealed partial class JobRunner(
     /// <summary>The jobs of this node that have not started their send: bounds claims and hand-overs.</summary>
     // On the machine's own clock: the pace at which jobs start their sends here, and how long a trigger may wait for
     // room, are not the events' time.
-    public WaitingJobs Waiting { get; } = new(options.Concurrency, TimeProvider.System);
+    public WaitingJobs Waiting { get; } = new(options.Concurrency, TimeProvider.System, options.HandOverMaxBytes);
 
     /// <summary>Whether the worker runs and hand-overs are taken (set by <see cref="DeliveryWorker"/>).</summary>
     internal bool TakesHandOvers
@@ -95,16 +95,16 @@ public sealed partial class JobRunner(
     /// <see cref="TryReserve"/>, or, when the node has no room for the job now, a wait of at most
     /// <paramref name="wait"/> for a job ahead of it to start its send (<see cref="WaitingJobs.AdmitAsync"/>).
     /// </summary>
-    public async ValueTask<bool> ReserveAsync(OrganizationId orgId, ConfigId configId, TimeSpan wait)
+    public async ValueTask<bool> ReserveAsync(OrganizationId orgId, ConfigId configId, long bytes, TimeSpan wait)
     {
-        if (!_handOvers || !await Waiting.AdmitAsync(orgId, configId, wait))
+        if (!_handOvers || !await Waiting.AdmitAsync(orgId, configId, bytes, wait))
         {
             return false;
         }
         if (!_handOvers)
         {
             // Stopped while it waited.
-            Waiting.Leave(orgId, configId, claimed: false);
+            Waiting.Leave(orgId, configId, claimed: false, bytes);
             return false;
         }
         Interlocked.Increment(ref _inFlight);
@@ -112,10 +112,10 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>Gives a reservation back unused (the job's commit failed).</summary>
-    public void CancelReservation(OrganizationId orgId, ConfigId configId)
+    public void CancelReservation(OrganizationId orgId, ConfigId configId, long bytes = 0)
     {
         Interlocked.Decrement(ref _inFlight);
-        Waiting.Leave(orgId, configId, claimed: false);
+        Waiting.Leave(orgId, configId, claimed: false, bytes);
     }
 
     /// <summary>
@@ -175,6 +175,8 @@ public sealed partial class JobRunner(
         span?.SetTag("herald.config_id", job.ConfigId);
         var counted = source != JobSource.Sync;
         var waiting = counted;
+        // As counted in when it was handed over.
+        var bytes = source == JobSource.HandedOver ? WaitingJobs.SizeOf(inputs?.Event) : 0;
         var holdsSlot = false;
         var held = false;
         try
@@ -234,7 +236,7 @@ public sealed partial class JobRunner(
             Interlocked.Decrement(ref _inFlight);
             if (waiting)
             {
-                Waiting.Leave(job.OrgId, job.ConfigId, source == JobSource.Claimed);
+                Waiting.Leave(job.OrgId, job.ConfigId, source == JobSource.Claimed, bytes);
             }
             if (holdsSlot)
             {
@@ -255,7 +257,7 @@ public sealed partial class JobRunner(
             if (waiting)
             {
                 waiting = false;
-                Waiting.Leave(job.OrgId, job.ConfigId, source == JobSource.Claimed);
+                Waiting.Leave(job.OrgId, job.ConfigId, source == JobSource.Claimed, bytes);
             }
             try
             {

@@ -1,3 +1,4 @@
+using Herald.Server.Events;
 using Herald.Server.Http;
 
 namespace Herald.Server.Delivery;
@@ -22,11 +23,15 @@ namespace Herald.Server.Delivery;
 /// or so: the trigger's job is then handed over after that wait instead of being written to the queue, where a claim,
 /// a read of its event and a lease update would cost more than the wait, and the triggers cannot run ahead of the
 /// deliveries. A config whose receiver is slow or never answers frees its places seldom: its triggers do not wait.</item>
+/// <item>The inputs of the handed-over jobs waiting on the node are held in memory: together they stay within
+/// <see cref="WorkerOptions.HandOverMaxBytes"/> (estimated, <see cref="SizeOf"/>), unless only one waits. Beyond that a
+/// job goes to the queue, and its input is read from the store when a claim takes it.</item>
 /// </list>
 /// </summary>
 public sealed class WaitingJobs
 {
     private readonly int _bound;
+    private readonly long _maxBytes;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly Dictionary<(OrganizationId OrgId, ConfigId ConfigId), Room> _byConfig = [];
@@ -36,13 +41,34 @@ public sealed class WaitingJobs
     private readonly LinkedList<Waiter> _waiters = new();
     private TaskCompletionSource _room = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _claimed;
+    private long _bytes;
     private int _leftSinceSweep;
     private const int SweepEvery = 4096;
 
-    public WaitingJobs(int bound, TimeProvider? time = null)
+    public WaitingJobs(int bound, TimeProvider? time = null, long maxBytes = WorkerOptions.DefaultHandOverMaxBytes)
     {
         _bound = bound;
+        _maxBytes = maxBytes;
         _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// What a handed-over job's event holds in memory, estimated: its input and body as UTF-16 text, and a kilobyte for
+    /// the rest. A fan-out's shared input is held once for all its events by the trigger's request, and not counted.
+    /// </summary>
+    public static long SizeOf(EventRecord? stored) =>
+        stored is null ? 0 : 1024 + 2L * (stored.Input.Length + (stored.Payload?.Length ?? 0));
+
+    /// <summary>The estimated bytes of the handed-over jobs waiting on the node (<see cref="SizeOf"/>).</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _bytes;
+            }
+        }
     }
 
     /// <summary>How many jobs a claim may take now.</summary>
@@ -57,19 +83,22 @@ public sealed class WaitingJobs
         }
     }
 
-    /// <summary>Counts a handed-over job in, unless its config, its organization or the node has no room for it.</summary>
-    public bool TryAdmit(OrganizationId orgId, ConfigId configId)
+    /// <summary>
+    /// Counts a handed-over job of <paramref name="bytes"/> (<see cref="SizeOf"/>) in, unless its config, its
+    /// organization or the node has no room for it.
+    /// </summary>
+    public bool TryAdmit(OrganizationId orgId, ConfigId configId, long bytes = 0)
     {
         lock (_lock)
         {
             var config = _byConfig.GetValueOrDefault((orgId, configId));
             var org = _byOrg.GetValueOrDefault(orgId);
             // Places freed while triggers wait are theirs: a newcomer does not overtake them.
-            if (!Fits(config, org) || Queued(config, org))
+            if (!Fits(config, org, bytes) || Queued(config, org))
             {
                 return false;
             }
-            Add(orgId, configId);
+            Add(orgId, configId, bytes);
             return true;
         }
     }
@@ -81,25 +110,26 @@ public sealed class WaitingJobs
     /// <paramref name="wait"/>, and at least four leave in that time on average. False, at once or when the wait ends,
     /// when it was not counted in.
     /// </summary>
-    public ValueTask<bool> AdmitAsync(OrganizationId orgId, ConfigId configId, TimeSpan wait)
+    public ValueTask<bool> AdmitAsync(OrganizationId orgId, ConfigId configId, long bytes, TimeSpan wait)
     {
         Waiter waiter;
         lock (_lock)
         {
             var config = _byConfig.GetValueOrDefault((orgId, configId));
             var org = _byOrg.GetValueOrDefault(orgId);
-            if (Fits(config, org) && !Queued(config, org))
+            if (Fits(config, org, bytes) && !Queued(config, org))
             {
-                Add(orgId, configId);
+                Add(orgId, configId, bytes);
                 return ValueTask.FromResult(true);
             }
-            if (wait <= TimeSpan.Zero || !FreesInTime(config, org, wait))
+            // Held memory is not worth waiting for: the job goes to the queue.
+            if (wait <= TimeSpan.Zero || !FitsBytes(bytes) || !FreesInTime(config, org, wait))
             {
                 return ValueTask.FromResult(false);
             }
             config ??= _byConfig[(orgId, configId)] = new Room();
             org ??= _byOrg[orgId] = new Room();
-            waiter = new Waiter(this, orgId, configId, config, org);
+            waiter = new Waiter(this, orgId, configId, config, org, bytes);
             waiter.Node = _waiters.AddLast(waiter);
             config.Waiters++;
             org.Waiters++;
@@ -137,8 +167,11 @@ public sealed class WaitingJobs
         }
     }
 
-    /// <summary>A job started its send, or ended without one; its place goes to the first waiting trigger it fits.</summary>
-    public void Leave(OrganizationId orgId, ConfigId configId, bool claimed)
+    /// <summary>
+    /// A job started its send, or ended without one (a handed-over one of <paramref name="bytes"/>, as counted in); its
+    /// place goes to the first waiting trigger it fits.
+    /// </summary>
+    public void Leave(OrganizationId orgId, ConfigId configId, bool claimed, long bytes = 0)
     {
         TaskCompletionSource? room = null;
         Waiter? admitted = null;
@@ -152,6 +185,7 @@ public sealed class WaitingJobs
                 config.Left(now);
                 org.Left(now);
                 _node.Left(now);
+                _bytes -= bytes;
                 admitted = AdmitFirstWaiter();
                 Sweep(now);
             }
@@ -181,8 +215,11 @@ public sealed class WaitingJobs
         }
     }
 
-    private bool Fits(Room? config, Room? org) =>
-        _node.Count < 8 * _bound && (org?.Count ?? 0) < 4 * _bound && (config?.Count ?? 0) < 2 * _bound;
+    private bool Fits(Room? config, Room? org, long bytes) =>
+        _node.Count < 8 * _bound && (org?.Count ?? 0) < 4 * _bound && (config?.Count ?? 0) < 2 * _bound && FitsBytes(bytes);
+
+    // A job larger than the budget alone is still taken when nothing else waits.
+    private bool FitsBytes(long bytes) => _bytes + bytes <= _maxBytes || _node.Count == 0;
 
     private bool Queued(Room? config, Room? org) =>
         (config?.Waiters ?? 0) > 0 || ((org?.Waiters ?? 0) > 0 && (org?.Count ?? 0) >= 4 * _bound) || (_node.Waiters > 0 && _node.Count >= 8 * _bound);
@@ -204,10 +241,10 @@ public sealed class WaitingJobs
         for (var node = _waiters.First; node is not null && scanned < 64; node = node.Next, scanned++)
         {
             var waiter = node.Value;
-            if (Fits(waiter.Config, waiter.Org))
+            if (Fits(waiter.Config, waiter.Org, waiter.Bytes))
             {
                 Unqueue(waiter);
-                Add(waiter.OrgId, waiter.ConfigId);
+                Add(waiter.OrgId, waiter.ConfigId, waiter.Bytes);
                 return waiter;
             }
         }
@@ -236,8 +273,9 @@ public sealed class WaitingJobs
         _node.Waiters--;
     }
 
-    private void Add(OrganizationId orgId, ConfigId configId)
+    private void Add(OrganizationId orgId, ConfigId configId, long bytes)
     {
+        _bytes += bytes;
         if (!_byConfig.TryGetValue((orgId, configId), out var config))
         {
             _byConfig[(orgId, configId)] = config = new Room();
@@ -310,9 +348,10 @@ public sealed class WaitingJobs
             _gap > 0 && now - _lastLeft <= within && _gap * 4 <= within;
     }
 
-    private sealed class Waiter(WaitingJobs owner, OrganizationId orgId, ConfigId configId, Room config, Room org)
+    private sealed class Waiter(WaitingJobs owner, OrganizationId orgId, ConfigId configId, Room config, Room org, long bytes)
     {
         public WaitingJobs Owner { get; } = owner;
+        public long Bytes { get; } = bytes;
         public OrganizationId OrgId { get; } = orgId;
         public ConfigId ConfigId { get; } = configId;
         public Room Config { get; } = config;

@@ -25,6 +25,8 @@ public class HandOverScenarios : ReceiverScenario
         ["Delivery:MaxConcurrentPerDestination"] = "4",
         ["Workers:ShutdownGrace"] = "00:00:00.200",
         ["Workers:HandOverWait"] = "00:00:02",
+        // Far above the few kilobytes of these scenarios' events, below the large one's.
+        ["Workers:HandOverMaxBytes"] = "200000",
     };
 
     public override async ValueTask InitializeAsync()
@@ -194,6 +196,36 @@ public class HandOverScenarios : ReceiverScenario
             }
             Assert.Equal(13, Count("herald.jobs.handed_over"));
             Assert.Equal(0, Count("herald.jobs.claimed"));
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+    }
+
+    [Fact]
+    public async Task An_event_whose_input_would_take_the_held_inputs_past_their_budget_goes_to_the_queue()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            var events = new List<string>(await FillEverySlotAsync(configId, release.Task));
+            events.Add((await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>());
+            Assert.Equal(5, Count("herald.jobs.handed_over"));
+
+            // About 240 kB held as text, beside the small event waiting: past Workers:HandOverMaxBytes.
+            var large = $$$"""{"metadata":{},"entity":{"_id":"e-large","blob":"{{{new string('x', 120_000)}}}"}}""";
+            events.Add((await Client.TriggerAsync(configId, large))["event_id"]!.GetValue<string>());
+            Assert.Equal(5, Count("herald.jobs.handed_over"));
+
+            release.SetResult();
+            foreach (var eventId in events)
+            {
+                await Client.EventWithStatusAsync(configId, eventId, "succeeded");
+            }
+            Assert.Equal(1, Count("herald.jobs.claimed"));
+            Assert.Contains(Receiver.Received, r => r.Text.Contains("e-large", StringComparison.Ordinal) && r.Body.Length > 120_000);
         }
         finally
         {

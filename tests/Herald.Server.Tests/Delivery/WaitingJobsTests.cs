@@ -37,7 +37,7 @@ public sealed class WaitingJobsTests
     {
         var waiting = FullAndMoving();
 
-        var admitted = waiting.AdmitAsync(Org, Config, Wait);
+        var admitted = waiting.AdmitAsync(Org, Config, 0, Wait);
         Assert.False(admitted.IsCompleted);
 
         waiting.Leave(Org, Config, claimed: false);
@@ -51,8 +51,8 @@ public sealed class WaitingJobsTests
     public async Task Waiting_triggers_get_places_in_the_order_they_came_and_a_newcomer_does_not_overtake_them()
     {
         var waiting = FullAndMoving();
-        var first = waiting.AdmitAsync(Org, Config, Wait);
-        var second = waiting.AdmitAsync(Org, Config, Wait);
+        var first = waiting.AdmitAsync(Org, Config, 0, Wait);
+        var second = waiting.AdmitAsync(Org, Config, 0, Wait);
 
         waiting.Leave(Org, Config, claimed: false);
         Assert.True(await first);
@@ -67,7 +67,7 @@ public sealed class WaitingJobsTests
     public async Task A_trigger_waits_no_longer_than_its_wait_and_is_then_not_counted_in()
     {
         var waiting = FullAndMoving();
-        var admitted = waiting.AdmitAsync(Org, Config, Wait);
+        var admitted = waiting.AdmitAsync(Org, Config, 0, Wait);
 
         _time.Advance(Wait);
 
@@ -85,7 +85,7 @@ public sealed class WaitingJobsTests
         Assert.True(waiting.TryAdmit(Org, Config));
         Assert.True(waiting.TryAdmit(Org, Config));
 
-        var admitted = waiting.AdmitAsync(Org, Config, Wait);
+        var admitted = waiting.AdmitAsync(Org, Config, 0, Wait);
 
         Assert.True(admitted.IsCompleted);
         Assert.False(await admitted);
@@ -98,7 +98,7 @@ public sealed class WaitingJobsTests
         var waiting = FullAndMoving();
         _time.Advance(Wait + TimeSpan.FromMilliseconds(1));
 
-        var admitted = waiting.AdmitAsync(Org, Config, Wait);
+        var admitted = waiting.AdmitAsync(Org, Config, 0, Wait);
 
         Assert.True(admitted.IsCompleted);
         Assert.False(await admitted);
@@ -118,7 +118,7 @@ public sealed class WaitingJobsTests
             Assert.True(waiting.TryAdmit(Org, Config));
         }
 
-        var admitted = waiting.AdmitAsync(Org, Config, Wait);
+        var admitted = waiting.AdmitAsync(Org, Config, 0, Wait);
 
         Assert.True(admitted.IsCompleted);
         Assert.False(await admitted);
@@ -128,8 +128,8 @@ public sealed class WaitingJobsTests
     public async Task Ending_the_waits_answers_every_waiting_trigger_unadmitted()
     {
         var waiting = FullAndMoving();
-        var first = waiting.AdmitAsync(Org, Config, Wait);
-        var second = waiting.AdmitAsync(Org, Config, Wait);
+        var first = waiting.AdmitAsync(Org, Config, 0, Wait);
+        var second = waiting.AdmitAsync(Org, Config, 0, Wait);
 
         waiting.EndWaits();
 
@@ -143,9 +143,64 @@ public sealed class WaitingJobsTests
     public async Task A_trigger_of_another_config_with_room_is_admitted_at_once_while_others_wait()
     {
         var waiting = FullAndMoving();
-        var queued = waiting.AdmitAsync(Org, Config, Wait);
+        var queued = waiting.AdmitAsync(Org, Config, 0, Wait);
 
-        Assert.True(await waiting.AdmitAsync(Org, new ConfigId("config-2"), Wait));
+        Assert.True(await waiting.AdmitAsync(Org, new ConfigId("config-2"), 0, Wait));
         Assert.False(queued.IsCompleted);
+    }
+    [Fact]
+    public void The_inputs_handed_over_stay_within_the_byte_budget_unless_only_one_waits()
+    {
+        var waiting = new WaitingJobs(4, _time, maxBytes: 10_000);
+        Assert.True(waiting.TryAdmit(Org, new ConfigId("a"), 6_000));
+        Assert.False(waiting.TryAdmit(Org, new ConfigId("b"), 6_000));
+        Assert.True(waiting.TryAdmit(Org, new ConfigId("b"), 4_000));
+        Assert.Equal(10_000, waiting.Bytes);
+
+        waiting.Leave(Org, new ConfigId("a"), claimed: false, 6_000);
+        waiting.Leave(Org, new ConfigId("b"), claimed: false, 4_000);
+        Assert.Equal(0, waiting.Bytes);
+
+        // Alone, a job larger than the budget is still taken; then nothing else is.
+        Assert.True(waiting.TryAdmit(Org, new ConfigId("c"), 50_000));
+        Assert.False(waiting.TryAdmit(Org, new ConfigId("d"), 1));
+    }
+
+    [Fact]
+    public async Task A_trigger_does_not_wait_for_memory_to_free()
+    {
+        var waiting = new WaitingJobs(1, _time, maxBytes: 10_000);
+        Assert.True(waiting.TryAdmit(Org, Config, 8_000));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        waiting.Leave(Org, Config, claimed: false, 8_000);
+        Assert.True(waiting.TryAdmit(Org, Config, 8_000));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        waiting.Leave(Org, Config, claimed: false, 8_000);
+        Assert.True(waiting.TryAdmit(Org, Config, 8_000));
+
+        // Its config has room and jobs leave at a fast pace, but its input does not fit beside the one waiting.
+        var admitted = waiting.AdmitAsync(Org, Config, 8_000, Wait);
+
+        Assert.True(admitted.IsCompleted);
+        Assert.False(await admitted);
+    }
+
+    [Fact]
+    public void A_handed_over_event_is_counted_by_its_input_and_body_as_text()
+    {
+        var stored = new Herald.Server.Events.EventRecord
+        {
+            EventId = WebhookEventId.From("evt-1"),
+            OrgId = Org,
+            ConfigId = Config,
+            EventName = "order_created",
+            CreatedAt = DateTimeOffset.UnixEpoch,
+            Status = Herald.Server.Events.EventStatus.InProgress,
+            Input = new string('x', 1000),
+            Payload = new string('y', 500),
+        };
+
+        Assert.Equal(1024 + 2 * 1500, WaitingJobs.SizeOf(stored));
+        Assert.Equal(0, WaitingJobs.SizeOf(null));
     }
 }
