@@ -228,4 +228,55 @@ public sealed class PostgresTriggerConfigsTests(PostgresServer server)
         Assert.Equal(2, receiver.Received.Count);
         Assert.DoesNotContain(receiver.Received, r => r.Text.Contains("\"_id\":\"e-2\"", StringComparison.Ordinal));
     }
+    /// <summary>
+    /// A trigger whose config changes while its event is written starts over with the config read again, three rounds
+    /// at most: a config that changes in every round gets 409 naming the config, and nothing is written or delivered.
+    /// Here a database trigger changes the config within each round's own transaction (when the trigger's idempotency
+    /// key is claimed, before the config's version is checked), and the change is undone with the round.
+    /// </summary>
+    [Fact]
+    public async Task A_trigger_whose_config_changes_in_every_round_gives_up_after_three_with_409_and_writes_nothing()
+    {
+        var settings = await TwoNodesAsync();
+        await using var receiver = await Receiver.StartAsync();
+        using var app = new HeraldApp(settings);
+        using var client = app.Client();
+        var (configId, _) = await client.CreateConfigAsync(new Uri(receiver.Url, "/hook"));
+        // The node reads the config for a trigger, and keeps the record with the row version it was read at.
+        Assert.Equal("succeeded", (await client.TriggerAsync(configId, sync: true))["status"]!.GetValue<string>());
+        await using (var connection = new Npgsql.NpgsqlConnection(settings["Storage:ConnectionString"]))
+        {
+            await connection.OpenAsync(Ct);
+            await using var create = new Npgsql.NpgsqlCommand("""
+                CREATE SEQUENCE rounds;
+                CREATE FUNCTION change_config() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    -- A sequence is not rolled back: it counts the rounds.
+                    PERFORM nextval('rounds');
+                    UPDATE webhook_configs SET version = version + 1;
+                    RETURN NULL;
+                END $$;
+                CREATE TRIGGER change_config AFTER INSERT ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION change_config();
+                """, connection);
+            await create.ExecuteNonQueryAsync(Ct);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/webhooks/configs/{configId}/trigger")
+        {
+            Content = new StringContent("""{"metadata":{},"entity":{"_id":"e-2"}}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", "key-1");
+        using var refused = await client.SendAsync(request, Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
+        var message = (await refused.ReadAsync())["message"]!.GetValue<string>();
+        Assert.Contains($"Webhook config {configId} changed 3 times", message, StringComparison.Ordinal);
+        Assert.Contains("retry the trigger", message, StringComparison.Ordinal);
+        Assert.Equal(3L, Convert.ToInt64(await app.ScalarAsync("SELECT last_value FROM rounds"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(1L, Convert.ToInt64(await app.ScalarAsync("SELECT COUNT(*) FROM webhook_events"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(0L, Convert.ToInt64(await app.ScalarAsync("SELECT COUNT(*) FROM delivery_jobs"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(0L, Convert.ToInt64(await app.ScalarAsync("SELECT COUNT(*) FROM idempotency_keys"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(1L, Convert.ToInt64(await app.ScalarAsync($"SELECT version FROM webhook_configs WHERE id = '{configId}'"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Single(receiver.Received);
+    }
 }
