@@ -24,7 +24,10 @@ public sealed class SpooledForm : StreamedBody
     /// <summary>Per file, in part order: <c>{sha256 hex}.{canonical attachment JSON}</c>, joined with <c>\n</c> (wire-format section 2).</summary>
     public override byte[] SignedContent => _signed;
 
-    /// <summary>Downloads every file of <paramref name="files"/>; throws <see cref="FileFetchException"/> when one cannot be read.</summary>
+    /// <summary>
+    /// Downloads every file of <paramref name="files"/>, together at most <c>Files:MaxSpoolBytes</c>; throws
+    /// <see cref="FileFetchException"/> when one cannot be read or would go past it.
+    /// </summary>
     public static async Task<SpooledForm> CreateAsync(
         FileStore store, OrganizationId organization, IReadOnlyList<KeyValuePair<string, string>> fields, IReadOnlyList<FormFile> files, CancellationToken cancellationToken)
     {
@@ -34,6 +37,8 @@ public sealed class SpooledForm : StreamedBody
             var directory = string.IsNullOrWhiteSpace(store.Options.SpoolDirectory) ? Path.GetTempPath() : store.Options.SpoolDirectory;
             Directory.CreateDirectory(directory);
             var lines = new List<string>();
+            var limit = store.Options.MaxSpoolBytes;
+            long used = 0;
             foreach (var part in files)
             {
                 var path = Path.Combine(directory, $"herald-spool-{Guid.NewGuid():N}");
@@ -42,7 +47,10 @@ public sealed class SpooledForm : StreamedBody
                 using var sha = SHA256.Create();
                 await using (var hashing = new CryptoStream(holder, sha, CryptoStreamMode.Write, leaveOpen: true))
                 {
-                    await store.CopyAsync(organization, part.File, hashing, cancellationToken);
+                    var left = used == 0
+                        ? $"Files:MaxSpoolBytes ({limit} bytes), what binary_multipart spools of one event's files"
+                        : $"the {limit - used} bytes the event's earlier files ({used} bytes) leave of Files:MaxSpoolBytes ({limit} bytes), what binary_multipart spools of one event's files together";
+                    used += await store.CopyAsync(organization, part.File, hashing, cancellationToken, limit - used, left);
                     await hashing.FlushFinalBlockAsync(cancellationToken);
                 }
                 await holder.FlushAsync(cancellationToken);

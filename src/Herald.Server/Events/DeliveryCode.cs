@@ -24,7 +24,10 @@ public enum DeliveryCode
     /// <summary>An attachment's object is not in the store.</summary>
     FileNotFound,
 
-    /// <summary>An attachment is larger than <c>Files:MaxBytes</c> (or <c>json_base64</c>'s <c>Files:MaxInlineBytes</c>).</summary>
+    /// <summary>
+    /// An attachment is larger than <c>Files:MaxBytes</c>, or an event's files together than <c>json_base64</c>'s
+    /// <c>Files:MaxInlineBytes</c> or <c>binary_multipart</c>'s <c>Files:MaxSpoolBytes</c>.
+    /// </summary>
     FileTooLarge,
 
     /// <summary>The file source refused an attachment: a link or no regular file in the folder, or an access the store denied.</summary>

@@ -35,6 +35,12 @@ public sealed class FilesOptions
     /// <summary>The most attachments one delivery reads; more fail the event, not retried.</summary>
     public int MaxAttachmentsPerEvent { get; set; } = 20;
 
+    /// <summary>
+    /// <c>binary_multipart</c> spools an event's files to disk for the length of its attempt: together they may hold at
+    /// most this many bytes; beyond it the delivery fails with <c>FILE_TOO_LARGE</c>, not retried.
+    /// </summary>
+    public long MaxSpoolBytes { get; set; } = 512L * 1024 * 1024;
+
     /// <summary>Where <c>binary_multipart</c> spools files while hashing them; none is the system's temp folder.</summary>
     public string? SpoolDirectory { get; set; }
 

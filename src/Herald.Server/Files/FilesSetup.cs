@@ -11,9 +11,16 @@ public static class FilesSetup
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<FilesOptions>();
-            if (options.MaxBytes <= 0 || options.MaxInlineBytes <= 0 || options.DownloadTimeout <= TimeSpan.Zero)
+            foreach (var (name, bytes) in new[] { ("MaxBytes", options.MaxBytes), ("MaxInlineBytes", options.MaxInlineBytes), ("MaxSpoolBytes", options.MaxSpoolBytes) })
             {
-                throw new InvalidSettingException("Files:MaxBytes, Files:MaxInlineBytes and Files:DownloadTimeout must be positive");
+                if (bytes <= 0)
+                {
+                    throw new InvalidSettingException($"Files:{name} must be positive (got {bytes})");
+                }
+            }
+            if (options.DownloadTimeout <= TimeSpan.Zero)
+            {
+                throw new InvalidSettingException($"Files:DownloadTimeout must be positive (got {options.DownloadTimeout:c})");
             }
             if (options.MaxAttachmentsPerEvent < 1)
             {

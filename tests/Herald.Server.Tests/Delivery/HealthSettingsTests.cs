@@ -16,6 +16,8 @@ public class HealthSettingsTests
     [InlineData("Workers:MaxJobsHeld", "0", "Workers:MaxJobsHeld must be at least 1 (got 0)")]
     [InlineData("Workers:HandOverWait", "-00:00:01", "Workers:HandOverWait must be between 00:00:00 (no wait) and 00:00:10 (got -00:00:01)")]
     [InlineData("Workers:HandOverWait", "00:00:11", "Workers:HandOverWait must be between 00:00:00 (no wait) and 00:00:10 (got 00:00:11)")]
+    [InlineData("Files:MaxSpoolBytes", "0", "Files:MaxSpoolBytes must be positive (got 0)")]
+    [InlineData("Files:DownloadTimeout", "00:00:00", "Files:DownloadTimeout must be positive (got 00:00:00)")]
     [InlineData("Workers:HandOverMaxBytes", "-1", "Workers:HandOverMaxBytes must be zero (one job at a time) or more (got -1)")]
     public void A_bad_setting_stops_the_start_naming_it(string key, string value, string expected)
     {

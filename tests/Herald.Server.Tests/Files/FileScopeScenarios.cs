@@ -7,12 +7,14 @@ namespace Herald.Server.Tests.Files;
 /// Which files an event may have delivered, against a real S3-compatible server (s3rver) holding files of two
 /// organizations: keys under the event's organization's prefix (<c>Files:KeyPrefix</c>, by default
 /// <c>{organization}/</c>) in an allowed bucket (<c>Files:Buckets</c>), at most <c>Files:MaxAttachmentsPerEvent</c>
-/// of them, and for <c>json_base64</c> at most <c>Files:MaxInlineBytes</c> together.
+/// of them, for <c>json_base64</c> at most <c>Files:MaxInlineBytes</c> together, and for <c>binary_multipart</c> at
+/// most <c>Files:MaxSpoolBytes</c> together.
 /// </summary>
 public class FileScopeScenarios : ReceiverScenario
 {
     private const int MaxAttachments = 2;
     private const int MaxInlineBytes = 1_000_000;
+    private const int MaxSpoolBytes = 1_000_000;
 
     protected S3rver S3 { get; private set; } = null!;
 
@@ -20,6 +22,7 @@ public class FileScopeScenarios : ReceiverScenario
     {
         ["Files:MaxBytes"] = "1048576",
         ["Files:MaxInlineBytes"] = MaxInlineBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Files:MaxSpoolBytes"] = MaxSpoolBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Files:MaxAttachmentsPerEvent"] = MaxAttachments.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Files:Buckets:0"] = S3rver.Bucket,
     };
@@ -141,6 +144,23 @@ public class FileScopeScenarios : ReceiverScenario
 
         Assert.Equal("FILE_TOO_LARGE", response["code"]!.GetValue<string>());
         Assert.Contains($"Files:MaxInlineBytes ({MaxInlineBytes} bytes)", response["message"]!.GetValue<string>());
+        Assert.Contains("files/org-a/second.bin", response["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Binary_multipart_files_that_together_exceed_Files_MaxSpoolBytes_fail_FILE_TOO_LARGE()
+    {
+        // Each is under Files:MaxBytes (1 MiB); together they are over Files:MaxSpoolBytes (1,000,000 bytes).
+        await S3.PutAsync("org-a/first.bin", FileDeliveryScenarios.Bytes(600_000, 1));
+        await S3.PutAsync("org-a/second.bin", FileDeliveryScenarios.Bytes(600_000, 2));
+
+        var response = await FailsAsync(
+            "binary_multipart",
+            FileDeliveryScenarios.Attachment("org-a/first.bin", "first.bin", "application/octet-stream", 600_000),
+            FileDeliveryScenarios.Attachment("org-a/second.bin", "second.bin", "application/octet-stream", 600_000));
+
+        Assert.Equal("FILE_TOO_LARGE", response["code"]!.GetValue<string>());
+        Assert.Contains($"Files:MaxSpoolBytes ({MaxSpoolBytes} bytes)", response["message"]!.GetValue<string>());
         Assert.Contains("files/org-a/second.bin", response["message"]!.GetValue<string>());
     }
 }
