@@ -37,6 +37,11 @@ public sealed partial class DeliveryWorker(
             {
                 // A claim takes only as many jobs as can start soon: the others stay in the queue for other nodes.
                 await runner.Waiting.RoomAsync(stoppingToken);
+                if (runner.Stopping)
+                {
+                    // The node is stopping: what it claimed now it would give back at once, to be claimed again.
+                    await Task.Delay(Timeout.InfiniteTimeSpan, stoppingToken);
+                }
                 var claimed = await claims.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), runner.Waiting.ClaimRoom, stoppingToken);
                 runner.Waiting.AddClaimed(claimed);
                 metrics.Claimed(claimed.Count);

@@ -38,6 +38,7 @@ public sealed partial class JobRunner(
     WorkerOptions options,
     DeliveryMetrics metrics,
     AttemptReports reports,
+    IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<JobRunner> logger) : IHostedService
 {
@@ -45,6 +46,10 @@ public sealed partial class JobRunner(
     private readonly CancellationTokenSource _abort = new();
     // Cancelled first on stop: jobs that have not started their send give themselves back at once.
     private readonly CancellationTokenSource _stopping = new();
+    // Cancelled when the host's deadline for stopping comes before the grace ends.
+    private readonly CancellationTokenSource _hurry = new();
+    private readonly Lock _stopLock = new();
+    private Task? _stop;
     // Worker slots bound the jobs being prepared (CPU, and the pipeline's own requests); a job waiting for its turn to
     // send holds none.
     private readonly SemaphoreSlim _slots = new(options.Concurrency, options.Concurrency);
@@ -292,15 +297,43 @@ public sealed partial class JobRunner(
         }
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Starts stopping as soon as the host does: before the web server waits for the requests in flight to end, so a
+    /// sync trigger whose attempt runs is answered within <see cref="WorkerOptions.ShutdownGrace"/>, not when the
+    /// attempt times out.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStopping.Register(() => BeginStop());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether this node has begun to stop: its worker claims nothing more.</summary>
+    internal bool Stopping => _stopping.IsCancellationRequested;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _handOvers = false;
+        // The host's own deadline cuts the grace short.
+        await using var hurry = cancellationToken.Register(() => _hurry.Cancel());
+        await BeginStop();
+    }
+
+    /// <summary>Stops once, whichever asks first: the host's stopping signal or <see cref="StopAsync"/>.</summary>
+    private Task BeginStop()
+    {
+        lock (_stopLock)
+        {
+            return _stop ??= Task.Run(StopRunAsync);
+        }
+    }
+
+    private async Task StopRunAsync()
+    {
+        TakesHandOvers = false;
         await _stopping.CancelAsync();
         // The grace is wall-clock time: it bounds how long the process takes to stop, whatever the domain clock says.
         var grace = TimeProvider.System.GetTimestamp();
-        while (Volatile.Read(ref _inFlight) > 0 && TimeProvider.System.GetElapsedTime(grace) < options.ShutdownGrace && !cancellationToken.IsCancellationRequested)
+        while (Volatile.Read(ref _inFlight) > 0 && TimeProvider.System.GetElapsedTime(grace) < options.ShutdownGrace && !_hurry.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
         }
