@@ -60,10 +60,8 @@ public sealed class FileDelivery(FileStore files, JsonataRuntime runtime, Enviro
                 long length;
                 try
                 {
-                    var left = used == 0
-                        ? $"Files:MaxInlineBytes ({limit} bytes), what json_base64 holds of one event's files"
-                        : $"the {limit - used} bytes the event's earlier files ({used} bytes) leave of Files:MaxInlineBytes ({limit} bytes), what json_base64 holds of one event's files together";
-                    length = await files.CopyAsync(organization, file, buffer, cancellationToken, limit - used, left);
+                    length = await files.CopyAsync(organization, file, buffer, cancellationToken, limit - used,
+                        FileStore.BudgetLeft("Files:MaxInlineBytes", limit, used, "what json_base64 holds"));
                 }
                 catch (FileFetchException e)
                 {

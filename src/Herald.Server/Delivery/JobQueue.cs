@@ -10,7 +10,7 @@ namespace Herald.Server.Delivery;
 /// Delivery's side of Intake's port: jobs are written through the node's group commit (<see cref="GroupCommit"/>),
 /// so that under load many triggers (and the outcomes of finished attempts) share one transaction; each call's
 /// <c>within</c> writes its events (and claims its idempotency key) in that same transaction, just before its jobs.
-/// A job this node's worker has room for (<see cref="JobRunner.TryReserve"/>) is committed already leased to this
+/// A job this node's worker has room for (<see cref="JobRunner.ReserveAsync"/>) is committed already leased to this
 /// node and handed to the runner with the event and config in hand, which spares the claim and the reads; a sync job
 /// is committed leased to this node and run at once by the same runner; any other waits in the queue for whichever
 /// node claims it first.
@@ -30,7 +30,8 @@ public sealed class JobQueue : IJobQueue
     public JobQueue(IDeliveryStore store, GroupCommit commit, JobRunner runner, LeaseKeeper leases, TriggerConfigs configs, DeliverySignal signal, WorkerOptions options, TimeProvider time)
     {
         (_store, _commit, _runner, _leases, _configs, _signal, _time) = (store, commit, runner, leases, configs, signal, time);
-        _handOverWait = options.Validated().HandOverWait;
+        // Validated where the options are made (DeliverySetup).
+        _handOverWait = options.HandOverWait;
         _enqueues = new GroupWrite<Enqueue, IReadOnlyList<(JobRequest Request, DeliveryJob Job)>>(WriteAsync);
     }
 

@@ -82,23 +82,10 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>
-    /// Makes room for a job this node is about to commit leased to itself (see <see cref="RunHandedOver"/>); false when
-    /// <see cref="WaitingJobs"/> has no room for a job of that config, or no worker runs here. A reservation ends in
-    /// <see cref="RunHandedOver"/> or <see cref="CancelReservation"/>.
-    /// </summary>
-    public bool TryReserve(OrganizationId orgId, ConfigId configId)
-    {
-        if (!_handOvers || !Waiting.TryAdmit(orgId, configId))
-        {
-            return false;
-        }
-        Interlocked.Increment(ref _inFlight);
-        return true;
-    }
-
-    /// <summary>
-    /// <see cref="TryReserve"/>, or, when the node has no room for the job now, a wait of at most
-    /// <paramref name="wait"/> for a job ahead of it to start its send (<see cref="WaitingJobs.AdmitAsync"/>).
+    /// Makes room for a job of <paramref name="bytes"/> (<see cref="WaitingJobs.SizeOf"/>) this node is about to commit
+    /// leased to itself (see <see cref="RunHandedOver"/>), waiting at most <paramref name="wait"/> for a job ahead of it
+    /// to start its send when there is none now (<see cref="WaitingJobs.AdmitAsync"/>); false when no room came, or no
+    /// worker runs here. A reservation ends in <see cref="RunHandedOver"/> or <see cref="CancelReservation"/>.
     /// </summary>
     public async ValueTask<bool> ReserveAsync(OrganizationId orgId, ConfigId configId, long bytes, TimeSpan wait)
     {

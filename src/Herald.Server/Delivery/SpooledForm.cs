@@ -47,10 +47,8 @@ public sealed class SpooledForm : StreamedBody
                 using var sha = SHA256.Create();
                 await using (var hashing = new CryptoStream(holder, sha, CryptoStreamMode.Write, leaveOpen: true))
                 {
-                    var left = used == 0
-                        ? $"Files:MaxSpoolBytes ({limit} bytes), what binary_multipart spools of one event's files"
-                        : $"the {limit - used} bytes the event's earlier files ({used} bytes) leave of Files:MaxSpoolBytes ({limit} bytes), what binary_multipart spools of one event's files together";
-                    used += await store.CopyAsync(organization, part.File, hashing, cancellationToken, limit - used, left);
+                    used += await store.CopyAsync(organization, part.File, hashing, cancellationToken, limit - used,
+                        FileStore.BudgetLeft("Files:MaxSpoolBytes", limit, used, "what binary_multipart spools"));
                     await hashing.FlushFinalBlockAsync(cancellationToken);
                 }
                 await holder.FlushAsync(cancellationToken);

@@ -36,7 +36,7 @@ public sealed class WaitingJobs
     private readonly Lock _lock = new();
     private readonly Dictionary<(OrganizationId OrgId, ConfigId ConfigId), Room> _byConfig = [];
     private readonly Dictionary<OrganizationId, Room> _byOrg = [];
-    private readonly Room _node = new();
+    private readonly Room _node;
     // Triggers waiting for room, first come first served.
     private readonly LinkedList<Waiter> _waiters = new();
     private TaskCompletionSource _room = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -50,6 +50,7 @@ public sealed class WaitingJobs
         _bound = bound;
         _maxBytes = maxBytes;
         _time = time ?? TimeProvider.System;
+        _node = new Room(8 * bound);
     }
 
     /// <summary>
@@ -91,15 +92,7 @@ public sealed class WaitingJobs
     {
         lock (_lock)
         {
-            var config = _byConfig.GetValueOrDefault((orgId, configId));
-            var org = _byOrg.GetValueOrDefault(orgId);
-            // Places freed while triggers wait are theirs: a newcomer does not overtake them.
-            if (!Fits(config, org, bytes) || Queued(config, org))
-            {
-                return false;
-            }
-            Add(orgId, configId, bytes);
-            return true;
+            return TryAdd(orgId, configId, bytes);
         }
     }
 
@@ -115,21 +108,17 @@ public sealed class WaitingJobs
         Waiter waiter;
         lock (_lock)
         {
-            var config = _byConfig.GetValueOrDefault((orgId, configId));
-            var org = _byOrg.GetValueOrDefault(orgId);
-            if (Fits(config, org, bytes) && !Queued(config, org))
+            if (TryAdd(orgId, configId, bytes))
             {
-                Add(orgId, configId, bytes);
                 return ValueTask.FromResult(true);
             }
             // Held memory is not worth waiting for: the job goes to the queue.
-            if (wait <= TimeSpan.Zero || !FitsBytes(bytes) || !FreesInTime(config, org, wait))
+            if (wait <= TimeSpan.Zero || !FitsBytes(bytes) || !FreesInTime(orgId, configId, wait))
             {
                 return ValueTask.FromResult(false);
             }
-            config ??= _byConfig[(orgId, configId)] = new Room();
-            org ??= _byOrg[orgId] = new Room();
-            waiter = new Waiter(this, orgId, configId, config, org, bytes);
+            var (config, org) = RoomsOf(orgId, configId);
+            waiter = new Waiter(this, config, org, bytes);
             waiter.Node = _waiters.AddLast(waiter);
             config.Waiters++;
             org.Waiters++;
@@ -215,23 +204,50 @@ public sealed class WaitingJobs
         }
     }
 
-    private bool Fits(Room? config, Room? org, long bytes) =>
-        _node.Count < 8 * _bound && (org?.Count ?? 0) < 4 * _bound && (config?.Count ?? 0) < 2 * _bound && FitsBytes(bytes);
+    /// <summary>
+    /// Counts a job in when its rooms and the byte budget have a place and no trigger of its config waits (places freed
+    /// while triggers wait are theirs: a newcomer does not overtake them). Rooms are made only for jobs counted in, so
+    /// refused triggers leave nothing behind.
+    /// </summary>
+    private bool TryAdd(OrganizationId orgId, ConfigId configId, long bytes)
+    {
+        var config = _byConfig.GetValueOrDefault((orgId, configId));
+        var org = _byOrg.GetValueOrDefault(orgId);
+        if (!Fits(config, org, bytes) || config is { Waiters: > 0 })
+        {
+            return false;
+        }
+        var rooms = RoomsOf(orgId, configId);
+        Add(rooms.Config, rooms.Org, bytes);
+        return true;
+    }
+
+    private bool Fits(Room? config, Room? org, long bytes) => !Room.Full(_node) && !Room.Full(org) && !Room.Full(config) && FitsBytes(bytes);
 
     // A job larger than the budget alone is still taken when nothing else waits.
     private bool FitsBytes(long bytes) => _bytes + bytes <= _maxBytes || _node.Count == 0;
 
-    private bool Queued(Room? config, Room? org) =>
-        (config?.Waiters ?? 0) > 0 || ((org?.Waiters ?? 0) > 0 && (org?.Count ?? 0) >= 4 * _bound) || (_node.Waiters > 0 && _node.Count >= 8 * _bound);
-
-    /// <summary>Whether every full room the job needs frees a place for it (behind those waiting already) within <paramref name="wait"/>.</summary>
-    private bool FreesInTime(Room? config, Room? org, TimeSpan wait)
+    /// <summary>Whether every full room the job needs frees a place at a pace worth waiting <paramref name="wait"/> for.</summary>
+    private bool FreesInTime(OrganizationId orgId, ConfigId configId, TimeSpan wait)
     {
         var now = _time.GetTimestamp();
         var within = (long)(wait.TotalSeconds * _time.TimestampFrequency);
-        return (_node.Count < 8 * _bound || _node.FreesWithin(now, within))
-            && (org is null || org.Count < 4 * _bound || org.FreesWithin(now, within))
-            && (config is null || config.Count < 2 * _bound || config.FreesWithin(now, within));
+        return new[] { _node, _byOrg.GetValueOrDefault(orgId), _byConfig.GetValueOrDefault((orgId, configId)) }
+            .All(room => !Room.Full(room) || room!.FreesWithin(now, within));
+    }
+
+    /// <summary>The rooms of a config and its organization, made when missing.</summary>
+    private (Room Config, Room Org) RoomsOf(OrganizationId orgId, ConfigId configId)
+    {
+        if (!_byConfig.TryGetValue((orgId, configId), out var config))
+        {
+            _byConfig[(orgId, configId)] = config = new Room(2 * _bound);
+        }
+        if (!_byOrg.TryGetValue(orgId, out var org))
+        {
+            _byOrg[orgId] = org = new Room(4 * _bound);
+        }
+        return (config, org);
     }
 
     /// <summary>The first waiting trigger (of the first 64) whose rooms now have a place, counted in.</summary>
@@ -244,7 +260,7 @@ public sealed class WaitingJobs
             if (Fits(waiter.Config, waiter.Org, waiter.Bytes))
             {
                 Unqueue(waiter);
-                Add(waiter.OrgId, waiter.ConfigId, waiter.Bytes);
+                Add(waiter.Config, waiter.Org, waiter.Bytes);
                 return waiter;
             }
         }
@@ -273,17 +289,9 @@ public sealed class WaitingJobs
         _node.Waiters--;
     }
 
-    private void Add(OrganizationId orgId, ConfigId configId, long bytes)
+    private void Add(Room config, Room org, long bytes)
     {
         _bytes += bytes;
-        if (!_byConfig.TryGetValue((orgId, configId), out var config))
-        {
-            _byConfig[(orgId, configId)] = config = new Room();
-        }
-        if (!_byOrg.TryGetValue(orgId, out var org))
-        {
-            _byOrg[orgId] = org = new Room();
-        }
         config.Count++;
         org.Count++;
         _node.Count++;
@@ -318,7 +326,7 @@ public sealed class WaitingJobs
     }
 
     /// <summary>The jobs of a config, an organization or the node waiting to send, and the pace at which they leave.</summary>
-    private sealed class Room
+    private sealed class Room(int limit)
     {
         public int Count;
         public int Waiters;
@@ -337,6 +345,11 @@ public sealed class WaitingJobs
             Count--;
         }
 
+        public int Limit { get; } = limit;
+
+        /// <summary>Whether <paramref name="room"/> holds as many jobs as it may (a room not made yet holds none).</summary>
+        public static bool Full(Room? room) => room is not null && room.Count >= room.Limit;
+
         public bool Idle(long now, long stale) => Count == 0 && Waiters == 0 && now - _lastLeft > stale;
 
         /// <summary>
@@ -348,12 +361,10 @@ public sealed class WaitingJobs
             _gap > 0 && now - _lastLeft <= within && _gap * 4 <= within;
     }
 
-    private sealed class Waiter(WaitingJobs owner, OrganizationId orgId, ConfigId configId, Room config, Room org, long bytes)
+    private sealed class Waiter(WaitingJobs owner, Room config, Room org, long bytes)
     {
         public WaitingJobs Owner { get; } = owner;
         public long Bytes { get; } = bytes;
-        public OrganizationId OrgId { get; } = orgId;
-        public ConfigId ConfigId { get; } = configId;
         public Room Config { get; } = config;
         public Room Org { get; } = org;
         public LinkedListNode<Waiter>? Node { get; set; }

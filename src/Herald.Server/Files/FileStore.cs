@@ -41,6 +41,14 @@ public sealed class FileStore(FilesOptions options, FileScope scope, IFileSource
     }
 
     /// <summary>
+    /// Names what is left of a budget for one event's files together (<paramref name="setting"/>, <paramref name="holds"/>
+    /// them), for a <c>FILE_TOO_LARGE</c> message: the setting alone for the first file, then what the earlier ones left.
+    /// </summary>
+    public static string BudgetLeft(string setting, long limit, long used, string holds) => used == 0
+        ? $"{setting} ({limit} bytes), {holds} of one event's files"
+        : $"the {limit - used} bytes the event's earlier files ({used} bytes) leave of {setting} ({limit} bytes), {holds} of one event's files together";
+
+    /// <summary>
     /// Copies the file to <paramref name="destination"/> and returns its length; at most <paramref name="limit"/>
     /// bytes (default and at most <c>Files:MaxBytes</c>), which <paramref name="limitName"/> describes. Throws
     /// <see cref="FileFetchException"/>; <see cref="OperationCanceledException"/> only when

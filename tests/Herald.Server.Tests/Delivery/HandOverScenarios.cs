@@ -78,7 +78,10 @@ public class HandOverScenarios : ReceiverScenario
         // config): of six events, the first three are handed over and the rest queue.
         var worker = App.Services.GetRequiredService<JobRunner>();
         var taken = Enumerable.Repeat("elsewhere-1", 8).Concat(Enumerable.Repeat("elsewhere-2", 5)).ToArray();
-        Assert.All(taken, configId => Assert.True(worker.TryReserve(new OrganizationId(HeraldApp.OrgA), new ConfigId(configId))));
+        foreach (var configId in taken)
+        {
+            Assert.True(await worker.ReserveAsync(new OrganizationId(HeraldApp.OrgA), new ConfigId(configId), 0, TimeSpan.Zero));
+        }
         try
         {
             var response = await Client.PostJsonAsync("/v1/webhooks/events", """{"eventName":"order_created","payload":{"entity":{"_id":"e-1"}}}""");

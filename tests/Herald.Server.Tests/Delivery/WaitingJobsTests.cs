@@ -16,15 +16,18 @@ public sealed class WaitingJobsTests
 
     private readonly FakeTimeProvider _time = new();
 
-    /// <summary>A node of one slot: a config has room for two; both taken, and two have left 1 ms apart just now.</summary>
-    private WaitingJobs FullAndMoving()
+    /// <summary>
+    /// A node of one slot: a config has room for two; both taken, and two have left <paramref name="apartMs"/> ms apart
+    /// (1 by default), the last just now.
+    /// </summary>
+    private WaitingJobs FullAndMoving(int apartMs = 1)
     {
         var waiting = new WaitingJobs(1, _time);
         Assert.True(waiting.TryAdmit(Org, Config));
         Assert.True(waiting.TryAdmit(Org, Config));
         for (var i = 0; i < 2; i++)
         {
-            _time.Advance(TimeSpan.FromMilliseconds(1));
+            _time.Advance(TimeSpan.FromMilliseconds(apartMs));
             waiting.Leave(Org, Config, claimed: false);
             Assert.True(waiting.TryAdmit(Org, Config));
         }
@@ -108,15 +111,7 @@ public sealed class WaitingJobsTests
     public async Task A_trigger_does_not_wait_when_the_jobs_ahead_leave_too_slowly_to_free_places_within_its_wait()
     {
         // A slow receiver: its sends start 50 ms apart, two places at most within a 100 ms wait.
-        var waiting = new WaitingJobs(1, _time);
-        Assert.True(waiting.TryAdmit(Org, Config));
-        Assert.True(waiting.TryAdmit(Org, Config));
-        for (var i = 0; i < 2; i++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(50));
-            waiting.Leave(Org, Config, claimed: false);
-            Assert.True(waiting.TryAdmit(Org, Config));
-        }
+        var waiting = FullAndMoving(apartMs: 50);
 
         var admitted = waiting.AdmitAsync(Org, Config, 0, Wait);
 

@@ -130,37 +130,22 @@ public class FileScopeScenarios : ReceiverScenario
         Assert.Equal("succeeded", (await Client.EventAsync(configId, outcome["event_id"]!.GetValue<string>()))["status"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task Json_base64_files_that_together_exceed_Files_MaxInlineBytes_fail_FILE_TOO_LARGE()
+    [Theory]
+    [InlineData("json_base64", "Files:MaxInlineBytes", MaxInlineBytes)]
+    [InlineData("binary_multipart", "Files:MaxSpoolBytes", MaxSpoolBytes)]
+    public async Task Files_that_together_exceed_what_their_mode_holds_of_one_event_fail_FILE_TOO_LARGE(string mode, string setting, int limit)
     {
-        // Each is under Files:MaxBytes (1 MiB); together they are over Files:MaxInlineBytes (1,000,000 bytes).
+        // Each is under Files:MaxBytes (1 MiB); together they are over the mode's limit (1,000,000 bytes).
         await S3.PutAsync("org-a/first.bin", FileDeliveryScenarios.Bytes(600_000, 1));
         await S3.PutAsync("org-a/second.bin", FileDeliveryScenarios.Bytes(600_000, 2));
 
         var response = await FailsAsync(
-            "json_base64",
+            mode,
             FileDeliveryScenarios.Attachment("org-a/first.bin", "first.bin", "application/octet-stream", 600_000),
             FileDeliveryScenarios.Attachment("org-a/second.bin", "second.bin", "application/octet-stream", 600_000));
 
         Assert.Equal("FILE_TOO_LARGE", response["code"]!.GetValue<string>());
-        Assert.Contains($"Files:MaxInlineBytes ({MaxInlineBytes} bytes)", response["message"]!.GetValue<string>());
-        Assert.Contains("files/org-a/second.bin", response["message"]!.GetValue<string>());
-    }
-
-    [Fact]
-    public async Task Binary_multipart_files_that_together_exceed_Files_MaxSpoolBytes_fail_FILE_TOO_LARGE()
-    {
-        // Each is under Files:MaxBytes (1 MiB); together they are over Files:MaxSpoolBytes (1,000,000 bytes).
-        await S3.PutAsync("org-a/first.bin", FileDeliveryScenarios.Bytes(600_000, 1));
-        await S3.PutAsync("org-a/second.bin", FileDeliveryScenarios.Bytes(600_000, 2));
-
-        var response = await FailsAsync(
-            "binary_multipart",
-            FileDeliveryScenarios.Attachment("org-a/first.bin", "first.bin", "application/octet-stream", 600_000),
-            FileDeliveryScenarios.Attachment("org-a/second.bin", "second.bin", "application/octet-stream", 600_000));
-
-        Assert.Equal("FILE_TOO_LARGE", response["code"]!.GetValue<string>());
-        Assert.Contains($"Files:MaxSpoolBytes ({MaxSpoolBytes} bytes)", response["message"]!.GetValue<string>());
+        Assert.Contains($"{setting} ({limit} bytes)", response["message"]!.GetValue<string>());
         Assert.Contains("files/org-a/second.bin", response["message"]!.GetValue<string>());
     }
 }
