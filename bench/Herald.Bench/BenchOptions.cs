@@ -34,7 +34,7 @@ public sealed record BenchOptions(int Events, int Concurrency, IReadOnlyList<Eng
           --server DIR       folder holding Herald.Server.dll (default: the one built with this benchmark)
           --count-statements on PostgreSQL: count statements (pg_stat_statements) and round trips (through a counting
                              relay) per delivery in the timed part; costs the server and this process CPU, so the
-                             CPU figures of such a run are not comparable
+                             CPU figures of such a run are not comparable; with --nodes, for each count
           --nodes 1,2,3      scale-out: for each count, that many Herald nodes (api+worker) on one fresh PostgreSQL,
                              the triggers spread over them in turn; reports deliveries/s, CPU per delivery of the nodes
                              and of the server, duplicates; no baseline, sync or relay (implies --engine postgres)

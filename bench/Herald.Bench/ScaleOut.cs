@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using Herald.Testing;
 
 namespace Herald.Bench;
 
@@ -22,20 +23,25 @@ public sealed partial class DeliveryBenchmark
     {
         var work = Directory.CreateTempSubdirectory("herald-bench-nodes-");
         PostgresInstance? postgres = null;
+        RoundTripProxy? proxy = null;
         var nodes = new List<HeraldProcess>();
         var clients = new List<HttpClient>();
         try
         {
             Say("starting a throwaway PostgreSQL server");
-            postgres = await PostgresInstance.StartAsync(countStatements: false, cancellationToken, options.PostgresSettings);
+            postgres = await PostgresInstance.StartAsync(options.CountStatements, cancellationToken, options.PostgresSettings);
             await using var probe = StoreProbe.Postgres(postgres.ConnectionString);
+            // With --count-statements every node reaches the server through one counting relay; the probes go straight to it.
+            proxy = options.CountStatements ? RoundTripProxy.Start(postgres.Port) : null;
+            var connectionString = proxy is null ? postgres.ConnectionString
+                : postgres.ConnectionString.Replace($"Port={postgres.Port}", $"Port={proxy.Port}", StringComparison.Ordinal);
             for (var n = 0; n < count; n++)
             {
                 var settings = new Dictionary<string, string>
                 {
                     ["Storage:DataDirectory"] = Path.Combine(work.FullName, $"data{n}"),
                     ["Storage:Provider"] = "Postgres",
-                    ["Storage:ConnectionString"] = postgres.ConnectionString,
+                    ["Storage:ConnectionString"] = connectionString,
                     ["Secrets:MasterKey"] = Convert.ToBase64String(MasterKey),
                     ["Auth:Tokens:0:Token"] = HeraldProcess.Token,
                     ["Auth:Tokens:0:OrgId"] = HeraldProcess.OrgId,
@@ -68,6 +74,11 @@ public sealed partial class DeliveryBenchmark
             await Task.Delay(500, cancellationToken);
             var loadBefore = LoadAverage();
             receiver.Reset(options.Events);
+            if (proxy is not null)
+            {
+                await StatementCounts.ResetAsync(postgres.ConnectionString, cancellationToken);
+            }
+            var roundTrips = proxy?.RoundTrips ?? 0;
             var nodesCpu = NodesCpu();
             await probe.OpenAsync(cancellationToken);
             var databaseCpu = postgres.CpuTime(probe.BackendPid);
@@ -78,6 +89,10 @@ public sealed partial class DeliveryBenchmark
             await WaitDrainedAsync(probe, nodes[0], cancellationToken);
             var result = new ScaleOutResult(count, options.Events, options.Events / delivered.TotalSeconds, (NodesCpu() - nodesCpu) / options.Events,
                 (postgres.CpuTime(probe.BackendPid) - databaseCpu) / options.Events, receiver.Requests - receiver.Distinct, loadBefore, LoadAverage());
+            if (proxy is not null)
+            {
+                Report.PrintStatements($"{count} node(s)", await StatementCounts.ReadAsync(postgres.ConnectionString, options.Events, proxy.RoundTrips - roundTrips, cancellationToken));
+            }
             Require(nodes.All(node => !node.HasExited), "a node exited during the run");
             Require(receiver.Distinct == options.Events, $"the receiver saw {receiver.Distinct} of {options.Events} events");
             var statuses = await probe.EventsByStatusAsync(cancellationToken);
@@ -90,6 +105,10 @@ public sealed partial class DeliveryBenchmark
         {
             clients.ForEach(c => c.Dispose());
             nodes.ForEach(n => n.Dispose());
+            if (proxy is not null)
+            {
+                await proxy.DisposeAsync();
+            }
             if (postgres is not null)
             {
                 await postgres.DisposeAsync();
