@@ -540,7 +540,8 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
             await fill.ExecuteNonQueryAsync(ct);
         }
 
-        // The store's connections (the pool's idle ones) hold the finish prepared, with the plan the server keeps for it.
+        // The store's write connections (those it keeps, then the pool's idle ones) hold the finish prepared, with the
+        // plan the server keeps for it.
         var held = new List<Npgsql.NpgsqlConnection>();
         Npgsql.NpgsqlConnection? connection = null;
         string? name = null;
@@ -548,7 +549,7 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
         {
             while (name is null && held.Count < 4)
             {
-                connection = await _database.DataSource.OpenConnectionAsync(ct);
+                connection = await _database.TakeWriteConnectionAsync(ct);
                 held.Add(connection);
                 await using var find = new Npgsql.NpgsqlCommand("SELECT name FROM pg_prepared_statements WHERE statement LIKE 'WITH finished AS (%'", connection);
                 name = (string?)await find.ExecuteScalarAsync(ct);

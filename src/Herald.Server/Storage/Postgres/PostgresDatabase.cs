@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Diagnostics;
 using Npgsql;
 
 namespace Herald.Server.Storage.Postgres;
@@ -10,7 +13,22 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
 {
     private const long MigrationLockKey = 0x48_65_72_61_6C_64; // "Herald"
 
+    /// <summary>
+    /// Open connections kept for the next write transactions: at most two, and at most an eighth of the pool's
+    /// <c>Maximum Pool Size</c> (none below 8), so that the kept ones, which the pool counts as in use, never crowd out
+    /// the reads.
+    /// </summary>
+    internal int MaxWarmConnections { get; }
+
+    /// <summary>
+    /// A kept connection idle longer than this (on the machine's clock) goes back to the pool, which prunes its own idle
+    /// connections.
+    /// </summary>
+    internal static readonly TimeSpan WarmIdleLimit = TimeSpan.FromSeconds(30);
+
     private readonly TimeProvider _time;
+    private readonly ConcurrentStack<(NpgsqlConnection Connection, long KeptAt)> _warm = new();
+    private volatile bool _disposed;
 
     public PostgresDatabase(StorageOptions options, TimeProvider time)
     {
@@ -29,6 +47,7 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
         {
             connection.NoResetOnClose = true;
         }
+        MaxWarmConnections = Math.Min(2, connection.MaxPoolSize / 8);
         DataSource = NpgsqlDataSource.Create(connection.ConnectionString);
         Partitions = new PostgresPartitions(DataSource);
     }
@@ -92,5 +111,62 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    /// <summary>
+    /// An open connection for a write transaction: the one given back last, when one is kept and has not idled past
+    /// <see cref="WarmIdleLimit"/>, else one from the pool. The pool hands out its idle connections in turn, oldest
+    /// first, so the node's group commit, one transaction at a time, went through every connection the pool had ever
+    /// opened (35 in the benchmark), each served by its own server process with cold caches: 0.15 to 0.18 ms of the
+    /// server's CPU per delivery, against 0.10 to 0.11 with the pool held to 6. Kept here, the last connection used is
+    /// the next one used.
+    /// </summary>
+    internal async ValueTask<NpgsqlConnection> TakeWriteConnectionAsync(CancellationToken cancellationToken)
+    {
+        var now = Stopwatch.GetTimestamp();
+        while (_warm.TryPop(out var kept))
+        {
+            if (kept.Connection.FullState == ConnectionState.Open && Stopwatch.GetElapsedTime(kept.KeptAt, now) <= WarmIdleLimit)
+            {
+                return kept.Connection;
+            }
+            await kept.Connection.DisposeAsync();
+        }
+        return await DataSource.OpenConnectionAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes back a connection of <see cref="TakeWriteConnectionAsync"/> once its transaction is over: kept for the next
+    /// one when its transaction committed and fewer than <see cref="MaxWarmConnections"/> are kept, else closed (back
+    /// to the pool). A connection whose transaction failed is never kept.
+    /// </summary>
+    internal async ValueTask GiveBackAsync(NpgsqlConnection connection, bool committed)
+    {
+        if (committed && !_disposed && connection.FullState == ConnectionState.Open && _warm.Count < MaxWarmConnections)
+        {
+            _warm.Push((connection, Stopwatch.GetTimestamp()));
+            if (_disposed)
+            {
+                await CloseWarmAsync();
+            }
+            return;
+        }
+        await connection.DisposeAsync();
+    }
+
+    /// <summary>How many open connections are kept for write transactions (for tests).</summary>
+    internal int WarmConnections => _warm.Count;
+
+    private async Task CloseWarmAsync()
+    {
+        while (_warm.TryPop(out var kept))
+        {
+            await kept.Connection.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        await CloseWarmAsync();
+        await DataSource.DisposeAsync();
+    }
 }
