@@ -18,14 +18,20 @@ public sealed class PostgresWriteSessionsTests(PostgresServer server)
         var ct = TestContext.Current.CancellationToken;
         await using var database = await Engines.PostgresAsync(server, new FakeTimeProvider());
         var sessions = new PostgresWriteSessions(database);
-        // Eight transactions at once: the pool opens eight connections, each its own server process.
-        using var together = new Barrier(8);
-        var burst = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => sessions.WriteAsync(async session =>
+        // Eight transactions at once: the pool opens eight connections, each its own server process. Each holds its
+        // transaction open, without blocking a thread, until all eight have begun.
+        var begun = 0;
+        var allBegun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var burst = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => sessions.WriteAsync(async session =>
         {
             var pid = await BackendAsync(session, ct);
-            together.SignalAndWait(ct);
+            if (Interlocked.Increment(ref begun) == 8)
+            {
+                allBegun.SetResult();
+            }
+            await allBegun.Task.WaitAsync(ct);
             return pid;
-        }, ct), ct)));
+        }, ct)));
         Assert.Equal(8, burst.Distinct().Count());
 
         var oneAfterAnother = new List<int>();
