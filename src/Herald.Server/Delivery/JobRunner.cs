@@ -103,8 +103,8 @@ public sealed partial class JobRunner(
         return true;
     }
 
-    /// <summary>Gives a reservation back unused (the job's commit failed).</summary>
-    public void CancelReservation(OrganizationId orgId, ConfigId configId, long bytes = 0)
+    /// <summary>Gives a reservation of <paramref name="bytes"/> (as reserved) back unused (the job's commit failed).</summary>
+    public void CancelReservation(OrganizationId orgId, ConfigId configId, long bytes)
     {
         Interlocked.Decrement(ref _inFlight);
         Waiting.Leave(orgId, configId, claimed: false, bytes);

@@ -232,8 +232,9 @@ public sealed class WaitingJobs
     {
         var now = _time.GetTimestamp();
         var within = (long)(wait.TotalSeconds * _time.TimestampFrequency);
-        return new[] { _node, _byOrg.GetValueOrDefault(orgId), _byConfig.GetValueOrDefault((orgId, configId)) }
-            .All(room => !Room.Full(room) || room!.FreesWithin(now, within));
+        return Frees(_node) && Frees(_byOrg.GetValueOrDefault(orgId)) && Frees(_byConfig.GetValueOrDefault((orgId, configId)));
+
+        bool Frees(Room? room) => !Room.Full(room) || room!.FreesWithin(now, within);
     }
 
     /// <summary>The rooms of a config and its organization, made when missing.</summary>

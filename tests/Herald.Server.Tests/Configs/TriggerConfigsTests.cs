@@ -228,6 +228,7 @@ public sealed class PostgresTriggerConfigsTests(PostgresServer server)
         Assert.Equal(2, receiver.Received.Count);
         Assert.DoesNotContain(receiver.Received, r => r.Text.Contains("\"_id\":\"e-2\"", StringComparison.Ordinal));
     }
+
     /// <summary>
     /// A trigger whose config changes while its event is written starts over with the config read again, three rounds
     /// at most: a config that changes in every round gets 409 naming the config, and nothing is written or delivered.

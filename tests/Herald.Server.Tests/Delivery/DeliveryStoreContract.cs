@@ -405,14 +405,7 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
         await StoreAsync();
         var ct = TestContext.Current.CancellationToken;
         var now = DateTimeOffset.UtcNow;
-        await using (var fill = _database!.DataSource.CreateCommand("""
-            INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, due_at)
-            SELECT 'ev-' || i, 'org-1', 'cfg1', 'deliver', $1 FROM generate_series(1, 100) AS i
-            """))
-        {
-            fill.Parameters.Add(new Npgsql.NpgsqlParameter { Value = now.AddSeconds(-1) });
-            await fill.ExecuteNonQueryAsync(ct);
-        }
+        await AddWaitingJobsAsync(100, now.AddSeconds(-1), ct);
         object[] claim = ["node-1", now, now.AddSeconds(90), 32, 3];
         const string EveryPlanPastTheThreshold = "SET LOCAL jit_above_cost = 0";
 
@@ -420,7 +413,7 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
 
         Assert.Contains("LockRows", withHeraldsSettings, StringComparison.Ordinal);
         Assert.DoesNotContain("JIT:", withHeraldsSettings, StringComparison.Ordinal);
-        await using var available = _database.DataSource.CreateCommand("SELECT pg_jit_available()");
+        await using var available = _database!.DataSource.CreateCommand("SELECT pg_jit_available()");
         if ((bool)(await available.ExecuteScalarAsync(ct))!)
         {
             var without = await ExplainAsync(PostgresDeliveryStore.ClaimSql, claim, ct, [EveryPlanPastTheThreshold], analyze: true);
@@ -446,14 +439,7 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
         {
             await analyze.ExecuteNonQueryAsync(ct);
         }
-        await using (var fill = _database.DataSource.CreateCommand("""
-            INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, due_at)
-            SELECT 'ev-' || i, 'org-1', 'cfg1', 'deliver', $1 FROM generate_series(1, 3000) AS i
-            """))
-        {
-            fill.Parameters.Add(new Npgsql.NpgsqlParameter { Value = now.AddSeconds(-1) });
-            await fill.ExecuteNonQueryAsync(ct);
-        }
+        await AddWaitingJobsAsync(3000, now.AddSeconds(-1), ct);
         var claimed = 0;
         for (var round = 0; round < 30 && claimed < 3000; round++)
         {
@@ -574,6 +560,18 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
                 await open.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Writes <paramref name="count"/> jobs not leased, due at <paramref name="dueAt"/>, straight into the queue.</summary>
+    private async Task AddWaitingJobsAsync(int count, DateTimeOffset dueAt, CancellationToken ct)
+    {
+        await using var fill = _database!.DataSource.CreateCommand("""
+            INSERT INTO delivery_jobs (event_id, org_id, config_id, kind, due_at)
+            SELECT 'ev-' || i, 'org-1', 'cfg1', 'deliver', $2 FROM generate_series(1, $1) AS i
+            """);
+        fill.Parameters.Add(new Npgsql.NpgsqlParameter { Value = count });
+        fill.Parameters.Add(new Npgsql.NpgsqlParameter { Value = dueAt });
+        await fill.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The statement's plan, planned (and run, with <paramref name="analyze"/>) after <paramref name="settings"/> in one transaction that is rolled back.</summary>

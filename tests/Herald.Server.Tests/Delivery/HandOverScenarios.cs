@@ -113,7 +113,7 @@ public class HandOverScenarios : ReceiverScenario
         {
             foreach (var configId in taken)
             {
-                worker.CancelReservation(new OrganizationId(HeraldApp.OrgA), new ConfigId(configId));
+                worker.CancelReservation(new OrganizationId(HeraldApp.OrgA), new ConfigId(configId), 0);
             }
         }
     }
