@@ -116,6 +116,113 @@ public sealed class PostgresWriteSessionsTests(PostgresServer server)
         Assert.Equal(0, left);
     }
 
+    /// <summary>
+    /// A restart of the server, a failover or <c>pg_terminate_backend</c> ends the kept connection while it idles. The
+    /// next write finds out only when it uses it: it runs again on a new connection, and writes once.
+    /// </summary>
+    [Fact]
+    public async Task A_write_whose_kept_connection_the_server_ended_runs_again_on_a_new_connection()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await Engines.PostgresAsync(server, new FakeTimeProvider());
+        var sessions = new PostgresWriteSessions(database);
+        await sessions.WriteAsync(session => ExecuteAsync(session, "CREATE TABLE written (n integer)", ct), ct);
+        var kept = await sessions.WriteAsync(session => BackendAsync(session, ct), ct);
+        Assert.Equal(1, database.WarmConnections);
+
+        await TerminateAsync(kept, ct);
+        var next = await sessions.WriteAsync(async session =>
+        {
+            await ExecuteAsync(session, "INSERT INTO written VALUES (1)", ct);
+            return await BackendAsync(session, ct);
+        }, ct);
+
+        Assert.NotEqual(kept, next);
+        Assert.Equal(1, await sessions.WriteAsync(session => CountAsync(session, "SELECT count(*) FROM written", ct), ct));
+    }
+
+    /// <summary>An operator's <c>idle_session_timeout</c> shorter than the kept connection's idle time ends it the same way.</summary>
+    [Fact]
+    public async Task A_kept_connection_ended_by_the_servers_idle_session_timeout_costs_no_write()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var connectionString = await server.CreateDatabaseAsync();
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await using (var admin = new NpgsqlConnection(connectionString))
+        {
+            await admin.OpenAsync(ct);
+            await using var timeout = new NpgsqlCommand($"ALTER DATABASE \"{name}\" SET idle_session_timeout = '300ms'", admin);
+            await timeout.ExecuteNonQueryAsync(ct);
+        }
+        await using var database = new PostgresDatabase(new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = connectionString }, new FakeTimeProvider());
+        var sessions = new PostgresWriteSessions(database);
+        var kept = await sessions.WriteAsync(session => BackendAsync(session, ct), ct);
+        Assert.Equal(1, database.WarmConnections);
+
+        await Task.Delay(1_000, ct);
+        var next = await sessions.WriteAsync(session => BackendAsync(session, ct), ct);
+
+        Assert.NotEqual(kept, next);
+    }
+
+    /// <summary>
+    /// Run again only what cannot have committed: the server's own word that it ended the session, or a connection lost
+    /// before the <c>COMMIT</c> was sent. A loss after it, or a timeout, goes to the caller.
+    /// </summary>
+    [Fact]
+    public void A_transaction_is_run_again_only_when_its_commit_cannot_have_happened()
+    {
+        var lost = new NpgsqlException("Exception while reading from stream", new EndOfStreamException());
+        var reset = new NpgsqlException("Exception while writing to stream", new System.Net.Sockets.SocketException(104));
+        var timedOut = new NpgsqlException("Exception while reading from stream", new TimeoutException());
+        var ended = new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown);
+        var idle = new PostgresException("terminating connection due to idle-session timeout", "FATAL", "FATAL", PostgresErrorCodes.IdleSessionTimeout);
+        var unique = new PostgresException("duplicate key value violates unique constraint", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation);
+
+        Assert.True(PostgresWriteSessions.EndedUncommitted(lost, commitSent: false));
+        Assert.True(PostgresWriteSessions.EndedUncommitted(reset, commitSent: false));
+        Assert.False(PostgresWriteSessions.EndedUncommitted(lost, commitSent: true));
+        Assert.False(PostgresWriteSessions.EndedUncommitted(reset, commitSent: true));
+        Assert.False(PostgresWriteSessions.EndedUncommitted(timedOut, commitSent: false));
+        Assert.True(PostgresWriteSessions.EndedUncommitted(ended, commitSent: true));
+        Assert.True(PostgresWriteSessions.EndedUncommitted(idle, commitSent: true));
+        Assert.False(PostgresWriteSessions.EndedUncommitted(unique, commitSent: false));
+    }
+
+    private async Task TerminateAsync(int pid, CancellationToken ct)
+    {
+        await using var admin = new NpgsqlConnection(await server.CreateDatabaseAsync());
+        await admin.OpenAsync(ct);
+        await using (var terminate = new NpgsqlCommand("SELECT pg_terminate_backend($1)", admin) { Parameters = { new() { Value = pid } } })
+        {
+            Assert.True((bool)(await terminate.ExecuteScalarAsync(ct))!);
+        }
+        for (var i = 0; i < 50; i++)
+        {
+            await using var alive = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", admin) { Parameters = { new() { Value = pid } } };
+            if ((long)(await alive.ExecuteScalarAsync(ct))! == 0)
+            {
+                return;
+            }
+            await Task.Delay(100, ct);
+        }
+        Assert.Fail($"backend {pid} still runs 5 s after pg_terminate_backend");
+    }
+
+    private static async Task<int> ExecuteAsync(WriteSession session, string sql, CancellationToken ct)
+    {
+        var pg = session.As<PostgresWriteSession>();
+        await using var command = new NpgsqlCommand(sql, pg.Connection, pg.Transaction);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<long> CountAsync(WriteSession session, string sql, CancellationToken ct)
+    {
+        var pg = session.As<PostgresWriteSession>();
+        await using var command = new NpgsqlCommand(sql, pg.Connection, pg.Transaction);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     private static async Task<int> BackendAsync(WriteSession session, CancellationToken ct)
     {
         var pg = session.As<PostgresWriteSession>();

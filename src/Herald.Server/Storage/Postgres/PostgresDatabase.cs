@@ -155,6 +155,16 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
     /// <summary>How many open connections are kept for write transactions (for tests).</summary>
     internal int WarmConnections => _warm.Count;
 
+    /// <summary>
+    /// Closes every kept connection, and has the pool close its idle ones: after one connection ended under a write,
+    /// the others most likely went to the same server and ended with it.
+    /// </summary>
+    internal async Task DropKeptConnectionsAsync()
+    {
+        await CloseWarmAsync();
+        DataSource.Clear();
+    }
+
     private async Task CloseWarmAsync()
     {
         while (_warm.TryPop(out var kept))

@@ -21,6 +21,12 @@ public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTran
 
     public NpgsqlTransaction Transaction { get; } = transaction;
 
+    /// <summary>
+    /// Whether the <c>COMMIT</c> has been sent. Until then a connection lost under the transaction cannot have committed
+    /// it; after that, only the server's answer tells.
+    /// </summary>
+    internal bool CommitSent { get; private set; }
+
     /// <summary>Adds a statement; <paramref name="row"/>, when given, is called for each row it answers, once the statements are sent.</summary>
     public void Add(NpgsqlBatchCommand command, Action<NpgsqlDataReader>? row = null) => _pending.Add((command, null, row));
 
@@ -86,6 +92,7 @@ public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTran
     /// </summary>
     internal async Task CommitAsync(CancellationToken cancellationToken)
     {
+        CommitSent = true;
         if (_pending.Count == 0)
         {
             await Transaction.CommitAsync(cancellationToken);
