@@ -1,11 +1,13 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Herald.Server.Http;
 
 /// <summary>
 /// The one place where surprises become answers: an unexpected exception is logged and answered with a bare 500
-/// that leaks no internals; a framework rejection (bad request line, body too large) keeps its 4xx; unmatched
-/// routes and methods get the contract's <c>{"message"}</c> body too.
+/// that leaks no internals; a database that cannot be reached or is too busy to answer gets a 503 that asks for a
+/// retry; a framework rejection (bad request line, body too large) keeps its 4xx; unmatched routes and methods get
+/// the contract's <c>{"message"}</c> body too.
 /// </summary>
 public static partial class ErrorHandling
 {
@@ -44,10 +46,48 @@ public static partial class ErrorHandling
         }
 
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Herald.Errors");
+        if (DatabaseUnavailable(error))
+        {
+            LogDatabaseUnavailable(logger, context.Request.Method, context.Request.Path, error);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await context.Response.WriteAsJsonAsync(new ErrorResp(DatabaseUnavailableMessage));
+            return;
+        }
         LogUnhandled(logger, context.Request.Method, context.Request.Path, error);
         context.Response.StatusCode = StatusCodes.Status500InternalServerError;
         await context.Response.WriteAsJsonAsync(new ErrorResp("Internal server error"));
     }
+
+    /// <summary>The <c>Retry-After</c> of a 503 for an unavailable database, in seconds.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    /// <summary>
+    /// What a client reads when the database could not be reached: the cause stays in the node's log (it may name the
+    /// database's host), the answer says what to do.
+    /// </summary>
+    public const string DatabaseUnavailableMessage =
+        "The database could not be reached or was too busy to answer; retry the request. A trigger sent again with the same Idempotency-Key header is accepted once. "
+        + "If this lasts, the operator should check that the database is up and that Storage:ConnectionString points at it (the node's log has the cause).";
+
+    /// <summary>
+    /// Whether an error, or one it wraps, is the database saying it cannot serve now: a lost or refused connection, a
+    /// server shutting down, a connection pool with none free, a busy SQLite file. A driver marks these transient.
+    /// </summary>
+    public static bool DatabaseUnavailable(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is DbException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "The database was unavailable for {Method} {Path}; answered 503")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string method, string path, Exception? error);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string method, string path, Exception? error);

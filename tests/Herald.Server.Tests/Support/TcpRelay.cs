@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Herald.Server.Tests.Support;
+
+/// <summary>
+/// A TCP relay on a loopback port to a target (a database server, say) that a test can cut: <see cref="Cut"/> ends
+/// every open tunnel and has each new connection closed as soon as it is accepted, as a server that went away would,
+/// until <see cref="Restore"/>.
+/// </summary>
+public sealed class TcpRelay : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<TcpClient, TcpClient> _tunnels = new();
+    private readonly string _targetHost;
+    private readonly int _targetPort;
+    private readonly Task _accepting;
+    private volatile bool _cut;
+
+    public TcpRelay(string targetHost, int targetPort)
+    {
+        _targetHost = targetHost;
+        _targetPort = targetPort;
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public void Cut()
+    {
+        _cut = true;
+        foreach (var (inbound, outbound) in _tunnels)
+        {
+            inbound.Dispose();
+            outbound.Dispose();
+        }
+        _tunnels.Clear();
+    }
+
+    public void Restore() => _cut = false;
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient inbound;
+            try
+            {
+                inbound = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            if (_cut)
+            {
+                inbound.Dispose();
+                continue;
+            }
+            _ = TunnelAsync(inbound);
+        }
+    }
+
+    private async Task TunnelAsync(TcpClient inbound)
+    {
+        var outbound = new TcpClient();
+        try
+        {
+            await outbound.ConnectAsync(_targetHost, _targetPort, _stop.Token);
+            _tunnels[inbound] = outbound;
+            await Task.WhenAny(
+                inbound.GetStream().CopyToAsync(outbound.GetStream(), _stop.Token),
+                outbound.GetStream().CopyToAsync(inbound.GetStream(), _stop.Token));
+        }
+        catch (Exception)
+        {
+            // A cut or a stop ends the tunnel; either side sees its connection closed.
+        }
+        finally
+        {
+            _tunnels.TryRemove(inbound, out _);
+            inbound.Dispose();
+            outbound.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        Cut();
+        await _accepting;
+        _stop.Dispose();
+    }
+}
