@@ -40,7 +40,9 @@ public static class ApiDocsSetup
         document.Info.Title = "Herald";
         document.Info.Description = "Self-hosted webhooks with the epilot Webhooks API. Every call but getPublicKey needs "
             + "`Authorization: Bearer <token>` (a static token from `Auth:Tokens` or a JWT). Operations and fields marked "
-            + $"`{ExtensionMark}: true` are Herald extensions beyond the epilot contract.";
+            + $"`{ExtensionMark}: true` are Herald extensions beyond the epilot contract. Herald extension: any operation "
+            + "that needs the database answers `503` with `Retry-After` and a `message` while the database cannot serve "
+            + "(unreachable, shutting down, no free connection); retry it, a trigger with the same `Idempotency-Key`.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[SchemeName] = new OpenApiSecurityScheme

@@ -21,6 +21,7 @@ public sealed partial class ApiDocsTests
         Assert.Equal("http", scheme!["type"]!.GetValue<string>());
         Assert.Equal("bearer", scheme["scheme"]!.GetValue<string>());
         Assert.Contains(document["security"]!.AsArray(), requirement => requirement!.AsObject().ContainsKey(name));
+        Assert.Contains("Herald extension: any operation that needs the database answers `503`", document["info"]!["description"]!.GetValue<string>());
         var operations = Operations(document).ToList();
         Assert.True(operations.Count >= 20, $"only {operations.Count} operations");
         Assert.All(operations, o =>
