@@ -44,8 +44,17 @@ public sealed partial class AttemptRunner(
     public async Task<RunOutcome> RunAsync(
         DeliveryJob job, string owner, CancellationToken abort, Func<SendTurn, CancellationToken, Task<SendPermit>>? turn = null, JobInputs? inputs = null)
     {
-        var stored = inputs is null ? await events.GetAsync(job.OrgId, job.EventId, abort) : inputs.Event;
-        var config = inputs is null ? await configs.GetAsync(job.OrgId, job.ConfigId, abort) : inputs.Config;
+        EventRecord? stored;
+        ConfigRecord? config;
+        try
+        {
+            stored = inputs is null ? await events.GetAsync(job.OrgId, job.EventId, abort) : inputs.Event;
+            config = inputs is null ? await configs.GetAsync(job.OrgId, job.ConfigId, abort) : inputs.Config;
+        }
+        catch (Exception e) when (ErrorHandling.DatabaseUnavailable(e))
+        {
+            throw DeferForDatabase(job, e);
+        }
         if (stored is null || config is null)
         {
             var missing = stored is null ? "event" : "webhook config";
@@ -60,6 +69,10 @@ public sealed partial class AttemptRunner(
         try
         {
             prepared = await pipeline.PrepareAsync(job, stored, config, configSecrets, mask, abort);
+        }
+        catch (Exception e) when (ErrorHandling.DatabaseUnavailable(e))
+        {
+            throw DeferForDatabase(job, e);
         }
         catch (Exception e) when (IsUnexpected(e, abort))
         {
@@ -92,6 +105,8 @@ public sealed partial class AttemptRunner(
         using var streamed = send.Request.Streamed;
         // A node that stops cancels a job still waiting for its turn: that gives the job back, it is no failure.
         var waiting = turn is not null;
+        // Once the request may have reached the receiver, what follows is an attempt, whatever fails.
+        var sent = false;
         try
         {
             var sendTurn = new SendTurn(job.OrgId, DeliveryScheduler.DestinationOf(send.Request.Url), 0) { ConfigId = job.ConfigId, RateLimit = config.Document.RateLimit };
@@ -102,6 +117,7 @@ public sealed partial class AttemptRunner(
                 started = time.GetUtcNow();
                 var signed = await SignAsync(send.Request, job, configSecrets, started, abort);
                 var clock = time.GetTimestamp();
+                sent = true;
                 var result = await sender.SendAsync(signed, abort);
                 // OAuth: a 401 can mean the cached token was revoked before it ran out. Drop it and try once more at
                 // once with a fresh one, as part of this same attempt (wire-format section 3).
@@ -115,10 +131,29 @@ public sealed partial class AttemptRunner(
                 return Finish(job, owner, stored, result, storedPayload, send.OriginalPayload, started, duration, recordAttempt: true, config.Document, send.Hydration, mask);
             }
         }
+        catch (Exception e) when (!sent && ErrorHandling.DatabaseUnavailable(e))
+        {
+            throw DeferForDatabase(job, e);
+        }
         catch (Exception e) when (!(waiting && e is OperationCanceledException) && IsUnexpected(e, abort))
         {
             return Unexpected(job, owner, stored, config, started, e, mask);
         }
+    }
+
+    /// <summary>How long a job whose attempt could not reach the database waits before it is due again.</summary>
+    internal static readonly TimeSpan DatabaseDeferral = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The database could not serve a read the attempt needs before its send (the event, the config, variables, keys):
+    /// that is no fault of the event or its receiver, so it is no attempt. The job goes back to the queue, due after
+    /// <see cref="DatabaseDeferral"/>, with its attempt count unchanged (should the database still be out, the give-back
+    /// fails too, and the job waits for its lease to run out).
+    /// </summary>
+    private SendDeferredException DeferForDatabase(DeliveryJob job, Exception e)
+    {
+        LogDatabaseUnavailable(logger, job.ConfigId, job.EventId, e);
+        return new SendDeferredException(time.GetUtcNow() + DatabaseDeferral, SendDeferredException.Reasons.Database);
     }
 
     /// <summary>
@@ -271,6 +306,9 @@ public sealed partial class AttemptRunner(
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Receiver answered 401 for config {ConfigId} event {EventId} attempt {Attempt}: retrying at once with a fresh OAuth token")]
     private static partial void LogTokenRenewed(ILogger logger, ConfigId configId, WebhookEventId eventId, int attempt);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Config {ConfigId} event {EventId}: the database could not serve the attempt before its send; the job goes back to the queue without an attempt")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, ConfigId configId, WebhookEventId eventId, Exception error);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Config {ConfigId} event {EventId} attempt {Attempt} failed on an unexpected exception, recorded as a retryable INTERNAL_ERROR")]
     private static partial void LogUnexpected(ILogger logger, ConfigId configId, WebhookEventId eventId, int attempt, Exception error);

@@ -204,7 +204,8 @@ public sealed partial class JobRunner(
         catch (SendDeferredException deferred)
         {
             // Not an attempt: the job goes back to the queue, due when its destination's breaker or its config's rate
-            // lets it send, with its attempt count and lease expiries unchanged, and holds nothing meanwhile.
+            // lets it send, or shortly when the database could not serve it, with its attempt count and lease expiries
+            // unchanged, and holds nothing meanwhile.
             metrics.Deferred(deferred.Reason);
             await GiveBackAsync(job, deferred.Until);
             return null;

@@ -1,8 +1,8 @@
 namespace Herald.Server.Delivery;
 
 /// <summary>
-/// A prepared job may not send now and should not wait on the node for it: its destination's breaker is open, or its
-/// config's rate is booked beyond <see cref="ConfigRates.Horizon"/>. Its runner gives the job back to the queue, due
+/// A prepared job may not send now and should not wait on the node for it: its destination's breaker is open, its
+/// config's rate is booked beyond <see cref="ConfigRates.Horizon"/>, or the database could not serve the attempt. Its runner gives the job back to the queue, due
 /// at <see cref="Until"/>, without an attempt: no attempt row, its attempt count and lease expiries unchanged.
 /// </summary>
 public sealed class SendDeferredException(DateTimeOffset until, string reason)
@@ -18,5 +18,8 @@ public sealed class SendDeferredException(DateTimeOffset until, string reason)
     {
         public const string Breaker = "breaker";
         public const string Rate = "rate";
+
+        /// <summary>The attempt could not read what it needs from the database before its send.</summary>
+        public const string Database = "database";
     }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Data.Sqlite;
 
 namespace Herald.Server.Http;
 
@@ -59,6 +60,9 @@ public static partial class ErrorHandling
         await context.Response.WriteAsJsonAsync(new ErrorResp("Internal server error"));
     }
 
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+
     /// <summary>The <c>Retry-After</c> of a 503 for an unavailable database, in seconds.</summary>
     public const int RetryAfterSeconds = 5;
 
@@ -72,13 +76,20 @@ public static partial class ErrorHandling
 
     /// <summary>
     /// Whether an error, or one it wraps, is the database saying it cannot serve now: a lost or refused connection, a
-    /// server shutting down, a connection pool with none free, a busy SQLite file. A driver marks these transient.
+    /// connection pool with none free (what a driver marks transient), a server that ended the session (SQLSTATE class
+    /// 08, or 57P01 to 57P05: shutting down, restarting, an idle session ended), or a SQLite file still busy or locked
+    /// when its busy timeout ran out.
     /// </summary>
     public static bool DatabaseUnavailable(Exception? error)
     {
         for (var e = error; e is not null; e = e.InnerException)
         {
-            if (e is DbException { IsTransient: true })
+            if (e is DbException db && (db.IsTransient || db.SqlState is ['0', '8', _, _, _] or "57P01" or "57P02" or "57P03" or "57P05"))
+            {
+                return true;
+            }
+            // SQLite's driver marks nothing transient: a file another process holds past the busy timeout is.
+            if (e is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked })
             {
                 return true;
             }

@@ -60,4 +60,70 @@ public sealed class PostgresOutageScenarios(PostgresServer server) : IAsyncLifet
         var after = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
         await client.EventWithStatusAsync(configId, after, "succeeded");
     }
+
+    /// <summary>
+    /// The database refuses new connections while an attempt is between its trigger and its send: the attempt's read
+    /// of the organization's variables needs a new connection (the pool has pruned its idle ones) and cannot get one.
+    /// That is no attempt: no failure is recorded, and the job goes back to the queue (through the kept write
+    /// connection) and is sent a few seconds later, as the event's first attempt.
+    /// </summary>
+    [Fact]
+    public async Task An_attempt_whose_read_finds_the_database_refusing_connections_is_not_counted_and_is_sent_later()
+    {
+        const string Entity = """{"entity":{"_schema":"contract","_id":"c-1","status":"active"}}""";
+        var hydration = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var entityApi = await Receiver.StartAsync();
+        entityApi.Enqueue(new Answer.Gated(hydration.Task, Entity));
+        entityApi.Default = new Answer.Status(200, Entity);
+        var direct = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync());
+        await using var relay = new TcpRelay(direct.Host!, direct.Port);
+        _app = new HeraldApp(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:ConnectionString"] = new NpgsqlConnectionStringBuilder(direct.ConnectionString)
+            {
+                Port = relay.Port,
+                Timeout = 3,
+                ConnectionIdleLifetime = 1,
+                ConnectionPruningInterval = 1,
+            }.ConnectionString,
+            ["Delivery:AllowPrivateNetworks"] = "true",
+            ["Entities:BaseUrl"] = entityApi.Url.ToString(),
+        });
+        var client = _app.Client();
+        await client.SetVariableAsync("tenant", "acme");
+        var (configId, _) = await client.CreateConfigAsync(_receiver.Url,
+            "\"payloadConfiguration\":{\"hydrate_entity\":true,\"custom_headers\":{\"X-Tenant\":\"{{ env.tenant }}\"}}");
+
+        var eventId = (await client.TriggerAsync(configId, """{"metadata":{},"entity":{"_schema":"contract","_id":"c-1","status":"draft"}}"""))["event_id"]!.GetValue<string>();
+        await entityApi.WaitForAsync(1);
+        // The pool prunes its idle connections after a second; the kept write connection stays open.
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+        relay.RefuseNew();
+        hydration.SetResult();
+
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(_app.Logs.Lines.Count(line => line.Message.Contains("the database could not serve the attempt before its send"))),
+            count => count >= 1, "the attempt to meet the refused connection");
+        Assert.True(relay.Refused >= 1);
+        relay.Restore();
+        var pending = await client.EventAsync(configId, eventId);
+        Assert.Equal("in_progress", pending["status"]!.GetValue<string>());
+        Assert.Empty((await (await client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts", Ct)).ReadAsync())["data"]!.AsArray());
+        Assert.Empty(_receiver.Received);
+
+        // Due again 5 s later; the clock creeps on until the worker has sent it.
+        _app.Clock.Advance(TimeSpan.FromSeconds(5));
+        await Eventually.ReturnsAsync(() =>
+        {
+            _app.Clock.Advance(TimeSpan.FromMilliseconds(100));
+            return Task.FromResult(_receiver.Received.Count);
+        }, count => count >= 1, "the job to be sent after its deferral", interval: TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal("acme", _receiver.Received[0].Header("X-Tenant"));
+        var done = await client.EventWithStatusAsync(configId, eventId, "succeeded");
+        Assert.Equal(0, done["retry_attempt"]!.GetValue<int>());
+        var attempt = Assert.Single((await (await client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts", Ct)).ReadAsync())["data"]!.AsArray());
+        Assert.Equal(200, attempt!["status_code"]!.GetValue<int>());
+    }
 }

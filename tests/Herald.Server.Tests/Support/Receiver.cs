@@ -29,8 +29,8 @@ public abstract record Answer
     /// <summary>Answers <paramref name="Code"/> (empty JSON object) after <paramref name="Delay"/> on the real clock.</summary>
     public sealed record Slow(TimeSpan Delay, int Code = 200) : Answer;
 
-    /// <summary>Answers 200 (empty JSON object) once <paramref name="Release"/> completes.</summary>
-    public sealed record Gated(Task Release) : Answer;
+    /// <summary>Answers 200 with <paramref name="Body"/> (an empty JSON object unless given) once <paramref name="Release"/> completes.</summary>
+    public sealed record Gated(Task Release, string Body = "{}") : Answer;
 }
 
 /// <summary>
@@ -176,7 +176,7 @@ public sealed class Receiver : IAsyncDisposable
                     return;
                 }
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync("{}");
+                await context.Response.WriteAsync(gated.Body);
                 return;
             case Answer.Slow slow:
                 await Task.Delay(slow.Delay, context.RequestAborted);

@@ -7,7 +7,8 @@ namespace Herald.Server.Tests.Support;
 /// <summary>
 /// A TCP relay on a loopback port to a target (a database server, say) that a test can cut: <see cref="Cut"/> ends
 /// every open tunnel and has each new connection closed as soon as it is accepted, as a server that went away would,
-/// until <see cref="Restore"/>.
+/// until <see cref="Restore"/>; <see cref="DropConnections"/> only ends the open tunnels, and <see cref="RefuseNew"/>
+/// only closes the new connections.
 /// </summary>
 public sealed class TcpRelay : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ public sealed class TcpRelay : IAsyncDisposable
     private readonly int _targetPort;
     private readonly Task _accepting;
     private volatile bool _cut;
+    private int _refused;
 
     public TcpRelay(string targetHost, int targetPort)
     {
@@ -32,6 +34,12 @@ public sealed class TcpRelay : IAsyncDisposable
     public void Cut()
     {
         _cut = true;
+        DropConnections();
+    }
+
+    /// <summary>Ends every open tunnel and goes on relaying new connections: a server that restarted, as its clients see it.</summary>
+    public void DropConnections()
+    {
         foreach (var (inbound, outbound) in _tunnels)
         {
             inbound.Dispose();
@@ -41,6 +49,12 @@ public sealed class TcpRelay : IAsyncDisposable
     }
 
     public void Restore() => _cut = false;
+
+    /// <summary>Closes each new connection as soon as it is accepted, until <see cref="Restore"/>; open tunnels go on.</summary>
+    public void RefuseNew() => _cut = true;
+
+    /// <summary>How many connections were closed on arrival, by <see cref="Cut"/> or <see cref="RefuseNew"/>.</summary>
+    public int Refused => Volatile.Read(ref _refused);
 
     private async Task AcceptAsync()
     {
@@ -57,6 +71,7 @@ public sealed class TcpRelay : IAsyncDisposable
             }
             if (_cut)
             {
+                Interlocked.Increment(ref _refused);
                 inbound.Dispose();
                 continue;
             }
