@@ -7,8 +7,7 @@ namespace Herald.Server.Tests.Support;
 /// <summary>
 /// A TCP relay on a loopback port to a target (a database server, say) that a test can cut: <see cref="Cut"/> ends
 /// every open tunnel and has each new connection closed as soon as it is accepted, as a server that went away would,
-/// until <see cref="Restore"/>; <see cref="DropConnections"/> only ends the open tunnels, and <see cref="RefuseNew"/>
-/// only closes the new connections.
+/// until <see cref="Restore"/>; <see cref="RefuseNew"/> only closes the new connections.
 /// </summary>
 public sealed class TcpRelay : IAsyncDisposable
 {
@@ -37,8 +36,7 @@ public sealed class TcpRelay : IAsyncDisposable
         DropConnections();
     }
 
-    /// <summary>Ends every open tunnel and goes on relaying new connections: a server that restarted, as its clients see it.</summary>
-    public void DropConnections()
+    private void DropConnections()
     {
         foreach (var (inbound, outbound) in _tunnels)
         {
