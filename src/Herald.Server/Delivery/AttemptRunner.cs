@@ -70,6 +70,10 @@ public sealed partial class AttemptRunner(
         {
             prepared = await pipeline.PrepareAsync(job, stored, config, configSecrets, mask, abort);
         }
+        catch (SendDeferredException)
+        {
+            throw;
+        }
         catch (Exception e) when (ErrorHandling.DatabaseUnavailable(e))
         {
             throw DeferForDatabase(job, e);

@@ -16,8 +16,12 @@ namespace Herald.Server.Delivery;
 /// bytes to the body before the transform; <c>binary_multipart</c> replaces the transform and the JSON body with a
 /// multipart form of the picked files and the extra fields. Files come from <see cref="FileStore"/>.
 /// </summary>
-public sealed class FileDelivery(FileStore files, JsonataRuntime runtime, EnvironmentValues environment, RequestBuilder requests, EgressOptions egress)
+public sealed partial class FileDelivery(
+    FileStore files, JsonataRuntime runtime, EnvironmentValues environment, RequestBuilder requests, EgressOptions egress, TimeProvider time, ILogger<FileDelivery> logger)
 {
+    /// <summary>How long a job whose files find no room in the node's spool waits before it is due again.</summary>
+    internal static readonly TimeSpan SpoolDeferral = TimeSpan.FromSeconds(5);
+
     public const string JsonBase64 = "json_base64";
     public const string BinaryMultipart = "binary_multipart";
     public const string NoFileAttachments = "NO_FILE_ATTACHMENTS";
@@ -194,6 +198,13 @@ public sealed class FileDelivery(FileStore files, JsonataRuntime runtime, Enviro
         {
             return Failed(e);
         }
+        catch (SpoolFullException e)
+        {
+            // No fault of the event: it goes back to the queue without an attempt, and tries again when other
+            // attempts have given their room back.
+            LogSpoolFull(logger, config.Id, e.Message);
+            throw new SendDeferredException(time.GetUtcNow() + SpoolDeferral, SendDeferredException.Reasons.Spool);
+        }
         return new Prepared.Send(built.Request! with { Streamed = body }, form.ToJson(), null, hydration);
     }
 
@@ -243,4 +254,7 @@ public sealed class FileDelivery(FileStore files, JsonataRuntime runtime, Enviro
             return (null, new Prepared.Fail(DeliveryCode.InternalError, $"{field} failed: {JsonataRuntime.Describe(e)}", Retryable: false));
         }
     }
+
+    [LoggerMessage(EventId = 260, Level = LogLevel.Warning, Message = "Config {ConfigId}: {Reason}; the job goes back to the queue without an attempt, due again in 5 s")]
+    private static partial void LogSpoolFull(ILogger logger, ConfigId configId, string reason);
 }

@@ -2,7 +2,8 @@ namespace Herald.Server.Delivery;
 
 /// <summary>
 /// A prepared job may not send now and should not wait on the node for it: its destination's breaker is open, its
-/// config's rate is booked beyond <see cref="ConfigRates.Horizon"/>, or the database could not serve the attempt. Its runner gives the job back to the queue, due
+/// config's rate is booked beyond <see cref="ConfigRates.Horizon"/>, the database could not serve the attempt, or the
+/// node's spool has no room for its files. Its runner gives the job back to the queue, due
 /// at <see cref="Until"/>, without an attempt: no attempt row, its attempt count and lease expiries unchanged.
 /// </summary>
 public sealed class SendDeferredException(DateTimeOffset until, string reason)
@@ -21,5 +22,8 @@ public sealed class SendDeferredException(DateTimeOffset until, string reason)
 
         /// <summary>The attempt could not read what it needs from the database before its send.</summary>
         public const string Database = "database";
+
+        /// <summary>The node's <c>binary_multipart</c> spools had no room for the attempt's files (<c>Files:MaxSpoolBytesPerNode</c>).</summary>
+        public const string Spool = "spool";
     }
 }

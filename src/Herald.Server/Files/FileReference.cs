@@ -13,6 +13,9 @@ public sealed record FileReference(JsonObject Item, string Bucket, string Key)
 
     public string? MimeType => Text("mime_type");
 
+    /// <summary>The size the event announces (<c>size_bytes</c>), when it is a whole number of at least 0.</summary>
+    public long? SizeBytes => Item["size_bytes"] is JsonValue value && value.TryGetValue<long>(out var size) && size >= 0 ? size : null;
+
     /// <summary>The item, or why it does not name a file: a JSON object with <c>s3ref.bucket</c> and <c>s3ref.key</c>.</summary>
     public static (FileReference? Reference, string? Problem) From(JsonNode? item, string path)
     {

@@ -12,6 +12,9 @@ public sealed class FileStore(FilesOptions options, FileScope scope, IFileSource
 {
     public FilesOptions Options { get; } = options;
 
+    /// <summary>The disk this node's <c>binary_multipart</c> spools may hold (<c>Files:MaxSpoolBytesPerNode</c>).</summary>
+    public SpoolBudget Spool { get; } = new(options.MaxSpoolBytesPerNode);
+
     /// <summary>
     /// Throws <see cref="FileFetchException"/> unless one delivery of <paramref name="organization"/> may read all of
     /// <paramref name="files"/>: at most <c>Files:MaxAttachmentsPerEvent</c>, each admitted. <paramref name="picked"/>

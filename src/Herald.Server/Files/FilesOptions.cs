@@ -41,6 +41,13 @@ public sealed class FilesOptions
     /// </summary>
     public long MaxSpoolBytes { get; set; } = 512L * 1024 * 1024;
 
+    /// <summary>
+    /// What all of this node's <c>binary_multipart</c> spools may hold at once, and twice what one organization's may:
+    /// an attempt that would pass either goes back to the queue without an attempt, due a few seconds later. At least
+    /// twice <see cref="MaxSpoolBytes"/>, so that one organization's attempt always fits.
+    /// </summary>
+    public long MaxSpoolBytesPerNode { get; set; } = 4L * 1024 * 1024 * 1024;
+
     /// <summary>Where <c>binary_multipart</c> spools files while hashing them; none is the system's temp folder.</summary>
     public string? SpoolDirectory { get; set; }
 

@@ -1,0 +1,111 @@
+using System.Globalization;
+using Herald.Server.Files;
+using Herald.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Herald.Server.Tests.Files;
+
+/// <summary>
+/// <c>Files:MaxSpoolBytesPerNode</c>: the disk a node's <c>binary_multipart</c> spools hold at once is bounded, and one
+/// organization holds at most half of it. An attempt without room goes back to the queue without an attempt and is
+/// sent once room is back; another organization's files still find room meanwhile.
+/// </summary>
+public sealed class SpoolBudgetScenarios : ReceiverScenario
+{
+    private const int FileBytes = 400_000;
+    private const int PerAttempt = 600_000;
+    private const int PerNode = 1_200_000;
+
+    private readonly TempDirectory _root = new("herald-spool-files");
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Files:Directory"] = _root.Path,
+        ["Files:MaxSpoolBytes"] = PerAttempt.ToString(CultureInfo.InvariantCulture),
+        ["Files:MaxSpoolBytesPerNode"] = PerNode.ToString(CultureInfo.InvariantCulture),
+    };
+
+    public override async ValueTask InitializeAsync()
+    {
+        foreach (var key in new[] { "org-a/docs/one.bin", "org-a/docs/two.bin", "org-b/docs/three.bin" })
+        {
+            var path = Path.Combine(_root.Path, "files", key);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, FileDeliveryScenarios.Bytes(FileBytes, key.Length), Ct);
+        }
+        await base.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _root.Dispose();
+    }
+
+    private static string FileEvent(string key, long announced = FileBytes) =>
+        FileDeliveryScenarios.FileEvent(FileDeliveryScenarios.Attachment(key, Path.GetFileName(key), "application/octet-stream", announced, bucket: "files"));
+
+    private static async Task<int> AttemptCountAsync(HttpClient client, string configId, string eventId) =>
+        (await (await client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts", Ct)).ReadAsync())["data"]!.AsArray().Count;
+
+    /// <summary>
+    /// The room is taken from the sizes the event announces before any download, and as the bytes arrive when a file
+    /// is larger than announced (10 bytes here): either way the second attempt finds none.
+    /// </summary>
+    [Theory]
+    [InlineData(FileBytes)]
+    [InlineData(10)]
+    public async Task An_attempt_without_room_in_the_nodes_spool_waits_in_the_queue_while_another_organizations_files_find_room(long announced)
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Receiver.Enqueue(new Answer.Gated(held.Task));
+        var spool = App.Services.GetRequiredService<FileStore>().Spool;
+        var clientB = App.Client(HeraldApp.TokenB);
+        var (configA, _) = await Client.CreateConfigAsync(Receiver.Url, """ "deliveryMode":"binary_multipart" """);
+        var (configB, _) = await clientB.CreateConfigAsync(Receiver.Url, """ "deliveryMode":"binary_multipart" """);
+
+        // A's first attempt spools its file and is held by the receiver: A holds 400,000 of its 600,000 bytes.
+        var first = (await Client.TriggerAsync(configA, FileEvent("org-a/docs/one.bin")))["event_id"]!.GetValue<string>();
+        await Receiver.WaitForAsync(1);
+        Assert.Equal(FileBytes, spool.Held);
+
+        // A's second would pass A's half of the node: it goes back to the queue, no attempt recorded.
+        var second = (await Client.TriggerAsync(configA, FileEvent("org-a/docs/two.bin", announced)))["event_id"]!.GetValue<string>();
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(App.Logs.Lines.Count(line => line.Message.Contains("Files:MaxSpoolBytesPerNode") && line.Message.Contains("without an attempt"))),
+            count => count >= 1, "the second attempt to find no room");
+        Assert.Equal(0, await AttemptCountAsync(Client, configA, second));
+        Assert.Equal("in_progress", (await Client.EventAsync(configA, second))["status"]!.GetValue<string>());
+
+        // B's file fits beside A's: delivered while A's first is still held.
+        var third = (await clientB.TriggerAsync(configB, FileEvent("org-b/docs/three.bin")))["event_id"]!.GetValue<string>();
+        await clientB.EventWithStatusAsync(configB, third, "succeeded");
+        Assert.Equal(2, Receiver.Received.Count);
+
+        held.SetResult();
+        await Client.EventWithStatusAsync(configA, first, "succeeded");
+        // Due again 5 s after its deferral; the clock creeps on until the worker has sent it.
+        App.Clock.Advance(TimeSpan.FromSeconds(5));
+        await Eventually.ReturnsAsync(() =>
+        {
+            App.Clock.Advance(TimeSpan.FromMilliseconds(100));
+            return Task.FromResult(Receiver.Received.Count);
+        }, count => count >= 3, "the deferred attempt to be sent", interval: TimeSpan.FromMilliseconds(50));
+        var done = await Client.EventWithStatusAsync(configA, second, "succeeded");
+        Assert.Equal(0, done["retry_attempt"]!.GetValue<int>());
+        Assert.Equal(1, await AttemptCountAsync(Client, configA, second));
+        await Eventually.ReturnsAsync(() => Task.FromResult(spool.Held), held => held == 0, "every spool's room to be given back");
+    }
+
+    [Fact]
+    public void A_node_spool_smaller_than_two_attempts_refuses_to_start_naming_both_settings()
+    {
+        var error = HeraldApp.StartFailure(new Dictionary<string, string?>
+        {
+            ["Files:MaxSpoolBytes"] = "1000",
+            ["Files:MaxSpoolBytesPerNode"] = "1999",
+        });
+
+        Assert.Contains("Files:MaxSpoolBytesPerNode (1999) must be at least twice Files:MaxSpoolBytes (1000)", error.ToString());
+    }
+}
