@@ -85,12 +85,7 @@ public sealed class SpoolBudgetScenarios : ReceiverScenario
         held.SetResult();
         await Client.EventWithStatusAsync(configA, first, "succeeded");
         // Due again 5 s after its deferral; the clock creeps on until the worker has sent it.
-        App.Clock.Advance(TimeSpan.FromSeconds(5));
-        await Eventually.ReturnsAsync(() =>
-        {
-            App.Clock.Advance(TimeSpan.FromMilliseconds(100));
-            return Task.FromResult(Receiver.Received.Count);
-        }, count => count >= 3, "the deferred attempt to be sent", interval: TimeSpan.FromMilliseconds(50));
+        await App.CreepUntilAsync(TimeSpan.FromSeconds(5), () => Receiver.Received.Count >= 3, "the deferred attempt to be sent");
         var done = await Client.EventWithStatusAsync(configA, second, "succeeded");
         Assert.Equal(0, done["retry_attempt"]!.GetValue<int>());
         Assert.Equal(1, await AttemptCountAsync(Client, configA, second));

@@ -113,12 +113,7 @@ public sealed class PostgresOutageScenarios(PostgresServer server) : IAsyncLifet
         Assert.Empty(_receiver.Received);
 
         // Due again 5 s later; the clock creeps on until the worker has sent it.
-        _app.Clock.Advance(TimeSpan.FromSeconds(5));
-        await Eventually.ReturnsAsync(() =>
-        {
-            _app.Clock.Advance(TimeSpan.FromMilliseconds(100));
-            return Task.FromResult(_receiver.Received.Count);
-        }, count => count >= 1, "the job to be sent after its deferral", interval: TimeSpan.FromMilliseconds(50));
+        await _app.CreepUntilAsync(TimeSpan.FromSeconds(5), () => _receiver.Received.Count >= 1, "the job to be sent after its deferral");
 
         Assert.Equal("acme", _receiver.Received[0].Header("X-Tenant"));
         var done = await client.EventWithStatusAsync(configId, eventId, "succeeded");

@@ -38,19 +38,7 @@ public sealed class ConnectProxy : IAsyncDisposable
 
     private async Task AcceptAsync()
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-            _ = Task.Run(() => HandleAsync(client));
-        }
+        await _listener.AcceptEachAsync(client => _ = Task.Run(() => HandleAsync(client)), _stop.Token);
     }
 
     private async Task HandleAsync(TcpClient client)

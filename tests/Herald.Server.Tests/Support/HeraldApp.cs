@@ -45,6 +45,20 @@ public sealed class HeraldApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
+    /// <summary>
+    /// Moves <see cref="Clock"/> on by <paramref name="first"/>, then by 100 ms every 50 ms of real time until
+    /// <paramref name="done"/> holds: for work due later that a background worker must notice.
+    /// </summary>
+    public async Task CreepUntilAsync(TimeSpan first, Func<bool> done, string what)
+    {
+        Clock.Advance(first);
+        await Eventually.ReturnsAsync(() =>
+        {
+            Clock.Advance(TimeSpan.FromMilliseconds(100));
+            return Task.FromResult(done());
+        }, reached => reached, what, interval: TimeSpan.FromMilliseconds(50));
+    }
+
     /// <summary>Runs the app on the system clock instead of <see cref="Clock"/>: for scenarios measured in real time (rates).</summary>
     public bool SystemClock { get; init; }
 

@@ -51,20 +51,11 @@ public sealed class StalledStore : IAsyncDisposable
 
     private async Task AcceptAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        await _listener.AcceptEachAsync(client =>
         {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
             _connections.Add(client);
             _ = ServeAsync(client);
-        }
+        }, _stop.Token);
     }
 
     private async Task ServeAsync(TcpClient client)

@@ -38,26 +38,17 @@ public sealed class SwitchableDestination : IAsyncDisposable
 
     private async Task AcceptAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        await _listener.AcceptEachAsync(client =>
         {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
             Interlocked.Increment(ref _accepts);
             if (Down)
             {
                 client.Client.LingerState = new LingerOption(true, 0);
                 client.Close();
-                continue;
+                return;
             }
             _ = AnswerAsync(client);
-        }
+        }, _stop.Token);
     }
 
     private async Task AnswerAsync(TcpClient client)

@@ -56,25 +56,16 @@ public sealed class TcpRelay : IAsyncDisposable
 
     private async Task AcceptAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        await _listener.AcceptEachAsync(inbound =>
         {
-            TcpClient inbound;
-            try
-            {
-                inbound = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
             if (_cut)
             {
                 Interlocked.Increment(ref _refused);
                 inbound.Dispose();
-                continue;
+                return;
             }
             _ = TunnelAsync(inbound);
-        }
+        }, _stop.Token);
     }
 
     private async Task TunnelAsync(TcpClient inbound)
