@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Herald.Server.Files;
 using Herald.Server.Http;
 using Herald.Server.Telemetry;
 
@@ -9,8 +10,9 @@ namespace Herald.Server.Delivery;
 /// Delivery's instruments on the <c>Herald.Delivery</c> meter, for <c>/metrics</c>, OTLP or <c>dotnet-counters</c>:
 /// how jobs reach a worker (claimed, or handed over by the trigger that committed them leased to this node), how
 /// deliveries end (<c>outcome</c>: succeeded, failed, retrying, skipped), how long attempts take, retries scheduled,
-/// jobs deferred without an attempt (breakers, rates), configs disabled for failing, and, read when collected, the
-/// queue's depth and oldest due job, the jobs waiting per destination and the node's open breakers. The
+/// jobs deferred without an attempt (breakers, rates, the database, the spool), configs disabled for failing, and,
+/// read when collected, the queue's depth and oldest due job, the jobs waiting per destination, the node's open
+/// breakers and what its file spools hold. The
 /// organization is an attribute only with <see cref="MetricsOptions.OrganizationAttribute"/>.
 /// </summary>
 public sealed class DeliveryMetrics
@@ -26,7 +28,7 @@ public sealed class DeliveryMetrics
     private readonly Counter<long> _disabled;
     private readonly bool _byOrganization;
 
-    public DeliveryMetrics(IMeterFactory meters, MetricsOptions? options = null, QueueGauges? queue = null)
+    public DeliveryMetrics(IMeterFactory meters, MetricsOptions? options = null, QueueGauges? queue = null, FileStore? files = null)
     {
         var meter = meters.Create(MeterName);
         _byOrganization = options?.OrganizationAttribute ?? false;
@@ -37,8 +39,14 @@ public sealed class DeliveryMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _retries = meter.CreateCounter<long>("herald.retries.scheduled", "{retry}", "Retries scheduled after a failed attempt");
         _deferred = meter.CreateCounter<long>("herald.sends.deferred", "{job}",
-            "Prepared jobs given back to the queue without an attempt, by reason: breaker (their destination's breaker is open), rate (their config's rateLimit)");
+            "Prepared jobs given back to the queue without an attempt, by reason: breaker (their destination's breaker is open), rate (their config's rateLimit), "
+            + "database (the database could not serve the attempt before its send), spool (no room in the node's binary_multipart spools)");
         _disabled = meter.CreateCounter<long>("herald.configs.auto_disabled", "{config}", "Configs disabled because their deliveries kept failing (Delivery:AutoDisable)");
+        if (files is not null)
+        {
+            meter.CreateObservableGauge("herald.files.spool", () => files.Spool.Held, "By",
+                "What this node's binary_multipart spools hold on disk now (at most Files:MaxSpoolBytesPerNode)");
+        }
         if (queue is not null)
         {
             meter.CreateObservableGauge("herald.queue.depth", () => queue.Read().Depth, "{job}", "Jobs not yet finished: due, scheduled for later, or running");
