@@ -68,8 +68,8 @@ public sealed class SpoolBudgetScenarios : ReceiverScenario
         var first = (await Client.TriggerAsync(configA, FileEvent("org-a/docs/one.bin")))["event_id"]!.GetValue<string>();
         await Receiver.WaitForAsync(1);
         Assert.Equal(FileBytes, spool.Held);
-        var metrics = await App.Client(null).GetStringAsync("/metrics", Ct);
-        Assert.Contains($"herald_files_spool_bytes{{otel_scope_name=\"Herald.Delivery\"}} {FileBytes}", metrics);
+        await Eventually.ReturnsAsync(async () => MetricsText.Sample(await App.Client(null).GetStringAsync("/metrics", Ct), "herald_files_spool_bytes"),
+            bytes => bytes == FileBytes, "/metrics to show the spool's 400,000 bytes");
 
         // A's second would pass A's half of the node: it goes back to the queue, no attempt recorded.
         var second = (await Client.TriggerAsync(configA, FileEvent("org-a/docs/two.bin", announced)))["event_id"]!.GetValue<string>();

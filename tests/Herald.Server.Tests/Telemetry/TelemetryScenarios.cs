@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.RegularExpressions;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.Logging;
 
@@ -62,18 +61,7 @@ public class TelemetryScenarios : IAsyncLifetime
     };
 
     /// <summary>The value of the Prometheus sample <paramref name="name"/> whose labels include all of <paramref name="labels"/>.</summary>
-    private static double? Sample(string text, string name, params string[] labels)
-    {
-        foreach (var line in text.Split('\n'))
-        {
-            var match = Regex.Match(line, "^" + Regex.Escape(name) + @"\{(?<labels>[^}]*)\} (?<value>\S+)");
-            if (match.Success && labels.All(l => match.Groups["labels"].Value.Contains(l, StringComparison.Ordinal)))
-            {
-                return double.Parse(match.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-        return null;
-    }
+    private static double? Sample(string text, string name, params string[] labels) => MetricsText.Sample(text, name, labels);
 
     [Fact]
     public async Task Metrics_count_five_deliveries_by_outcome_with_their_durations()
