@@ -70,10 +70,6 @@ public sealed partial class AttemptRunner(
         {
             prepared = await pipeline.PrepareAsync(job, stored, config, configSecrets, mask, abort);
         }
-        catch (SendDeferredException)
-        {
-            throw;
-        }
         catch (Exception e) when (ErrorHandling.DatabaseUnavailable(e))
         {
             throw DeferForDatabase(job, e);
@@ -145,26 +141,24 @@ public sealed partial class AttemptRunner(
         }
     }
 
-    /// <summary>How long a job whose attempt could not reach the database waits before it is due again.</summary>
-    internal static readonly TimeSpan DatabaseDeferral = TimeSpan.FromSeconds(5);
-
     /// <summary>
     /// The database could not serve a read the attempt needs before its send (the event, the config, variables, keys):
     /// that is no fault of the event or its receiver, so it is no attempt. The job goes back to the queue, due after
-    /// <see cref="DatabaseDeferral"/>, with its attempt count unchanged (should the database still be out, the give-back
+    /// <see cref="SendDeferredException.NodeDelay"/>, with its attempt count unchanged (should the database still be out, the give-back
     /// fails too, and the job waits for its lease to run out).
     /// </summary>
     private SendDeferredException DeferForDatabase(DeliveryJob job, Exception e)
     {
         LogDatabaseUnavailable(logger, job.ConfigId, job.EventId, e);
-        return new SendDeferredException(time.GetUtcNow() + DatabaseDeferral, SendDeferredException.Reasons.Database);
+        return new SendDeferredException(time.GetUtcNow() + SendDeferredException.NodeDelay, SendDeferredException.Reasons.Database);
     }
 
     /// <summary>
-    /// Anything a step did not turn into a result, except this node stopping: a bug, an answer no step expected, or the
-    /// runtime running short (out of memory, say).
+    /// Anything a step did not turn into a result, except a deferral and this node stopping: a bug, an answer no step
+    /// expected, or the runtime running short (out of memory, say).
     /// </summary>
-    private static bool IsUnexpected(Exception e, CancellationToken abort) => !(e is OperationCanceledException && abort.IsCancellationRequested);
+    private static bool IsUnexpected(Exception e, CancellationToken abort) =>
+        e is not SendDeferredException && !(e is OperationCanceledException && abort.IsCancellationRequested);
 
     /// <summary>
     /// Ends the attempt like any failed one, retryable on the normal schedule, instead of leaving the job to its lease

@@ -19,9 +19,6 @@ namespace Herald.Server.Delivery;
 public sealed partial class FileDelivery(
     FileStore files, JsonataRuntime runtime, EnvironmentValues environment, RequestBuilder requests, EgressOptions egress, TimeProvider time, ILogger<FileDelivery> logger)
 {
-    /// <summary>How long a job whose files find no room in the node's spool waits before it is due again.</summary>
-    internal static readonly TimeSpan SpoolDeferral = TimeSpan.FromSeconds(5);
-
     public const string JsonBase64 = "json_base64";
     public const string BinaryMultipart = "binary_multipart";
     public const string NoFileAttachments = "NO_FILE_ATTACHMENTS";
@@ -203,7 +200,7 @@ public sealed partial class FileDelivery(
             // No fault of the event: it goes back to the queue without an attempt, and tries again when other
             // attempts have given their room back.
             LogSpoolFull(logger, config.Id, e.Message);
-            throw new SendDeferredException(time.GetUtcNow() + SpoolDeferral, SendDeferredException.Reasons.Spool);
+            throw new SendDeferredException(time.GetUtcNow() + SendDeferredException.NodeDelay, SendDeferredException.Reasons.Spool);
         }
         return new Prepared.Send(built.Request! with { Streamed = body }, form.ToJson(), null, hydration);
     }
@@ -255,6 +252,6 @@ public sealed partial class FileDelivery(
         }
     }
 
-    [LoggerMessage(EventId = 260, Level = LogLevel.Warning, Message = "Config {ConfigId}: {Reason}; the job goes back to the queue without an attempt, due again in 5 s")]
+    [LoggerMessage(EventId = 260, Level = LogLevel.Warning, Message = "Config {ConfigId}: {Reason}; the job goes back to the queue without an attempt")]
     private static partial void LogSpoolFull(ILogger logger, ConfigId configId, string reason);
 }

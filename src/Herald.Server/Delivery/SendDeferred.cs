@@ -11,6 +11,12 @@ public sealed class SendDeferredException(DateTimeOffset until, string reason)
 {
     public DateTimeOffset Until { get; } = until;
 
+    /// <summary>
+    /// How long a job deferred for a condition of this node rather than of its destination or config (its database
+    /// could not serve, its spool had no room) waits before it is due again.
+    /// </summary>
+    public static readonly TimeSpan NodeDelay = TimeSpan.FromSeconds(5);
+
     /// <summary>One of <see cref="Reasons"/>.</summary>
     public string Reason { get; } = reason;
 

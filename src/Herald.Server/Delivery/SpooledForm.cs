@@ -103,7 +103,8 @@ public sealed class SpooledForm : StreamedBody
             holder.Dispose();
         }
         _files.Clear();
-        _budget.Give(_organization, Interlocked.Exchange(ref _taken, 0));
+        _budget.Give(_organization, _taken);
+        _taken = 0;
     }
 
     /// <summary>Takes <paramref name="bytes"/> more of the node's spool for this form, or throws <see cref="SpoolFullException"/>.</summary>

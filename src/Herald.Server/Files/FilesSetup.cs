@@ -18,7 +18,7 @@ public static class FilesSetup
                     throw new InvalidSettingException($"Files:{name} must be positive (got {bytes})");
                 }
             }
-            if (options.MaxSpoolBytesPerNode < 2 * options.MaxSpoolBytes)
+            if (options.MaxSpoolBytesPerNode / 2 < options.MaxSpoolBytes)
             {
                 throw new InvalidSettingException(
                     $"Files:MaxSpoolBytesPerNode ({options.MaxSpoolBytesPerNode}) must be at least twice Files:MaxSpoolBytes ({options.MaxSpoolBytes}): one organization may use half of it, and its attempt must fit");

@@ -7,12 +7,14 @@ using Npgsql;
 namespace Herald.Server.Tests.Storage;
 
 /// <summary>
-/// While the database cannot be reached, requests that need it are answered 503 with a message that names the
-/// storage setting and asks for a retry, never a bare 500; once it is back, the same node serves them again.
+/// Herald on PostgreSQL behind a <see cref="TcpRelay"/> that the scenarios cut: while the database cannot be reached,
+/// requests that need it are answered 503 and attempts that need it are deferred; once it is back, the same node
+/// serves and delivers again.
 /// </summary>
 public sealed class PostgresOutageScenarios(PostgresServer server) : IAsyncLifetime
 {
     private HeraldApp? _app;
+    private TcpRelay? _relay;
     private Receiver _receiver = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -22,22 +24,40 @@ public sealed class PostgresOutageScenarios(PostgresServer server) : IAsyncLifet
     public async ValueTask DisposeAsync()
     {
         _app?.Dispose();
+        if (_relay is { } relay)
+        {
+            await relay.DisposeAsync();
+        }
         await _receiver.DisposeAsync();
     }
+
+    /// <summary>Starts Herald on a fresh database reached through a new relay, with <paramref name="extra"/> settings.</summary>
+    private async Task<(HeraldApp App, TcpRelay Relay, HttpClient Client)> StartBehindRelayAsync(params (string Key, string Value)[] extra)
+    {
+        var direct = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync());
+        _relay = new TcpRelay(direct.Host!, direct.Port);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Postgres",
+            // The relay closes each refused connection at once: the driver's open fails without waiting for its timeout.
+            ["Storage:ConnectionString"] = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Port = _relay.Port }.ConnectionString,
+            ["Delivery:AllowPrivateNetworks"] = "true",
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+        _app = new HeraldApp(settings);
+        return (_app, _relay, _app.Client());
+    }
+
+    private static async Task<System.Text.Json.Nodes.JsonArray> AttemptsAsync(HttpClient client, string configId, string eventId) =>
+        (await (await client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts", Ct)).ReadAsync())["data"]!.AsArray();
 
     [Fact]
     public async Task Requests_during_an_outage_are_answered_503_naming_the_setting_and_served_again_after_it()
     {
-        var direct = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync());
-        await using var relay = new TcpRelay(direct.Host!, direct.Port);
-        _app = new HeraldApp(new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "Postgres",
-            // The relay closes each refused connection at once: the driver's open fails without waiting for its timeout.
-            ["Storage:ConnectionString"] = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Port = relay.Port }.ConnectionString,
-            ["Delivery:AllowPrivateNetworks"] = "true",
-        });
-        var client = _app.Client();
+        var (app, relay, client) = await StartBehindRelayAsync();
         var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
         var before = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
         await client.EventWithStatusAsync(configId, before, "succeeded");
@@ -57,7 +77,7 @@ public sealed class PostgresOutageScenarios(PostgresServer server) : IAsyncLifet
             Assert.Contains("Storage:ConnectionString", message);
             Assert.DoesNotContain(relay.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), message);
         }
-        Assert.Contains(_app.Logs.Lines, line => line.Category == "Herald.Errors" && line.Message.Contains("database was unavailable for POST"));
+        Assert.Contains(app.Logs.Lines, line => line.Category == "Herald.Errors" && line.Message.Contains("database was unavailable for POST"));
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/webhooks/configs", Ct)).StatusCode);
         var after = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
@@ -78,16 +98,7 @@ public sealed class PostgresOutageScenarios(PostgresServer server) : IAsyncLifet
         await using var entityApi = await Receiver.StartAsync();
         entityApi.Enqueue(new Answer.Gated(hydration.Task, Entity));
         entityApi.Default = new Answer.Status(200, Entity);
-        var direct = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync());
-        await using var relay = new TcpRelay(direct.Host!, direct.Port);
-        _app = new HeraldApp(new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "Postgres",
-            ["Storage:ConnectionString"] = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Port = relay.Port }.ConnectionString,
-            ["Delivery:AllowPrivateNetworks"] = "true",
-            ["Entities:BaseUrl"] = entityApi.Url.ToString(),
-        });
-        var client = _app.Client();
+        var (app, relay, client) = await StartBehindRelayAsync(("Entities:BaseUrl", entityApi.Url.ToString()));
         await client.SetVariableAsync("tenant", "acme");
         var (configId, _) = await client.CreateConfigAsync(_receiver.Url,
             "\"payloadConfiguration\":{\"hydrate_entity\":true,\"custom_headers\":{\"X-Tenant\":\"{{ env.tenant }}\"}}");
@@ -95,27 +106,27 @@ public sealed class PostgresOutageScenarios(PostgresServer server) : IAsyncLifet
         var eventId = (await client.TriggerAsync(configId, """{"metadata":{},"entity":{"_schema":"contract","_id":"c-1","status":"draft"}}"""))["event_id"]!.GetValue<string>();
         await entityApi.WaitForAsync(1);
         // The pool's idle connections are closed, as its pruning does in time; the kept write connection stays open.
-        _app.Services.GetRequiredService<PostgresDatabase>().DataSource.Clear();
+        app.Services.GetRequiredService<PostgresDatabase>().DataSource.Clear();
         relay.RefuseNew();
         hydration.SetResult();
 
         await Eventually.ReturnsAsync(
-            () => Task.FromResult(_app.Logs.Lines.Count(line => line.Message.Contains("the database could not serve the attempt before its send"))),
+            () => Task.FromResult(app.Logs.Lines.Count(line => line.Message.Contains("the database could not serve the attempt before its send"))),
             count => count >= 1, "the attempt to meet the refused connection");
         Assert.True(relay.Refused >= 1);
         relay.Restore();
         var pending = await client.EventAsync(configId, eventId);
         Assert.Equal("in_progress", pending["status"]!.GetValue<string>());
-        Assert.Empty((await (await client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts", Ct)).ReadAsync())["data"]!.AsArray());
+        Assert.Empty(await AttemptsAsync(client, configId, eventId));
         Assert.Empty(_receiver.Received);
 
         // Due again 5 s later; the clock creeps on until the worker has sent it.
-        await _app.CreepUntilAsync(TimeSpan.FromSeconds(5), () => _receiver.Received.Count >= 1, "the job to be sent after its deferral");
+        await app.CreepUntilAsync(TimeSpan.FromSeconds(5), () => _receiver.Received.Count >= 1, "the job to be sent after its deferral");
 
         Assert.Equal("acme", _receiver.Received[0].Header("X-Tenant"));
         var done = await client.EventWithStatusAsync(configId, eventId, "succeeded");
         Assert.Equal(0, done["retry_attempt"]!.GetValue<int>());
-        var attempt = Assert.Single((await (await client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts", Ct)).ReadAsync())["data"]!.AsArray());
+        var attempt = Assert.Single(await AttemptsAsync(client, configId, eventId));
         Assert.Equal(200, attempt!["status_code"]!.GetValue<int>());
     }
 }

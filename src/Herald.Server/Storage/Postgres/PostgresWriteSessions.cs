@@ -57,6 +57,6 @@ public sealed class PostgresWriteSessions(PostgresDatabase database) : IWriteSes
     internal static bool EndedUncommitted(NpgsqlException e, bool commitSent) => e switch
     {
         PostgresException p => p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.IdleSessionTimeout,
-        _ => !commitSent && e.InnerException is IOException or SocketException or EndOfStreamException,
+        _ => !commitSent && e.InnerException is IOException or SocketException,
     };
 }
