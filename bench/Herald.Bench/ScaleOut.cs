@@ -6,7 +6,8 @@ namespace Herald.Bench;
 
 /// <summary>One node count of the scale-out run: rates, CPU per delivery of all nodes and of the server, duplicates.</summary>
 public sealed record ScaleOutResult(
-    int Nodes, int Events, double DeliveriesPerSecond, TimeSpan NodesCpuPerEvent, TimeSpan DatabaseCpuPerEvent, long Duplicates, string LoadBefore, string LoadAfter)
+    int Nodes, int Events, double DeliveriesPerSecond, TimeSpan NodesCpuPerEvent, TimeSpan DatabaseCpuPerEvent, TimeSpan BenchCpuPerEvent, long Duplicates,
+    string LoadBefore, string LoadAfter)
 {
     public TimeSpan TogetherPerEvent => NodesCpuPerEvent + DatabaseCpuPerEvent;
 }
@@ -15,7 +16,10 @@ public sealed record ScaleOutResult(
 /// The scale-out run (<c>--nodes</c>): for each node count, that many Herald processes (api+worker) on one fresh
 /// PostgreSQL, warmed up together, then N async triggers spread over the nodes in turn, C in flight in all. The CPU
 /// time of every node is summed; the nodes share the machine's cores, so CPU per delivery, not the rate, shows
-/// whether adding nodes costs more per delivery.
+/// whether adding nodes costs more per delivery. This process's own CPU per delivery (load client and receiver, the
+/// same work for every count) is the control: how much dearer the same work gets when more processes share the cores.
+/// The warm-up may take up to <see cref="WarmUp.MaxRounds"/> rounds per node: each node sees a share of the triggers,
+/// and three nodes' JIT was still busy after 40 rounds.
 /// </summary>
 public sealed partial class DeliveryBenchmark
 {
@@ -68,8 +72,9 @@ public sealed partial class DeliveryBenchmark
                 await Load.RunAsync(round, options.Concurrency, Trigger, cancellationToken);
                 await WaitForDeliveriesAsync(round, nodes[0], cancellationToken);
                 await WaitDrainedAsync(probe, nodes[0], cancellationToken);
-            }, NodesCpu, JitThreads, maxRounds: options.WarmupEvents == 0 ? 1 : WarmUp.MaxRounds);
+            }, NodesCpu, JitThreads, maxRounds: options.WarmupEvents == 0 ? 1 : WarmUp.MaxRounds * count);
             Say($"warm-up: {warmUp.CostsMs.Count} rounds of {round} async triggers, CPU ms per event of all nodes: {warmUp.Costs}");
+            Say($"warm-up: the tiered JIT's share of each round: {warmUp.Shares}");
 
             await Task.Delay(500, cancellationToken);
             var loadBefore = LoadAverage();
@@ -80,15 +85,17 @@ public sealed partial class DeliveryBenchmark
             }
             var roundTrips = proxy?.RoundTrips ?? 0;
             var nodesCpu = NodesCpu();
+            var benchCpu = OwnCpuTime();
             await probe.OpenAsync(cancellationToken);
             var databaseCpu = postgres.CpuTime(probe.BackendPid);
             var started = Stopwatch.GetTimestamp();
             await Load.RunAsync(options.Events, options.Concurrency, Trigger, cancellationToken);
             await WaitForDeliveriesAsync(options.Events, nodes[0], cancellationToken);
             var delivered = Stopwatch.GetElapsedTime(started, receiver.ReachedAt);
+            var benchCpuPerEvent = (OwnCpuTime() - benchCpu) / options.Events;
             await WaitDrainedAsync(probe, nodes[0], cancellationToken);
             var result = new ScaleOutResult(count, options.Events, options.Events / delivered.TotalSeconds, (NodesCpu() - nodesCpu) / options.Events,
-                (postgres.CpuTime(probe.BackendPid) - databaseCpu) / options.Events, receiver.Requests - receiver.Distinct, loadBefore, LoadAverage());
+                (postgres.CpuTime(probe.BackendPid) - databaseCpu) / options.Events, benchCpuPerEvent, receiver.Requests - receiver.Distinct, loadBefore, LoadAverage());
             if (proxy is not null)
             {
                 Report.PrintStatements($"{count} node(s)", await StatementCounts.ReadAsync(postgres.ConnectionString, options.Events, proxy.RoundTrips - roundTrips, cancellationToken));
@@ -98,7 +105,7 @@ public sealed partial class DeliveryBenchmark
             var statuses = await probe.EventsByStatusAsync(cancellationToken);
             Require(statuses.GetValueOrDefault("succeeded") == statuses.Values.Sum(), $"events by status: {string.Join(", ", statuses.Select(s => $"{s.Key}={s.Value}"))}");
             Say($"{count} node(s): {result.DeliveriesPerSecond:N0} deliveries/s; CPU ms per delivery: nodes {result.NodesCpuPerEvent.TotalMilliseconds:0.000}, " +
-                $"PostgreSQL {result.DatabaseCpuPerEvent.TotalMilliseconds:0.000}; {result.Duplicates} duplicates");
+                $"PostgreSQL {result.DatabaseCpuPerEvent.TotalMilliseconds:0.000}, this process {result.BenchCpuPerEvent.TotalMilliseconds:0.000}; {result.Duplicates} duplicates");
             return result;
         }
         finally
@@ -129,14 +136,17 @@ public sealed partial class DeliveryBenchmark
         Console.WriteLine();
         Console.WriteLine($"Scale-out on one PostgreSQL ({options.Events} async triggers per count, {options.Concurrency} in flight spread over the nodes; " +
             $"{Environment.ProcessorCount} cores shared by every node, the server and this process)");
-        Console.WriteLine("| nodes | deliveries/s | CPU ms per delivery: all nodes | PostgreSQL | together | together vs first | duplicates | load average before → after |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine("| nodes | deliveries/s | CPU ms per delivery: all nodes | PostgreSQL | together | together vs first | this process (control) | control vs first | duplicates | load average before → after |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         var first = results[0].TogetherPerEvent;
         foreach (var r in results)
         {
             Console.WriteLine($"| {r.Nodes} | {r.DeliveriesPerSecond:N0} | {r.NodesCpuPerEvent.TotalMilliseconds:0.000} | {r.DatabaseCpuPerEvent.TotalMilliseconds:0.000} | " +
-                $"{r.TogetherPerEvent.TotalMilliseconds:0.000} | {r.TogetherPerEvent / first:0.00}x | {r.Duplicates} | {r.LoadBefore} → {r.LoadAfter} |");
+                $"{r.TogetherPerEvent.TotalMilliseconds:0.000} | {r.TogetherPerEvent / first:0.00}x | {r.BenchCpuPerEvent.TotalMilliseconds:0.000} | " +
+                $"{r.BenchCpuPerEvent / results[0].BenchCpuPerEvent:0.00}x | {r.Duplicates} | {r.LoadBefore} → {r.LoadAfter} |");
         }
+        Console.WriteLine("The control is this process's CPU per delivery (the load client and the receiver): the same work whatever the node count, " +
+            "so its rise is what sharing the cores among more processes costs, not more work.");
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
