@@ -9,6 +9,16 @@ namespace Herald.Server.Events;
 /// </summary>
 internal static class EventRow
 {
+    /// <summary>An event's columns, then those of its fan-out's shared input (null for an event with its own input), in the order <see cref="Read"/> reads them.</summary>
+    public const string Columns = "event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, "
+        + "input_id, body, slots, metadata_start, metadata_end";
+
+    /// <summary>Events with the shared input of their fan-out, when they have one.</summary>
+    public const string From = "webhook_events LEFT JOIN event_inputs USING (input_id)";
+
+    /// <summary>An attempt's columns, in the order <see cref="ReadAttempt"/> reads them.</summary>
+    public const string AttemptColumns = "event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim, request";
+
     public static EventRecord Read(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> time)
     {
         var (input, metadata) = SharedInput.Resolve(reader.GetString(10), Text(reader, 9), Text(reader, 16), Text(reader, 17), Text(reader, 18),
@@ -33,6 +43,23 @@ internal static class EventRow
             EndDate = reader.IsDBNull(15) ? null : time(reader, 15),
         };
     }
+
+    /// <summary>Reads one attempt row selected as <see cref="AttemptColumns"/>.</summary>
+    public static DeliveryAttempt ReadAttempt(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> time) => new()
+    {
+        EventId = WebhookEventId.From(reader.GetString(0)),
+        OrgId = OrganizationId.From(reader.GetString(1)),
+        Number = reader.GetInt32(2),
+        Kind = JobKinds.FromStore(reader.GetString(3)),
+        StartedAt = time(reader, 4),
+        DurationMs = reader.GetInt32(5),
+        StatusCode = reader.IsDBNull(6) ? null : reader.GetInt32(6),
+        Code = reader.IsDBNull(7) ? null : DeliveryCodes.FromWire(reader.GetString(7)),
+        Message = Text(reader, 8),
+        ResponseExcerpt = Text(reader, 9),
+        AfterReclaim = reader.GetBoolean(10),
+        Request = Text(reader, 11),
+    };
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

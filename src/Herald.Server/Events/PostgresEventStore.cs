@@ -8,18 +8,11 @@ namespace Herald.Server.Events;
 
 public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
 {
-    /// <summary>An event's columns, then those of its fan-out's shared input (null for an event with its own input).</summary>
-    internal const string Columns = "event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, "
-        + "input_id, body, slots, metadata_start, metadata_end";
-
-    /// <summary>Events with the shared input of their fan-out, when they have one.</summary>
-    internal const string From = "webhook_events LEFT JOIN event_inputs USING (input_id)";
-
     public async Task<EventRecord?> GetAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken)
     {
         // The id's time names the day partitions to read (EventIdTime).
         var (from, to) = EventIdTime.Window(eventId.Value);
-        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM {From} WHERE event_id = $1 AND org_id = $2 AND created_at BETWEEN $3 AND $4");
+        await using var command = database.DataSource.CreateCommand($"SELECT {EventRow.Columns} FROM {EventRow.From} WHERE event_id = $1 AND org_id = $2 AND created_at BETWEEN $3 AND $4");
         command.Parameters.Add(new NpgsqlParameter { Value = eventId.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = orgId.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = from });
@@ -36,7 +29,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
             return found;
         }
         var (from, to) = EventIdTime.Window(eventIds);
-        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM {From} WHERE event_id = ANY($1) AND created_at BETWEEN $2 AND $3");
+        await using var command = database.DataSource.CreateCommand($"SELECT {EventRow.Columns} FROM {EventRow.From} WHERE event_id = ANY($1) AND created_at BETWEEN $2 AND $3");
         command.Parameters.Add(new NpgsqlParameter { Value = eventIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = from });
         command.Parameters.Add(new NpgsqlParameter { Value = to });
@@ -85,7 +78,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         }
 
         var sql = new StringBuilder(explain ? "EXPLAIN " : "");
-        sql.Append($"SELECT {Columns} FROM {From} WHERE org_id = {Next(orgId.Value, NpgsqlDbType.Text)} AND config_id = {Next(configId.Value, NpgsqlDbType.Text)}");
+        sql.Append($"SELECT {EventRow.Columns} FROM {EventRow.From} WHERE org_id = {Next(orgId.Value, NpgsqlDbType.Text)} AND config_id = {Next(configId.Value, NpgsqlDbType.Text)}");
         if (query.After is { } after)
         {
             var at = Next(after.CreatedAt, NpgsqlDbType.TimestampTz);
@@ -161,8 +154,8 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
 
     public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand("""
-            SELECT event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim, request
+        await using var command = database.DataSource.CreateCommand($"""
+            SELECT {EventRow.AttemptColumns}
             FROM delivery_attempts WHERE event_id = $1 AND org_id = $2 AND started_at >= $3 ORDER BY attempt_id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = eventId.Value });
@@ -173,13 +166,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            attempts.Add(new DeliveryAttempt
-            {
-                EventId = WebhookEventId.From(reader.GetString(0)), OrgId = OrganizationId.From(reader.GetString(1)), Number = reader.GetInt32(2), Kind = JobKinds.FromStore(reader.GetString(3)),
-                StartedAt = reader.GetFieldValue<DateTimeOffset>(4), DurationMs = reader.GetInt32(5), StatusCode = reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                Code = reader.IsDBNull(7) ? null : DeliveryCodes.FromWire(reader.GetString(7)), Message = reader.IsDBNull(8) ? null : reader.GetString(8),
-                ResponseExcerpt = reader.IsDBNull(9) ? null : reader.GetString(9), AfterReclaim = reader.GetBoolean(10), Request = reader.IsDBNull(11) ? null : reader.GetString(11),
-            });
+            attempts.Add(ReadAttempt(reader));
         }
         return attempts;
     }
@@ -233,6 +220,9 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    internal static EventRecord Read(NpgsqlDataReader reader) =>
-        EventRow.Read(reader, static (r, i) => r.GetFieldValue<DateTimeOffset>(i));
+    internal static EventRecord Read(NpgsqlDataReader reader) => EventRow.Read(reader, Time);
+
+    private static DeliveryAttempt ReadAttempt(NpgsqlDataReader reader) => EventRow.ReadAttempt(reader, Time);
+
+    private static DateTimeOffset Time(System.Data.Common.DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 }

@@ -8,18 +8,11 @@ namespace Herald.Server.Events;
 
 public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
 {
-    /// <summary>An event's columns, then those of its fan-out's shared input (null for an event with its own input).</summary>
-    internal const string Columns = "event_id, org_id, config_id, event_name, created_at, status, retry_attempt, http_method, url, metadata, input, payload, original_payload, http_response, start_date, end_date, "
-        + "input_id, body, slots, metadata_start, metadata_end";
-
-    /// <summary>Events with the shared input of their fan-out, when they have one.</summary>
-    internal const string From = "webhook_events LEFT JOIN event_inputs USING (input_id)";
-
     public async Task<EventRecord?> GetAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM {From} WHERE event_id = $id AND org_id = $org";
+        command.CommandText = $"SELECT {EventRow.Columns} FROM {EventRow.From} WHERE event_id = $id AND org_id = $org";
         command.Parameters.AddWithValue("$id", eventId.Value);
         command.Parameters.AddWithValue("$org", orgId.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -35,7 +28,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         }
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM {From} WHERE event_id IN (SELECT value FROM json_each($ids))";
+        command.CommandText = $"SELECT {EventRow.Columns} FROM {EventRow.From} WHERE event_id IN (SELECT value FROM json_each($ids))";
         command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(eventIds));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -81,7 +74,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     private static SqliteCommand ListCommand(SqliteConnection connection, OrganizationId orgId, ConfigId configId, EventQuery query)
     {
         var command = connection.CreateCommand();
-        var sql = new StringBuilder($"SELECT {Columns} FROM {From} WHERE org_id = $org AND config_id = $config");
+        var sql = new StringBuilder($"SELECT {EventRow.Columns} FROM {EventRow.From} WHERE org_id = $org AND config_id = $config");
         command.Parameters.AddWithValue("$org", orgId.Value);
         command.Parameters.AddWithValue("$config", configId.Value);
         if (query.After is { } after)
@@ -168,8 +161,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim, request
+        command.CommandText = $"""
+            SELECT {EventRow.AttemptColumns}
             FROM delivery_attempts WHERE event_id = $id AND org_id = $org ORDER BY attempt_id
             """;
         command.Parameters.AddWithValue("$id", eventId.Value);
@@ -178,13 +171,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            attempts.Add(new DeliveryAttempt
-            {
-                EventId = WebhookEventId.From(reader.GetString(0)), OrgId = OrganizationId.From(reader.GetString(1)), Number = reader.GetInt32(2), Kind = JobKinds.FromStore(reader.GetString(3)),
-                StartedAt = SqliteTime.Parse(reader.GetString(4)), DurationMs = reader.GetInt32(5), StatusCode = reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                Code = reader.IsDBNull(7) ? null : DeliveryCodes.FromWire(reader.GetString(7)), Message = reader.IsDBNull(8) ? null : reader.GetString(8),
-                ResponseExcerpt = reader.IsDBNull(9) ? null : reader.GetString(9), AfterReclaim = reader.GetInt64(10) != 0, Request = reader.IsDBNull(11) ? null : reader.GetString(11),
-            });
+            attempts.Add(ReadAttempt(reader));
         }
         return attempts;
     }
@@ -256,6 +243,9 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    internal static EventRecord Read(SqliteDataReader reader) =>
-        EventRow.Read(reader, static (r, i) => SqliteTime.Parse(r.GetString(i)));
+    internal static EventRecord Read(SqliteDataReader reader) => EventRow.Read(reader, Time);
+
+    private static DeliveryAttempt ReadAttempt(SqliteDataReader reader) => EventRow.ReadAttempt(reader, Time);
+
+    private static DateTimeOffset Time(System.Data.Common.DbDataReader reader, int ordinal) => SqliteTime.Parse(reader.GetString(ordinal));
 }

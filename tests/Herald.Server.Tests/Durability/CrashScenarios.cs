@@ -89,35 +89,28 @@ public sealed class CrashScenarios(ITestOutputHelper output)
             Assert.True(exitCode == 0, $"The second server did not stop cleanly on SIGTERM (exit code {exitCode?.ToString() ?? "none: killed"}).\n{second.Tail()}");
             var snapshot = await QueueSnapshot.ReadSqliteAsync(database, Ct);
 
-            var received = receiver.Received.GroupBy(r => r.Header("webhook-id")).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-            var attempts = snapshot.AttemptsByEvent;
-            var reclaimed = snapshot.EventStatus.Keys.Where(id => attempts[id].Any(a => a.AfterReclaim)).ToHashSet(StringComparer.Ordinal);
-            var duplicated = snapshot.EventStatus.Keys.Where(id => received.GetValueOrDefault(WebhookSteps.MessageIdOf(id)) > 1).ToList();
+            var outcome = CrashOutcome.Of(snapshot, receiver);
+            var (received, reclaimed) = (outcome.Received, outcome.Reclaimed);
             output.WriteLine($"triggers sent {fired.Sent}, accepted {accepted.Count}, lost in transit by the kill {fired.LostInTransit}; "
                 + $"events stored {snapshot.EventStatus.Count} (committed but unanswered {snapshot.EventStatus.Count - accepted.Count})");
             output.WriteLine($"killed after {killedAt.TotalSeconds:0.0} s with {attemptsLoggedBeforeKill} attempts logged and {held} held by the receiver; "
                 + $"every accepted event succeeded {recovery.TotalSeconds:0.0} s after the second server was ready; total {clock.Elapsed.TotalSeconds:0.0} s");
-            output.WriteLine($"delivered {received.Count} distinct events in {receiver.Received.Count} requests: duplicates {duplicated.Count} "
-                + $"({receiver.Received.Count - received.Count} extra requests); jobs reclaimed after an expired lease {reclaimed.Count}");
+            output.WriteLine($"delivered {received.Count} distinct events in {outcome.Requests} requests: duplicates {outcome.Duplicated.Count} "
+                + $"({outcome.Requests - received.Count} extra requests); jobs reclaimed after an expired lease {reclaimed.Count}");
 
-            // Nothing accepted was lost: stored, succeeded, and seen by the receiver.
-            AssertNone(accepted.Where(id => !snapshot.EventStatus.ContainsKey(id)), "accepted events missing from the database");
-            AssertNone(accepted.Where(id => !received.ContainsKey(WebhookSteps.MessageIdOf(id))), "accepted events the receiver never saw");
-            // Nothing is left half done, and only events the first server may have committed exist at all.
-            Assert.Equal(0, snapshot.JobsLeft);
-            AssertNone(snapshot.EventStatus.Where(e => e.Value != "succeeded").Select(e => $"{e.Key}={e.Value}"), "events that did not succeed");
-            Assert.True(snapshot.EventStatus.Count - accepted.Count <= fired.LostInTransit,
-                $"{snapshot.EventStatus.Count} events stored for {accepted.Count} accepted triggers and {fired.LostInTransit} lost in transit");
+            // Nothing accepted was lost, nothing is left half done, and only events the first server may have committed
+            // exist at all.
+            outcome.AssertNothingLost(fired);
             var stored = snapshot.EventStatus.Keys.Select(WebhookSteps.MessageIdOf).ToHashSet(StringComparer.Ordinal);
-            AssertNone(received.Keys.Where(id => !stored.Contains(id)), "webhook-ids received for no stored event");
+            CrashOutcome.AssertNone(received.Keys.Where(id => !stored.Contains(id)), "webhook-ids received for no stored event");
 
             // A second send of an event comes only from a job reclaimed after its lease expired; and every send but the
             // one the killed process made without recording it is an attempt row.
-            AssertNone(duplicated.Where(id => !reclaimed.Contains(id))
-                .Select(id => $"{id}: received {received[WebhookSteps.MessageIdOf(id)]} times, attempts {Describe(attempts[id])}"), "duplicates without an expired lease");
-            AssertNone(snapshot.EventStatus.Keys
-                .Where(id => received.GetValueOrDefault(WebhookSteps.MessageIdOf(id)) > attempts[id].Count() + (reclaimed.Contains(id) ? 1 : 0))
-                .Select(id => $"{id}: received {received[WebhookSteps.MessageIdOf(id)]} times, attempts {Describe(attempts[id])}"), "sends that no attempt row accounts for");
+            outcome.AssertDuplicatesOnlyFromReclaims();
+            var attempts = snapshot.AttemptsByEvent;
+            CrashOutcome.AssertNone(snapshot.EventStatus.Keys
+                .Where(id => outcome.TimesReceived(id) > attempts[id].Count() + (reclaimed.Contains(id) ? 1 : 0))
+                .Select(id => $"{id}: received {outcome.TimesReceived(id)} times, attempts {outcome.Describe(id)}"), "sends that no attempt row accounts for");
             // The kill did catch deliveries in flight, so the reclaim path was exercised.
             Assert.True(reclaimed.Count > 0, "No job was reclaimed: the kill caught no delivery in flight, and the test proved less than it should");
         }
@@ -126,13 +119,4 @@ public sealed class CrashScenarios(ITestOutputHelper output)
             throw; // never reached: the filter writes the servers' output and declines
         }
     }
-
-    private static void AssertNone(IEnumerable<string> found, string what)
-    {
-        var list = found.ToList();
-        Assert.True(list.Count == 0, $"{list.Count} {what}: {string.Join("; ", list.Take(10))}");
-    }
-
-    private static string Describe(IEnumerable<AttemptRow> attempts) =>
-        "[" + string.Join(", ", attempts.Select(a => $"#{a.Number} {a.StatusCode?.ToString() ?? a.Code}{(a.AfterReclaim ? " after reclaim" : "")}")) + "]";
 }

@@ -87,31 +87,21 @@ public sealed class FailoverScenarios(PostgresServer postgres, ITestOutputHelper
             var snapshot = await QueueSnapshot.ReadPostgresAsync(connectionString, Ct);
             var (firstReclaim, lastReclaim) = await ReclaimWindowAsync(connectionString);
 
-            var received = receiver.Received.GroupBy(r => r.Header("webhook-id")).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-            var attempts = snapshot.AttemptsByEvent;
-            var reclaimed = snapshot.EventStatus.Keys.Where(id => attempts[id].Any(x => x.AfterReclaim)).ToHashSet(StringComparer.Ordinal);
-            var duplicated = snapshot.EventStatus.Keys.Where(id => received.GetValueOrDefault(WebhookSteps.MessageIdOf(id)) > 1).ToList();
+            var outcome = CrashOutcome.Of(snapshot, receiver);
             var (byB, byC) = (b.AttemptedEventIds().Count, c.AttemptedEventIds().Count);
             output.WriteLine($"3 nodes; triggers sent {fired.Sent}, accepted {accepted.Count}, lost in transit by the kill {fired.LostInTransit}; "
                 + $"events stored {snapshot.EventStatus.Count}");
             output.WriteLine($"node A killed {clock.Elapsed.TotalSeconds:0.0} s in, with {attemptsByAOnTheWire} attempts logged and {held} requests held by the receiver; "
                 + $"every accepted event succeeded {recovery.TotalSeconds:0.0} s after the kill; attempts by B {byB}, by C {byC}");
-            output.WriteLine($"delivered {received.Count} distinct events in {receiver.Received.Count} requests: duplicates {duplicated.Count}; "
-                + $"jobs reclaimed after an expired lease {reclaimed.Count}, their attempts started {Since(firstReclaim, killedAt)} to {Since(lastReclaim, killedAt)} after the kill (lease {Lease.TotalSeconds:0} s)");
+            output.WriteLine($"delivered {outcome.Received.Count} distinct events in {outcome.Requests} requests: duplicates {outcome.Duplicated.Count}; "
+                + $"jobs reclaimed after an expired lease {outcome.Reclaimed.Count}, their attempts started {Since(firstReclaim, killedAt)} to {Since(lastReclaim, killedAt)} after the kill (lease {Lease.TotalSeconds:0} s)");
 
             // Nothing accepted was lost, nothing is left half done.
-            AssertNone(accepted.Where(id => !snapshot.EventStatus.ContainsKey(id)), "accepted events missing from the database");
-            AssertNone(accepted.Where(id => !received.ContainsKey(WebhookSteps.MessageIdOf(id))), "accepted events the receiver never saw");
-            Assert.Equal(0, snapshot.JobsLeft);
-            AssertNone(snapshot.EventStatus.Where(e => e.Value != "succeeded").Select(e => $"{e.Key}={e.Value}"), "events that did not succeed");
-            Assert.True(snapshot.EventStatus.Count - accepted.Count <= fired.LostInTransit,
-                $"{snapshot.EventStatus.Count} events stored for {accepted.Count} accepted triggers and {fired.LostInTransit} lost in transit");
-
+            outcome.AssertNothingLost(fired);
             // Duplicates only from leases that expired with the killed node.
-            AssertNone(duplicated.Where(id => !reclaimed.Contains(id)).Select(id => $"{id}: received {received[WebhookSteps.MessageIdOf(id)]} times"),
-                "duplicates without an expired lease");
+            outcome.AssertDuplicatesOnlyFromReclaims();
             // The killed node's jobs were reclaimed, and within the lease (plus the poll) of the kill.
-            Assert.True(reclaimed.Count > 0, "No job was reclaimed: the kill caught no job of node A, and the test proved less than it should");
+            Assert.True(outcome.Reclaimed.Count > 0, "No job was reclaimed: the kill caught no job of node A, and the test proved less than it should");
             Assert.True(lastReclaim - killedAt <= Lease + ReclaimSlack,
                 $"the last reclaimed job started {Since(lastReclaim, killedAt)} after the kill, beyond the lease of {Lease.TotalSeconds:0} s and {ReclaimSlack.TotalSeconds:0} s of slack");
             Assert.True(byB > 0 && byC > 0, $"one node did all the work: B {byB}, C {byC}");
@@ -133,10 +123,4 @@ public sealed class FailoverScenarios(PostgresServer postgres, ITestOutputHelper
     }
 
     private static string Since(DateTimeOffset at, DateTimeOffset killedAt) => $"{(at - killedAt).TotalSeconds:0.0} s";
-
-    private static void AssertNone(IEnumerable<string> found, string what)
-    {
-        var list = found.ToList();
-        Assert.True(list.Count == 0, $"{list.Count} {what}: {string.Join("; ", list.Take(10))}");
-    }
 }
