@@ -74,13 +74,15 @@ public static class Report
         Console.WriteLine();
         Console.WriteLine($"{label}: per async delivery in the timed part: {figures.Statements:0.00} statements (BEGIN and COMMIT included), " +
             $"{figures.RoundTrips:0.00} round trips, {figures.Commits:0.00} commits; by statement:");
-        Table(["statement", "per delivery", "exec µs", "blocks dirtied", "blocks written", "WAL bytes", "JIT µs"],
+        Table(["statement", "per delivery", "exec µs", "blocks dirtied", "blocks written", "WAL bytes", "JIT µs", "plans", "plan µs"],
             figures.Kinds.Where(k => k.PerDelivery >= 0.005 || k.JitMicros > 0).Select(k => new[]
             {
                 k.Statement, $"{k.PerDelivery:0.000}", $"{k.ExecMicros:0.0}", $"{k.BlocksDirtied:0.000}", $"{k.BlocksWritten:0.000}", $"{k.WalBytes:0}", $"{k.JitMicros:0.0}",
+                $"{k.Plans:0.000}", $"{k.PlanMicros:0.0}",
             }));
         Console.WriteLine($"{label}: write-ahead log per delivery (pg_stat_wal, every statement and background work): {figures.WalBytes:0} bytes, " +
-            $"{figures.WalRecords:0.0} records, {figures.WalFullPages:0.00} full-page images; exec µs per delivery of all statements: {figures.Kinds.Sum(k => k.ExecMicros):0.0}");
+            $"{figures.WalRecords:0.0} records, {figures.WalFullPages:0.00} full-page images; exec µs per delivery of all statements: {figures.Kinds.Sum(k => k.ExecMicros):0.0}, " +
+            $"plan µs: {figures.Kinds.Sum(k => k.PlanMicros):0.0}");
         Console.WriteLine($"{label}: row changes per delivery (pg_stat_user_tables, partitions summed):");
         Table(["table", "inserts", "updates", "of them HOT", "deletes"],
             figures.Tables.Select(t => new[] { t.Table, $"{t.Inserts:0.000}", $"{t.Updates:0.000}", $"{t.HotUpdates:0.000}", $"{t.Deletes:0.000}" }));

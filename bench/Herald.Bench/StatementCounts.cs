@@ -6,9 +6,12 @@ namespace Herald.Bench;
 /// <summary>
 /// One kind of statement the server ran during the timed part, per delivery: how often, the server's execution time
 /// (microseconds), the shared buffers it dirtied and wrote, the write-ahead log it produced (bytes), and the time the
-/// server spent compiling it with its JIT (microseconds; PostgreSQL compiles a statement whose planned cost is high).
+/// server spent compiling it with its JIT (microseconds; PostgreSQL compiles a statement whose planned cost is high),
+/// and how often and how long (microseconds) the server planned it: a prepared statement that keeps its plan is planned
+/// once per connection, one planned for each run as often as it runs.
 /// </summary>
-public sealed record StatementCount(string Statement, double PerDelivery, double ExecMicros, double BlocksDirtied, double BlocksWritten, double WalBytes, double JitMicros);
+public sealed record StatementCount(
+    string Statement, double PerDelivery, double ExecMicros, double BlocksDirtied, double BlocksWritten, double WalBytes, double JitMicros, double Plans, double PlanMicros);
 
 /// <summary>Row changes of one table (its partitions summed) per delivery, and how many of the updates were HOT.</summary>
 public sealed record TableCount(string Table, double Inserts, double Updates, double HotUpdates, double Deletes);
@@ -46,12 +49,13 @@ public static partial class StatementCounts
         await using var command = new NpgsqlCommand("""
             SELECT query, SUM(calls)::bigint, SUM(total_exec_time)::float8, SUM(shared_blks_dirtied)::bigint,
                    SUM(shared_blks_written)::bigint, SUM(wal_bytes)::float8,
-                   SUM(jit_generation_time + jit_inlining_time + jit_optimization_time + jit_emission_time)::float8
+                   SUM(jit_generation_time + jit_inlining_time + jit_optimization_time + jit_emission_time)::float8,
+                   SUM(plans)::bigint, SUM(total_plan_time)::float8
             FROM pg_stat_statements
             WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
             GROUP BY query ORDER BY 2 DESC
             """, connection);
-        var kinds = new Dictionary<string, (long Calls, double Ms, long Dirtied, long Written, double Wal, double JitMs)>(StringComparer.Ordinal);
+        var kinds = new Dictionary<string, (long Calls, double Ms, long Dirtied, long Written, double Wal, double JitMs, long Plans, double PlanMs)>(StringComparer.Ordinal);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -63,7 +67,7 @@ public static partial class StatementCounts
                 }
                 var old = kinds.GetValueOrDefault(query);
                 kinds[query] = (old.Calls + reader.GetInt64(1), old.Ms + reader.GetDouble(2), old.Dirtied + reader.GetInt64(3),
-                    old.Written + reader.GetInt64(4), old.Wal + reader.GetDouble(5), old.JitMs + reader.GetDouble(6));
+                    old.Written + reader.GetInt64(4), old.Wal + reader.GetDouble(5), old.JitMs + reader.GetDouble(6), old.Plans + reader.GetInt64(7), old.PlanMs + reader.GetDouble(8));
             }
         }
         double wal = 0, records = 0, fullPages = 0;
@@ -100,7 +104,7 @@ public static partial class StatementCounts
         return new StatementFigures((double)all / deliveries, (double)roundTrips / deliveries, (double)commits / deliveries,
             kinds.OrderByDescending(k => k.Value.Calls).Select(k => new StatementCount(k.Key, (double)k.Value.Calls / deliveries,
                 k.Value.Ms * 1000 / deliveries, (double)k.Value.Dirtied / deliveries, (double)k.Value.Written / deliveries,
-                k.Value.Wal / deliveries, k.Value.JitMs * 1000 / deliveries)).ToList(),
+                k.Value.Wal / deliveries, k.Value.JitMs * 1000 / deliveries, (double)k.Value.Plans / deliveries, k.Value.PlanMs * 1000 / deliveries)).ToList(),
             wal / deliveries, records / deliveries, fullPages / deliveries, tables);
     }
 
