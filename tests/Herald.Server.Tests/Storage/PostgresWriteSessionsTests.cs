@@ -223,6 +223,45 @@ public sealed class PostgresWriteSessionsTests(PostgresServer server)
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>
+    /// The server plans a prepared statement again for each run while a plan for the run's own arrays looks cheaper than
+    /// one for arrays of any length, as it does for an array of one: a write transaction's statements keep one plan.
+    /// </summary>
+    [Fact]
+    public async Task A_statement_run_again_in_write_transactions_keeps_its_one_plan_however_short_its_arrays()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await Engines.PostgresAsync(server, new FakeTimeProvider());
+        var sessions = new PostgresWriteSessions(database);
+        const string Sql = "SELECT count(*) FROM unnest($1::text[]) AS u(name) JOIN pg_class c ON c.relname = u.name";
+
+        var counts = new List<long>();
+        for (var run = 0; run < 12; run++)
+        {
+            counts.Add(await sessions.WriteAsync(async session =>
+            {
+                var pg = session.As<PostgresWriteSession>();
+                long count = 0;
+                pg.Add(Sql, [new[] { "pg_class" }], reader => count = reader.GetInt64(0));
+                await pg.RunAsync(ct);
+                return count;
+            }, ct));
+        }
+        // The driver prepared the statement on the connection the writes kept; read its plans there.
+        var (generic, custom) = await sessions.WriteAsync(async session =>
+        {
+            var pg = session.As<PostgresWriteSession>();
+            (long Generic, long Custom) plans = (0, 0);
+            pg.Add("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1", [Sql], reader => plans = (reader.GetInt64(0), reader.GetInt64(1)));
+            await pg.RunAsync(ct);
+            return plans;
+        }, ct);
+
+        Assert.All(counts, count => Assert.Equal(1, count));
+        Assert.True(generic > 0, "the statement was not prepared on the connection the writes kept");
+        Assert.Equal(0, custom);
+    }
+
     private static async Task<int> BackendAsync(WriteSession session, CancellationToken ct)
     {
         var pg = session.As<PostgresWriteSession>();
