@@ -152,7 +152,7 @@ public sealed class JobQueue : IJobQueue
                 chained[b] = await _store.EnqueueAsync(session, jobs[b], chain: true, cancellationToken);
             }
         }
-        return Later<IReadOnlyList<IReadOnlyList<(JobRequest, DeliveryJob)>>>.After(() =>
+        return Later<IReadOnlyList<IReadOnlyList<(JobRequest, DeliveryJob)>>>.From(() =>
         {
             var next = 0;
             var results = new IReadOnlyList<(JobRequest, DeliveryJob)>[batch.Count];

@@ -169,7 +169,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         }
         // Sent with the session's next round trip, at the latest its commit, with whatever its other writers added
         // before (the jobs' events): the ids are read then.
-        return Later<IReadOnlyList<long>>.After(() =>
+        return Later<IReadOnlyList<long>>.After(pg.Answered(), () =>
         {
             ids.Sort();
             return ids;

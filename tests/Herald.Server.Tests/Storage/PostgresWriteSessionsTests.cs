@@ -262,6 +262,34 @@ public sealed class PostgresWriteSessionsTests(PostgresServer server)
         Assert.Equal(0, custom);
     }
 
+    /// <summary>
+    /// A statement added to a session goes to the server with the next round trip, at the latest with the commit; a
+    /// value made from its answer throws when read before that, instead of answering what has not arrived.
+    /// </summary>
+    [Fact]
+    public async Task A_later_answer_read_before_its_statement_was_sent_throws_and_answers_after_the_commit()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await Engines.PostgresAsync(server, new FakeTimeProvider());
+        var sessions = new PostgresWriteSessions(database);
+        Later<long>? later = null;
+        Exception? early = null;
+
+        await sessions.WriteAsync(session =>
+        {
+            var pg = session.As<PostgresWriteSession>();
+            long answer = 0;
+            pg.Add("SELECT 42::bigint", [], reader => answer = reader.GetInt64(0));
+            later = Later<long>.After(pg.Answered(), () => answer);
+            early = Record.Exception(() => later.Value);
+            return Task.FromResult(true);
+        }, ct);
+
+        Assert.IsType<InvalidOperationException>(early);
+        Assert.Contains("after IWriteSessions.WriteAsync returned", early!.Message, StringComparison.Ordinal);
+        Assert.Equal(42, later!.Value);
+    }
+
     private static async Task<int> BackendAsync(WriteSession session, CancellationToken ct)
     {
         var pg = session.As<PostgresWriteSession>();

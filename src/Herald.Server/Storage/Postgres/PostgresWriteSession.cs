@@ -39,6 +39,23 @@ public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTran
     /// </summary>
     internal bool CommitSent { get; private set; }
 
+    /// <summary>Round trips whose every answer has been read.</summary>
+    private int _answeredRoundTrips;
+
+    /// <summary>
+    /// Whether the statements added so far have gone to the server and their answers been read: false until the next
+    /// <see cref="RunAsync"/> (or the commit) has read them.
+    /// </summary>
+    public Func<bool> Answered()
+    {
+        if (_pending.Count == 0)
+        {
+            return static () => true;
+        }
+        var before = _answeredRoundTrips;
+        return () => _answeredRoundTrips > before;
+    }
+
     /// <summary>Adds a statement; <paramref name="row"/>, when given, is called for each row it answers, once the statements are sent.</summary>
     public void Add(NpgsqlBatchCommand command, Action<NpgsqlDataReader>? row = null) => _pending.Add((command, null, row));
 
@@ -96,6 +113,7 @@ public sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTran
             }
         }
         while (await reader.NextResultAsync(cancellationToken));
+        _answeredRoundTrips++;
     }
 
     /// <summary>
