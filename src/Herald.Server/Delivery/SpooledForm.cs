@@ -47,7 +47,8 @@ public sealed class SpooledForm : StreamedBody
         var form = new SpooledForm(fields, store.Spool, organization);
         try
         {
-            form.Take(Math.Min(limit, files.Sum(f => Math.Min(f.File.SizeBytes ?? 0, limit))));
+            // Each step stays within twice the limit, which the settings keep below long's range (Files:MaxSpoolBytesPerNode).
+            form.Take(files.Aggregate(0L, (announced, f) => Math.Min(limit, announced + Math.Min(f.File.SizeBytes ?? 0, limit))));
             var directory = string.IsNullOrWhiteSpace(store.Options.SpoolDirectory) ? Path.GetTempPath() : store.Options.SpoolDirectory;
             Directory.CreateDirectory(directory);
             var lines = new List<string>();

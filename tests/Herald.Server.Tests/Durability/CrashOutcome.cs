@@ -13,8 +13,8 @@ internal sealed class CrashOutcome
         Snapshot = snapshot;
         Requests = requests.Count;
         Received = requests.GroupBy(r => r.Header("webhook-id")).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var attempts = snapshot.AttemptsByEvent;
-        Reclaimed = snapshot.EventStatus.Keys.Where(id => attempts[id].Any(a => a.AfterReclaim)).ToHashSet(StringComparer.Ordinal);
+        Attempts = snapshot.AttemptsByEvent;
+        Reclaimed = snapshot.EventStatus.Keys.Where(id => Attempts[id].Any(a => a.AfterReclaim)).ToHashSet(StringComparer.Ordinal);
         Duplicated = snapshot.EventStatus.Keys.Where(id => Received.GetValueOrDefault(WebhookSteps.MessageIdOf(id)) > 1).ToList();
     }
 
@@ -24,6 +24,9 @@ internal sealed class CrashOutcome
 
     /// <summary>Every request the receiver got, repeats included.</summary>
     public int Requests { get; }
+
+    /// <summary>Each event's attempt rows.</summary>
+    public ILookup<string, AttemptRow> Attempts { get; }
 
     /// <summary>Requests per webhook-id.</summary>
     public IReadOnlyDictionary<string, int> Received { get; }
@@ -59,7 +62,7 @@ internal sealed class CrashOutcome
 
     /// <summary>An event's attempts, for a failure message.</summary>
     public string Describe(string eventId) =>
-        "[" + string.Join(", ", Snapshot.AttemptsByEvent[eventId].Select(a => $"#{a.Number} {a.StatusCode?.ToString() ?? a.Code}{(a.AfterReclaim ? " after reclaim" : "")}")) + "]";
+        "[" + string.Join(", ", Attempts[eventId].Select(a => $"#{a.Number} {a.StatusCode?.ToString() ?? a.Code}{(a.AfterReclaim ? " after reclaim" : "")}")) + "]";
 
     public static void AssertNone(IEnumerable<string> found, string what)
     {

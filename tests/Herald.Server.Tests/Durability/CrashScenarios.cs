@@ -107,9 +107,8 @@ public sealed class CrashScenarios(ITestOutputHelper output)
             // A second send of an event comes only from a job reclaimed after its lease expired; and every send but the
             // one the killed process made without recording it is an attempt row.
             outcome.AssertDuplicatesOnlyFromReclaims();
-            var attempts = snapshot.AttemptsByEvent;
             CrashOutcome.AssertNone(snapshot.EventStatus.Keys
-                .Where(id => outcome.TimesReceived(id) > attempts[id].Count() + (reclaimed.Contains(id) ? 1 : 0))
+                .Where(id => outcome.TimesReceived(id) > outcome.Attempts[id].Count() + (reclaimed.Contains(id) ? 1 : 0))
                 .Select(id => $"{id}: received {outcome.TimesReceived(id)} times, attempts {outcome.Describe(id)}"), "sends that no attempt row accounts for");
             // The kill did catch deliveries in flight, so the reclaim path was exercised.
             Assert.True(reclaimed.Count > 0, "No job was reclaimed: the kill caught no delivery in flight, and the test proved less than it should");
