@@ -48,12 +48,12 @@ public sealed class GroupCommit : IAsyncDisposable
                 groups[group].Items.Add(pending);
             }
         }
-        var answered = false;
+        List<Action>? answers = null;
         if (groups.Count > 1)
         {
             try
             {
-                var answers = await _sessions.WriteAsync(async session =>
+                answers = await _sessions.WriteAsync(async session =>
                 {
                     var all = new List<Action>(groups.Count);
                     foreach (var (kind, items) in groups)
@@ -63,29 +63,50 @@ public sealed class GroupCommit : IAsyncDisposable
                     return all;
                 }, cancellationToken);
                 Interlocked.Increment(ref _together);
-                answers.ForEach(answer => answer());
-                answered = true;
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
                 // Nothing of the batch was written: each kind is written again on its own, below.
             }
         }
-        if (!answered)
+        if (answers is not null)
+        {
+            // Committed: an answer that cannot be read fails its own callers, and nothing is written again.
+            for (var g = 0; g < groups.Count; g++)
+            {
+                Answer(answers[g], groups[g].Items);
+            }
+        }
+        else
         {
             foreach (var (kind, items) in groups)
             {
+                Action answer;
                 try
                 {
-                    (await _sessions.WriteAsync(session => kind.WriteAsync(session, items, cancellationToken), cancellationToken))();
+                    answer = await _sessions.WriteAsync(session => kind.WriteAsync(session, items, cancellationToken), cancellationToken);
                 }
                 catch (Exception e)
                 {
                     items.ForEach(item => item.Fail(e));
+                    continue;
                 }
+                Answer(answer, items);
             }
         }
         return new bool[batch.Count];
+    }
+
+    private static void Answer(Action answer, List<IPending> items)
+    {
+        try
+        {
+            answer();
+        }
+        catch (Exception e)
+        {
+            items.ForEach(item => item.Fail(e));
+        }
     }
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();

@@ -187,6 +187,44 @@ public abstract class DeliveryStoreContract
     }
 
     [Fact]
+    public async Task An_answer_that_cannot_be_read_after_the_commit_fails_its_callers_and_nothing_is_written_twice()
+    {
+        var store = await StoreAsync();
+        await using var commit = new GroupCommit(store.Sessions);
+        var enqueues = new GroupWrite<NewDelivery, long>(async (session, deliveries, ct) =>
+        {
+            await store.Events.InsertAsync(session, deliveries.Select(d => d.Event).ToList(), ct);
+            return await store.Jobs.EnqueueAsync(session, deliveries.Select(d => d.Job).ToList(), chain: false, ct);
+        });
+        var unreadable = new GroupWrite<int, int>((_, _, _) =>
+            Task.FromResult(Later<IReadOnlyList<int>>.From(() => throw new InvalidOperationException("unreadable answer"))));
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new GroupWrite<int, int>(async (_, items, _) =>
+        {
+            entered.SetResult();
+            await open.Task;
+            return items.ToArray();
+        });
+
+        // The gate holds the group commit until the other two have queued: they are committed as one batch.
+        var opening = commit.WriteAsync(gate, 1);
+        await entered.Task.WaitAsync(Ct);
+        // The unreadable answer is read first: before, its throw had the whole batch written again, kind by kind.
+        var failing = commit.WriteAsync(unreadable, 1);
+        var enqueued = commit.WriteAsync(enqueues, Delivery(Guid.CreateVersion7(T0).ToString()));
+        open.SetResult();
+
+        Assert.Equal(1, await opening);
+        Assert.Equal("unreadable answer", (await Assert.ThrowsAsync<InvalidOperationException>(() => failing)).Message);
+        // Committed once and answered: not written again as if the batch had failed.
+        var jobId = await enqueued;
+        Assert.Equal(1, commit.TogetherWrites);
+        Assert.Equal((1, 0), await store.CountAsync(T0, Ct));
+        Assert.Equal(jobId, Assert.Single(await store.ClaimDueAsync("node-1", T0, T0 + Lease, 10, Ct)).JobId);
+    }
+
+    [Fact]
     public async Task A_job_whose_lease_ran_out_three_times_is_finished_failed_by_the_claim_instead_of_handed_out_again()
     {
         var store = await StoreAsync();
