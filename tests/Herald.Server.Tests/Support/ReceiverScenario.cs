@@ -44,6 +44,14 @@ public abstract class ReceiverScenario : IAsyncLifetime
 
     public virtual async ValueTask DisposeAsync()
     {
+        if (TestContext.Current.TestState?.Result == TestResult.Failed && App is not null)
+        {
+            // What the app logged is what explains a failure seen only in CI: it goes with the test's output.
+            foreach (var (level, category, message) in App.Logs.Lines)
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine($"{level} {category}: {message}");
+            }
+        }
         // Either may be missing when the engine was skipped during the arrangement.
         (App as IDisposable)?.Dispose();
         if (Receiver is { } receiver)
