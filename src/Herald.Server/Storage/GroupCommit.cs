@@ -1,3 +1,5 @@
+using Herald.Server.Http;
+
 namespace Herald.Server.Storage;
 
 /// <summary>
@@ -5,8 +7,8 @@ namespace Herald.Server.Storage;
 /// finished attempts...) gather while the previous transaction runs and go to the database together, in one
 /// transaction (<see cref="IWriteSessions"/>), each kind's items written by its own feature's writers. A caller is
 /// answered only after the commit that holds its item. Should the shared transaction fail, each kind is written again
-/// in a transaction of its own, so that a write one kind cannot make (a new event the database refuses, say) does not
-/// fail the other kinds' callers. Registered once per database.
+/// in a transaction of its own, and should that fail too, each of its items alone, so that a write one caller cannot
+/// make (a new event the database refuses, say) fails only that caller. Registered once per database.
 /// </summary>
 public sealed class GroupCommit : IAsyncDisposable
 {
@@ -81,20 +83,38 @@ public sealed class GroupCommit : IAsyncDisposable
         {
             foreach (var (kind, items) in groups)
             {
-                Action answer;
-                try
-                {
-                    answer = await _sessions.WriteAsync(session => kind.WriteAsync(session, items, cancellationToken), cancellationToken);
-                }
-                catch (Exception e)
-                {
-                    items.ForEach(item => item.Fail(e));
-                    continue;
-                }
-                Answer(answer, items);
+                await WriteKindAsync(kind, items, cancellationToken);
             }
         }
         return new bool[batch.Count];
+    }
+
+    /// <summary>
+    /// Writes one kind's items in a transaction of their own. When that fails for a reason other than the database
+    /// being out of reach, the write one caller could not make (a new event the database refuses, a trigger whose config
+    /// changed meanwhile) must not fail the callers that came with it: each is then written alone.
+    /// </summary>
+    private async Task WriteKindAsync(IGroupWrite kind, List<IPending> items, CancellationToken cancellationToken)
+    {
+        Action answer;
+        try
+        {
+            answer = await _sessions.WriteAsync(session => kind.WriteAsync(session, items, cancellationToken), cancellationToken);
+        }
+        catch (Exception e) when (items.Count > 1 && !cancellationToken.IsCancellationRequested && !ErrorHandling.DatabaseUnavailable(e))
+        {
+            foreach (var item in items)
+            {
+                await WriteKindAsync(kind, [item], cancellationToken);
+            }
+            return;
+        }
+        catch (Exception e)
+        {
+            items.ForEach(item => item.Fail(e));
+            return;
+        }
+        Answer(answer, items);
     }
 
     private static void Answer(Action answer, List<IPending> items)

@@ -187,6 +187,45 @@ public abstract class DeliveryStoreContract
     }
 
     [Fact]
+    public async Task A_new_event_the_database_refuses_fails_only_its_own_caller_of_those_written_with_it()
+    {
+        var store = await StoreAsync();
+        await using var commit = new GroupCommit(store.Sessions);
+        var enqueues = new GroupWrite<NewDelivery, long>(async (session, deliveries, ct) =>
+        {
+            await store.Events.InsertAsync(session, deliveries.Select(d => d.Event).ToList(), ct);
+            return await store.Jobs.EnqueueAsync(session, deliveries.Select(d => d.Job).ToList(), chain: false, ct);
+        });
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new GroupWrite<int, int>(async (_, items, _) =>
+        {
+            entered.SetResult();
+            await open.Task;
+            return items.ToArray();
+        });
+        var taken = Guid.CreateVersion7(T0).ToString();
+        await store.EnqueueAsync([Delivery(taken)], Ct);
+        var (before, after) = (Guid.CreateVersion7(T0.AddMilliseconds(1)).ToString(), Guid.CreateVersion7(T0.AddMilliseconds(2)).ToString());
+
+        // The gate holds the group commit until the three have queued: they are written as one batch of one kind.
+        var opening = commit.WriteAsync(gate, 1);
+        await entered.Task.WaitAsync(Ct);
+        var first = commit.WriteAsync(enqueues, Delivery(before));
+        var refused = commit.WriteAsync(enqueues, Delivery(taken));
+        var last = commit.WriteAsync(enqueues, Delivery(after));
+        open.SetResult();
+
+        Assert.Equal(1, await opening);
+        await Assert.ThrowsAnyAsync<Exception>(() => refused);
+        var ids = new[] { await first, await last };
+        Assert.Equal((3, 0), await store.CountAsync(T0, Ct));
+        var claimed = await store.ClaimDueAsync("node-1", T0, T0 + Lease, 10, Ct);
+        Assert.Equal([taken, before, after], claimed.Select(j => j.EventId.Value).Order(StringComparer.Ordinal));
+        Assert.Subset(claimed.Select(j => j.JobId).ToHashSet(), ids.ToHashSet());
+    }
+
+    [Fact]
     public async Task An_answer_that_cannot_be_read_after_the_commit_fails_its_callers_and_nothing_is_written_twice()
     {
         var store = await StoreAsync();
