@@ -47,9 +47,9 @@ public abstract class ReceiverScenario : IAsyncLifetime
         if (TestContext.Current.TestState?.Result == TestResult.Failed && App is not null)
         {
             // What the app logged is what explains a failure seen only in CI: it goes with the test's output.
-            foreach (var (level, category, message) in App.Logs.Lines)
+            foreach (var (level, category, message, error) in App.Logs.Entries)
             {
-                TestContext.Current.TestOutputHelper?.WriteLine($"{level} {category}: {message}");
+                TestContext.Current.TestOutputHelper?.WriteLine(error is null ? $"{level} {category}: {message}" : $"{level} {category}: {message}\n{error}");
             }
         }
         // Either may be missing when the engine was skipped during the arrangement.
