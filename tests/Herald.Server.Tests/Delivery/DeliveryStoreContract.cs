@@ -150,35 +150,48 @@ public abstract class DeliveryStoreContract
         Assert.Equal([plain, once], claimed.Select(j => j.EventId.Value));
     }
 
+    /// <summary>New events with their jobs, as a trigger's group write makes them.</summary>
+    private static GroupWrite<NewDelivery, long> Enqueues(TestQueue store) => new(async (session, deliveries, ct) =>
+    {
+        await store.Events.InsertAsync(session, deliveries.Select(d => d.Event).ToList(), ct);
+        return await store.Jobs.EnqueueAsync(session, deliveries.Select(d => d.Job).ToList(), chain: false, ct);
+    });
+
+    /// <summary>A group write that holds the group commit from when it is entered until it is opened: the writes queued meanwhile go in one batch.</summary>
+    private sealed class Gate
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Open { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public GroupWrite<int, int> Write { get; }
+
+        public Gate() => Write = new GroupWrite<int, int>(async (_, items, _) =>
+        {
+            Entered.SetResult();
+            await Open.Task;
+            return items.ToArray();
+        });
+    }
+
     [Fact]
     public async Task A_new_event_the_database_refuses_does_not_fail_the_completions_committed_with_it()
     {
         var store = await StoreAsync();
         await using var commit = new GroupCommit(store.Sessions);
         var outcomes = new OutcomeWriter(store.Jobs, store.Events, commit);
-        var enqueues = new GroupWrite<NewDelivery, long>(async (session, deliveries, ct) =>
-        {
-            await store.Events.InsertAsync(session, deliveries.Select(d => d.Event).ToList(), ct);
-            return await store.Jobs.EnqueueAsync(session, deliveries.Select(d => d.Job).ToList(), chain: false, ct);
-        });
-        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new GroupWrite<int, int>(async (_, items, _) =>
-        {
-            entered.SetResult();
-            await open.Task;
-            return items.ToArray();
-        });
+        var enqueues = Enqueues(store);
+        var gate = new Gate();
         var taken = Guid.CreateVersion7(T0).ToString();
         await store.EnqueueAsync([Delivery(taken)], Ct);
         var claimed = Assert.Single(await store.ClaimDueAsync("node-1", T0, T0 + Lease, 10, Ct));
 
         // The gate holds the group commit until the other two have queued: they are written as one batch.
-        var opening = commit.WriteAsync(gate, 1);
-        await entered.Task.WaitAsync(Ct);
+        var opening = commit.WriteAsync(gate.Write, 1);
+        await gate.Entered.Task.WaitAsync(Ct);
         var refused = commit.WriteAsync(enqueues, Delivery(taken));
         var completion = outcomes.CompleteAsync(Finished(claimed, "node-1"));
-        open.SetResult();
+        gate.Open.SetResult();
 
         Assert.Equal(1, await opening);
         await Assert.ThrowsAnyAsync<Exception>(() => refused);
@@ -191,30 +204,19 @@ public abstract class DeliveryStoreContract
     {
         var store = await StoreAsync();
         await using var commit = new GroupCommit(store.Sessions);
-        var enqueues = new GroupWrite<NewDelivery, long>(async (session, deliveries, ct) =>
-        {
-            await store.Events.InsertAsync(session, deliveries.Select(d => d.Event).ToList(), ct);
-            return await store.Jobs.EnqueueAsync(session, deliveries.Select(d => d.Job).ToList(), chain: false, ct);
-        });
-        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new GroupWrite<int, int>(async (_, items, _) =>
-        {
-            entered.SetResult();
-            await open.Task;
-            return items.ToArray();
-        });
+        var enqueues = Enqueues(store);
+        var gate = new Gate();
         var taken = Guid.CreateVersion7(T0).ToString();
         await store.EnqueueAsync([Delivery(taken)], Ct);
         var (before, after) = (Guid.CreateVersion7(T0.AddMilliseconds(1)).ToString(), Guid.CreateVersion7(T0.AddMilliseconds(2)).ToString());
 
         // The gate holds the group commit until the three have queued: they are written as one batch of one kind.
-        var opening = commit.WriteAsync(gate, 1);
-        await entered.Task.WaitAsync(Ct);
+        var opening = commit.WriteAsync(gate.Write, 1);
+        await gate.Entered.Task.WaitAsync(Ct);
         var first = commit.WriteAsync(enqueues, Delivery(before));
         var refused = commit.WriteAsync(enqueues, Delivery(taken));
         var last = commit.WriteAsync(enqueues, Delivery(after));
-        open.SetResult();
+        gate.Open.SetResult();
 
         Assert.Equal(1, await opening);
         await Assert.ThrowsAnyAsync<Exception>(() => refused);
@@ -230,29 +232,18 @@ public abstract class DeliveryStoreContract
     {
         var store = await StoreAsync();
         await using var commit = new GroupCommit(store.Sessions);
-        var enqueues = new GroupWrite<NewDelivery, long>(async (session, deliveries, ct) =>
-        {
-            await store.Events.InsertAsync(session, deliveries.Select(d => d.Event).ToList(), ct);
-            return await store.Jobs.EnqueueAsync(session, deliveries.Select(d => d.Job).ToList(), chain: false, ct);
-        });
+        var enqueues = Enqueues(store);
         var unreadable = new GroupWrite<int, int>((_, _, _) =>
             Task.FromResult(Later<IReadOnlyList<int>>.From(() => throw new InvalidOperationException("unreadable answer"))));
-        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new GroupWrite<int, int>(async (_, items, _) =>
-        {
-            entered.SetResult();
-            await open.Task;
-            return items.ToArray();
-        });
+        var gate = new Gate();
 
         // The gate holds the group commit until the other two have queued: they are committed as one batch.
-        var opening = commit.WriteAsync(gate, 1);
-        await entered.Task.WaitAsync(Ct);
+        var opening = commit.WriteAsync(gate.Write, 1);
+        await gate.Entered.Task.WaitAsync(Ct);
         // The unreadable answer is read first: before, its throw had the whole batch written again, kind by kind.
         var failing = commit.WriteAsync(unreadable, 1);
         var enqueued = commit.WriteAsync(enqueues, Delivery(Guid.CreateVersion7(T0).ToString()));
-        open.SetResult();
+        gate.Open.SetResult();
 
         Assert.Equal(1, await opening);
         Assert.Equal("unreadable answer", (await Assert.ThrowsAsync<InvalidOperationException>(() => failing)).Message);
