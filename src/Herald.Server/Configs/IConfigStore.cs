@@ -1,4 +1,5 @@
 using Herald.Server.Http;
+using Herald.Server.Storage;
 
 namespace Herald.Server.Configs;
 
@@ -26,6 +27,13 @@ public interface IConfigStore
 
     /// <summary>Replaces the config if its stored version is still <paramref name="expectedVersion"/>.</summary>
     Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="UpdateAsync(ConfigRecord, long, CancellationToken)"/>, within <paramref name="session"/>'s
+    /// transaction, so that what else it writes commits with the change or not at all. On SQLite the caller tells
+    /// <see cref="ConfigChanges"/> once the transaction has ended, committed or not.
+    /// </summary>
+    Task<bool> UpdateAsync(WriteSession session, ConfigRecord record, long expectedVersion, CancellationToken cancellationToken);
 
     Task<bool> DeleteAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken);
 

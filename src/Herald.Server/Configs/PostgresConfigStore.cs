@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Herald.Server.Http;
+using Herald.Server.Storage;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
 using NpgsqlTypes;
@@ -156,16 +157,31 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         return records;
     }
 
+    private const string UpdateSql = """
+        UPDATE webhook_configs
+        SET version = @version, updated_at = @updated, document = @doc, secrets = @secrets, event_name = @event
+        WHERE org_id = @org AND id = @id AND version = @expected
+        """;
+
     public async Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand("""
-            UPDATE webhook_configs
-            SET version = @version, updated_at = @updated, document = @doc, secrets = @secrets, event_name = @event
-            WHERE org_id = @org AND id = @id AND version = @expected
-            """);
+        await using var command = database.DataSource.CreateCommand(UpdateSql);
         Bind(command, record);
         command.Parameters.AddWithValue("expected", expectedVersion);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Sent at once with what the session holds so far: the caller needs the answer to go on.</summary>
+    public async Task<bool> UpdateAsync(WriteSession session, ConfigRecord record, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var postgres = session.As<PostgresWriteSession>();
+        var command = new NpgsqlBatchCommand(UpdateSql + " RETURNING 1");
+        Bind(command.Parameters, record);
+        command.Parameters.AddWithValue("expected", expectedVersion);
+        var updated = 0;
+        postgres.Add(command, _ => updated++);
+        await postgres.RunAsync(cancellationToken);
+        return updated == 1;
     }
 
     public async Task<bool> DeleteAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
@@ -188,16 +204,18 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    private static void Bind(NpgsqlCommand command, ConfigRecord record)
+    private static void Bind(NpgsqlCommand command, ConfigRecord record) => Bind(command.Parameters, record);
+
+    private static void Bind(NpgsqlParameterCollection parameters, ConfigRecord record)
     {
-        command.Parameters.AddWithValue("org", record.OrgId.Value);
-        command.Parameters.AddWithValue("id", record.Id.Value);
-        command.Parameters.AddWithValue("version", record.Version);
-        command.Parameters.AddWithValue("created", record.CreatedAt.ToUniversalTime());
-        command.Parameters.AddWithValue("updated", record.UpdatedAt.ToUniversalTime());
-        command.Parameters.Add(new NpgsqlParameter("doc", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(record.Document, HeraldJson.Options) });
-        command.Parameters.AddWithValue("secrets", record.SealedSecrets);
-        command.Parameters.AddWithValue("event", record.EventName);
+        parameters.AddWithValue("org", record.OrgId.Value);
+        parameters.AddWithValue("id", record.Id.Value);
+        parameters.AddWithValue("version", record.Version);
+        parameters.AddWithValue("created", record.CreatedAt.ToUniversalTime());
+        parameters.AddWithValue("updated", record.UpdatedAt.ToUniversalTime());
+        parameters.Add(new NpgsqlParameter("doc", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(record.Document, HeraldJson.Options) });
+        parameters.AddWithValue("secrets", record.SealedSecrets);
+        parameters.AddWithValue("event", record.EventName);
     }
 
     /// <summary>A record from <see cref="Columns"/>, read from column <paramref name="from"/> on.</summary>

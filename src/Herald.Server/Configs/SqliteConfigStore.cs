@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Herald.Server.Http;
+using Herald.Server.Storage;
 using Herald.Server.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -93,17 +94,30 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
         return records;
     }
 
+    private const string UpdateSql = """
+        UPDATE webhook_configs
+        SET version = $version, updated_at = $updated, document = $doc, secrets = $secrets, event_name = $event
+        WHERE org_id = $org AND id = $id AND version = $expected
+        """;
+
     public Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken) => Counted(UpdateCoreAsync(record, expectedVersion, cancellationToken));
 
     private async Task<bool> UpdateCoreAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE webhook_configs
-            SET version = $version, updated_at = $updated, document = $doc, secrets = $secrets, event_name = $event
-            WHERE org_id = $org AND id = $id AND version = $expected
-            """;
+        command.CommandText = UpdateSql;
+        Bind(command, record);
+        command.Parameters.AddWithValue("$expected", expectedVersion);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> UpdateAsync(WriteSession session, ConfigRecord record, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var lane = session.As<SqliteWriteLane.Session>();
+        await using var command = lane.Connection.CreateCommand();
+        command.Transaction = lane.Transaction;
+        command.CommandText = UpdateSql;
         Bind(command, record);
         command.Parameters.AddWithValue("$expected", expectedVersion);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;

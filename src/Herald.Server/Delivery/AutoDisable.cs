@@ -9,13 +9,15 @@ namespace Herald.Server.Delivery;
 /// Disables the configs whose deliveries kept failing (<see cref="FailingConfigs"/>): <c>enabled</c> false, status
 /// <c>inactive</c>, with <c>disabledReason</c> and <c>disabledAt</c>, written over the version it read, so of the nodes
 /// and outcomes that find the same streak exactly one disables the config and tells. It tells by triggering
-/// <see cref="EventName"/> in the config's organization through the normal intake (a fan-out: every enabled config
-/// subscribed to it receives it, signed like any delivery), logs a warning and counts it.
+/// <see cref="EventName"/> in the config's organization through the normal intake (a fan-out: every other enabled
+/// config subscribed to it receives it, signed like any delivery), in the transaction that disables the config, logs a
+/// warning and counts it.
 /// </summary>
 public sealed partial class AutoDisable(
     FailingConfigs failing,
     IConfigStore configs,
     IConfigHealthStore health,
+    ConfigChanges changes,
     EventFanOut fanOut,
     Triggering triggering,
     DeliveryOptions options,
@@ -48,7 +50,11 @@ public sealed partial class AutoDisable(
         }
     }
 
-    /// <summary>Disables the config unless it is disabled or gone already; true when this call disabled it.</summary>
+    /// <summary>
+    /// Disables the config unless it is disabled or gone already; true when this call disabled it. The notice's events
+    /// are written in the transaction that disables the config: both are committed, or neither, and a config is never
+    /// disabled without its notice queued.
+    /// </summary>
     internal async Task<bool> DisableAsync(FailureStreak streak, CancellationToken cancellationToken)
     {
         for (var tries = 0; tries < 5; tries++)
@@ -61,8 +67,8 @@ public sealed partial class AutoDisable(
             }
             var now = time.GetUtcNow();
             var updatedAt = now > stored.UpdatedAt ? now : stored.UpdatedAt.AddMilliseconds(1);
-            var document = stored.Document;
             var reason = Reason(streak, options.AutoDisable);
+            var document = stored.Document;
             document.Enabled = false;
             if (document.Status == ConfigStatus.Active)
             {
@@ -71,7 +77,28 @@ public sealed partial class AutoDisable(
             document.DisabledReason = reason;
             document.DisabledAt = HeraldJson.Timestamp(now);
             document.UpdatedTime = HeraldJson.Timestamp(updatedAt);
-            if (!await configs.UpdateAsync(stored with { Version = stored.Version + 1, UpdatedAt = updatedAt, Document = document }, stored.Version, cancellationToken))
+            var disabledRecord = stored with { Version = stored.Version + 1, UpdatedAt = updatedAt, Document = document };
+            var notices = await NoticesAsync(stored, streak, reason, now);
+            bool disabled;
+            if (notices.Count == 0)
+            {
+                disabled = await configs.UpdateAsync(disabledRecord, stored.Version, cancellationToken);
+            }
+            else
+            {
+                disabled = false;
+                try
+                {
+                    await triggering.AcceptAllAsync(notices, async (session, ct) =>
+                        disabled = await configs.UpdateAsync(session, disabledRecord, stored.Version, ct));
+                }
+                finally
+                {
+                    // Committed or not, this process's triggers read the config again.
+                    changes.Changed();
+                }
+            }
+            if (!disabled)
             {
                 // Changed meanwhile (by a person or another node): read it again.
                 continue;
@@ -79,7 +106,6 @@ public sealed partial class AutoDisable(
             await health.ClearAsync(streak.OrgId, streak.ConfigId, cancellationToken);
             metrics.AutoDisabled(streak.OrgId);
             LogDisabled(logger, streak.ConfigId, reason);
-            await TellAsync(stored, streak, reason, now);
             return true;
         }
         return false;
@@ -91,7 +117,11 @@ public sealed partial class AutoDisable(
         + $"{HeraldJson.Timestamp(streak.LastFailureAt)} ({streak.LastFailure}); Herald disables a config after {AutoDisableOptions.Section}:After "
         + $"({rule.After}) without a success and at least {AutoDisableOptions.Section}:MinFailures ({rule.MinFailures}) failed attempts";
 
-    private async Task TellAsync(ConfigRecord config, FailureStreak streak, string reason, DateTimeOffset now)
+    /// <summary>
+    /// The events of <see cref="EventName"/> that tell the organization's subscribed configs, other than the one being
+    /// disabled, planned through the normal fan-out.
+    /// </summary>
+    private async Task<IReadOnlyList<(ConfigRecord Config, EventInput Input)>> NoticesAsync(ConfigRecord config, FailureStreak streak, string reason, DateTimeOffset now)
     {
         var payload = new JsonObject
         {
@@ -120,12 +150,9 @@ public sealed partial class AutoDisable(
         if (error is not null)
         {
             LogNoticeFailed(logger, config.Id, new InvalidOperationException(error));
-            return;
+            return [];
         }
-        if (events.Count > 0)
-        {
-            await triggering.AcceptAllAsync(events);
-        }
+        return events.Where(e => e.Config.Id != config.Id).ToList();
     }
 
     [LoggerMessage(EventId = 240, Level = LogLevel.Warning, Message = "Disabled config {ConfigId}: {Reason}")]

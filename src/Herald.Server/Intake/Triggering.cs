@@ -67,7 +67,9 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
     /// The one intake path: commits the events, each with its job, and the claim when given, in one transaction; or,
     /// when the claim's key already holds an answer, writes nothing and returns that answer.
     /// </summary>
-    public async Task<Accepted> AcceptAsync(IReadOnlyList<(ConfigRecord Config, EventRecord Event)> accepted, IdempotencyClaim? claim, JobStart start)
+    public async Task<Accepted> AcceptAsync(
+        IReadOnlyList<(ConfigRecord Config, EventRecord Event)> accepted, IdempotencyClaim? claim, JobStart start,
+        Func<WriteSession, CancellationToken, Task<bool>>? alongside = null)
     {
         if (accepted.Count == 0 && claim is null)
         {
@@ -81,6 +83,10 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
         StoredAnswer? earlier = null;
         var jobs = await queue.EnqueueAsync(requests, async (session, cancellationToken) =>
         {
+            if (alongside is not null && !await alongside(session, cancellationToken))
+            {
+                return [];
+            }
             earlier = claim is null ? null : await answers.ClaimAsync(session, claim, cancellationToken);
             if (earlier is not null)
             {
@@ -99,9 +105,13 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
         return new Accepted { Jobs = earlier is null ? jobs : [], Earlier = earlier };
     }
 
-    /// <summary>Commits one event per config, each with its job, in one transaction; returns the event ids, in order.</summary>
-    public async Task<IReadOnlyList<string>> AcceptAllAsync(IReadOnlyList<(ConfigRecord Config, EventInput Input)> events) =>
-        (await AcceptAsync(events.Select(e => (e.Config, NewEvent(e.Config, e.Input))).ToList(), null, JobStart.HandOver)).EventIds;
+    /// <summary>
+    /// Commits one event per config, each with its job, in one transaction; returns the event ids, in order. With
+    /// <paramref name="alongside"/>, that runs first in the same transaction, and when it answers false nothing is queued.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AcceptAllAsync(
+        IReadOnlyList<(ConfigRecord Config, EventInput Input)> events, Func<WriteSession, CancellationToken, Task<bool>>? alongside = null) =>
+        (await AcceptAsync(events.Select(e => (e.Config, NewEvent(e.Config, e.Input))).ToList(), null, JobStart.HandOver, alongside)).EventIds;
 
     /// <summary>
     /// Queues one replay job per event in the log (under that organization and config), as a chain in the given

@@ -122,6 +122,44 @@ public class AutoDisableScenarios : ReceiverScenario
         Assert.Single(_notices.Received);
     }
 
+    /// <summary>Has the database refuse (or, with false, accept again) every new event of the notice, from outside Herald.</summary>
+    protected virtual async Task RefuseNoticesAsync(bool refuse)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(App.DataDirectory, "herald.db")}");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = refuse
+            ? $"CREATE TRIGGER refuse_notices BEFORE INSERT ON webhook_events WHEN NEW.event_name = '{Herald.Server.Delivery.AutoDisable.EventName}' BEGIN SELECT RAISE(ABORT, 'notices refused'); END"
+            : "DROP TRIGGER refuse_notices";
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_config_is_never_disabled_without_its_notice_and_when_the_notice_cannot_be_written_the_next_failure_tries_again()
+    {
+        var configId = await FailingConfigAsync();
+        var notice = await Client.PostJsonAsync("/v1/webhooks/configs",
+            $$"""{"name":"Ops alerts","eventName":"herald.config.disabled","url":"{{_notices.Url}}"}""");
+        notice.EnsureSuccessStatusCode();
+        await FailAsync(configId, 4);
+        App.Clock.Advance(TimeSpan.FromMinutes(61));
+        await RefuseNoticesAsync(true);
+
+        // The streak is long enough, but the notice cannot be written: the disabling is not written either.
+        await FailAsync(configId);
+        await Eventually.ReturnsAsync(() => Task.FromResult(App.Logs.Lines), lines => lines.Any(l => l.Message.StartsWith($"Disabling config {configId}", StringComparison.Ordinal)),
+            "the failed disabling to be logged");
+        await AssertStillEnabledAsync(configId);
+        Assert.Empty(_notices.Received);
+
+        await RefuseNoticesAsync(false);
+        await FailAsync(configId);
+        var disabled = await DisabledAsync(configId);
+        Assert.Contains("6 attempts failed", disabled["disabledReason"]!.GetValue<string>());
+        var received = Assert.Single(await _notices.WaitForAsync(1));
+        Assert.Equal(configId, JsonNode.Parse(received.Text)!["entity"]!["id"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task One_success_in_the_span_starts_the_count_afresh()
     {
@@ -167,5 +205,28 @@ public class AutoDisableScenarios : ReceiverScenario
 /// <summary>The same scenarios with Herald on PostgreSQL.</summary>
 public sealed class PostgresAutoDisableScenarios(PostgresServer server) : AutoDisableScenarios
 {
-    protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
+    private string _connectionString = null!;
+
+    protected override async Task<Dictionary<string, string?>> StorageAsync()
+    {
+        var storage = await server.StorageAsync();
+        _connectionString = storage["Storage:ConnectionString"]!;
+        return storage;
+    }
+
+    protected override async Task RefuseNoticesAsync(bool refuse)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        // Declared on the partitioned table, the trigger is on each of its day partitions, those made later too.
+        command.CommandText = refuse
+            ? $"""
+              CREATE FUNCTION refuse_notices() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'notices refused'; END $$;
+              CREATE TRIGGER refuse_notices BEFORE INSERT ON webhook_events FOR EACH ROW
+                  WHEN (NEW.event_name = '{Herald.Server.Delivery.AutoDisable.EventName}') EXECUTE FUNCTION refuse_notices();
+              """
+            : "DROP TRIGGER refuse_notices ON webhook_events; DROP FUNCTION refuse_notices();";
+        await command.ExecuteNonQueryAsync(Ct);
+    }
 }
