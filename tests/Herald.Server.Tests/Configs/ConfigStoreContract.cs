@@ -1,5 +1,6 @@
 using Herald.Server.Configs;
 using Herald.Server.Http;
+using Herald.Server.Storage;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,7 +13,10 @@ public abstract class ConfigStoreContract
 
     protected FakeTimeProvider Clock { get; } = new(T0);
 
+    /// <summary>A store on a fresh database; also sets <see cref="Sessions"/>, the write transactions of that database.</summary>
     protected abstract Task<IConfigStore> StoreAsync();
+
+    protected IWriteSessions Sessions { get; set; } = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -157,6 +161,32 @@ public abstract class ConfigStoreContract
     }
 
     [Fact]
+    public async Task An_update_within_a_write_transaction_goes_over_the_expected_version_only_and_only_with_the_commit()
+    {
+        var store = await StoreAsync();
+        var original = Record("org-1", "cfg1", "order_created", T0);
+        await store.InsertAsync(original, int.MaxValue, Ct);
+        var renamed = original with { Version = 2, UpdatedAt = T0.AddHours(1), Document = new WebhookConfig { Id = "cfg1", Name = "renamed", EventName = "order_created" } };
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Sessions.WriteAsync<bool>(async session =>
+        {
+            Assert.True(await store.UpdateAsync(session, renamed, expectedVersion: 1, Ct));
+            throw new InvalidOperationException("what else the transaction writes fails");
+        }, Ct));
+        Assert.Equal((1L, "config cfg1"), await NameAsync());
+        Assert.False(await Sessions.WriteAsync(session => store.UpdateAsync(session, renamed, expectedVersion: 2, Ct), Ct));
+        Assert.True(await Sessions.WriteAsync(session => store.UpdateAsync(session, renamed, expectedVersion: 1, Ct), Ct));
+
+        Assert.Equal((2L, "renamed"), await NameAsync());
+
+        async Task<(long, string?)> NameAsync()
+        {
+            var read = await store.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct);
+            return (read!.Version, read.Document.Name);
+        }
+    }
+
+    [Fact]
     public async Task Deleting_removes_the_config_once()
     {
         var store = await StoreAsync();
@@ -192,10 +222,19 @@ public sealed class SqliteConfigStoreTests : ConfigStoreContract, IDisposable
 {
     private readonly TempDirectory _folder = new();
 
-    protected override async Task<IConfigStore> StoreAsync() => new SqliteConfigStore(await Engines.SqliteAsync(_folder, Clock));
+    private Herald.Server.Storage.Sqlite.SqliteWriteLane? _lane;
+
+    protected override async Task<IConfigStore> StoreAsync()
+    {
+        var database = await Engines.SqliteAsync(_folder, Clock);
+        _lane = new Herald.Server.Storage.Sqlite.SqliteWriteLane(database);
+        Sessions = new Herald.Server.Storage.Sqlite.SqliteWriteSessions(_lane);
+        return new SqliteConfigStore(database);
+    }
 
     public void Dispose()
     {
+        _lane?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _folder.Dispose();
     }
@@ -203,5 +242,10 @@ public sealed class SqliteConfigStoreTests : ConfigStoreContract, IDisposable
 
 public sealed class PostgresConfigStoreTests(PostgresServer server) : ConfigStoreContract
 {
-    protected override async Task<IConfigStore> StoreAsync() => new PostgresConfigStore(await Engines.PostgresAsync(server, Clock));
+    protected override async Task<IConfigStore> StoreAsync()
+    {
+        var database = await Engines.PostgresAsync(server, Clock);
+        Sessions = new Herald.Server.Storage.Postgres.PostgresWriteSessions(database);
+        return new PostgresConfigStore(database);
+    }
 }
