@@ -58,6 +58,15 @@ public class AutoDisableScenarios : ReceiverScenario
         Assert.Null(config["disabledReason"]);
     }
 
+    /// <summary>A config of the organization subscribed to the notice, delivering to <see cref="_notices"/>.</summary>
+    private async Task<JsonNode> NoticeConfigAsync()
+    {
+        var notice = await Client.PostJsonAsync("/v1/webhooks/configs",
+            $$"""{"name":"Ops alerts","eventName":"herald.config.disabled","url":"{{_notices.Url}}"}""");
+        notice.EnsureSuccessStatusCode();
+        return await notice.ReadAsync();
+    }
+
     private Task<JsonNode> DisabledAsync(string configId) =>
         Eventually.ReturnsAsync(() => ConfigAsync(configId), c => c["enabled"]?.GetValue<bool>() == false, $"config {configId} to be disabled");
 
@@ -65,10 +74,7 @@ public class AutoDisableScenarios : ReceiverScenario
     public async Task A_config_failing_for_the_span_with_enough_failures_is_disabled_and_the_notice_reaches_its_subscribers_signed()
     {
         var configId = await FailingConfigAsync();
-        var notice = await Client.PostJsonAsync("/v1/webhooks/configs",
-            $$"""{"name":"Ops alerts","eventName":"herald.config.disabled","url":"{{_notices.Url}}"}""");
-        notice.EnsureSuccessStatusCode();
-        var noticeConfig = await notice.ReadAsync();
+        var noticeConfig = await NoticeConfigAsync();
         var secret = noticeConfig["signingSecret"]!.GetValue<string>();
 
         await FailAsync(configId, 3);
@@ -138,9 +144,7 @@ public class AutoDisableScenarios : ReceiverScenario
     public async Task A_config_is_never_disabled_without_its_notice_and_when_the_notice_cannot_be_written_the_next_failure_tries_again()
     {
         var configId = await FailingConfigAsync();
-        var notice = await Client.PostJsonAsync("/v1/webhooks/configs",
-            $$"""{"name":"Ops alerts","eventName":"herald.config.disabled","url":"{{_notices.Url}}"}""");
-        notice.EnsureSuccessStatusCode();
+        await NoticeConfigAsync();
         await FailAsync(configId, 4);
         App.Clock.Advance(TimeSpan.FromMinutes(61));
         await RefuseNoticesAsync(true);
