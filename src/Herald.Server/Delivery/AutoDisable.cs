@@ -78,25 +78,17 @@ public sealed partial class AutoDisable(
             document.DisabledAt = HeraldJson.Timestamp(now);
             document.UpdatedTime = HeraldJson.Timestamp(updatedAt);
             var disabledRecord = stored with { Version = stored.Version + 1, UpdatedAt = updatedAt, Document = document };
-            var notices = await NoticesAsync(stored, streak, reason, now);
-            bool disabled;
-            if (notices.Count == 0)
+            var disabled = false;
+            try
             {
-                disabled = await configs.UpdateAsync(disabledRecord, stored.Version, cancellationToken);
+                // With no subscriber, the transaction holds the update alone.
+                await triggering.AcceptAllAsync(await NoticesAsync(stored, streak, reason, now), async (session, ct) =>
+                    disabled = await configs.UpdateAsync(session, disabledRecord, stored.Version, ct));
             }
-            else
+            finally
             {
-                disabled = false;
-                try
-                {
-                    await triggering.AcceptAllAsync(notices, async (session, ct) =>
-                        disabled = await configs.UpdateAsync(session, disabledRecord, stored.Version, ct));
-                }
-                finally
-                {
-                    // Committed or not, this process's triggers read the config again.
-                    changes.Changed();
-                }
+                // Committed or not, this process's triggers read the config again.
+                changes.Changed();
             }
             if (!disabled)
             {

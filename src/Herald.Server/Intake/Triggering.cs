@@ -71,7 +71,7 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
         IReadOnlyList<(ConfigRecord Config, EventRecord Event)> accepted, IdempotencyClaim? claim, JobStart start,
         Func<WriteSession, CancellationToken, Task<bool>>? alongside = null)
     {
-        if (accepted.Count == 0 && claim is null)
+        if (accepted.Count == 0 && claim is null && alongside is null)
         {
             return new Accepted { Jobs = [] };
         }
@@ -107,7 +107,8 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
 
     /// <summary>
     /// Commits one event per config, each with its job, in one transaction; returns the event ids, in order. With
-    /// <paramref name="alongside"/>, that runs first in the same transaction, and when it answers false nothing is queued.
+    /// <paramref name="alongside"/>, that runs first in the same transaction (also when there is no event), and when it
+    /// answers false nothing is queued.
     /// </summary>
     public async Task<IReadOnlyList<string>> AcceptAllAsync(
         IReadOnlyList<(ConfigRecord Config, EventInput Input)> events, Func<WriteSession, CancellationToken, Task<bool>>? alongside = null) =>
