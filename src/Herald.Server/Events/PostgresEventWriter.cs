@@ -34,6 +34,7 @@ public sealed class PostgresEventWriter : IEventWriter
         }
         // The events of every writer of this round trip (the triggers of one group commit) go as one statement.
         pg.Gather(nameof(InsertAsync), events, InsertAll);
+        CountByDay(pg.Partitions, "webhook_events", events, e => e.CreatedAt);
     }
 
     private static NpgsqlBatchCommand InsertAll(IReadOnlyList<EventRecord> events) => PostgresWriteSession.Command("""
@@ -48,6 +49,21 @@ public sealed class PostgresEventWriter : IEventWriter
         events.Select(e => e.EndDate).ToArray(), events.Select(e => e.Shared?.Id).ToArray()]);
 
     /// <summary>
+    /// The events' new states ($1 to $8, arrays of one element per event), within $9 to $10. Planned while the day's
+    /// partition is small, it reads the whole partition; see <see cref="PostgresPartitions.Wrote"/> for how that plan
+    /// is replaced.
+    /// </summary>
+    internal const string UpdateSql = """
+        UPDATE webhook_events AS e
+        SET status = u.status, retry_attempt = COALESCE(u.retry_attempt, e.retry_attempt), payload = COALESCE(u.payload, e.payload),
+            original_payload = COALESCE(u.original_payload, e.original_payload), http_response = COALESCE(u.http_response, e.http_response),
+            start_date = COALESCE(e.start_date, u.start_date), end_date = u.end_date
+        FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+            AS u(event_id, status, retry_attempt, payload, original_payload, http_response, start_date, end_date)
+        WHERE e.event_id = u.event_id AND e.created_at BETWEEN $9 AND $10
+        """;
+
+    /// <summary>
     /// One statement for the whole batch (its values in arrays), bounded to the day partitions of its events' ids. A
     /// batch naming one event twice goes one statement per update instead, in order, so the later one wins.
     /// </summary>
@@ -58,20 +74,27 @@ public sealed class PostgresEventWriter : IEventWriter
         foreach (var batch in ids.Distinct(StringComparer.Ordinal).Count() == ids.Length ? [updates] : updates.Select(u => (IReadOnlyList<EventUpdate>)[u]))
         {
             var (from, to) = EventIdTime.Window(batch.Select(u => u.EventId.Value));
-            var command = PostgresWriteSession.Command("""
-                UPDATE webhook_events AS e
-                SET status = u.status, retry_attempt = COALESCE(u.retry_attempt, e.retry_attempt), payload = COALESCE(u.payload, e.payload),
-                    original_payload = COALESCE(u.original_payload, e.original_payload), http_response = COALESCE(u.http_response, e.http_response),
-                    start_date = COALESCE(e.start_date, u.start_date), end_date = u.end_date
-                FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
-                    AS u(event_id, status, retry_attempt, payload, original_payload, http_response, start_date, end_date)
-                WHERE e.event_id = u.event_id AND e.created_at BETWEEN $9 AND $10
-                """, [batch.Select(u => u.EventId.Value).ToArray(), batch.Select(u => u.Status.ToContract()).ToArray(), batch.Select(u => u.RetryAttempt).ToArray(),
+            var command = PostgresWriteSession.Command(UpdateSql, [batch.Select(u => u.EventId.Value).ToArray(), batch.Select(u => u.Status.ToContract()).ToArray(), batch.Select(u => u.RetryAttempt).ToArray(),
                 batch.Select(u => u.Payload).ToArray(), batch.Select(u => u.OriginalPayload).ToArray(), batch.Select(u => u.HttpResponse).ToArray(),
                 batch.Select(u => u.StartDate).ToArray(), batch.Select(u => u.EndDate).ToArray(), from, to]);
             pg.Add(command);
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>Tells the partitions how many rows go into each day (see <see cref="PostgresPartitions.Wrote"/>).</summary>
+    private static void CountByDay<T>(PostgresPartitions partitions, string table, IReadOnlyList<T> rows, Func<T, DateTimeOffset> at)
+    {
+        var start = 0;
+        for (var i = 1; i <= rows.Count; i++)
+        {
+            // A batch's rows are of one day but near midnight.
+            if (i == rows.Count || PostgresPartitions.DayOf(at(rows[i])) != PostgresPartitions.DayOf(at(rows[start])))
+            {
+                partitions.Wrote(table, PostgresPartitions.DayOf(at(rows[start])), i - start);
+                start = i;
+            }
+        }
     }
 
     /// <summary>One statement for the whole batch, its values in arrays, written in the batch's order.</summary>
@@ -86,6 +109,7 @@ public sealed class PostgresEventWriter : IEventWriter
             attempts.Select(a => a.Kind.ToContract()).ToArray(), attempts.Select(a => a.StartedAt).ToArray(), attempts.Select(a => a.DurationMs).ToArray(),
             attempts.Select(a => a.StatusCode).ToArray(), attempts.Select(a => a.Code?.ToWire()).ToArray(), attempts.Select(a => a.Message).ToArray(),
             attempts.Select(a => a.ResponseExcerpt).ToArray(), attempts.Select(a => a.AfterReclaim).ToArray(), attempts.Select(a => a.Request).ToArray()]);
+        CountByDay(pg.Partitions, "delivery_attempts", attempts, a => a.StartedAt);
     }
 
     public async Task<IReadOnlySet<string>> ExistingAsync(WriteSession session, OrganizationId orgId, ConfigId configId, IReadOnlyList<string> eventIds, CancellationToken cancellationToken)

@@ -177,6 +177,14 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
     {
         _disposed = true;
         await CloseWarmAsync();
+        try
+        {
+            // An analyze under way is let finish; one that takes longer is cut off with the data source.
+            await Partitions.Refreshed.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+        }
         await DataSource.DisposeAsync();
     }
 }

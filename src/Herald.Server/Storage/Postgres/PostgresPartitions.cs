@@ -11,7 +11,16 @@ namespace Herald.Server.Storage.Postgres;
 /// </summary>
 public sealed class PostgresPartitions(NpgsqlDataSource dataSource)
 {
+    /// <summary>
+    /// How many rows this process has written into one day partition when it has the server analyze that partition:
+    /// each is four times the one before (see <see cref="Wrote"/>).
+    /// </summary>
+    internal static readonly long[] Refreshes = [1_000, 4_000, 16_000, 64_000, 256_000];
+
     private readonly ConcurrentDictionary<DateOnly, bool> _known = new();
+    private readonly ConcurrentDictionary<(string Table, DateOnly Day), long> _written = new();
+    private readonly Lock _refreshing = new();
+    private Task _refreshed = Task.CompletedTask;
 
     /// <summary>The UTC day of a moment, as partitions are cut.</summary>
     public static DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
@@ -42,6 +51,62 @@ public sealed class PostgresPartitions(NpgsqlDataSource dataSource)
             command.Parameters.Add(new NpgsqlParameter { Value = day });
             await command.ExecuteScalarAsync(cancellationToken);
             _known[day] = true;
+        }
+    }
+
+    /// <summary>
+    /// Counts rows written into <paramref name="table"/>'s partition of <paramref name="day"/>, and has the server
+    /// analyze that partition, in the background, each time the count passes one of <see cref="Refreshes"/>.
+    /// <para>
+    /// Why: a write plans its statement once per connection (<see cref="PostgresWriteSession.OnePlanPerStatement"/>),
+    /// for the tables as they are then, and keeps that plan until something about those tables changes. Planned
+    /// while the day's partition held a few hundred rows, the update of events' outcomes (one statement for a batch
+    /// of events, found by id within a window of days) read the whole partition for each batch: for so few rows that
+    /// looks cheaper than looking up each id. The plan stayed as the partition grew, and each outcome then cost the
+    /// server a read of the whole day: in one three-node benchmark run 125 ms a statement and 2.3 ms of the server's
+    /// CPU per delivery, eight times its usual (<c>bench/README.md</c>, 2026-12-06, evening). The server's own
+    /// analyze, which also makes every connection plan again, comes at most once a minute and later the more rows a
+    /// table holds. An analyze once the partition holds a few thousand rows makes the connections plan the lookup by
+    /// id, which is right from there on however large the day grows.
+    /// </para>
+    /// </summary>
+    public void Wrote(string table, DateOnly day, int rows)
+    {
+        var after = _written.AddOrUpdate((table, day), rows, (_, written) => written + rows);
+        var before = after - rows;
+        if (Array.Exists(Refreshes, refresh => before < refresh && refresh <= after))
+        {
+            lock (_refreshing)
+            {
+                _refreshed = _refreshed.ContinueWith(_ => AnalyzeAsync(table, day), TaskScheduler.Default).Unwrap();
+            }
+        }
+    }
+
+    /// <summary>Completes once every analyze asked for so far has ended (for tests, and before the data source closes).</summary>
+    internal Task Refreshed
+    {
+        get
+        {
+            lock (_refreshing)
+            {
+                return _refreshed;
+            }
+        }
+    }
+
+    private async Task AnalyzeAsync(string table, DateOnly day)
+    {
+        try
+        {
+            // SKIP_LOCKED: another node analyzing the same partition is as good.
+            await using var command = dataSource.CreateCommand($"ANALYZE (SKIP_LOCKED) \"{table}_p{day:yyyyMMdd}\"");
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (Exception)
+        {
+            // Whatever the cause (the partition dropped meanwhile, the node stopping, the server away), only the plans'
+            // refresh is lost: the server's own analyze comes later. There is no caller to tell.
         }
     }
 

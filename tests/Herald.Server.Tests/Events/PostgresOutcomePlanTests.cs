@@ -1,0 +1,96 @@
+using Herald.Server.Delivery;
+using Herald.Server.Events;
+using Herald.Server.Http;
+using Herald.Server.Storage.Postgres;
+using Herald.Server.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace Herald.Server.Tests.Events;
+
+/// <summary>
+/// The plan of the events' outcome update on PostgreSQL is made once per connection. Made while the day's partition
+/// was small, it reads the whole partition for each batch; the writers have the partition analyzed as it grows, which
+/// makes every connection plan it again, now by id.
+/// </summary>
+public sealed class PostgresOutcomePlanTests(PostgresServer server)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_outcome_update_planned_while_the_days_partition_was_small_is_planned_again_by_id_once_the_day_has_grown()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var database = await Engines.PostgresAsync(server, new FakeTimeProvider(now));
+        var sessions = new PostgresWriteSessions(database);
+        var writer = new PostgresEventWriter();
+        await InsertAsync(sessions, writer, now, 0, 20);
+        var partition = $"webhook_events_p{now:yyyyMMdd}";
+        await using var connection = await database.DataSource.OpenConnectionAsync(Ct);
+        // Only the writers' analyze may make the plan again here, not the server's own.
+        await ExecuteAsync(connection, $"ALTER TABLE {partition} SET (autovacuum_enabled = false)");
+        await ExecuteAsync(connection, $"PREPARE outcome AS {PostgresEventWriter.UpdateSql}");
+
+        var small = await ExplainAsync(connection, now);
+        Assert.DoesNotContain("event_id = u.event_id", Conditions(small));
+        Assert.Contains("created_at >=", Conditions(small));
+
+        // The day grows past the first refreshes, in batches as a group commit writes them.
+        for (var from = 20; from < 20_000; from += 500)
+        {
+            await InsertAsync(sessions, writer, now, from, 500);
+        }
+        await database.Partitions.Refreshed;
+
+        var grown = await ExplainAsync(connection, now);
+        Assert.Contains("event_id = u.event_id", Conditions(grown));
+    }
+
+    private static async Task InsertAsync(PostgresWriteSessions sessions, PostgresEventWriter writer, DateTimeOffset at, int from, int count)
+    {
+        var events = Enumerable.Range(from, count).Select(i => new EventRecord
+        {
+            EventId = WebhookEventId.From($"plan-{i:D6}"), OrgId = new OrganizationId("org-1"), ConfigId = new ConfigId("cfg-1"), EventName = "order_created",
+            CreatedAt = at, Status = EventStatus.InProgress, HttpMethod = "POST", Url = "https://receiver.example/hook", Metadata = "{}", Input = """{"metadata":{}}""",
+        }).ToList();
+        await sessions.WriteAsync(async session =>
+        {
+            await writer.InsertAsync(session, events, Ct);
+            return true;
+        }, Ct);
+    }
+
+    /// <summary>The plan the connection has for the prepared update, with the settings of an outcome's transaction.</summary>
+    private static async Task<string> ExplainAsync(NpgsqlConnection connection, DateTimeOffset at)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(Ct);
+        foreach (var setting in PostgresDeliveryStore.QueueSettings.Prepend(PostgresWriteSession.OnePlanPerStatement))
+        {
+            await ExecuteAsync(connection, setting);
+        }
+        var window = $"'{at.AddDays(-1):O}'::timestamptz, '{at.AddDays(1):O}'::timestamptz";
+        await using var explain = new NpgsqlCommand(
+            $"EXPLAIN EXECUTE outcome(ARRAY['plan-000001'], ARRAY['succeeded'], ARRAY[0], ARRAY[NULL]::text[], ARRAY[NULL]::text[], ARRAY[NULL]::text[], ARRAY[NULL]::timestamptz[], ARRAY[NULL]::timestamptz[], {window})",
+            connection, transaction);
+        var lines = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                lines.Add(reader.GetString(0));
+            }
+        }
+        await transaction.RollbackAsync(Ct);
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>The plan's index conditions: what it looks rows up by.</summary>
+    private static string Conditions(string plan) =>
+        string.Join('\n', plan.Split('\n').Where(line => line.Contains("Index Cond:", StringComparison.Ordinal)));
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+}
