@@ -119,7 +119,7 @@ public sealed class SpooledForm : StreamedBody
         {
             throw new SpoolFullException(
                 $"The node's binary_multipart spools have no room for {bytes} more bytes: Files:MaxSpoolBytesPerNode ({_budget.PerNode} bytes) holds {_budget.Held}, "
-                + $"and one organization may hold at most half of it ({_budget.PerOrganization} bytes)");
+                + $"and one organization may hold at most {_budget.PerOrganization} bytes (Files:MaxSpoolBytesPerOrganization)");
         }
         _taken += bytes;
     }

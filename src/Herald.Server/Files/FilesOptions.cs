@@ -42,11 +42,22 @@ public sealed class FilesOptions
     public long MaxSpoolBytes { get; set; } = 512L * 1024 * 1024;
 
     /// <summary>
-    /// What all of this node's <c>binary_multipart</c> spools may hold at once, and twice what one organization's may:
-    /// an attempt that would pass either goes back to the queue without an attempt, due a few seconds later. At least
-    /// twice <see cref="MaxSpoolBytes"/>, so that one organization's attempt always fits.
+    /// What all of this node's <c>binary_multipart</c> spools may hold at once: an attempt that would pass it, or its
+    /// organization's share (<see cref="MaxSpoolBytesPerOrganization"/>), goes back to the queue without an attempt, due
+    /// a few seconds later. With the share unset (half of this), at least twice <see cref="MaxSpoolBytes"/>, so that one
+    /// organization's attempt always fits.
     /// </summary>
     public long MaxSpoolBytesPerNode { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// What one organization's <c>binary_multipart</c> spools may hold at once on this node; unset, half of
+    /// <see cref="MaxSpoolBytesPerNode"/>. At least <see cref="MaxSpoolBytes"/>, so that one attempt always fits, and at
+    /// most <see cref="MaxSpoolBytesPerNode"/>.
+    /// </summary>
+    public long? MaxSpoolBytesPerOrganization { get; set; }
+
+    /// <summary><see cref="MaxSpoolBytesPerOrganization"/>, or its default when unset.</summary>
+    public long SpoolBytesPerOrganization => MaxSpoolBytesPerOrganization ?? MaxSpoolBytesPerNode / 2;
 
     /// <summary>Where <c>binary_multipart</c> spools files while hashing them; none is the system's temp folder.</summary>
     public string? SpoolDirectory { get; set; }

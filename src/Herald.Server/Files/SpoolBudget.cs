@@ -4,10 +4,11 @@ namespace Herald.Server.Files;
 
 /// <summary>
 /// The disk this node's <c>binary_multipart</c> spools may hold at once: at most <c>Files:MaxSpoolBytesPerNode</c> in
-/// all, and at most half of it for one organization, so that one organization's large files never leave another
-/// without room. Bytes are taken before they are written and given back when the attempt's files are deleted.
+/// all, and at most <c>Files:MaxSpoolBytesPerOrganization</c> (by default half of it) for one organization, so that one
+/// organization's large files never leave another without room. Bytes are taken before they are written and given back
+/// when the attempt's files are deleted.
 /// </summary>
-public sealed class SpoolBudget(long perNode)
+public sealed class SpoolBudget(long perNode, long perOrganization)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<OrganizationId, long> _byOrganization = [];
@@ -15,7 +16,7 @@ public sealed class SpoolBudget(long perNode)
 
     public long PerNode { get; } = perNode;
 
-    public long PerOrganization => PerNode / 2;
+    public long PerOrganization { get; } = perOrganization;
 
     /// <summary>What the node's spools hold now.</summary>
     public long Held

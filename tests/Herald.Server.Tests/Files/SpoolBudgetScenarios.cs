@@ -12,9 +12,9 @@ namespace Herald.Server.Tests.Files;
 /// </summary>
 public sealed class SpoolBudgetScenarios : ReceiverScenario
 {
-    private const int FileBytes = 400_000;
-    private const int PerAttempt = 600_000;
-    private const int PerNode = 1_200_000;
+    internal const int FileBytes = 400_000;
+    internal const int PerAttempt = 600_000;
+    internal const int PerNode = 1_200_000;
 
     private readonly TempDirectory _root = new("herald-spool-files");
 
@@ -27,13 +27,19 @@ public sealed class SpoolBudgetScenarios : ReceiverScenario
 
     public override async ValueTask InitializeAsync()
     {
+        await WriteFilesAsync(_root);
+        await base.InitializeAsync();
+    }
+
+    /// <summary>Three files of <see cref="FileBytes"/>: two of organization A, one of B.</summary>
+    internal static async Task WriteFilesAsync(TempDirectory root)
+    {
         foreach (var key in new[] { "org-a/docs/one.bin", "org-a/docs/two.bin", "org-b/docs/three.bin" })
         {
-            var path = Path.Combine(_root.Path, "files", key);
+            var path = Path.Combine(root.Path, "files", key);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllBytesAsync(path, FileDeliveryScenarios.Bytes(FileBytes, key.Length), Ct);
         }
-        await base.InitializeAsync();
     }
 
     public override async ValueTask DisposeAsync()
@@ -42,7 +48,7 @@ public sealed class SpoolBudgetScenarios : ReceiverScenario
         _root.Dispose();
     }
 
-    private static string FileEvent(string key, long announced = FileBytes) =>
+    internal static string FileEvent(string key, long announced = FileBytes) =>
         FileDeliveryScenarios.FileEvent(FileDeliveryScenarios.Attachment(key, Path.GetFileName(key), "application/octet-stream", announced, bucket: "files"));
 
     private static async Task<int> AttemptCountAsync(HttpClient client, string configId, string eventId) =>
@@ -104,5 +110,72 @@ public sealed class SpoolBudgetScenarios : ReceiverScenario
         });
 
         Assert.Contains("Files:MaxSpoolBytesPerNode (1999) must be at least twice Files:MaxSpoolBytes (1000)", error.ToString());
+    }
+
+    [Theory]
+    [InlineData("999")]
+    [InlineData("4001")]
+    public void An_organizations_share_that_an_attempt_cannot_fit_or_larger_than_the_node_refuses_to_start_naming_the_settings(string perOrganization)
+    {
+        var error = HeraldApp.StartFailure(new Dictionary<string, string?>
+        {
+            ["Files:MaxSpoolBytes"] = "1000",
+            ["Files:MaxSpoolBytesPerNode"] = "4000",
+            ["Files:MaxSpoolBytesPerOrganization"] = perOrganization,
+        });
+
+        Assert.Contains($"Files:MaxSpoolBytesPerOrganization ({perOrganization}) must be at least Files:MaxSpoolBytes (1000), so that one attempt fits, and at most Files:MaxSpoolBytesPerNode (4000)", error.ToString());
+    }
+}
+
+/// <summary>
+/// <c>Files:MaxSpoolBytesPerOrganization</c> set above its default (half the node's spool): one organization's two
+/// attempts spool their files at once, where the default would send the second back to the queue.
+/// </summary>
+public sealed class SpoolShareScenarios : ReceiverScenario
+{
+    private const int PerOrganization = 1_000_000;
+
+    private readonly TempDirectory _root = new("herald-spool-share");
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Files:Directory"] = _root.Path,
+        ["Files:MaxSpoolBytes"] = SpoolBudgetScenarios.PerAttempt.ToString(CultureInfo.InvariantCulture),
+        ["Files:MaxSpoolBytesPerNode"] = SpoolBudgetScenarios.PerNode.ToString(CultureInfo.InvariantCulture),
+        ["Files:MaxSpoolBytesPerOrganization"] = PerOrganization.ToString(CultureInfo.InvariantCulture),
+    };
+
+    public override async ValueTask InitializeAsync()
+    {
+        await SpoolBudgetScenarios.WriteFilesAsync(_root);
+        await base.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _root.Dispose();
+    }
+
+    [Fact]
+    public async Task An_organization_may_hold_the_share_of_the_nodes_spool_its_setting_gives()
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Receiver.Enqueue(new Answer.Gated(held.Task), new Answer.Gated(held.Task));
+        var spool = App.Services.GetRequiredService<FileStore>().Spool;
+        Assert.Equal(PerOrganization, spool.PerOrganization);
+        var (config, _) = await Client.CreateConfigAsync(Receiver.Url, """ "deliveryMode":"binary_multipart" """);
+
+        // 800,000 bytes of one organization at once: over half the node's 1,200,000, within the share of 1,000,000.
+        var first = (await Client.TriggerAsync(config, SpoolBudgetScenarios.FileEvent("org-a/docs/one.bin")))["event_id"]!.GetValue<string>();
+        var second = (await Client.TriggerAsync(config, SpoolBudgetScenarios.FileEvent("org-a/docs/two.bin")))["event_id"]!.GetValue<string>();
+        await Receiver.WaitForAsync(2);
+        Assert.Equal(2 * SpoolBudgetScenarios.FileBytes, spool.Held);
+
+        held.SetResult();
+        await Client.EventWithStatusAsync(config, first, "succeeded");
+        await Client.EventWithStatusAsync(config, second, "succeeded");
+        await Eventually.ReturnsAsync(() => Task.FromResult(spool.Held), bytes => bytes == 0, "every spool's room to be given back");
     }
 }
