@@ -46,6 +46,22 @@ public sealed class PostgresOutcomePlanTests(PostgresServer server)
         Assert.Contains("event_id = u.event_id", Conditions(grown));
     }
 
+    [Fact]
+    public async Task The_counts_of_written_rows_are_kept_for_today_and_yesterday_only()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());
+        var partitions = new PostgresPartitions(dataSource);
+        var day = new DateOnly(2026, 12, 1);
+
+        partitions.Wrote("webhook_events", day, 10);
+        partitions.Wrote("delivery_attempts", day, 10);
+        partitions.Wrote("webhook_events", day.AddDays(1), 10);
+        Assert.Equal(3, partitions.Counted.Count);
+        partitions.Wrote("webhook_events", day.AddDays(2), 10);
+
+        Assert.Equal([("webhook_events", day.AddDays(1)), ("webhook_events", day.AddDays(2))], partitions.Counted.OrderBy(c => c.Day));
+    }
+
     private static async Task InsertAsync(PostgresWriteSessions sessions, PostgresEventWriter writer, DateTimeOffset at, int from, int count)
     {
         var events = Enumerable.Range(from, count).Select(i => new EventRecord

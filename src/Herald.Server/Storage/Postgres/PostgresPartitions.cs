@@ -64,7 +64,7 @@ public sealed class PostgresPartitions(NpgsqlDataSource dataSource)
     /// of events, found by id within a window of days) read the whole partition for each batch: for so few rows that
     /// looks cheaper than looking up each id. The plan stayed as the partition grew, and each outcome then cost the
     /// server a read of the whole day: in one three-node benchmark run 125 ms a statement and 2.3 ms of the server's
-    /// CPU per delivery, eight times its usual (<c>bench/README.md</c>, 2026-12-06, evening). The server's own
+    /// CPU per delivery, 15 to 30 times its usual (<c>bench/README.md</c>, 2026-12-06, evening). The server's own
     /// analyze, which also makes every connection plan again, comes at most once a minute and later the more rows a
     /// table holds. An analyze once the partition holds a few thousand rows makes the connections plan the lookup by
     /// id, which is right from there on however large the day grows.
@@ -74,6 +74,14 @@ public sealed class PostgresPartitions(NpgsqlDataSource dataSource)
     {
         var after = _written.AddOrUpdate((table, day), rows, (_, written) => written + rows);
         var before = after - rows;
+        if (before == 0)
+        {
+            // A new day: the counts of days before yesterday are done with.
+            foreach (var old in _written.Keys.Where(key => key.Day < day.AddDays(-1)))
+            {
+                _written.TryRemove(old, out _);
+            }
+        }
         if (Array.Exists(Refreshes, refresh => before < refresh && refresh <= after))
         {
             lock (_refreshing)
@@ -82,6 +90,9 @@ public sealed class PostgresPartitions(NpgsqlDataSource dataSource)
             }
         }
     }
+
+    /// <summary>The (table, day) pairs whose writes are counted now (for tests).</summary>
+    internal IReadOnlyCollection<(string Table, DateOnly Day)> Counted => [.. _written.Keys];
 
     /// <summary>Completes once every analyze asked for so far has ended (for tests, and before the data source closes).</summary>
     internal Task Refreshed
