@@ -110,7 +110,11 @@ public class AutoDisableScenarios : ReceiverScenario
         Assert.Equal(6, body["failed_attempts"]!.GetValue<int>());
         Assert.Equal(noticeConfig["id"]!.GetValue<string>(), body["metadata"]!["webhook_id"]!.GetValue<string>());
         AssertSigned(received, secret);
-        Assert.Contains(App.Logs.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Message.StartsWith($"Disabled config {configId}: ", StringComparison.Ordinal));
+        // The warning is logged once the disabling has committed, the same moment its notice may go out: it may follow
+        // the notice's arrival.
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(App.Logs.Lines.Any(l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Message.StartsWith($"Disabled config {configId}: ", StringComparison.Ordinal))),
+            logged => logged, "the disabling's warning in the log");
         var metrics = await (await App.Client(null).GetAsync("/metrics", Ct)).Content.ReadAsStringAsync(Ct);
         Assert.Contains("herald_configs_auto_disabled_total", metrics);
 
