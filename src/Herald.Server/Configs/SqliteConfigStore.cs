@@ -106,10 +106,7 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = UpdateSql;
-        Bind(command, record);
-        command.Parameters.AddWithValue("$expected", expectedVersion);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        return await UpdateAsync(command, record, expectedVersion, cancellationToken);
     }
 
     public async Task<bool> UpdateAsync(WriteSession session, ConfigRecord record, long expectedVersion, CancellationToken cancellationToken)
@@ -117,6 +114,12 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
         var lane = session.As<SqliteWriteLane.Session>();
         await using var command = lane.Connection.CreateCommand();
         command.Transaction = lane.Transaction;
+        return await UpdateAsync(command, record, expectedVersion, cancellationToken);
+    }
+
+    /// <summary>Runs <see cref="UpdateSql"/> on <paramref name="command"/>; true when the expected version was there.</summary>
+    private static async Task<bool> UpdateAsync(SqliteCommand command, ConfigRecord record, long expectedVersion, CancellationToken cancellationToken)
+    {
         command.CommandText = UpdateSql;
         Bind(command, record);
         command.Parameters.AddWithValue("$expected", expectedVersion);

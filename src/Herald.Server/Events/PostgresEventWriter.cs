@@ -85,15 +85,23 @@ public sealed class PostgresEventWriter : IEventWriter
     /// <summary>Tells the partitions how many rows go into each day (see <see cref="PostgresPartitions.Wrote"/>).</summary>
     private static void CountByDay<T>(PostgresPartitions partitions, string table, IReadOnlyList<T> rows, Func<T, DateTimeOffset> at)
     {
-        var start = 0;
-        for (var i = 1; i <= rows.Count; i++)
+        // A batch's rows are of one day but near midnight: each run of one day is counted as it ends.
+        var count = 0;
+        var day = default(DateOnly);
+        foreach (var row in rows)
         {
-            // A batch's rows are of one day but near midnight.
-            if (i == rows.Count || PostgresPartitions.DayOf(at(rows[i])) != PostgresPartitions.DayOf(at(rows[start])))
+            var rowDay = PostgresPartitions.DayOf(at(row));
+            if (count > 0 && rowDay != day)
             {
-                partitions.Wrote(table, PostgresPartitions.DayOf(at(rows[start])), i - start);
-                start = i;
+                partitions.Wrote(table, day, count);
+                count = 0;
             }
+            day = rowDay;
+            count++;
+        }
+        if (count > 0)
+        {
+            partitions.Wrote(table, day, count);
         }
     }
 

@@ -18,16 +18,13 @@ public static class FilesSetup
                     throw new InvalidSettingException($"Files:{name} must be positive (got {bytes})");
                 }
             }
-            if (options.MaxSpoolBytesPerOrganization is not { } perOrganization)
+            if (options.MaxSpoolBytesPerOrganization is null && options.MaxSpoolBytesPerNode / 2 < options.MaxSpoolBytes)
             {
-                if (options.MaxSpoolBytesPerNode / 2 < options.MaxSpoolBytes)
-                {
-                    throw new InvalidSettingException(
-                        $"Files:MaxSpoolBytesPerNode ({options.MaxSpoolBytesPerNode}) must be at least twice Files:MaxSpoolBytes ({options.MaxSpoolBytes}): one organization may use half of it "
-                        + "(unless Files:MaxSpoolBytesPerOrganization says otherwise), and its attempt must fit");
-                }
+                throw new InvalidSettingException(
+                    $"Files:MaxSpoolBytesPerNode ({options.MaxSpoolBytesPerNode}) must be at least twice Files:MaxSpoolBytes ({options.MaxSpoolBytes}): one organization may use half of it "
+                    + "(unless Files:MaxSpoolBytesPerOrganization says otherwise), and its attempt must fit");
             }
-            else if (perOrganization < options.MaxSpoolBytes || perOrganization > options.MaxSpoolBytesPerNode)
+            if (options.MaxSpoolBytesPerOrganization is { } perOrganization && (perOrganization < options.MaxSpoolBytes || perOrganization > options.MaxSpoolBytesPerNode))
             {
                 throw new InvalidSettingException(
                     $"Files:MaxSpoolBytesPerOrganization ({perOrganization}) must be at least Files:MaxSpoolBytes ({options.MaxSpoolBytes}), so that one attempt fits, "

@@ -30,7 +30,7 @@ public abstract class EventStoreContract
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected static EventRecord Event(string id, string org, string config, DateTimeOffset created, string input = """{"metadata":{}}""") =>
+    internal static EventRecord Event(string id, string org, string config, DateTimeOffset created, string input = """{"metadata":{}}""") =>
         new()
         {
             EventId = WebhookEventId.From(id), OrgId = new OrganizationId(org), ConfigId = new ConfigId(config), EventName = "order_created", CreatedAt = created, Status = EventStatus.InProgress,

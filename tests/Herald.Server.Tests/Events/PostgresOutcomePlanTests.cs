@@ -1,6 +1,5 @@
 using Herald.Server.Delivery;
 using Herald.Server.Events;
-using Herald.Server.Http;
 using Herald.Server.Storage.Postgres;
 using Herald.Server.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -64,11 +63,7 @@ public sealed class PostgresOutcomePlanTests(PostgresServer server)
 
     private static async Task InsertAsync(PostgresWriteSessions sessions, PostgresEventWriter writer, DateTimeOffset at, int from, int count)
     {
-        var events = Enumerable.Range(from, count).Select(i => new EventRecord
-        {
-            EventId = WebhookEventId.From($"plan-{i:D6}"), OrgId = new OrganizationId("org-1"), ConfigId = new ConfigId("cfg-1"), EventName = "order_created",
-            CreatedAt = at, Status = EventStatus.InProgress, HttpMethod = "POST", Url = "https://receiver.example/hook", Metadata = "{}", Input = """{"metadata":{}}""",
-        }).ToList();
+        var events = Enumerable.Range(from, count).Select(i => EventStoreContract.Event($"plan-{i:D6}", "org-1", "cfg-1", at)).ToList();
         await sessions.WriteAsync(async session =>
         {
             await writer.InsertAsync(session, events, Ct);

@@ -6,11 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Herald.Server.Tests.Files;
 
 /// <summary>
-/// <c>Files:MaxSpoolBytesPerNode</c>: the disk a node's <c>binary_multipart</c> spools hold at once is bounded, and one
-/// organization holds at most half of it. An attempt without room goes back to the queue without an attempt and is
-/// sent once room is back; another organization's files still find room meanwhile.
+/// A node with a small spool (<see cref="PerNode"/>, at most <see cref="PerAttempt"/> per attempt) and three files of
+/// <see cref="FileBytes"/> in a folder source: two of organization A, one of B.
 /// </summary>
-public sealed class SpoolBudgetScenarios : ReceiverScenario
+public abstract class SpoolScenario : ReceiverScenario
 {
     internal const int FileBytes = 400_000;
     internal const int PerAttempt = 600_000;
@@ -18,28 +17,36 @@ public sealed class SpoolBudgetScenarios : ReceiverScenario
 
     private readonly TempDirectory _root = new("herald-spool-files");
 
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    /// <summary><c>Files:MaxSpoolBytesPerOrganization</c>; null leaves it unset (half of <see cref="PerNode"/>).</summary>
+    protected virtual long? PerOrganization => null;
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings
     {
-        ["Files:Directory"] = _root.Path,
-        ["Files:MaxSpoolBytes"] = PerAttempt.ToString(CultureInfo.InvariantCulture),
-        ["Files:MaxSpoolBytesPerNode"] = PerNode.ToString(CultureInfo.InvariantCulture),
-    };
+        get
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["Files:Directory"] = _root.Path,
+                ["Files:MaxSpoolBytes"] = PerAttempt.ToString(CultureInfo.InvariantCulture),
+                ["Files:MaxSpoolBytesPerNode"] = PerNode.ToString(CultureInfo.InvariantCulture),
+            };
+            if (PerOrganization is { } perOrganization)
+            {
+                settings["Files:MaxSpoolBytesPerOrganization"] = perOrganization.ToString(CultureInfo.InvariantCulture);
+            }
+            return settings;
+        }
+    }
 
     public override async ValueTask InitializeAsync()
     {
-        await WriteFilesAsync(_root);
-        await base.InitializeAsync();
-    }
-
-    /// <summary>Three files of <see cref="FileBytes"/>: two of organization A, one of B.</summary>
-    internal static async Task WriteFilesAsync(TempDirectory root)
-    {
         foreach (var key in new[] { "org-a/docs/one.bin", "org-a/docs/two.bin", "org-b/docs/three.bin" })
         {
-            var path = Path.Combine(root.Path, "files", key);
+            var path = Path.Combine(_root.Path, "files", key);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllBytesAsync(path, FileDeliveryScenarios.Bytes(FileBytes, key.Length), Ct);
         }
+        await base.InitializeAsync();
     }
 
     public override async ValueTask DisposeAsync()
@@ -48,9 +55,17 @@ public sealed class SpoolBudgetScenarios : ReceiverScenario
         _root.Dispose();
     }
 
-    internal static string FileEvent(string key, long announced = FileBytes) =>
+    protected static string FileEvent(string key, long announced = FileBytes) =>
         FileDeliveryScenarios.FileEvent(FileDeliveryScenarios.Attachment(key, Path.GetFileName(key), "application/octet-stream", announced, bucket: "files"));
+}
 
+/// <summary>
+/// <c>Files:MaxSpoolBytesPerNode</c>: the disk a node's <c>binary_multipart</c> spools hold at once is bounded, and one
+/// organization holds at most half of it. An attempt without room goes back to the queue without an attempt and is
+/// sent once room is back; another organization's files still find room meanwhile.
+/// </summary>
+public sealed class SpoolBudgetScenarios : SpoolScenario
+{
     private static async Task<int> AttemptCountAsync(HttpClient client, string configId, string eventId) =>
         (await (await client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts", Ct)).ReadAsync())["data"]!.AsArray().Count;
 
@@ -132,31 +147,9 @@ public sealed class SpoolBudgetScenarios : ReceiverScenario
 /// <c>Files:MaxSpoolBytesPerOrganization</c> set above its default (half the node's spool): one organization's two
 /// attempts spool their files at once, where the default would send the second back to the queue.
 /// </summary>
-public sealed class SpoolShareScenarios : ReceiverScenario
+public sealed class SpoolShareScenarios : SpoolScenario
 {
-    private const int PerOrganization = 1_000_000;
-
-    private readonly TempDirectory _root = new("herald-spool-share");
-
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
-    {
-        ["Files:Directory"] = _root.Path,
-        ["Files:MaxSpoolBytes"] = SpoolBudgetScenarios.PerAttempt.ToString(CultureInfo.InvariantCulture),
-        ["Files:MaxSpoolBytesPerNode"] = SpoolBudgetScenarios.PerNode.ToString(CultureInfo.InvariantCulture),
-        ["Files:MaxSpoolBytesPerOrganization"] = PerOrganization.ToString(CultureInfo.InvariantCulture),
-    };
-
-    public override async ValueTask InitializeAsync()
-    {
-        await SpoolBudgetScenarios.WriteFilesAsync(_root);
-        await base.InitializeAsync();
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _root.Dispose();
-    }
+    protected override long? PerOrganization => 1_000_000;
 
     [Fact]
     public async Task An_organization_may_hold_the_share_of_the_nodes_spool_its_setting_gives()
@@ -168,10 +161,10 @@ public sealed class SpoolShareScenarios : ReceiverScenario
         var (config, _) = await Client.CreateConfigAsync(Receiver.Url, """ "deliveryMode":"binary_multipart" """);
 
         // 800,000 bytes of one organization at once: over half the node's 1,200,000, within the share of 1,000,000.
-        var first = (await Client.TriggerAsync(config, SpoolBudgetScenarios.FileEvent("org-a/docs/one.bin")))["event_id"]!.GetValue<string>();
-        var second = (await Client.TriggerAsync(config, SpoolBudgetScenarios.FileEvent("org-a/docs/two.bin")))["event_id"]!.GetValue<string>();
+        var first = (await Client.TriggerAsync(config, FileEvent("org-a/docs/one.bin")))["event_id"]!.GetValue<string>();
+        var second = (await Client.TriggerAsync(config, FileEvent("org-a/docs/two.bin")))["event_id"]!.GetValue<string>();
         await Receiver.WaitForAsync(2);
-        Assert.Equal(2 * SpoolBudgetScenarios.FileBytes, spool.Held);
+        Assert.Equal(2 * FileBytes, spool.Held);
 
         held.SetResult();
         await Client.EventWithStatusAsync(config, first, "succeeded");

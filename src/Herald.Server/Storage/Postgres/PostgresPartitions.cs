@@ -72,7 +72,7 @@ public sealed class PostgresPartitions(NpgsqlDataSource dataSource)
     /// </summary>
     public void Wrote(string table, DateOnly day, int rows)
     {
-        var after = _written.AddOrUpdate((table, day), rows, (_, written) => written + rows);
+        var after = _written.AddOrUpdate((table, day), static (_, added) => added, static (_, written, added) => written + added, rows);
         var before = after - rows;
         if (before == 0)
         {
