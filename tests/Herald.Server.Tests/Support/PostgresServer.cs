@@ -71,7 +71,11 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         var name = $"herald_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(_adminConnectionString))
+        // A connect on a loaded CI machine (Herald processes and the test server on two cores) once took over Npgsql's
+        // default 15 s: the set-up waits longer rather than fail a test that has not started. Herald's own connection
+        // string keeps the defaults.
+        var admin = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Timeout = 60, CommandTimeout = 120 };
+        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
