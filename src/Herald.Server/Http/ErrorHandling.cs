@@ -52,7 +52,7 @@ public static partial class ErrorHandling
             LogDatabaseUnavailable(logger, context.Request.Method, context.Request.Path, error);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await context.Response.WriteAsJsonAsync(new ErrorResp(DatabaseUnavailableMessage));
+            await context.Response.WriteAsJsonAsync(new ErrorResp(error is CommitInDoubtException ? CommitInDoubtMessage : DatabaseUnavailableMessage));
             return;
         }
         LogUnhandled(logger, context.Request.Method, context.Request.Path, error);
@@ -72,7 +72,18 @@ public static partial class ErrorHandling
     /// </summary>
     public const string DatabaseUnavailableMessage =
         "The database could not be reached or was too busy to answer; retry the request. A trigger sent again with the same Idempotency-Key header is accepted once. "
-        + "If this lasts, the operator should check that the database is up and that Storage:ConnectionString points at it (the node's log has the cause).";
+        + OperatorAdvice;
+
+    private const string OperatorAdvice =
+        "If this lasts, the operator should check that the database is up and that Storage:ConnectionString points at it (the node's log has the cause).";
+
+    /// <summary>
+    /// What a client reads when the connection was lost while its write was being committed: the write may have been
+    /// made, so sending it again is safe only with the same Idempotency-Key.
+    /// </summary>
+    public const string CommitInDoubtMessage =
+        "The connection to the database was lost while this request's write was being committed, so it may or may not have been made; "
+        + "retry the request with the same Idempotency-Key header, and a trigger is then accepted once. " + OperatorAdvice;
 
     /// <summary>
     /// Whether an error, or one it wraps, is the database saying it cannot serve now: a lost or refused connection, a

@@ -8,7 +8,9 @@ namespace Herald.Server.Storage;
 /// transaction (<see cref="IWriteSessions"/>), each kind's items written by its own feature's writers. A caller is
 /// answered only after the commit that holds its item. Should the shared transaction fail, each kind is written again
 /// in a transaction of its own, and should that fail too, each of its items alone, so that a write one caller cannot
-/// make (a new event the database refuses, say) fails only that caller. Registered once per database.
+/// make (a new event the database refuses, say) fails only that caller. A transaction whose commit is in doubt
+/// (<see cref="CommitInDoubtException"/>) is never written again: each of its callers hears that error. Registered once
+/// per database.
 /// </summary>
 public sealed class GroupCommit : IAsyncDisposable
 {
@@ -66,6 +68,15 @@ public sealed class GroupCommit : IAsyncDisposable
                 }, cancellationToken);
                 Interlocked.Increment(ref _together);
             }
+            catch (CommitInDoubtException e)
+            {
+                // It may have been written: written again, the batch could be written twice (a replay's second job).
+                foreach (var pending in batch)
+                {
+                    pending.Fail(e);
+                }
+                return new bool[batch.Count];
+            }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
                 // Nothing of the batch was written: each kind is written again on its own, below.
@@ -101,7 +112,7 @@ public sealed class GroupCommit : IAsyncDisposable
         {
             answer = await _sessions.WriteAsync(session => kind.WriteAsync(session, items, cancellationToken), cancellationToken);
         }
-        catch (Exception e) when (items.Count > 1 && !cancellationToken.IsCancellationRequested && !ErrorHandling.DatabaseUnavailable(e))
+        catch (Exception e) when (items.Count > 1 && !cancellationToken.IsCancellationRequested && !ErrorHandling.DatabaseUnavailable(e) && e is not CommitInDoubtException)
         {
             foreach (var item in items)
             {

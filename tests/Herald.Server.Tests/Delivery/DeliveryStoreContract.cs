@@ -151,14 +151,14 @@ public abstract class DeliveryStoreContract
     }
 
     /// <summary>New events with their jobs, as a trigger's group write makes them.</summary>
-    private static GroupWrite<NewDelivery, long> Enqueues(TestQueue store) => new(async (session, deliveries, ct) =>
+    protected static GroupWrite<NewDelivery, long> Enqueues(TestQueue store) => new(async (session, deliveries, ct) =>
     {
         await store.Events.InsertAsync(session, deliveries.Select(d => d.Event).ToList(), ct);
         return await store.Jobs.EnqueueAsync(session, deliveries.Select(d => d.Job).ToList(), chain: false, ct);
     });
 
     /// <summary>A group write that holds the group commit from when it is entered until it is opened: the writes queued meanwhile go in one batch.</summary>
-    private sealed class Gate
+    protected sealed class Gate
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -397,6 +397,55 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
         var after = Guid.CreateVersion7(Clock.GetUtcNow().AddMilliseconds(2)).ToString();
         Assert.Single(await store.EnqueueAsync([Delivery(after)], ct));
         Assert.Equal(new[] { taken, after }.Order(StringComparer.Ordinal), (await EventsAsync([fresh, taken, after])).Keys.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// A transaction whose <c>COMMIT</c>'s answer was lost may have been committed: the group commit writes none of it
+    /// again (the new event would then be refused as taken, and its caller would hear a 500; a replay's job would be
+    /// written twice), and each of its callers hears that the commit is in doubt, which the API answers with a 503.
+    /// </summary>
+    [Fact]
+    public async Task A_group_commit_whose_answer_was_lost_is_not_written_again_and_each_caller_hears_it_is_in_doubt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await StoreAsync();
+        var direct = new Npgsql.NpgsqlConnectionStringBuilder(_database!.DataSource.ConnectionString);
+        await using var relay = new TcpRelay(direct.Host!, direct.Port);
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(direct.ConnectionString) { Port = relay.Port, MaxPoolSize = 2 };
+        await using var database = new Herald.Server.Storage.Postgres.PostgresDatabase(
+            new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = connection.ConnectionString }, Clock);
+        var store = TestQueue.Postgres(database);
+        // The connection's start-up and the day's partitions are behind us after the first write.
+        await store.EnqueueAsync([Delivery(Guid.CreateVersion7(Clock.GetUtcNow()).ToString())], ct);
+        await using var commit = new GroupCommit(store.Sessions);
+        var losing = new GroupWrite<int, int>((_, items, _) =>
+        {
+            // The last writer of the transaction: what the relay gets next from the server is the commit's answer.
+            relay.LoseNextAnswer();
+            return Task.FromResult<IReadOnlyList<int>>(items.ToArray());
+        });
+        var gate = new Gate();
+        var eventId = Guid.CreateVersion7(Clock.GetUtcNow().AddMilliseconds(1)).ToString();
+
+        // The gate holds the group commit until the other two have queued: they are committed as one batch, two kinds.
+        var opening = commit.WriteAsync(gate.Write, 1);
+        await gate.Entered.Task.WaitAsync(ct);
+        var enqueued = commit.WriteAsync(Enqueues(store), Delivery(eventId));
+        var lost = commit.WriteAsync(losing, 1);
+        gate.Open.SetResult();
+
+        Assert.Equal(1, await opening);
+        var errors = new Exception[] { await Assert.ThrowsAsync<CommitInDoubtException>(() => enqueued), await Assert.ThrowsAsync<CommitInDoubtException>(() => lost) };
+        Assert.All(errors, error => Assert.True(ErrorHandling.DatabaseUnavailable(error)));
+        // It was committed, once.
+        Assert.Equal(EventStatus.InProgress, (await EventsAsync([eventId]))[eventId].Status);
+        await using (var jobs = _database.DataSource.CreateCommand("SELECT count(*) FROM delivery_jobs WHERE event_id = $1"))
+        {
+            jobs.Parameters.Add(new Npgsql.NpgsqlParameter { Value = eventId });
+            Assert.Equal(1L, await jobs.ExecuteScalarAsync(ct));
+        }
+        // The next write goes through, on a new connection.
+        Assert.Single(await store.EnqueueAsync([Delivery(Guid.CreateVersion7(Clock.GetUtcNow().AddMilliseconds(2)).ToString())], ct));
     }
 
     /// <summary>

@@ -187,6 +187,13 @@ public sealed class PostgresWriteSessionsTests(PostgresServer server)
         Assert.True(PostgresWriteSessions.EndedUncommitted(ended, commitSent: true));
         Assert.True(PostgresWriteSessions.EndedUncommitted(idle, commitSent: true));
         Assert.False(PostgresWriteSessions.EndedUncommitted(unique, commitSent: false));
+
+        // Once the COMMIT was sent, a lost connection or a timeout leaves it in doubt; the server's answers do not.
+        Assert.True(PostgresWriteSessions.InDoubt(lost));
+        Assert.True(PostgresWriteSessions.InDoubt(reset));
+        Assert.True(PostgresWriteSessions.InDoubt(timedOut));
+        Assert.False(PostgresWriteSessions.InDoubt(ended));
+        Assert.False(PostgresWriteSessions.InDoubt(unique));
     }
 
     private async Task TerminateAsync(int pid, CancellationToken ct)

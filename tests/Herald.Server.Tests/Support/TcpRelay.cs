@@ -7,7 +7,8 @@ namespace Herald.Server.Tests.Support;
 /// <summary>
 /// A TCP relay on a loopback port to a target (a database server, say) that a test can cut: <see cref="Cut"/> ends
 /// every open tunnel and has each new connection closed as soon as it is accepted, as a server that went away would,
-/// until <see cref="Restore"/>; <see cref="RefuseNew"/> only closes the new connections.
+/// until <see cref="Restore"/>; <see cref="RefuseNew"/> only closes the new connections; <see cref="LoseNextAnswer"/> loses
+/// one answer of the target's.
 /// </summary>
 public sealed class TcpRelay : IAsyncDisposable
 {
@@ -19,6 +20,7 @@ public sealed class TcpRelay : IAsyncDisposable
     private readonly Task _accepting;
     private volatile bool _cut;
     private int _refused;
+    private int _loseNextAnswer;
 
     public TcpRelay(string targetHost, int targetPort)
     {
@@ -47,6 +49,13 @@ public sealed class TcpRelay : IAsyncDisposable
     }
 
     public void Restore() => _cut = false;
+
+    /// <summary>
+    /// The next bytes the target sends, on whichever tunnel, never arrive: the relay drops them and closes that tunnel. A
+    /// network that failed after the target got the request and acted on it, say a database that committed a
+    /// transaction and whose answer was lost.
+    /// </summary>
+    public void LoseNextAnswer() => Volatile.Write(ref _loseNextAnswer, 1);
 
     /// <summary>Closes each new connection as soon as it is accepted, until <see cref="Restore"/>; open tunnels go on.</summary>
     public void RefuseNew() => _cut = true;
@@ -77,7 +86,7 @@ public sealed class TcpRelay : IAsyncDisposable
             _tunnels[inbound] = outbound;
             await Task.WhenAny(
                 inbound.GetStream().CopyToAsync(outbound.GetStream(), _stop.Token),
-                outbound.GetStream().CopyToAsync(inbound.GetStream(), _stop.Token));
+                AnswerAsync(inbound, outbound));
         }
         catch (Exception)
         {
@@ -88,6 +97,20 @@ public sealed class TcpRelay : IAsyncDisposable
             _tunnels.TryRemove(inbound, out _);
             inbound.Dispose();
             outbound.Dispose();
+        }
+    }
+
+    private async Task AnswerAsync(TcpClient inbound, TcpClient outbound)
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await outbound.GetStream().ReadAsync(buffer, _stop.Token)) > 0)
+        {
+            if (Interlocked.Exchange(ref _loseNextAnswer, 0) == 1)
+            {
+                return;
+            }
+            await inbound.GetStream().WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }
 

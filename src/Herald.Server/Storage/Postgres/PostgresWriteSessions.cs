@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Herald.Server.Http;
 using Npgsql;
 
 namespace Herald.Server.Storage.Postgres;
@@ -8,7 +9,8 @@ namespace Herald.Server.Storage.Postgres;
 /// last one used, while it is kept. A transaction is rolled back whole and run again, up to three times in all, when it
 /// was chosen as a deadlock's victim, or when it cannot have committed because its connection ended under it (the
 /// server restarted or ended the session, or the connection was lost before the <c>COMMIT</c> was sent). Its work must
-/// therefore only write, and answer from what it wrote.
+/// therefore only write, and answer from what it wrote. A connection lost or timed out after the <c>COMMIT</c> was sent
+/// throws <see cref="CommitInDoubtException"/>: the transaction may have been committed, so it is not run again.
 /// </summary>
 public sealed class PostgresWriteSessions(PostgresDatabase database) : IWriteSessions
 {
@@ -41,6 +43,11 @@ public sealed class PostgresWriteSessions(PostgresDatabase database) : IWriteSes
                 // The other kept connections went to the same server: most likely they ended with this one.
                 await database.DropKeptConnectionsAsync();
             }
+            catch (NpgsqlException e) when (session is { CommitSent: true } && InDoubt(e))
+            {
+                await database.DropKeptConnectionsAsync();
+                throw new CommitInDoubtException(e);
+            }
             finally
             {
                 await database.GiveBackAsync(connection, committed);
@@ -59,4 +66,10 @@ public sealed class PostgresWriteSessions(PostgresDatabase database) : IWriteSes
         PostgresException p => p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.IdleSessionTimeout,
         _ => !commitSent && e.InnerException is IOException or SocketException,
     };
+
+    /// <summary>
+    /// Whether, once the <c>COMMIT</c> was sent, the error leaves its fate unknown: the connection was lost or the answer
+    /// did not come in time. The server's own errors (a constraint, a deadlock, the end of the session) are answers.
+    /// </summary>
+    internal static bool InDoubt(NpgsqlException e) => e is not PostgresException && e.InnerException is IOException or SocketException or TimeoutException;
 }
