@@ -60,6 +60,7 @@ public static partial class ErrorHandling
         await context.Response.WriteAsJsonAsync(new ErrorResp("Internal server error"));
     }
 
+    private const string QueryCanceled = "57014";
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
 
@@ -88,14 +89,16 @@ public static partial class ErrorHandling
     /// <summary>
     /// Whether an error, or one it wraps, is the database saying it cannot serve now: a lost or refused connection, a
     /// connection pool with none free (what a driver marks transient), a server that ended the session (SQLSTATE class
-    /// 08, or 57P01 to 57P05: shutting down, restarting, an idle session ended), or a SQLite file still busy or locked
-    /// when its busy timeout ran out.
+    /// 08, or 57P01 to 57P05: shutting down, restarting, an idle session ended), a statement the server stopped because
+    /// it ran past the operator's <c>statement_timeout</c> or an operator cancelled it (57014: Herald's own cancellations
+    /// reach it as <see cref="OperationCanceledException"/> instead), or a SQLite file still busy or locked when its busy
+    /// timeout ran out.
     /// </summary>
     public static bool DatabaseUnavailable(Exception? error)
     {
         for (var e = error; e is not null; e = e.InnerException)
         {
-            if (e is DbException db && (db.IsTransient || db.SqlState is ['0', '8', _, _, _] or "57P01" or "57P02" or "57P03" or "57P05"))
+            if (e is DbException db && (db.IsTransient || db.SqlState is ['0', '8', _, _, _] or "57P01" or "57P02" or "57P03" or "57P05" or QueryCanceled))
             {
                 return true;
             }

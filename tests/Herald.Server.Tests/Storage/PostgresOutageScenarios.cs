@@ -16,6 +16,7 @@ public sealed class PostgresOutageScenarios(PostgresServer server) : IAsyncLifet
     private HeraldApp? _app;
     private TcpRelay? _relay;
     private Receiver _receiver = null!;
+    private string? _direct;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -34,7 +35,7 @@ public sealed class PostgresOutageScenarios(PostgresServer server) : IAsyncLifet
     /// <summary>Starts Herald on a fresh database reached through a new relay, with <paramref name="extra"/> settings.</summary>
     private async Task<(HeraldApp App, TcpRelay Relay, HttpClient Client)> StartBehindRelayAsync(params (string Key, string Value)[] extra)
     {
-        var direct = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync());
+        var direct = new NpgsqlConnectionStringBuilder(_direct = await server.CreateDatabaseAsync());
         _relay = new TcpRelay(direct.Host!, direct.Port);
         var settings = new Dictionary<string, string?>
         {
@@ -82,6 +83,44 @@ public sealed class PostgresOutageScenarios(PostgresServer server) : IAsyncLifet
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/webhooks/configs", Ct)).StatusCode);
         var after = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
         await client.EventWithStatusAsync(configId, after, "succeeded");
+    }
+
+    /// <summary>
+    /// An operator's <c>statement_timeout</c>, or an operator's cancel, stops a statement with SQLSTATE 57014: the request
+    /// is answered 503, as for a database too busy to answer, not 500, nothing of it is written, and the same node serves
+    /// it once the database keeps pace again. The test's own trigger on the event log raises the server's error for the
+    /// trigger's insert.
+    /// </summary>
+    [Fact]
+    public async Task A_request_whose_statement_the_server_stopped_for_its_statement_timeout_is_answered_503()
+    {
+        var (_, _, client) = await StartBehindRelayAsync();
+        var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
+        await ExecuteAsync("""
+            CREATE FUNCTION time_out() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION USING ERRCODE = 'query_canceled', MESSAGE = 'canceling statement due to statement timeout'; END $$;
+            CREATE TRIGGER time_out BEFORE INSERT ON webhook_events FOR EACH ROW EXECUTE FUNCTION time_out();
+            """);
+
+        var stopped = await client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", """{"metadata":{},"entity":{"_id":"e-1"}}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stopped.StatusCode);
+        Assert.Contains("too busy to answer; retry", await stopped.MessageAsync());
+        await ExecuteAsync("DROP TRIGGER time_out ON webhook_events; DROP FUNCTION time_out();");
+        var after = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
+        await client.EventWithStatusAsync(configId, after, "succeeded");
+        await using var connection = new NpgsqlConnection(_direct);
+        await connection.OpenAsync(Ct);
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM webhook_events", connection);
+        Assert.Equal(1L, await count.ExecuteScalarAsync(Ct));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_direct);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Ct);
     }
 
     /// <summary>
