@@ -96,9 +96,12 @@ public static partial class ErrorHandling
     /// </summary>
     public static bool DatabaseUnavailable(Exception? error)
     {
+        var cancelled = false;
         for (var e = error; e is not null; e = e.InnerException)
         {
-            if (e is DbException db && (db.IsTransient || db.SqlState is ['0', '8', _, _, _] or "57P01" or "57P02" or "57P03" or "57P05" or QueryCanceled))
+            // A statement cancelled for Herald's own token (a stop, an aborted request) is no sign of the database.
+            cancelled |= e is OperationCanceledException;
+            if (e is DbException db && (db.IsTransient || db.SqlState is ['0', '8', _, _, _] or "57P01" or "57P02" or "57P03" or "57P05" || (db.SqlState == QueryCanceled && !cancelled)))
             {
                 return true;
             }

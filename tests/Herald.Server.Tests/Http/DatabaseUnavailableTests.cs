@@ -18,6 +18,8 @@ public sealed class DatabaseUnavailableTests
         { PostgresErrorCodes.IdleSessionTimeout, true },
         { PostgresErrorCodes.ConnectionFailure, true },
         { PostgresErrorCodes.TooManyConnections, true },
+        // The operator's statement_timeout, or an operator's cancel.
+        { PostgresErrorCodes.QueryCanceled, true },
         { PostgresErrorCodes.UniqueViolation, false },
         { PostgresErrorCodes.SyntaxError, false },
         { PostgresErrorCodes.InsufficientPrivilege, false },
@@ -34,6 +36,15 @@ public sealed class DatabaseUnavailableTests
         Assert.True(ErrorHandling.DatabaseUnavailable(new NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
         Assert.True(ErrorHandling.DatabaseUnavailable(new SqliteException("database is locked", 5)));
         Assert.True(ErrorHandling.DatabaseUnavailable(new InvalidOperationException("writing failed", new NpgsqlException("Exception while reading from stream", new IOException()))));
+    }
+
+    [Fact]
+    public void A_statement_cancelled_for_Herald_s_own_token_is_not()
+    {
+        var cancelled = new PostgresException("canceling statement due to user request", "ERROR", "ERROR", PostgresErrorCodes.QueryCanceled);
+
+        Assert.False(ErrorHandling.DatabaseUnavailable(new OperationCanceledException("Query was cancelled", cancelled)));
+        Assert.False(ErrorHandling.DatabaseUnavailable(new InvalidOperationException("writing failed", new OperationCanceledException("Query was cancelled", cancelled))));
     }
 
     [Fact]
