@@ -61,6 +61,7 @@ public static partial class ErrorHandling
     }
 
     private const string QueryCanceled = "57014";
+    private const string ReadOnly = "25006";
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
 
@@ -89,7 +90,8 @@ public static partial class ErrorHandling
     /// <summary>
     /// Whether an error, or one it wraps, is the database saying it cannot serve now: a lost or refused connection, a
     /// connection pool with none free (what a driver marks transient), a server that ended the session (SQLSTATE class
-    /// 08, or 57P01 to 57P05: shutting down, restarting, an idle session ended), a statement the server stopped because
+    /// 08, or 57P01 to 57P05: shutting down, restarting, an idle session ended), a server that takes no writes (25006: a
+    /// standby, or a primary a failover demoted), a statement the server stopped because
     /// it ran past the operator's <c>statement_timeout</c> or an operator cancelled it (57014: Herald's own cancellations
     /// reach it as <see cref="OperationCanceledException"/> instead), or a SQLite file still busy or locked when its busy
     /// timeout ran out.
@@ -101,7 +103,7 @@ public static partial class ErrorHandling
         {
             // A statement cancelled for Herald's own token (a stop, an aborted request) is no sign of the database.
             cancelled |= e is OperationCanceledException;
-            if (e is DbException db && (db.IsTransient || db.SqlState is ['0', '8', _, _, _] or "57P01" or "57P02" or "57P03" or "57P05" || (db.SqlState == QueryCanceled && !cancelled)))
+            if (e is DbException db && (db.IsTransient || db.SqlState is ['0', '8', _, _, _] or "57P01" or "57P02" or "57P03" or "57P05" or ReadOnly || (db.SqlState == QueryCanceled && !cancelled)))
             {
                 return true;
             }

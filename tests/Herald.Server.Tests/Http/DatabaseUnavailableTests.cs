@@ -18,6 +18,8 @@ public sealed class DatabaseUnavailableTests
         { PostgresErrorCodes.IdleSessionTimeout, true },
         { PostgresErrorCodes.ConnectionFailure, true },
         { PostgresErrorCodes.TooManyConnections, true },
+        // A standby, or a primary a failover demoted.
+        { PostgresErrorCodes.ReadOnlySqlTransaction, true },
         // The operator's statement_timeout, or an operator's cancel.
         { PostgresErrorCodes.QueryCanceled, true },
         { PostgresErrorCodes.UniqueViolation, false },

@@ -115,10 +115,45 @@ public sealed class PostgresOutageScenarios(PostgresServer server) : IAsyncLifet
         Assert.Equal(1L, await count.ExecuteScalarAsync(Ct));
     }
 
-    private async Task ExecuteAsync(string sql)
+    /// <summary>
+    /// A server that takes no writes (a standby, or a primary a failover demoted: SQLSTATE 25006) has a trigger answered
+    /// 503, not 500. The node tries each write on a new connection, having closed the ones it kept, so once writes are
+    /// taken again (after a failover, by the new primary) the same node serves them without a restart.
+    /// </summary>
+    [Fact]
+    public async Task A_database_that_takes_no_writes_is_answered_503_and_the_node_writes_again_once_it_takes_them()
+    {
+        var (app, _, client) = await StartBehindRelayAsync();
+        var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
+        var before = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
+        await client.EventWithStatusAsync(configId, before, "succeeded");
+        var name = new NpgsqlConnectionStringBuilder(_direct).Database;
+        await ExecuteAsync($"ALTER DATABASE \"{name}\" SET default_transaction_read_only = on");
+        // Herald's kept connections began as writable sessions: ended, they come back read-only.
+        await ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+
+        var refused = await client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", """{"metadata":{},"entity":{"_id":"e-2"}}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("retry", await refused.MessageAsync());
+        Assert.Contains(app.Logs.Lines, line => line.Category == "Herald.Errors" && line.Message.Contains("database was unavailable for POST"));
+        await ExecuteAsync($"ALTER DATABASE \"{name}\" RESET default_transaction_read_only", readWrite: true);
+
+        // No session is ended this time: the node's next write opens a new one, which takes writes.
+        var after = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
+        await client.EventWithStatusAsync(configId, after, "succeeded");
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on a connection of the test's own; <paramref name="readWrite"/> in a session that writes whatever the database's default.</summary>
+    private async Task ExecuteAsync(string sql, bool readWrite = false)
     {
         await using var connection = new NpgsqlConnection(_direct);
         await connection.OpenAsync(Ct);
+        if (readWrite)
+        {
+            await using var writable = new NpgsqlCommand("SET default_transaction_read_only = off", connection);
+            await writable.ExecuteNonQueryAsync(Ct);
+        }
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(Ct);
     }

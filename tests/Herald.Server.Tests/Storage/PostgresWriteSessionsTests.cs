@@ -178,6 +178,7 @@ public sealed class PostgresWriteSessionsTests(PostgresServer server)
         var ended = new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown);
         var idle = new PostgresException("terminating connection due to idle-session timeout", "FATAL", "FATAL", PostgresErrorCodes.IdleSessionTimeout);
         var unique = new PostgresException("duplicate key value violates unique constraint", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation);
+        var readOnly = new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", PostgresErrorCodes.ReadOnlySqlTransaction);
 
         Assert.True(PostgresWriteSessions.EndedUncommitted(lost, commitSent: false));
         Assert.True(PostgresWriteSessions.EndedUncommitted(reset, commitSent: false));
@@ -187,6 +188,7 @@ public sealed class PostgresWriteSessionsTests(PostgresServer server)
         Assert.True(PostgresWriteSessions.EndedUncommitted(ended, commitSent: true));
         Assert.True(PostgresWriteSessions.EndedUncommitted(idle, commitSent: true));
         Assert.False(PostgresWriteSessions.EndedUncommitted(unique, commitSent: false));
+        Assert.True(PostgresWriteSessions.EndedUncommitted(readOnly, commitSent: true));
 
         // Once the COMMIT was sent, a lost connection or a timeout leaves it in doubt; the server's answers do not.
         Assert.True(PostgresWriteSessions.InDoubt(lost));

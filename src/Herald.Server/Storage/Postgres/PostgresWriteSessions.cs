@@ -40,7 +40,7 @@ public sealed class PostgresWriteSessions(PostgresDatabase database) : IWriteSes
             }
             catch (NpgsqlException e) when (attempt < MaxAttempts && !cancellationToken.IsCancellationRequested && EndedUncommitted(e, session is { CommitSent: true }))
             {
-                // The other kept connections went to the same server: most likely they ended with this one.
+                // The other kept connections went to the same server: most likely they ended (or were demoted) with this one.
                 await database.DropKeptConnectionsAsync();
             }
             catch (NpgsqlException e) when (session is { CommitSent: true } && InDoubt(e))
@@ -56,14 +56,17 @@ public sealed class PostgresWriteSessions(PostgresDatabase database) : IWriteSes
     }
 
     /// <summary>
-    /// Whether the connection ended under the transaction in a way that leaves it certainly not committed: the server
-    /// ended the session (restart, <c>pg_terminate_backend</c>, <c>idle_session_timeout</c> on a kept connection), which
-    /// it reports before a <c>COMMIT</c>'s answer, never after; or the connection was lost before the <c>COMMIT</c> was
-    /// sent. A connection lost after that leaves the commit in doubt, and the error goes to the caller.
+    /// Whether the connection ended under the transaction, or leads to a server that takes no writes, in a way that
+    /// leaves it certainly not committed: the server ended the session (restart, <c>pg_terminate_backend</c>,
+    /// <c>idle_session_timeout</c> on a kept connection), which it reports before a <c>COMMIT</c>'s answer, never after;
+    /// the session is read-only (25006: a standby, or a primary a failover demoted, reached by a kept connection while a
+    /// new one may find the new primary); or the connection was lost before the <c>COMMIT</c> was sent. A connection lost
+    /// after that leaves the commit in doubt, and the error goes to the caller.
     /// </summary>
     internal static bool EndedUncommitted(NpgsqlException e, bool commitSent) => e switch
     {
-        PostgresException p => p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.IdleSessionTimeout,
+        PostgresException p => p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.IdleSessionTimeout
+            or PostgresErrorCodes.ReadOnlySqlTransaction,
         _ => !commitSent && e.InnerException is IOException or SocketException,
     };
 
