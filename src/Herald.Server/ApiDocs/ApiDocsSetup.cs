@@ -42,7 +42,9 @@ public static class ApiDocsSetup
             + "`Authorization: Bearer <token>` (a static token from `Auth:Tokens` or a JWT). Operations and fields marked "
             + $"`{ExtensionMark}: true` are Herald extensions beyond the epilot contract. Herald extension: any operation "
             + "that needs the database answers `503` with `Retry-After` and a `message` while the database cannot serve "
-            + "(unreachable, shutting down, no free connection); retry it, a trigger with the same `Idempotency-Key`.";
+            + "(unreachable, shutting down, read-only, no free connection, a statement past its `statement_timeout`), or "
+            + "when the connection was lost while its write was being committed, which may then have been made; retry it, "
+            + "a trigger with the same `Idempotency-Key`.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[SchemeName] = new OpenApiSecurityScheme
