@@ -52,7 +52,8 @@ public static partial class ErrorHandling
             LogDatabaseUnavailable(logger, context.Request.Method, context.Request.Path, error);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await context.Response.WriteAsJsonAsync(new ErrorResp(error is CommitInDoubtException ? CommitInDoubtMessage : DatabaseUnavailableMessage));
+            var message = error is CommitInDoubtException ? CommitInDoubtMessage : DiskFull(error) ? DiskFullMessage : DatabaseUnavailableMessage;
+            await context.Response.WriteAsJsonAsync(new ErrorResp(message));
             return;
         }
         LogUnhandled(logger, context.Request.Method, context.Request.Path, error);
@@ -62,8 +63,10 @@ public static partial class ErrorHandling
 
     private const string QueryCanceled = "57014";
     private const string ReadOnly = "25006";
+    private const string DiskFullState = "53100";
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
+    private const int SqliteFull = 13;
 
     /// <summary>The <c>Retry-After</c> of a 503 for an unavailable database, in seconds.</summary>
     public const int RetryAfterSeconds = 5;
@@ -79,6 +82,11 @@ public static partial class ErrorHandling
     private const string OperatorAdvice =
         "If this lasts, the operator should check that the database is up and that Storage:ConnectionString points at it (the node's log has the cause).";
 
+    /// <summary>What a client reads when the database's disk is full: nothing more can be written until the operator makes room.</summary>
+    public const string DiskFullMessage =
+        "The database's disk is full, so nothing more can be written; retry the request later. The operator should free space on the disk that holds the database "
+        + "(for SQLite, the folder of Storage:DataDirectory or the Data Source of Storage:ConnectionString; the node's log has the cause).";
+
     /// <summary>
     /// What a client reads when the connection was lost while its write was being committed: the write may have been
     /// made, so sending it again is safe only with the same Idempotency-Key.
@@ -93,8 +101,8 @@ public static partial class ErrorHandling
     /// 08, or 57P01 to 57P05: shutting down, restarting, an idle session ended), a server that takes no writes (25006: a
     /// standby, or a primary a failover demoted), a statement the server stopped because
     /// it ran past the operator's <c>statement_timeout</c> or an operator cancelled it (57014: Herald's own cancellations
-    /// reach it as <see cref="OperationCanceledException"/> instead), or a SQLite file still busy or locked when its busy
-    /// timeout ran out.
+    /// reach it as <see cref="OperationCanceledException"/> instead), a SQLite file still busy or locked when its busy
+    /// timeout ran out, or one that cannot grow (its disk is full).
     /// </summary>
     public static bool DatabaseUnavailable(Exception? error)
     {
@@ -107,8 +115,22 @@ public static partial class ErrorHandling
             {
                 return true;
             }
-            // SQLite's driver marks nothing transient: a file another process holds past the busy timeout is.
-            if (e is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked })
+            // SQLite's driver marks nothing transient: a file another process holds past the busy timeout is, and a
+            // file that cannot grow serves again once there is room.
+            if (e is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked or SqliteFull })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether an error, or one it wraps, is the database's disk (or SQLite's page limit) being full.</summary>
+    private static bool DiskFull(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is SqliteException { SqliteErrorCode: SqliteFull } or DbException { SqlState: DiskFullState })
             {
                 return true;
             }

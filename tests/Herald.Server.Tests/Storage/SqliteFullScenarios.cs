@@ -1,0 +1,56 @@
+using System.Net;
+using Herald.Server.Storage.Sqlite;
+using Herald.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Herald.Server.Tests.Storage;
+
+/// <summary>
+/// A SQLite file that cannot grow, as on a full disk: here the write lane's connection may use no more pages than the
+/// file has (<c>PRAGMA max_page_count</c>), and SQLite answers a write that needs one more with <c>SQLITE_FULL</c>.
+/// </summary>
+public sealed class SqliteFullScenarios : IAsyncLifetime
+{
+    private Receiver _receiver = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _receiver = await Receiver.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _receiver.DisposeAsync();
+
+    /// <summary>
+    /// The trigger is answered 503 with a message that names the full disk and the setting behind the file's place, not
+    /// 500; nothing of it is written; the lane closes its connection after the failed write, and the next trigger, on a
+    /// new one, is delivered.
+    /// </summary>
+    [Fact]
+    public async Task A_trigger_that_finds_the_database_file_unable_to_grow_is_answered_503_naming_the_disk_and_the_setting()
+    {
+        using var app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" });
+        var client = app.Client();
+        var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
+        await app.Services.GetRequiredService<SqliteWriteLane>().RunAsync(async session =>
+        {
+            await using var count = session.Connection.CreateCommand();
+            count.CommandText = "PRAGMA page_count";
+            var pages = (long)(await count.ExecuteScalarAsync(Ct))!;
+            await using var limit = session.Connection.CreateCommand();
+            limit.CommandText = $"PRAGMA max_page_count = {pages}";
+            return await limit.ExecuteScalarAsync(Ct);
+        }, Ct);
+
+        // 200,000 characters: more pages than the file has free.
+        var refused = await client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", $$$"""{"metadata":{},"entity":{"_id":"e-1","text":"{{{new string('x', 200_000)}}}"}}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        var message = await refused.MessageAsync();
+        Assert.Contains("disk is full", message);
+        Assert.Contains("Storage:DataDirectory", message);
+        Assert.Equal(0L, await app.ScalarAsync("SELECT count(*) FROM webhook_events"));
+        Assert.Contains(app.Logs.Lines, line => line.Category == "Herald.Errors" && line.Message.Contains("database was unavailable for POST"));
+
+        var after = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
+        await client.EventWithStatusAsync(configId, after, "succeeded");
+    }
+}
