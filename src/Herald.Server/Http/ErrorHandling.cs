@@ -52,7 +52,10 @@ public static partial class ErrorHandling
             LogDatabaseUnavailable(logger, context.Request.Method, context.Request.Path, error);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var message = error is CommitInDoubtException ? CommitInDoubtMessage : DiskFull(error) ? DiskFullMessage : DatabaseUnavailableMessage;
+            var message = error is CommitInDoubtException ? CommitInDoubtMessage
+                : DiskFull(error) ? DiskFullMessage
+                : Wraps<SqliteException>(error, e => e.SqliteErrorCode == SqliteReadOnly) ? ReadOnlyFileMessage
+                : DatabaseUnavailableMessage;
             await context.Response.WriteAsJsonAsync(new ErrorResp(message));
             return;
         }
@@ -66,6 +69,7 @@ public static partial class ErrorHandling
     private const string DiskFullState = "53100";
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
+    private const int SqliteReadOnly = 8;
     private const int SqliteFull = 13;
 
     /// <summary>The <c>Retry-After</c> of a 503 for an unavailable database, in seconds.</summary>
@@ -87,6 +91,12 @@ public static partial class ErrorHandling
         "The database's disk is full, so nothing more can be written; retry the request later. The operator should free space on the disk that holds the database "
         + "(for SQLite, the folder of Storage:DataDirectory or the Data Source of Storage:ConnectionString; the node's log has the cause).";
 
+    /// <summary>What a client reads when the SQLite file cannot be written: the operator must make it writable again.</summary>
+    public const string ReadOnlyFileMessage =
+        "The database file cannot be written (it is read-only); retry the request later. The operator should check that Herald may write the SQLite file "
+        + "in Storage:DataDirectory (or the Data Source of Storage:ConnectionString) and that its file system was not remounted read-only after a disk error "
+        + "(the node's log has the cause).";
+
     /// <summary>
     /// What a client reads when the connection was lost while its write was being committed: the write may have been
     /// made, so sending it again is safe only with the same Idempotency-Key.
@@ -102,7 +112,7 @@ public static partial class ErrorHandling
     /// standby, or a primary a failover demoted), a statement the server stopped because
     /// it ran past the operator's <c>statement_timeout</c> or an operator cancelled it (57014: Herald's own cancellations
     /// reach it as <see cref="OperationCanceledException"/> instead), a SQLite file still busy or locked when its busy
-    /// timeout ran out, or one that cannot grow (its disk is full).
+    /// timeout ran out, one that cannot grow (its disk is full), or one that cannot be written (read-only).
     /// </summary>
     public static bool DatabaseUnavailable(Exception? error)
     {
@@ -116,8 +126,9 @@ public static partial class ErrorHandling
                 return true;
             }
             // SQLite's driver marks nothing transient: a file another process holds past the busy timeout is, and a
-            // file that cannot grow serves again once there is room.
-            if (e is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked or SqliteFull })
+            // file that cannot grow, or cannot be written (its file system remounted read-only after a disk error),
+            // serves again once the operator has made room or repaired it.
+            if (e is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked or SqliteFull or SqliteReadOnly })
             {
                 return true;
             }
@@ -126,11 +137,14 @@ public static partial class ErrorHandling
     }
 
     /// <summary>Whether an error, or one it wraps, is the database's disk (or SQLite's page limit) being full.</summary>
-    private static bool DiskFull(Exception? error)
+    private static bool DiskFull(Exception? error) =>
+        Wraps<SqliteException>(error, e => e.SqliteErrorCode == SqliteFull) || Wraps<DbException>(error, e => e.SqlState == DiskFullState);
+
+    private static bool Wraps<T>(Exception? error, Func<T, bool> matches) where T : Exception
     {
         for (var e = error; e is not null; e = e.InnerException)
         {
-            if (e is SqliteException { SqliteErrorCode: SqliteFull } or DbException { SqlState: DiskFullState })
+            if (e is T match && matches(match))
             {
                 return true;
             }

@@ -6,10 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Herald.Server.Tests.Storage;
 
 /// <summary>
-/// A SQLite file that cannot grow, as on a full disk: here the write lane's connection may use no more pages than the
-/// file has (<c>PRAGMA max_page_count</c>), and SQLite answers a write that needs one more with <c>SQLITE_FULL</c>.
+/// A SQLite file that cannot grow, as on a full disk, or cannot be written, as on a file system remounted read-only:
+/// staged on the write lane's connection (<c>PRAGMA max_page_count</c>, <c>PRAGMA query_only</c>), SQLite answers a
+/// write with <c>SQLITE_FULL</c> or <c>SQLITE_READONLY</c>, as it does for the real causes.
 /// </summary>
-public sealed class SqliteFullScenarios : IAsyncLifetime
+public sealed class SqliteStorageFailureScenarios : IAsyncLifetime
 {
     private Receiver _receiver = null!;
 
@@ -21,8 +22,7 @@ public sealed class SqliteFullScenarios : IAsyncLifetime
 
     /// <summary>
     /// The trigger is answered 503 with a message that names the full disk and the setting behind the file's place, not
-    /// 500; nothing of it is written; the lane closes its connection after the failed write, and the next trigger, on a
-    /// new one, is delivered.
+    /// 500; nothing of it is written; once there is room again, the same node delivers the next trigger.
     /// </summary>
     [Fact]
     public async Task A_trigger_that_finds_the_database_file_unable_to_grow_is_answered_503_naming_the_disk_and_the_setting()
@@ -50,6 +50,40 @@ public sealed class SqliteFullScenarios : IAsyncLifetime
         Assert.Equal(0L, await app.ScalarAsync("SELECT count(*) FROM webhook_events"));
         Assert.Contains(app.Logs.Lines, line => line.Category == "Herald.Errors" && line.Message.Contains("database was unavailable for POST"));
 
+        Unstage();
+        var after = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
+        await client.EventWithStatusAsync(configId, after, "succeeded");
+    }
+
+    /// <summary>
+    /// The staged limit lives on the connection, which the write lane closed into the pool when its write failed (the
+    /// lane starts its next turn on a fresh one): closing the pool's idle connections is the test's way of making room.
+    /// </summary>
+    private static void Unstage() => Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+    /// <summary>The same for a file that cannot be written: 503 naming the read-only file and the setting, not 500.</summary>
+    [Fact]
+    public async Task A_trigger_that_finds_the_database_file_read_only_is_answered_503_naming_the_file_and_the_setting()
+    {
+        using var app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" });
+        var client = app.Client();
+        var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
+        await app.Services.GetRequiredService<SqliteWriteLane>().RunAsync(async session =>
+        {
+            await using var readOnly = session.Connection.CreateCommand();
+            readOnly.CommandText = "PRAGMA query_only = ON";
+            return await readOnly.ExecuteNonQueryAsync(Ct);
+        }, Ct);
+
+        var refused = await client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", """{"metadata":{},"entity":{"_id":"e-1"}}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        var message = await refused.MessageAsync();
+        Assert.Contains("read-only", message);
+        Assert.Contains("Storage:DataDirectory", message);
+        Assert.Equal(0L, await app.ScalarAsync("SELECT count(*) FROM webhook_events"));
+
+        Unstage();
         var after = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
         await client.EventWithStatusAsync(configId, after, "succeeded");
     }
