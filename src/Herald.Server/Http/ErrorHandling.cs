@@ -52,11 +52,7 @@ public static partial class ErrorHandling
             LogDatabaseUnavailable(logger, context.Request.Method, context.Request.Path, error);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var message = error is CommitInDoubtException ? CommitInDoubtMessage
-                : DiskFull(error) ? DiskFullMessage
-                : Wraps<SqliteException>(error, e => e.SqliteErrorCode == SqliteReadOnly) ? ReadOnlyFileMessage
-                : DatabaseUnavailableMessage;
-            await context.Response.WriteAsJsonAsync(new ErrorResp(message));
+            await context.Response.WriteAsJsonAsync(new ErrorResp(UnavailableMessage(error)));
             return;
         }
         LogUnhandled(logger, context.Request.Method, context.Request.Path, error);
@@ -71,6 +67,7 @@ public static partial class ErrorHandling
     private const int SqliteLocked = 6;
     private const int SqliteReadOnly = 8;
     private const int SqliteFull = 13;
+    private const int SqliteCantOpen = 14;
 
     /// <summary>The <c>Retry-After</c> of a 503 for an unavailable database, in seconds.</summary>
     public const int RetryAfterSeconds = 5;
@@ -97,6 +94,11 @@ public static partial class ErrorHandling
         + "in Storage:DataDirectory (or the Data Source of Storage:ConnectionString) and that its file system was not remounted read-only after a disk error "
         + "(the node's log has the cause).";
 
+    /// <summary>What a client reads when the SQLite file cannot be opened: its folder or volume is gone.</summary>
+    public const string CannotOpenFileMessage =
+        "The database file cannot be opened; retry the request later. The operator should check that the SQLite file in Storage:DataDirectory "
+        + "(or the Data Source of Storage:ConnectionString) is there, that its volume is mounted and that Herald may open it (the node's log has the cause).";
+
     /// <summary>
     /// What a client reads when the connection was lost while its write was being committed: the write may have been
     /// made, so sending it again is safe only with the same Idempotency-Key.
@@ -112,7 +114,8 @@ public static partial class ErrorHandling
     /// standby, or a primary a failover demoted), a statement the server stopped because
     /// it ran past the operator's <c>statement_timeout</c> or an operator cancelled it (57014: Herald's own cancellations
     /// reach it as <see cref="OperationCanceledException"/> instead), a SQLite file still busy or locked when its busy
-    /// timeout ran out, one that cannot grow (its disk is full), or one that cannot be written (read-only).
+    /// timeout ran out, one that cannot grow (its disk is full), one that cannot be written (read-only), or one that cannot
+    /// be opened (its folder or volume gone).
     /// </summary>
     public static bool DatabaseUnavailable(Exception? error)
     {
@@ -126,15 +129,23 @@ public static partial class ErrorHandling
                 return true;
             }
             // SQLite's driver marks nothing transient: a file another process holds past the busy timeout is, and a
-            // file that cannot grow, or cannot be written (its file system remounted read-only after a disk error),
-            // serves again once the operator has made room or repaired it.
-            if (e is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked or SqliteFull or SqliteReadOnly })
+            // file that cannot grow, cannot be written (its file system remounted read-only after a disk error) or
+            // cannot be opened (its volume gone) serves again once the operator has made room or repaired it.
+            if (e is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked or SqliteFull or SqliteReadOnly or SqliteCantOpen })
             {
                 return true;
             }
         }
         return false;
     }
+
+    /// <summary>What a client reads for an error <see cref="DatabaseUnavailable"/> counts: the cause's own advice where it has one.</summary>
+    private static string UnavailableMessage(Exception? error) =>
+        error is CommitInDoubtException ? CommitInDoubtMessage
+        : DiskFull(error) ? DiskFullMessage
+        : Wraps<SqliteException>(error, e => e.SqliteErrorCode == SqliteReadOnly) ? ReadOnlyFileMessage
+        : Wraps<SqliteException>(error, e => e.SqliteErrorCode == SqliteCantOpen) ? CannotOpenFileMessage
+        : DatabaseUnavailableMessage;
 
     /// <summary>Whether an error, or one it wraps, is the database's disk (or SQLite's page limit) being full.</summary>
     private static bool DiskFull(Exception? error) =>

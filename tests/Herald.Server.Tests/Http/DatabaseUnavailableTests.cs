@@ -39,6 +39,7 @@ public sealed class DatabaseUnavailableTests
         Assert.True(ErrorHandling.DatabaseUnavailable(new SqliteException("database is locked", 5)));
         Assert.True(ErrorHandling.DatabaseUnavailable(new SqliteException("database or disk is full", 13)));
         Assert.True(ErrorHandling.DatabaseUnavailable(new SqliteException("attempt to write a readonly database", 8)));
+        Assert.True(ErrorHandling.DatabaseUnavailable(new SqliteException("unable to open database file", 14)));
         Assert.True(ErrorHandling.DatabaseUnavailable(new InvalidOperationException("writing failed", new NpgsqlException("Exception while reading from stream", new IOException()))));
     }
 

@@ -6,9 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Herald.Server.Tests.Storage;
 
 /// <summary>
-/// A SQLite file that cannot grow, as on a full disk, or cannot be written, as on a file system remounted read-only:
-/// staged on the write lane's connection (<c>PRAGMA max_page_count</c>, <c>PRAGMA query_only</c>), SQLite answers a
-/// write with <c>SQLITE_FULL</c> or <c>SQLITE_READONLY</c>, as it does for the real causes.
+/// A SQLite file that cannot grow, as on a full disk, cannot be written, as on a file system remounted read-only, or
+/// cannot be opened, as when its volume is gone: staged on the write lane's connection (<c>PRAGMA max_page_count</c>,
+/// <c>PRAGMA query_only</c>) or by moving the data folder away, SQLite answers with <c>SQLITE_FULL</c>,
+/// <c>SQLITE_READONLY</c> or <c>SQLITE_CANTOPEN</c>, as it does for the real causes.
 /// </summary>
 public sealed class SqliteStorageFailureScenarios : IAsyncLifetime
 {
@@ -86,5 +87,38 @@ public sealed class SqliteStorageFailureScenarios : IAsyncLifetime
         Unstage();
         var after = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
         await client.EventWithStatusAsync(configId, after, "succeeded");
+    }
+
+    /// <summary>
+    /// A file that cannot be opened, as when its volume is unmounted: here the data folder is moved away while the node
+    /// runs, and its idle pooled connections closed, so a read opens a new connection. The read is answered 503 naming
+    /// the file and the setting, not 500; with the folder back, the same node serves it.
+    /// </summary>
+    [Fact]
+    public async Task A_read_that_cannot_open_the_database_file_is_answered_503_naming_the_file_and_the_setting()
+    {
+        using var app = new HeraldApp();
+        var client = app.Client();
+        await client.CreateConfigAsync(_receiver.Url);
+        var away = app.DataDirectory + "-away";
+        Directory.Move(app.DataDirectory, away);
+        try
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+            var refused = await client.GetAsync("/v1/webhooks/configs", Ct);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            var message = await refused.MessageAsync();
+            Assert.Contains("cannot be opened", message);
+            Assert.Contains("Storage:DataDirectory", message);
+        }
+        finally
+        {
+            Directory.Move(away, app.DataDirectory);
+        }
+
+        var listed = await client.GetAsync("/v1/webhooks/configs", Ct);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
     }
 }
