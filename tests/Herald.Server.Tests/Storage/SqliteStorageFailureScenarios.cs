@@ -1,6 +1,7 @@
 using System.Net;
 using Herald.Server.Storage.Sqlite;
 using Herald.Server.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Server.Tests.Storage;
@@ -26,67 +27,61 @@ public sealed class SqliteStorageFailureScenarios : IAsyncLifetime
     /// 500; nothing of it is written; once there is room again, the same node delivers the next trigger.
     /// </summary>
     [Fact]
-    public async Task A_trigger_that_finds_the_database_file_unable_to_grow_is_answered_503_naming_the_disk_and_the_setting()
+    public Task A_trigger_that_finds_the_database_file_unable_to_grow_is_answered_503_naming_the_disk_and_the_setting() =>
+        RefusedThenDeliveredAsync(
+            async connection =>
+            {
+                await using var count = connection.CreateCommand();
+                count.CommandText = "PRAGMA page_count";
+                var pages = (long)(await count.ExecuteScalarAsync(Ct))!;
+                await ExecuteAsync(connection, $"PRAGMA max_page_count = {pages}");
+            },
+            // More pages than the file has free.
+            textLength: 200_000,
+            named: "disk is full");
+
+    /// <summary>The same for a file that cannot be written: 503 naming the read-only file and the setting, not 500.</summary>
+    [Fact]
+    public Task A_trigger_that_finds_the_database_file_read_only_is_answered_503_naming_the_file_and_the_setting() =>
+        RefusedThenDeliveredAsync(connection => ExecuteAsync(connection, "PRAGMA query_only = ON"), textLength: 10, named: "read-only");
+
+    /// <summary>
+    /// Stages the failure on the write lane's connection, then has a trigger answered 503 with a message holding
+    /// <paramref name="named"/> and the setting, nothing of it written, and after the staging is undone, the next
+    /// trigger delivered by the same node.
+    /// </summary>
+    private async Task RefusedThenDeliveredAsync(Func<SqliteConnection, Task> stage, int textLength, string named)
     {
         using var app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" });
         var client = app.Client();
         var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
         await app.Services.GetRequiredService<SqliteWriteLane>().RunAsync(async session =>
         {
-            await using var count = session.Connection.CreateCommand();
-            count.CommandText = "PRAGMA page_count";
-            var pages = (long)(await count.ExecuteScalarAsync(Ct))!;
-            await using var limit = session.Connection.CreateCommand();
-            limit.CommandText = $"PRAGMA max_page_count = {pages}";
-            return await limit.ExecuteScalarAsync(Ct);
+            await stage(session.Connection);
+            return 0;
         }, Ct);
 
-        // 200,000 characters: more pages than the file has free.
-        var refused = await client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", $$$"""{"metadata":{},"entity":{"_id":"e-1","text":"{{{new string('x', 200_000)}}}"}}""");
+        var refused = await client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", $$$"""{"metadata":{},"entity":{"_id":"e-1","text":"{{{new string('x', textLength)}}}"}}""");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         var message = await refused.MessageAsync();
-        Assert.Contains("disk is full", message);
+        Assert.Contains(named, message);
         Assert.Contains("Storage:DataDirectory", message);
         Assert.Equal(0L, await app.ScalarAsync("SELECT count(*) FROM webhook_events"));
         Assert.Contains(app.Logs.Lines, line => line.Category == "Herald.Errors" && line.Message.Contains("database was unavailable for POST"));
 
-        Unstage();
+        // The staging lives on the connection, which the write lane closed into the pool when its write failed (the lane
+        // starts its next turn on a fresh one): closing the pool's idle connections undoes it.
+        SqliteConnection.ClearAllPools();
         var after = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
         await client.EventWithStatusAsync(configId, after, "succeeded");
     }
 
-    /// <summary>
-    /// The staged limit lives on the connection, which the write lane closed into the pool when its write failed (the
-    /// lane starts its next turn on a fresh one): closing the pool's idle connections is the test's way of making room.
-    /// </summary>
-    private static void Unstage() => Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-
-    /// <summary>The same for a file that cannot be written: 503 naming the read-only file and the setting, not 500.</summary>
-    [Fact]
-    public async Task A_trigger_that_finds_the_database_file_read_only_is_answered_503_naming_the_file_and_the_setting()
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
     {
-        using var app = new HeraldApp(new Dictionary<string, string?> { ["Delivery:AllowPrivateNetworks"] = "true" });
-        var client = app.Client();
-        var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
-        await app.Services.GetRequiredService<SqliteWriteLane>().RunAsync(async session =>
-        {
-            await using var readOnly = session.Connection.CreateCommand();
-            readOnly.CommandText = "PRAGMA query_only = ON";
-            return await readOnly.ExecuteNonQueryAsync(Ct);
-        }, Ct);
-
-        var refused = await client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", """{"metadata":{},"entity":{"_id":"e-1"}}""");
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        var message = await refused.MessageAsync();
-        Assert.Contains("read-only", message);
-        Assert.Contains("Storage:DataDirectory", message);
-        Assert.Equal(0L, await app.ScalarAsync("SELECT count(*) FROM webhook_events"));
-
-        Unstage();
-        var after = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
-        await client.EventWithStatusAsync(configId, after, "succeeded");
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(Ct);
     }
 
     /// <summary>
@@ -104,7 +99,7 @@ public sealed class SqliteStorageFailureScenarios : IAsyncLifetime
         Directory.Move(app.DataDirectory, away);
         try
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            SqliteConnection.ClearAllPools();
 
             var refused = await client.GetAsync("/v1/webhooks/configs", Ct);
 
