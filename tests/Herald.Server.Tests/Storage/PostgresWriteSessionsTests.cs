@@ -45,6 +45,36 @@ public sealed class PostgresWriteSessionsTests(PostgresServer server)
         Assert.Equal(2, database.WarmConnections);
     }
 
+    /// <summary>
+    /// Transactions given back at once never keep more than the limit: the count and the keep are one step. Before, two
+    /// give-backs could both see room for one, and the next sequential write then ran on a third connection.
+    /// </summary>
+    [Fact]
+    public async Task Connections_given_back_at_once_are_kept_up_to_the_limit_and_no_more()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await Engines.PostgresAsync(server, new FakeTimeProvider());
+        for (var round = 0; round < 20; round++)
+        {
+            var connections = new List<NpgsqlConnection>();
+            for (var i = 0; i < 8; i++)
+            {
+                connections.Add(await database.TakeWriteConnectionAsync(ct));
+            }
+            // Threads of their own, released together: the pool's few threads would let them in one at a time.
+            using var start = new Barrier(connections.Count);
+            var threads = connections.Select(connection => new Thread(() =>
+            {
+                start.SignalAndWait(ct);
+                database.GiveBackAsync(connection, committed: true).AsTask().GetAwaiter().GetResult();
+            })).ToList();
+            threads.ForEach(thread => thread.Start());
+            threads.ForEach(thread => thread.Join());
+
+            Assert.Equal(database.MaxWarmConnections, database.WarmConnections);
+        }
+    }
+
     /// <summary>The pool counts a kept connection as in use: a small pool keeps none, and its writes still run.</summary>
     [Theory]
     [InlineData(7, 0)]

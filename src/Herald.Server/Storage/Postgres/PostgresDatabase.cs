@@ -140,9 +140,8 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
     /// </summary>
     internal async ValueTask GiveBackAsync(NpgsqlConnection connection, bool committed)
     {
-        if (committed && !_disposed && connection.FullState == ConnectionState.Open && _warm.Count < MaxWarmConnections)
+        if (committed && !_disposed && connection.FullState == ConnectionState.Open && TryKeep(connection))
         {
-            _warm.Push((connection, Stopwatch.GetTimestamp()));
             if (_disposed)
             {
                 await CloseWarmAsync();
@@ -150,6 +149,24 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
             return;
         }
         await connection.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="connection"/> unless <see cref="MaxWarmConnections"/> are kept already. The count and the push
+    /// are one step: two transactions given back at once both saw room for one and kept three, and the next write then
+    /// closed the third it took instead of keeping it. Takes need no lock: they only make room.
+    /// </summary>
+    private bool TryKeep(NpgsqlConnection connection)
+    {
+        lock (_warm)
+        {
+            if (_warm.Count >= MaxWarmConnections)
+            {
+                return false;
+            }
+            _warm.Push((connection, Stopwatch.GetTimestamp()));
+            return true;
+        }
     }
 
     /// <summary>How many open connections are kept for write transactions (for tests).</summary>
