@@ -103,7 +103,8 @@ public sealed class GroupCommit : IAsyncDisposable
     /// <summary>
     /// Writes one kind's items in a transaction of their own. When that fails for a reason other than the database
     /// being out of reach, the write one caller could not make (a new event the database refuses, a trigger whose config
-    /// changed meanwhile) must not fail the callers that came with it: each is then written alone.
+    /// changed meanwhile) must not fail the callers that came with it: each is then written alone. A commit in doubt is
+    /// the database out of reach (its connection was lost), so it is never written again here either.
     /// </summary>
     private async Task WriteKindAsync(IGroupWrite kind, List<IPending> items, CancellationToken cancellationToken)
     {
@@ -112,7 +113,7 @@ public sealed class GroupCommit : IAsyncDisposable
         {
             answer = await _sessions.WriteAsync(session => kind.WriteAsync(session, items, cancellationToken), cancellationToken);
         }
-        catch (Exception e) when (items.Count > 1 && !cancellationToken.IsCancellationRequested && !ErrorHandling.DatabaseUnavailable(e) && e is not CommitInDoubtException)
+        catch (Exception e) when (items.Count > 1 && !cancellationToken.IsCancellationRequested && !ErrorHandling.DatabaseUnavailable(e))
         {
             foreach (var item in items)
             {
