@@ -42,8 +42,8 @@ public static class ApiDocsSetup
             + "`Authorization: Bearer <token>` (a static token from `Auth:Tokens` or a JWT). Operations and fields marked "
             + $"`{ExtensionMark}: true` are Herald extensions beyond the epilot contract. Herald extension: any operation "
             + "that needs the database answers `503` with `Retry-After` and a `message` while the database cannot serve "
-            + "(unreachable, shutting down, read-only, its disk full, no free connection, a statement past its "
-            + "`statement_timeout`), or "
+            + "(unreachable, shutting down, read-only, its disk full or failing, its data damaged, no free connection, a "
+            + "statement past its `statement_timeout`), or "
             + "when the connection was lost while its write was being committed, which may then have been made; retry it, "
             + "a trigger with the same `Idempotency-Key`.";
         document.Components ??= new OpenApiComponents();

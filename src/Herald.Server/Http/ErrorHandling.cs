@@ -63,11 +63,17 @@ public static partial class ErrorHandling
     private const string QueryCanceled = "57014";
     private const string ReadOnly = "25006";
     private const string DiskFullState = "53100";
+    private const string IoErrorState = "58030";
+    private const string DataCorruptedState = "XX001";
+    private const string IndexCorruptedState = "XX002";
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
     private const int SqliteReadOnly = 8;
+    private const int SqliteIoErr = 10;
+    private const int SqliteCorrupt = 11;
     private const int SqliteFull = 13;
     private const int SqliteCantOpen = 14;
+    private const int SqliteNotADb = 26;
 
     /// <summary>The <c>Retry-After</c> of a 503 for an unavailable database, in seconds.</summary>
     public const int RetryAfterSeconds = 5;
@@ -99,6 +105,18 @@ public static partial class ErrorHandling
         "The database file cannot be opened; retry the request later. The operator should check that the SQLite file in Storage:DataDirectory "
         + "(or the Data Source of Storage:ConnectionString) is there, that its volume is mounted and that Herald may open it (the node's log has the cause).";
 
+    /// <summary>What a client reads when the database's disk failed a read or a write: the operator must look at the disk.</summary>
+    public const string DiskErrorMessage =
+        "The database's disk failed to read or write (an I/O error), so this request was not served; retry the request later. The operator should check "
+        + "the disk that holds the database (for SQLite, the folder of Storage:DataDirectory or the Data Source of Storage:ConnectionString; the node's log "
+        + "has the cause, the system's log the disk's own errors).";
+
+    /// <summary>What a client reads when the database reports its data damaged: the operator must repair or restore it.</summary>
+    public const string DamagedFileMessage =
+        "The database reports its data damaged (corrupt), so this request was not served; retry the request later. The operator should repair the "
+        + "database or restore it from a backup (for SQLite, the file in Storage:DataDirectory or the Data Source of Storage:ConnectionString; the node's "
+        + "log names the damaged part).";
+
     /// <summary>
     /// What a client reads when the connection was lost while its write was being committed: the write may have been
     /// made, so sending it again is safe only with the same Idempotency-Key.
@@ -114,8 +132,9 @@ public static partial class ErrorHandling
     /// standby, or a primary a failover demoted), a statement the server stopped because
     /// it ran past the operator's <c>statement_timeout</c> or an operator cancelled it (57014: Herald's own cancellations
     /// reach it as <see cref="OperationCanceledException"/> instead), a SQLite file still busy or locked when its busy
-    /// timeout ran out, one that cannot grow (its disk is full), one that cannot be written (read-only), or one that cannot
-    /// be opened (its folder or volume gone).
+    /// timeout ran out, one that cannot grow (its disk is full), one that cannot be written (read-only), one that cannot
+    /// be opened (its folder or volume gone), a disk that failed a read or a write (SQLite's I/O error, SQLSTATE 58030), or
+    /// data the database reports damaged (SQLite's corrupt file or one that is no database, SQLSTATE XX001 and XX002).
     /// </summary>
     public static bool DatabaseUnavailable(Exception? error)
     {
@@ -124,14 +143,16 @@ public static partial class ErrorHandling
         {
             // A statement cancelled for Herald's own token (a stop, an aborted request) is no sign of the database.
             cancelled |= e is OperationCanceledException;
-            if (e is DbException db && (db.IsTransient || db.SqlState is ['0', '8', _, _, _] or "57P01" or "57P02" or "57P03" or "57P05" or ReadOnly || (db.SqlState == QueryCanceled && !cancelled)))
+            if (e is DbException db && (db.IsTransient || db.SqlState is ['0', '8', _, _, _] or "57P01" or "57P02" or "57P03" or "57P05" or ReadOnly || (db.SqlState == QueryCanceled && !cancelled)
+                || db.SqlState is IoErrorState or DataCorruptedState or IndexCorruptedState))
             {
                 return true;
             }
             // SQLite's driver marks nothing transient: a file another process holds past the busy timeout is, and a
             // file that cannot grow, cannot be written (its file system remounted read-only after a disk error) or
-            // cannot be opened (its volume gone) serves again once the operator has made room or repaired it.
-            if (e is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked or SqliteFull or SqliteReadOnly or SqliteCantOpen })
+            // cannot be opened (its volume gone), whose disk failed a read or a write, or whose data is damaged serves again
+            // once the operator has made room, repaired the disk or restored the file: none of it is about the request.
+            if (e is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked or SqliteFull or SqliteReadOnly or SqliteCantOpen or SqliteIoErr or SqliteCorrupt or SqliteNotADb })
             {
                 return true;
             }
@@ -140,11 +161,14 @@ public static partial class ErrorHandling
     }
 
     /// <summary>What a client reads for an error <see cref="DatabaseUnavailable"/> counts: the cause's own advice where it has one.</summary>
-    private static string UnavailableMessage(Exception? error) =>
+    internal static string UnavailableMessage(Exception? error) =>
         error is CommitInDoubtException ? CommitInDoubtMessage
         : DiskFull(error) ? DiskFullMessage
         : Wraps<SqliteException>(error, e => e.SqliteErrorCode == SqliteReadOnly) ? ReadOnlyFileMessage
         : Wraps<SqliteException>(error, e => e.SqliteErrorCode == SqliteCantOpen) ? CannotOpenFileMessage
+        : Wraps<SqliteException>(error, e => e.SqliteErrorCode == SqliteIoErr) || Wraps<DbException>(error, e => e.SqlState == IoErrorState) ? DiskErrorMessage
+        : Wraps<SqliteException>(error, e => e.SqliteErrorCode is SqliteCorrupt or SqliteNotADb)
+            || Wraps<DbException>(error, e => e.SqlState is DataCorruptedState or IndexCorruptedState) ? DamagedFileMessage
         : DatabaseUnavailableMessage;
 
     /// <summary>Whether an error, or one it wraps, is the database's disk (or SQLite's page limit) being full.</summary>

@@ -22,6 +22,10 @@ public sealed class DatabaseUnavailableTests
         { PostgresErrorCodes.ReadOnlySqlTransaction, true },
         // The operator's statement_timeout, or an operator's cancel.
         { PostgresErrorCodes.QueryCanceled, true },
+        // A disk that failed a read or a write, and data the server reports damaged.
+        { PostgresErrorCodes.IoError, true },
+        { PostgresErrorCodes.DataCorrupted, true },
+        { PostgresErrorCodes.IndexCorrupted, true },
         { PostgresErrorCodes.UniqueViolation, false },
         { PostgresErrorCodes.SyntaxError, false },
         { PostgresErrorCodes.InsufficientPrivilege, false },
@@ -40,6 +44,9 @@ public sealed class DatabaseUnavailableTests
         Assert.True(ErrorHandling.DatabaseUnavailable(new SqliteException("database or disk is full", 13)));
         Assert.True(ErrorHandling.DatabaseUnavailable(new SqliteException("attempt to write a readonly database", 8)));
         Assert.True(ErrorHandling.DatabaseUnavailable(new SqliteException("unable to open database file", 14)));
+        Assert.True(ErrorHandling.DatabaseUnavailable(new SqliteException("disk I/O error", 10, 778)));
+        Assert.True(ErrorHandling.DatabaseUnavailable(new SqliteException("database disk image is malformed", 11)));
+        Assert.True(ErrorHandling.DatabaseUnavailable(new SqliteException("file is not a database", 26)));
         Assert.True(ErrorHandling.DatabaseUnavailable(new InvalidOperationException("writing failed", new NpgsqlException("Exception while reading from stream", new IOException()))));
     }
 
@@ -50,6 +57,31 @@ public sealed class DatabaseUnavailableTests
 
         Assert.False(ErrorHandling.DatabaseUnavailable(new OperationCanceledException("Query was cancelled", cancelled)));
         Assert.False(ErrorHandling.DatabaseUnavailable(new InvalidOperationException("writing failed", new OperationCanceledException("Query was cancelled", cancelled))));
+    }
+
+    public static TheoryData<Exception, string> Causes => new()
+    {
+        { new SqliteException("database or disk is full", 13), ErrorHandling.DiskFullMessage },
+        { new PostgresException("could not extend file", "ERROR", "ERROR", PostgresErrorCodes.DiskFull), ErrorHandling.DiskFullMessage },
+        { new SqliteException("attempt to write a readonly database", 8), ErrorHandling.ReadOnlyFileMessage },
+        { new SqliteException("unable to open database file", 14), ErrorHandling.CannotOpenFileMessage },
+        { new InvalidOperationException("writing failed", new SqliteException("disk I/O error", 10, 778)), ErrorHandling.DiskErrorMessage },
+        { new PostgresException("could not read block", "ERROR", "ERROR", PostgresErrorCodes.IoError), ErrorHandling.DiskErrorMessage },
+        { new SqliteException("database disk image is malformed", 11), ErrorHandling.DamagedFileMessage },
+        { new SqliteException("file is not a database", 26), ErrorHandling.DamagedFileMessage },
+        { new PostgresException("invalid page in block", "ERROR", "ERROR", PostgresErrorCodes.DataCorrupted), ErrorHandling.DamagedFileMessage },
+        { new PostgresException("index contains unexpected zero page", "ERROR", "ERROR", PostgresErrorCodes.IndexCorrupted), ErrorHandling.DamagedFileMessage },
+        { new SqliteException("database is locked", 5), ErrorHandling.DatabaseUnavailableMessage },
+        { new NpgsqlException("Exception while reading from stream", new EndOfStreamException()), ErrorHandling.DatabaseUnavailableMessage },
+    };
+
+    /// <summary>The 503's message names the cause where the operator has something specific to do about it.</summary>
+    [Theory]
+    [MemberData(nameof(Causes))]
+    public void Each_cause_gets_the_message_that_says_what_to_do_about_it(Exception error, string message)
+    {
+        Assert.True(ErrorHandling.DatabaseUnavailable(error));
+        Assert.Equal(message, ErrorHandling.UnavailableMessage(error));
     }
 
     [Fact]

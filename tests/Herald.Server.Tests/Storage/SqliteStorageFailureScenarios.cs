@@ -8,9 +8,10 @@ namespace Herald.Server.Tests.Storage;
 
 /// <summary>
 /// A SQLite file that cannot grow, as on a full disk, cannot be written, as on a file system remounted read-only, or
-/// cannot be opened, as when its volume is gone: staged on the write lane's connection (<c>PRAGMA max_page_count</c>,
-/// <c>PRAGMA query_only</c>) or by moving the data folder away, SQLite answers with <c>SQLITE_FULL</c>,
-/// <c>SQLITE_READONLY</c> or <c>SQLITE_CANTOPEN</c>, as it does for the real causes.
+/// cannot be opened, as when its volume is gone, or holds data SQLite reports damaged: staged on the write lane's
+/// connection (<c>PRAGMA max_page_count</c>, <c>PRAGMA query_only</c>), by moving the data folder away, or by cutting
+/// a table's schema entry short, SQLite answers with <c>SQLITE_FULL</c>, <c>SQLITE_READONLY</c>, <c>SQLITE_CANTOPEN</c>
+/// or <c>SQLITE_CORRUPT</c>, as it does for the real causes.
 /// </summary>
 public sealed class SqliteStorageFailureScenarios : IAsyncLifetime
 {
@@ -115,5 +116,52 @@ public sealed class SqliteStorageFailureScenarios : IAsyncLifetime
 
         var listed = await client.GetAsync("/v1/webhooks/configs", Ct);
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+    }
+
+    /// <summary>
+    /// A file whose data SQLite reports damaged (<c>SQLITE_CORRUPT</c>): here the configs' table's entry in the schema is
+    /// cut short through <c>PRAGMA writable_schema</c>, which SQLite reports as a malformed schema, as it does for a
+    /// damaged page. The read is answered 503 naming the damage and the setting, not 500; with the entry mended, the
+    /// same node serves it.
+    /// </summary>
+    [Fact]
+    public async Task A_read_that_finds_the_database_file_damaged_is_answered_503_naming_the_damage_and_the_setting()
+    {
+        using var app = new HeraldApp();
+        var client = app.Client();
+        await client.CreateConfigAsync(_receiver.Url);
+        var whole = (string)(await app.ScalarAsync("SELECT sql FROM sqlite_schema WHERE name = 'webhook_configs'"))!;
+        await SetSchemaEntryAsync(app, "webhook_configs", "CREATE TABLE webhook_configs (");
+
+        var refused = await client.GetAsync("/v1/webhooks/configs", Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        var message = await refused.MessageAsync();
+        Assert.Contains("damaged", message);
+        Assert.Contains("Storage:DataDirectory", message);
+        Assert.Contains(app.Logs.Lines, line => line.Category == "Herald.Errors" && line.Message.Contains("database was unavailable for GET"));
+
+        await SetSchemaEntryAsync(app, "webhook_configs", whole);
+        var listed = await client.GetAsync("/v1/webhooks/configs", Ct);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+    }
+
+    /// <summary>Rewrites a table's entry in the schema on a connection of the test's own, and has every connection read the schema again.</summary>
+    private static async Task SetSchemaEntryAsync(HeraldApp app, string table, string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(app.DataDirectory, "herald.db"), Pooling = false }.ToString());
+        await connection.OpenAsync(Ct);
+        await ExecuteAsync(connection, "PRAGMA writable_schema = ON");
+        await using (var update = connection.CreateCommand())
+        {
+            update.CommandText = "UPDATE sqlite_schema SET sql = $sql WHERE name = $name";
+            update.Parameters.AddWithValue("$sql", sql);
+            update.Parameters.AddWithValue("$name", table);
+            Assert.Equal(1, await update.ExecuteNonQueryAsync(Ct));
+        }
+        await using var version = connection.CreateCommand();
+        version.CommandText = "PRAGMA schema_version";
+        var current = (long)(await version.ExecuteScalarAsync(Ct))!;
+        await ExecuteAsync(connection, $"PRAGMA schema_version = {current + 1}");
     }
 }
