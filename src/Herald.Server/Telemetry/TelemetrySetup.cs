@@ -11,6 +11,12 @@ public static class TelemetrySetup
     /// <summary>Every meter of Herald's features is named <c>Herald.</c> and its feature.</summary>
     public const string Meters = "Herald.*";
 
+    /// <summary>
+    /// The runtime's own meter (memory, garbage collections, allocations, the thread pool's queue, lock contention,
+    /// exceptions): its instruments are read when scraped, so serving them costs a delivery nothing.
+    /// </summary>
+    public const string RuntimeMeter = "System.Runtime";
+
     public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     /// <summary>
@@ -33,7 +39,7 @@ public static class TelemetrySetup
         {
             telemetry.WithMetrics(metrics =>
             {
-                metrics.AddMeter(Meters);
+                metrics.AddMeter(Meters, RuntimeMeter);
                 if (options.Prometheus)
                 {
                     metrics.AddPrometheusExporter();

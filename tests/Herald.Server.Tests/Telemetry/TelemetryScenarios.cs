@@ -88,6 +88,36 @@ public class TelemetryScenarios : IAsyncLifetime
         Assert.Null(Sample(text, "herald_deliveries_total", org, "outcome=\"retrying\""));
     }
 
+    /// <summary>
+    /// The runtime's own instruments come with Herald's: the process's memory and CPU, the garbage collector's work and
+    /// what was allocated, the thread pool's queue. What was allocated grows as triggers are served.
+    /// </summary>
+    [Fact]
+    public async Task Metrics_show_the_runtime_s_memory_allocations_and_thread_pool()
+    {
+        using var app = await AppAsync();
+        var client = app.Client(Token);
+        var scraper = app.Client(null);
+        var (configId, _) = await client.CreateConfigAsync(_receiver.Url);
+        var runtime = "otel_scope_name=\"System.Runtime\"";
+
+        var before = await scraper.GetStringAsync("/metrics", Ct);
+        for (var i = 0; i < 20; i++)
+        {
+            await client.TriggerAsync(configId, sync: true);
+        }
+        var allocated = Sample(before, "dotnet_gc_heap_total_allocated_bytes_total", runtime);
+        Assert.NotNull(allocated);
+        // The exporter serves one scrape's text for 300 ms, so a scrape right after may still be the earlier one.
+        var after = await Eventually.ReturnsAsync(() => scraper.GetStringAsync("/metrics", Ct),
+            t => Sample(t, "dotnet_gc_heap_total_allocated_bytes_total", runtime) > allocated, "what was allocated to grow with 20 sync triggers");
+
+        Assert.True(Sample(before, "dotnet_process_memory_working_set_bytes", runtime) > 0, "the working set is served");
+        Assert.True(Sample(after, "dotnet_process_cpu_time_seconds_total", runtime, "cpu_mode=\"user\"") > 0, "the CPU time is served");
+        Assert.NotNull(Sample(after, "dotnet_thread_pool_queue_length", runtime));
+        Assert.NotNull(Sample(after, "dotnet_gc_collections_total", runtime, "gc_heap_generation=\"gen0\""));
+    }
+
     [Fact]
     public async Task Metrics_behind_a_token_need_it()
     {
