@@ -10,7 +10,7 @@ using NSec.Cryptography;
 namespace Herald.Bench;
 
 /// <summary>Herald's resident memory over the timed run, in bytes; <see cref="Peak"/> is the process's high-water mark.</summary>
-public sealed record MemoryFigures(long Start, long Middle, long End, long Peak);
+public sealed record MemoryFigures(long Start, long Middle, long End, long Peak, double AllocatedPerEvent);
 
 /// <summary>
 /// CPU time per request: the benchmark process (client and receiver) per baseline request; Herald, the benchmark
@@ -151,6 +151,7 @@ public sealed partial class DeliveryBenchmark(BenchOptions options, CountingRece
                 await StatementCounts.ResetAsync(postgres!.ConnectionString, cancellationToken);
             }
             var roundTrips = proxy?.RoundTrips ?? 0;
+            var runtimeBefore = await RuntimeReading.ReadAsync(api, cancellationToken);
             var heraldCpu = herald.CpuTime();
             await probe.OpenAsync(cancellationToken);
             var databaseCpu = postgres?.CpuTime(probe.BackendPid) ?? TimeSpan.Zero;
@@ -172,8 +173,12 @@ public sealed partial class DeliveryBenchmark(BenchOptions options, CountingRece
                 var reaped = (postgres.CpuParts(probe.BackendPid).Reaped - databaseReaped) / options.Events;
                 Say($"PostgreSQL: CPU ms per delivery {cpu.DatabasePerEvent.TotalMilliseconds:0.000}, of it {reaped.TotalMilliseconds:0.000} in processes that ended within the timed part (autovacuum workers, backends)");
             }
+            // The exporter serves one scrape's text for 300 ms; the drained queue was read after more than that.
+            var runtime = await RuntimeReading.ReadAsync(api, cancellationToken) - runtimeBefore;
+            Say($"Herald's runtime over the timed part, per delivery: {runtime.AllocatedBytes / options.Events / 1024:0.0} KiB allocated, " +
+                $"{runtime.Exceptions / options.Events:0.000} exceptions; {runtime.Collections:N0} collections, paused {runtime.PauseSeconds * 1000 / delivered.TotalMilliseconds * 100:0.0}% of the time");
             var end = herald.Memory();
-            var memory = new MemoryFigures(startMemory, sampler.RssWhenDelivered(options.Events / 2) ?? end.Rss, end.Rss, end.Peak);
+            var memory = new MemoryFigures(startMemory, sampler.RssWhenDelivered(options.Events / 2) ?? end.Rss, end.Rss, end.Peak, runtime.AllocatedBytes / options.Events);
             var deliveries = options.Events / delivered.TotalSeconds;
             Say($"Herald: triggers accepted in {triggering.TotalSeconds:0.00} s, all delivered after {delivered.TotalSeconds:0.00} s ({deliveries:N0}/s), all recorded after {recordedElapsed.TotalSeconds:0.00} s; " +
                 $"CPU ms per delivery: Herald {cpu.HeraldPerEvent.TotalMilliseconds:0.000}, this process {cpu.BenchPerEvent.TotalMilliseconds:0.000}");

@@ -48,10 +48,11 @@ public static class Report
             }));
         Console.WriteLine();
         Console.WriteLine("Herald resident memory during the timed async run (start = before the first trigger, middle = half delivered, end = all recorded), MiB");
-        Table(["engine", "start", "middle", "end", "peak (VmHWM)"],
+        Table(["engine", "start", "middle", "end", "peak (VmHWM)", "allocated per delivery, KiB"],
             results.Select(r => new[]
             {
                 r.Engine.ToString(), Mib(r.Memory.Start), Mib(r.Memory.Middle), Mib(r.Memory.End), Mib(r.Memory.Peak),
+                $"{r.Memory.AllocatedPerEvent / 1024:0.0}",
             }));
         foreach (var result in results.Where(r => r.Statements is not null))
         {
