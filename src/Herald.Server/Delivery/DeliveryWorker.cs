@@ -5,6 +5,7 @@ namespace Herald.Server.Delivery;
 
 /// <summary>
 /// The claim loop of a node that runs workers: claims due jobs while few enough wait (<see cref="WaitingJobs"/>),
+/// organizations in turn (<see cref="ClaimRoom"/>),
 /// loads a claim's events and configs in one go, and gives the jobs to the <see cref="JobRunner"/>. While it runs, the
 /// runner also takes hand-overs. Woken by the in-process signal or a PostgreSQL NOTIFY, and by a poll when neither comes.
 /// </summary>
@@ -25,6 +26,9 @@ public sealed partial class DeliveryWorker(
     {
         // Before the host reports started, so a trigger that follows the start finds the slots open to hand-over.
         runner.TakesHandOvers = true;
+        // A claim leaves the jobs of an organization that holds its share of claims in the queue: once it holds fewer,
+        // the next claim may take them.
+        runner.Waiting.OrganizationFreed += signal.Notify;
         return base.StartAsync(cancellationToken);
     }
 
@@ -42,7 +46,7 @@ public sealed partial class DeliveryWorker(
                     // The node is stopping: what it claimed now it would give back at once, to be claimed again.
                     await Task.Delay(Timeout.InfiniteTimeSpan, stoppingToken);
                 }
-                var claimed = await claims.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), runner.Waiting.ClaimRoom, stoppingToken);
+                var claimed = await claims.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), runner.Waiting.ClaimRoomNow(), stoppingToken);
                 runner.Waiting.AddClaimed(claimed);
                 metrics.Claimed(claimed.Count);
                 if (claimed.Count > 0)

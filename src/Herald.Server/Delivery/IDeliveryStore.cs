@@ -18,11 +18,12 @@ public interface IDeliveryStore
     Task<Later<IReadOnlyList<long>>> EnqueueAsync(WriteSession session, IReadOnlyList<DeliveryJob> jobs, bool chain, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Leases up to <paramref name="max"/> due jobs whose lease is free or expired and that wait for no other job,
-    /// oldest due first. A job whose lease ran out <see cref="DeliveryOptions.MaxLeaseExpiries"/> times is removed
-    /// instead, and answered as given up: the caller ends its event in the same session.
+    /// Leases due jobs whose lease is free or expired and that wait for no other job, as many and in the order
+    /// <paramref name="room"/> allows (<see cref="ClaimRoom"/>). A job whose lease ran out
+    /// <see cref="DeliveryOptions.MaxLeaseExpiries"/> times is removed instead, and answered as given up: the caller ends
+    /// its event in the same session.
     /// </summary>
-    Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken);
+    Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends or reschedules the completions' jobs within the session. Returns, per completion, whether its lease was

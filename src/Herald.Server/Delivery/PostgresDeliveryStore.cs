@@ -31,13 +31,28 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     /// hash the whole table to answer it.
     /// </summary>
     internal static readonly string ClaimSql = $"""
-        WITH waiting AS (
-            SELECT j.job_id, j.due_at, j.reclaims + CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END AS reclaims FROM delivery_jobs j
-            WHERE j.lease_until IS NULL AND j.due_at <= $2
-              AND (j.after_job_id IS NULL OR (SELECT p.job_id FROM delivery_jobs p WHERE p.job_id = j.after_job_id) IS NULL)
-            ORDER BY j.due_at, j.job_id
-            LIMIT $4
-            FOR UPDATE SKIP LOCKED),
+        WITH RECURSIVE orgs AS (
+            (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL ORDER BY o.org_id LIMIT 1)
+            UNION ALL
+            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > orgs.org_id ORDER BY o.org_id LIMIT 1)
+            FROM orgs WHERE orgs.org_id IS NOT NULL),
+        heads AS (
+            SELECT h.job_id, h.due_at, h.reclaims,
+                   row_number() OVER (PARTITION BY h.org_id ORDER BY h.due_at, h.job_id) + COALESCE(held.n, 0) AS rank
+            FROM orgs CROSS JOIN LATERAL (
+                SELECT j.job_id, j.org_id, j.due_at, j.reclaims + CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END AS reclaims FROM delivery_jobs j
+                WHERE j.org_id = orgs.org_id AND j.lease_until IS NULL AND j.due_at <= $2
+                  AND (j.after_job_id IS NULL OR (SELECT p.job_id FROM delivery_jobs p WHERE p.job_id = j.after_job_id) IS NULL)
+                ORDER BY j.due_at, j.job_id
+                LIMIT $6
+                FOR UPDATE SKIP LOCKED) AS h
+            LEFT JOIN unnest($7::text[], $8::integer[]) AS held(org_id, n) ON held.org_id = h.org_id
+            WHERE orgs.org_id IS NOT NULL),
+        waiting AS (
+            SELECT job_id, due_at, reclaims FROM heads
+            WHERE rank <= $6
+            ORDER BY CASE WHEN $9 THEN rank ELSE 0 END, due_at, job_id
+            LIMIT $4),
         expired AS (
             SELECT j.job_id, j.due_at, j.reclaims + CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END AS reclaims FROM delivery_jobs j
             WHERE j.lease_until <= $2 AND j.due_at <= $2
@@ -179,15 +194,19 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     /// <summary>
     /// One statement: the claim counts the expired leases it takes over and leases the jobs whose count stays below
     /// <see cref="DeliveryOptions.MaxLeaseExpiries"/>; the others it deletes and answers as given up (see <see cref="LeaseExpiries"/>).
-    /// Waiting jobs and expired leases come from an index each (migration 15), so that the many jobs leased to nodes
-    /// that run them, due but not claimable, are never read; the two are merged in due order, and a row one of them
-    /// locked beyond the limit is free again at the commit.
+    /// Waiting jobs and expired leases come from indexes of their own (migrations 15 and 18), so that the many jobs
+    /// leased to nodes that run them, due but not claimable, are never read. Waiting jobs are found by organization: the
+    /// organizations with any are walked through their index one step each (a recursive skip over it), each gives its
+    /// oldest due jobs up to what <paramref name="room"/> leaves it (locked as they are read, skipping those another
+    /// claim holds), and they are taken in turn (each organization's first before anyone's second,
+    /// <see cref="ClaimRoom.InTurn"/>) or the oldest due first; the waiting and the expired are then merged in due order,
+    /// and a row locked beyond the limit is free again at the commit.
     /// </summary>
-    public async Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
+    public async Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, CancellationToken cancellationToken)
     {
         var pg = session.As<PostgresWriteSession>();
         PlanForTheQueue(pg);
-        var command = PostgresWriteSession.Command(ClaimSql, [owner, now, leaseUntil, max, _maxLeaseExpiries]);
+        var command = PostgresWriteSession.Command(ClaimSql, ClaimParameters(owner, now, leaseUntil, room, _maxLeaseExpiries));
         var leased = new List<DeliveryJob>();
         var givenUp = new List<DeliveryJob>();
         pg.Add(command, reader => (reader.GetBoolean(11) ? givenUp : leased).Add(ReadJob(reader)));
@@ -195,6 +214,11 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         leased.Sort((a, b) => a.DueAt != b.DueAt ? a.DueAt.CompareTo(b.DueAt) : a.JobId.CompareTo(b.JobId));
         return new ClaimedJobs { Leased = leased, GivenUp = givenUp };
     }
+
+    /// <summary>The parameters of <see cref="ClaimSql"/>, in order.</summary>
+    internal static object?[] ClaimParameters(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, int maxLeaseExpiries) =>
+        [owner, now, leaseUntil, room.Max, maxLeaseExpiries, Math.Min(room.PerOrganization, room.Max),
+         room.Held.Keys.Select(o => o.Value).ToArray(), room.Held.Values.ToArray(), room.InTurn];
 
     private static DeliveryJob ReadJob(NpgsqlDataReader reader) => new()
     {

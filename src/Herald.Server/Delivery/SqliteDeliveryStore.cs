@@ -41,12 +41,15 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
     }
 
     /// <summary>
-    /// Waiting jobs and expired leases come from an index each (migration 12), so that the jobs leased to this node
-    /// that runs them, due but not claimable, are never read; the two are merged in due order.
+    /// Waiting jobs and expired leases come from indexes of their own (migrations 12 and 13), so that the jobs leased to
+    /// this node that runs them, due but not claimable, are never read. Waiting jobs are found by organization: the
+    /// organizations with any are walked through their index one step each (a recursive skip over it), each gives its
+    /// oldest due jobs up to what <paramref name="room"/> leaves it, and they are taken in turn (each organization's
+    /// first before anyone's second, <see cref="ClaimRoom.InTurn"/>) or the oldest due first; expired leases come first.
     /// The claim counts the expired leases it takes over, then removes the jobs whose count reached
     /// <see cref="DeliveryOptions.MaxLeaseExpiries"/> (see <see cref="LeaseExpiries"/>) and leases only the others.
     /// </summary>
-    public async Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
+    public async Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, CancellationToken cancellationToken)
     {
         var lane = session.As<SqliteWriteLane.Session>();
         var claim = lane.Prepare($"""
@@ -54,24 +57,35 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
             SET reclaims = reclaims + (lease_owner IS NOT NULL), lease_owner = $owner, lease_until = $until
             WHERE job_id IN (
                 SELECT job_id FROM (
-                    SELECT * FROM (
-                        SELECT j.job_id, j.due_at FROM delivery_jobs j
-                        WHERE j.lease_until IS NULL AND j.due_at <= $now
-                          AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
-                        ORDER BY j.due_at, j.job_id
-                        LIMIT $max)
+                    SELECT job_id, due_at, rank FROM (
+                        WITH RECURSIVE orgs(org_id) AS (
+                            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL ORDER BY o.org_id LIMIT 1)
+                            UNION ALL
+                            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > orgs.org_id ORDER BY o.org_id LIMIT 1)
+                            FROM orgs WHERE orgs.org_id IS NOT NULL)
+                        SELECT j.job_id, j.due_at,
+                               ROW_NUMBER() OVER (PARTITION BY j.org_id ORDER BY j.due_at, j.job_id)
+                                 + COALESCE((SELECT h.value FROM json_each($held) h WHERE h.key = j.org_id), 0) AS rank
+                        FROM orgs, delivery_jobs j
+                        WHERE orgs.org_id IS NOT NULL AND j.job_id IN (
+                            SELECT w.job_id FROM delivery_jobs w
+                            WHERE w.org_id = orgs.org_id AND w.lease_until IS NULL AND w.due_at <= $now
+                              AND (w.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = w.after_job_id))
+                            ORDER BY w.due_at, w.job_id
+                            LIMIT $perOrg))
+                    WHERE rank <= $perOrg
                     UNION ALL
                     SELECT * FROM (
-                        SELECT j.job_id, j.due_at FROM delivery_jobs j
+                        SELECT j.job_id, j.due_at, 0 AS rank FROM delivery_jobs j
                         WHERE j.lease_until <= $now AND j.due_at <= $now
                           AND (j.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = j.after_job_id))
                         ORDER BY j.due_at, j.job_id
                         LIMIT $max))
-                ORDER BY due_at, job_id
+                ORDER BY CASE WHEN $inTurn THEN rank ELSE 0 END, due_at, job_id
                 LIMIT $max)
             RETURNING {JobColumns}
-            """, "$owner", "$until", "$now", "$max");
-        claim.Bind(owner, SqliteTime.ToText(leaseUntil), SqliteTime.ToText(now), max);
+            """, "$owner", "$until", "$now", "$max", "$perOrg", "$held", "$inTurn");
+        claim.Bind(owner, SqliteTime.ToText(leaseUntil), SqliteTime.ToText(now), room.Max, Math.Min(room.PerOrganization, room.Max), HeldJson(room), room.InTurn ? 1 : 0);
         var jobs = new List<DeliveryJob>();
         await using (var reader = await claim.Command.ExecuteReaderAsync(cancellationToken))
         {
@@ -92,6 +106,22 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
             jobs.RemoveAll(j => LeaseExpiries.Exhausted(j.Reclaims, _maxLeaseExpiries));
         }
         return new ClaimedJobs { Leased = jobs, GivenUp = givenUp };
+    }
+
+    /// <summary>The jobs the claimer holds per organization, as a JSON object for <c>json_each</c>.</summary>
+    private static string HeldJson(ClaimRoom room)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var (orgId, held) in room.Held)
+            {
+                json.WriteNumber(orgId.Value, held);
+            }
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     public Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>

@@ -8,7 +8,11 @@ namespace Herald.Server.Delivery;
 /// <see cref="DeliveryScheduler"/>'s line), so a node takes only as many jobs as it can start soon and leaves the rest
 /// in the queue for other nodes. With <c>bound</c> = <see cref="WorkerOptions.Concurrency"/>:
 /// <list type="bullet">
-/// <item>A claim takes at most <c>bound</c> minus the claimed jobs still waiting.</item>
+/// <item>Claimed jobs still waiting are at most <c>2 * bound</c>, and of one organization at most <c>bound / 2</c>
+/// (at least one): a claim takes what is left of both (<see cref="ClaimRoomNow"/>), organizations in turn. So jobs of an
+/// organization whose receivers never answer, claimed and waiting for their destinations' slots, hold up neither the
+/// claims of another organization's jobs nor, since the claim takes organizations in turn, are they taken before those
+/// when they came first (until four organizations each hold their share).</item>
 /// <item>A trigger hands its job over while fewer than <c>2 * bound</c> handed-over jobs of its config, <c>4 * bound</c>
 /// of its organization and <c>8 * bound</c> in all wait. A config's room is what its destination may have in flight
 /// when alone (twice the node's slots, see <see cref="DeliveryScheduler"/>): one round of sends, so its jobs start soon
@@ -41,6 +45,7 @@ public sealed class WaitingJobs
     private readonly LinkedList<Waiter> _waiters = new();
     private TaskCompletionSource _room = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _claimed;
+    private readonly Dictionary<OrganizationId, int> _claimedByOrg = [];
     private long _bytes;
     private int _leftSinceSweep;
     private const int SweepEvery = 4096;
@@ -72,15 +77,24 @@ public sealed class WaitingJobs
         }
     }
 
-    /// <summary>How many jobs a claim may take now.</summary>
-    public int ClaimRoom
+    /// <summary>Claimed jobs the node holds at most while they wait to send.</summary>
+    private int ClaimBound => 2 * _bound;
+
+    /// <summary>Claimed jobs of one organization the node holds at most while they wait to send.</summary>
+    public int ClaimsPerOrganization => Math.Max(1, _bound / 2);
+
+    /// <summary>
+    /// Fires (outside the lock) when a claimed job of an organization that held all its share of claims starts its send
+    /// or ends: a claim, which left that organization's jobs in the queue, may take them now.
+    /// </summary>
+    public event Action? OrganizationFreed;
+
+    /// <summary>What a claim may take now: what is left of the node's room for claimed jobs and of each organization's share.</summary>
+    public ClaimRoom ClaimRoomNow()
     {
-        get
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                return Math.Max(0, _bound - _claimed);
-            }
+            return new ClaimRoom(Math.Max(0, ClaimBound - _claimed), ClaimsPerOrganization, new Dictionary<OrganizationId, int>(_claimedByOrg));
         }
     }
 
@@ -153,6 +167,10 @@ public sealed class WaitingJobs
         lock (_lock)
         {
             _claimed += jobs.Count;
+            foreach (var job in jobs)
+            {
+                _claimedByOrg[job.OrgId] = _claimedByOrg.GetValueOrDefault(job.OrgId) + 1;
+            }
         }
     }
 
@@ -164,6 +182,7 @@ public sealed class WaitingJobs
     {
         TaskCompletionSource? room = null;
         Waiter? admitted = null;
+        var freed = false;
         lock (_lock)
         {
             if (!claimed)
@@ -178,13 +197,32 @@ public sealed class WaitingJobs
                 admitted = AdmitFirstWaiter();
                 Sweep(now);
             }
-            else if (--_claimed < _bound && !_room.Task.IsCompleted)
+            else
             {
-                room = _room;
+                if (_claimedByOrg.TryGetValue(orgId, out var held))
+                {
+                    freed = held >= ClaimsPerOrganization;
+                    if (held == 1)
+                    {
+                        _claimedByOrg.Remove(orgId);
+                    }
+                    else
+                    {
+                        _claimedByOrg[orgId] = held - 1;
+                    }
+                }
+                if (--_claimed < ClaimBound && !_room.Task.IsCompleted)
+                {
+                    room = _room;
+                }
             }
         }
         room?.TrySetResult();
         admitted?.End(true);
+        if (freed)
+        {
+            OrganizationFreed?.Invoke();
+        }
     }
 
     /// <summary>Completes once a claim has room.</summary>
@@ -192,7 +230,7 @@ public sealed class WaitingJobs
     {
         lock (_lock)
         {
-            if (_claimed < _bound)
+            if (_claimed < ClaimBound)
             {
                 return Task.CompletedTask;
             }

@@ -105,6 +105,41 @@ public class BusyDestinationScenarios : ReceiverScenario
         Assert.Equal(WebhookSteps.MessageIdOf(eventId), received[0].Header("webhook-id"));
         await otherOrg.EventWithStatusAsync(healthyConfig, eventId, "succeeded");
     }
+
+    /// <summary>
+    /// Jobs in the queue are claimed by organization in turn, not all in due order: another organization's retry, due
+    /// after a backlog of jobs whose receivers never answer, is claimed when due, though the backlog's claimed jobs fill
+    /// the node's room for claims and all of them came first.
+    /// </summary>
+    [Fact]
+    public async Task Another_organizations_retry_is_claimed_when_due_behind_a_backlog_whose_receivers_never_answer()
+    {
+        OtherReceivers.AddRange(await Backlogs.SilentReceiversAsync(3));
+        var noisy = new List<string>();
+        foreach (var receiver in OtherReceivers)
+        {
+            noisy.Add((await Client.CreateConfigAsync(receiver.Url)).Id);
+        }
+        using var otherOrg = App.Client(HeraldApp.TokenB);
+        var (healthyConfig, _) = await otherOrg.CreateConfigAsync(Receiver.Url);
+        // Its first attempt fails, so its retry waits in the queue, due 5 s later (+/-10%) on the app's clock.
+        Receiver.Enqueue(new Answer.Status(500));
+        var eventId = (await otherOrg.TriggerAsync(healthyConfig))["event_id"]!.GetValue<string>();
+        await Receiver.WaitForAsync(1);
+
+        // More than the node takes over: the rest go to the queue, due before the retry.
+        await Client.TriggerAllAsync(Enumerable.Range(0, 400).Select(i => noisy[i % noisy.Count]).ToList());
+        await Eventually.ReturnsAsync(() => Task.FromResult(OtherReceivers.Sum(r => r.InFlight)), n => n >= 32, "the silent receivers to hold the node's slots");
+        Assert.True(Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM delivery_jobs WHERE lease_owner IS NULL")) > 100, "a backlog in the queue");
+
+        // The app's clock stands still: moved past the retry's due time, then on by 100 ms every 50 ms of real time.
+        var creeping = Stopwatch.StartNew();
+        await App.CreepUntilAsync(TimeSpan.FromSeconds(6), () => Receiver.Received.Count >= 2, "the retry to be delivered");
+        Assert.True(creeping.Elapsed < TimeSpan.FromSeconds(5), $"the retry was delivered {creeping.Elapsed.TotalSeconds:0.0} s after it was due");
+        var received = await Receiver.WaitForAsync(2);
+        Assert.Equal(WebhookSteps.MessageIdOf(eventId), received[1].Header("webhook-id"));
+        await otherOrg.EventWithStatusAsync(healthyConfig, eventId, "succeeded");
+    }
 }
 
 /// <summary>The same scenarios with Herald on PostgreSQL.</summary>

@@ -46,6 +46,70 @@ public abstract class DeliveryStoreContract
         Assert.Equal((jobId, "node-2", 0), (again.JobId, again.LeaseOwner, again.Reclaims));
     }
 
+    /// <summary>A delivery of <paramref name="orgId"/>'s, due at <paramref name="dueAt"/>.</summary>
+    private static NewDelivery DeliveryOf(string orgId, DateTimeOffset dueAt)
+    {
+        var eventId = Guid.CreateVersion7(dueAt).ToString();
+        var delivery = Delivery(eventId);
+        var org = new OrganizationId(orgId);
+        return new NewDelivery(delivery.Event with { OrgId = org, CreatedAt = dueAt }, TestQueue.Job(eventId, org, new ConfigId("cfg1"), dueAt));
+    }
+
+    /// <summary>
+    /// A claim in turn takes each organization's oldest due job before anyone's second, no more of one organization than
+    /// its share less what the claimer holds of it, and no more in all than its room: an organization whose backlog is
+    /// older does not keep another's due job in the queue. A claim of the oldest first takes them in due order.
+    /// </summary>
+    [Fact]
+    public async Task A_claim_in_turn_takes_organizations_in_turn_within_their_shares()
+    {
+        var store = await StoreAsync();
+        // org-a's six jobs are all due before org-b's one and org-c's two.
+        var a = Enumerable.Range(0, 6).Select(i => DeliveryOf("org-a", T0.AddSeconds(i))).ToList();
+        var b = DeliveryOf("org-b", T0.AddSeconds(10));
+        var c = new[] { DeliveryOf("org-c", T0.AddSeconds(11)), DeliveryOf("org-c", T0.AddSeconds(12)) };
+        await store.EnqueueAsync([.. a, b, .. c], Ct);
+        var now = T0.AddMinutes(1);
+        string[] Ids(IEnumerable<NewDelivery> deliveries) => deliveries.Select(d => d.Event.EventId.Value).ToArray();
+
+        // Shares of two, org-a holding one already: one of org-a's, then org-b's, then both of org-c's, in turn.
+        var held = new Dictionary<OrganizationId, int> { [new OrganizationId("org-a")] = 1 };
+        var first = await store.ClaimDueAsync("node-1", now, now + Lease, new ClaimRoom(10, 2, held), Ct);
+        Assert.Equal(Ids([a[0], b, c[0], c[1]]), first.OrderBy(j => j.DueAt).Select(j => j.EventId.Value));
+
+        // Room for two: org-a's next oldest, then the rest of org-a's, as org-a is the only one left, within its share.
+        var second = await store.ClaimDueAsync("node-1", now, now + Lease, new ClaimRoom(2, 2, new Dictionary<OrganizationId, int>()), Ct);
+        Assert.Equal(Ids([a[1], a[2]]), second.Select(j => j.EventId.Value));
+
+        // An organization that holds its whole share gets nothing.
+        Assert.Empty(await store.ClaimDueAsync("node-1", now, now + Lease, new ClaimRoom(10, 2, new Dictionary<OrganizationId, int> { [new OrganizationId("org-a")] = 2 }), Ct));
+
+        // The oldest first, whoever they belong to.
+        var rest = await store.ClaimDueAsync("node-2", now, now + Lease, ClaimRoom.OldestFirst(2), Ct);
+        Assert.Equal(Ids([a[3], a[4]]), rest.Select(j => j.EventId.Value));
+    }
+
+    /// <summary>Among many organizations, a claim with less room than they have due jobs takes each one's oldest first, oldest due first.</summary>
+    [Fact]
+    public async Task A_claim_in_turn_with_little_room_takes_each_organizations_oldest_first()
+    {
+        var store = await StoreAsync();
+        var deliveries = new List<NewDelivery>();
+        for (var org = 0; org < 5; org++)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                deliveries.Add(DeliveryOf($"org-{org}", T0.AddSeconds(org * 10 + i)));
+            }
+        }
+        await store.EnqueueAsync(deliveries, Ct);
+        var now = T0.AddMinutes(1);
+
+        var claimed = await store.ClaimDueAsync("node-1", now, now + Lease, new ClaimRoom(5, 3, new Dictionary<OrganizationId, int>()), Ct);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(org => deliveries[org * 3].Event.EventId.Value), claimed.Select(j => j.EventId.Value));
+    }
+
     [Fact]
     public async Task An_event_has_a_job_from_its_enqueue_until_the_job_is_done()
     {
@@ -322,6 +386,10 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
 
     protected override async Task<TestQueue> StoreAsync() => TestQueue.Postgres(_database = await Engines.PostgresAsync(server, Clock));
 
+    /// <summary>The parameters of a node's claim (organizations in turn, a share of 16 each, three lease expiries).</summary>
+    private static object[] NodeClaim(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max) =>
+        PostgresDeliveryStore.ClaimParameters(owner, now, leaseUntil, new ClaimRoom(max, 16, new Dictionary<OrganizationId, int>()), 3)!;
+
     protected override Task<IReadOnlyDictionary<string, EventRecord>> EventsAsync(IReadOnlyCollection<string> eventIds) =>
         new PostgresEventStore(_database!).FindAsync(eventIds, TestContext.Current.CancellationToken);
 
@@ -501,7 +569,7 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
 
         var plans = new Dictionary<string, string>
         {
-            ["claim"] = await ExplainAsync(PostgresDeliveryStore.ClaimSql, ["node-2", now, now.AddSeconds(90), 32, 3], ct, PostgresDeliveryStore.QueueSettings),
+            ["claim"] = await ExplainAsync(PostgresDeliveryStore.ClaimSql, NodeClaim("node-2", now, now.AddSeconds(90), 32), ct, PostgresDeliveryStore.QueueSettings),
             ["completion"] = await ExplainAsync(PostgresDeliveryStore.CompleteSql, [ids[..16], owners[..16], ids[16..], owners[16..], Enumerable.Repeat(now, 16).ToArray()], ct),
             ["outcome"] = await ExplainAsync(PostgresDeliveryStore.CompleteHeldSql, [ids[..16], owners[..16], ids[16..], owners[16..], Enumerable.Repeat(now, 16).ToArray()], ct),
         };
@@ -523,7 +591,7 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
         var ct = TestContext.Current.CancellationToken;
         var now = DateTimeOffset.UtcNow;
         await AddWaitingJobsAsync(100, now.AddSeconds(-1), ct);
-        object[] claim = ["node-1", now, now.AddSeconds(90), 32, 3];
+        var claim = NodeClaim("node-1", now, now.AddSeconds(90), 32);
         const string EveryPlanPastTheThreshold = "SET LOCAL jit_above_cost = 0";
 
         var withHeraldsSettings = await ExplainAsync(PostgresDeliveryStore.ClaimSql, claim, ct, [.. PostgresDeliveryStore.QueueSettings, EveryPlanPastTheThreshold], analyze: true);
@@ -585,7 +653,7 @@ public sealed class PostgresDeliveryStoreTests(PostgresServer server) : Delivery
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200 * round), ct);
             Assert.Empty(await store.ClaimDueAsync("node-2", now.AddMinutes(6), now.AddMinutes(8), 200, ct));
-            plan = await ExplainAsync(PostgresDeliveryStore.ClaimSql, ["node-2", now.AddMinutes(6), now.AddMinutes(8), 200, 3], ct,
+            plan = await ExplainAsync(PostgresDeliveryStore.ClaimSql, NodeClaim("node-2", now.AddMinutes(6), now.AddMinutes(8), 200), ct,
                 PostgresDeliveryStore.QueueSettings, analyze: true);
             pages = int.Parse(System.Text.RegularExpressions.Regex.Match(plan, @"Buffers: shared hit=(\d+)").Groups[1].Value);
         }

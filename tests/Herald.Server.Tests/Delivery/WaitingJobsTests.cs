@@ -1,4 +1,5 @@
 using Herald.Server.Delivery;
+using Herald.Server.Events;
 using Herald.Server.Http;
 using Microsoft.Extensions.Time.Testing;
 
@@ -197,5 +198,41 @@ public sealed class WaitingJobsTests
 
         Assert.Equal(1024 + 2 * 1500, WaitingJobs.SizeOf(stored));
         Assert.Equal(0, WaitingJobs.SizeOf(null));
+    }
+
+    private static DeliveryJob ClaimedJob(OrganizationId orgId) =>
+        new() { EventId = WebhookEventId.From(Guid.NewGuid().ToString()), OrgId = orgId, ConfigId = Config, Kind = JobKind.Deliver, DueAt = DateTimeOffset.UnixEpoch };
+
+    /// <summary>
+    /// Claimed jobs still waiting count against the node's room for claims (twice its slots) and their organization's
+    /// share (half its slots): an organization that holds its share leaves the rest of the room to others, and says so
+    /// once a job of it starts its send.
+    /// </summary>
+    [Fact]
+    public async Task Claimed_jobs_fill_their_organizations_share_and_the_nodes_room_and_a_full_share_freed_is_announced()
+    {
+        var waiting = new WaitingJobs(8, _time);
+        var other = new OrganizationId("org-2");
+        var freed = 0;
+        waiting.OrganizationFreed += () => freed++;
+        Assert.Equal((16, 4), (waiting.ClaimRoomNow().Max, waiting.ClaimRoomNow().PerOrganization));
+
+        waiting.AddClaimed([.. Enumerable.Range(0, 4).Select(_ => ClaimedJob(Org))]);
+        var room = waiting.ClaimRoomNow();
+        Assert.Equal((12, 0, 4), (room.Max, room.LeftFor(Org), room.LeftFor(other)));
+
+        waiting.AddClaimed([.. Enumerable.Range(0, 12).Select(i => ClaimedJob(new OrganizationId($"org-x{i}")))]);
+        Assert.Equal(0, waiting.ClaimRoomNow().Max);
+        var full = waiting.RoomAsync(TestContext.Current.CancellationToken);
+        Assert.False(full.IsCompleted);
+
+        waiting.Leave(new OrganizationId("org-x0"), Config, claimed: true);
+        Assert.Equal(0, freed);
+        waiting.Leave(Org, Config, claimed: true);
+        Assert.Equal(1, freed);
+        Assert.Equal(3, waiting.ClaimRoomNow().Held[Org]);
+        await full;
+        waiting.Leave(Org, Config, claimed: true);
+        Assert.Equal(1, freed);
     }
 }

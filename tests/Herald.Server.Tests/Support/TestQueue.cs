@@ -114,6 +114,9 @@ public sealed class TestQueue : IAsyncDisposable
     public Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
         Claims.ClaimDueAsync(owner, now, leaseUntil, max, cancellationToken);
 
+    public Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, CancellationToken cancellationToken) =>
+        Claims.ClaimDueAsync(owner, now, leaseUntil, room, cancellationToken);
+
     /// <summary>Completions as the job runner records them, in one transaction.</summary>
     public Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken) =>
         Sessions.WriteAsync(session => CompleteAsync(session, completions, cancellationToken), cancellationToken);

@@ -422,5 +422,10 @@ internal static class PostgresMigrations
                 RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message;
             END $$;
             """),
+        // A claim takes each organization's waiting jobs in turn (DeliveryWorker): it finds the organizations with
+        // waiting jobs, and each one's oldest, through this index, one step each, however many jobs wait.
+        new(18, "claims take organizations in turn", """
+            CREATE INDEX ix_delivery_jobs_waiting_by_org ON delivery_jobs (org_id, due_at, job_id) WHERE lease_until IS NULL;
+            """),
     ];
 }

@@ -217,5 +217,10 @@ internal static class SqliteMigrations
             CREATE INDEX ix_delivery_jobs_leased ON delivery_jobs (lease_until) WHERE lease_until IS NOT NULL;
             DROP INDEX ix_delivery_jobs_due;
             """),
+        // A claim takes each organization's waiting jobs in turn (DeliveryWorker): it finds the organizations with
+        // waiting jobs, and each one's oldest, through this index, one step each, however many jobs wait.
+        new(13, "claims take organizations in turn", """
+            CREATE INDEX ix_delivery_jobs_waiting_by_org ON delivery_jobs (org_id, due_at) WHERE lease_until IS NULL;
+            """),
     ];
 }
