@@ -46,8 +46,9 @@ public sealed partial class DeliveryWorker(
                     // The node is stopping: what it claimed now it would give back at once, to be claimed again.
                     await Task.Delay(Timeout.InfiniteTimeSpan, stoppingToken);
                 }
-                var claimed = await claims.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), runner.Waiting.ClaimRoomNow(), stoppingToken);
-                runner.Waiting.AddClaimed(claimed);
+                var room = runner.Waiting.ClaimRoomNow();
+                var claimed = await claims.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), room, stoppingToken);
+                runner.Waiting.AddClaimed(claimed, room);
                 metrics.Claimed(claimed.Count);
                 if (claimed.Count > 0)
                 {
@@ -58,8 +59,11 @@ public sealed partial class DeliveryWorker(
                     }
                     _ = Task.Run(() => RunClaimedAsync(claimed));
                 }
-                else
+                if (claimed.Count < room.Max)
                 {
+                    // The queue had no more for this room: what becomes claimable (a new job, a job of an organization
+                    // that held its share, a due time passing) comes with a wake-up or by the poll, and claiming again
+                    // at once would only find nothing.
                     await signal.WaitAsync(options.PollInterval, time, stoppingToken);
                 }
             }

@@ -46,6 +46,8 @@ public sealed class WaitingJobs
     private TaskCompletionSource _room = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _claimed;
     private readonly Dictionary<OrganizationId, int> _claimedByOrg = [];
+    // Organizations the last claims may have left jobs of in the queue: they took all the organization's share allowed.
+    private readonly HashSet<OrganizationId> _capped = [];
     private long _bytes;
     private int _leftSinceSweep;
     private const int SweepEvery = 4096;
@@ -84,8 +86,8 @@ public sealed class WaitingJobs
     public int ClaimsPerOrganization => Math.Max(1, _bound / 2);
 
     /// <summary>
-    /// Fires (outside the lock) when a claimed job of an organization that held all its share of claims starts its send
-    /// or ends: a claim, which left that organization's jobs in the queue, may take them now.
+    /// Fires (outside the lock) when a claimed job of an organization whose share a claim used up starts its send or
+    /// ends: the next claim may take more of that organization's jobs, which the earlier one may have left in the queue.
     /// </summary>
     public event Action? OrganizationFreed;
 
@@ -161,8 +163,12 @@ public sealed class WaitingJobs
         }
     }
 
-    /// <summary>Counts claimed jobs in: they were claimed within <see cref="ClaimRoom"/>.</summary>
-    public void AddClaimed(IReadOnlyCollection<DeliveryJob> jobs)
+    /// <summary>
+    /// Counts claimed jobs in: they were claimed within <paramref name="room"/> (<see cref="ClaimRoomNow"/>). An
+    /// organization of which the claim took all it allowed, or none as it held its share, may have jobs left in the
+    /// queue: <see cref="OrganizationFreed"/> fires when one of its claimed jobs leaves.
+    /// </summary>
+    public void AddClaimed(IReadOnlyCollection<DeliveryJob> jobs, ClaimRoom room)
     {
         lock (_lock)
         {
@@ -170,6 +176,20 @@ public sealed class WaitingJobs
             foreach (var job in jobs)
             {
                 _claimedByOrg[job.OrgId] = _claimedByOrg.GetValueOrDefault(job.OrgId) + 1;
+            }
+            foreach (var taken in jobs.GroupBy(j => j.OrgId))
+            {
+                if (taken.Count() >= room.LeftFor(taken.Key))
+                {
+                    _capped.Add(taken.Key);
+                }
+            }
+            foreach (var orgId in room.Held.Keys)
+            {
+                if (room.LeftFor(orgId) == 0 && _claimedByOrg.ContainsKey(orgId))
+                {
+                    _capped.Add(orgId);
+                }
             }
         }
     }
@@ -199,9 +219,9 @@ public sealed class WaitingJobs
             }
             else
             {
+                freed = _capped.Remove(orgId);
                 if (_claimedByOrg.TryGetValue(orgId, out var held))
                 {
-                    freed = held >= ClaimsPerOrganization;
                     if (held == 1)
                     {
                         _claimedByOrg.Remove(orgId);

@@ -205,8 +205,8 @@ public sealed class WaitingJobsTests
 
     /// <summary>
     /// Claimed jobs still waiting count against the node's room for claims (twice its slots) and their organization's
-    /// share (half its slots): an organization that holds its share leaves the rest of the room to others, and says so
-    /// once a job of it starts its send.
+    /// share (half its slots): an organization that holds its share leaves the rest of the room to others. When a claim
+    /// took all it allowed of an organization, the first of its jobs to start its send says so, once.
     /// </summary>
     [Fact]
     public async Task Claimed_jobs_fill_their_organizations_share_and_the_nodes_room_and_a_full_share_freed_is_announced()
@@ -217,11 +217,13 @@ public sealed class WaitingJobsTests
         waiting.OrganizationFreed += () => freed++;
         Assert.Equal((16, 4), (waiting.ClaimRoomNow().Max, waiting.ClaimRoomNow().PerOrganization));
 
-        waiting.AddClaimed([.. Enumerable.Range(0, 4).Select(_ => ClaimedJob(Org))]);
+        // The claim took all it allowed of Org: more of its jobs may wait in the queue.
+        waiting.AddClaimed([.. Enumerable.Range(0, 4).Select(_ => ClaimedJob(Org))], waiting.ClaimRoomNow());
         var room = waiting.ClaimRoomNow();
         Assert.Equal((12, 0, 4), (room.Max, room.LeftFor(Org), room.LeftFor(other)));
 
-        waiting.AddClaimed([.. Enumerable.Range(0, 12).Select(i => ClaimedJob(new OrganizationId($"org-x{i}")))]);
+        // One each of twelve organizations, each below its share: the queue had no more of them.
+        waiting.AddClaimed([.. Enumerable.Range(0, 12).Select(i => ClaimedJob(new OrganizationId($"org-x{i}")))], waiting.ClaimRoomNow());
         Assert.Equal(0, waiting.ClaimRoomNow().Max);
         var full = waiting.RoomAsync(TestContext.Current.CancellationToken);
         Assert.False(full.IsCompleted);
@@ -232,6 +234,30 @@ public sealed class WaitingJobsTests
         Assert.Equal(1, freed);
         Assert.Equal(3, waiting.ClaimRoomNow().Held[Org]);
         await full;
+        waiting.Leave(Org, Config, claimed: true);
+        Assert.Equal(1, freed);
+    }
+
+    /// <summary>
+    /// A claim that took all an organization's share allowed, though it held fewer than its share once a job of it left
+    /// meanwhile, still has the next job of it to leave say so: its further jobs may wait in the queue.
+    /// </summary>
+    [Fact]
+    public void A_claim_that_used_up_an_organizations_share_is_announced_freed_though_a_job_left_while_it_ran()
+    {
+        var waiting = new WaitingJobs(8, _time);
+        var freed = 0;
+        waiting.OrganizationFreed += () => freed++;
+        waiting.AddClaimed([.. Enumerable.Range(0, 3).Select(_ => ClaimedJob(Org))], waiting.ClaimRoomNow());
+        Assert.Equal(0, freed);
+
+        var room = waiting.ClaimRoomNow();
+        Assert.Equal(1, room.LeftFor(Org));
+        // One of the three starts its send while the claim of the fourth runs.
+        waiting.Leave(Org, Config, claimed: true);
+        waiting.AddClaimed([ClaimedJob(Org)], room);
+        Assert.Equal(3, waiting.ClaimRoomNow().Held[Org]);
+
         waiting.Leave(Org, Config, claimed: true);
         Assert.Equal(1, freed);
     }
