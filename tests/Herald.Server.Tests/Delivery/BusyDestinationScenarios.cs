@@ -82,8 +82,11 @@ public class BusyDestinationScenarios : ReceiverScenario
         await Client.EventWithStatusAsync(healthyConfig, eventId, "succeeded");
     }
 
-    [Fact]
-    public async Task An_organization_whose_receivers_never_answer_leaves_room_for_another_organization()
+    /// <summary>
+    /// Three configs of organization A to receivers that never answer, and organization B's client with a config to the
+    /// healthy receiver.
+    /// </summary>
+    private async Task<(List<string> Noisy, HttpClient OtherOrg, string HealthyConfig)> NoisyAndHealthyAsync()
     {
         OtherReceivers.AddRange(await Backlogs.SilentReceiversAsync(3));
         var noisy = new List<string>();
@@ -91,8 +94,15 @@ public class BusyDestinationScenarios : ReceiverScenario
         {
             noisy.Add((await Client.CreateConfigAsync(receiver.Url)).Id);
         }
-        using var otherOrg = App.Client(HeraldApp.TokenB);
-        var (healthyConfig, _) = await otherOrg.CreateConfigAsync(Receiver.Url);
+        var otherOrg = App.Client(HeraldApp.TokenB);
+        return (noisy, otherOrg, (await otherOrg.CreateConfigAsync(Receiver.Url)).Id);
+    }
+
+    [Fact]
+    public async Task An_organization_whose_receivers_never_answer_leaves_room_for_another_organization()
+    {
+        var (noisy, otherOrg, healthyConfig) = await NoisyAndHealthyAsync();
+        using var _ = otherOrg;
 
         await Client.TriggerAllAsync(Enumerable.Range(0, 120).Select(i => noisy[i % noisy.Count]).ToList());
         // Every slot of the node is taken by sends that will never end.
@@ -114,14 +124,8 @@ public class BusyDestinationScenarios : ReceiverScenario
     [Fact]
     public async Task Another_organizations_retry_is_claimed_when_due_behind_a_backlog_whose_receivers_never_answer()
     {
-        OtherReceivers.AddRange(await Backlogs.SilentReceiversAsync(3));
-        var noisy = new List<string>();
-        foreach (var receiver in OtherReceivers)
-        {
-            noisy.Add((await Client.CreateConfigAsync(receiver.Url)).Id);
-        }
-        using var otherOrg = App.Client(HeraldApp.TokenB);
-        var (healthyConfig, _) = await otherOrg.CreateConfigAsync(Receiver.Url);
+        var (noisy, otherOrg, healthyConfig) = await NoisyAndHealthyAsync();
+        using var _ = otherOrg;
         // Its first attempt fails, so its retry waits in the queue, due 5 s later (+/-10%) on the app's clock.
         Receiver.Enqueue(new Answer.Status(500));
         var eventId = (await otherOrg.TriggerAsync(healthyConfig))["event_id"]!.GetValue<string>();
