@@ -16,6 +16,9 @@ public sealed record ClaimRoom(int Max, int PerOrganization, IReadOnlyDictionary
     /// <summary>Up to <paramref name="max"/> jobs, the oldest due first, whatever their organization.</summary>
     public static ClaimRoom OldestFirst(int max) => new(max, max, NoneHeld, InTurn: false);
 
+    /// <summary>The most waiting jobs of one organization the claim reads: its share, or less when the room is smaller.</summary>
+    public int PerOrganizationRead => Math.Min(PerOrganization, Max);
+
     /// <summary>How many more of <paramref name="orgId"/>'s waiting jobs the claim may take.</summary>
     public int LeftFor(OrganizationId orgId) => Math.Max(0, PerOrganization - Held.GetValueOrDefault(orgId));
 }

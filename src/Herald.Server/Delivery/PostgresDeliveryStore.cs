@@ -217,7 +217,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
 
     /// <summary>The parameters of <see cref="ClaimSql"/>, in order.</summary>
     internal static object?[] ClaimParameters(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, int maxLeaseExpiries) =>
-        [owner, now, leaseUntil, room.Max, maxLeaseExpiries, Math.Min(room.PerOrganization, room.Max),
+        [owner, now, leaseUntil, room.Max, maxLeaseExpiries, room.PerOrganizationRead,
          room.Held.Keys.Select(o => o.Value).ToArray(), room.Held.Values.ToArray(), room.InTurn];
 
     private static DeliveryJob ReadJob(NpgsqlDataReader reader) => new()

@@ -85,7 +85,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
                 LIMIT $max)
             RETURNING {JobColumns}
             """, "$owner", "$until", "$now", "$max", "$perOrg", "$held", "$inTurn");
-        claim.Bind(owner, SqliteTime.ToText(leaseUntil), SqliteTime.ToText(now), room.Max, Math.Min(room.PerOrganization, room.Max), HeldJson(room), room.InTurn ? 1 : 0);
+        claim.Bind(owner, SqliteTime.ToText(leaseUntil), SqliteTime.ToText(now), room.Max, room.PerOrganizationRead, HeldJson(room), room.InTurn ? 1 : 0);
         var jobs = new List<DeliveryJob>();
         await using (var reader = await claim.Command.ExecuteReaderAsync(cancellationToken))
         {
@@ -109,20 +109,8 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
     }
 
     /// <summary>The jobs the claimer holds per organization, as a JSON object for <c>json_each</c>.</summary>
-    private static string HeldJson(ClaimRoom room)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            foreach (var (orgId, held) in room.Held)
-            {
-                json.WriteNumber(orgId.Value, held);
-            }
-            json.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    private static string HeldJson(ClaimRoom room) =>
+        System.Text.Json.JsonSerializer.Serialize(room.Held.ToDictionary(held => held.Key.Value, held => held.Value));
 
     public Task RenewAsync(string owner, IReadOnlyCollection<long> jobIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
         jobIds.Count == 0 ? Task.CompletedTask : lane.RunAsync(session => session

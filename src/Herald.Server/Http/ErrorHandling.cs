@@ -47,12 +47,12 @@ public static partial class ErrorHandling
         }
 
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Herald.Errors");
-        if (DatabaseUnavailable(error))
+        if (UnavailableMessage(error) is { } unavailable)
         {
             LogDatabaseUnavailable(logger, context.Request.Method, context.Request.Path, error);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await context.Response.WriteAsJsonAsync(new ErrorResp(UnavailableMessage(error)));
+            await context.Response.WriteAsJsonAsync(new ErrorResp(unavailable));
             return;
         }
         LogUnhandled(logger, context.Request.Method, context.Request.Path, error);
@@ -136,56 +136,51 @@ public static partial class ErrorHandling
     /// be opened (its folder or volume gone), a disk that failed a read or a write (SQLite's I/O error, SQLSTATE 58030), or
     /// data the database reports damaged (SQLite's corrupt file or one that is no database, SQLSTATE XX001 and XX002).
     /// </summary>
-    public static bool DatabaseUnavailable(Exception? error)
+    public static bool DatabaseUnavailable(Exception? error) => UnavailableMessage(error) is not null;
+
+    /// <summary>
+    /// What a client reads for an error <see cref="DatabaseUnavailable"/> counts, the cause's own advice where it has
+    /// one; null for any other error. The error and what it wraps are read outside in: the first that names a cause
+    /// decides.
+    /// </summary>
+    internal static string? UnavailableMessage(Exception? error)
     {
         var cancelled = false;
         for (var e = error; e is not null; e = e.InnerException)
         {
             // A statement cancelled for Herald's own token (a stop, an aborted request) is no sign of the database.
             cancelled |= e is OperationCanceledException;
-            if (e is DbException db && (db.IsTransient || db.SqlState is ['0', '8', _, _, _] or "57P01" or "57P02" or "57P03" or "57P05" or ReadOnly || (db.SqlState == QueryCanceled && !cancelled)
-                || db.SqlState is IoErrorState or DataCorruptedState or IndexCorruptedState))
+            if (CauseOf(e, cancelled) is { } message)
             {
-                return true;
-            }
-            // SQLite's driver marks nothing transient: a file another process holds past the busy timeout is, and a
-            // file that cannot grow, cannot be written (its file system remounted read-only after a disk error) or
-            // cannot be opened (its volume gone), whose disk failed a read or a write, or whose data is damaged serves again
-            // once the operator has made room, repaired the disk or restored the file: none of it is about the request.
-            if (e is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked or SqliteFull or SqliteReadOnly or SqliteCantOpen or SqliteIoErr or SqliteCorrupt or SqliteNotADb })
-            {
-                return true;
+                return message;
             }
         }
-        return false;
+        return null;
     }
 
-    /// <summary>What a client reads for an error <see cref="DatabaseUnavailable"/> counts: the cause's own advice where it has one.</summary>
-    internal static string UnavailableMessage(Exception? error) =>
-        error is CommitInDoubtException ? CommitInDoubtMessage
-        : DiskFull(error) ? DiskFullMessage
-        : Wraps<SqliteException>(error, e => e.SqliteErrorCode == SqliteReadOnly) ? ReadOnlyFileMessage
-        : Wraps<SqliteException>(error, e => e.SqliteErrorCode == SqliteCantOpen) ? CannotOpenFileMessage
-        : Wraps<SqliteException>(error, e => e.SqliteErrorCode == SqliteIoErr) || Wraps<DbException>(error, e => e.SqlState == IoErrorState) ? DiskErrorMessage
-        : Wraps<SqliteException>(error, e => e.SqliteErrorCode is SqliteCorrupt or SqliteNotADb)
-            || Wraps<DbException>(error, e => e.SqlState is DataCorruptedState or IndexCorruptedState) ? DamagedFileMessage
-        : DatabaseUnavailableMessage;
-
-    /// <summary>Whether an error, or one it wraps, is the database's disk (or SQLite's page limit) being full.</summary>
-    private static bool DiskFull(Exception? error) =>
-        Wraps<SqliteException>(error, e => e.SqliteErrorCode == SqliteFull) || Wraps<DbException>(error, e => e.SqlState == DiskFullState);
-
-    private static bool Wraps<T>(Exception? error, Func<T, bool> matches) where T : Exception
+    /// <summary>
+    /// The message for one error of the chain, when it is the database unable to serve. SQLite's driver marks nothing
+    /// transient: a file another process holds past the busy timeout is, and a file that cannot grow, cannot be written
+    /// (its file system remounted read-only after a disk error) or cannot be opened (its volume gone), whose disk failed
+    /// a read or a write, or whose data is damaged serves again once the operator has made room, repaired the disk or
+    /// restored the file: none of it is about the request.
+    /// </summary>
+    private static string? CauseOf(Exception e, bool cancelled) => e switch
     {
-        for (var e = error; e is not null; e = e.InnerException)
-        {
-            if (e is T match && matches(match))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+        CommitInDoubtException => CommitInDoubtMessage,
+        SqliteException { SqliteErrorCode: SqliteFull } => DiskFullMessage,
+        SqliteException { SqliteErrorCode: SqliteReadOnly } => ReadOnlyFileMessage,
+        SqliteException { SqliteErrorCode: SqliteCantOpen } => CannotOpenFileMessage,
+        SqliteException { SqliteErrorCode: SqliteIoErr } => DiskErrorMessage,
+        SqliteException { SqliteErrorCode: SqliteCorrupt or SqliteNotADb } => DamagedFileMessage,
+        SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked } => DatabaseUnavailableMessage,
+        DbException { SqlState: DiskFullState } => DiskFullMessage,
+        DbException { SqlState: IoErrorState } => DiskErrorMessage,
+        DbException { SqlState: DataCorruptedState or IndexCorruptedState } => DamagedFileMessage,
+        DbException db when db.IsTransient || db.SqlState is ['0', '8', _, _, _] or "57P01" or "57P02" or "57P03" or "57P05" or ReadOnly
+            || (db.SqlState == QueryCanceled && !cancelled) => DatabaseUnavailableMessage,
+        _ => null,
+    };
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "The database was unavailable for {Method} {Path}; answered 503")]
     private static partial void LogDatabaseUnavailable(ILogger logger, string method, string path, Exception? error);
