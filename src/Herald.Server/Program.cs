@@ -56,6 +56,7 @@ static int Start(string[] args)
     builder.Services.AddStorage();
     builder.Services.AddSecrets();
     builder.Services.AddHeraldAuth();
+    builder.Services.AddRequestBodies();
     builder.Services.AddExpressions(builder.Configuration);
     builder.Services.AddCatalog();
     builder.Services.AddSigning(runCleanup: roles.Worker);
@@ -91,12 +92,15 @@ static int Start(string[] args)
     app.Services.GetRequiredService<RecoveryOptions>();
     // And the config limits (Configs:MaxRateLimit and the others), read by the API only when a config is written.
     app.Services.GetRequiredService<ConfigsOptions>();
+    // And the room for request bodies (Requests:MaxBodyBytesInFlight and its share per organization).
+    app.Services.GetRequiredService<RequestOptions>();
     // And every background service with what it reads: a setting Herald cannot start with stops it here, before the
     // host starts (and logs the failure with a stack trace of its own).
     _ = app.Services.GetServices<IHostedService>().ToList();
 
     app.UseHeraldErrors();
     app.UseAuthentication();
+    app.UseRequestBodies();
     app.UseAuthorization();
 
     app.MapHealth();

@@ -45,7 +45,10 @@ public static class ApiDocsSetup
             + "(unreachable, shutting down, read-only, its disk full or failing, its data damaged, no free connection, a "
             + "statement past its `statement_timeout`), or "
             + "when the connection was lost while its write was being committed, which may then have been made; retry it, "
-            + "a trigger with the same `Idempotency-Key`.";
+            + "a trigger with the same `Idempotency-Key`. Herald extension: any operation with a request body answers "
+            + "`429` with `Retry-After` and a `message` when the bodies its organization is sending to the node at once would "
+            + "pass `Requests:MaxBodyBytesInFlightPerOrganization`, and `503` likewise past the node's "
+            + "`Requests:MaxBodyBytesInFlight`; the body is not read and nothing is written.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[SchemeName] = new OpenApiSecurityScheme

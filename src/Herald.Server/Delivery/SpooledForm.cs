@@ -17,14 +17,14 @@ public sealed class SpooledForm : StreamedBody
 {
     private readonly IReadOnlyList<KeyValuePair<string, string>> _fields;
     private readonly List<(FormFile Part, string Path, FileStream Holder)> _files = [];
-    private readonly SpoolBudget _budget;
+    private readonly ByteBudget<OrganizationId> _budget;
     private readonly OrganizationId _organization;
     private byte[] _signed = [];
 
-    /// <summary>Bytes taken from the node's <see cref="SpoolBudget"/>, given back when the files are deleted.</summary>
+    /// <summary>Bytes taken from the node's <see cref="FileStore.Spool"/>, given back when the files are deleted.</summary>
     private long _taken;
 
-    private SpooledForm(IReadOnlyList<KeyValuePair<string, string>> fields, SpoolBudget budget, OrganizationId organization)
+    private SpooledForm(IReadOnlyList<KeyValuePair<string, string>> fields, ByteBudget<OrganizationId> budget, OrganizationId organization)
     {
         _fields = fields;
         _budget = budget;

@@ -13,7 +13,7 @@ public sealed class FileStore(FilesOptions options, FileScope scope, IFileSource
     public FilesOptions Options { get; } = options;
 
     /// <summary>The disk this node's <c>binary_multipart</c> spools may hold (<c>Files:MaxSpoolBytesPerNode</c>, <c>Files:MaxSpoolBytesPerOrganization</c>).</summary>
-    public SpoolBudget Spool { get; } = new(options.MaxSpoolBytesPerNode, options.SpoolBytesPerOrganization);
+    public ByteBudget<OrganizationId> Spool { get; } = new(options.MaxSpoolBytesPerNode, options.SpoolBytesPerOrganization);
 
     /// <summary>
     /// Throws <see cref="FileFetchException"/> unless one delivery of <paramref name="organization"/> may read all of

@@ -12,19 +12,30 @@ public static class JsonBody
 {
     public const int DefaultMaxBytes = 1024 * 1024;
 
+    /// <summary>The largest body any route reads (a trigger's event); one organization's room for bodies holds at least this.</summary>
+    public const int LargestMaxBytes = 5 * 1024 * 1024;
+
     public readonly record struct Outcome(JsonObject? Body, IResult? Error);
 
     public static async Task<Outcome> ReadObjectAsync(HttpRequest request, int maxBytes = DefaultMaxBytes, bool allowEmpty = false)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBytes, LargestMaxBytes);
         if (request.ContentLength > maxBytes)
         {
             return new(null, TooLarge(maxBytes));
         }
 
         // One pooled buffer, sized by Content-Length when the client gave one (one more byte shows a body longer than
-        // declared), grown by doubling otherwise: no zeroed arrays and no copies per request.
+        // declared), grown by doubling otherwise: no zeroed arrays and no copies per request. Its size is taken from
+        // the node's room for request bodies first (BodyAllowance), and stays taken until the request ends.
+        var allowance = request.HttpContext.Features.Get<BodyAllowance>();
+        var size = request.ContentLength is { } declared ? (int)declared + 1 : 4096;
+        if (allowance?.Take(size, request.HttpContext.Response) is { } refused)
+        {
+            return new(null, refused);
+        }
         var pool = ArrayPool<byte>.Shared;
-        var buffer = pool.Rent(request.ContentLength is { } declared ? (int)declared + 1 : 4096);
+        var buffer = pool.Rent(size);
         try
         {
             var length = 0;
@@ -32,7 +43,13 @@ public static class JsonBody
             {
                 if (length == buffer.Length)
                 {
-                    var larger = pool.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
+                    var grown = Math.Min(buffer.Length * 2, maxBytes + 1);
+                    if (allowance?.Take(grown - size, request.HttpContext.Response) is { } refusedMore)
+                    {
+                        return new(null, refusedMore);
+                    }
+                    size = grown;
+                    var larger = pool.Rent(grown);
                     buffer.AsSpan(0, length).CopyTo(larger);
                     pool.Return(buffer);
                     buffer = larger;

@@ -13,7 +13,7 @@ namespace Herald.Server.Intake;
 public static class TriggerApi
 {
     /// <summary>Trigger payloads carry whole entities with their relations: allow more than a config body.</summary>
-    public const int MaxPayloadBytes = 5 * 1024 * 1024;
+    public const int MaxPayloadBytes = JsonBody.LargestMaxBytes;
 
     public static IEndpointRouteBuilder MapTrigger(this IEndpointRouteBuilder routes)
     {

@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace Herald.Server.Http;
+
+/// <summary>
+/// What one request may take of its node's <see cref="ByteBudget{TKey}"/> for request bodies (<c>Requests</c>
+/// settings), as <see cref="JsonBody"/> reads the body: the declared length up front, or the buffer as it grows. The
+/// bytes stay taken until the request ends (the parsed body lives as long as its handler), then are given back. A
+/// request past its organization's share is answered 429, past the node's bound 503, both with <c>Retry-After</c>, and
+/// its body is not read further.
+/// </summary>
+public sealed class BodyAllowance(ByteBudget<string> budget, string organization) : IDisposable
+{
+    /// <summary>The key of requests without an organization (no organization id is empty).</summary>
+    public const string Unauthenticated = "";
+
+    public const string Section = "Requests";
+    public const string PerNodeSetting = Section + ":MaxBodyBytesInFlight";
+    public const string PerOrganizationSetting = Section + ":MaxBodyBytesInFlightPerOrganization";
+
+    /// <summary>The <c>Retry-After</c> of a refused body, in seconds: bodies are read and handled in moments.</summary>
+    public const int RetryAfterSeconds = 1;
+
+    private long _taken;
+
+    /// <summary>Takes <paramref name="bytes"/> more for this request; the answer to give instead when there is no room.</summary>
+    public IResult? Take(long bytes, HttpResponse response)
+    {
+        if (budget.Take(organization, bytes) is not { } bound)
+        {
+            Interlocked.Add(ref _taken, bytes);
+            return null;
+        }
+        response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return bound == ByteBudget<string>.Bound.Organization
+            ? Problem.Status(StatusCodes.Status429TooManyRequests,
+                $"{Who} already has {budget.HeldBy(organization)} bytes of request bodies in flight on this node, and {bytes} more would pass "
+                + $"{PerOrganizationSetting} ({budget.PerOrganization} bytes); retry after {RetryAfterSeconds} s, send fewer large requests at once, or raise the setting")
+            : Problem.Status(StatusCodes.Status503ServiceUnavailable,
+                $"This node has {budget.Held} bytes of request bodies in flight, and {bytes} more would pass {PerNodeSetting} ({budget.PerNode} bytes); "
+                + $"retry after {RetryAfterSeconds} s, or raise the setting");
+    }
+
+    private string Who => organization == Unauthenticated ? "Unauthenticated callers together" : $"Organization {organization}";
+
+    public void Dispose() => budget.Give(organization, Interlocked.Exchange(ref _taken, 0));
+}
