@@ -92,6 +92,7 @@ static int Start(string[] args)
     app.Services.GetRequiredService<RecoveryOptions>();
     // And the config limits (Configs:MaxRateLimit and the others), read by the API only when a config is written.
     app.Services.GetRequiredService<ConfigsOptions>();
+    app.Services.GetRequiredService<EnvironmentsOptions>();
     // And the room for request bodies (Requests:MaxBodyBytesInFlight and its share per organization).
     app.Services.GetRequiredService<RequestOptions>();
     // And every background service with what it reads: a setting Herald cannot start with stops it here, before the

@@ -41,7 +41,8 @@ public static class EnvironmentsApi
     }
 
     public static async Task<IResult> CreateEnvironmentVariable(
-        HttpRequest request, ClaimsPrincipal user, IEnvironmentStore store, EnvironmentSecrets secrets, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, IEnvironmentStore store, EnvironmentSecrets secrets, EnvironmentsOptions limits, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(request);
         if (error is not null)
@@ -54,11 +55,12 @@ public static class EnvironmentsApi
         }
         var key = body!["key"]!.GetValue<string>();
         var record = EnvironmentWrites.Create(body, user.OrgId(), key, time.GetUtcNow(), secrets.Seal);
-        if (!await store.InsertAsync(record, cancellationToken))
+        return await store.InsertAsync(record, limits.MaxPerOrganization, cancellationToken) switch
         {
-            return Problem.Conflict($"An environment variable with key '{key}' already exists");
-        }
-        return Results.Created($"/v1/environments/{key}", EnvironmentVariable.From(record));
+            EnvironmentInsert.Inserted => Results.Created($"/v1/environments/{key}", EnvironmentVariable.From(record)),
+            EnvironmentInsert.Exists => Problem.Conflict($"An environment variable with key '{key}' already exists"),
+            _ => Problem.BadRequest(limits.TooMany()),
+        };
     }
 
     public static async Task<IResult> GetEnvironmentVariable(string key, ClaimsPrincipal user, IEnvironmentStore store, CancellationToken cancellationToken)
@@ -68,8 +70,8 @@ public static class EnvironmentsApi
     }
 
     public static async Task<IResult> UpdateEnvironmentVariable(
-        string key, HttpRequest request, ClaimsPrincipal user, IEnvironmentStore store, EnvironmentSecrets secrets, TimeProvider time,
-        CancellationToken cancellationToken)
+        string key, HttpRequest request, ClaimsPrincipal user, IEnvironmentStore store, EnvironmentSecrets secrets, EnvironmentsOptions limits,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         if (!EnvironmentValidator.IsValidKey(key))
         {
@@ -90,9 +92,12 @@ public static class EnvironmentsApi
         if (stored is null)
         {
             var created = EnvironmentWrites.Create(body!, orgId, key, time.GetUtcNow(), secrets.Seal);
-            return await store.InsertAsync(created, cancellationToken)
-                ? Results.Created($"/v1/environments/{key}", EnvironmentVariable.From(created))
-                : Problem.Conflict($"Environment variable '{key}' was created by another request; read it again and retry");
+            return await store.InsertAsync(created, limits.MaxPerOrganization, cancellationToken) switch
+            {
+                EnvironmentInsert.Inserted => Results.Created($"/v1/environments/{key}", EnvironmentVariable.From(created)),
+                EnvironmentInsert.Exists => Problem.Conflict($"Environment variable '{key}' was created by another request; read it again and retry"),
+                _ => Problem.BadRequest(limits.TooMany()),
+            };
         }
         var (record, conflict) = EnvironmentWrites.Update(body!, stored, time.GetUtcNow(), secrets.Seal);
         if (conflict is not null)

@@ -6,6 +6,7 @@ public static class EnvironmentsSetup
 {
     public static IServiceCollection AddEnvironments(this IServiceCollection services)
     {
+        services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(EnvironmentsOptions.Section).Get<EnvironmentsOptions>() ?? new EnvironmentsOptions()).Validated());
         services.AddStore<IEnvironmentStore, SqliteEnvironmentStore, PostgresEnvironmentStore>();
         services.AddSingleton<EnvironmentSecrets>();
         services.AddSingleton<EnvironmentValues>();

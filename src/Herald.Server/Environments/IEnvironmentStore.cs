@@ -5,7 +5,15 @@ namespace Herald.Server.Environments;
 public interface IEnvironmentStore
 {
     /// <summary>Adds the variable unless the organization already has one with that key; false when it has.</summary>
-    Task<bool> InsertAsync(EnvironmentRecord record, CancellationToken cancellationToken);
+    async Task<bool> InsertAsync(EnvironmentRecord record, CancellationToken cancellationToken) =>
+        await InsertAsync(record, int.MaxValue, cancellationToken) == EnvironmentInsert.Inserted;
+
+    /// <summary>
+    /// Adds the variable unless the organization already has one with that key, or already keeps
+    /// <paramref name="maxPerOrganization"/> variables (counted in the insert's own transaction, so creates racing each
+    /// other cannot pass it).
+    /// </summary>
+    Task<EnvironmentInsert> InsertAsync(EnvironmentRecord record, int maxPerOrganization, CancellationToken cancellationToken);
 
     Task<EnvironmentRecord?> GetAsync(OrganizationId orgId, string key, CancellationToken cancellationToken);
 

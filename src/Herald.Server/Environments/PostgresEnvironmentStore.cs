@@ -9,15 +9,35 @@ public sealed class PostgresEnvironmentStore(PostgresDatabase database) : IEnvir
 {
     private const string Columns = "org_id, key, type, description, group_name, protected, value, sealed_value, version, created_at, updated_at";
 
-    public async Task<bool> InsertAsync(EnvironmentRecord record, CancellationToken cancellationToken)
+    public async Task<EnvironmentInsert> InsertAsync(EnvironmentRecord record, int maxPerOrganization, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand($"""
-            INSERT INTO environment_variables ({Columns})
-            VALUES (@org, @key, @type, @description, @group, @protected, @value, @sealed, @version, @created, @updated)
-            ON CONFLICT (org_id, key) DO NOTHING
-            """);
-        Bind(command, record);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        bool inserted;
+        await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            // Creates of one organization take turns (the lock ends with the transaction), so each counts the rows the
+            // one before it committed: READ COMMITTED gives every statement a fresh snapshot.
+            await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('environment_variables:' || @org, 0))", connection, transaction))
+            {
+                lockCommand.Parameters.AddWithValue("org", record.OrgId.Value);
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using var command = new NpgsqlCommand($"""
+                INSERT INTO environment_variables ({Columns})
+                SELECT @org, @key, @type, @description, @group, @protected, @value, @sealed, @version, @created, @updated
+                WHERE (SELECT COUNT(*) FROM environment_variables WHERE org_id = @org) < @max
+                ON CONFLICT (org_id, key) DO NOTHING
+                """, connection, transaction);
+            Bind(command, record);
+            command.Parameters.AddWithValue("max", (long)maxPerOrganization);
+            inserted = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+            await transaction.CommitAsync(cancellationToken);
+        }
+        if (inserted)
+        {
+            return EnvironmentInsert.Inserted;
+        }
+        return await GetAsync(record.OrgId, record.Key, cancellationToken) is null ? EnvironmentInsert.TooMany : EnvironmentInsert.Exists;
     }
 
     public async Task<EnvironmentRecord?> GetAsync(OrganizationId orgId, string key, CancellationToken cancellationToken)

@@ -9,17 +9,24 @@ public sealed class SqliteEnvironmentStore(SqliteDatabase database) : IEnvironme
 {
     private const string Columns = "org_id, key, type, description, group_name, protected, value, sealed_value, version, created_at, updated_at";
 
-    public async Task<bool> InsertAsync(EnvironmentRecord record, CancellationToken cancellationToken)
+    // One statement: SQLite runs one writer at a time, so the count and the insert see the same rows.
+    public async Task<EnvironmentInsert> InsertAsync(EnvironmentRecord record, int maxPerOrganization, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO environment_variables ({Columns})
-            VALUES ($org, $key, $type, $description, $group, $protected, $value, $sealed, $version, $created, $updated)
+            SELECT $org, $key, $type, $description, $group, $protected, $value, $sealed, $version, $created, $updated
+            WHERE (SELECT COUNT(*) FROM environment_variables WHERE org_id = $org) < $max
             ON CONFLICT (org_id, key) DO NOTHING
             """;
         Bind(command, record);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        command.Parameters.AddWithValue("$max", maxPerOrganization);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+        {
+            return EnvironmentInsert.Inserted;
+        }
+        return await GetAsync(record.OrgId, record.Key, cancellationToken) is null ? EnvironmentInsert.TooMany : EnvironmentInsert.Exists;
     }
 
     public async Task<EnvironmentRecord?> GetAsync(OrganizationId orgId, string key, CancellationToken cancellationToken)

@@ -66,6 +66,35 @@ public abstract class EnvironmentStoreContract
     }
 
     [Fact]
+    public async Task An_insert_past_the_organizations_limit_is_refused_while_an_existing_key_is_still_named_and_another_organization_inserts()
+    {
+        var store = await StoreAsync();
+        Assert.Equal(EnvironmentInsert.Inserted, await store.InsertAsync(Plain("org-1", "a"), 2, Ct));
+        Assert.Equal(EnvironmentInsert.Inserted, await store.InsertAsync(Plain("org-1", "b"), 2, Ct));
+
+        Assert.Equal(EnvironmentInsert.TooMany, await store.InsertAsync(Plain("org-1", "c"), 2, Ct));
+        Assert.Equal(EnvironmentInsert.Exists, await store.InsertAsync(Plain("org-1", "a", "again"), 2, Ct));
+        Assert.Equal(EnvironmentInsert.Inserted, await store.InsertAsync(Plain("org-2", "c"), 2, Ct));
+
+        Assert.Null(await store.GetAsync(new OrganizationId("org-1"), "c", Ct));
+        Assert.Equal(["a", "b"], (await store.ListAsync(new OrganizationId("org-1"), Ct)).Select(v => v.Key));
+        Assert.True(await store.DeleteAsync(new OrganizationId("org-1"), "a", Ct));
+        Assert.Equal(EnvironmentInsert.Inserted, await store.InsertAsync(Plain("org-1", "c"), 2, Ct));
+    }
+
+    [Fact]
+    public async Task Creates_racing_each_other_never_pass_the_organizations_limit()
+    {
+        var store = await StoreAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() => store.InsertAsync(Plain("org-1", $"k{i}"), 5, Ct), Ct)));
+
+        Assert.Equal(5, results.Count(r => r == EnvironmentInsert.Inserted));
+        Assert.Equal(7, results.Count(r => r == EnvironmentInsert.TooMany));
+        Assert.Equal(5, (await store.ListAsync(new OrganizationId("org-1"), Ct)).Count);
+    }
+
+    [Fact]
     public async Task Listing_is_by_key_and_per_organization()
     {
         var store = await StoreAsync();

@@ -19,6 +19,35 @@ public abstract class EnvironmentsApiScenarios : IDisposable
 
     private async Task<HttpClient> ClientAsync(string token = HeraldApp.TokenA) => (_app ??= await StartAsync()).Client(token);
 
+    /// <summary>Settings of the test on top of the engine's, read when the app starts (the first client).</summary>
+    protected Dictionary<string, string?> Settings { get; } = [];
+
+    [Fact]
+    public async Task An_organization_at_its_limit_of_variables_gets_400_naming_the_setting_and_another_organization_still_creates()
+    {
+        Settings["Environments:MaxPerOrganization"] = "2";
+        var client = await ClientAsync();
+        var clientB = await ClientAsync(HeraldApp.TokenB);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/v1/environments", """{"key":"one","type":"String","value":"1"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PutJsonAsync("/v1/environments/two", """{"type":"String","value":"2"}""")).StatusCode);
+
+        var created = await client.PostJsonAsync("/v1/environments", """{"key":"three","type":"String","value":"3"}""");
+        var upserted = await client.PutJsonAsync("/v1/environments/three", """{"type":"String","value":"3"}""");
+
+        foreach (var refused in (HttpResponseMessage[])[created, upserted])
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("at most 2 environment variables (setting Environments:MaxPerOrganization)", (await refused.ReadAsync())["message"]!.GetValue<string>());
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/v1/environments/three", Ct)).StatusCode);
+        // An update of a kept variable and a create of a known key are not creates beyond the limit.
+        Assert.Equal(HttpStatusCode.OK, (await client.PutJsonAsync("/v1/environments/two", """{"value":"2b"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostJsonAsync("/v1/environments", """{"key":"one","type":"String","value":"1"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await clientB.PostJsonAsync("/v1/environments", """{"key":"three","type":"String","value":"3"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/v1/environments/one", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/v1/environments", """{"key":"three","type":"String","value":"3"}""")).StatusCode);
+    }
+
     [Fact]
     public async Task A_string_variable_is_created_read_and_listed_with_its_value()
     {
@@ -173,7 +202,17 @@ public abstract class EnvironmentsApiScenarios : IDisposable
 
 public sealed class SqliteEnvironmentsApiTests : EnvironmentsApiScenarios
 {
-    protected override Task<HeraldApp> StartAsync() => Task.FromResult(new HeraldApp());
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public void A_limit_of_variables_below_one_refuses_to_start_naming_the_setting(string value)
+    {
+        var error = HeraldApp.StartFailure(new Dictionary<string, string?> { ["Environments:MaxPerOrganization"] = value });
+
+        Assert.Contains($"Environments:MaxPerOrganization must be at least 1 (got {value})", error.ToString());
+    }
+
+    protected override Task<HeraldApp> StartAsync() => Task.FromResult(new HeraldApp(Settings));
 
     protected override Task<string> StoredTextAsync(HeraldApp app)
     {
@@ -190,7 +229,7 @@ public sealed class PostgresEnvironmentsApiTests(PostgresServer server) : Enviro
     protected override async Task<HeraldApp> StartAsync()
     {
         _connectionString = await server.CreateDatabaseAsync();
-        return new HeraldApp(new Dictionary<string, string?> { ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = _connectionString });
+        return new HeraldApp(new Dictionary<string, string?>(Settings) { ["Storage:Provider"] = "Postgres", ["Storage:ConnectionString"] = _connectionString });
     }
 
     protected override async Task<string> StoredTextAsync(HeraldApp app)
