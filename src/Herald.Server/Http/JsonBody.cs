@@ -30,7 +30,7 @@ public static class JsonBody
         // the node's room for request bodies first (BodyAllowance), and stays taken until the request ends.
         var allowance = request.HttpContext.Features.Get<BodyAllowance>();
         var size = request.ContentLength is { } declared ? (int)declared + 1 : 4096;
-        if (allowance?.Take(size, request.HttpContext.Response) is { } refused)
+        if (allowance?.Cover(size, request.HttpContext.Response) is { } refused)
         {
             return new(null, refused);
         }
@@ -44,11 +44,10 @@ public static class JsonBody
                 if (length == buffer.Length)
                 {
                     var grown = Math.Min(buffer.Length * 2, maxBytes + 1);
-                    if (allowance?.Take(grown - size, request.HttpContext.Response) is { } refusedMore)
+                    if (allowance?.Cover(grown, request.HttpContext.Response) is { } refusedMore)
                     {
                         return new(null, refusedMore);
                     }
-                    size = grown;
                     var larger = pool.Rent(grown);
                     buffer.AsSpan(0, length).CopyTo(larger);
                     pool.Return(buffer);

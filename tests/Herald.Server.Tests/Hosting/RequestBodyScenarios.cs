@@ -119,6 +119,23 @@ public sealed class RequestBodyScenarios : ReceiverScenario
         await Eventually.ReturnsAsync(() => Task.FromResult(Budget.Held), bytes => bytes == 0, "every body's room to be given back");
     }
 
+    [Fact]
+    public async Task A_sync_trigger_holds_at_least_the_minimum_while_it_waits_for_its_receiver_and_gives_it_back_when_answered()
+    {
+        var (configA, _) = await Client.CreateConfigAsync(Receiver.Url);
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Receiver.Enqueue(new Answer.Gated(answer.Task));
+
+        var sync = Client.TriggerAsync(configA, sync: true);
+        await Receiver.WaitForAsync(1);
+
+        // Its body is a few dozen bytes; what it holds in flight is counted as the minimum.
+        Assert.Equal(BodyAllowance.MinimumBytes, Budget.HeldBy(HeraldApp.OrgA));
+        answer.SetResult();
+        Assert.Equal("succeeded", (await sync)["status"]!.GetValue<string>());
+        await Eventually.ReturnsAsync(() => Task.FromResult(Budget.Held), bytes => bytes == 0, "the sync trigger's room to be given back");
+    }
+
     [Theory]
     [InlineData("4194304", null, "Requests:MaxBodyBytesInFlightPerOrganization (2097152) must be at least 5242880 bytes")]
     [InlineData("16777216", "4194304", "Requests:MaxBodyBytesInFlightPerOrganization (4194304) must be at least 5242880 bytes")]
