@@ -23,6 +23,10 @@ public sealed class RequestBodyScenarios : ReceiverScenario
 
     private ByteBudget<string> Budget => App.Services.GetRequiredService<ByteBudget<string>>();
 
+    /// <summary>Waits until the node holds no room for bodies: each request gave its room back when it ended.</summary>
+    private Task AllGivenBackAsync() =>
+        Eventually.ReturnsAsync(() => Task.FromResult(Budget.Held), bytes => bytes == 0, "every request's room for its body to be given back");
+
     /// <summary>A trigger whose body is sent but for its last byte until <paramref name="release"/> completes.</summary>
     private Task<HttpResponseMessage> HeldTriggerAsync(string token, string configId, int bytes, Task release, bool knownLength = true)
     {
@@ -40,13 +44,19 @@ public sealed class RequestBodyScenarios : ReceiverScenario
         return Encoding.UTF8.GetBytes(text);
     }
 
-    [Fact]
-    public async Task An_organization_past_its_share_of_request_bodies_gets_429_while_another_organizations_trigger_is_delivered()
+    /// <summary>A config of each organization to the receiver, B's client, and the gate that ends the held bodies.</summary>
+    private async Task<(HttpClient ClientB, string ConfigA, string ConfigB, TaskCompletionSource Release)> TwoOrganizationsAsync()
     {
         var clientB = App.Client(HeraldApp.TokenB);
         var (configA, _) = await Client.CreateConfigAsync(Receiver.Url);
         var (configB, _) = await clientB.CreateConfigAsync(Receiver.Url);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (clientB, configA, configB, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+
+    [Fact]
+    public async Task An_organization_past_its_share_of_request_bodies_gets_429_while_another_organizations_trigger_is_delivered()
+    {
+        var (clientB, configA, configB, release) = await TwoOrganizationsAsync();
 
         // A's 5 MiB trigger is being read: it holds 5 MiB of A's 6.
         var held = HeldTriggerAsync(HeraldApp.TokenA, configA, 5 * Mebibyte, release.Task);
@@ -68,7 +78,7 @@ public sealed class RequestBodyScenarios : ReceiverScenario
         release.SetResult();
         var first = await held;
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        await Eventually.ReturnsAsync(() => Task.FromResult(Budget.Held), bytes => bytes == 0, "every body's room to be given back");
+        await AllGivenBackAsync();
         var again = await Client.PostAsync($"/v1/webhooks/configs/{configA}/trigger", new ByteArrayContent(Body(2 * Mebibyte)), Ct);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var events = await (await Client.PostJsonAsync($"/v2/webhooks/configs/{configA}/events", "{}")).ReadAsync();
@@ -78,10 +88,7 @@ public sealed class RequestBodyScenarios : ReceiverScenario
     [Fact]
     public async Task Bodies_past_the_nodes_bound_get_503_naming_it_though_each_organization_is_within_its_share()
     {
-        var clientB = App.Client(HeraldApp.TokenB);
-        var (configA, _) = await Client.CreateConfigAsync(Receiver.Url);
-        var (configB, _) = await clientB.CreateConfigAsync(Receiver.Url);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (clientB, configA, configB, release) = await TwoOrganizationsAsync();
 
         // 5 MiB for A and 5 MiB for B: 10 of the node's 10.5.
         var heldA = HeldTriggerAsync(HeraldApp.TokenA, configA, 5 * Mebibyte, release.Task);
@@ -99,7 +106,7 @@ public sealed class RequestBodyScenarios : ReceiverScenario
         release.SetResult();
         Assert.Equal(HttpStatusCode.OK, (await heldA).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await heldB).StatusCode);
-        await Eventually.ReturnsAsync(() => Task.FromResult(Budget.Held), bytes => bytes == 0, "every body's room to be given back");
+        await AllGivenBackAsync();
     }
 
     [Fact]
@@ -116,7 +123,7 @@ public sealed class RequestBodyScenarios : ReceiverScenario
 
         release.SetResult();
         Assert.Equal(HttpStatusCode.OK, (await held).StatusCode);
-        await Eventually.ReturnsAsync(() => Task.FromResult(Budget.Held), bytes => bytes == 0, "every body's room to be given back");
+        await AllGivenBackAsync();
     }
 
     [Fact]
@@ -133,7 +140,7 @@ public sealed class RequestBodyScenarios : ReceiverScenario
         Assert.Equal(BodyAllowance.MinimumBytes, Budget.HeldBy(HeraldApp.OrgA));
         answer.SetResult();
         Assert.Equal("succeeded", (await sync)["status"]!.GetValue<string>());
-        await Eventually.ReturnsAsync(() => Task.FromResult(Budget.Held), bytes => bytes == 0, "the sync trigger's room to be given back");
+        await AllGivenBackAsync();
     }
 
     [Theory]
