@@ -46,7 +46,8 @@ public static class ApiOperations
         ["getEventAttempts"] = new("List an event's delivery attempts",
             "Herald extension. Every HTTP try of the event: number, kind (`deliver` or `replay`), start, duration, status code, outcome code, "
             + "message, a response excerpt, and the request it sent (`request`: method, url and headers, the signature headers among them, "
-            + "every credential redacted).", Extension: true),
+            + "every credential redacted). Oldest first, at most `limit` (1 to 100, default 100) a page: `has_more` tells whether more follow, "
+            + "and `next_cursor`, sent back as `cursor`, reads the next page (an event replayed again and again has as many tries as replays).", Extension: true),
         ["replayEvent"] = new("Replay an event",
             "Sends the event once more with a fresh timestamp and signature, verbatim or with `reapply_transform`; never retried automatically."),
         ["batchReplayEvents"] = new("Replay several events in order",

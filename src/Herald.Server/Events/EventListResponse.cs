@@ -35,10 +35,16 @@ public sealed class EventListV1Response
     [JsonPropertyName("cursor")] public string? Cursor { get; init; }
 }
 
-/// <summary>Beyond the contract: the HTTP tries of one event, oldest first.</summary>
+/// <summary>
+/// Beyond the contract: the HTTP tries of one event, oldest first, a page at a time (an event replayed again and again
+/// has as many tries as replays): <c>has_more</c> tells whether more follow, and <c>next_cursor</c>, passed as
+/// <c>cursor</c>, reads them.
+/// </summary>
 public sealed class EventAttemptsResponse
 {
     [JsonPropertyName("data")] public required IReadOnlyList<EventAttempt> Data { get; init; }
+    [JsonPropertyName("has_more")] public bool HasMore { get; init; }
+    [JsonPropertyName("next_cursor")] public string? NextCursor { get; init; }
 }
 
 /// <summary>

@@ -19,6 +19,18 @@ internal static class EventRow
     /// <summary>An attempt's columns, in the order <see cref="ReadAttempt"/> reads them.</summary>
     public const string AttemptColumns = "event_id, org_id, number, kind, started_at, duration_ms, status_code, code, message, response_excerpt, after_reclaim, request";
 
+    /// <summary>How many columns <see cref="AttemptColumns"/> names: a column selected after them is at this index.</summary>
+    public const int AttemptColumnCount = 12;
+
+    /// <summary>
+    /// The first <paramref name="limit"/> of <paramref name="read"/> (tries with their ids, read one beyond the limit),
+    /// and where the next page starts when there was one beyond.
+    /// </summary>
+    public static AttemptPage Page(List<(DeliveryAttempt Attempt, long Id)> read, int limit) =>
+        read.Count > limit
+            ? new AttemptPage(read.Take(limit).Select(a => a.Attempt).ToList(), read[limit - 1].Id)
+            : new AttemptPage(read.Select(a => a.Attempt).ToList(), null);
+
     public static EventRecord Read(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> time)
     {
         var (input, metadata) = SharedInput.Resolve(reader.GetString(10), Text(reader, 9), Text(reader, 16), Text(reader, 17), Text(reader, 18),

@@ -88,9 +88,27 @@ public static class EventsApi
         return Results.Ok(found);
     }
 
+    /// <summary>The most tries one page of <c>getEventAttempts</c> holds, and its default.</summary>
+    public const int MaxAttemptsPerPage = 100;
+
     public static async Task<IResult> GetEventAttempts(
-        string configId, string eventId, ClaimsPrincipal user, IEventStore events, CancellationToken cancellationToken)
+        string configId, string eventId, string? limit, string? cursor, ClaimsPrincipal user, IEventStore events, CancellationToken cancellationToken)
     {
+        var pageSize = MaxAttemptsPerPage;
+        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out pageSize)
+            || pageSize is < 1 or > MaxAttemptsPerPage))
+        {
+            return Problem.BadRequest($"limit must be an integer from 1 to {MaxAttemptsPerPage}");
+        }
+        long? after = null;
+        if (cursor is not null)
+        {
+            if (!long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var afterId) || afterId < 1)
+            {
+                return Problem.BadRequest("cursor must be the next_cursor of an earlier page of this event's attempts");
+            }
+            after = afterId;
+        }
         var orgId = user.OrgId();
         var id = ConfigId.From(configId);
         var stored = await events.GetAsync(orgId, WebhookEventId.From(eventId), cancellationToken);
@@ -98,8 +116,13 @@ public static class EventsApi
         {
             return NoEvent(configId, eventId);
         }
-        var attempts = await events.AttemptsAsync(orgId, WebhookEventId.From(eventId), cancellationToken);
-        return Results.Ok(new EventAttemptsResponse { Data = attempts.Select(EventAttempt.From).ToList() });
+        var page = await events.AttemptsAsync(orgId, WebhookEventId.From(eventId), after, pageSize, cancellationToken);
+        return Results.Ok(new EventAttemptsResponse
+        {
+            Data = page.Attempts.Select(EventAttempt.From).ToList(),
+            HasMore = page.Next is not null,
+            NextCursor = page.Next?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
     }
 
     public static IResult NoEvent(string configId, string eventId) => Problem.NotFound($"No event '{eventId}' for webhook config '{configId}'");

@@ -33,7 +33,15 @@ public interface IEventStore
         OrganizationId orgId, ConfigId configId, EventStatus status, DateTimeOffset from, DateTimeOffset to, EventCursor? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>Every recorded HTTP try of the event, oldest first.</summary>
-    Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken);
+    async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken) =>
+        (await AttemptsAsync(orgId, eventId, after: null, int.MaxValue, cancellationToken)).Attempts;
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> recorded HTTP tries of the event, oldest first, after the try that
+    /// <paramref name="after"/> names (a page's <see cref="AttemptPage.Next"/>); an event replayed again and again has
+    /// as many tries as replays, so they are read a page at a time.
+    /// </summary>
+    Task<AttemptPage> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, long? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes up to <paramref name="max"/> events created before <paramref name="cutoff"/>, oldest first, with their

@@ -152,23 +152,25 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         return keys;
     }
 
-    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken)
+    public async Task<AttemptPage> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, long? after, int limit, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand($"""
-            SELECT {EventRow.AttemptColumns}
-            FROM delivery_attempts WHERE event_id = $1 AND org_id = $2 AND started_at >= $3 ORDER BY attempt_id
+            SELECT {EventRow.AttemptColumns}, attempt_id
+            FROM delivery_attempts WHERE event_id = $1 AND org_id = $2 AND started_at >= $3 AND attempt_id > $4 ORDER BY attempt_id LIMIT $5
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = eventId.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = orgId.Value });
         // No try starts before its event: the days before the event's are not read.
         command.Parameters.Add(new NpgsqlParameter { Value = EventIdTime.Window(eventId.Value).From });
-        var attempts = new List<DeliveryAttempt>();
+        command.Parameters.Add(new NpgsqlParameter { Value = after ?? 0L });
+        command.Parameters.Add(new NpgsqlParameter { Value = (long)limit + 1 });
+        var attempts = new List<(DeliveryAttempt, long)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            attempts.Add(ReadAttempt(reader));
+            attempts.Add((ReadAttempt(reader), reader.GetInt64(EventRow.AttemptColumnCount)));
         }
-        return attempts;
+        return EventRow.Page(attempts, limit);
     }
 
     /// <summary>

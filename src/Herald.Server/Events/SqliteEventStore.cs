@@ -157,23 +157,25 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return keys;
     }
 
-    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, CancellationToken cancellationToken)
+    public async Task<AttemptPage> AttemptsAsync(OrganizationId orgId, WebhookEventId eventId, long? after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT {EventRow.AttemptColumns}
-            FROM delivery_attempts WHERE event_id = $id AND org_id = $org ORDER BY attempt_id
+            SELECT {EventRow.AttemptColumns}, attempt_id
+            FROM delivery_attempts WHERE event_id = $id AND org_id = $org AND attempt_id > $after ORDER BY attempt_id LIMIT $limit
             """;
         command.Parameters.AddWithValue("$id", eventId.Value);
         command.Parameters.AddWithValue("$org", orgId.Value);
-        var attempts = new List<DeliveryAttempt>();
+        command.Parameters.AddWithValue("$after", after ?? 0);
+        command.Parameters.AddWithValue("$limit", (long)limit + 1);
+        var attempts = new List<(DeliveryAttempt, long)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            attempts.Add(ReadAttempt(reader));
+            attempts.Add((ReadAttempt(reader), reader.GetInt64(EventRow.AttemptColumnCount)));
         }
-        return attempts;
+        return EventRow.Page(attempts, limit);
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ public sealed class HeraldClientTests : ReceiverScenario
         await herald.ReplayEventAsync(created.Id!, outcome.Event_id, new ReplayRequestBody { Reapply_transform = false }, Ct);
         var replayed = (await Receiver.WaitForAsync(2))[1];
         Assert.Equal(delivered.Header("webhook-id"), replayed.Header("webhook-id"));
-        var attempts = await Eventually.ReturnsAsync(() => herald.GetEventAttemptsAsync(created.Id!, outcome.Event_id, Ct), a => a.Data.Count >= 2, "the replay's attempt");
+        var attempts = await Eventually.ReturnsAsync(() => herald.GetEventAttemptsAsync(created.Id!, outcome.Event_id, null, null, Ct), a => a.Data.Count >= 2, "the replay's attempt");
         Assert.Equal(["deliver", "replay"], attempts.Data.OrderBy(a => a.Number).Select(a => a.Kind));
 
         await herald.DeleteConfigAsync(created.Id!, Ct);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Herald.Server.Tests.Support;
@@ -12,6 +13,47 @@ public abstract class AttemptRequestScenarios : ReceiverScenario
 {
     private async Task<JsonArray> AttemptsAsync(string configId, string eventId) =>
         (await (await Client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts", Ct)).ReadAsync())["data"]!.AsArray();
+
+    [Fact]
+    public async Task An_events_attempts_are_read_a_page_at_a_time_oldest_first()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+        var eventId = (await Client.TriggerAsync(configId, sync: true))["event_id"]!.GetValue<string>();
+        // Four replays, each sent before the next is queued: five tries in all.
+        for (var replays = 1; replays <= 4; replays++)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await Client.PostAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/replay", null, Ct)).StatusCode);
+            await Receiver.WaitForAsync(replays + 1);
+            await Eventually.ReturnsAsync(async () => (await AttemptsAsync(configId, eventId)).Count, count => count == replays + 1, $"replay {replays}'s attempt to be recorded");
+        }
+
+        var pages = new List<JsonNode>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await Client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}", Ct)).ReadAsync();
+            pages.Add(page);
+            cursor = page["next_cursor"]?.GetValue<string>();
+            Assert.Equal(cursor is not null, page["has_more"]!.GetValue<bool>());
+        }
+        while (cursor is not null);
+
+        Assert.Equal([2, 2, 1], pages.Select(p => p["data"]!.AsArray().Count));
+        var tries = pages.SelectMany(p => p["data"]!.AsArray()).ToList();
+        Assert.Equal(["deliver", "replay", "replay", "replay", "replay"], tries.Select(t => t!["kind"]!.GetValue<string>()));
+        Assert.Equal(tries.Select(t => t!["started_at"]!.GetValue<string>()).Order(StringComparer.Ordinal), tries.Select(t => t!["started_at"]!.GetValue<string>()));
+        // Without a limit one page holds them all; a limit or cursor that is not one is a 400 naming it.
+        var whole = await (await Client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts", Ct)).ReadAsync();
+        Assert.Equal(5, whole["data"]!.AsArray().Count);
+        Assert.False(whole["has_more"]!.GetValue<bool>());
+        Assert.Null(whole["next_cursor"]);
+        foreach (var (query, named) in new[] { ("limit=0", "limit must be an integer from 1 to 100"), ("limit=101", "limit must be an integer from 1 to 100"), ("cursor=abc", "cursor must be") })
+        {
+            var refused = await Client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts?{query}", Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains(named, (await refused.ReadAsync())["message"]!.GetValue<string>());
+        }
+    }
 
     [Fact]
     public async Task An_attempt_shows_the_signature_headers_the_receiver_got_and_no_credential()
