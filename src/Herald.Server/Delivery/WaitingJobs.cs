@@ -9,10 +9,12 @@ namespace Herald.Server.Delivery;
 /// in the queue for other nodes. With <c>bound</c> = <see cref="WorkerOptions.Concurrency"/>:
 /// <list type="bullet">
 /// <item>Claimed jobs still waiting are at most <c>2 * bound</c>, and of one organization at most <c>bound / 2</c>
-/// (at least one): a claim takes what is left of both (<see cref="ClaimRoomNow"/>), organizations in turn. So jobs of an
-/// organization whose receivers never answer, claimed and waiting for their destinations' slots, hold up neither the
-/// claims of another organization's jobs nor, since the claim takes organizations in turn, are they taken before those
-/// when they came first (until four organizations each hold their share).</item>
+/// (at least one), less as more organizations hold some: <c>2 * bound</c> shared by the organizations holding claimed
+/// jobs and two more, so that room is always left for newcomers. A claim takes what is left of both
+/// (<see cref="ClaimRoomNow"/>), organizations in turn. So jobs of an organization whose receivers never answer,
+/// claimed and waiting for their destinations' slots, hold up neither the claims of another organization's jobs nor,
+/// since the claim takes organizations in turn, are they taken before those when they came first, however many
+/// organizations hold claimed jobs (each keeps what it holds; its share shrinks for what it claims next).</item>
 /// <item>A trigger hands its job over while fewer than <c>2 * bound</c> handed-over jobs of its config, <c>4 * bound</c>
 /// of its organization and <c>8 * bound</c> in all wait. A config's room is what its destination may have in flight
 /// when alone (twice the node's slots, see <see cref="DeliveryScheduler"/>): one round of sends, so its jobs start soon
@@ -82,8 +84,14 @@ public sealed class WaitingJobs
     /// <summary>Claimed jobs the node holds at most while they wait to send.</summary>
     private int ClaimBound => 2 * _bound;
 
-    /// <summary>Claimed jobs of one organization the node holds at most while they wait to send.</summary>
+    /// <summary>Claimed jobs of one organization the node holds at most while they wait to send, while at most two organizations hold some.</summary>
     public int ClaimsPerOrganization => Math.Max(1, _bound / 2);
+
+    /// <summary>
+    /// The share of one organization now: <see cref="ClaimsPerOrganization"/>, or less once more than two organizations
+    /// hold claimed jobs, so that the organizations holding some and two more fit in the room (at least one each).
+    /// </summary>
+    private int ShareNow => Math.Max(1, Math.Min(ClaimsPerOrganization, ClaimBound / (_claimedByOrg.Count + 2)));
 
     /// <summary>
     /// Fires (outside the lock) when a claimed job of an organization whose share a claim used up starts its send or
@@ -96,7 +104,7 @@ public sealed class WaitingJobs
     {
         lock (_lock)
         {
-            return new ClaimRoom(Math.Max(0, ClaimBound - _claimed), ClaimsPerOrganization, new Dictionary<OrganizationId, int>(_claimedByOrg));
+            return new ClaimRoom(Math.Max(0, ClaimBound - _claimed), ShareNow, new Dictionary<OrganizationId, int>(_claimedByOrg));
         }
     }
 
@@ -224,7 +232,11 @@ public sealed class WaitingJobs
                 {
                     if (held == 1)
                     {
+                        // One organization fewer holds claimed jobs: the others' share may grow, and one that used up
+                        // its share may claim more.
+                        var share = ShareNow;
                         _claimedByOrg.Remove(orgId);
+                        freed |= ShareNow > share && _capped.Count > 0;
                     }
                     else
                     {

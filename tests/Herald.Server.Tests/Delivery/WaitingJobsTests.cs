@@ -239,6 +239,47 @@ public sealed class WaitingJobsTests
     }
 
     /// <summary>
+    /// Once more than two organizations hold claimed jobs, each one's share is the room divided among them and two more,
+    /// so organizations that hold their shares (whose receivers never answer, say) always leave a newcomer room; when one
+    /// of them is gone the shares grow back, and an organization that used up its share hears it may claim more.
+    /// </summary>
+    [Fact]
+    public void Organizations_holding_claimed_jobs_share_the_room_with_two_more_so_a_newcomer_always_finds_some()
+    {
+        var waiting = new WaitingJobs(8, _time);
+        var freed = 0;
+        waiting.OrganizationFreed += () => freed++;
+        OrganizationId[] orgs = [.. Enumerable.Range(1, 5).Select(i => new OrganizationId($"org-n{i}"))];
+
+        // Each takes all its share allows when it comes: 4, 4, 4 (16 / 4 while two hold), then 3 (16 / 5), then 1.
+        var taken = new List<int>();
+        foreach (var org in orgs)
+        {
+            var room = waiting.ClaimRoomNow();
+            var take = Math.Min(room.Max, room.LeftFor(org));
+            taken.Add(take);
+            waiting.AddClaimed([.. Enumerable.Range(0, take).Select(_ => ClaimedJob(org))], room);
+        }
+        Assert.Equal([4, 4, 4, 3, 1], taken);
+        // Five hold: 16 / 7 is two each, and an organization holding four may take none of its next jobs.
+        Assert.Equal((0, 2), (waiting.ClaimRoomNow().LeftFor(orgs[0]), waiting.ClaimRoomNow().PerOrganization));
+
+        // The last one's job starts its send: four hold, 16 / 6 is still two each, and it had not used up its share.
+        freed = 0;
+        waiting.Leave(orgs[4], Config, claimed: true);
+        Assert.Equal((0, 2), (freed, waiting.ClaimRoomNow().PerOrganization));
+        // The fourth, which had, hears it once its first job leaves; once its last leaves, three hold and the share
+        // grows to 16 / 5: the three that used theirs up hear it.
+        waiting.Leave(orgs[3], Config, claimed: true);
+        Assert.Equal(1, freed);
+        waiting.Leave(orgs[3], Config, claimed: true);
+        Assert.Equal(1, freed);
+        waiting.Leave(orgs[3], Config, claimed: true);
+        Assert.Equal((2, 3), (freed, waiting.ClaimRoomNow().PerOrganization));
+        Assert.Equal(0, waiting.ClaimRoomNow().LeftFor(orgs[0]));
+    }
+
+    /// <summary>
     /// A claim that took all an organization's share allowed, though it held fewer than its share once a job of it left
     /// meanwhile, still has the next job of it to leave say so: its further jobs may wait in the queue.
     /// </summary>
