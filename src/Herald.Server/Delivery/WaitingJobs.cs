@@ -10,11 +10,11 @@ namespace Herald.Server.Delivery;
 /// <list type="bullet">
 /// <item>Claimed jobs still waiting are at most <c>2 * bound</c>, and of one organization at most <c>bound / 2</c>
 /// (at least one), less as more organizations hold some: <c>2 * bound</c> shared by the organizations holding claimed
-/// jobs and two more, so that room is always left for newcomers. A claim takes what is left of both
+/// jobs and two more. An organization keeps what it holds when its share shrinks, but claims again only up to the new
+/// share, so the room settles with two shares free for organizations that come later. A claim takes what is left of both
 /// (<see cref="ClaimRoomNow"/>), organizations in turn. So jobs of an organization whose receivers never answer,
 /// claimed and waiting for their destinations' slots, hold up neither the claims of another organization's jobs nor,
-/// since the claim takes organizations in turn, are they taken before those when they came first, however many
-/// organizations hold claimed jobs (each keeps what it holds; its share shrinks for what it claims next).</item>
+/// since the claim takes organizations in turn, are they taken before those when they came first.</item>
 /// <item>A trigger hands its job over while fewer than <c>2 * bound</c> handed-over jobs of its config, <c>4 * bound</c>
 /// of its organization and <c>8 * bound</c> in all wait. A config's room is what its destination may have in flight
 /// when alone (twice the node's slots, see <see cref="DeliveryScheduler"/>): one round of sends, so its jobs start soon

@@ -240,8 +240,9 @@ public sealed class WaitingJobsTests
 
     /// <summary>
     /// Once more than two organizations hold claimed jobs, each one's share is the room divided among them and two more,
-    /// so organizations that hold their shares (whose receivers never answer, say) always leave a newcomer room; when one
-    /// of them is gone the shares grow back, and an organization that used up its share hears it may claim more.
+    /// so organizations that hold their shares (whose receivers never answer, say) claim less as more come and a fifth
+    /// still finds room; when one of them is gone the shares grow back, and an organization that used up its share
+    /// hears it may claim more.
     /// </summary>
     [Fact]
     public void Organizations_holding_claimed_jobs_share_the_room_with_two_more_so_a_newcomer_always_finds_some()
