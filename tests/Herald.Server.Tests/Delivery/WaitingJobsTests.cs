@@ -245,7 +245,7 @@ public sealed class WaitingJobsTests
     /// hears it may claim more.
     /// </summary>
     [Fact]
-    public void Organizations_holding_claimed_jobs_share_the_room_with_two_more_so_a_newcomer_always_finds_some()
+    public void Organizations_holding_claimed_jobs_share_the_room_with_two_more_and_a_share_that_grows_back_is_announced()
     {
         var waiting = new WaitingJobs(8, _time);
         var freed = 0;
