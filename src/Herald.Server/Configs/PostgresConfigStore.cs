@@ -11,28 +11,16 @@ public sealed class PostgresConfigStore(PostgresDatabase database) : IConfigStor
 {
     private const string Columns = "org_id, id, version, created_at, updated_at, document::text, secrets";
 
-    public async Task<bool> InsertAsync(ConfigRecord record, int maxPerOrganization, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // Creates of one organization take turns (the lock ends with the transaction), so each counts the rows the
-        // one before it committed: READ COMMITTED gives every statement a fresh snapshot.
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('webhook_configs:' || @org, 0))", connection, transaction))
-        {
-            lockCommand.Parameters.AddWithValue("org", record.OrgId.Value);
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using var command = new NpgsqlCommand("""
+    public Task<bool> InsertAsync(ConfigRecord record, int maxPerOrganization, CancellationToken cancellationToken) =>
+        database.InsertCountedAsync("webhook_configs", record.OrgId.Value, """
             INSERT INTO webhook_configs (org_id, id, version, created_at, updated_at, document, secrets, event_name)
             SELECT @org, @id, @version, @created, @updated, @doc, @secrets, @event
             WHERE (SELECT COUNT(*) FROM webhook_configs WHERE org_id = @org) < @max
-            """, connection, transaction);
-        Bind(command, record);
-        command.Parameters.AddWithValue("max", (long)maxPerOrganization);
-        var inserted = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-        await transaction.CommitAsync(cancellationToken);
-        return inserted;
-    }
+            """, command =>
+            {
+                Bind(command, record);
+                command.Parameters.AddWithValue("max", (long)maxPerOrganization);
+            }, cancellationToken);
 
     public async Task<bool> AnyAsync(OrganizationId orgId, CancellationToken cancellationToken)
     {

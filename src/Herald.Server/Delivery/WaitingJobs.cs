@@ -85,7 +85,7 @@ public sealed class WaitingJobs
     private int ClaimBound => 2 * _bound;
 
     /// <summary>Claimed jobs of one organization the node holds at most while they wait to send, while at most two organizations hold some.</summary>
-    public int ClaimsPerOrganization => Math.Max(1, _bound / 2);
+    private int ClaimsPerOrganization => Math.Max(1, _bound / 2);
 
     /// <summary>
     /// The share of one organization now: <see cref="ClaimsPerOrganization"/>, or less once more than two organizations
@@ -95,7 +95,8 @@ public sealed class WaitingJobs
 
     /// <summary>
     /// Fires (outside the lock) when a claimed job of an organization whose share a claim used up starts its send or
-    /// ends: the next claim may take more of that organization's jobs, which the earlier one may have left in the queue.
+    /// ends, or when the shares grow back as one organization fewer holds claimed jobs: the next claim may take more of
+    /// such an organization's jobs, which the earlier one may have left in the queue.
     /// </summary>
     public event Action? OrganizationFreed;
 

@@ -11,28 +11,16 @@ public sealed class PostgresEnvironmentStore(PostgresDatabase database) : IEnvir
 
     public async Task<EnvironmentInsert> InsertAsync(EnvironmentRecord record, int maxPerOrganization, CancellationToken cancellationToken)
     {
-        bool inserted;
-        await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-        {
-            // Creates of one organization take turns (the lock ends with the transaction), so each counts the rows the
-            // one before it committed: READ COMMITTED gives every statement a fresh snapshot.
-            await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('environment_variables:' || @org, 0))", connection, transaction))
+        var inserted = await database.InsertCountedAsync("environment_variables", record.OrgId.Value, $"""
+            INSERT INTO environment_variables ({Columns})
+            SELECT @org, @key, @type, @description, @group, @protected, @value, @sealed, @version, @created, @updated
+            WHERE (SELECT COUNT(*) FROM environment_variables WHERE org_id = @org) < @max
+            ON CONFLICT (org_id, key) DO NOTHING
+            """, command =>
             {
-                lockCommand.Parameters.AddWithValue("org", record.OrgId.Value);
-                await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-            }
-            await using var command = new NpgsqlCommand($"""
-                INSERT INTO environment_variables ({Columns})
-                SELECT @org, @key, @type, @description, @group, @protected, @value, @sealed, @version, @created, @updated
-                WHERE (SELECT COUNT(*) FROM environment_variables WHERE org_id = @org) < @max
-                ON CONFLICT (org_id, key) DO NOTHING
-                """, connection, transaction);
-            Bind(command, record);
-            command.Parameters.AddWithValue("max", (long)maxPerOrganization);
-            inserted = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-            await transaction.CommitAsync(cancellationToken);
-        }
+                Bind(command, record);
+                command.Parameters.AddWithValue("max", (long)maxPerOrganization);
+            }, cancellationToken);
         if (inserted)
         {
             return EnvironmentInsert.Inserted;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Herald.Server.Authentication;
@@ -95,7 +96,7 @@ public static class EventsApi
         string configId, string eventId, string? limit, string? cursor, ClaimsPrincipal user, IEventStore events, CancellationToken cancellationToken)
     {
         var pageSize = MaxAttemptsPerPage;
-        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out pageSize)
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize)
             || pageSize is < 1 or > MaxAttemptsPerPage))
         {
             return Problem.BadRequest($"limit must be an integer from 1 to {MaxAttemptsPerPage}");
@@ -103,7 +104,7 @@ public static class EventsApi
         long? after = null;
         if (cursor is not null)
         {
-            if (!long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var afterId) || afterId < 1)
+            if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var afterId) || afterId < 1)
             {
                 return Problem.BadRequest("cursor must be the next_cursor of an earlier page of this event's attempts");
             }
@@ -121,7 +122,7 @@ public static class EventsApi
         {
             Data = page.Attempts.Select(EventAttempt.From).ToList(),
             HasMore = page.Next is not null,
-            NextCursor = page.Next?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            NextCursor = page.Next?.ToString(CultureInfo.InvariantCulture),
         });
     }
 

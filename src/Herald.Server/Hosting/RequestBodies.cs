@@ -4,23 +4,6 @@ using Herald.Server.Http;
 
 namespace Herald.Server.Hosting;
 
-/// <summary>
-/// The <c>Requests</c> section: how many bytes of request bodies a node reads and holds at once. Each request with a
-/// body takes its length (or, without a <c>Content-Length</c>, its buffer as it grows) while its handler runs, and its
-/// parsed form takes several times that again, so the sum is what bounds the memory many large requests at once could
-/// take (<see cref="BodyAllowance"/>).
-/// </summary>
-public sealed class RequestOptions
-{
-    /// <summary>The node's bound, for all callers together.</summary>
-    public long MaxBodyBytesInFlight { get; set; } = 64L * 1024 * 1024;
-
-    /// <summary>One organization's share; unset, half of <see cref="MaxBodyBytesInFlight"/>. Callers without an organization share one.</summary>
-    public long? MaxBodyBytesInFlightPerOrganization { get; set; }
-
-    public long PerOrganization => MaxBodyBytesInFlightPerOrganization ?? MaxBodyBytesInFlight / 2;
-}
-
 public static class RequestBodies
 {
     public const string MeterName = "Herald.Requests";
@@ -28,23 +11,7 @@ public static class RequestBodies
     /// <summary>The <c>Requests</c> settings, checked, and the node's budget for request bodies with its instruments.</summary>
     public static IServiceCollection AddRequestBodies(this IServiceCollection services)
     {
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IConfiguration>().GetSection(BodyAllowance.Section).Get<RequestOptions>() ?? new RequestOptions();
-            // The largest body one request may send must fit in one organization's share, or it could never be read.
-            if (options.PerOrganization < JsonBody.LargestMaxBytes)
-            {
-                throw new InvalidSettingException(
-                    $"{BodyAllowance.PerOrganizationSetting} ({options.PerOrganization}) must be at least {JsonBody.LargestMaxBytes} bytes, the largest body "
-                    + $"one request may send (a trigger's); unset, it is half of {BodyAllowance.PerNodeSetting}");
-            }
-            if (options.PerOrganization > options.MaxBodyBytesInFlight)
-            {
-                throw new InvalidSettingException(
-                    $"{BodyAllowance.PerOrganizationSetting} ({options.PerOrganization}) must be at most {BodyAllowance.PerNodeSetting} ({options.MaxBodyBytesInFlight})");
-            }
-            return options;
-        });
+        services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(RequestOptions.Section).Get<RequestOptions>() ?? new RequestOptions()).Validated());
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<RequestOptions>();
@@ -82,12 +49,12 @@ public static class RequestBodies
         {
             var meter = meters.Create(MeterName);
             meter.CreateObservableGauge("herald.requests.body_bytes", () => budget.Held, "By",
-                $"Bytes of request bodies this node reads and holds now (at most {BodyAllowance.PerNodeSetting})");
+                $"Bytes of request bodies this node reads and holds now (at most {RequestOptions.PerNodeSetting})");
             meter.CreateObservableCounter("herald.requests.bodies_refused", () => new[]
             {
                 new Measurement<long>(budget.Refused(ByteBudget<string>.Bound.Organization), new KeyValuePair<string, object?>("bound", "organization")),
                 new Measurement<long>(budget.Refused(ByteBudget<string>.Bound.Node), new KeyValuePair<string, object?>("bound", "node")),
-            }, "{request}", $"Requests answered 429 (bound organization: {BodyAllowance.PerOrganizationSetting}) or 503 (bound node: {BodyAllowance.PerNodeSetting}) because their body found no room");
+            }, "{request}", $"Requests answered 429 (bound organization: {RequestOptions.PerOrganizationSetting}) or 503 (bound node: {RequestOptions.PerNodeSetting}) because their body found no room");
         }
     }
 }

@@ -16,10 +16,6 @@ public sealed class BodyAllowance(ByteBudget<string> budget, string organization
     /// <summary>The key of requests without an organization (no organization id is empty).</summary>
     public const string Unauthenticated = "";
 
-    public const string Section = "Requests";
-    public const string PerNodeSetting = Section + ":MaxBodyBytesInFlight";
-    public const string PerOrganizationSetting = Section + ":MaxBodyBytesInFlightPerOrganization";
-
     /// <summary>The <c>Retry-After</c> of a refused body, in seconds: bodies are read and handled in moments.</summary>
     public const int RetryAfterSeconds = 1;
 
@@ -34,27 +30,32 @@ public sealed class BodyAllowance(ByteBudget<string> budget, string organization
     /// </summary>
     public IResult? Cover(long length, HttpResponse response)
     {
-        var bytes = Math.Max(length, MinimumBytes) - Interlocked.Read(ref _taken);
+        var bytes = Math.Max(length, MinimumBytes) - _taken;
         if (bytes <= 0)
         {
             return null;
         }
         if (budget.Take(organization, bytes) is not { } bound)
         {
-            Interlocked.Add(ref _taken, bytes);
+            _taken += bytes;
             return null;
         }
         response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return bound == ByteBudget<string>.Bound.Organization
             ? Problem.Status(StatusCodes.Status429TooManyRequests,
                 $"{Who} already has {budget.HeldBy(organization)} bytes of request bodies in flight on this node, and {bytes} more would pass "
-                + $"{PerOrganizationSetting} ({budget.PerOrganization} bytes); retry after {RetryAfterSeconds} s, send fewer large requests at once, or raise the setting")
+                + $"{RequestOptions.PerOrganizationSetting} ({budget.PerOrganization} bytes); retry after {RetryAfterSeconds} s, send fewer large requests at once, or raise the setting")
             : Problem.Status(StatusCodes.Status503ServiceUnavailable,
-                $"This node has {budget.Held} bytes of request bodies in flight, and {bytes} more would pass {PerNodeSetting} ({budget.PerNode} bytes); "
+                $"This node has {budget.Held} bytes of request bodies in flight, and {bytes} more would pass {RequestOptions.PerNodeSetting} ({budget.PerNode} bytes); "
                 + $"retry after {RetryAfterSeconds} s, or raise the setting");
     }
 
     private string Who => organization == Unauthenticated ? "Unauthenticated callers together" : $"Organization {organization}";
 
-    public void Dispose() => budget.Give(organization, Interlocked.Exchange(ref _taken, 0));
+    public void Dispose()
+    {
+        // A request reads its body once, then ends: nothing takes room while this runs.
+        budget.Give(organization, _taken);
+        _taken = 0;
+    }
 }

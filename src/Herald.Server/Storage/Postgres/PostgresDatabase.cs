@@ -54,6 +54,29 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
+    /// <summary>
+    /// Runs <paramref name="insert"/>, a statement that inserts a row of <paramref name="table"/> only while the
+    /// organization (its <c>@org</c> parameter) keeps fewer rows than its limit, in a transaction that first takes the
+    /// organization's lock for that table: inserts of one organization take turns (the lock ends with the transaction),
+    /// so each counts the rows the one before it committed (READ COMMITTED gives every statement a fresh snapshot), and
+    /// inserts racing each other cannot pass the limit. True when it inserted.
+    /// </summary>
+    public async Task<bool> InsertCountedAsync(string table, string organization, string insert, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
+        {
+            lockCommand.Parameters.Add(new NpgsqlParameter { Value = table + ":" + organization });
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var command = new NpgsqlCommand(insert, connection, transaction);
+        bind(command);
+        var inserted = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await transaction.CommitAsync(cancellationToken);
+        return inserted;
+    }
+
     /// <summary>The day partitions of the event log's tables.</summary>
     public PostgresPartitions Partitions { get; }
 
