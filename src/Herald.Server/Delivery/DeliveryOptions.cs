@@ -99,6 +99,17 @@ public sealed class WorkerOptions
     /// <summary>The fallback poll when no wake-up arrives (a missed wake-up costs at most this long).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The most organizations with waiting jobs one claim visits (<see cref="ClaimRoom.WalkSteps"/>): the next claim
+    /// goes on after the last it visited, and a claim that found less than its room goes on at once until it has been
+    /// round them all. So a claim's cost stays bounded however many organizations have jobs waiting (scheduled retries,
+    /// say), and each of them still gets its turn.
+    /// </summary>
+    public int OrganizationsPerClaim { get; set; } = 256;
+
+    /// <summary>The highest <see cref="OrganizationsPerClaim"/>.</summary>
+    public const int MaxOrganizationsPerClaim = 1_000_000;
+
     /// <summary>How long a stopping node lets attempts in flight finish before it gives their jobs back.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
 
@@ -111,6 +122,10 @@ public sealed class WorkerOptions
         if (HandOverWait < TimeSpan.Zero || HandOverWait > MaxHandOverWait)
         {
             throw new InvalidSettingException($"{Section}:HandOverWait must be between 00:00:00 (no wait) and {MaxHandOverWait:c} (got {HandOverWait:c})");
+        }
+        if (OrganizationsPerClaim < 1 || OrganizationsPerClaim > MaxOrganizationsPerClaim)
+        {
+            throw new InvalidSettingException($"{Section}:OrganizationsPerClaim must be between 1 and {MaxOrganizationsPerClaim} (got {OrganizationsPerClaim})");
         }
         return HandOverMaxBytes >= 0 ? this
             : throw new InvalidSettingException($"{Section}:HandOverMaxBytes must be zero (one job at a time) or more (got {HandOverMaxBytes})");

@@ -35,6 +35,10 @@ public sealed partial class DeliveryWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        // Claims walk the organizations with waiting jobs as a ring, OrganizationsPerClaim at a time: a round starts
+        // after the last organization the previous claim visited and ends when it is back there.
+        var after = "";
+        var roundStart = "";
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -46,8 +50,16 @@ public sealed partial class DeliveryWorker(
                     // The node is stopping: what it claimed now it would give back at once, to be claimed again.
                     await Task.Delay(Timeout.InfiniteTimeSpan, stoppingToken);
                 }
-                var room = runner.Waiting.ClaimRoomNow();
-                var claimed = await claims.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), room, stoppingToken);
+                var room = runner.Waiting.ClaimRoomNow() with { WalkAfter = after, WalkUntil = roundStart, WalkSteps = options.OrganizationsPerClaim };
+                var claim = await claims.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), room, stoppingToken);
+                var claimed = claim.Leased;
+                after = claim.Walk.Last ?? after;
+                // The walk stopped at its limit short of where the round started: organizations are left to visit.
+                var roundLeft = claim.Walk.Steps == room.WalkSteps && !string.Equals(after, roundStart, StringComparison.Ordinal);
+                if (!roundLeft || claimed.Count >= room.Max)
+                {
+                    roundStart = after;
+                }
                 runner.Waiting.AddClaimed(claimed, room);
                 metrics.Claimed(claimed.Count);
                 if (claimed.Count > 0)
@@ -59,7 +71,7 @@ public sealed partial class DeliveryWorker(
                     }
                     _ = Task.Run(() => RunClaimedAsync(claimed));
                 }
-                if (claimed.Count < room.Max)
+                if (claimed.Count < room.Max && !roundLeft)
                 {
                     // The queue had no more for this room: what becomes claimable (a new job, a job of an organization
                     // that held its share, a due time passing) comes with a wake-up or by the poll, and claiming again

@@ -31,11 +31,24 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     /// hash the whole table to answer it.
     /// </summary>
     internal static readonly string ClaimSql = $"""
-        WITH RECURSIVE orgs AS (
-            (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL ORDER BY o.org_id LIMIT 1)
+        WITH RECURSIVE
+        lap1 AS (
+            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > $10::text ORDER BY o.org_id LIMIT 1) AS org_id, 1 AS step
             UNION ALL
-            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > orgs.org_id ORDER BY o.org_id LIMIT 1)
-            FROM orgs WHERE orgs.org_id IS NOT NULL),
+            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > lap1.org_id ORDER BY o.org_id LIMIT 1), lap1.step + 1
+            FROM lap1 WHERE lap1.org_id IS NOT NULL AND lap1.step < $12 AND ($10::text >= $11::text OR lap1.org_id < $11::text)),
+        first AS MATERIALIZED (
+            SELECT org_id, step FROM lap1 WHERE org_id IS NOT NULL AND ($10::text >= $11::text OR org_id <= $11::text)),
+        lap2 AS (
+            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL ORDER BY o.org_id LIMIT 1) AS org_id, (SELECT count(*) FROM first)::integer + 1 AS step
+            WHERE $10::text >= $11::text AND (SELECT count(*) FROM first) < $12
+            UNION ALL
+            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > lap2.org_id ORDER BY o.org_id LIMIT 1), lap2.step + 1
+            FROM lap2 WHERE lap2.org_id IS NOT NULL AND lap2.org_id < $11::text AND lap2.step < $12),
+        orgs AS MATERIALIZED (
+            SELECT org_id, step FROM first
+            UNION ALL
+            SELECT org_id, step FROM lap2 WHERE org_id IS NOT NULL AND org_id <= $11::text),
         heads AS (
             SELECT h.job_id, h.due_at, h.reclaims,
                    row_number() OVER (PARTITION BY h.org_id ORDER BY h.due_at, h.job_id) + COALESCE(held.n, 0) AS rank
@@ -46,8 +59,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
                 ORDER BY j.due_at, j.job_id
                 LIMIT $6
                 FOR UPDATE SKIP LOCKED) AS h
-            LEFT JOIN unnest($7::text[], $8::integer[]) AS held(org_id, n) ON held.org_id = h.org_id
-            WHERE orgs.org_id IS NOT NULL),
+            LEFT JOIN unnest($7::text[], $8::integer[]) AS held(org_id, n) ON held.org_id = h.org_id),
         waiting AS (
             SELECT job_id, due_at, reclaims FROM heads
             WHERE rank <= $6
@@ -75,6 +87,8 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         SELECT {JobColumns}, false FROM claimed
         UNION ALL
         SELECT {JobColumns}, true FROM exhausted
+        UNION ALL
+        SELECT NULL, NULL, (SELECT org_id FROM orgs ORDER BY step DESC LIMIT 1), NULL, NULL, (SELECT count(*) FROM orgs)::integer, NULL, NULL, NULL, NULL, NULL, NULL
         """;
 
     /// <summary>
@@ -196,11 +210,13 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     /// <see cref="DeliveryOptions.MaxLeaseExpiries"/>; the others it deletes and answers as given up (see <see cref="LeaseExpiries"/>).
     /// Waiting jobs and expired leases come from indexes of their own (migrations 15 and 18), so that the many jobs
     /// leased to nodes that run them, due but not claimable, are never read. Waiting jobs are found by organization: the
-    /// organizations with any are walked through their index one step each (a recursive skip over it), each gives its
+    /// organizations with any are walked through their index one step each (a recursive skip over it), at most
+    /// <see cref="ClaimRoom.WalkSteps"/> of them from <see cref="ClaimRoom.WalkAfter"/> on (<see cref="ClaimRoom"/>), each gives its
     /// oldest due jobs up to what <paramref name="room"/> leaves it (locked as they are read, skipping those another
     /// claim holds), and they are taken in turn (each organization's first before anyone's second,
     /// <see cref="ClaimRoom.InTurn"/>) or the oldest due first; the waiting and the expired are then merged in due order,
-    /// and a row locked beyond the limit is free again at the commit.
+    /// and a row locked beyond the limit is free again at the commit. The statement's last row holds no job: it tells how
+    /// many organizations the walk visited and the last of them.
     /// </summary>
     public async Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, CancellationToken cancellationToken)
     {
@@ -209,16 +225,26 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         var command = PostgresWriteSession.Command(ClaimSql, ClaimParameters(owner, now, leaseUntil, room, _maxLeaseExpiries));
         var leased = new List<DeliveryJob>();
         var givenUp = new List<DeliveryJob>();
-        pg.Add(command, reader => (reader.GetBoolean(11) ? givenUp : leased).Add(ReadJob(reader)));
+        var walk = default(OrganizationWalk);
+        pg.Add(command, reader =>
+        {
+            if (reader.IsDBNull(0))
+            {
+                // The last row tells how far the walk over the organizations went.
+                walk = new OrganizationWalk(reader.GetInt32(5), reader.IsDBNull(2) ? null : reader.GetString(2));
+                return;
+            }
+            (reader.GetBoolean(11) ? givenUp : leased).Add(ReadJob(reader));
+        });
         await pg.RunAsync(cancellationToken);
         leased.Sort((a, b) => a.DueAt != b.DueAt ? a.DueAt.CompareTo(b.DueAt) : a.JobId.CompareTo(b.JobId));
-        return new ClaimedJobs { Leased = leased, GivenUp = givenUp };
+        return new ClaimedJobs { Leased = leased, GivenUp = givenUp, Walk = walk };
     }
 
     /// <summary>The parameters of <see cref="ClaimSql"/>, in order.</summary>
     internal static object?[] ClaimParameters(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, int maxLeaseExpiries) =>
         [owner, now, leaseUntil, room.Max, maxLeaseExpiries, room.PerOrganizationRead,
-         room.Held.Keys.Select(o => o.Value).ToArray(), room.Held.Values.ToArray(), room.InTurn];
+         room.Held.Keys.Select(o => o.Value).ToArray(), room.Held.Values.ToArray(), room.InTurn, room.WalkAfter, room.WalkUntil, room.WalkSteps];
 
     private static DeliveryJob ReadJob(NpgsqlDataReader reader) => new()
     {

@@ -43,7 +43,8 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
     /// <summary>
     /// Waiting jobs and expired leases come from indexes of their own (migrations 12 and 13), so that the jobs leased to
     /// this node that runs them, due but not claimable, are never read. Waiting jobs are found by organization: the
-    /// organizations with any are walked through their index one step each (a recursive skip over it), each gives its
+    /// organizations with any are walked through their index one step each (a recursive skip over it), at most
+    /// <see cref="ClaimRoom.WalkSteps"/> of them from <see cref="ClaimRoom.WalkAfter"/> on (<see cref="ClaimRoom"/>), each gives its
     /// oldest due jobs up to what <paramref name="room"/> leaves it, and they are taken in turn (each organization's
     /// first before anyone's second, <see cref="ClaimRoom.InTurn"/>) or the oldest due first; expired leases come first.
     /// The claim counts the expired leases it takes over, then removes the jobs whose count reached
@@ -52,22 +53,19 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
     public async Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, CancellationToken cancellationToken)
     {
         var lane = session.As<SqliteWriteLane.Session>();
+        var walk = await WalkAsync(lane, room, cancellationToken);
         var claim = lane.Prepare($"""
             UPDATE delivery_jobs
             SET reclaims = reclaims + (lease_owner IS NOT NULL), lease_owner = $owner, lease_until = $until
             WHERE job_id IN (
                 SELECT job_id FROM (
                     SELECT job_id, due_at, rank FROM (
-                        WITH RECURSIVE orgs(org_id) AS (
-                            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL ORDER BY o.org_id LIMIT 1)
-                            UNION ALL
-                            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > orgs.org_id ORDER BY o.org_id LIMIT 1)
-                            FROM orgs WHERE orgs.org_id IS NOT NULL)
+                        WITH orgs(org_id) AS (SELECT value FROM json_each($orgs))
                         SELECT j.job_id, j.due_at,
                                ROW_NUMBER() OVER (PARTITION BY j.org_id ORDER BY j.due_at, j.job_id)
                                  + COALESCE((SELECT h.value FROM json_each($held) h WHERE h.key = j.org_id), 0) AS rank
                         FROM orgs, delivery_jobs j
-                        WHERE orgs.org_id IS NOT NULL AND j.job_id IN (
+                        WHERE j.job_id IN (
                             SELECT w.job_id FROM delivery_jobs w
                             WHERE w.org_id = orgs.org_id AND w.lease_until IS NULL AND w.due_at <= $now
                               AND (w.after_job_id IS NULL OR NOT EXISTS (SELECT 1 FROM delivery_jobs p WHERE p.job_id = w.after_job_id))
@@ -84,8 +82,8 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
                 ORDER BY CASE WHEN $inTurn THEN rank ELSE 0 END, due_at, job_id
                 LIMIT $max)
             RETURNING {JobColumns}
-            """, "$owner", "$until", "$now", "$max", "$perOrg", "$held", "$inTurn");
-        claim.Bind(owner, SqliteTime.ToText(leaseUntil), SqliteTime.ToText(now), room.Max, room.PerOrganizationRead, HeldJson(room), room.InTurn ? 1 : 0);
+            """, "$owner", "$until", "$now", "$max", "$perOrg", "$held", "$inTurn", "$orgs");
+        claim.Bind(owner, SqliteTime.ToText(leaseUntil), SqliteTime.ToText(now), room.Max, room.PerOrganizationRead, HeldJson(room), room.InTurn ? 1 : 0, walk.Json);
         var jobs = new List<DeliveryJob>();
         await using (var reader = await claim.Command.ExecuteReaderAsync(cancellationToken))
         {
@@ -105,7 +103,46 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
             }
             jobs.RemoveAll(j => LeaseExpiries.Exhausted(j.Reclaims, _maxLeaseExpiries));
         }
-        return new ClaimedJobs { Leased = jobs, GivenUp = givenUp };
+        return new ClaimedJobs { Leased = jobs, GivenUp = givenUp, Walk = walk.Walk };
+    }
+
+    /// <summary>
+    /// The walk of <see cref="ClaimRoom"/> over the organizations with waiting jobs: one step through their index each
+    /// (a recursive skip over it), first from <see cref="ClaimRoom.WalkAfter"/> towards the last, then, when the walk
+    /// wraps, from the first up to <see cref="ClaimRoom.WalkUntil"/>, at most <see cref="ClaimRoom.WalkSteps"/> in all.
+    /// </summary>
+    private static async Task<(string Json, OrganizationWalk Walk)> WalkAsync(SqliteWriteLane.Session lane, ClaimRoom room, CancellationToken cancellationToken)
+    {
+        var walk = lane.Prepare("""
+            WITH RECURSIVE
+            lap1(org_id, step) AS (
+                SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > $after ORDER BY o.org_id LIMIT 1), 1
+                UNION ALL
+                SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > lap1.org_id ORDER BY o.org_id LIMIT 1), lap1.step + 1
+                FROM lap1 WHERE lap1.org_id IS NOT NULL AND lap1.step < $steps AND ($after >= $until OR lap1.org_id < $until)),
+            first(org_id, step) AS MATERIALIZED (
+                SELECT org_id, step FROM lap1 WHERE org_id IS NOT NULL AND ($after >= $until OR org_id <= $until)),
+            lap2(org_id, step) AS (
+                SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL ORDER BY o.org_id LIMIT 1), (SELECT count(*) FROM first) + 1
+                WHERE $after >= $until AND (SELECT count(*) FROM first) < $steps
+                UNION ALL
+                SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > lap2.org_id ORDER BY o.org_id LIMIT 1), lap2.step + 1
+                FROM lap2 WHERE lap2.org_id IS NOT NULL AND lap2.org_id < $until AND lap2.step < $steps)
+            SELECT org_id, step FROM first
+            UNION ALL
+            SELECT org_id, step FROM lap2 WHERE org_id IS NOT NULL AND org_id <= $until
+            ORDER BY step
+            """, "$after", "$until", "$steps");
+        walk.Bind(room.WalkAfter, room.WalkUntil, room.WalkSteps);
+        var orgs = new List<string>();
+        await using (var reader = await walk.Command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                orgs.Add(reader.GetString(0));
+            }
+        }
+        return (System.Text.Json.JsonSerializer.Serialize(orgs), new OrganizationWalk(orgs.Count, orgs.Count > 0 ? orgs[^1] : null));
     }
 
     /// <summary>The jobs the claimer holds per organization, as a JSON object for <c>json_each</c>.</summary>

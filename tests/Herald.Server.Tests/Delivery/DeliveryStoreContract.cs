@@ -110,6 +110,40 @@ public abstract class DeliveryStoreContract
         Assert.Equal(Enumerable.Range(0, 5).Select(org => deliveries[org * 3].Event.EventId.Value), claimed.Select(j => j.EventId.Value));
     }
 
+    /// <summary>
+    /// A claim walks the organizations with waiting jobs as a ring in the order of their ids, at most
+    /// <see cref="ClaimRoom.WalkSteps"/> of them, from after <see cref="ClaimRoom.WalkAfter"/> to
+    /// <see cref="ClaimRoom.WalkUntil"/>: only those it visits give jobs, an organization whose jobs are not due yet is
+    /// visited all the same, and the claim tells how far it went.
+    /// </summary>
+    [Fact]
+    public async Task A_claim_walks_at_most_its_steps_of_organizations_and_goes_on_round_the_ring_from_where_it_is_told()
+    {
+        var store = await StoreAsync();
+        var now = T0.AddMinutes(1);
+        // org-2's only job is due an hour later: it is walked over, and gives nothing.
+        await store.EnqueueAsync([.. Enumerable.Range(0, 5).Select(org => DeliveryOf($"org-{org}", org == 2 ? now.AddHours(1) : T0.AddSeconds(org)))], Ct);
+        var room = new ClaimRoom(10, 10, new Dictionary<OrganizationId, int>()) { WalkSteps = 2 };
+        async Task<(string Orgs, OrganizationWalk Walk)> ClaimAsync(ClaimRoom r)
+        {
+            var claimed = await store.ClaimWithWalkAsync("node-1", now, now + Lease, r, Ct);
+            return (string.Join(" ", claimed.Leased.Select(j => j.OrgId.Value).Order()), claimed.Walk);
+        }
+
+        Assert.Equal(("org-0 org-1", new OrganizationWalk(2, "org-1")), await ClaimAsync(room));
+        Assert.Equal(("org-3", new OrganizationWalk(2, "org-3")), await ClaimAsync(room with { WalkAfter = "org-1" }));
+        Assert.Equal(("org-4", new OrganizationWalk(1, "org-4")), await ClaimAsync(room with { WalkAfter = "org-3" }));
+
+        // New jobs for every organization; a walk from after org-2 round to org-2 wraps past the last.
+        await store.EnqueueAsync([.. Enumerable.Range(0, 5).Select(org => DeliveryOf($"org-{org}", T0.AddSeconds(10 + org)))], Ct);
+        Assert.Equal(("org-3 org-4", new OrganizationWalk(2, "org-4")), await ClaimAsync(room with { WalkAfter = "org-2", WalkUntil = "org-2" }));
+        Assert.Equal(("org-0 org-1", new OrganizationWalk(2, "org-1")), await ClaimAsync(room with { WalkAfter = "org-4", WalkUntil = "org-2" }));
+        // Ends with org-2 (two jobs now, one not due), whatever steps are left.
+        Assert.Equal(("org-2", new OrganizationWalk(1, "org-2")), await ClaimAsync(room with { WalkAfter = "org-1", WalkUntil = "org-2", WalkSteps = 10 }));
+        // Nothing left to claim but org-2's job of the next hour: the whole ring is one step.
+        Assert.Equal(("", new OrganizationWalk(1, "org-2")), await ClaimAsync(room with { WalkAfter = "org-2", WalkUntil = "org-2", WalkSteps = 10 }));
+    }
+
     [Fact]
     public async Task An_event_has_a_job_from_its_enqueue_until_the_job_is_done()
     {

@@ -19,6 +19,7 @@ public class HealthSettingsTests
     [InlineData("Files:MaxSpoolBytes", "0", "Files:MaxSpoolBytes must be positive (got 0)")]
     [InlineData("Files:DownloadTimeout", "00:00:00", "Files:DownloadTimeout must be positive (got 00:00:00)")]
     [InlineData("Workers:HandOverMaxBytes", "-1", "Workers:HandOverMaxBytes must be zero (one job at a time) or more (got -1)")]
+    [InlineData("Workers:OrganizationsPerClaim", "0", "Workers:OrganizationsPerClaim must be between 1 and 1000000 (got 0)")]
     public void A_bad_setting_stops_the_start_naming_it(string key, string value, string expected)
     {
         var error = HeraldApp.StartFailure(new Dictionary<string, string?> { [key] = value });

@@ -114,7 +114,11 @@ public sealed class TestQueue : IAsyncDisposable
     public Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
         Claims.ClaimDueAsync(owner, now, leaseUntil, max, cancellationToken);
 
-    public Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<DeliveryJob>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, CancellationToken cancellationToken) =>
+        (await Claims.ClaimDueAsync(owner, now, leaseUntil, room, cancellationToken)).Leased;
+
+    /// <summary>A claim with what its walk over the organizations visited.</summary>
+    public Task<ClaimedJobs> ClaimWithWalkAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, CancellationToken cancellationToken) =>
         Claims.ClaimDueAsync(owner, now, leaseUntil, room, cancellationToken);
 
     /// <summary>Completions as the job runner records them, in one transaction.</summary>
