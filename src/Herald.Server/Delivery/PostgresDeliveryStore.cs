@@ -34,6 +34,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         WITH RECURSIVE
         lap1 AS (
             SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > $10::text ORDER BY o.org_id LIMIT 1) AS org_id, 1 AS step
+            WHERE EXISTS (SELECT 1 FROM delivery_jobs d WHERE d.lease_until IS NULL AND d.due_at <= $2)
             UNION ALL
             SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > lap1.org_id ORDER BY o.org_id LIMIT 1), lap1.step + 1
             FROM lap1 WHERE lap1.org_id IS NOT NULL AND lap1.step < $12 AND ($10::text >= $11::text OR lap1.org_id < $11::text)),
@@ -42,6 +43,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
         lap2 AS (
             SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL ORDER BY o.org_id LIMIT 1) AS org_id, (SELECT count(*) FROM first)::integer + 1 AS step
             WHERE $10::text >= $11::text AND (SELECT count(*) FROM first) < $12
+              AND EXISTS (SELECT 1 FROM delivery_jobs d WHERE d.lease_until IS NULL AND d.due_at <= $2)
             UNION ALL
             SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > lap2.org_id ORDER BY o.org_id LIMIT 1), lap2.step + 1
             FROM lap2 WHERE lap2.org_id IS NOT NULL AND lap2.org_id < $11::text AND lap2.step < $12),
@@ -215,8 +217,9 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     /// oldest due jobs up to what <paramref name="room"/> leaves it (locked as they are read, skipping those another
     /// claim holds), and they are taken in turn (each organization's first before anyone's second,
     /// <see cref="ClaimRoom.InTurn"/>) or the oldest due first; the waiting and the expired are then merged in due order,
-    /// and a row locked beyond the limit is free again at the commit. The statement's last row holds no job: it tells how
-    /// many organizations the walk visited and the last of them.
+    /// and a row locked beyond the limit is free again at the commit. When no waiting job is due, the first entry of the
+    /// waiting jobs' index by due time says so, and the walk does not start. The statement's last row holds no job: it
+    /// tells how many organizations the walk visited and the last of them.
     /// </summary>
     public async Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, CancellationToken cancellationToken)
     {

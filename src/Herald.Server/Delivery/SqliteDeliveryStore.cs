@@ -53,7 +53,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
     public async Task<ClaimedJobs> ClaimDueAsync(WriteSession session, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimRoom room, CancellationToken cancellationToken)
     {
         var lane = session.As<SqliteWriteLane.Session>();
-        var walk = await WalkAsync(lane, room, cancellationToken);
+        var walk = await WalkAsync(lane, room, now, cancellationToken);
         var claim = lane.Prepare($"""
             UPDATE delivery_jobs
             SET reclaims = reclaims + (lease_owner IS NOT NULL), lease_owner = $owner, lease_until = $until
@@ -110,13 +110,16 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
     /// The walk of <see cref="ClaimRoom"/> over the organizations with waiting jobs: one step through their index each
     /// (a recursive skip over it), first from <see cref="ClaimRoom.WalkAfter"/> towards the last, then, when the walk
     /// wraps, from the first up to <see cref="ClaimRoom.WalkUntil"/>, at most <see cref="ClaimRoom.WalkSteps"/> in all.
+    /// When no waiting job is due, the first entry of the waiting jobs' index by due time says so, and the walk does not
+    /// start.
     /// </summary>
-    private static async Task<(string Json, OrganizationWalk Walk)> WalkAsync(SqliteWriteLane.Session lane, ClaimRoom room, CancellationToken cancellationToken)
+    private static async Task<(string Json, OrganizationWalk Walk)> WalkAsync(SqliteWriteLane.Session lane, ClaimRoom room, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var walk = lane.Prepare("""
             WITH RECURSIVE
             lap1(org_id, step) AS (
                 SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > $after ORDER BY o.org_id LIMIT 1), 1
+                WHERE EXISTS (SELECT 1 FROM delivery_jobs d WHERE d.lease_until IS NULL AND d.due_at <= $now)
                 UNION ALL
                 SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > lap1.org_id ORDER BY o.org_id LIMIT 1), lap1.step + 1
                 FROM lap1 WHERE lap1.org_id IS NOT NULL AND lap1.step < $steps AND ($after >= $until OR lap1.org_id < $until)),
@@ -125,6 +128,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
             lap2(org_id, step) AS (
                 SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL ORDER BY o.org_id LIMIT 1), (SELECT count(*) FROM first) + 1
                 WHERE $after >= $until AND (SELECT count(*) FROM first) < $steps
+                  AND EXISTS (SELECT 1 FROM delivery_jobs d WHERE d.lease_until IS NULL AND d.due_at <= $now)
                 UNION ALL
                 SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > lap2.org_id ORDER BY o.org_id LIMIT 1), lap2.step + 1
                 FROM lap2 WHERE lap2.org_id IS NOT NULL AND lap2.org_id < $until AND lap2.step < $steps)
@@ -132,8 +136,8 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
             UNION ALL
             SELECT org_id, step FROM lap2 WHERE org_id IS NOT NULL AND org_id <= $until
             ORDER BY step
-            """, "$after", "$until", "$steps");
-        walk.Bind(room.WalkAfter, room.WalkUntil, room.WalkSteps);
+            """, "$after", "$until", "$steps", "$now");
+        walk.Bind(room.WalkAfter, room.WalkUntil, room.WalkSteps, SqliteTime.ToText(now));
         var orgs = new List<string>();
         await using (var reader = await walk.Command.ExecuteReaderAsync(cancellationToken))
         {

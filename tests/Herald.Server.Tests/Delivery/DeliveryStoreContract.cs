@@ -114,7 +114,7 @@ public abstract class DeliveryStoreContract
     /// A claim walks the organizations with waiting jobs as a ring in the order of their ids, at most
     /// <see cref="ClaimRoom.WalkSteps"/> of them, from after <see cref="ClaimRoom.WalkAfter"/> to
     /// <see cref="ClaimRoom.WalkUntil"/>: only those it visits give jobs, an organization whose jobs are not due yet is
-    /// visited all the same, and the claim tells how far it went.
+    /// visited all the same while any job is due (none due, no walk), and the claim tells how far it went.
     /// </summary>
     [Fact]
     public async Task A_claim_walks_at_most_its_steps_of_organizations_and_goes_on_round_the_ring_from_where_it_is_told()
@@ -124,9 +124,9 @@ public abstract class DeliveryStoreContract
         // org-2's only job is due an hour later: it is walked over, and gives nothing.
         await store.EnqueueAsync([.. Enumerable.Range(0, 5).Select(org => DeliveryOf($"org-{org}", org == 2 ? now.AddHours(1) : T0.AddSeconds(org)))], Ct);
         var room = new ClaimRoom(10, 10, new Dictionary<OrganizationId, int>()) { WalkSteps = 2 };
-        async Task<(string Orgs, OrganizationWalk Walk)> ClaimAsync(ClaimRoom r)
+        async Task<(string Orgs, OrganizationWalk Walk)> ClaimAsync(ClaimRoom r, DateTimeOffset? at = null)
         {
-            var claimed = await store.ClaimWithWalkAsync("node-1", now, now + Lease, r, Ct);
+            var claimed = await store.ClaimWithWalkAsync("node-1", at ?? now, (at ?? now) + Lease, r, Ct);
             return (string.Join(" ", claimed.Leased.Select(j => j.OrgId.Value).Order()), claimed.Walk);
         }
 
@@ -140,8 +140,12 @@ public abstract class DeliveryStoreContract
         Assert.Equal(("org-0 org-1", new OrganizationWalk(2, "org-1")), await ClaimAsync(room with { WalkAfter = "org-4", WalkUntil = "org-2" }));
         // Ends with org-2 (two jobs now, one not due), whatever steps are left.
         Assert.Equal(("org-2", new OrganizationWalk(1, "org-2")), await ClaimAsync(room with { WalkAfter = "org-1", WalkUntil = "org-2", WalkSteps = 10 }));
-        // Nothing left to claim but org-2's job of the next hour: the whole ring is one step.
-        Assert.Equal(("", new OrganizationWalk(1, "org-2")), await ClaimAsync(room with { WalkAfter = "org-2", WalkUntil = "org-2", WalkSteps = 10 }));
+        // Nothing left but org-2's job of the next hour: with no job due, the walk does not start.
+        Assert.Equal(("", new OrganizationWalk(0, null)), await ClaimAsync(room with { WalkAfter = "org-2", WalkUntil = "org-2", WalkSteps = 10 }));
+        // Once it is due, it is walked to and claimed (with every job above, whose leases ran out by then).
+        var later = await ClaimAsync(room with { WalkAfter = "org-2", WalkUntil = "org-2", WalkSteps = 10 }, now.AddHours(2));
+        Assert.Equal(new OrganizationWalk(1, "org-2"), later.Walk);
+        Assert.Equal(2, later.Orgs.Split(' ').Count(org => org == "org-2"));
     }
 
     [Fact]
