@@ -90,11 +90,11 @@ public static class JsonBody
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false });
+            node = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
-            return new(null, Problem.BadRequest($"Malformed JSON body: {Describe(e)}"));
+            return new(null, Problem.BadRequest($"Malformed JSON body: {Describe(utf8, e)}"));
         }
 
         return node is JsonObject body
@@ -105,6 +105,49 @@ public static class JsonBody
     private static IResult TooLarge(int maxBytes) =>
         Problem.Status(StatusCodes.Status413PayloadTooLarge, $"Request body exceeds the limit of {maxBytes} bytes");
 
-    private static string Describe(JsonException e) =>
-        e.LineNumber is { } line ? $"invalid JSON at line {line + 1}, position {e.BytePositionInLine + 1}" : "invalid JSON";
+    /// <summary>The deepest a body's objects and arrays may nest.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>
+    /// Why the parser refused the body: objects and arrays nested deeper than <see cref="MaxDepth"/>, a property named
+    /// twice in one object, or else the syntax error at the line and position where the parser stopped. The first two
+    /// are found by reading the body once more, token by token without a depth limit, which happens only for a refused body.
+    /// </summary>
+    private static string Describe(ReadOnlySpan<byte> utf8, JsonException e)
+    {
+        var syntax = e.LineNumber is { } line ? $"invalid JSON at line {line + 1}, position {e.BytePositionInLine + 1}" : "invalid JSON";
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = int.MaxValue });
+        var names = new Stack<HashSet<string>?>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray when reader.CurrentDepth >= MaxDepth:
+                        return $"objects and arrays nest deeper than {MaxDepth} levels (at byte {reader.TokenStartIndex + 1})";
+                    case JsonTokenType.StartObject:
+                        names.Push(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.StartArray:
+                        names.Push(null);
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        names.Pop();
+                        break;
+                    case JsonTokenType.PropertyName when names.Peek() is { } seen && !seen.Add(reader.GetString()!):
+                        return $"property \"{reader.GetString()}\" appears twice in one object (at byte {reader.TokenStartIndex + 1}); name each property once";
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // A syntax error: the parser's own position names it.
+        }
+        catch (InvalidOperationException)
+        {
+            // A name the reader cannot unescape: the parser's own position names it too.
+        }
+        return syntax;
+    }
 }

@@ -132,6 +132,20 @@ public class DeliveryScenarios : ReceiverScenario
         Assert.Empty(Receiver.Received);
     }
 
+    /// <summary>A body of 100,000 nested objects (a little over 1 MiB) is read once more, token by token, only to name what is wrong with it.</summary>
+    [Fact]
+    public async Task A_trigger_nested_far_too_deep_is_a_400_naming_the_depth_limit()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+        var payload = """{"entity":""" + string.Concat(Enumerable.Repeat("""{"a":""", 100_000)) + "1" + new string('}', 100_001);
+
+        var response = await Client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger", payload);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Malformed JSON body: objects and arrays nest deeper than 64 levels (at byte 326)", await response.MessageAsync());
+        Assert.Equal(0L, Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM webhook_events")));
+    }
+
     [Fact]
     public async Task Disabled_and_incomplete_configs_refuse_triggers_with_the_reason()
     {
