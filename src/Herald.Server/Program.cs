@@ -51,6 +51,7 @@ static int Start(string[] args)
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton(roles);
     builder.Services.ConfigureHttpJsonOptions(json => HeraldJson.Configure(json.SerializerOptions));
+    builder.Services.AddHeraldErrors();
     builder.Services.AddApiDocs();
     builder.Services.AddTelemetry(builder.Configuration);
     builder.Services.AddStorage();

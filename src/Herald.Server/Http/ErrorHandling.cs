@@ -12,9 +12,22 @@ namespace Herald.Server.Http;
 /// </summary>
 public static partial class ErrorHandling
 {
+    /// <summary>
+    /// A query parameter the framework cannot bind (<c>?sync=maybe</c>) throws, so that <see cref="UseHeraldErrors"/>
+    /// answers it with a message naming the parameter, instead of a bare 400.
+    /// </summary>
+    public static IServiceCollection AddHeraldErrors(this IServiceCollection services) =>
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+
     public static WebApplication UseHeraldErrors(this WebApplication app)
     {
-        app.UseExceptionHandler(errorApp => errorApp.Run(WriteErrorAsync));
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteErrorAsync,
+            // WriteErrorAsync logs what is worth logging, once: an unexpected error and a database that cannot serve,
+            // not a caller's bad request.
+            SuppressDiagnosticsCallback = _ => true,
+        });
         app.UseStatusCodePages(async context =>
         {
             var response = context.HttpContext.Response;
@@ -42,7 +55,7 @@ public static partial class ErrorHandling
         if (error is BadHttpRequestException bad)
         {
             context.Response.StatusCode = bad.StatusCode;
-            await context.Response.WriteAsJsonAsync(new ErrorResp(bad.Message));
+            await context.Response.WriteAsJsonAsync(new ErrorResp(BindingMessage(bad.Message)));
             return;
         }
 
@@ -58,6 +71,36 @@ public static partial class ErrorHandling
         LogUnhandled(logger, context.Request.Method, context.Request.Path, error);
         context.Response.StatusCode = StatusCodes.Status500InternalServerError;
         await context.Response.WriteAsJsonAsync(new ErrorResp("Internal server error"));
+    }
+
+    /// <summary>The framework's words for a parameter it could not bind: <c>Failed to bind parameter "bool? sync" from "maybe".</c></summary>
+    [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "(?<type>[\w?<>.]+) (?<name>\w+)" from "(?<value>.*)"\.$""", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex FailedBinding();
+
+    /// <summary>
+    /// A binding failure in words a caller can act on: the parameter, what it must be and what was sent (at most 100
+    /// characters of it); any other message of the framework as it is.
+    /// </summary>
+    internal static string BindingMessage(string message)
+    {
+        var match = FailedBinding().Match(message);
+        if (!match.Success)
+        {
+            return message;
+        }
+        var type = match.Groups["type"].Value.TrimEnd('?');
+        if (type.StartsWith("Nullable<", StringComparison.Ordinal) && type.EndsWith('>'))
+        {
+            type = type["Nullable<".Length..^1];
+        }
+        var expected = type switch
+        {
+            "bool" => "true or false",
+            "int" or "long" => "an integer",
+            _ => "a " + type,
+        };
+        var value = match.Groups["value"].Value;
+        return $"Query parameter '{match.Groups["name"].Value}' must be {expected} (got \"{(value.Length > 100 ? value[..100] + "..." : value)}\")";
     }
 
     private const string QueryCanceled = "57014";

@@ -132,6 +132,20 @@ public class DeliveryScenarios : ReceiverScenario
         Assert.Empty(Receiver.Received);
     }
 
+    /// <summary>A query parameter the framework cannot read is a 400 naming it and what it takes, and no error in the node's log.</summary>
+    [Fact]
+    public async Task A_sync_flag_that_is_not_a_boolean_is_a_400_naming_the_parameter()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+
+        var response = await Client.PostJsonAsync($"/v1/webhooks/configs/{configId}/trigger?sync=maybe", """{"entity":{}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Query parameter 'sync' must be true or false (got \"maybe\")", await response.MessageAsync());
+        Assert.Equal(0L, Backlogs.Count(await App.ScalarAsync("SELECT COUNT(*) FROM webhook_events")));
+        Assert.DoesNotContain(App.Logs.Lines, line => line.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+    }
+
     /// <summary>A body of 100,000 nested objects (a little over 1 MiB) is read once more, token by token, only to name what is wrong with it.</summary>
     [Fact]
     public async Task A_trigger_nested_far_too_deep_is_a_400_naming_the_depth_limit()
