@@ -27,7 +27,8 @@ public static class PublicKeyApi
         return routes;
     }
 
-    public static async Task<IResult> GetPublicKey(string? orgId, OrgKeys keys, IConfigStore configs, SigningOptions options, CancellationToken cancellationToken)
+    public static async Task<IResult> GetPublicKey(
+        string? orgId, HttpResponse response, OrgKeys keys, IConfigStore configs, SigningOptions options, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(orgId))
         {
@@ -47,8 +48,16 @@ public static class PublicKeyApi
         {
             return Problem.NotFound($"No organization '{orgId}' is known here: an organization has a public key once it has a webhook config");
         }
+        response.Headers.CacheControl = $"public, max-age={CacheSeconds(options)}";
         return Results.Ok(Answer(inUse, options));
     }
+
+    /// <summary>
+    /// How long a receiver may keep a key answer (<c>Cache-Control: max-age</c>): five minutes, or half of
+    /// <see cref="SigningOptions.RotationOverlap"/> when that is shorter, so that a receiver fetches the key a rotation
+    /// adds while the key it replaces still signs beside it.
+    /// </summary>
+    internal static int CacheSeconds(SigningOptions options) => (int)Math.Min(300, options.RotationOverlap.TotalSeconds / 2);
 
     /// <summary>The newest key as the contract has it, and every key in use (a Herald extension).</summary>
     internal static PublicKeyResponse Answer(IReadOnlyList<OrgSigningKey> inUse, SigningOptions options) =>

@@ -16,7 +16,8 @@ public abstract class PublicKeyScenarios : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<HeraldApp> AppAsync() => _app ??= new HeraldApp(await StorageAsync());
+    private async Task<HeraldApp> AppAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
+        _app ??= new HeraldApp(new Dictionary<string, string?>((await StorageAsync()).Concat(settings ?? new Dictionary<string, string?>())));
 
     private async Task<long> KeyRowsAsync() =>
         Convert.ToInt64(await (await AppAsync()).ScalarAsync("SELECT COUNT(*) FROM org_signing_keys"), CultureInfo.InvariantCulture);
@@ -55,6 +56,25 @@ public abstract class PublicKeyScenarios : IDisposable
         Assert.Equal((await first.ReadAsync())["public_key"]!.GetValue<string>(), (await afterDelete.ReadAsync())["public_key"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, otherOrg.StatusCode);
         Assert.Equal(1, await KeyRowsAsync());
+    }
+
+    /// <summary>A receiver may keep the keys five minutes, or half the rotation overlap when that is shorter; an unknown organization's 404 is not cached.</summary>
+    [Theory]
+    [InlineData(null, 300)]
+    [InlineData("00:01:00", 30)]
+    public async Task A_key_answer_may_be_cached_for_less_than_the_rotation_overlap(string? overlap, int maxAge)
+    {
+        var app = await AppAsync(overlap is null ? null : new Dictionary<string, string?> { ["Signing:RotationOverlap"] = overlap });
+        await app.Client().PostJsonAsync("/v1/webhooks/configs", """{"name":"n","eventName":"order_created","url":"https://r.example"}""");
+        var anonymous = app.Client(token: null);
+
+        var known = await anonymous.GetAsync($"/v1/webhooks/.well-known/public-key?orgId={HeraldApp.OrgA}", Ct);
+        var unknown = await anonymous.GetAsync($"/v1/webhooks/.well-known/public-key?orgId={HeraldApp.OrgB}", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+        Assert.True(known.Headers.CacheControl is { Public: true }, $"Cache-Control: {known.Headers.CacheControl}");
+        Assert.Equal(TimeSpan.FromSeconds(maxAge), known.Headers.CacheControl!.MaxAge);
+        Assert.Null(unknown.Headers.CacheControl?.MaxAge);
     }
 
     public void Dispose()
