@@ -53,11 +53,13 @@ public static class PublicKeyApi
     }
 
     /// <summary>
-    /// How long a receiver may keep a key answer (<c>Cache-Control: max-age</c>): five minutes, or half of
-    /// <see cref="SigningOptions.RotationOverlap"/> when that is shorter, so that a receiver fetches the key a rotation
-    /// adds while the key it replaces still signs beside it.
+    /// How long a receiver may keep a key answer (<c>Cache-Control: max-age</c>): five minutes, or less when
+    /// <see cref="SigningOptions.RotationOverlap"/> is short, so that a receiver fetches the key a rotation adds while
+    /// the key it replaces still signs beside it: half of the overlap that is left after the minute another node may
+    /// take to see the rotation (<see cref="OrgKeys.RefreshInterval"/>).
     /// </summary>
-    internal static int CacheSeconds(SigningOptions options) => (int)Math.Min(300, options.RotationOverlap.TotalSeconds / 2);
+    internal static int CacheSeconds(SigningOptions options) =>
+        (int)Math.Clamp((options.RotationOverlap - OrgKeys.RefreshInterval).TotalSeconds / 2, 0, 300);
 
     /// <summary>The newest key as the contract has it, and every key in use (a Herald extension).</summary>
     internal static PublicKeyResponse Answer(IReadOnlyList<OrgSigningKey> inUse, SigningOptions options) =>
