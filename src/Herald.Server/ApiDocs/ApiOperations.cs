@@ -14,7 +14,8 @@ public static class ApiOperations
         ["getPublicKey"] = new("Get an organization's public signing key",
             "Returns the organization's Ed25519 public key that verifies asymmetric (`v1a`) webhook signatures: the newest one. Unauthenticated. "
             + "Herald answers 404 for an organization it keeps no key or config for. `keys` (Herald extension) lists every key that signs now, "
-            + "during a key rotation's overlap also the replaced one with its `expires_at`."),
+            + "during a key rotation's overlap also the replaced one with its `expires_at`. A key answer carries `Cache-Control: public, max-age=300` "
+            + "(Herald extension; less when `Signing:RotationOverlap` is short), so a cached answer is fetched again while a replaced key still signs."),
         ["getConfiguredEvents"] = new("List the events webhooks can subscribe to",
             "The event catalog from Herald's configuration (`Catalog:Events`), including `herald.config.disabled` (Herald extension), "
             + "which Herald triggers in an organization when it disables one of its configs."),
