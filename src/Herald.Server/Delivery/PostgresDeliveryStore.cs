@@ -32,25 +32,7 @@ public sealed class PostgresDeliveryStore(PostgresDatabase database, DeliveryOpt
     /// </summary>
     internal static readonly string ClaimSql = $"""
         WITH RECURSIVE
-        lap1 AS (
-            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > $10::text ORDER BY o.org_id LIMIT 1) AS org_id, 1 AS step
-            WHERE EXISTS (SELECT 1 FROM delivery_jobs d WHERE d.lease_until IS NULL AND d.due_at <= $2)
-            UNION ALL
-            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > lap1.org_id ORDER BY o.org_id LIMIT 1), lap1.step + 1
-            FROM lap1 WHERE lap1.org_id IS NOT NULL AND lap1.step < $12 AND ($10::text >= $11::text OR lap1.org_id < $11::text)),
-        first AS MATERIALIZED (
-            SELECT org_id, step FROM lap1 WHERE org_id IS NOT NULL AND ($10::text >= $11::text OR org_id <= $11::text)),
-        lap2 AS (
-            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL ORDER BY o.org_id LIMIT 1) AS org_id, (SELECT count(*) FROM first)::integer + 1 AS step
-            WHERE $10::text >= $11::text AND (SELECT count(*) FROM first) < $12
-              AND EXISTS (SELECT 1 FROM delivery_jobs d WHERE d.lease_until IS NULL AND d.due_at <= $2)
-            UNION ALL
-            SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > lap2.org_id ORDER BY o.org_id LIMIT 1), lap2.step + 1
-            FROM lap2 WHERE lap2.org_id IS NOT NULL AND lap2.org_id < $11::text AND lap2.step < $12),
-        orgs AS MATERIALIZED (
-            SELECT org_id, step FROM first
-            UNION ALL
-            SELECT org_id, step FROM lap2 WHERE org_id IS NOT NULL AND org_id <= $11::text),
+        {OrganizationWalkSql.Ctes(after: "$10::text", until: "$11::text", steps: "$12", now: "$2")},
         heads AS (
             SELECT h.job_id, h.due_at, h.reclaims,
                    row_number() OVER (PARTITION BY h.org_id ORDER BY h.due_at, h.job_id) + COALESCE(held.n, 0) AS rank

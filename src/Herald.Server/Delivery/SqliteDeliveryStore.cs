@@ -106,37 +106,16 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteWriteLane
         return new ClaimedJobs { Leased = jobs, GivenUp = givenUp, Walk = walk.Walk };
     }
 
-    /// <summary>
-    /// The walk of <see cref="ClaimRoom"/> over the organizations with waiting jobs: one step through their index each
-    /// (a recursive skip over it), first from <see cref="ClaimRoom.WalkAfter"/> towards the last, then, when the walk
-    /// wraps, from the first up to <see cref="ClaimRoom.WalkUntil"/>, at most <see cref="ClaimRoom.WalkSteps"/> in all.
-    /// When no waiting job is due, the first entry of the waiting jobs' index by due time says so, and the walk does not
-    /// start.
-    /// </summary>
+    private static readonly string WalkSql = $"""
+        WITH RECURSIVE
+        {OrganizationWalkSql.Ctes(after: "$after", until: "$until", steps: "$steps", now: "$now")}
+        SELECT org_id FROM orgs ORDER BY step
+        """;
+
+    /// <summary>The organizations <see cref="OrganizationWalkSql"/> visits, in order, as a JSON array for the claim, and how far it went.</summary>
     private static async Task<(string Json, OrganizationWalk Walk)> WalkAsync(SqliteWriteLane.Session lane, ClaimRoom room, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var walk = lane.Prepare("""
-            WITH RECURSIVE
-            lap1(org_id, step) AS (
-                SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > $after ORDER BY o.org_id LIMIT 1), 1
-                WHERE EXISTS (SELECT 1 FROM delivery_jobs d WHERE d.lease_until IS NULL AND d.due_at <= $now)
-                UNION ALL
-                SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > lap1.org_id ORDER BY o.org_id LIMIT 1), lap1.step + 1
-                FROM lap1 WHERE lap1.org_id IS NOT NULL AND lap1.step < $steps AND ($after >= $until OR lap1.org_id < $until)),
-            first(org_id, step) AS MATERIALIZED (
-                SELECT org_id, step FROM lap1 WHERE org_id IS NOT NULL AND ($after >= $until OR org_id <= $until)),
-            lap2(org_id, step) AS (
-                SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL ORDER BY o.org_id LIMIT 1), (SELECT count(*) FROM first) + 1
-                WHERE $after >= $until AND (SELECT count(*) FROM first) < $steps
-                  AND EXISTS (SELECT 1 FROM delivery_jobs d WHERE d.lease_until IS NULL AND d.due_at <= $now)
-                UNION ALL
-                SELECT (SELECT o.org_id FROM delivery_jobs o WHERE o.lease_until IS NULL AND o.org_id > lap2.org_id ORDER BY o.org_id LIMIT 1), lap2.step + 1
-                FROM lap2 WHERE lap2.org_id IS NOT NULL AND lap2.org_id < $until AND lap2.step < $steps)
-            SELECT org_id, step FROM first
-            UNION ALL
-            SELECT org_id, step FROM lap2 WHERE org_id IS NOT NULL AND org_id <= $until
-            ORDER BY step
-            """, "$after", "$until", "$steps", "$now");
+        var walk = lane.Prepare(WalkSql, "$after", "$until", "$steps", "$now");
         walk.Bind(room.WalkAfter, room.WalkUntil, room.WalkSteps, SqliteTime.ToText(now));
         var orgs = new List<string>();
         await using (var reader = await walk.Command.ExecuteReaderAsync(cancellationToken))
