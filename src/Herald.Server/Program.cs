@@ -58,6 +58,7 @@ static int Start(string[] args)
     builder.Services.AddSecrets();
     builder.Services.AddHeraldAuth();
     builder.Services.AddRequestBodies();
+    builder.Services.AddRequestTurns();
     builder.Services.AddExpressions(builder.Configuration);
     builder.Services.AddCatalog();
     builder.Services.AddSigning(runCleanup: roles.Worker);
@@ -103,6 +104,7 @@ static int Start(string[] args)
     app.UseHeraldErrors();
     app.UseAuthentication();
     app.UseRequestBodies();
+    app.UseRequestTurns();
     app.UseAuthorization();
 
     app.MapHealth();

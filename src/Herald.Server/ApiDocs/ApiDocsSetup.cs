@@ -48,7 +48,11 @@ public static class ApiDocsSetup
             + "a trigger with the same `Idempotency-Key`. Herald extension: any operation with a request body answers "
             + "`429` with `Retry-After` and a `message` when the bodies its organization is sending to the node at once would "
             + "pass `Requests:MaxBodyBytesInFlightPerOrganization`, and `503` likewise past the node's "
-            + "`Requests:MaxBodyBytesInFlight`; the body is not read and nothing is written.";
+            + "`Requests:MaxBodyBytesInFlight`; the body is not read and nothing is written. Herald extension: a node handles "
+            + "at most `Requests:MaxConcurrentPerOrganization` of an organization's requests at once, the next wait for "
+            + "their turn in the order they came, and one more than `Requests:MaxQueuedPerOrganization` waiting answers "
+            + "`429` with `Retry-After` and a `message`, and nothing is done. A sync trigger gives its turn back while it "
+            + "waits for its receiver.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[SchemeName] = new OpenApiSecurityScheme

@@ -1,7 +1,8 @@
 namespace Herald.Server.Http;
 
 /// <summary>
-/// The <c>Requests</c> section: how many bytes of request bodies a node reads and holds at once. Each request with a
+/// The <c>Requests</c> section: how many of one organization's requests a node handles at once, and how many bytes of
+/// request bodies it reads and holds at once. Each request with a
 /// body takes its length (or, without a <c>Content-Length</c>, its buffer as it grows) while its handler runs, and its
 /// parsed form takes several times that again, so the sum is what bounds the memory many large requests at once could
 /// take (<see cref="BodyAllowance"/>).
@@ -11,6 +12,8 @@ public sealed class RequestOptions
     public const string Section = "Requests";
     public const string PerNodeSetting = Section + ":" + nameof(MaxBodyBytesInFlight);
     public const string PerOrganizationSetting = Section + ":" + nameof(MaxBodyBytesInFlightPerOrganization);
+    public const string ConcurrentSetting = Section + ":" + nameof(MaxConcurrentPerOrganization);
+    public const string QueuedSetting = Section + ":" + nameof(MaxQueuedPerOrganization);
 
     /// <summary>The node's bound, for all callers together.</summary>
     public long MaxBodyBytesInFlight { get; set; } = 64L * 1024 * 1024;
@@ -19,6 +22,21 @@ public sealed class RequestOptions
     public long? MaxBodyBytesInFlightPerOrganization { get; set; }
 
     public long PerOrganization => MaxBodyBytesInFlightPerOrganization ?? MaxBodyBytesInFlight / 2;
+
+    /// <summary>
+    /// How many of one organization's API requests a node handles at once; the next wait their turn, in order
+    /// (<see cref="RequestTurn"/>). A sync trigger gives its turn back once its event is written, while it waits for its
+    /// receiver. Two cores are busy with far fewer: the bound keeps one organization's flood from taking every thread
+    /// and every place in the write queue from the others.
+    /// </summary>
+    public int MaxConcurrentPerOrganization { get; set; } = 64;
+
+    /// <summary>
+    /// How many of one organization's API requests wait for their turn on a node; one more is answered 429. A waiting
+    /// request holds its body's room (<see cref="MaxBodyBytesInFlightPerOrganization"/>) as it waits, so that share also
+    /// bounds the bytes of the waiting requests.
+    /// </summary>
+    public int MaxQueuedPerOrganization { get; set; } = 1024;
 
     /// <summary>
     /// These settings, or the error of one Herald cannot start with: the largest body one request may send must fit in
@@ -31,5 +49,9 @@ public sealed class RequestOptions
                 + $"one request may send (a trigger's); unset, it is half of {PerNodeSetting}")
         : PerOrganization > MaxBodyBytesInFlight
             ? throw new InvalidSettingException($"{PerOrganizationSetting} ({PerOrganization}) must be at most {PerNodeSetting} ({MaxBodyBytesInFlight})")
+        : MaxConcurrentPerOrganization < 1
+            ? throw new InvalidSettingException($"{ConcurrentSetting} ({MaxConcurrentPerOrganization}) must be at least 1: an organization needs one request at a time")
+        : MaxQueuedPerOrganization < 0
+            ? throw new InvalidSettingException($"{QueuedSetting} ({MaxQueuedPerOrganization}) must be at least 0 (0: a request that finds no turn is answered 429 at once)")
         : this;
 }

@@ -43,7 +43,7 @@ public sealed class IdempotentTriggering(IIdempotencyStore answers, Triggering t
         {
             return Respond(response, accepted.Earlier, time.GetUtcNow());
         }
-        var outcome = await triggering.OutcomeAsync(accepted.Jobs[0]);
+        var outcome = await triggering.OutcomeAsync(accepted.Jobs[0], response.HttpContext.Features.Get<RequestTurn>());
         var body = JsonSerializer.Serialize(outcome, HeraldJson.Options);
         await answers.CompleteAsync(claim, StatusCodes.Status200OK, body, CancellationToken.None);
         return Answer(StatusCodes.Status200OK, body);

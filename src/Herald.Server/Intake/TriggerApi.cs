@@ -120,7 +120,7 @@ public static class TriggerApi
                 return await idempotent.DeliverNowAsync(response, orgId, scope, key, config, stored);
             }
             var accepted = await triggering.AcceptAsync([(config, stored)], null, JobStart.Now);
-            return Results.Ok(await triggering.OutcomeAsync(accepted.Jobs[0]));
+            return Results.Ok(await triggering.OutcomeAsync(accepted.Jobs[0], response.HttpContext.Features.Get<RequestTurn>()));
         }
         if (key is not null)
         {

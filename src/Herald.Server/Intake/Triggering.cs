@@ -137,9 +137,13 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
         return jobs.Select(j => j.Request.EventId.Value).ToList();
     }
 
-    /// <summary>The answer of a sync trigger once its run is over.</summary>
-    public async Task<TriggerWebhookResp> OutcomeAsync(EnqueuedJob job)
+    /// <summary>
+    /// The answer of a sync trigger once its run is over. Its event is written: while it waits for its receiver, the
+    /// request gives its turn (<paramref name="turn"/>) to its organization's next request.
+    /// </summary>
+    public async Task<TriggerWebhookResp> OutcomeAsync(EnqueuedJob job, RequestTurn? turn)
     {
+        turn?.Release();
         var run = await job.Run!;
         return new TriggerWebhookResp
         {

@@ -157,22 +157,4 @@ public sealed class RequestBodyScenarios : ReceiverScenario
 
         Assert.Contains(expected, error.ToString());
     }
-
-    /// <summary>A body sent but for its last byte until the gate opens; without a known length it goes chunked.</summary>
-    private sealed class HeldBody(byte[] bytes, Task release, bool knownLength = true) : HttpContent
-    {
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            await stream.WriteAsync(bytes.AsMemory(0, bytes.Length - 1));
-            await stream.FlushAsync();
-            await release;
-            await stream.WriteAsync(bytes.AsMemory(bytes.Length - 1));
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = bytes.Length;
-            return knownLength;
-        }
-    }
 }
