@@ -111,17 +111,17 @@ public abstract class DeliveryStoreContract
     }
 
     /// <summary>
-    /// A claim walks the organizations with waiting jobs as a ring in the order of their ids, at most
+    /// A claim walks the organizations with due jobs as a ring in the order of their ids, at most
     /// <see cref="ClaimRoom.WalkSteps"/> of them, from after <see cref="ClaimRoom.WalkAfter"/> to
-    /// <see cref="ClaimRoom.WalkUntil"/>: only those it visits give jobs, an organization whose jobs are not due yet is
-    /// visited all the same while any job is due (none due, no walk), and the claim tells how far it went.
+    /// <see cref="ClaimRoom.WalkUntil"/>: only those it visits give jobs, an organization whose jobs are all due later
+    /// is not visited (none due at all, no walk), and the claim tells how far it went.
     /// </summary>
     [Fact]
     public async Task A_claim_walks_at_most_its_steps_of_organizations_and_goes_on_round_the_ring_from_where_it_is_told()
     {
         var store = await StoreAsync();
         var now = T0.AddMinutes(1);
-        // org-2's only job is due an hour later: it is walked over, and gives nothing.
+        // org-2's only job is due an hour later: the walk passes it by.
         await store.EnqueueAsync([.. Enumerable.Range(0, 5).Select(org => DeliveryOf($"org-{org}", org == 2 ? now.AddHours(1) : T0.AddSeconds(org)))], Ct);
         var room = new ClaimRoom(10, 10, new Dictionary<OrganizationId, int>()) { WalkSteps = 2 };
         async Task<(string Orgs, OrganizationWalk Walk)> ClaimAsync(ClaimRoom r, DateTimeOffset? at = null)
@@ -131,8 +131,8 @@ public abstract class DeliveryStoreContract
         }
 
         Assert.Equal(("org-0 org-1", new OrganizationWalk(2, "org-1")), await ClaimAsync(room));
-        Assert.Equal(("org-3", new OrganizationWalk(2, "org-3")), await ClaimAsync(room with { WalkAfter = "org-1" }));
-        Assert.Equal(("org-4", new OrganizationWalk(1, "org-4")), await ClaimAsync(room with { WalkAfter = "org-3" }));
+        Assert.Equal(("org-3 org-4", new OrganizationWalk(2, "org-4")), await ClaimAsync(room with { WalkAfter = "org-1" }));
+        Assert.Equal(("", new OrganizationWalk(0, null)), await ClaimAsync(room with { WalkAfter = "org-4" }));
 
         // New jobs for every organization; a walk from after org-2 round to org-2 wraps past the last.
         await store.EnqueueAsync([.. Enumerable.Range(0, 5).Select(org => DeliveryOf($"org-{org}", T0.AddSeconds(10 + org)))], Ct);
@@ -146,6 +146,36 @@ public abstract class DeliveryStoreContract
         var later = await ClaimAsync(room with { WalkAfter = "org-2", WalkUntil = "org-2", WalkSteps = 10 }, now.AddHours(2));
         Assert.Equal(new OrganizationWalk(1, "org-2"), later.Walk);
         Assert.Equal(2, later.Orgs.Split(' ').Count(org => org == "org-2"));
+    }
+
+    /// <summary>
+    /// With more due jobs than the walk names from the index by due time (a backlog), the walk steps through every
+    /// organization with waiting jobs, those whose jobs are all due later among them, at most its steps per claim; once
+    /// the backlog is down to that many, it visits only organizations with due jobs again.
+    /// </summary>
+    [Fact]
+    public async Task Behind_a_backlog_a_claim_steps_through_every_organization_with_waiting_jobs_within_its_steps()
+    {
+        var store = await StoreAsync();
+        var now = T0.AddMinutes(1);
+        // org-a's backlog, org-b's job of the next hour, org-c's one due job.
+        var backlog = OrganizationWalkSql.DueSample + 1;
+        await store.EnqueueAsync([
+            .. Enumerable.Range(0, backlog).Select(i => DeliveryOf("org-a", T0.AddMilliseconds(i))),
+            DeliveryOf("org-b", now.AddHours(1)),
+            DeliveryOf("org-c", T0.AddSeconds(30))], Ct);
+        var room = new ClaimRoom(2, 2, new Dictionary<OrganizationId, int>()) { WalkSteps = 2 };
+        async Task<(string Orgs, OrganizationWalk Walk)> ClaimAsync(ClaimRoom r)
+        {
+            var claimed = await store.ClaimWithWalkAsync("node-1", now, now + Lease, r, Ct);
+            return (string.Join(" ", claimed.Leased.Select(j => j.OrgId.Value).Order()), claimed.Walk);
+        }
+
+        // One more due job than the sample: org-b is a step of the walk, though it gives nothing; org-c is past the two steps.
+        Assert.Equal(("org-a org-a", new OrganizationWalk(2, "org-b")), await ClaimAsync(room));
+        // Two of org-a's jobs claimed, the due jobs left are as many as the sample: each is named, org-b is passed by.
+        Assert.Equal(("org-c", new OrganizationWalk(1, "org-c")), await ClaimAsync(room with { WalkAfter = "org-b" }));
+        Assert.Equal(("org-a org-a", new OrganizationWalk(1, "org-a")), await ClaimAsync(room with { WalkAfter = "org-c", WalkUntil = "org-c" }));
     }
 
     [Fact]
