@@ -28,13 +28,8 @@ public sealed class RequestBodyScenarios : ReceiverScenario
         Eventually.ReturnsAsync(() => Task.FromResult(Budget.Held), bytes => bytes == 0, "every request's room for its body to be given back");
 
     /// <summary>A trigger whose body is sent but for its last byte until <paramref name="release"/> completes.</summary>
-    private Task<HttpResponseMessage> HeldTriggerAsync(string token, string configId, int bytes, Task release, bool knownLength = true)
-    {
-        // A client of its own on the socket: it sends the body as it is written.
-        var client = new HttpClient { BaseAddress = App.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return client.PostAsync($"/v1/webhooks/configs/{configId}/trigger", new HeldBody(Body(bytes), release, knownLength), Ct);
-    }
+    private Task<HttpResponseMessage> HeldTriggerAsync(string token, string configId, int bytes, Task release, bool knownLength = true) =>
+        HeldBody.TriggerAsync(App, token, configId, Body(bytes), release, knownLength);
 
     /// <summary>A trigger's event of exactly <paramref name="bytes"/> bytes.</summary>
     private static byte[] Body(int bytes)

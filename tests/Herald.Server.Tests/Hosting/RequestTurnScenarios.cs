@@ -25,13 +25,8 @@ public sealed class RequestTurnScenarios : ReceiverScenario
     private double Waiting => HostGauges.Read(App.Services, RequestBodies.MeterName, "herald.requests.waiting");
 
     /// <summary>A trigger of A's whose body is sent but for its last byte until <paramref name="release"/>: its request is in progress until then.</summary>
-    private Task<HttpResponseMessage> HeldTriggerAsync(string configId, Task release)
-    {
-        var client = new HttpClient { BaseAddress = App.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", HeraldApp.TokenA);
-        return client.PostAsync($"/v1/webhooks/configs/{configId}/trigger",
-            new HeldBody(Encoding.UTF8.GetBytes("""{"metadata":{},"entity":{"_id":"e-1"}}"""), release), Ct);
-    }
+    private Task<HttpResponseMessage> HeldTriggerAsync(string configId, Task release) =>
+        HeldBody.TriggerAsync(App, HeraldApp.TokenA, configId, Encoding.UTF8.GetBytes("""{"metadata":{},"entity":{"_id":"e-1"}}"""), release);
 
     [Fact]
     public async Task An_organizations_requests_past_its_turns_wait_and_then_get_429_while_another_organizations_are_handled_at_once()
