@@ -20,8 +20,5 @@ public sealed class RequestTurn(RateLimitLease lease) : IDisposable
         }
     }
 
-    /// <summary>Gives back the turn of <paramref name="context"/>'s request, when it has one.</summary>
-    public static void Release(HttpContext context) => context.Features.Get<RequestTurn>()?.Release();
-
     public void Dispose() => Release();
 }
