@@ -26,8 +26,8 @@ public sealed class RequestOptions
     /// <summary>
     /// How many of one organization's API requests a node handles at once; the next wait their turn, in order
     /// (<see cref="RequestTurn"/>). A sync trigger gives its turn back once its event is written, while it waits for its
-    /// receiver. Two cores are busy with far fewer: the bound keeps one organization's flood from taking every thread
-    /// and every place in the write queue from the others.
+    /// receiver. Two cores are busy with far fewer: the bound keeps one organization's flood from filling the node's
+    /// thread pool queue and its write queue ahead of the others.
     /// </summary>
     public int MaxConcurrentPerOrganization { get; set; } = 64;
 
