@@ -58,6 +58,8 @@ public sealed class DeliveryMetrics
                 "Destinations whose breaker is open (or probing) on this node");
             meter.CreateObservableCounter("herald.breakers.opened", queue.BreakersOpened, "{open}",
                 "Breakers opened or reopened on this node since it started");
+            meter.CreateObservableCounter("herald.sends.let_through", queue.LetThrough, "{organization}",
+                "Organizations whose send started beyond the node's bound after they waited Delivery:FullNodeWait with none in flight, since the node started");
             meter.CreateObservableGauge("herald.breaker.cool_down", queue.BreakerCoolDowns, "s",
                 $"The current cool-down of each destination whose breaker is open on this node (at most {QueueGauges.MaxBreakerSeries} destinations, the longest cool-downs)");
         }

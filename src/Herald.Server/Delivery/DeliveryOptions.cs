@@ -34,6 +34,16 @@ public sealed class DeliveryOptions
     public int? MaxConcurrentPerOrganization { get; set; }
 
     /// <summary>
+    /// How long an organization with no send in flight waits for a full node before its sends start anyway, one at a
+    /// time beyond the node's bound. Sends in flight cannot be taken back, so receivers that never answer, once several
+    /// organizations' hold the node's slots and shares, would otherwise keep every other organization waiting for their
+    /// attempt timeouts. Sends that end at a normal pace free a slot well within it. Zero: at once.
+    /// </summary>
+    public TimeSpan FullNodeWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan MaxFullNodeWait = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// How many times a job's lease may run out without an outcome (its node stopped or crashed mid-attempt) before
     /// the claim that finds it ends the job as failed instead of handing it out again: no job can crash nodes forever.
     /// </summary>
@@ -50,6 +60,10 @@ public sealed class DeliveryOptions
         if (MaxLeaseExpiries < 1)
         {
             throw new InvalidSettingException($"{Section}:MaxLeaseExpiries must be at least 1 (got {MaxLeaseExpiries})");
+        }
+        if (FullNodeWait < TimeSpan.Zero || FullNodeWait > MaxFullNodeWait)
+        {
+            throw new InvalidSettingException($"{Section}:FullNodeWait must be between 00:00:00 and {MaxFullNodeWait:c} (got {FullNodeWait:c})");
         }
         Breaker.Validate();
         AutoDisable.Validate();

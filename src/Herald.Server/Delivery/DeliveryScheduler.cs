@@ -17,8 +17,12 @@ public sealed class DeliveryScheduler
     private readonly DestinationBreakers _breakers;
     private readonly ConfigRates _rates = new();
     private readonly Dictionary<string, ITimer> _probeTimers = new(StringComparer.OrdinalIgnoreCase);
+    // Organizations waiting with no send in flight, until DeliveryOptions.FullNodeWait lets them through.
+    private readonly Dictionary<OrganizationId, ITimer> _fullNodeTimers = [];
+    private readonly TimeSpan _fullNodeWait;
     private readonly TimeProvider _time;
     private long _waited;
+    private long _letThrough;
 
     public DeliveryScheduler(WorkerOptions workers, DeliveryOptions delivery, TimeProvider? time = null)
     {
@@ -36,12 +40,14 @@ public sealed class DeliveryScheduler
         }
         _queue = new SendQueue(Total, PerOrganization, PerDestination);
         _breakers = new DestinationBreakers(delivery.Breaker);
+        _fullNodeWait = delivery.FullNodeWait;
         _time = time ?? TimeProvider.System;
     }
 
     /// <summary>
     /// <see cref="WorkerOptions.Concurrency"/>: the node's send slots. Newcomers within their share overtake borrowed
-    /// slots (<see cref="SendQueue"/>), so up to twice as many sends may be in flight.
+    /// slots (<see cref="SendQueue"/>), so up to twice as many sends may be in flight, and one more for each organization
+    /// let through after <see cref="DeliveryOptions.FullNodeWait"/>.
     /// </summary>
     public int Total { get; }
 
@@ -51,6 +57,12 @@ public sealed class DeliveryScheduler
 
     /// <summary>Sends that could not start at once and waited in line, since the node started.</summary>
     public long Waited => Interlocked.Read(ref _waited);
+
+    /// <summary>
+    /// Organizations let through a full node since it started: they waited <see cref="DeliveryOptions.FullNodeWait"/>
+    /// with no send in flight (<see cref="SendQueue.LetThrough"/>).
+    /// </summary>
+    public long LetThrough => Interlocked.Read(ref _letThrough);
 
     /// <summary>This node's jobs waiting for their turn, per destination that has any.</summary>
     public Dictionary<string, int> WaitingByDestination()
@@ -163,6 +175,7 @@ public sealed class DeliveryScheduler
             }
             _queue.Enqueue(waiter);
             started = StartAll();
+            WatchFullNode(orgId, started);
         }
         Grant(started);
         if (permit.Task.IsCompleted)
@@ -212,6 +225,7 @@ public sealed class DeliveryScheduler
                     break;
             }
             started = StartAll();
+            WatchFullNode(orgId, started);
         }
         Grant(started);
         foreach (var waiter in deferred)
@@ -255,6 +269,51 @@ public sealed class DeliveryScheduler
             started = StartAll();
         }
         Grant(started);
+    }
+
+    /// <summary>
+    /// When <paramref name="orgId"/> waits with no send in flight, lets it through once it has waited
+    /// <see cref="DeliveryOptions.FullNodeWait"/> (at once when that is zero, adding what starts to
+    /// <paramref name="started"/>). Called under the lock.
+    /// </summary>
+    private void WatchFullNode(OrganizationId orgId, List<SendWaiter> started)
+    {
+        if (!_queue.WaitsWithNoneInFlight(orgId) || _fullNodeTimers.ContainsKey(orgId))
+        {
+            return;
+        }
+        if (_fullNodeWait <= TimeSpan.Zero)
+        {
+            started.AddRange(LetThroughNow(orgId));
+            return;
+        }
+        _fullNodeTimers[orgId] = _time.CreateTimer(static state =>
+        {
+            var (scheduler, orgId) = ((DeliveryScheduler, OrganizationId))state!;
+            scheduler.FullNodeWaitEnded(orgId);
+        }, (this, orgId), _fullNodeWait, Timeout.InfiniteTimeSpan);
+    }
+
+    private void FullNodeWaitEnded(OrganizationId orgId)
+    {
+        List<SendWaiter> started;
+        lock (_lock)
+        {
+            if (_fullNodeTimers.Remove(orgId, out var timer))
+            {
+                timer.Dispose();
+            }
+            // It may have started a send or lost its waiters meanwhile.
+            started = _queue.WaitsWithNoneInFlight(orgId) ? LetThroughNow(orgId) : [];
+        }
+        Grant(started);
+    }
+
+    private List<SendWaiter> LetThroughNow(OrganizationId orgId)
+    {
+        Interlocked.Increment(ref _letThrough);
+        _queue.LetThrough(orgId);
+        return StartAll();
     }
 
     private void GiveUp(SendWaiter waiter, CancellationToken token)

@@ -47,6 +47,8 @@ public sealed class QueueGauges(IQueueReading reading, DeliveryScheduler schedul
 
     public long BreakersOpened() => scheduler.BreakersOpened;
 
+    public long LetThrough() => scheduler.LetThrough;
+
     public IEnumerable<Measurement<double>> BreakerCoolDowns() =>
         scheduler.OpenBreakers().OrderByDescending(b => b.CoolDown).ThenBy(b => b.Destination, StringComparer.Ordinal).Take(MaxBreakerSeries)
             .Select(b => new Measurement<double>(b.CoolDown.TotalSeconds, new KeyValuePair<string, object?>("destination", b.Destination)));

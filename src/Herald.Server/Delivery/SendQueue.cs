@@ -35,6 +35,9 @@ public sealed class SendWaiter(OrganizationId orgId, string destination, long or
 /// never answers holds its slot until the attempt times out), so a newcomer overtakes the borrowers instead of
 /// waiting for them. It does so only while the organizations' shares in use, or the destinations' shares in use,
 /// are fewer than <c>total</c>, and never beyond <c>2 * total</c> sends in flight.</item>
+/// <item>An organization let through (<see cref="LetThrough"/>: it waited too long with no send in flight) starts a
+/// send to a destination below its share whenever it has none in flight, however full the node: one at a time beyond
+/// the bounds, until it has no one left waiting.</item>
 /// <item>A paused destination (its breaker is open) starts nothing, and its waiters are no one's rivals, until it is
 /// resumed; <see cref="AllowOne"/> lets exactly one of them start (the probe).</item>
 /// </list>
@@ -62,7 +65,10 @@ public sealed partial class SendQueue
         (_total, _perOrganization, _perDestination) = (total, Math.Min(perOrganization, total), Math.Min(perDestination, total));
     }
 
-    /// <summary>The most sends in flight the node ever has: its slots, and as many again for newcomers overtaking borrowers.</summary>
+    /// <summary>
+    /// The most sends in flight the node has, but for organizations let through (<see cref="LetThrough"/>, one send each):
+    /// its slots, and as many again for newcomers overtaking borrowers.
+    /// </summary>
     public int Bound => 2 * _total;
 
     /// <summary>Sends in flight on the node.</summary>
@@ -114,6 +120,25 @@ public sealed partial class SendQueue
         var org = _orgs[waiter.OrgId];
         Retire(org, org.Lines[waiter.Destination]);
         return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="orgId"/> has waiters, none of its sends in flight, and is not let through: the case
+    /// <see cref="LetThrough"/> is for, once it lasts.
+    /// </summary>
+    public bool WaitsWithNoneInFlight(OrganizationId orgId) =>
+        _orgs.TryGetValue(orgId, out var org) && org.Turn is not null && org.InFlight == 0 && !org.LetThrough;
+
+    /// <summary>
+    /// From now until it has no one left waiting, the organization starts a send whenever it has none in flight and a
+    /// waiter's destination is below its share, however full the node (see the class summary).
+    /// </summary>
+    public void LetThrough(OrganizationId orgId)
+    {
+        if (_orgs.TryGetValue(orgId, out var org) && org.Turn is not null)
+        {
+            org.LetThrough = true;
+        }
     }
 
     /// <summary>Starts nothing to <paramref name="destination"/> until <see cref="Resume"/> (or one, after <see cref="AllowOne"/>).</summary>
@@ -216,7 +241,7 @@ public sealed partial class SendQueue
         {
             return false;
         }
-        if (InFlight < _total)
+        if (InFlight < _total || (destinationBelow && org.LetThrough && org.InFlight == 0))
         {
             return true;
         }
@@ -263,6 +288,7 @@ public sealed partial class SendQueue
         {
             _turns.Remove(org.Turn);
             org.Turn = null;
+            org.LetThrough = false;
         }
         Forget(org);
     }
@@ -281,6 +307,7 @@ public sealed partial class SendQueue
         public OrganizationId Id { get; } = id;
 
         public int InFlight;
+        public bool LetThrough;
         public LinkedListNode<Organization>? Turn;
         public readonly Dictionary<string, Line> Lines = new(StringComparer.OrdinalIgnoreCase);
         public readonly LinkedList<Line> Turns = new();

@@ -14,7 +14,9 @@ namespace Herald.Server.Delivery;
 /// share, so the room settles with two shares free for organizations that come later. A claim takes what is left of both
 /// (<see cref="ClaimRoomNow"/>), organizations in turn. So jobs of an organization whose receivers never answer,
 /// claimed and waiting for their destinations' slots, hold up neither the claims of another organization's jobs nor,
-/// since the claim takes organizations in turn, are they taken before those when they came first.</item>
+/// since the claim takes organizations in turn, are they taken before those when they came first. Should several such
+/// organizations fill the room all the same (each kept what it claimed as the shares shrank), an organization that
+/// holds no claimed job still claims one at a time, beyond the room, up to <c>2 * bound</c> more in all.</item>
 /// <item>A trigger hands its job over while fewer than <c>2 * bound</c> handed-over jobs of its config, <c>4 * bound</c>
 /// of its organization and <c>8 * bound</c> in all wait. A config's room is what its destination may have in flight
 /// when alone (twice the node's slots, see <see cref="DeliveryScheduler"/>): one round of sends, so its jobs start soon
@@ -100,12 +102,20 @@ public sealed class WaitingJobs
     /// </summary>
     public event Action? OrganizationFreed;
 
-    /// <summary>What a claim may take now: what is left of the node's room for claimed jobs and of each organization's share.</summary>
+    /// <summary>
+    /// What a claim may take now: what is left of the node's room for claimed jobs and of each organization's share.
+    /// Once the room is full, the newcomers' room: one job of each organization that holds none, up to
+    /// <see cref="ClaimBound"/> more in all. Claimed jobs cannot be taken back, and those of organizations whose receivers
+    /// never answer may hold the room until their attempts time out: another organization's job still reaches the node.
+    /// </summary>
     public ClaimRoom ClaimRoomNow()
     {
         lock (_lock)
         {
-            return new ClaimRoom(Math.Max(0, ClaimBound - _claimed), ShareNow, new Dictionary<OrganizationId, int>(_claimedByOrg));
+            var held = new Dictionary<OrganizationId, int>(_claimedByOrg);
+            return _claimed < ClaimBound
+                ? new ClaimRoom(ClaimBound - _claimed, ShareNow, held)
+                : new ClaimRoom(Math.Max(0, 2 * ClaimBound - _claimed), 1, held);
         }
     }
 
@@ -244,7 +254,7 @@ public sealed class WaitingJobs
                         _claimedByOrg[orgId] = held - 1;
                     }
                 }
-                if (--_claimed < ClaimBound && !_room.Task.IsCompleted)
+                if (--_claimed < 2 * ClaimBound && !_room.Task.IsCompleted)
                 {
                     room = _room;
                 }
@@ -258,12 +268,12 @@ public sealed class WaitingJobs
         }
     }
 
-    /// <summary>Completes once a claim has room.</summary>
+    /// <summary>Completes once a claim has room: in the node's room for claimed jobs, or in the newcomers' room beyond it.</summary>
     public Task RoomAsync(CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            if (_claimed < ClaimBound)
+            if (_claimed < 2 * ClaimBound)
             {
                 return Task.CompletedTask;
             }

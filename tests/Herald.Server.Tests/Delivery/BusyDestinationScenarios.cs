@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Herald.Server.Delivery;
+using Microsoft.Extensions.DependencyInjection;
 using Herald.Server.Tests.Support;
 
 namespace Herald.Server.Tests.Delivery;
@@ -10,7 +12,22 @@ namespace Herald.Server.Tests.Delivery;
 public class BusyDestinationScenarios : ReceiverScenario
 {
     // The defaults, except that hanging requests are given up quickly when the test ends.
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Workers:ShutdownGrace"] = "00:00:00.200" };
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings
+    {
+        get
+        {
+            var settings = new Dictionary<string, string?> { ["Workers:ShutdownGrace"] = "00:00:00.200" };
+            // Organizations c to l besides the app's a and b.
+            for (var i = 0; i < NoisyOrganizations.Length; i++)
+            {
+                settings[$"Auth:Tokens:{i + 2}:Token"] = $"token-for-org-{NoisyOrganizations[i]}";
+                settings[$"Auth:Tokens:{i + 2}:OrgId"] = $"org-{NoisyOrganizations[i]}";
+            }
+            return settings;
+        }
+    }
+
+    private static readonly string[] NoisyOrganizations = ["c", "d", "e", "f", "g", "h", "i", "j", "k", "l"];
 
     /// <summary>The queue's jobs due later than the earliest: with the clock standing still, none unless one was put off.</summary>
     private async Task<long> PutOffJobsAsync() =>
@@ -114,6 +131,87 @@ public class BusyDestinationScenarios : ReceiverScenario
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"delivered after {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(WebhookSteps.MessageIdOf(eventId), received[0].Header("webhook-id"));
         await otherOrg.EventWithStatusAsync(healthyConfig, eventId, "succeeded");
+    }
+
+    /// <summary>
+    /// Two organizations whose receivers never answer hold the node's slots and every organization's share (the first
+    /// borrowed every slot while alone, the second overtook it within its share): a third organization's send waits
+    /// <c>Delivery:FullNodeWait</c> (1 s) with none in flight, then starts beyond the node's bound, instead of waiting
+    /// for the attempts to time out (30 s).
+    /// </summary>
+    [Fact]
+    public async Task Once_two_organizations_receivers_that_never_answer_fill_the_node_a_third_organizations_send_starts_after_the_full_node_wait()
+    {
+        OtherReceivers.AddRange(await Backlogs.SilentReceiversAsync(2));
+        var firstSilent = (await Client.CreateConfigAsync(OtherReceivers[0].Url)).Id;
+        using var secondOrg = App.Client("token-for-org-c");
+        var secondSilent = (await secondOrg.CreateConfigAsync(OtherReceivers[1].Url)).Id;
+        using var thirdOrg = App.Client(HeraldApp.TokenB);
+        var healthyConfig = (await thirdOrg.CreateConfigAsync(Receiver.Url)).Id;
+
+        await Client.TriggerAllAsync(Enumerable.Repeat(firstSilent, 40).ToList());
+        await Eventually.ReturnsAsync(() => Task.FromResult(OtherReceivers[0].InFlight), n => n == 32, "the first organization to borrow every slot");
+        await secondOrg.TriggerAllAsync(Enumerable.Repeat(secondSilent, 40).ToList());
+        await Eventually.ReturnsAsync(() => Task.FromResult(OtherReceivers[1].InFlight), n => n == 16, "the second organization to take its share");
+
+        var eventId = (await thirdOrg.TriggerAsync(healthyConfig))["event_id"]!.GetValue<string>();
+        // The app's clock stands still: the third organization's send waits on the full node.
+        await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
+        Assert.Empty(Receiver.Received);
+
+        var before = App.Clock.GetUtcNow();
+        await App.CreepUntilAsync(TimeSpan.FromMilliseconds(900), () => Receiver.Received.Count >= 1, "the third organization's event to be delivered");
+        var waited = App.Clock.GetUtcNow() - before;
+        Assert.True(waited >= TimeSpan.FromSeconds(1) && waited < TimeSpan.FromSeconds(3), $"delivered after {waited.TotalSeconds:0.0} s on the app's clock");
+        Assert.Equal(WebhookSteps.MessageIdOf(eventId), Receiver.Received[0].Header("webhook-id"));
+        await thirdOrg.EventWithStatusAsync(healthyConfig, eventId, "succeeded");
+        // The silent receivers still hold what they held: the send went beyond the node's bound.
+        Assert.Equal(48, OtherReceivers.Sum(r => r.InFlight));
+        Assert.Equal(1, HostGauges.Read(App.Services, DeliveryMetrics.MeterName, "herald.sends.let_through"));
+    }
+
+    /// <summary>
+    /// Organizations, one after another, each send 120 events to receivers that never answer, until their jobs fill the
+    /// node's sends, its room for handed-over jobs and its room for claimed jobs (those that reached the queue each kept
+    /// what they claimed as the shares shrank: seven or eight organizations at the defaults). Another organization's
+    /// event still goes through the queue, is claimed in the newcomers' room, and is let through the full node after
+    /// <c>Delivery:FullNodeWait</c>.
+    /// </summary>
+    [Fact]
+    public async Task Organizations_whose_receivers_never_answer_fill_every_room_of_the_node_and_another_organizations_event_is_still_delivered()
+    {
+        OtherReceivers.AddRange(await Backlogs.SilentReceiversAsync(3));
+        var waiting = App.Services.GetRequiredService<JobRunner>().Waiting;
+        var full = false;
+        foreach (var token in NoisyOrganizations.Select(o => $"token-for-org-{o}").Prepend(HeraldApp.TokenA))
+        {
+            using var noisy = App.Client(token);
+            var configs = new List<string>();
+            foreach (var receiver in OtherReceivers)
+            {
+                configs.Add((await noisy.CreateConfigAsync(receiver.Url)).Id);
+            }
+            await noisy.TriggerAllAsync(Enumerable.Range(0, 120).Select(i => configs[i % configs.Count]).ToList());
+            await Task.Delay(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
+            // Full: a claim may take only one job of an organization holding none.
+            if (full = waiting.ClaimRoomNow().PerOrganization == 1)
+            {
+                break;
+            }
+        }
+        Assert.True(full, "the organizations' claimed jobs never filled the node's room for claims");
+        Assert.Equal(48, OtherReceivers.Sum(r => r.InFlight));
+
+        using var other = App.Client(HeraldApp.TokenB);
+        var healthyConfig = (await other.CreateConfigAsync(Receiver.Url)).Id;
+        var eventId = (await other.TriggerAsync(healthyConfig))["event_id"]!.GetValue<string>();
+        var before = App.Clock.GetUtcNow();
+        await App.CreepUntilAsync(TimeSpan.Zero, () => Receiver.Received.Count >= 1, "the other organization's event to be delivered");
+        var waited = App.Clock.GetUtcNow() - before;
+        Assert.True(waited < TimeSpan.FromSeconds(3), $"delivered after {waited.TotalSeconds:0.0} s on the app's clock");
+        Assert.Equal(WebhookSteps.MessageIdOf(eventId), Receiver.Received[0].Header("webhook-id"));
+        await other.EventWithStatusAsync(healthyConfig, eventId, "succeeded");
+        Assert.Equal(48, OtherReceivers.Sum(r => r.InFlight));
     }
 
     /// <summary>

@@ -1,8 +1,13 @@
 using Herald.Server.Delivery;
+using Herald.Server.Http;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Herald.Server.Tests.Delivery;
 
-/// <summary>The scheduler's bounds come from the settings, half the node's slots each unless set.</summary>
+/// <summary>
+/// The scheduler's bounds come from the settings, half the node's slots each unless set; an organization kept waiting
+/// with no send in flight is let through a full node after <c>Delivery:FullNodeWait</c>.
+/// </summary>
 public sealed class DeliverySchedulerTests
 {
     [Fact]
@@ -25,5 +30,57 @@ public sealed class DeliverySchedulerTests
             new DeliveryOptions { MaxConcurrentPerOrganization = perOrganization, MaxConcurrentPerDestination = perDestination }));
 
         Assert.StartsWith(setting + " must be at least 1", error.Message);
+    }
+
+    /// <summary>
+    /// Organizations a and b hold every slot and share of a node of two with sends that do not end (a borrowed both
+    /// slots while alone, b overtook it within its share): c's send waits until its organization has waited the full
+    /// node wait with none in flight, then starts; its next starts only once that one ends, still beyond the bound.
+    /// </summary>
+    [Fact]
+    public async Task An_organization_with_no_send_in_flight_is_let_through_a_full_node_after_the_full_node_wait()
+    {
+        var time = new FakeTimeProvider();
+        var scheduler = new DeliveryScheduler(new WorkerOptions { Concurrency = 2 }, new DeliveryOptions(), time);
+        var ct = TestContext.Current.CancellationToken;
+        var order = 0L;
+        Task<SendPermit> Wait(string org, string destination) => scheduler.WaitAsync(new OrganizationId(org), destination, ++order, ct);
+        List<Task<SendPermit>> held = [Wait("a", "x"), Wait("a", "x"), Wait("b", "y")];
+        Assert.All(held, permit => Assert.True(permit.IsCompletedSuccessfully));
+
+        var first = Wait("c", "z");
+        var second = Wait("c", "w");
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(first.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        (await first).Dispose();
+        Assert.Equal(1, scheduler.LetThrough);
+        (await second).Dispose();
+        Assert.Equal(1, scheduler.LetThrough);
+
+        // With none of c waiting any more, its next newcomer waits the full node wait again.
+        var later = Wait("c", "v");
+        Assert.False(later.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        (await later).Dispose();
+        Assert.Equal(2, scheduler.LetThrough);
+        held.ForEach(permit => permit.Result.Dispose());
+    }
+
+    [Fact]
+    public void With_a_full_node_wait_of_zero_an_organization_with_no_send_in_flight_starts_at_once()
+    {
+        var scheduler = new DeliveryScheduler(new WorkerOptions { Concurrency = 2 }, new DeliveryOptions { FullNodeWait = TimeSpan.Zero }, new FakeTimeProvider());
+        var ct = TestContext.Current.CancellationToken;
+        var order = 0L;
+        Task<SendPermit> Wait(string org, string destination) => scheduler.WaitAsync(new OrganizationId(org), destination, ++order, ct);
+        List<Task<SendPermit>> held = [Wait("a", "x"), Wait("a", "x"), Wait("b", "y")];
+        Assert.All(held, permit => Assert.True(permit.IsCompletedSuccessfully));
+
+        var newcomer = Wait("c", "z");
+        Assert.True(newcomer.IsCompletedSuccessfully);
+        // Its second waits: one at a time.
+        Assert.False(Wait("c", "w").IsCompleted);
+        Assert.Equal(1, scheduler.LetThrough);
     }
 }

@@ -17,6 +17,21 @@ internal sealed class Model(SendQueue queue, int total, int perOrganization, int
 
     public List<SendWaiter> InFlight { get; } = [];
 
+    /// <summary>Organizations let through: until none of theirs waits.</summary>
+    private readonly HashSet<OrganizationId> _letThrough = [];
+
+    /// <summary>Lets <paramref name="org"/> through, in the queue and here, when one of its waits.</summary>
+    public void LetThrough(OrganizationId org)
+    {
+        Queue.LetThrough(org);
+        if (Waiting.Any(w => w.OrgId == org))
+        {
+            _letThrough.Add(org);
+        }
+    }
+
+    private void ForgetLetThrough() => _letThrough.RemoveWhere(org => !Waiting.Any(w => w.OrgId == org));
+
     public void End(SendWaiter send)
     {
         Queue.Done(send.OrgId, send.Destination);
@@ -26,6 +41,7 @@ internal sealed class Model(SendQueue queue, int total, int perOrganization, int
     /// <summary>Starts whatever the queue lets start, checking each start against the state just before it.</summary>
     public void StartAll()
     {
+        ForgetLetThrough();
         while (Queue.Next() is { } started)
         {
             Assert.True(Waiting.Remove(started));
@@ -44,10 +60,14 @@ internal sealed class Model(SendQueue queue, int total, int perOrganization, int
             {
                 Assert.True(ToDestination(destination) < perDestination, $"{destination} overtook beyond its share");
             }
+            if (InFlight.Count >= 2 * total)
+            {
+                Assert.True(_letThrough.Contains(org) && OfOrg(org) == 0, $"{org} went beyond twice the node's slots, not let through with none in flight");
+            }
             InFlight.Add(started);
-            Assert.True(InFlight.Count <= 2 * total, "the node went beyond twice its slots");
             Assert.True(_lastStarted.GetValueOrDefault((org, destination)) < started.Order, "a destination's waiters start in their order");
             _lastStarted[(org, destination)] = started.Order;
+            ForgetLetThrough();
         }
         Assert.Equal(InFlight.Count, Queue.InFlight);
         Assert.Equal(Waiting.Count, Queue.Waiting);
@@ -61,7 +81,10 @@ internal sealed class Model(SendQueue queue, int total, int perOrganization, int
 
     private int ToDestination(string destination) => InFlight.Count(w => w.Destination == destination);
 
-    /// <summary>The rules, spelled out: who waits within a share, who may borrow, and who may overtake a full node.</summary>
+    /// <summary>
+    /// The rules, spelled out: who waits within a share, who may borrow, who may overtake a full node, and that an
+    /// organization let through starts a send to a destination below its share whenever it has none in flight.
+    /// </summary>
     private bool MayStart(SendWaiter waiter)
     {
         var orgRivals = Waiting.Where(w => OfOrg(w.OrgId) < perOrganization && ToDestination(w.Destination) < perDestination)
@@ -77,6 +100,7 @@ internal sealed class Model(SendQueue queue, int total, int perOrganization, int
         var orgShares = InFlight.GroupBy(w => w.OrgId).Sum(g => Math.Min(g.Count(), perOrganization));
         var destinationShares = InFlight.GroupBy(w => w.Destination).Sum(g => Math.Min(g.Count(), perDestination));
         return InFlight.Count < total
+            || (destinationBelow && _letThrough.Contains(waiter.OrgId) && OfOrg(waiter.OrgId) == 0)
             || (destinationBelow && InFlight.Count < 2 * total
                 && ((OfOrg(waiter.OrgId) < perOrganization && orgShares < total) || destinationShares < total));
     }

@@ -157,6 +157,41 @@ public sealed class SendQueueTests
     }
 
     [Fact]
+    public void An_organization_let_through_starts_one_send_at_a_time_beyond_the_bounds_until_no_one_of_it_waits()
+    {
+        var queue = new SendQueue(total: 2, perOrganization: 1, perDestination: 1);
+        // a borrows both slots while alone, b overtakes within its share: every share is in use.
+        Wait(queue, "a", "x");
+        Wait(queue, "a", "x");
+        Assert.Equal(2, StartAll(queue).Count);
+        Wait(queue, "b", "y");
+        Assert.Single(StartAll(queue));
+        var first = Wait(queue, "c", "z");
+        var second = Wait(queue, "c", "w");
+        Assert.Empty(StartAll(queue));
+        var c = new OrganizationId("c");
+        Assert.True(queue.WaitsWithNoneInFlight(c));
+        Assert.False(queue.WaitsWithNoneInFlight(new OrganizationId("a")));
+
+        queue.LetThrough(c);
+        Assert.Equal([first], StartAll(queue));
+        Assert.False(queue.WaitsWithNoneInFlight(c));
+        Assert.Equal(4, queue.InFlight);
+        // One at a time: its next starts when its send ends, though the node is as full as before.
+        queue.Done(c, "z");
+        Assert.Equal([second], StartAll(queue));
+        queue.Done(c, "w");
+
+        // With no one of it left waiting it is no longer let through: a newcomer of it waits again.
+        var later = Wait(queue, "c", "v");
+        Assert.Empty(StartAll(queue));
+        Assert.True(queue.WaitsWithNoneInFlight(c));
+        Assert.Equal(1, queue.Waiting);
+        Assert.False(queue.Remove(first));
+        Assert.True(queue.Remove(later));
+    }
+
+    [Fact]
     public void Waiters_to_one_destination_start_in_the_order_they_reached_the_node()
     {
         var queue = new SendQueue(total: 1, perOrganization: 1, perDestination: 1);
@@ -248,8 +283,9 @@ public sealed class SendQueueTests
     }
 
     /// <summary>
-    /// Random arrivals, departures and ends of sends against small bounds: at each start, an organization or a
-    /// destination beyond its share goes ahead of no one waiting within theirs, and the node stays within its bound;
+    /// Random arrivals, departures, ends of sends and organizations let through against small bounds: at each start, an
+    /// organization or a destination beyond its share goes ahead of no one waiting within theirs, and the node stays
+    /// within its bound but for one send of each organization let through;
     /// each destination's waiters start in their order; nothing that the rules let start is left waiting; and once
     /// the sends in flight end, every waiter has started.
     /// </summary>
@@ -280,6 +316,10 @@ public sealed class SendQueueTests
                     var leaving = state.Waiting[random.Next(state.Waiting.Count)];
                     Assert.True(state.Queue.Remove(leaving));
                     state.Waiting.Remove(leaving);
+                }
+                else if (roll < 7)
+                {
+                    state.LetThrough(new OrganizationId($"o{random.Next(3)}"));
                 }
                 else if (state.InFlight.Count > 0)
                 {

@@ -224,18 +224,59 @@ public sealed class WaitingJobsTests
 
         // One each of twelve organizations, each below its share: the queue had no more of them.
         waiting.AddClaimed([.. Enumerable.Range(0, 12).Select(i => ClaimedJob(new OrganizationId($"org-x{i}")))], waiting.ClaimRoomNow());
-        Assert.Equal(0, waiting.ClaimRoomNow().Max);
-        var full = waiting.RoomAsync(TestContext.Current.CancellationToken);
-        Assert.False(full.IsCompleted);
+        // The room is full: a claim now takes only one job of an organization that holds none (the newcomers' room).
+        room = waiting.ClaimRoomNow();
+        Assert.Equal((16, 1, 0, 0, 1), (room.Max, room.PerOrganization, room.LeftFor(Org), room.LeftFor(new OrganizationId("org-x0")), room.LeftFor(other)));
 
         waiting.Leave(new OrganizationId("org-x0"), Config, claimed: true);
         Assert.Equal(0, freed);
         waiting.Leave(Org, Config, claimed: true);
         Assert.Equal(1, freed);
         Assert.Equal(3, waiting.ClaimRoomNow().Held[Org]);
-        await full;
+        // Below the room again: twelve organizations hold claimed jobs, and 16 / 14 leaves each a share of one.
+        Assert.Equal((2, 1), (waiting.ClaimRoomNow().Max, waiting.ClaimRoomNow().PerOrganization));
         waiting.Leave(Org, Config, claimed: true);
         Assert.Equal(1, freed);
+        await waiting.RoomAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>
+    /// Organizations whose claimed jobs never start their sends (their receivers never answer) may fill the node's room
+    /// for claims: an organization holding none still claims one job at a time beyond it, up to as many again in all;
+    /// then claims wait for room, and the first job to leave makes some.
+    /// </summary>
+    [Fact]
+    public async Task Once_the_room_for_claims_is_full_an_organization_holding_none_still_claims_one_job_at_a_time_up_to_as_many_again()
+    {
+        var waiting = new WaitingJobs(8, _time);
+        var freed = 0;
+        waiting.OrganizationFreed += () => freed++;
+        // Five organizations take their shares as they come (4, 4, 4, 3, then the one place left): the room is full.
+        OrganizationId[] holders = [.. Enumerable.Range(0, 5).Select(i => new OrganizationId($"org-h{i}"))];
+        foreach (var org in holders)
+        {
+            var share = waiting.ClaimRoomNow();
+            waiting.AddClaimed([.. Enumerable.Range(0, Math.Min(share.Max, share.LeftFor(org))).Select(_ => ClaimedJob(org))], share);
+        }
+        var full = waiting.ClaimRoomNow();
+        Assert.Equal((16, 1), (full.Max, full.PerOrganization));
+        Assert.All(holders, org => Assert.Equal(0, full.LeftFor(org)));
+
+        // Sixteen newcomers, one job each: the newcomers' room is used up, and a claim waits for room.
+        OrganizationId[] newcomers = [.. Enumerable.Range(0, 16).Select(i => new OrganizationId($"org-n{i}"))];
+        Assert.All(newcomers, org => Assert.Equal(1, full.LeftFor(org)));
+        waiting.AddClaimed([.. newcomers.Select(ClaimedJob)], full);
+        Assert.Equal(0, waiting.ClaimRoomNow().Max);
+        var room = waiting.RoomAsync(TestContext.Current.CancellationToken);
+        Assert.False(room.IsCompleted);
+
+        // A newcomer's job starts its send: it took all it was allowed, so it hears it may claim again.
+        freed = 0;
+        waiting.Leave(newcomers[0], Config, claimed: true);
+        Assert.Equal(1, freed);
+        await room;
+        var next = waiting.ClaimRoomNow();
+        Assert.Equal((1, 1, 0), (next.Max, next.LeftFor(newcomers[0]), next.LeftFor(newcomers[1])));
     }
 
     /// <summary>
@@ -262,8 +303,8 @@ public sealed class WaitingJobsTests
             waiting.AddClaimed([.. Enumerable.Range(0, take).Select(_ => ClaimedJob(org))], room);
         }
         Assert.Equal([4, 4, 4, 3, 1], taken);
-        // Five hold: 16 / 7 is two each, and an organization holding four may take none of its next jobs.
-        Assert.Equal((0, 2), (waiting.ClaimRoomNow().LeftFor(orgs[0]), waiting.ClaimRoomNow().PerOrganization));
+        // Five hold and the room is full: a claim may take one job of an organization holding none, and none of theirs.
+        Assert.Equal((0, 1), (waiting.ClaimRoomNow().LeftFor(orgs[0]), waiting.ClaimRoomNow().PerOrganization));
 
         // The last one's job starts its send: four hold, 16 / 6 is still two each, and it had not used up its share.
         freed = 0;
