@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Herald.Server.Events;
 using Herald.Server.Http;
+using Herald.Server.Storage;
 using Herald.Server.Telemetry;
 
 namespace Herald.Server.Delivery;
@@ -60,6 +61,13 @@ public sealed partial class JobRunner(
     private readonly SemaphoreSlim _held = new(HeldBound(options), HeldBound(options));
     private int _inFlight;
     private long _arrivals;
+    // When this node began to stop (UTC ticks, 0 before): the jobs it gives back then are all due at this one moment, so
+    // they share statements.
+    private long _stoppedAt;
+    // Jobs going back to the queue, written together: a stopping node may give back hundreds at once, and one
+    // transaction each would take as many connections from the pool at the same time.
+    private readonly BatchWriter<(long JobId, DateTimeOffset DueAt), bool> _givebacks =
+        new((jobs, _) => ReleaseAllAsync(store, leases.Owner, jobs), MaxGiveBacksPerStatement);
     private volatile bool _handOvers;
 
     /// <summary>The jobs of this node that have not started their send: bounds claims and hand-overs.</summary>
@@ -213,7 +221,8 @@ public sealed partial class JobRunner(
         catch (OperationCanceledException) when (_abort.IsCancellationRequested || _stopping.IsCancellationRequested)
         {
             // Stopping: the job goes back to the queue at once, for another node or the next start.
-            await GiveBackAsync(job, time.GetUtcNow());
+            var stoppedAt = Interlocked.Read(ref _stoppedAt);
+            await GiveBackAsync(job, stoppedAt > 0 ? new DateTimeOffset(stoppedAt, TimeSpan.Zero) : time.GetUtcNow());
             return null;
         }
         catch (Exception e) when (source != JobSource.Sync)
@@ -276,13 +285,25 @@ public sealed partial class JobRunner(
     {
         try
         {
-            await store.ReleaseAsync(leases.Owner, [job.JobId], dueAt, CancellationToken.None);
+            await _givebacks.WriteAsync((job.JobId, dueAt));
         }
         catch (Exception e)
         {
             // It keeps its lease until it runs out, then is claimed: later, not lost.
             LogRunFailed(logger, job.EventId, e);
         }
+    }
+
+    private const int MaxGiveBacksPerStatement = 1000;
+
+    /// <summary>Gives back the gathered jobs, one statement for those due at the same moment.</summary>
+    private static async Task<IReadOnlyList<bool>> ReleaseAllAsync(IDeliveryStore store, string owner, IReadOnlyList<(long JobId, DateTimeOffset DueAt)> jobs)
+    {
+        foreach (var due in jobs.GroupBy(j => j.DueAt))
+        {
+            await store.ReleaseAsync(owner, [.. due.Select(j => j.JobId)], due.Key, CancellationToken.None);
+        }
+        return new bool[jobs.Count];
     }
 
     /// <summary>
@@ -318,6 +339,7 @@ public sealed partial class JobRunner(
     private async Task StopRunAsync()
     {
         TakesHandOvers = false;
+        Interlocked.Exchange(ref _stoppedAt, time.GetUtcNow().UtcTicks);
         await _stopping.CancelAsync();
         // The grace is wall-clock time: it bounds how long the process takes to stop, whatever the domain clock says.
         var grace = TimeProvider.System.GetTimestamp();
