@@ -28,6 +28,12 @@ public sealed record ClaimRoom(int Max, int PerOrganization, IReadOnlyDictionary
     /// </summary>
     public string WalkUntil { get; init; } = "";
 
+    /// <summary>
+    /// The node's room for claimed jobs is full: this is the newcomers' room beyond it, one job for each organization
+    /// that holds none (<see cref="WaitingJobs.ClaimRoomNow"/>).
+    /// </summary>
+    public bool Newcomers { get; init; }
+
     /// <summary>The most organizations the walk visits (all of them unless set).</summary>
     public int WalkSteps { get; init; } = int.MaxValue;
 

@@ -32,6 +32,14 @@ public sealed partial class DeliveryWorker(
         return base.StartAsync(cancellationToken);
     }
 
+    private long _claims;
+
+    /// <summary>Claims this worker has made since it started, whatever they found.</summary>
+    internal long Claims => Interlocked.Read(ref _claims);
+
+    /// <summary>The least time between two claims of the newcomers' room that found nothing more (<see cref="ClaimRoom.Newcomers"/>).</summary>
+    internal static readonly TimeSpan NewcomerClaimPause = TimeSpan.FromMilliseconds(100);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
@@ -51,6 +59,7 @@ public sealed partial class DeliveryWorker(
                     await Task.Delay(Timeout.InfiniteTimeSpan, stoppingToken);
                 }
                 var room = runner.Waiting.ClaimRoomNow() with { WalkAfter = after, WalkUntil = roundStart, WalkSteps = options.OrganizationsPerClaim };
+                Interlocked.Increment(ref _claims);
                 var claim = await claims.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), room, stoppingToken);
                 var claimed = claim.Leased;
                 after = claim.Walk.Last ?? after;
@@ -73,6 +82,12 @@ public sealed partial class DeliveryWorker(
                 }
                 if (claimed.Count < room.Max && !roundLeft)
                 {
+                    if (room.Newcomers)
+                    {
+                        // The room is full, and every trigger's wake-up would ask again for the one job of an
+                        // organization holding none: at most one such claim per pause (wake-ups meanwhile are kept).
+                        await Task.Delay(NewcomerClaimPause, TimeProvider.System, stoppingToken);
+                    }
                     // The queue had no more for this room: what becomes claimable (a new job, a job of an organization
                     // that held its share, a due time passing) comes with a wake-up or by the poll, and claiming again
                     // at once would only find nothing.

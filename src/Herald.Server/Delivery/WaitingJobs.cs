@@ -115,7 +115,7 @@ public sealed class WaitingJobs
             var held = new Dictionary<OrganizationId, int>(_claimedByOrg);
             return _claimed < ClaimBound
                 ? new ClaimRoom(ClaimBound - _claimed, ShareNow, held)
-                : new ClaimRoom(Math.Max(0, 2 * ClaimBound - _claimed), 1, held);
+                : new ClaimRoom(Math.Max(0, 2 * ClaimBound - _claimed), 1, held) { Newcomers = true };
         }
     }
 

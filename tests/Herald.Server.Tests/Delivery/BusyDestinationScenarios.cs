@@ -202,6 +202,17 @@ public class BusyDestinationScenarios : ReceiverScenario
         Assert.True(full, "the organizations' claimed jobs never filled the node's room for claims");
         Assert.Equal(48, OtherReceivers.Sum(r => r.InFlight));
 
+        // More triggers of a full organization go to the queue, each with a wake-up: the worker claims the newcomers'
+        // room at most every 100 ms (DeliveryWorker.NewcomerClaimPause), not once per trigger.
+        var worker = App.Services.GetRequiredService<DeliveryWorker>();
+        var claimsBefore = worker.Claims;
+        var clock = Stopwatch.StartNew();
+        var firstSilent = (await Client.CreateConfigAsync(OtherReceivers[0].Url)).Id;
+        await Client.TriggerAllAsync(Enumerable.Repeat(firstSilent, 200).ToList());
+        var claims = worker.Claims - claimsBefore;
+        var most = clock.Elapsed / DeliveryWorker.NewcomerClaimPause + 3;
+        Assert.True(claims <= most, $"{claims} claims during {clock.Elapsed.TotalMilliseconds:0} ms of triggers (at most {most:0})");
+
         using var other = App.Client(HeraldApp.TokenB);
         var healthyConfig = (await other.CreateConfigAsync(Receiver.Url)).Id;
         var eventId = (await other.TriggerAsync(healthyConfig))["event_id"]!.GetValue<string>();
