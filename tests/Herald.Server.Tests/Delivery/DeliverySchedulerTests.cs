@@ -33,23 +33,32 @@ public sealed class DeliverySchedulerTests
     }
 
     /// <summary>
-    /// Organizations a and b hold every slot and share of a node of two with sends that do not end (a borrowed both
-    /// slots while alone, b overtook it within its share): c's send waits until its organization has waited the full
-    /// node wait with none in flight, then starts; its next starts only once that one ends, still beyond the bound.
+    /// A node of two slots whose every slot and share is held by sends that do not end: a borrowed both slots while
+    /// alone, b overtook it within its share. <c>Wait</c> asks for a send of an organization to a destination.
+    /// </summary>
+    private static (DeliveryScheduler Scheduler, Func<string, string, Task<SendPermit>> Wait) FullNode(DeliveryOptions delivery, TimeProvider time)
+    {
+        var scheduler = new DeliveryScheduler(new WorkerOptions { Concurrency = 2 }, delivery, time);
+        var order = 0L;
+        Task<SendPermit> Wait(string org, string destination) =>
+            scheduler.WaitAsync(new OrganizationId(org), destination, ++order, TestContext.Current.CancellationToken);
+        List<Task<SendPermit>> held = [Wait("a", "x"), Wait("a", "x"), Wait("b", "y")];
+        Assert.All(held, permit => Assert.True(permit.IsCompletedSuccessfully));
+        return (scheduler, Wait);
+    }
+
+    /// <summary>
+    /// On a full node (<see cref="FullNode"/>), c's send waits until its organization has waited the full node wait with
+    /// none in flight, then starts; its next starts only once that one ends, still beyond the bound.
     /// </summary>
     [Fact]
     public async Task An_organization_with_no_send_in_flight_is_let_through_a_full_node_after_the_full_node_wait()
     {
         var time = new FakeTimeProvider();
-        var scheduler = new DeliveryScheduler(new WorkerOptions { Concurrency = 2 }, new DeliveryOptions(), time);
-        var ct = TestContext.Current.CancellationToken;
-        var order = 0L;
-        Task<SendPermit> Wait(string org, string destination) => scheduler.WaitAsync(new OrganizationId(org), destination, ++order, ct);
-        List<Task<SendPermit>> held = [Wait("a", "x"), Wait("a", "x"), Wait("b", "y")];
-        Assert.All(held, permit => Assert.True(permit.IsCompletedSuccessfully));
+        var (scheduler, wait) = FullNode(new DeliveryOptions(), time);
 
-        var first = Wait("c", "z");
-        var second = Wait("c", "w");
+        var first = wait("c", "z");
+        var second = wait("c", "w");
         time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.False(first.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(1));
@@ -59,28 +68,21 @@ public sealed class DeliverySchedulerTests
         Assert.Equal(1, scheduler.LetThrough);
 
         // With none of c waiting any more, its next newcomer waits the full node wait again.
-        var later = Wait("c", "v");
+        var later = wait("c", "v");
         Assert.False(later.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(1));
         (await later).Dispose();
         Assert.Equal(2, scheduler.LetThrough);
-        held.ForEach(permit => permit.Result.Dispose());
     }
 
     [Fact]
     public void With_a_full_node_wait_of_zero_an_organization_with_no_send_in_flight_starts_at_once()
     {
-        var scheduler = new DeliveryScheduler(new WorkerOptions { Concurrency = 2 }, new DeliveryOptions { FullNodeWait = TimeSpan.Zero }, new FakeTimeProvider());
-        var ct = TestContext.Current.CancellationToken;
-        var order = 0L;
-        Task<SendPermit> Wait(string org, string destination) => scheduler.WaitAsync(new OrganizationId(org), destination, ++order, ct);
-        List<Task<SendPermit>> held = [Wait("a", "x"), Wait("a", "x"), Wait("b", "y")];
-        Assert.All(held, permit => Assert.True(permit.IsCompletedSuccessfully));
+        var (scheduler, wait) = FullNode(new DeliveryOptions { FullNodeWait = TimeSpan.Zero }, new FakeTimeProvider());
 
-        var newcomer = Wait("c", "z");
-        Assert.True(newcomer.IsCompletedSuccessfully);
+        Assert.True(wait("c", "z").IsCompletedSuccessfully);
         // Its second waits: one at a time.
-        Assert.False(Wait("c", "w").IsCompleted);
+        Assert.False(wait("c", "w").IsCompleted);
         Assert.Equal(1, scheduler.LetThrough);
     }
 }
