@@ -22,6 +22,14 @@ public sealed partial class DeliveryWorker(
     TimeProvider time,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
+    private long _claims;
+
+    /// <summary>Claims this worker has made since it started, whatever they found.</summary>
+    internal long Claims => Interlocked.Read(ref _claims);
+
+    /// <summary>The least time between two claims of the newcomers' room that found nothing more (<see cref="ClaimRoom.Newcomers"/>).</summary>
+    internal static readonly TimeSpan NewcomerClaimPause = TimeSpan.FromMilliseconds(100);
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Before the host reports started, so a trigger that follows the start finds the slots open to hand-over.
@@ -31,14 +39,6 @@ public sealed partial class DeliveryWorker(
         runner.Waiting.OrganizationFreed += signal.Notify;
         return base.StartAsync(cancellationToken);
     }
-
-    private long _claims;
-
-    /// <summary>Claims this worker has made since it started, whatever they found.</summary>
-    internal long Claims => Interlocked.Read(ref _claims);
-
-    /// <summary>The least time between two claims of the newcomers' room that found nothing more (<see cref="ClaimRoom.Newcomers"/>).</summary>
-    internal static readonly TimeSpan NewcomerClaimPause = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

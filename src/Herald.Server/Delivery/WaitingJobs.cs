@@ -86,6 +86,9 @@ public sealed class WaitingJobs
     /// <summary>Claimed jobs the node holds at most while they wait to send.</summary>
     private int ClaimBound => 2 * _bound;
 
+    /// <summary>Claimed jobs the node holds at most, the newcomers' room beyond <see cref="ClaimBound"/> included.</summary>
+    private int ClaimBoundWithNewcomers => 2 * ClaimBound;
+
     /// <summary>Claimed jobs of one organization the node holds at most while they wait to send, while at most two organizations hold some.</summary>
     private int ClaimsPerOrganization => Math.Max(1, _bound / 2);
 
@@ -115,7 +118,7 @@ public sealed class WaitingJobs
             var held = new Dictionary<OrganizationId, int>(_claimedByOrg);
             return _claimed < ClaimBound
                 ? new ClaimRoom(ClaimBound - _claimed, ShareNow, held)
-                : new ClaimRoom(Math.Max(0, 2 * ClaimBound - _claimed), 1, held) { Newcomers = true };
+                : new ClaimRoom(Math.Max(0, ClaimBoundWithNewcomers - _claimed), 1, held) { Newcomers = true };
         }
     }
 
@@ -254,7 +257,7 @@ public sealed class WaitingJobs
                         _claimedByOrg[orgId] = held - 1;
                     }
                 }
-                if (--_claimed < 2 * ClaimBound && !_room.Task.IsCompleted)
+                if (--_claimed < ClaimBoundWithNewcomers && !_room.Task.IsCompleted)
                 {
                     room = _room;
                 }
@@ -273,7 +276,7 @@ public sealed class WaitingJobs
     {
         lock (_lock)
         {
-            if (_claimed < 2 * ClaimBound)
+            if (_claimed < ClaimBoundWithNewcomers)
             {
                 return Task.CompletedTask;
             }
