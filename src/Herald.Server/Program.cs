@@ -58,6 +58,7 @@ static int Start(string[] args)
     builder.Services.AddSecrets();
     builder.Services.AddHeraldAuth();
     builder.Services.AddRequestBodies();
+    builder.Services.AddRequestHeads();
     builder.Services.AddRequestTurns();
     builder.Services.AddExpressions(builder.Configuration);
     builder.Services.AddCatalog();
@@ -102,6 +103,7 @@ static int Start(string[] args)
     _ = app.Services.GetServices<IHostedService>().ToList();
 
     app.UseHeraldErrors();
+    app.UseRequestHeads();
     app.UseAuthentication();
     app.UseRequestBodies();
     app.UseRequestTurns();

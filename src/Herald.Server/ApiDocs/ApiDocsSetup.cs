@@ -52,7 +52,9 @@ public static class ApiDocsSetup
             + "at most `Requests:MaxConcurrentPerOrganization` of an organization's requests at once, the next wait for "
             + "their turn in the order they came, and one more than `Requests:MaxQueuedPerOrganization` waiting answers "
             + "`429` with `Retry-After` and a `message`, and nothing is done. A sync trigger gives its turn back while it "
-            + "waits for its receiver.";
+            + "waits for its receiver. Herald extension: a request whose headers pass `Requests:MaxHeaderBytes` or "
+            + "`Requests:MaxHeaderCount` answers `431`, and one whose URL passes `Requests:MaxUrlBytes` answers `414`, each "
+            + "with a `message` naming the setting, before authentication.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[SchemeName] = new OpenApiSecurityScheme

@@ -14,6 +14,9 @@ public sealed class RequestOptions
     public const string PerOrganizationSetting = Section + ":" + nameof(MaxBodyBytesInFlightPerOrganization);
     public const string ConcurrentSetting = Section + ":" + nameof(MaxConcurrentPerOrganization);
     public const string QueuedSetting = Section + ":" + nameof(MaxQueuedPerOrganization);
+    public const string HeaderBytesSetting = Section + ":" + nameof(MaxHeaderBytes);
+    public const string HeaderCountSetting = Section + ":" + nameof(MaxHeaderCount);
+    public const string UrlBytesSetting = Section + ":" + nameof(MaxUrlBytes);
 
     /// <summary>The node's bound, for all callers together.</summary>
     public long MaxBodyBytesInFlight { get; set; } = 64L * 1024 * 1024;
@@ -39,6 +42,27 @@ public sealed class RequestOptions
     public int MaxQueuedPerOrganization { get; set; } = 1024;
 
     /// <summary>
+    /// The most a request's headers may take: each header's name, value and 4 bytes (its <c>": "</c> and line end),
+    /// all together. Past it, 431 with a message naming this setting (<c>Hosting/RequestHeads</c>). Kestrel itself reads
+    /// up to twice this, and refuses more with its own 431 without a body.
+    /// </summary>
+    public int MaxHeaderBytes { get; set; } = 32 * 1024;
+
+    /// <summary>The most headers a request may send (each value counted once); past it, 431 naming this setting. Kestrel refuses more than twice this.</summary>
+    public int MaxHeaderCount { get; set; } = 100;
+
+    /// <summary>
+    /// The longest URL a request may send: its path and query as sent. Past it, 414 naming this setting. Kestrel itself
+    /// reads request lines up to twice this (and the method's and version's bytes), and refuses longer ones with its
+    /// own 414 without a body.
+    /// </summary>
+    public int MaxUrlBytes { get; set; } = 8 * 1024;
+
+    /// <summary>The ranges <see cref="MaxHeaderBytes"/>, <see cref="MaxHeaderCount"/> and <see cref="MaxUrlBytes"/> may take.</summary>
+    public const int LeastHeaderBytes = 4 * 1024, MostHeaderBytes = 1024 * 1024, LeastHeaderCount = 16, MostHeaderCount = 10_000,
+        LeastUrlBytes = 1024, MostUrlBytes = 1024 * 1024;
+
+    /// <summary>
     /// These settings, or the error of one Herald cannot start with: the largest body one request may send must fit in
     /// one organization's share, or it could never be read, and the share cannot pass the node's bound.
     /// </summary>
@@ -53,5 +77,11 @@ public sealed class RequestOptions
             ? throw new InvalidSettingException($"{ConcurrentSetting} ({MaxConcurrentPerOrganization}) must be at least 1: an organization needs one request at a time")
         : MaxQueuedPerOrganization < 0
             ? throw new InvalidSettingException($"{QueuedSetting} ({MaxQueuedPerOrganization}) must be at least 0 (0: a request that finds no turn is answered 429 at once)")
+        : MaxHeaderBytes is < LeastHeaderBytes or > MostHeaderBytes
+            ? throw new InvalidSettingException($"{HeaderBytesSetting} ({MaxHeaderBytes}) must be from {LeastHeaderBytes} to {MostHeaderBytes} bytes")
+        : MaxHeaderCount is < LeastHeaderCount or > MostHeaderCount
+            ? throw new InvalidSettingException($"{HeaderCountSetting} ({MaxHeaderCount}) must be from {LeastHeaderCount} to {MostHeaderCount}")
+        : MaxUrlBytes is < LeastUrlBytes or > MostUrlBytes
+            ? throw new InvalidSettingException($"{UrlBytesSetting} ({MaxUrlBytes}) must be from {LeastUrlBytes} to {MostUrlBytes} bytes")
         : this;
 }
