@@ -13,5 +13,8 @@ public sealed class ConfigSecretsBox(SecretBox box)
     public ConfigSecrets Open(ConfigRecord record) =>
         JsonSerializer.Deserialize<ConfigSecrets>(box.Open(record.SealedSecrets, Owner(record.OrgId, record.Id)))!;
 
-    private static string Owner(OrganizationId orgId, ConfigId id) => $"config:{orgId}:{id}";
+    /// <summary>The owner of a config's sealed secrets is <c>config:{org}:{id}</c>.</summary>
+    public const string OwnerPrefix = "config";
+
+    private static string Owner(OrganizationId orgId, ConfigId id) => $"{OwnerPrefix}:{orgId}:{id}";
 }

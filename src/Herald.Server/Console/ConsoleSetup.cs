@@ -76,15 +76,18 @@ public static class ConsoleSetup
         services.AddDataProtection().SetApplicationName("Herald.Console");
         services.AddOptions<KeyManagementOptions>().Configure<StorageOptions, SecretBox, ILoggerFactory>((keys, storage, box, logs) =>
         {
-            var folder = string.IsNullOrWhiteSpace(options.KeysDirectory)
-                ? Path.Combine(storage.DataDirectory, "console-keys")
-                : Path.GetFullPath(options.KeysDirectory, storage.DataDirectory);
-            keys.XmlRepository = new FileSystemXmlRepository(Directory.CreateDirectory(folder), logs);
+            keys.XmlRepository = new FileSystemXmlRepository(Directory.CreateDirectory(KeysFolder(options, storage)), logs);
             keys.XmlEncryptor = new SealedKeyXmlEncryptor(box);
         });
         services.AddTransient<IStartupFilter, SecurityHeaders.StartupFilter>();
+        services.AddSingleton<ISealedFiles>(sp => new SealedKeyFiles(KeysFolder(options, sp.GetRequiredService<StorageOptions>())));
         return services;
     }
+
+    /// <summary>The folder of the console's sealed keys: <c>Console:KeysDirectory</c>, by default <c>console-keys</c> in the data folder.</summary>
+    internal static string KeysFolder(ConsoleOptions options, StorageOptions storage) => string.IsNullOrWhiteSpace(options.KeysDirectory)
+        ? Path.Combine(storage.DataDirectory, "console-keys")
+        : Path.GetFullPath(options.KeysDirectory, storage.DataDirectory);
 
     /// <summary>The console's routes and its two API extensions; nothing when <c>Console:Enabled</c> is false.</summary>
     public static WebApplication MapConsole(this WebApplication app)

@@ -14,5 +14,8 @@ public sealed class EnvironmentSecrets(SecretBox box)
         ? Encoding.UTF8.GetString(box.Open(sealedValue, Owner(record.OrgId, record.Key)))
         : record.Value;
 
-    private static string Owner(OrganizationId orgId, string key) => $"env:{orgId}:{key}";
+    /// <summary>The owner of a sealed variable is <c>env:{org}:{key}</c>.</summary>
+    public const string OwnerPrefix = "env";
+
+    private static string Owner(OrganizationId orgId, string key) => $"{OwnerPrefix}:{orgId}:{key}";
 }

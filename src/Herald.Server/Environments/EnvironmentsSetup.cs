@@ -1,3 +1,4 @@
+using Herald.Server.Secrets;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Environments;
@@ -9,6 +10,7 @@ public static class EnvironmentsSetup
         services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(EnvironmentsOptions.Section).Get<EnvironmentsOptions>() ?? new EnvironmentsOptions()).Validated());
         services.AddStore<IEnvironmentStore, SqliteEnvironmentStore, PostgresEnvironmentStore>();
         services.AddSingleton<EnvironmentSecrets>();
+        services.AddSealedColumn("environment_variables", "key", "sealed_value", EnvironmentSecrets.OwnerPrefix);
         services.AddSingleton<EnvironmentValues>();
         return services;
     }

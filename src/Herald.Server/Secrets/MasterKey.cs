@@ -44,6 +44,26 @@ public static partial class MasterKey
         return key;
     }
 
+    /// <summary>
+    /// The earlier master keys of <see cref="SecretsOptions.PreviousMasterKeys"/>, each checked: 32 bytes of base64, and
+    /// not the current key.
+    /// </summary>
+    public static IReadOnlyList<byte[]> Previous(SecretsOptions secrets, byte[] current)
+    {
+        var keys = new List<byte[]>();
+        for (var i = 0; i < secrets.PreviousMasterKeys.Length; i++)
+        {
+            var source = $"{SecretsOptions.PreviousKeysSetting}:{i}";
+            var key = Decode(secrets.PreviousMasterKeys[i], source);
+            if (key.AsSpan().SequenceEqual(current))
+            {
+                throw new InvalidSettingException($"{source} is the current master key: list only the keys it replaced");
+            }
+            keys.Add(key);
+        }
+        return keys;
+    }
+
     private static byte[] Decode(string value, string source)
     {
         byte[] key;

@@ -10,4 +10,13 @@ public sealed class SecretsOptions
     /// one into <c>{Storage:DataDirectory}/master.key</c> and warns; production sets it from a secret store.
     /// </summary>
     public string? MasterKey { get; set; }
+
+    /// <summary>
+    /// Base64 of earlier master keys, to rotate <see cref="MasterKey"/>: values they sealed still open, and each node
+    /// seals them again with the current key at its start (<see cref="Resealing"/>). Once a node logs that every value
+    /// is sealed with the current key, they can be removed.
+    /// </summary>
+    public string[] PreviousMasterKeys { get; set; } = [];
+
+    public const string PreviousKeysSetting = Section + ":" + nameof(PreviousMasterKeys);
 }

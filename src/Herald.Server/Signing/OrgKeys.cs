@@ -104,7 +104,10 @@ public sealed class OrgKeys(IOrgKeyStore store, SecretBox secrets, SigningOption
         return record with { SealedPrivateKey = secrets.Seal(key.Export(KeyBlobFormat.RawPrivateKey), Owner(record)) };
     }
 
-    private static string Owner(OrgSigningKey key) => $"org-key:{key.OrgId}:{key.KeyId}";
+    /// <summary>The owner of an organization's sealed private key is <c>org-key:{org}:{key id}</c>.</summary>
+    public const string OwnerPrefix = "org-key";
+
+    private static string Owner(OrgSigningKey key) => $"{OwnerPrefix}:{key.OrgId}:{key.KeyId}";
 
     /// <summary>What this node read of an organization's keys, trusted until <see cref="Until"/>; its private keys once opened.</summary>
     private sealed record InUse(IReadOnlyList<OrgSigningKey> Keys, DateTimeOffset Until)

@@ -1,0 +1,39 @@
+using Herald.Server.Storage.Sqlite;
+
+namespace Herald.Server.Secrets;
+
+public sealed class SqliteSealedValues(SqliteDatabase database) : ISealedValues
+{
+    public async Task<IReadOnlyList<SealedRow>> PageAsync(SealedColumn column, (string OrgId, string Id)? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT org_id, {column.IdColumn}, {column.ValueColumn} FROM {column.Table}
+            WHERE {column.ValueColumn} IS NOT NULL AND ($org IS NULL OR (org_id, {column.IdColumn}) > ($org, $id))
+            ORDER BY org_id, {column.IdColumn} LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$org", (object?)after?.OrgId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$id", (object?)after?.Id ?? DBNull.Value);
+        command.Parameters.AddWithValue("$limit", limit);
+        var rows = new List<SealedRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new SealedRow(reader.GetString(0), reader.GetString(1), (byte[])reader.GetValue(2)));
+        }
+        return rows;
+    }
+
+    public async Task<bool> ReplaceAsync(SealedColumn column, SealedRow row, byte[] resealed, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE {column.Table} SET {column.ValueColumn} = $new WHERE org_id = $org AND {column.IdColumn} = $id AND {column.ValueColumn} = $old";
+        command.Parameters.AddWithValue("$new", resealed);
+        command.Parameters.AddWithValue("$org", row.OrgId);
+        command.Parameters.AddWithValue("$id", row.Id);
+        command.Parameters.AddWithValue("$old", row.Value);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+}
