@@ -28,6 +28,9 @@ public static class RequestHeads
             kestrel.Limits.MaxRequestHeadersTotalSize = 2 * requests.MaxHeaderBytes;
             kestrel.Limits.MaxRequestHeaderCount = 2 * requests.MaxHeaderCount;
             kestrel.Limits.MaxRequestLineSize = 2 * requests.MaxUrlBytes + RequestLineSlack;
+            // Not a head's bound, but Kestrel's too: the connections a node keeps open at once.
+            kestrel.Limits.MaxConcurrentConnections = requests.MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = requests.MaxConnections;
         });
         services.AddSingleton<Refusals>();
         return services;

@@ -17,6 +17,7 @@ public sealed class RequestOptions
     public const string HeaderBytesSetting = Section + ":" + nameof(MaxHeaderBytes);
     public const string HeaderCountSetting = Section + ":" + nameof(MaxHeaderCount);
     public const string UrlBytesSetting = Section + ":" + nameof(MaxUrlBytes);
+    public const string ConnectionsSetting = Section + ":" + nameof(MaxConnections);
 
     /// <summary>The node's bound, for all callers together.</summary>
     public long MaxBodyBytesInFlight { get; set; } = 64L * 1024 * 1024;
@@ -58,9 +59,16 @@ public sealed class RequestOptions
     /// </summary>
     public int MaxUrlBytes { get; set; } = 8 * 1024;
 
+    /// <summary>
+    /// The most client connections a node keeps open at once, idle ones among them; Kestrel closes one more as soon as
+    /// it is accepted, without an answer. Each holds a socket and its buffers, so this keeps many callers (or one
+    /// caller's idle connections) from taking the process's file descriptors and memory.
+    /// </summary>
+    public int MaxConnections { get; set; } = 10_000;
+
     /// <summary>The ranges <see cref="MaxHeaderBytes"/>, <see cref="MaxHeaderCount"/> and <see cref="MaxUrlBytes"/> may take.</summary>
     public const int LeastHeaderBytes = 4 * 1024, MostHeaderBytes = 1024 * 1024, LeastHeaderCount = 16, MostHeaderCount = 10_000,
-        LeastUrlBytes = 1024, MostUrlBytes = 1024 * 1024;
+        LeastUrlBytes = 1024, MostUrlBytes = 1024 * 1024, MostConnections = 1_000_000;
 
     /// <summary>
     /// These settings, or the error of one Herald cannot start with: the largest body one request may send must fit in
@@ -83,5 +91,7 @@ public sealed class RequestOptions
             ? throw new InvalidSettingException($"{HeaderCountSetting} ({MaxHeaderCount}) must be from {LeastHeaderCount} to {MostHeaderCount}")
         : MaxUrlBytes is < LeastUrlBytes or > MostUrlBytes
             ? throw new InvalidSettingException($"{UrlBytesSetting} ({MaxUrlBytes}) must be from {LeastUrlBytes} to {MostUrlBytes} bytes")
+        : MaxConnections is < 1 or > MostConnections
+            ? throw new InvalidSettingException($"{ConnectionsSetting} ({MaxConnections}) must be from 1 to {MostConnections}")
         : this;
 }

@@ -111,7 +111,50 @@ public sealed class RequestHeadScenarios
         Assert.Empty(await bareUrl.Content.ReadAsByteArrayAsync(Ct));
     }
 
+    [Fact]
+    public async Task A_node_keeps_at_most_its_connections_open_and_takes_another_once_one_closes()
+    {
+        using var app = new HeraldApp(new Dictionary<string, string?> { ["Requests:MaxConnections"] = "2" });
+        var address = app.BaseAddress;
+        using var idle1 = new System.Net.Sockets.TcpClient();
+        using var idle2 = new System.Net.Sockets.TcpClient();
+        await idle1.ConnectAsync(address.Host, address.Port, Ct);
+        await idle2.ConnectAsync(address.Host, address.Port, Ct);
+
+        // Two idle connections hold the node's two: a third is closed unanswered.
+        await Eventually.ReturnsAsync(async () =>
+        {
+            using var client = new HttpClient { BaseAddress = address };
+            try
+            {
+                await client.GetAsync("/health/live", Ct);
+                return false;
+            }
+            catch (HttpRequestException)
+            {
+                return true;
+            }
+        }, refused => refused, "a third connection to be refused");
+
+        // One closes: the next is served.
+        idle1.Close();
+        var served = await Eventually.ReturnsAsync(async () =>
+        {
+            using var client = new HttpClient { BaseAddress = address };
+            try
+            {
+                return (await client.GetAsync("/health/live", Ct)).StatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return (HttpStatusCode?)null;
+            }
+        }, status => status is not null, "a connection to be served once one closed");
+        Assert.Equal(HttpStatusCode.OK, served);
+    }
+
     [Theory]
+    [InlineData("Requests:MaxConnections", "0", "Requests:MaxConnections (0) must be from 1 to 1000000")]
     [InlineData("Requests:MaxHeaderBytes", "1000", "Requests:MaxHeaderBytes (1000) must be from 4096 to 1048576 bytes")]
     [InlineData("Requests:MaxHeaderCount", "0", "Requests:MaxHeaderCount (0) must be from 16 to 10000")]
     [InlineData("Requests:MaxUrlBytes", "2000000", "Requests:MaxUrlBytes (2000000) must be from 1024 to 1048576 bytes")]
