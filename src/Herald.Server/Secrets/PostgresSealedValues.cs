@@ -21,13 +21,7 @@ public sealed class PostgresSealedValues(PostgresDatabase database) : ISealedVal
             command.Parameters.AddWithValue("id", key.Id);
         }
         command.Parameters.AddWithValue("limit", limit);
-        var rows = new List<SealedRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new SealedRow(reader.GetString(0), reader.GetString(1), (byte[])reader.GetValue(2)));
-        }
-        return rows;
+        return await SealedRow.ReadAllAsync(command, cancellationToken);
     }
 
     public async Task<bool> ReplaceAsync(SealedColumn column, SealedRow row, byte[] resealed, CancellationToken cancellationToken)

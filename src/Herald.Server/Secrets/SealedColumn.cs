@@ -12,4 +12,17 @@ public sealed record SealedColumn(string Table, string IdColumn, string ValueCol
 }
 
 /// <summary>One row's sealed value, as read.</summary>
-public sealed record SealedRow(string OrgId, string Id, byte[] Value);
+public sealed record SealedRow(string OrgId, string Id, byte[] Value)
+{
+    /// <summary>The rows a <c>SELECT org_id, {id}, {value}</c> of either engine answers.</summary>
+    internal static async Task<IReadOnlyList<SealedRow>> ReadAllAsync(System.Data.Common.DbCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<SealedRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new SealedRow(reader.GetString(0), reader.GetString(1), (byte[])reader.GetValue(2)));
+        }
+        return rows;
+    }
+}

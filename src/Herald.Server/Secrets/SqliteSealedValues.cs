@@ -16,13 +16,7 @@ public sealed class SqliteSealedValues(SqliteDatabase database) : ISealedValues
         command.Parameters.AddWithValue("$org", (object?)after?.OrgId ?? DBNull.Value);
         command.Parameters.AddWithValue("$id", (object?)after?.Id ?? DBNull.Value);
         command.Parameters.AddWithValue("$limit", limit);
-        var rows = new List<SealedRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new SealedRow(reader.GetString(0), reader.GetString(1), (byte[])reader.GetValue(2)));
-        }
-        return rows;
+        return await SealedRow.ReadAllAsync(command, cancellationToken);
     }
 
     public async Task<bool> ReplaceAsync(SealedColumn column, SealedRow row, byte[] resealed, CancellationToken cancellationToken)
