@@ -98,6 +98,8 @@ static int Start(string[] args)
     app.Services.GetRequiredService<EnvironmentsOptions>();
     // And the room for request bodies (Requests:MaxBodyBytesInFlight and its share per organization).
     app.Services.GetRequiredService<RequestOptions>();
+    // And a master key that opens the stored secrets (a changed key without the one it replaced fails every delivery).
+    app.Services.GetRequiredService<Resealing>().CheckStoredSecretsAsync(CancellationToken.None).GetAwaiter().GetResult();
     // And every background service with what it reads: a setting Herald cannot start with stops it here, before the
     // host starts (and logs the failure with a stack trace of its own).
     _ = app.Services.GetServices<IHostedService>().ToList();

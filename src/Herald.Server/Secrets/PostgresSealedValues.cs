@@ -24,6 +24,18 @@ public sealed class PostgresSealedValues(PostgresDatabase database) : ISealedVal
         return await SealedRow.ReadAllAsync(command, cancellationToken);
     }
 
+    public async Task<SealedRow?> FirstAsync(SealedColumn column, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await PageAsync(column, null, 1, cancellationToken)) is [var first] ? first : null;
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+        {
+            return null;
+        }
+    }
+
     public async Task<bool> ReplaceAsync(SealedColumn column, SealedRow row, byte[] resealed, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(

@@ -4,8 +4,8 @@ using Herald.Server.Http;
 namespace Herald.Server.Secrets;
 
 /// <summary>
-/// Keeps the stored secrets in step with the master key. At start, after the migrations, the first value of each
-/// sealed column must open with the keys Herald was given, or Herald does not start: a changed
+/// Keeps the stored secrets in step with the master key. At start, the first value of each sealed column must open
+/// with the keys Herald was given, or Herald does not start (<see cref="CheckStoredSecretsAsync"/>): a changed
 /// <c>Secrets:MasterKey</c> without the key it replaced in <c>Secrets:PreviousMasterKeys</c> would fail every delivery.
 /// With earlier keys given, the node then seals every value an earlier key sealed again with the current one, in the
 /// background, a row at a time and only while the row still holds what was read (another node may be doing the same,
@@ -22,11 +22,16 @@ public sealed partial class Resealing(
     /// <summary>How the last pass ended: null before it did.</summary>
     internal Outcome? LastPass { get; private set; }
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses the start (<see cref="InvalidSettingException"/>) when the first value of a sealed column opens with none
+    /// of the keys. Called by the start before the host runs, so the refusal is one line; a database not migrated yet
+    /// holds nothing sealed.
+    /// </summary>
+    public async Task CheckStoredSecretsAsync(CancellationToken cancellationToken)
     {
         foreach (var column in _columns)
         {
-            if ((await store.PageAsync(column, null, 1, cancellationToken)) is [var first] && !Opens(column, first))
+            if (await store.FirstAsync(column, cancellationToken) is { } first && !Opens(column, first))
             {
                 throw new InvalidSettingException(
                     $"Secrets:MasterKey does not open the stored secrets ({column} of organization {first.OrgId}, {first.Id}). If the master key was "
@@ -34,7 +39,6 @@ public sealed partial class Resealing(
                     + "if not, Secrets:MasterKey (or master.key in Storage:DataDirectory) is not the key this database was written with");
             }
         }
-        await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -14,7 +14,8 @@ public static class SecretsSetup
             return new SecretBox(key, MasterKey.Previous(options, key));
         });
         services.AddStore<ISealedValues, SqliteSealedValues, PostgresSealedValues>();
-        services.AddHostedService<Resealing>();
+        services.AddSingleton<Resealing>();
+        services.AddHostedService(sp => sp.GetRequiredService<Resealing>());
         return services;
     }
 

@@ -19,6 +19,18 @@ public sealed class SqliteSealedValues(SqliteDatabase database) : ISealedValues
         return await SealedRow.ReadAllAsync(command, cancellationToken);
     }
 
+    public async Task<SealedRow?> FirstAsync(SealedColumn column, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await PageAsync(column, null, 1, cancellationToken)) is [var first] ? first : null;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 1 && e.Message.Contains("no such table", StringComparison.Ordinal))
+        {
+            return null;
+        }
+    }
+
     public async Task<bool> ReplaceAsync(SealedColumn column, SealedRow row, byte[] resealed, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

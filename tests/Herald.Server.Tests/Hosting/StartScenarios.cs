@@ -89,6 +89,36 @@ public sealed class StartScenarios
         Assert.All(entries, e => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", e["Timestamp"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task A_master_key_that_does_not_open_the_stored_secrets_ends_the_start_with_one_line_naming_the_setting()
+    {
+        using var data = new TempDirectory("herald-other-key");
+        var settings = new Dictionary<string, string>
+        {
+            ["Storage:DataDirectory"] = data.Path,
+            ["Secrets:MasterKey"] = Convert.ToBase64String(new byte[32]),
+            ["Auth:Tokens:0:Token"] = "t",
+            ["Auth:Tokens:0:OrgId"] = "o",
+        };
+        await using (var first = await HeraldProcess.StartAsync("first-key", settings, Ct))
+        {
+            var created = await first.Client("t").PostAsync("/v1/webhooks/configs",
+                new StringContent("""{"name":"Kept","eventName":"order_created","url":"https://r.example"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        settings["Secrets:MasterKey"] = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray());
+        var run = await HeraldProcess.RunToExitAsync("http://127.0.0.1:0", settings, TimeSpan.FromSeconds(60), Ct);
+
+        var output = run.StandardOutput + run.StandardError;
+        Assert.Equal(1, run.ExitCode);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.StartsWith("Herald cannot start: Secrets:MasterKey does not open the stored secrets (webhook_configs.secrets of organization o", lines[^1]);
+        Assert.Contains("Secrets:PreviousMasterKeys:0", lines[^1]);
+        Assert.DoesNotContain("   at ", output);
+        Assert.DoesNotContain(" fail: ", output);
+    }
+
     [Theory]
     [InlineData("Events:RetentionDays", "0", "Events:RetentionDays must be at least 1 (got 0)")]
     [InlineData("Delivery:MaxLeaseExpiries", "0", "Delivery:MaxLeaseExpiries must be at least 1 (got 0)")]

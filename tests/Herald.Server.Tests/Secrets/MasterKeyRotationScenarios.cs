@@ -4,7 +4,6 @@ using Herald.Server.Secrets;
 using Herald.Server.Tests.Support;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Herald.Server.Tests.Secrets;
 
@@ -54,7 +53,7 @@ public abstract class MasterKeyRotationScenarios : IAsyncLifetime
         return settings;
     }
 
-    private static Resealing ResealingOf(HeraldApp app) => app.Services.GetServices<IHostedService>().OfType<Resealing>().Single();
+    private static Resealing ResealingOf(HeraldApp app) => app.Services.GetRequiredService<Resealing>();
 
     /// <summary>A sync trigger's delivery: it carries the variable's value, the password and both signatures.</summary>
     private async Task<ReceivedRequest> DeliverAsync(HeraldApp app, string configId)
