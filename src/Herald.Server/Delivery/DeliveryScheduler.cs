@@ -212,6 +212,10 @@ public sealed class DeliveryScheduler
                 case DestinationBreakers.Change.Opened:
                     _queue.Pause(destination);
                     deferred = _queue.RemoveAll(destination);
+                    foreach (var waiter in deferred)
+                    {
+                        ForgetFullNodeWait(waiter.OrgId);
+                    }
                     until = _breakers.Admit(destination, now).Until;
                     ScheduleProbe(destination, _breakers.ProbeAt(destination)!.Value - now);
                     break;
@@ -323,6 +327,7 @@ public sealed class DeliveryScheduler
         {
             // False when it started meanwhile: then it has its permit and ends its send as usual.
             removed = _queue.Remove(waiter);
+            ForgetFullNodeWait(waiter.OrgId);
         }
         if (removed)
         {
@@ -341,8 +346,23 @@ public sealed class DeliveryScheduler
                 next.Probe = true;
             }
             started.Add(next);
+            // It has a send in flight now: its full node wait, if any, is over, and starts afresh once it waits again
+            // with none in flight.
+            ForgetFullNodeWait(next.OrgId);
         }
         return started;
+    }
+
+    /// <summary>
+    /// Drops the full node wait of an organization that no longer waits with none in flight (a send of its started, or
+    /// its waiters left), so a later wait is measured from its own start. Called under the lock.
+    /// </summary>
+    private void ForgetFullNodeWait(OrganizationId orgId)
+    {
+        if (_fullNodeTimers.Count > 0 && !_queue.WaitsWithNoneInFlight(orgId) && _fullNodeTimers.Remove(orgId, out var timer))
+        {
+            timer.Dispose();
+        }
     }
 
     /// <summary>Wakes the started waiters outside the lock; their continuations run elsewhere.</summary>

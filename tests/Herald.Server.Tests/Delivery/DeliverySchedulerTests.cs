@@ -38,13 +38,80 @@ public sealed class DeliverySchedulerTests
     /// </summary>
     private static (DeliveryScheduler Scheduler, Func<string, string, Task<SendPermit>> Wait) FullNode(DeliveryOptions delivery, TimeProvider time)
     {
+        var (scheduler, wait, _) = FullNodeHeld(delivery, time);
+        return (scheduler, (org, destination) => wait(org, destination, TestContext.Current.CancellationToken));
+    }
+
+    /// <summary><see cref="FullNode"/>, with the sends that fill it and a <c>Wait</c> that takes its own cancellation.</summary>
+    private static (DeliveryScheduler Scheduler, Func<string, string, CancellationToken, Task<SendPermit>> Wait, Task<SendPermit>[] Held) FullNodeHeld(
+        DeliveryOptions delivery, TimeProvider time)
+    {
         var scheduler = new DeliveryScheduler(new WorkerOptions { Concurrency = 2 }, delivery, time);
         var order = 0L;
-        Task<SendPermit> Wait(string org, string destination) =>
-            scheduler.WaitAsync(new OrganizationId(org), destination, ++order, TestContext.Current.CancellationToken);
-        List<Task<SendPermit>> held = [Wait("a", "x"), Wait("a", "x"), Wait("b", "y")];
+        Task<SendPermit> Wait(string org, string destination, CancellationToken cancellationToken) =>
+            scheduler.WaitAsync(new OrganizationId(org), destination, ++order, cancellationToken);
+        List<Task<SendPermit>> held = [Wait("a", "x", default), Wait("a", "x", default), Wait("b", "y", default)];
         Assert.All(held, permit => Assert.True(permit.IsCompletedSuccessfully));
-        return (scheduler, Wait);
+        return (scheduler, Wait, held.ToArray());
+    }
+
+    /// <summary>
+    /// The full node wait counts from when the organization began to wait with none in flight: a wait it left (its
+    /// waiter gave up) does not shorten the next one.
+    /// </summary>
+    [Fact]
+    public async Task A_wait_an_organization_left_does_not_shorten_its_next_full_node_wait()
+    {
+        var time = new FakeTimeProvider();
+        var (scheduler, wait, _) = FullNodeHeld(new DeliveryOptions(), time);
+
+        using var leave = new CancellationTokenSource();
+        var left = wait("c", "z", leave.Token);
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        await leave.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => left);
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        var next = wait("c", "z", TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(next.IsCompleted, "let through before it had waited the full node wait");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        (await next).Dispose();
+        Assert.Equal(1, scheduler.LetThrough);
+    }
+
+    /// <summary>
+    /// Likewise after a send of its started and ended: its next wait with none in flight is measured from then.
+    /// </summary>
+    [Fact]
+    public async Task A_send_an_organization_started_meanwhile_starts_its_full_node_wait_afresh()
+    {
+        var time = new FakeTimeProvider();
+        var (scheduler, wait, held) = FullNodeHeld(new DeliveryOptions(), time);
+        var ct = TestContext.Current.CancellationToken;
+
+        var first = wait("c", "z", ct);
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        // a's two sends end: c's starts in one of the slots, and the node is full again.
+        (await held[0]).Dispose();
+        (await held[1]).Dispose();
+        Assert.True(first.IsCompletedSuccessfully, "c's send did not take a slot a's left");
+        var started = await first;
+        Assert.Equal(0, scheduler.LetThrough);
+        var third = wait("a", "x", ct);
+        var second = wait("c", "w", ct);
+        Assert.False(second.IsCompleted);
+
+        // c's send ends at 600 ms: a's waiter takes the slot, and c waits with none in flight from now.
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        started.Dispose();
+        Assert.True(third.IsCompletedSuccessfully);
+        Assert.False(second.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(second.IsCompleted, "let through before it had waited the full node wait");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        (await second).Dispose();
+        Assert.Equal(1, scheduler.LetThrough);
     }
 
     /// <summary>
