@@ -22,26 +22,35 @@ public sealed class SealedKeyFiles(string folder) : ISealedFiles
             var changed = false;
             foreach (var element in document.Descendants("sealedKey").ToList())
             {
-                var sealedValue = Convert.FromBase64String(element.Value);
-                if (!box.NeedsResealing(sealedValue))
-                {
-                    continue;
-                }
                 try
                 {
+                    var sealedValue = Convert.FromBase64String(element.Value);
+                    if (!box.NeedsResealing(sealedValue))
+                    {
+                        continue;
+                    }
                     element.Value = Convert.ToBase64String(box.Reseal(sealedValue, SealedKeyXmlEncryptor.Owner));
                     changed = true;
                     outcome.Resealed++;
                 }
-                catch (CryptographicException)
+                catch (Exception e) when (e is CryptographicException or FormatException)
                 {
                     outcome.Fail($"the console key file {path}");
                 }
             }
             if (changed)
             {
+                // Written with the file's own permissions, then moved over it.
                 var written = path + ".resealed";
-                await File.WriteAllTextAsync(written, document.ToString(SaveOptions.DisableFormatting), cancellationToken);
+                var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = File.GetUnixFileMode(path);
+                }
+                await using (var writer = new StreamWriter(written, options))
+                {
+                    await writer.WriteAsync(document.ToString(SaveOptions.DisableFormatting).AsMemory(), cancellationToken);
+                }
                 File.Move(written, path, overwrite: true);
             }
         }
