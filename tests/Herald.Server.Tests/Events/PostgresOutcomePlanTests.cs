@@ -46,6 +46,40 @@ public sealed class PostgresOutcomePlanTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_node_analyzes_a_partition_only_while_its_statistics_count_fewer_rows_than_the_plans_need()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var day = PostgresPartitions.DayOf(now);
+        await using var database = await Engines.PostgresAsync(server, new FakeTimeProvider(now));
+        var sessions = new PostgresWriteSessions(database);
+        await InsertAsync(sessions, new PostgresEventWriter(), now, 0, 20);
+        var partition = $"webhook_events_p{now:yyyyMMdd}";
+        await using var connection = await database.DataSource.OpenConnectionAsync(Ct);
+        // Only this test's node may analyze here, not the server's own analyze nor the writers' counts.
+        await ExecuteAsync(connection, $"ALTER TABLE {partition} SET (autovacuum_enabled = false)");
+        await database.Partitions.Refreshed;
+        var partitions = new PostgresPartitions(database.DataSource);
+
+        // Its statistics count no row yet: passing the first refresh has the partition analyzed.
+        partitions.Wrote("webhook_events", day, (int)PostgresPartitions.Refreshes[0]);
+        await partitions.Refreshed;
+        Assert.Equal(20, await CountedAsync(connection, partition));
+
+        // Another node's analyze (here the test's own) counted enough rows; more are written since.
+        await AddRowsAsync(connection, now, PostgresPartitions.StatisticsEnough);
+        await ExecuteAsync(connection, $"ANALYZE {partition}");
+        var counted = await CountedAsync(connection, partition);
+        Assert.True(counted >= PostgresPartitions.StatisticsEnough, $"the statistics count {counted} rows");
+        await AddRowsAsync(connection, now, 1_000);
+
+        // Passing every further refresh leaves the partition alone: its statistics stay as they were.
+        partitions.Wrote("webhook_events", day, (int)PostgresPartitions.Refreshes[^1]);
+        await partitions.Refreshed;
+        Assert.Equal(counted, await CountedAsync(connection, partition));
+        Assert.All(PostgresPartitions.Refreshes, refresh => Assert.True(refresh <= PostgresPartitions.StatisticsEnough));
+    }
+
+    [Fact]
     public async Task The_counts_of_written_rows_are_kept_for_today_and_yesterday_only()
     {
         await using var dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());
@@ -69,6 +103,27 @@ public sealed class PostgresOutcomePlanTests(PostgresServer server)
             await writer.InsertAsync(session, events, Ct);
             return true;
         }, Ct);
+    }
+
+    /// <summary>The rows the partition's statistics count (<c>pg_class.reltuples</c>: -1 before its first analyze).</summary>
+    private static async Task<long> CountedAsync(NpgsqlConnection connection, string partition)
+    {
+        await using var command = new NpgsqlCommand("SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = partition });
+        return (long)Convert.ToSingle(await command.ExecuteScalarAsync(Ct));
+    }
+
+    /// <summary>Adds events of <paramref name="at"/>'s day straight through SQL (faster than the writer for many rows).</summary>
+    private static async Task AddRowsAsync(NpgsqlConnection connection, DateTimeOffset at, long count)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO webhook_events (event_id, org_id, config_id, event_name, created_at, status, input)
+            SELECT 'bulk-' || gen_random_uuid(), 'org-1', 'cfg-1', 'Test', $1, 'succeeded', '{"metadata":{}}'
+            FROM generate_series(1, $2)
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = at });
+        command.Parameters.Add(new NpgsqlParameter { Value = count });
+        await command.ExecuteNonQueryAsync(Ct);
     }
 
     /// <summary>The plan the connection has for the prepared update, with the settings of an outcome's transaction.</summary>
