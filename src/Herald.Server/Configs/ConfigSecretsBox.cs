@@ -13,8 +13,8 @@ public sealed class ConfigSecretsBox(SecretBox box)
     public ConfigSecrets Open(ConfigRecord record) =>
         JsonSerializer.Deserialize<ConfigSecrets>(box.Open(record.SealedSecrets, Owner(record.OrgId, record.Id)))!;
 
-    /// <summary>The owner of a config's sealed secrets is <c>config:{org}:{id}</c>.</summary>
-    public const string OwnerPrefix = "config";
+    /// <summary>Where a config's secrets are sealed, each for the owner <c>config:{org}:{id}</c>.</summary>
+    public static readonly SealedColumn Column = new("webhook_configs", "id", "secrets", "config");
 
-    private static string Owner(OrganizationId orgId, ConfigId id) => $"{OwnerPrefix}:{orgId}:{id}";
+    private static string Owner(OrganizationId orgId, ConfigId id) => Column.Owner(orgId.Value, id.Value);
 }

@@ -10,7 +10,7 @@ public static class ConfigsSetup
         services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(ConfigsOptions.Section).Get<ConfigsOptions>() ?? new ConfigsOptions()).Validated());
         services.AddSingleton<ConfigChanges>();
         services.AddStore<IConfigStore, SqliteConfigStore, PostgresConfigStore>();
-        services.AddSealedColumn("webhook_configs", "id", "secrets", ConfigSecretsBox.OwnerPrefix);
+        services.AddSealedColumn(ConfigSecretsBox.Column);
         services.AddSingleton<TriggerConfigs>();
         services.AddSingleton<ConfigSecretsBox>();
         return services;

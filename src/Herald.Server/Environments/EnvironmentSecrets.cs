@@ -14,8 +14,8 @@ public sealed class EnvironmentSecrets(SecretBox box)
         ? Encoding.UTF8.GetString(box.Open(sealedValue, Owner(record.OrgId, record.Key)))
         : record.Value;
 
-    /// <summary>The owner of a sealed variable is <c>env:{org}:{key}</c>.</summary>
-    public const string OwnerPrefix = "env";
+    /// <summary>Where secret variables are sealed, each for the owner <c>env:{org}:{key}</c>.</summary>
+    public static readonly SealedColumn Column = new("environment_variables", "key", "sealed_value", "env");
 
-    private static string Owner(OrganizationId orgId, string key) => $"{OwnerPrefix}:{orgId}:{key}";
+    private static string Owner(OrganizationId orgId, string key) => Column.Owner(orgId.Value, key);
 }

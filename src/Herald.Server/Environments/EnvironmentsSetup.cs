@@ -10,7 +10,7 @@ public static class EnvironmentsSetup
         services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(EnvironmentsOptions.Section).Get<EnvironmentsOptions>() ?? new EnvironmentsOptions()).Validated());
         services.AddStore<IEnvironmentStore, SqliteEnvironmentStore, PostgresEnvironmentStore>();
         services.AddSingleton<EnvironmentSecrets>();
-        services.AddSealedColumn("environment_variables", "key", "sealed_value", EnvironmentSecrets.OwnerPrefix);
+        services.AddSealedColumn(EnvironmentSecrets.Column);
         services.AddSingleton<EnvironmentValues>();
         return services;
     }

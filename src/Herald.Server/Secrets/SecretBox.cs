@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -40,7 +41,7 @@ public sealed class SecretBox
         var (key, id) = _keys[0];
         var sealedValue = new byte[HeaderSize + plaintext.Length];
         sealedValue[0] = KeyIdFormat;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(sealedValue.AsSpan(1, KeyIdSize), id);
+        BinaryPrimitives.WriteUInt32BigEndian(sealedValue.AsSpan(1, KeyIdSize), id);
         var nonce = sealedValue.AsSpan(1 + KeyIdSize, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(key, TagSize);
@@ -87,10 +88,10 @@ public sealed class SecretBox
     private static (uint? KeyId, int NonceAt, int HeaderSize) Layout(ReadOnlySpan<byte> sealedValue) => sealedValue switch
     {
         [KeyIdFormat, ..] when sealedValue.Length >= HeaderSize =>
-            (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(sealedValue.Slice(1, KeyIdSize)), 1 + KeyIdSize, HeaderSize),
+            (BinaryPrimitives.ReadUInt32BigEndian(sealedValue.Slice(1, KeyIdSize)), 1 + KeyIdSize, HeaderSize),
         [FirstFormat, ..] when sealedValue.Length >= FirstHeaderSize => (null, 1, FirstHeaderSize),
         _ => throw new CryptographicException("Sealed value has an unknown format"),
     };
 
-    private static uint IdOf(byte[] key) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(key));
+    private static uint IdOf(byte[] key) => BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(key));
 }

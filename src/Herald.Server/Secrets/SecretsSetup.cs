@@ -20,12 +20,12 @@ public static class SecretsSetup
     }
 
     /// <summary>
-    /// Declares a column of sealed values for <see cref="Resealing"/>: each feature names its own. The row's key is its
-    /// organization and one more column, and the owner its value was sealed for is <c>{ownerPrefix}:{org}:{id}</c>.
+    /// Declares a column of sealed values for <see cref="Resealing"/>: each feature names its own, the one whose
+    /// <see cref="SealedColumn.Owner"/> it seals its values for.
     /// </summary>
-    public static IServiceCollection AddSealedColumn(this IServiceCollection services, string table, string idColumn, string valueColumn, string ownerPrefix)
+    public static IServiceCollection AddSealedColumn(this IServiceCollection services, SealedColumn column)
     {
-        services.AddSingleton(new SealedColumn(table, idColumn, valueColumn, ownerPrefix));
+        services.AddSingleton(column);
         return services;
     }
 }

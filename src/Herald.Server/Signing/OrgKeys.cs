@@ -104,10 +104,10 @@ public sealed class OrgKeys(IOrgKeyStore store, SecretBox secrets, SigningOption
         return record with { SealedPrivateKey = secrets.Seal(key.Export(KeyBlobFormat.RawPrivateKey), Owner(record)) };
     }
 
-    /// <summary>The owner of an organization's sealed private key is <c>org-key:{org}:{key id}</c>.</summary>
-    public const string OwnerPrefix = "org-key";
+    /// <summary>Where organizations' private keys are sealed, each for the owner <c>org-key:{org}:{key id}</c>.</summary>
+    public static readonly SealedColumn Column = new("org_signing_keys", "key_id", "private_key", "org-key");
 
-    private static string Owner(OrgSigningKey key) => $"{OwnerPrefix}:{key.OrgId}:{key.KeyId}";
+    private static string Owner(OrgSigningKey key) => Column.Owner(key.OrgId.Value, key.KeyId);
 
     /// <summary>What this node read of an organization's keys, trusted until <see cref="Until"/>; its private keys once opened.</summary>
     private sealed record InUse(IReadOnlyList<OrgSigningKey> Keys, DateTimeOffset Until)

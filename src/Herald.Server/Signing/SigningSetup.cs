@@ -10,7 +10,7 @@ public static class SigningSetup
     {
         services.AddSingleton(sp => (sp.GetRequiredService<IConfiguration>().GetSection(SigningOptions.Section).Get<SigningOptions>() ?? new SigningOptions()).Validated());
         services.AddStore<IOrgKeyStore, SqliteOrgKeyStore, PostgresOrgKeyStore>();
-        services.AddSealedColumn("org_signing_keys", "key_id", "private_key", OrgKeys.OwnerPrefix);
+        services.AddSealedColumn(OrgKeys.Column);
         services.AddStore<IRetiringSecretStore, SqliteRetiringSecretStore, PostgresRetiringSecretStore>();
         services.AddSingleton<OrgKeys>();
         services.AddSingleton<SecretRotation>();
