@@ -60,7 +60,8 @@ public sealed partial class DeliveryWorker(
                 }
                 var room = runner.Waiting.ClaimRoomNow() with { WalkAfter = after, WalkUntil = roundStart, WalkSteps = options.OrganizationsPerClaim };
                 Interlocked.Increment(ref _claims);
-                var claim = await claims.ClaimDueAsync(leases.Owner, time.GetUtcNow(), leases.NewLeaseEnd(), room, stoppingToken);
+                var claimedAt = time.GetUtcNow();
+                var claim = await claims.ClaimDueAsync(leases.Owner, claimedAt, leases.NewLeaseEnd(), room, stoppingToken);
                 var claimed = claim.Leased;
                 after = claim.Walk.Last ?? after;
                 // The walk stopped at its limit short of where the round started: organizations are left to visit.
@@ -90,8 +91,14 @@ public sealed partial class DeliveryWorker(
                     }
                     // The queue had no more for this room: what becomes claimable (a new job, a job of an organization
                     // that held its share, a due time passing) comes with a wake-up or by the poll, and claiming again
-                    // at once would only find nothing.
-                    await signal.WaitAsync(options.PollInterval, time, stoppingToken);
+                    // at once would only find nothing. The poll counts from the moment the claim read the queue at: a
+                    // slow claim does not put the next one off, and a due time that passed while it ran is not missed
+                    // for a whole interval.
+                    var left = options.PollInterval - (time.GetUtcNow() - claimedAt);
+                    if (left > TimeSpan.Zero)
+                    {
+                        await signal.WaitAsync(left, time, stoppingToken);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
