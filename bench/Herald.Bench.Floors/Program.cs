@@ -32,7 +32,7 @@ public static class Program
         var batch = Option(args, "--batch", 32);
         var json = Text(args, "--json");
         var body = Payload();
-        Console.WriteLine($"Floors: {deliveries} deliveries, {concurrency} in flight for the exchange, queue writes in group commits of {batch} new events and {batch} outcomes; "
+        Console.WriteLine($"Floors: each part timed over at least {deliveries} deliveries and {TimedPart.TotalSeconds:0} s, {concurrency} in flight for the exchange, queue writes in group commits of {batch} new events and {batch} outcomes; "
             + $"{Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
         var exchange = await ExchangeAsync(body, deliveries, concurrency);
@@ -95,15 +95,15 @@ public static class Program
     {
         await using var receiver = await CountingReceiver.StartAsync();
         using var client = Load.Client(receiver.Url, concurrency);
-        var (ms, elapsed, rounds) = await MeasureAsync(count, n => Load.RunAsync(n, concurrency, async (_, ct) =>
+        var (ms, timed, elapsed, rounds) = await MeasureAsync(count, n => Load.RunAsync(n, concurrency, async (_, ct) =>
         {
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
             using var response = await client.PostAsync("/hooks/bench", content, ct);
             response.EnsureSuccessStatusCode();
         }, CancellationToken.None));
-        var result = (ms, count / elapsed.TotalSeconds);
-        Console.WriteLine($"  exchange: {rounds} warm-up rounds; timed {count}: {result.Item2:N0}/s, {ms.ToString("0.0000", CultureInfo.InvariantCulture)} ms CPU each");
+        var result = (ms, timed / elapsed.TotalSeconds);
+        Console.WriteLine($"  exchange: {rounds} warm-up rounds; timed {timed}: {result.Item2:N0}/s, {ms.ToString("0.0000", CultureInfo.InvariantCulture)} ms CPU each");
         return result;
     }
 
@@ -115,7 +115,7 @@ public static class Program
         var keys = new[] { key };
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var length = 0L;
-        var (ms, _, rounds) = await MeasureAsync(count, n =>
+        var (ms, timed, _, rounds) = await MeasureAsync(count, n =>
         {
             for (var i = 0; i < n; i++)
             {
@@ -124,7 +124,7 @@ public static class Program
             }
             return Task.CompletedTask;
         });
-        Console.WriteLine($"  signatures: {rounds} warm-up rounds; timed {count} headers, {ms.ToString("0.0000", CultureInfo.InvariantCulture)} ms CPU each ({length} characters in all)");
+        Console.WriteLine($"  signatures: {rounds} warm-up rounds; timed {timed} headers, {ms.ToString("0.0000", CultureInfo.InvariantCulture)} ms CPU each ({length} characters in all)");
         return ms;
     }
 
@@ -192,8 +192,8 @@ public static class Program
                 }
             }
 
-            var (ms, _, rounds) = await MeasureAsync(count, RunAsync);
-            Console.WriteLine($"  queue writes: {rounds} warm-up rounds; timed {count} deliveries, {ms.ToString("0.0000", CultureInfo.InvariantCulture)} ms CPU each (SQLite in WAL mode, synchronous=NORMAL, Herald's schema)");
+            var (ms, timed, _, rounds) = await MeasureAsync(count, RunAsync);
+            Console.WriteLine($"  queue writes: {rounds} warm-up rounds; timed {timed} deliveries, {ms.ToString("0.0000", CultureInfo.InvariantCulture)} ms CPU each (SQLite in WAL mode, synchronous=NORMAL, Herald's schema)");
             return ms;
         }
         finally
@@ -212,7 +212,7 @@ public static class Program
         var config = new WebhookConfig { Name = "bench", EventName = "bench" };
         var options = new JsonDocumentOptions { AllowDuplicateProperties = false };
         var total = 0L;
-        var (ms, _, rounds) = await MeasureAsync(count, n =>
+        var (ms, timed, _, rounds) = await MeasureAsync(count, n =>
         {
             for (var i = 0; i < n; i++)
             {
@@ -222,24 +222,44 @@ public static class Program
             }
             return Task.CompletedTask;
         });
-        Console.WriteLine($"  trigger body: {rounds} warm-up rounds; timed {count} bodies, {ms.ToString("0.0000", CultureInfo.InvariantCulture)} ms CPU each ({total} characters written in all)");
+        Console.WriteLine($"  trigger body: {rounds} warm-up rounds; timed {timed} bodies, {ms.ToString("0.0000", CultureInfo.InvariantCulture)} ms CPU each ({total} characters written in all)");
         return ms;
     }
 
     /// <summary>
-    /// CPU time of this process per operation for <paramref name="count"/> operations, after warm-up rounds of a fifth
-    /// of that until they settle (<see cref="WarmUp"/>): the JIT recompiles hot code for a long while, and its work
-    /// would otherwise land in the figure.
+    /// CPU time of this process per operation, timed over at least <paramref name="count"/> operations and at least
+    /// <see cref="TimedPart"/>, after warm-up rounds of at least a fifth of that count and <see cref="RoundTime"/> each
+    /// until they settle (<see cref="WarmUp"/>): the JIT recompiles hot code for a long while, and its work would
+    /// otherwise land in the figure. Rounds of a fixed count were too short for the cheap parts: a round of 2,000 trigger
+    /// bodies takes 20 ms, less than the tiered JIT waits before it recompiles (100 ms), so rounds looked settled while
+    /// code still ran unoptimized, and the same part measured twice as dear in one run as in the next.
     /// </summary>
-    private static async Task<(double CpuMs, TimeSpan Elapsed, int Rounds)> MeasureAsync(int count, Func<int, Task> run)
+    private static async Task<(double CpuMs, int Count, TimeSpan Elapsed, int Rounds)> MeasureAsync(int count, Func<int, Task> run)
     {
+        // The probe runs cold, so it overrates an operation's time and the first rounds come out shorter than meant;
+        // each round is sized again from the one before.
         var round = Math.Max(1000, count / 5);
-        var warmUp = await WarmUp.RunAsync(round, () => run(round), Cpu, () => TieredJit.ThreadCpuTime(Environment.ProcessId));
-        var cpu = Cpu();
         var clock = Stopwatch.StartNew();
-        await run(count);
-        return ((Cpu() - cpu).TotalMilliseconds / count, clock.Elapsed, warmUp.CostsMs.Count);
+        await run(round);
+        var perOperation = clock.Elapsed / round;
+        var warmUp = await WarmUp.RunAsync(() => Math.Max(round, (int)(RoundTime / perOperation)), async n =>
+        {
+            clock.Restart();
+            await run(n);
+            perOperation = clock.Elapsed / n;
+        }, Cpu, () => TieredJit.ThreadCpuTime(Environment.ProcessId));
+        var timed = Math.Max(count, (int)(TimedPart / perOperation));
+        var cpu = Cpu();
+        clock.Restart();
+        await run(timed);
+        return ((Cpu() - cpu).TotalMilliseconds / timed, timed, clock.Elapsed, warmUp.CostsMs.Count);
     }
+
+    /// <summary>The least time of one warm-up round.</summary>
+    private static readonly TimeSpan RoundTime = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>The least time of the timed part.</summary>
+    private static readonly TimeSpan TimedPart = TimeSpan.FromSeconds(3);
 
     private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
 

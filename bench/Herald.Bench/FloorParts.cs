@@ -15,6 +15,12 @@ public sealed record FloorParts(double ExchangeCpuMs, double ExchangesPerSecond,
     /// <summary>The best ratio to the baseline a delivery costing <see cref="FloorMs"/> reaches with CPU as the limit.</summary>
     public double Ceiling => ExchangeCpuMs / FloorMs;
 
+    /// <summary>
+    /// The same parts with another measure of the exchange in place of this process's: the engine run's own baseline,
+    /// taken seconds before its timed part, where the floors ran minutes apart in a process of their own.
+    /// </summary>
+    public FloorParts WithExchange(double exchangeCpuMs) => this with { ExchangeCpuMs = exchangeCpuMs };
+
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this));
 
     public static FloorParts Read(string path) =>

@@ -19,16 +19,25 @@ public sealed record WarmUp(IReadOnlyList<double> CostsMs, IReadOnlyList<double>
     /// Runs rounds of <paramref name="round"/> operations each until settled, reading the process's CPU time with
     /// <paramref name="cpuTime"/> and its JIT threads with <paramref name="jitThreads"/>.
     /// </summary>
+    public static Task<WarmUp> RunAsync(
+        int round, Func<Task> runRound, Func<TimeSpan> cpuTime, Func<IReadOnlyDictionary<int, TimeSpan>> jitThreads, int maxRounds = MaxRounds) =>
+        RunAsync(() => round, _ => runRound(), cpuTime, jitThreads, maxRounds);
+
+    /// <summary>
+    /// As above, with rounds whose size <paramref name="nextRound"/> chooses before each (a round's cost is per
+    /// operation, so rounds of different sizes compare).
+    /// </summary>
     public static async Task<WarmUp> RunAsync(
-        int round, Func<Task> runRound, Func<TimeSpan> cpuTime, Func<IReadOnlyDictionary<int, TimeSpan>> jitThreads, int maxRounds = MaxRounds)
+        Func<int> nextRound, Func<int, Task> runRound, Func<TimeSpan> cpuTime, Func<IReadOnlyDictionary<int, TimeSpan>> jitThreads, int maxRounds = MaxRounds)
     {
         var costs = new List<double>();
         var shares = new List<double>();
         while (costs.Count < maxRounds && !Settled(costs, shares))
         {
+            var round = nextRound();
             var cpu = cpuTime();
             var jit = jitThreads();
-            await runRound();
+            await runRound(round);
             var spent = cpuTime() - cpu;
             costs.Add(spent.TotalMilliseconds / round);
             shares.Add(TieredJit.Share(jit, jitThreads(), spent));
