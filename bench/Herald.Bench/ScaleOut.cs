@@ -130,23 +130,49 @@ public sealed partial class DeliveryBenchmark
         }
     }
 
-    /// <summary>The scale-out table; each count's CPU per delivery beside the first count's.</summary>
+    /// <summary>
+    /// The scale-out table; each count's CPU per delivery beside that of the first count's latest run before it, so that
+    /// counts given in turn (<c>--nodes 1,3,1,3</c>) pair each run with its neighbour: this machine's speed drifts
+    /// within minutes. Then, for each count, the median of its pairs.
+    /// </summary>
     public static void PrintScaleOut(IReadOnlyList<ScaleOutResult> results, BenchOptions options)
     {
         Console.WriteLine();
         Console.WriteLine($"Scale-out on one PostgreSQL ({options.Events} async triggers per count, {options.Concurrency} in flight spread over the nodes; " +
             $"{Environment.ProcessorCount} cores shared by every node, the server and this process)");
-        Console.WriteLine("| nodes | deliveries/s | CPU ms per delivery: all nodes | PostgreSQL | together | together vs first | this process (control) | control vs first | duplicates | load average before → after |");
+        Console.WriteLine($"| nodes | deliveries/s | CPU ms per delivery: all nodes | PostgreSQL | together | together vs {results[0].Nodes} before | this process (control) | control vs {results[0].Nodes} before | duplicates | load average before → after |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-        var first = results[0].TogetherPerEvent;
+        var pairs = new List<(int Nodes, double Together, double Control)>();
+        var reference = results[0];
         foreach (var r in results)
         {
+            if (r.Nodes == results[0].Nodes)
+            {
+                reference = r;
+            }
+            var together = r.TogetherPerEvent / reference.TogetherPerEvent;
+            var control = r.BenchCpuPerEvent / reference.BenchCpuPerEvent;
+            if (r.Nodes != results[0].Nodes)
+            {
+                pairs.Add((r.Nodes, together, control));
+            }
             Console.WriteLine($"| {r.Nodes} | {r.DeliveriesPerSecond:N0} | {r.NodesCpuPerEvent.TotalMilliseconds:0.000} | {r.DatabaseCpuPerEvent.TotalMilliseconds:0.000} | " +
-                $"{r.TogetherPerEvent.TotalMilliseconds:0.000} | {r.TogetherPerEvent / first:0.00}x | {r.BenchCpuPerEvent.TotalMilliseconds:0.000} | " +
-                $"{r.BenchCpuPerEvent / results[0].BenchCpuPerEvent:0.00}x | {r.Duplicates} | {r.LoadBefore} → {r.LoadAfter} |");
+                $"{r.TogetherPerEvent.TotalMilliseconds:0.000} | {together:0.00}x | {r.BenchCpuPerEvent.TotalMilliseconds:0.000} | " +
+                $"{control:0.00}x | {r.Duplicates} | {r.LoadBefore} → {r.LoadAfter} |");
         }
         Console.WriteLine("The control is this process's CPU per delivery (the load client and the receiver): the same work whatever the node count, " +
             "so its rise is what sharing the cores among more processes costs, not more work.");
+        foreach (var count in pairs.GroupBy(p => p.Nodes).Where(g => g.Count() > 1))
+        {
+            Console.WriteLine($"{count.Key} nodes against {results[0].Nodes}, median of {count.Count()} pairs: {Median(count.Select(p => p.Together)):0.00}x " +
+                $"(control {Median(count.Select(p => p.Control)):0.00}x)");
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
