@@ -89,7 +89,6 @@ public sealed partial class DeliveryBenchmark(BenchOptions options, CountingRece
                 ["Auth:Tokens:0:Token"] = HeraldProcess.Token,
                 ["Auth:Tokens:0:OrgId"] = HeraldProcess.OrgId,
                 ["Delivery:AllowPrivateNetworks"] = "true",
-                ["Logging:LogLevel:Default"] = "Warning",
             };
             string description;
             if (engine == Engine.Sqlite)

@@ -50,8 +50,7 @@ public sealed partial class DeliveryBenchmark
                     ["Auth:Tokens:0:Token"] = HeraldProcess.Token,
                     ["Auth:Tokens:0:OrgId"] = HeraldProcess.OrgId,
                     ["Delivery:AllowPrivateNetworks"] = "true",
-                    ["Logging:LogLevel:Default"] = "Warning",
-                    ["Roles"] = "api,worker",
+                        ["Roles"] = "api,worker",
                 };
                 Say($"starting Herald node {n + 1} of {count}");
                 nodes.Add(await HeraldProcess.StartAsync(serverDirectory, settings, options.ServerEnvironment, Path.Combine(work.FullName, $"herald{n}.log"), cancellationToken));
