@@ -79,7 +79,7 @@ public sealed class HeraldProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start /bin/sh to run dotnet");
         var child = new HeraldProcess(process, url, logPath);
         try
         {

@@ -132,7 +132,7 @@ public sealed partial class DeliveryBenchmark
     /// <summary>
     /// The scale-out table; each count's CPU per delivery beside that of the first count's latest run before it, so that
     /// counts given in turn (<c>--nodes 1,3,1,3</c>) pair each run with its neighbour: this machine's speed drifts
-    /// within minutes. Then, for each count, the median of its pairs.
+    /// within minutes. Then, for each count, the median of its pairs (nearest rank: of an even number, the lower middle one).
     /// </summary>
     public static void PrintScaleOut(IReadOnlyList<ScaleOutResult> results, BenchOptions options)
     {
@@ -163,15 +163,9 @@ public sealed partial class DeliveryBenchmark
             "so its rise is what sharing the cores among more processes costs, not more work.");
         foreach (var count in pairs.GroupBy(p => p.Nodes).Where(g => g.Count() > 1))
         {
-            Console.WriteLine($"{count.Key} nodes against {results[0].Nodes}, median of {count.Count()} pairs: {Median(count.Select(p => p.Together)):0.00}x " +
-                $"(control {Median(count.Select(p => p.Control)):0.00}x)");
+            Console.WriteLine($"{count.Key} nodes against {results[0].Nodes}, median of {count.Count()} pairs: {Load.Percentile([.. count.Select(p => p.Together)], 0.5):0.00}x " +
+                $"(control {Load.Percentile([.. count.Select(p => p.Control)], 0.5):0.00}x)");
         }
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";

@@ -15,12 +15,12 @@ public sealed class PostgresPartitions(NpgsqlDataSource dataSource)
     /// How many rows this process has written into one day partition when it has the server analyze that partition:
     /// each is four times the one before (see <see cref="Wrote"/>).
     /// </summary>
-    internal static readonly long[] Refreshes = [1_000, 4_000, 16_000];
+    internal static readonly long[] Refreshes = [1_000, 4_000, StatisticsEnough];
 
     /// <summary>
-    /// The rows a partition's statistics must count for its plans to be right however large the day grows: a node
-    /// leaves a partition alone once the server's statistics count this many (whichever node's analyze, or the
-    /// server's own, counted them).
+    /// The rows a partition's statistics must count for its plans to be right however large the day grows: the last
+    /// refresh, and a node leaves a partition alone once the server's statistics count this many (whichever node's
+    /// analyze, or the server's own, counted them).
     /// </summary>
     internal const long StatisticsEnough = 16_000;
 
