@@ -14,7 +14,7 @@ namespace Herald.Server.Tests.Delivery;
 public class FairnessScenarios(ITestOutputHelper output) : ReceiverScenario
 {
     private const int FastEvents = 1000;
-    private const int Rounds = 5;
+    private const int Rounds = 3;
     private const int MaxRounds = 10;
     private const double Pace = 0.8;
 

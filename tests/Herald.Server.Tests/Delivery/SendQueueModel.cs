@@ -71,9 +71,10 @@ internal sealed class Model(SendQueue queue, int total, int perOrganization, int
         }
         Assert.Equal(InFlight.Count, Queue.InFlight);
         Assert.Equal(Waiting.Count, Queue.Waiting);
+        var mayStart = MayStart();
         foreach (var waiter in Waiting)
         {
-            Assert.False(MayStart(waiter), $"{waiter.OrgId} to {waiter.Destination} was left waiting");
+            Assert.False(mayStart(waiter), $"{waiter.OrgId} to {waiter.Destination} was left waiting");
         }
     }
 
@@ -83,25 +84,33 @@ internal sealed class Model(SendQueue queue, int total, int perOrganization, int
 
     /// <summary>
     /// The rules, spelled out: who waits within a share, who may borrow, who may overtake a full node, and that an
-    /// organization let through starts a send to a destination below its share whenever it has none in flight.
+    /// organization let through starts a send to a destination below its share whenever it has none in flight. What
+    /// does not depend on the waiter is counted once for the state, not once for each waiter.
     /// </summary>
-    private bool MayStart(SendWaiter waiter)
+    private Func<SendWaiter, bool> MayStart()
     {
+        var ofOrg = InFlight.GroupBy(w => w.OrgId).ToDictionary(g => g.Key, g => g.Count());
+        var toDestination = InFlight.GroupBy(w => w.Destination).ToDictionary(g => g.Key, g => g.Count());
+        int OfOrg(OrganizationId org) => ofOrg.GetValueOrDefault(org);
+        int ToDestination(string destination) => toDestination.GetValueOrDefault(destination);
         var orgRivals = Waiting.Where(w => OfOrg(w.OrgId) < perOrganization && ToDestination(w.Destination) < perDestination)
             .Select(w => w.OrgId).ToHashSet();
         bool OrgMay(OrganizationId org) => OfOrg(org) < perOrganization || orgRivals.All(o => o == org);
         var destinationRivals = Waiting.Where(w => ToDestination(w.Destination) < perDestination && OrgMay(w.OrgId))
             .Select(w => w.Destination).ToHashSet();
-        var destinationBelow = ToDestination(waiter.Destination) < perDestination;
-        if (!OrgMay(waiter.OrgId) || (!destinationBelow && destinationRivals.Any(d => d != waiter.Destination)))
+        var orgShares = ofOrg.Values.Sum(count => Math.Min(count, perOrganization));
+        var destinationShares = toDestination.Values.Sum(count => Math.Min(count, perDestination));
+        return waiter =>
         {
-            return false;
-        }
-        var orgShares = InFlight.GroupBy(w => w.OrgId).Sum(g => Math.Min(g.Count(), perOrganization));
-        var destinationShares = InFlight.GroupBy(w => w.Destination).Sum(g => Math.Min(g.Count(), perDestination));
-        return InFlight.Count < total
-            || (destinationBelow && _letThrough.Contains(waiter.OrgId) && OfOrg(waiter.OrgId) == 0)
-            || (destinationBelow && InFlight.Count < 2 * total
-                && ((OfOrg(waiter.OrgId) < perOrganization && orgShares < total) || destinationShares < total));
+            var destinationBelow = ToDestination(waiter.Destination) < perDestination;
+            if (!OrgMay(waiter.OrgId) || (!destinationBelow && destinationRivals.Any(d => d != waiter.Destination)))
+            {
+                return false;
+            }
+            return InFlight.Count < total
+                || (destinationBelow && _letThrough.Contains(waiter.OrgId) && OfOrg(waiter.OrgId) == 0)
+                || (destinationBelow && InFlight.Count < 2 * total
+                    && ((OfOrg(waiter.OrgId) < perOrganization && orgShares < total) || destinationShares < total));
+        };
     }
 }
