@@ -30,8 +30,8 @@ public interface IConfigStore
 
     /// <summary>
     /// As <see cref="UpdateAsync(ConfigRecord, long, CancellationToken)"/>, within <paramref name="session"/>'s
-    /// transaction, so that what else it writes commits with the change or not at all. On SQLite the caller tells
-    /// <see cref="ConfigChanges"/> once the transaction has ended, committed or not.
+    /// transaction, so that what else it writes commits with the change or not at all. On SQLite the caller holds
+    /// <see cref="ConfigChanges.Writing"/> from before the transaction until it has ended, committed or not.
     /// </summary>
     Task<bool> UpdateAsync(WriteSession session, ConfigRecord record, long expectedVersion, CancellationToken cancellationToken);
 

@@ -12,7 +12,7 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
     private const string Columns = "org_id, id, version, created_at, updated_at, document, secrets";
 
     public Task<bool> InsertAsync(ConfigRecord record, int maxPerOrganization, CancellationToken cancellationToken) =>
-        Counted(InsertCoreAsync(record, maxPerOrganization, cancellationToken));
+        Counted(() => InsertCoreAsync(record, maxPerOrganization, cancellationToken));
 
     // One statement: SQLite runs one writer at a time, so the count and the insert see the same rows.
     private async Task<bool> InsertCoreAsync(ConfigRecord record, int maxPerOrganization, CancellationToken cancellationToken)
@@ -100,7 +100,7 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
         WHERE org_id = $org AND id = $id AND version = $expected
         """;
 
-    public Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken) => Counted(UpdateCoreAsync(record, expectedVersion, cancellationToken));
+    public Task<bool> UpdateAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken) => Counted(() => UpdateCoreAsync(record, expectedVersion, cancellationToken));
 
     private async Task<bool> UpdateCoreAsync(ConfigRecord record, long expectedVersion, CancellationToken cancellationToken)
     {
@@ -126,7 +126,7 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public Task<bool> DeleteAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken) => Counted(DeleteCoreAsync(orgId, id, cancellationToken));
+    public Task<bool> DeleteAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken) => Counted(() => DeleteCoreAsync(orgId, id, cancellationToken));
 
     private async Task<bool> DeleteCoreAsync(OrganizationId orgId, ConfigId id, CancellationToken cancellationToken)
     {
@@ -138,7 +138,7 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public Task<bool> BackfillEventVersionAsync(OrganizationId orgId, ConfigId id, string eventVersion, CancellationToken cancellationToken) => Counted(BackfillEventVersionCoreAsync(orgId, id, eventVersion, cancellationToken));
+    public Task<bool> BackfillEventVersionAsync(OrganizationId orgId, ConfigId id, string eventVersion, CancellationToken cancellationToken) => Counted(() => BackfillEventVersionCoreAsync(orgId, id, eventVersion, cancellationToken));
 
     private async Task<bool> BackfillEventVersionCoreAsync(OrganizationId orgId, ConfigId id, string eventVersion, CancellationToken cancellationToken)
     {
@@ -154,17 +154,12 @@ public sealed class SqliteConfigStore(SqliteDatabase database, ConfigChanges? ch
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    // Counted whether or not the write went through: a spare count only costs the cache a read.
-    private async Task<bool> Counted(Task<bool> write)
+    // Counted from before it starts until it has ended, whether or not it went through: a spare count only costs the
+    // cache a read.
+    private async Task<bool> Counted(Func<Task<bool>> write)
     {
-        try
-        {
-            return await write;
-        }
-        finally
-        {
-            changes?.Changed();
-        }
+        using var writing = changes?.Writing();
+        return await write();
     }
 
     private static void Bind(SqliteCommand command, ConfigRecord record)

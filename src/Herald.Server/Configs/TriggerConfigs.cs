@@ -9,14 +9,15 @@ namespace Herald.Server.Configs;
 
 /// <summary>
 /// The configs as triggers read them. On SQLite, where one Herald process owns the database, every config write goes
-/// through this process's store, so a config read once stays right until the next write, which drops every entry
-/// (<see cref="ConfigChanges"/>). A trigger then costs no database read, no JSON and no decryption for its config. On
-/// PostgreSQL, where other nodes write configs too, a trigger uses the record this node read last without reading
+/// through this process's store, so a config read once stays right until the next write, which drops every entry (<see
+/// cref="ConfigChanges"/>; while a write is under way, from before its transaction until it has ended, triggers read
+/// the database and nothing is kept). A trigger then costs no database read, no JSON and no decryption for its config.
+/// On PostgreSQL, where other nodes write configs too, a trigger uses the record this node read last without reading
 /// (<see cref="GetForTriggerAsync"/>), and the transaction that writes its event checks that the config's row is still
 /// that version (<see cref="CheckUnchanged"/>, its stamp: <see cref="ConfigStamp"/>); when it is not, the transaction
-/// fails and the trigger reads the config again and starts over, so a write committed on any node before a trigger
-/// is written reaches that trigger. Other reads ask the database every time, and it answers only the row's stamp when
-/// the row is the one this node read last: the document's JSON and the sealed secrets are sent, parsed and opened only
+/// fails and the trigger reads the config again and starts over, so a write committed on any node before a trigger is
+/// written reaches that trigger. Other reads ask the database every time, and it answers only the row's stamp when the
+/// row is the one this node read last: the document's JSON and the sealed secrets are sent, parsed and opened only
 /// after a write.
 /// The records handed out are shared between triggers: nothing on the trigger and delivery paths changes them.
 /// </summary>
@@ -50,7 +51,11 @@ public sealed class TriggerConfigs(IConfigStore store, ConfigChanges changes, Co
             return await store.GetAsync(orgId, id, cancellationToken);
         }
         // Taken before the read: a write that lands during the read leaves the entry stale-marked, never stale and trusted.
-        var generation = changes.Generation;
+        // While a write of this process is under way, its commit may be visible already: read, and keep nothing.
+        if (changes.Stable() is not { } generation)
+        {
+            return await store.GetAsync(orgId, id, cancellationToken);
+        }
         if (_entries.TryGetValue((orgId, id), out var entry) && entry.Generation == generation)
         {
             return entry.Record;

@@ -79,16 +79,13 @@ public sealed partial class AutoDisable(
             document.UpdatedTime = HeraldJson.Timestamp(updatedAt);
             var disabledRecord = stored with { Version = stored.Version + 1, UpdatedAt = updatedAt, Document = document };
             var disabled = false;
-            try
+            var notices = await NoticesAsync(stored, streak, reason, now);
+            // From before the transaction until it has ended, committed or not, this process's triggers read the config.
+            using (changes.Writing())
             {
                 // With no subscriber, the transaction holds the update alone.
-                await triggering.AcceptAllAsync(await NoticesAsync(stored, streak, reason, now), async (session, ct) =>
+                await triggering.AcceptAllAsync(notices, async (session, ct) =>
                     disabled = await configs.UpdateAsync(session, disabledRecord, stored.Version, ct));
-            }
-            finally
-            {
-                // Committed or not, this process's triggers read the config again.
-                changes.Changed();
             }
             if (!disabled)
             {

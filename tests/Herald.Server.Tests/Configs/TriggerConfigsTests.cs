@@ -53,6 +53,36 @@ public sealed class TriggerConfigsTests : IDisposable
     }
 
     [Fact]
+    public async Task While_a_write_is_under_way_its_commit_reaches_the_next_read_before_the_write_has_ended()
+    {
+        // A write that has committed but not yet ended (a disabling whose transaction ran through the group commit):
+        // whoever has seen its effect and triggers next must get the config as written, not the one read before.
+        var changes = new ConfigChanges();
+        var database = await Engines.SqliteAsync(_folder, new FakeTimeProvider(T0));
+        var store = new SqliteConfigStore(database, changes);
+        await store.InsertAsync(Record("https://one.example/hook"), int.MaxValue, Ct);
+        var configs = new TriggerConfigs(store, changes, _box, new StorageOptions { Provider = StorageProvider.Sqlite });
+        var key = (new OrganizationId("org-1"), new ConfigId("cfg1"));
+        Assert.Equal("https://one.example/hook", (await configs.GetAsync(key.Item1, key.Item2, Ct))!.Document.Url);
+
+        var writing = changes.Writing();
+        await using (var connection = await database.OpenAsync(Ct))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE webhook_configs SET document = json_set(document, '$.url', 'https://two.example/hook')";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+        }
+        Assert.Null(changes.Stable());
+        Assert.Equal("https://two.example/hook", (await configs.GetAsync(key.Item1, key.Item2, Ct))!.Document.Url);
+
+        writing.Dispose();
+        var after = await configs.GetAsync(key.Item1, key.Item2, Ct);
+        Assert.Equal("https://two.example/hook", after!.Document.Url);
+        // Once no write is under way, a read is kept again.
+        Assert.Same(after, await configs.GetAsync(key.Item1, key.Item2, Ct));
+    }
+
+    [Fact]
     public async Task A_backfilled_event_version_reaches_the_next_read()
     {
         var (store, configs) = await ArrangeAsync(StorageProvider.Sqlite);
