@@ -50,7 +50,7 @@ public sealed partial class DeliveryBenchmark
                     ["Auth:Tokens:0:Token"] = HeraldProcess.Token,
                     ["Auth:Tokens:0:OrgId"] = HeraldProcess.OrgId,
                     ["Delivery:AllowPrivateNetworks"] = "true",
-                        ["Roles"] = "api,worker",
+                    ["Roles"] = "api,worker",
                 };
                 Say($"starting Herald node {n + 1} of {count}");
                 nodes.Add(await HeraldProcess.StartAsync(serverDirectory, settings, options.ServerEnvironment, Path.Combine(work.FullName, $"herald{n}.log"), cancellationToken));
@@ -136,22 +136,23 @@ public sealed partial class DeliveryBenchmark
     /// </summary>
     public static void PrintScaleOut(IReadOnlyList<ScaleOutResult> results, BenchOptions options)
     {
+        var firstCount = results[0].Nodes;
         Console.WriteLine();
         Console.WriteLine($"Scale-out on one PostgreSQL ({options.Events} async triggers per count, {options.Concurrency} in flight spread over the nodes; " +
             $"{Environment.ProcessorCount} cores shared by every node, the server and this process)");
-        Console.WriteLine($"| nodes | deliveries/s | CPU ms per delivery: all nodes | PostgreSQL | together | together vs {results[0].Nodes} before | this process (control) | control vs {results[0].Nodes} before | duplicates | load average before → after |");
+        Console.WriteLine($"| nodes | deliveries/s | CPU ms per delivery: all nodes | PostgreSQL | together | together vs {firstCount} before | this process (control) | control vs {firstCount} before | duplicates | load average before → after |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         var pairs = new List<(int Nodes, double Together, double Control)>();
         var reference = results[0];
         foreach (var r in results)
         {
-            if (r.Nodes == results[0].Nodes)
+            if (r.Nodes == firstCount)
             {
                 reference = r;
             }
             var together = r.TogetherPerEvent / reference.TogetherPerEvent;
             var control = r.BenchCpuPerEvent / reference.BenchCpuPerEvent;
-            if (r.Nodes != results[0].Nodes)
+            if (r.Nodes != firstCount)
             {
                 pairs.Add((r.Nodes, together, control));
             }
@@ -163,7 +164,7 @@ public sealed partial class DeliveryBenchmark
             "so its rise is what sharing the cores among more processes costs, not more work.");
         foreach (var count in pairs.GroupBy(p => p.Nodes).Where(g => g.Count() > 1))
         {
-            Console.WriteLine($"{count.Key} nodes against {results[0].Nodes}, median of {count.Count()} pairs: {Load.Percentile([.. count.Select(p => p.Together)], 0.5):0.00}x " +
+            Console.WriteLine($"{count.Key} nodes against {firstCount}, median of {count.Count()} pairs: {Load.Percentile([.. count.Select(p => p.Together)], 0.5):0.00}x " +
                 $"(control {Load.Percentile([.. count.Select(p => p.Control)], 0.5):0.00}x)");
         }
     }

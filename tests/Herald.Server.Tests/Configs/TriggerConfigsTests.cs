@@ -62,8 +62,8 @@ public sealed class TriggerConfigsTests : IDisposable
         var store = new SqliteConfigStore(database, changes);
         await store.InsertAsync(Record("https://one.example/hook"), int.MaxValue, Ct);
         var configs = new TriggerConfigs(store, changes, _box, new StorageOptions { Provider = StorageProvider.Sqlite });
-        var key = (new OrganizationId("org-1"), new ConfigId("cfg1"));
-        Assert.Equal("https://one.example/hook", (await configs.GetAsync(key.Item1, key.Item2, Ct))!.Document.Url);
+        var (org, id) = (new OrganizationId("org-1"), new ConfigId("cfg1"));
+        Assert.Equal("https://one.example/hook", (await configs.GetAsync(org, id, Ct))!.Document.Url);
 
         var writing = changes.Writing();
         await using (var connection = await database.OpenAsync(Ct))
@@ -73,13 +73,13 @@ public sealed class TriggerConfigsTests : IDisposable
             Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
         }
         Assert.Null(changes.Stable());
-        Assert.Equal("https://two.example/hook", (await configs.GetAsync(key.Item1, key.Item2, Ct))!.Document.Url);
+        Assert.Equal("https://two.example/hook", (await configs.GetAsync(org, id, Ct))!.Document.Url);
 
         writing.Dispose();
-        var after = await configs.GetAsync(key.Item1, key.Item2, Ct);
+        var after = await configs.GetAsync(org, id, Ct);
         Assert.Equal("https://two.example/hook", after!.Document.Url);
         // Once no write is under way, a read is kept again.
-        Assert.Same(after, await configs.GetAsync(key.Item1, key.Item2, Ct));
+        Assert.Same(after, await configs.GetAsync(org, id, Ct));
     }
 
     [Fact]

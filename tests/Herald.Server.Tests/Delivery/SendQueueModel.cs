@@ -91,26 +91,27 @@ internal sealed class Model(SendQueue queue, int total, int perOrganization, int
     {
         var ofOrg = InFlight.GroupBy(w => w.OrgId).ToDictionary(g => g.Key, g => g.Count());
         var toDestination = InFlight.GroupBy(w => w.Destination).ToDictionary(g => g.Key, g => g.Count());
-        int OfOrg(OrganizationId org) => ofOrg.GetValueOrDefault(org);
-        int ToDestination(string destination) => toDestination.GetValueOrDefault(destination);
-        var orgRivals = Waiting.Where(w => OfOrg(w.OrgId) < perOrganization && ToDestination(w.Destination) < perDestination)
+        // The counts of the state, taken once: the members OfOrg and ToDestination count the same by scanning.
+        int Sending(OrganizationId org) => ofOrg.GetValueOrDefault(org);
+        int SendingTo(string destination) => toDestination.GetValueOrDefault(destination);
+        var orgRivals = Waiting.Where(w => Sending(w.OrgId) < perOrganization && SendingTo(w.Destination) < perDestination)
             .Select(w => w.OrgId).ToHashSet();
-        bool OrgMay(OrganizationId org) => OfOrg(org) < perOrganization || orgRivals.All(o => o == org);
-        var destinationRivals = Waiting.Where(w => ToDestination(w.Destination) < perDestination && OrgMay(w.OrgId))
+        bool OrgMay(OrganizationId org) => Sending(org) < perOrganization || orgRivals.All(o => o == org);
+        var destinationRivals = Waiting.Where(w => SendingTo(w.Destination) < perDestination && OrgMay(w.OrgId))
             .Select(w => w.Destination).ToHashSet();
         var orgShares = ofOrg.Values.Sum(count => Math.Min(count, perOrganization));
         var destinationShares = toDestination.Values.Sum(count => Math.Min(count, perDestination));
         return waiter =>
         {
-            var destinationBelow = ToDestination(waiter.Destination) < perDestination;
+            var destinationBelow = SendingTo(waiter.Destination) < perDestination;
             if (!OrgMay(waiter.OrgId) || (!destinationBelow && destinationRivals.Any(d => d != waiter.Destination)))
             {
                 return false;
             }
             return InFlight.Count < total
-                || (destinationBelow && _letThrough.Contains(waiter.OrgId) && OfOrg(waiter.OrgId) == 0)
+                || (destinationBelow && _letThrough.Contains(waiter.OrgId) && Sending(waiter.OrgId) == 0)
                 || (destinationBelow && InFlight.Count < 2 * total
-                    && ((OfOrg(waiter.OrgId) < perOrganization && orgShares < total) || destinationShares < total));
+                    && ((Sending(waiter.OrgId) < perOrganization && orgShares < total) || destinationShares < total));
         };
     }
 }
