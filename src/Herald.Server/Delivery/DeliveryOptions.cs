@@ -17,7 +17,17 @@ public sealed class DeliveryOptions
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(90);
 
-    public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// What a lease holds beyond the attempt timeout, for the attempt's outcome to be written: should every renewal
+    /// fail, an attempt that began at the claim still has its outcome committed before another node may take the job.
+    /// It also bounds how soon a crashed node's jobs are reclaimed (the attempt timeout plus this, when
+    /// <see cref="LeaseDuration"/> is shorter).
+    /// </summary>
+    public TimeSpan LeaseMargin { get; set; } = TimeSpan.FromSeconds(15);
+
+    public static readonly TimeSpan MinLeaseMargin = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan MaxLeaseMargin = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// A destination's (scheme, host, port) share of the node's sends: alone it may use every slot, but while another
@@ -60,6 +70,10 @@ public sealed class DeliveryOptions
         if (MaxLeaseExpiries < 1)
         {
             throw new InvalidSettingException($"{Section}:MaxLeaseExpiries must be at least 1 (got {MaxLeaseExpiries})");
+        }
+        if (LeaseMargin < MinLeaseMargin || LeaseMargin > MaxLeaseMargin)
+        {
+            throw new InvalidSettingException($"{Section}:LeaseMargin must be between {MinLeaseMargin:c} and {MaxLeaseMargin:c} (got {LeaseMargin:c})");
         }
         if (FullNodeWait < TimeSpan.Zero || FullNodeWait > MaxFullNodeWait)
         {

@@ -31,10 +31,12 @@ public sealed class CrashScenarios(ITestOutputHelper output)
         using var data = new TempDirectory("herald-crash");
         var database = Path.Combine(data.Path, "herald.db");
         var settings = DurabilityNodes.Settings(data.Path);
-        // A lease is never shorter than the attempt timeout plus 15 s: with these, 20 s. The attempt timeout stays well
-        // above the receiver's latency even on a loaded machine, so that no attempt times out and is retried.
+        // A lease is never shorter than the attempt timeout plus the lease margin: with these, 8 s, which the restart
+        // waits out before it reclaims the killed server's leased jobs. The attempt timeout stays well above the
+        // receiver's latency even on a loaded machine, so that no attempt times out and is retried.
         settings["Delivery:AttemptTimeout"] = "00:00:05";
         settings["Delivery:LeaseDuration"] = "00:00:05";
+        settings["Delivery:LeaseMargin"] = "00:00:03";
         // Every slot may send to the one receiver: while a backlog lasts the worker always has attempts in flight.
         settings["Workers:Concurrency"] = "16";
         settings["Delivery:MaxConcurrentPerDestination"] = "16";

@@ -17,8 +17,8 @@ public sealed class FailoverScenarios(PostgresServer postgres, ITestOutputHelper
     private const int Triggers = 3 * ClientsPerNode * TriggersPerClient;
     private const int KillAfterAccepted = Triggers * 2 / 5;
 
-    /// <summary>The lease the nodes take: the attempt timeout (5 s) plus the 15 s margin, as the lease setting is shorter.</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(20);
+    /// <summary>The lease the nodes take: the attempt timeout (5 s) plus the lease margin (3 s), as the lease setting is shorter.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(8);
 
     /// <summary>A reclaim comes within the lease, plus the claim loop's poll and a loaded machine's delays.</summary>
     private static readonly TimeSpan ReclaimSlack = TimeSpan.FromSeconds(10);
@@ -44,6 +44,7 @@ public sealed class FailoverScenarios(PostgresServer postgres, ITestOutputHelper
             settings["Roles"] = "api,worker";
             settings["Delivery:AttemptTimeout"] = "00:00:05";
             settings["Delivery:LeaseDuration"] = "00:00:05";
+            settings["Delivery:LeaseMargin"] = "00:00:03";
             settings["Workers:Concurrency"] = "16";
             settings["Delivery:MaxConcurrentPerDestination"] = "16";
             return settings;

@@ -36,9 +36,10 @@ public sealed class WaitingJobCrashScenarios(ITestOutputHelper output)
         var database = Path.Combine(data.Path, "herald.db");
         var settings = DurabilityNodes.Settings(data.Path);
         // The attempt timeout outlasts the seconds the gate stays shut, so no held send times out and is retried before
-        // the kill; the lease is then 10 s + 15 s, which the restart waits out before it reclaims the leased jobs.
+        // the kill; the lease is then 10 s + 3 s, which the restart waits out before it reclaims the leased jobs.
         settings["Delivery:AttemptTimeout"] = "00:00:10";
         settings["Delivery:LeaseDuration"] = "00:00:05";
+        settings["Delivery:LeaseMargin"] = "00:00:03";
         settings["Delivery:MaxLeaseExpiries"] = "10";
         settings["Workers:Concurrency"] = Slots.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Delivery:MaxConcurrentPerDestination"] = Share.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -122,6 +122,7 @@ public sealed class StartScenarios
     [Theory]
     [InlineData("Events:RetentionDays", "0", "Events:RetentionDays must be at least 1 (got 0)")]
     [InlineData("Delivery:MaxLeaseExpiries", "0", "Delivery:MaxLeaseExpiries must be at least 1 (got 0)")]
+    [InlineData("Delivery:LeaseMargin", "00:00:00", "Delivery:LeaseMargin must be between 00:00:01 and 00:10:00 (got 00:00:00)")]
     [InlineData("Delivery:FullNodeWait", "-00:00:01", "Delivery:FullNodeWait must be between 00:00:00 and 00:01:00 (got -00:00:01)")]
     [InlineData("Roles", "everything", "Roles must be api, worker or both (got 'everything')")]
     [InlineData("Transforms:TimeLimit", "00:00:00", "Transforms:TimeLimit must be positive (got 00:00:00)")]

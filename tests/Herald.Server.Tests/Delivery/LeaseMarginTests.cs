@@ -1,0 +1,58 @@
+using Herald.Server.Delivery;
+using Herald.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Herald.Server.Tests.Delivery;
+
+/// <summary>
+/// The lease a node takes is never shorter than the attempt timeout plus <c>Delivery:LeaseMargin</c>: the margin is
+/// what a crashed node's jobs wait out beyond the attempt timeout before another node may take them.
+/// </summary>
+public sealed class LeaseMarginTests
+{
+    [Theory]
+    [InlineData(null, 20)]
+    [InlineData("00:00:02", 7)]
+    [InlineData("00:01:00", 65)]
+    public void A_lease_shorter_than_the_attempt_timeout_and_the_margin_is_lengthened_to_them(string? margin, int seconds)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Delivery:AttemptTimeout"] = "00:00:05",
+            ["Delivery:LeaseDuration"] = "00:00:05",
+        };
+        if (margin is not null)
+        {
+            settings["Delivery:LeaseMargin"] = margin;
+        }
+        using var app = new HeraldApp(settings);
+        app.Client().Dispose();
+        var keeper = app.Services.GetRequiredService<LeaseKeeper>();
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), keeper.NewLeaseEnd() - app.Clock.GetUtcNow());
+    }
+
+    [Fact]
+    public void A_lease_longer_than_the_attempt_timeout_and_the_margin_is_kept()
+    {
+        using var app = new HeraldApp(new Dictionary<string, string?>
+        {
+            ["Delivery:AttemptTimeout"] = "00:00:05",
+            ["Delivery:LeaseDuration"] = "00:00:30",
+            ["Delivery:LeaseMargin"] = "00:00:02",
+        });
+        app.Client().Dispose();
+
+        Assert.Equal(TimeSpan.FromSeconds(30), app.Services.GetRequiredService<LeaseKeeper>().NewLeaseEnd() - app.Clock.GetUtcNow());
+    }
+
+    [Theory]
+    [InlineData("00:00:00.500")]
+    [InlineData("00:10:01")]
+    public void A_margin_out_of_its_range_stops_the_start_naming_the_setting_and_its_bounds(string margin)
+    {
+        var error = HeraldApp.StartFailure(new Dictionary<string, string?> { ["Delivery:LeaseMargin"] = margin });
+
+        Assert.Contains($"Delivery:LeaseMargin must be between 00:00:01 and 00:10:00 (got {TimeSpan.Parse(margin, System.Globalization.CultureInfo.InvariantCulture):c})", error.ToString());
+    }
+}
