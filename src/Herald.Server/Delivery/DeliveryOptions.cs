@@ -20,8 +20,8 @@ public sealed class DeliveryOptions
     /// <summary>
     /// What a lease holds beyond the attempt timeout, for the attempt's outcome to be written: should every renewal
     /// fail, an attempt that began at the claim still has its outcome committed before another node may take the job.
-    /// It also bounds how soon a crashed node's jobs are reclaimed (the attempt timeout plus this, when
-    /// <see cref="LeaseDuration"/> is shorter).
+    /// When <see cref="LeaseDuration"/> is shorter than the attempt timeout and this together, it is also how long,
+    /// beyond the attempt timeout, a crashed node's jobs wait before another node takes them.
     /// </summary>
     public TimeSpan LeaseMargin { get; set; } = TimeSpan.FromSeconds(15);
 
