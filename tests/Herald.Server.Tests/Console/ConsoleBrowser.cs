@@ -78,8 +78,13 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         await page.GotoAsync("/console/signin");
         await page.GetByLabel("API token").FillAsync(token);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/console/webhooks");
+        // Polled, not waited for as an event: WaitForURLAsync checks the load state and then subscribes to it, and a
+        // `load` that comes in between is lost (microsoft/playwright-dotnet#3364), which failed a run after 15 s.
+        await Assertions.Expect(page).ToHaveURLAsync(SignedIn, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator(".org")).ToBeVisibleAsync(new() { Timeout = 15_000 });
     }
+
+    private static readonly System.Text.RegularExpressions.Regex SignedIn = new("/console/webhooks$");
 
     public async ValueTask DisposeAsync()
     {
