@@ -4,7 +4,7 @@ namespace Herald.Server.Hosting;
 
 /// <summary>
 /// GET /health/live    the process answers
-/// GET /health/ready   the database answers too (503 otherwise)
+/// GET /health/ready   the database answers too, and on SQLite its disk keeps Storage:MinFreeBytes free (503 otherwise)
 /// </summary>
 public static class HealthApi
 {
@@ -15,8 +15,14 @@ public static class HealthApi
         return routes;
     }
 
-    private static async Task<IResult> Ready(IDatabase database, CancellationToken cancellationToken) =>
-        await database.PingAsync(cancellationToken)
-            ? Results.Ok(new { status = "ready", database = database.Provider.ToString() })
-            : Results.Json(new { status = "unavailable", message = "Database is not reachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+    private static async Task<IResult> Ready(IDatabase database, DiskRoom room, CancellationToken cancellationToken)
+    {
+        if (!await database.PingAsync(cancellationToken))
+        {
+            return Results.Json(new { status = "unavailable", message = "Database is not reachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        return room.Shortage() is { } shortage
+            ? Results.Json(new { status = "unavailable", message = shortage }, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Ok(new { status = "ready", database = database.Provider.ToString() });
+    }
 }

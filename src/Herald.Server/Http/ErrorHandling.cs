@@ -62,7 +62,11 @@ public static partial class ErrorHandling
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Herald.Errors");
         if (UnavailableMessage(error) is { } unavailable)
         {
-            LogDatabaseUnavailable(logger, context.Request.Method, context.Request.Path, error);
+            // A disk short of its reserve is logged once when it falls short (Storage.DiskRoom), not for every request.
+            if (error is not DiskLowException)
+            {
+                LogDatabaseUnavailable(logger, context.Request.Method, context.Request.Path, error);
+            }
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await context.Response.WriteAsJsonAsync(new ErrorResp(unavailable));
@@ -211,6 +215,7 @@ public static partial class ErrorHandling
     private static string? CauseOf(Exception e, bool cancelled) => e switch
     {
         CommitInDoubtException => CommitInDoubtMessage,
+        DiskLowException low => low.Message,
         SqliteException { SqliteErrorCode: SqliteFull } => DiskFullMessage,
         SqliteException { SqliteErrorCode: SqliteReadOnly } => ReadOnlyFileMessage,
         SqliteException { SqliteErrorCode: SqliteCantOpen } => CannotOpenFileMessage,

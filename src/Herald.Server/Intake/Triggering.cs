@@ -29,7 +29,7 @@ public sealed record Accepted
 /// the version its event was made under (<see cref="TriggerConfigs.CheckUnchanged"/>); when one changed, it fails
 /// (<see cref="TriggerConfigs.IsChanged"/>) and nothing is written.
 /// </summary>
-public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotencyStore answers, TriggerConfigs configs, TimeProvider time, IntakeMetrics? metrics = null)
+public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotencyStore answers, TriggerConfigs configs, TimeProvider time, DiskRoom room, IntakeMetrics? metrics = null)
 {
     /// <summary>Why a config cannot be triggered, or null when it can.</summary>
     public static string? RefusalFor(ConfigRecord config) => config.Document.Status switch
@@ -74,6 +74,10 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
         if (accepted.Count == 0 && claim is null && alongside is null)
         {
             return new Accepted { Jobs = [] };
+        }
+        if (accepted.Count > 0)
+        {
+            room.EnsureRoomForNewWork();
         }
         // The trace of the deliveries starts here: jobs handed over or run at once get their attempts' spans as children.
         using var span = HeraldTraces.Source.StartActivity(HeraldTraces.Trigger, ActivityKind.Internal);
@@ -124,6 +128,10 @@ public sealed class Triggering(IJobQueue queue, IEventWriter events, IIdempotenc
         OrganizationId orgId, ConfigId configId, IReadOnlyList<string> eventIds, bool reapplyTransform,
         Func<WriteSession, CancellationToken, Task<bool>>? alongside = null)
     {
+        if (eventIds.Count > 0)
+        {
+            room.EnsureRoomForNewWork();
+        }
         var requests = eventIds.Select(id => JobRequest.Replay(WebhookEventId.From(id), orgId, configId, reapplyTransform)).ToList();
         var jobs = await queue.EnqueueAsync(requests, async (session, cancellationToken) =>
         {

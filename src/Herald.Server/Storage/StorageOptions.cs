@@ -19,4 +19,18 @@ public sealed class StorageOptions
 
     /// <summary>Folder for the embedded database and the generated master key when none is configured.</summary>
     public string DataDirectory { get; set; } = "data";
+
+    /// <summary>128 MiB.</summary>
+    public const long DefaultMinFreeBytes = 128L * 1024 * 1024;
+
+    /// <summary>
+    /// On SQLite, the free bytes the disk that holds the database file must keep: below it a node takes no new events
+    /// or replays (<see cref="DiskRoom"/>), so that what it accepted can still be delivered and recorded. 0 turns the
+    /// check off; PostgreSQL's disk is the server's, and not checked here.
+    /// </summary>
+    public long MinFreeBytes { get; set; } = DefaultMinFreeBytes;
+
+    public StorageOptions Validated() => MinFreeBytes < 0
+        ? throw new Http.InvalidSettingException($"{Section}:MinFreeBytes must be at least 0 (got {MinFreeBytes}); 0 turns the check of the database disk's free space off")
+        : this;
 }

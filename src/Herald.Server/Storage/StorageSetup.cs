@@ -16,7 +16,7 @@ public static class StorageSetup
             var options = sp.GetRequiredService<IConfiguration>().GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
             // A relative data folder is relative to the content root, wherever the process was started from.
             options.DataDirectory = Path.GetFullPath(options.DataDirectory, sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
-            return options;
+            return options.Validated();
         });
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<StorageOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
@@ -35,6 +35,10 @@ public static class StorageSetup
             ? new PostgresWriteSessions(sp.GetRequiredService<PostgresDatabase>())
             : new SqliteWriteSessions(sp.GetRequiredService<SqliteWriteLane>()));
         services.AddSingleton<GroupCommit>();
+        services.AddSingleton(sp => new DiskRoom(
+            sp.GetRequiredService<StorageOptions>(),
+            sp.GetRequiredService<StorageOptions>().Provider == StorageProvider.Sqlite ? sp.GetRequiredService<SqliteDatabase>().FileDirectory : null,
+            sp.GetRequiredService<ILogger<DiskRoom>>()));
         services.AddHostedService<MigrationRunner>();
         // On SQLite, the log's checkpoints run off the request path (a no-op on PostgreSQL).
         services.AddHostedService<SqliteCheckpoints>();

@@ -21,14 +21,18 @@ public sealed class SqliteDatabase : IDatabase
             builder.DefaultTimeout = 30;
         }
         var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
-        if (!string.IsNullOrEmpty(directory) && builder.Mode != SqliteOpenMode.Memory)
+        if (!string.IsNullOrEmpty(directory) && builder.Mode != SqliteOpenMode.Memory && builder.DataSource != ":memory:")
         {
             Directory.CreateDirectory(directory);
+            FileDirectory = directory;
         }
         _connectionString = builder.ToString();
     }
 
     public StorageProvider Provider => StorageProvider.Sqlite;
+
+    /// <summary>The folder that holds the database file; null for a database in memory.</summary>
+    public string? FileDirectory { get; }
 
     /// <summary>
     /// The log pages (4 KiB each) past which a commit checkpoints by itself: eight times SQLite's default, so that the
