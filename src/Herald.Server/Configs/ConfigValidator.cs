@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Herald.Server.Http;
 
 namespace Herald.Server.Configs;
 
@@ -28,6 +29,10 @@ public static partial class ConfigValidator
     /// <param name="maxRateLimit">The highest <c>rateLimit</c> accepted (setting <c>Configs:MaxRateLimit</c>).</param>
     public static IReadOnlyList<string> Validate(JsonObject body, int maxExpressionLength, int maxRateLimit = ConfigsOptions.DefaultMaxRateLimit)
     {
+        if (StoredText.FirstNul(body) is { } nul)
+        {
+            return [StoredText.NulRefused(nul)];
+        }
         var config = new JsonFields(body);
         config.String("name", required: true, maxLength: MaxNameLength);
         config.String("eventName", required: true, maxLength: MaxNameLength);

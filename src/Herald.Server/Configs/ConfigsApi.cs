@@ -46,7 +46,9 @@ public static class ConfigsApi
     /// client reads, however many configs the organization keeps.
     /// </summary>
     public static IResult GetConfigs(string? eventName, ClaimsPrincipal user, IConfigStore store) =>
-        Results.Ok(Documents(store, user.OrgId(), string.IsNullOrEmpty(eventName) ? null : eventName));
+        StoredText.HasNul(eventName)
+            ? Problem.BadRequest(StoredText.NulRefused("eventName"))
+            : Results.Ok(Documents(store, user.OrgId(), string.IsNullOrEmpty(eventName) ? null : eventName));
 
     private static async IAsyncEnumerable<WebhookConfig> Documents(
         IConfigStore store, OrganizationId orgId, string? eventName, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -215,6 +215,11 @@ public sealed partial class AttemptRunner(
         {
             result = result with { Message = mask.Apply(result.Message), Body = mask.Apply(result.Body) };
         }
+        if (StoredText.HasNul(result.Message))
+        {
+            // A receiver's text answer: PostgreSQL could not store it, so the attempt could never be recorded.
+            result = result with { Message = StoredText.Storable(result.Message) };
+        }
         var now = time.GetUtcNow();
         var automatic = job.Kind == JobKind.Deliver;
         var retry = config?.RetryPolicy;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Herald.Server.Configs;
+using Herald.Server.Http;
 
 namespace Herald.Server.Environments;
 
@@ -26,6 +27,10 @@ public static partial class EnvironmentValidator
 
     public static string? ForCreate(JsonObject body)
     {
+        if (StoredText.FirstNul(body) is { } nul)
+        {
+            return StoredText.NulRefused(nul);
+        }
         var fields = new JsonFields(body);
         var key = fields.String("key", required: true);
         if (key is not null && !IsValidKey(key))
@@ -42,6 +47,10 @@ public static partial class EnvironmentValidator
     /// </summary>
     public static string? ForUpdate(JsonObject body, string? storedType)
     {
+        if (StoredText.FirstNul(body) is { } nul)
+        {
+            return StoredText.NulRefused(nul);
+        }
         var fields = new JsonFields(body);
         var type = fields.Enum("type", EnvironmentTypes.All);
         return fields.Errors.FirstOrDefault() ?? Common(fields, type ?? storedType ?? EnvironmentTypes.String);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Herald.Server.Http;
 
 namespace Herald.Server.Events;
 
@@ -42,6 +43,10 @@ public sealed record EventCursor(DateTimeOffset CreatedAt, string EventId)
             || eventId.GetValue<string>() is not { Length: > 0 and <= MaxEventIdLength } id)
         {
             return (null, $"{field}.event_id must be a non-empty string");
+        }
+        if (StoredText.HasNul(id))
+        {
+            return (null, StoredText.NulRefused($"{field}.event_id"));
         }
         return (new EventCursor(at, id), null);
     }

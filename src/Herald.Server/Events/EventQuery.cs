@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Herald.Server.Http;
 
 namespace Herald.Server.Events;
 
@@ -89,6 +90,10 @@ public static class EventSearch
         if (eventIdError is not null || eventId is { Length: 0 or > EventCursor.MaxEventIdLength })
         {
             return Fail("event_id must be a non-empty string");
+        }
+        if (StoredText.HasNul(eventId))
+        {
+            return Fail(StoredText.NulRefused("event_id"));
         }
 
         return (new EventQuery(limit, after, from, to, statusFilter, eventId), null);

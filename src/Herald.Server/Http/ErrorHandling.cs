@@ -58,6 +58,14 @@ public static partial class ErrorHandling
             await context.Response.WriteAsJsonAsync(new ErrorResp(BindingMessage(bad.Message)));
             return;
         }
+        if (Unstorable(error))
+        {
+            // The fields a caller sends are checked for U+0000 where they are read (StoredText); this answers any the
+            // checks missed with the caller's fault it is, not a 500.
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsJsonAsync(new ErrorResp(UnstorableMessage));
+            return;
+        }
 
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Herald.Errors");
         if (UnavailableMessage(error) is { } unavailable)
@@ -163,6 +171,25 @@ public static partial class ErrorHandling
         "The database reports its data damaged (corrupt), so this request was not served; retry the request later. The operator should repair the "
         + "database or restore it from a backup (for SQLite, the file in Storage:DataDirectory or the Data Source of Storage:ConnectionString; the node's "
         + "log names the damaged part).";
+
+    public const string UnstorableMessage =
+        "A text value of this request holds the character U+0000 (NUL), which the database cannot store; remove it and send the request again.";
+
+    /// <summary>
+    /// Whether an error, or one it wraps, is PostgreSQL refusing text that holds U+0000: 22021 (a NUL byte in
+    /// <c>text</c>) or 22P05 (<c>\u0000</c> in <c>jsonb</c>).
+    /// </summary>
+    internal static bool Unstorable(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is DbException { SqlState: "22021" or "22P05" })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>
     /// What a client reads when the connection was lost while its write was being committed: the write may have been

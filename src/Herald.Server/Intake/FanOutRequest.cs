@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Herald.Server.Http;
 
 namespace Herald.Server.Intake;
 
@@ -19,6 +20,10 @@ public sealed record FanOutRequest(string EventName, JsonObject Payload)
         if (string.IsNullOrWhiteSpace(eventName))
         {
             return (null, "eventName must not be empty");
+        }
+        if (StoredText.HasNul(eventName))
+        {
+            return (null, StoredText.NulRefused("eventName"));
         }
         if (eventName.Length > MaxEventNameLength)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Herald.Server.Events;
+using Herald.Server.Http;
 
 namespace Herald.Server.Intake;
 
@@ -36,6 +37,10 @@ public static class ReplayRules
             if (ids[i] is not JsonValue value || value.GetValueKind() != JsonValueKind.String || value.GetValue<string>() is not { Length: > 0 } id)
             {
                 return (null, $"eventIds[{i}] must be a non-empty string");
+            }
+            if (StoredText.HasNul(id))
+            {
+                return (null, StoredText.NulRefused($"eventIds[{i}]"));
             }
             if (seen.Add(id))
             {

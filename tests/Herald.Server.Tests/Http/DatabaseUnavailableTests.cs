@@ -85,6 +85,20 @@ public sealed class DatabaseUnavailableTests
     }
 
     [Fact]
+    public void Text_PostgreSQL_cannot_store_is_the_callers_fault_and_not_unavailability()
+    {
+        var nulInText = new PostgresException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "ERROR", "22021");
+        var nulInJson = new PostgresException("unsupported Unicode escape sequence", "ERROR", "ERROR", "22P05");
+
+        Assert.True(ErrorHandling.Unstorable(nulInText));
+        Assert.True(ErrorHandling.Unstorable(nulInJson));
+        Assert.True(ErrorHandling.Unstorable(new InvalidOperationException("wrapped", nulInText)));
+        Assert.False(ErrorHandling.Unstorable(new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation)));
+        Assert.False(ErrorHandling.Unstorable(null));
+        Assert.False(ErrorHandling.DatabaseUnavailable(nulInText));
+    }
+
+    [Fact]
     public void Other_errors_are_not()
     {
         Assert.False(ErrorHandling.DatabaseUnavailable(new SqliteException("constraint failed", 19)));
