@@ -171,7 +171,7 @@ public sealed partial class AttemptRunner(
         var message = e.Message.Split('\n', 2)[0].Trim();
         if (message.Length > 200)
         {
-            message = message[..200] + "...";
+            message = StoredText.Cut(message, 200) + "...";
         }
         var result = AttemptResult.Failure(DeliveryCode.InternalError, $"The attempt failed on an unexpected {e.GetType().Name}: {message}", retryable: true);
         return Finish(job, owner, stored, result, null, null, started, (int)(time.GetUtcNow() - started).TotalMilliseconds, recordAttempt: true, config.Document, mask: mask);
@@ -304,7 +304,7 @@ public sealed partial class AttemptRunner(
     {
         const int max = 2048;
         var text = result.Body?.ToJsonString() ?? result.Message;
-        return text is { Length: > max } ? text[..max] : text;
+        return text is null ? null : StoredText.Cut(text, max);
     }
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Receiver answered 401 for config {ConfigId} event {EventId} attempt {Attempt}: retrying at once with a fresh OAuth token")]

@@ -17,6 +17,14 @@ public static class StoredText
     /// <summary>Text from outside (a receiver's answer, a token endpoint's), storable: each U+0000 becomes U+FFFD.</summary>
     public static string? Storable(string? text) => HasNul(text) ? text!.Replace('\0', '\uFFFD') : text;
 
+    /// <summary>
+    /// The first <paramref name="max"/> characters of <paramref name="text"/> at most, one fewer when the cut would split
+    /// a character made of two UTF-16 code units (an emoji): half of one cannot be written as UTF-8, and PostgreSQL's
+    /// driver refuses the whole statement.
+    /// </summary>
+    public static string Cut(string text, int max) =>
+        text.Length <= max ? text : text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
+
     /// <summary>The 400 message for <paramref name="field"/> holding U+0000.</summary>
     public static string NulRefused(string field) => $"{field} must not contain the character U+0000 (NUL)";
 

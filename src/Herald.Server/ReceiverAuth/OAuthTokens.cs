@@ -147,7 +147,7 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
     {
         const int max = 300;
         var text = System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, max * 4))).Trim();
-        return text.Length == 0 ? "" : ": " + (text.Length > max ? text[..max] + "..." : text);
+        return text.Length == 0 ? "" : ": " + (text.Length > max ? StoredText.Cut(text, max) + "..." : text);
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "OAuth token exchange for config {ConfigId}: expires_in {ExpiresIn}, status {StatusCode}, failure {Failure}")]

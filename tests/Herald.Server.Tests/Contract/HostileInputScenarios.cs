@@ -173,6 +173,26 @@ public class HostileInputScenarios : ReceiverScenario
     }
 
     /// <summary>
+    /// A receiver's long answer whose recorded excerpt (2,048 characters) would end in the middle of a character made of
+    /// two UTF-16 code units (an emoji at the cut) is recorded, and the event ends.
+    /// </summary>
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/json")]
+    public async Task An_answer_cut_in_the_middle_of_a_character_is_recorded(string contentType)
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url);
+        var text = new string('a', 2047) + "\U0001F600" + new string('b', 100);
+        Receiver.Enqueue(new Answer.Status(200, contentType == "text/plain" ? text : $"{{\"t\":\"{text[..2040]}\U0001F600\"}}", contentType));
+
+        var eventId = (await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
+
+        await Client.EventWithStatusAsync(configId, eventId, "succeeded");
+        var attempts = await (await Client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts", Ct)).ReadAsync();
+        Assert.Contains("aaaa", attempts.ToJsonString());
+    }
+
+    /// <summary>
     /// A config, a variable or a search holding U+0000 is refused with a 400 that names the field, on either engine,
     /// and nothing is written.
     /// </summary>
