@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Herald.Server.Events;
+using Herald.Server.Http;
 
 namespace Herald.Server.Egress;
 
@@ -135,7 +136,10 @@ public sealed class WebhookSender
         }
     }
 
-    /// <summary>A JSON object answer is kept as <c>body</c>; anything else is kept as text in <c>message</c>.</summary>
+    /// <summary>
+    /// A JSON object answer is kept as <c>body</c>; anything else is kept as text in <c>message</c>, JSON whose text is not
+    /// Unicode among it (an escaped half of a UTF-16 character, which the parser takes and reading the value then throws on).
+    /// </summary>
     internal static (JsonNode? Body, string? Message) Interpret(ReadOnlySpan<byte> content)
     {
         if (content.IsEmpty)
@@ -144,7 +148,7 @@ public sealed class WebhookSender
         }
         try
         {
-            if (JsonNode.Parse(content) is JsonObject json)
+            if (JsonText.FirstProblem(content) is null && JsonNode.Parse(content) is JsonObject json)
             {
                 return (json, null);
             }

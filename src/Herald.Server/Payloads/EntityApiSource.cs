@@ -93,6 +93,10 @@ public sealed class EntityApiSource(EntitiesOptions options) : IEntitySource, ID
     private static FetchedEntity Read(string text)
     {
         JsonNode? answer;
+        if (JsonText.FirstProblem(System.Text.Encoding.UTF8.GetBytes(text)) is not null)
+        {
+            throw new EntitySourceException("the Entity API answered with JSON whose text is not Unicode (an escaped half of a UTF-16 character)", retryable: false);
+        }
         try
         {
             answer = JsonNode.Parse(text);

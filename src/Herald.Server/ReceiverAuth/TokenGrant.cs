@@ -9,6 +9,11 @@ public sealed record TokenGrant(string AccessToken, double? ExpiresIn, string? T
     /// <summary>The grant in a 2xx JSON answer, or null when it carries no usable <c>access_token</c>.</summary>
     public static TokenGrant? Parse(ReadOnlySpan<byte> body)
     {
+        // An escaped half of a UTF-16 character parses, and reading it then throws: no usable token either.
+        if (Http.JsonText.FirstProblem(body) is not null)
+        {
+            return null;
+        }
         try
         {
             using var document = JsonDocument.Parse(body.ToArray());

@@ -86,6 +86,7 @@ public sealed class EntityApiSourceTests : IAsyncLifetime
     [InlineData("not json", "malformed JSON")]
     [InlineData("""{"relations":[]}""", "without an entity object")]
     [InlineData("""{"entity":"c-1"}""", "without an entity object")]
+    [InlineData("""{"entity":{"_id":"c-1","name":"\ud800"}}""", "not Unicode")]
     public async Task Answers_without_an_entity_are_not_retried(string body, string expected)
     {
         _api.Enqueue(new Answer.Status(200, body));
