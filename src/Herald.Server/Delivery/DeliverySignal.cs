@@ -34,11 +34,25 @@ public sealed class DeliverySignal
         }
     }
 
-    /// <summary>Waits for a wake-up or until <paramref name="timeout"/> passes on <paramref name="time"/>'s clock.</summary>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for a wake-up or until <paramref name="until"/> on <paramref name="time"/>'s clock. The clock is read again
+    /// once the timer is made: a clock that moved past the deadline meanwhile (a fake clock a test moves on, in one step,
+    /// while the worker is between its claim and this wait) ends the wait at once, instead of leaving a timer that counts
+    /// its whole interval from the new time and never fires.
+    /// </summary>
+    public async Task WaitAsync(DateTimeOffset until, TimeProvider time, CancellationToken cancellationToken)
     {
+        var timeout = until - time.GetUtcNow();
+        if (timeout <= TimeSpan.Zero)
+        {
+            return;
+        }
         using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var timer = time.CreateTimer(static state => CancelQuietly((CancellationTokenSource)state!), poll, timeout, Timeout.InfiniteTimeSpan);
+        if (time.GetUtcNow() >= until)
+        {
+            return;
+        }
         try
         {
             await _signal.WaitAsync(poll.Token);

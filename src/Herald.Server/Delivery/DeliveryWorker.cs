@@ -94,11 +94,7 @@ public sealed partial class DeliveryWorker(
                     // at once would only find nothing. The poll counts from the moment the claim read the queue at: a
                     // slow claim does not put the next one off, and a due time that passed while it ran is not missed
                     // for a whole interval.
-                    var left = options.PollInterval - (time.GetUtcNow() - claimedAt);
-                    if (left > TimeSpan.Zero)
-                    {
-                        await signal.WaitAsync(left, time, stoppingToken);
-                    }
+                    await signal.WaitAsync(claimedAt + options.PollInterval, time, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
