@@ -29,8 +29,8 @@ public static class StoredText
     public static string NulRefused(string field) => $"{field} must not contain the character U+0000 (NUL)";
 
     /// <summary>
-    /// The path (<c>filter.supportedValues[0]</c>) of the first string in <paramref name="node"/>, or of the first object
-    /// whose property name, that holds U+0000; null when none does.
+    /// Where the first U+0000 in <paramref name="node"/> is: the path of the string that holds it
+    /// (<c>filter.supportedValues[0]</c>), or the object one of whose property names holds it; null when none does.
     /// </summary>
     public static string? FirstNul(JsonNode? node, string path = "")
     {

@@ -10,9 +10,10 @@ namespace Herald.Server.Tests.Contract;
 /// at a time: each value of its body (at any depth) replaced by a value of another kind, an empty one, a 100 KB string,
 /// control characters or 300 nested arrays; each property left out; each property the operation's schema declares set
 /// to such values; the whole body replaced by other JSON, malformed JSON or nothing; the body sent under other content
-/// types or none; each path and query parameter replaced by odd text. No answer may be a 5xx, and every 4xx must carry <c>{"message"}</c>, but for the bare 400 with
-/// which Kestrel refuses a path holding <c>%00</c> before Herald sees the request. Afterwards the node is still ready
-/// and still delivers.
+/// types or none; each path and query parameter replaced by odd text. No answer may be a 5xx, and every 4xx must carry
+/// <c>{"message"}</c>, but for the bare 400 with which Kestrel refuses a path holding <c>%00</c> before Herald sees the
+/// request. Afterwards the node is still ready and still delivers. Beside the sweep: text holding U+0000, which
+/// PostgreSQL cannot store, in requests, payloads and receivers' answers, and an answer's excerpt cut at an emoji.
 /// </summary>
 public class HostileInputScenarios : ReceiverScenario
 {
