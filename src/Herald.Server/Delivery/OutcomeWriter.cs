@@ -1,4 +1,8 @@
+using System.Data.Common;
+using System.Runtime.ExceptionServices;
+using System.Text;
 using Herald.Server.Events;
+using Herald.Server.Http;
 using Herald.Server.Storage;
 
 namespace Herald.Server.Delivery;
@@ -8,21 +12,26 @@ namespace Herald.Server.Delivery;
 /// the other writes gathered meanwhile (new events with their jobs): the job's end or new due time (Delivery), and the
 /// attempt row and the event's new state (Events), and the configs' failure streaks (<see cref="IConfigHealthStore"/>).
 /// An outcome counts as recorded only after the commit that holds it; a streak long enough to disable its config is
-/// then handed to <see cref="FailingConfigs"/>.
+/// then handed to <see cref="FailingConfigs"/>. An outcome the database refuses for what it holds is written again
+/// bare (<see cref="JobCompletion.Bare"/>): a receiver's answer must never keep its event from ending.
 /// </summary>
-public sealed class OutcomeWriter
+public sealed partial class OutcomeWriter
 {
     private readonly IDeliveryStore _store;
     private readonly GroupCommit _commit;
     private readonly GroupWrite<JobCompletion, (bool Held, FailureStreak? Streak)> _held;
     private readonly GroupWrite<JobCompletion, (bool Held, FailureStreak? Streak)> _careful;
     private readonly FailingConfigs? _failing;
+    private readonly ILogger? _logger;
 
-    public OutcomeWriter(IDeliveryStore store, IEventWriter events, GroupCommit commit, IConfigHealthStore? health = null, FailingConfigs? failing = null)
+    public OutcomeWriter(
+        IDeliveryStore store, IEventWriter events, GroupCommit commit, IConfigHealthStore? health = null, FailingConfigs? failing = null,
+        ILogger<OutcomeWriter>? logger = null)
     {
         _store = store;
         _commit = commit;
         _failing = failing;
+        _logger = logger;
         // Almost always every lease is still held: the job's end, the attempt and the event's new state are then written
         // without reading anything first, and on PostgreSQL go with the commit, in one round trip. A lost lease fails
         // the transaction, and the completion is written again by the careful writer below.
@@ -60,11 +69,11 @@ public sealed class OutcomeWriter
         (bool Held, FailureStreak? Streak) written;
         try
         {
-            written = await _commit.WriteAsync(_held, completion);
+            written = await WriteAsync(completion);
         }
-        catch (Exception e) when (_store.IsLeaseLost(e))
+        catch (Exception refusal) when (Refused(refusal))
         {
-            written = await _commit.WriteAsync(_careful, completion);
+            written = await WriteBareAsync(completion, refusal);
         }
         if (written.Streak is not null)
         {
@@ -73,9 +82,63 @@ public sealed class OutcomeWriter
         return written.Held;
     }
 
+    private async Task<(bool Held, FailureStreak? Streak)> WriteAsync(JobCompletion completion)
+    {
+        try
+        {
+            return await _commit.WriteAsync(_held, completion);
+        }
+        catch (Exception e) when (_store.IsLeaseLost(e))
+        {
+            return await _commit.WriteAsync(_careful, completion);
+        }
+    }
+
+    /// <summary>
+    /// Whether the database refused the completion for what it holds (a check, a trigger, text its driver cannot
+    /// encode), not because it cannot serve now, a lease was lost, or a transaction lost to another (SQLSTATE class 40,
+    /// which the store writes again itself): the same outcome would be refused again at each lease expiry, and its event
+    /// sent again each time.
+    /// </summary>
+    private bool Refused(Exception error) =>
+        error is not OperationCanceledException and not DbException { SqlState: ['4', '0', _, _, _] }
+        && !ErrorHandling.DatabaseUnavailable(error) && !_store.IsLeaseLost(error);
+
+    /// <summary>
+    /// Writes the outcome without the text it carries from outside (<see cref="JobCompletion.Bare"/>); should that be
+    /// refused too, the first refusal stands, and the job is claimed again when its lease runs out.
+    /// </summary>
+    private async Task<(bool Held, FailureStreak? Streak)> WriteBareAsync(JobCompletion completion, Exception refusal)
+    {
+        var why = Plain(refusal.Message);
+        (bool Held, FailureStreak? Streak) written;
+        try
+        {
+            written = await WriteAsync(completion.Bare(
+                $"The database refused this attempt's record ({refusal.GetType().Name}: {why}); it is kept without the receiver's answer and the request sent."));
+        }
+        catch (Exception)
+        {
+            ExceptionDispatchInfo.Throw(refusal);
+            throw;
+        }
+        if (_logger is not null)
+        {
+            LogRecordedBare(_logger, completion.Job.ConfigId, completion.Job.EventId, refusal);
+        }
+        return written;
+    }
+
+    /// <summary>An error's message as storable text: at most 300 characters, U+0000 and halves of characters replaced.</summary>
+    private static string Plain(string message) =>
+        StoredText.Storable(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(StoredText.Cut(message, 300))))!;
+
     /// <summary>A config's streak goes to the completion holding its last mark of the batch, so it is considered once.</summary>
     private static FailureStreak? StreakOf(JobCompletion completion, List<HealthMark> marks, IReadOnlyList<FailureStreak> streaks) =>
         completion.Health is { Succeeded: false } mark && ReferenceEquals(marks.FindLast(m => m.OrgId == mark.OrgId && m.ConfigId == mark.ConfigId), mark)
             ? streaks.FirstOrDefault(s => s.OrgId == mark.OrgId && s.ConfigId == mark.ConfigId)
             : null;
+
+    [LoggerMessage(EventId = 213, Level = LogLevel.Warning, Message = "Config {ConfigId} event {EventId}: the database refused the attempt's record; recorded without the receiver's answer and the request sent")]
+    private static partial void LogRecordedBare(ILogger logger, ConfigId configId, WebhookEventId eventId, Exception error);
 }

@@ -67,6 +67,41 @@ public class HostileReceiverScenarios : ReceiverScenario
     }
 
     /// <summary>
+    /// An attempt whose record the database refuses for what it holds (a trigger of this test's refuses the receiver's
+    /// words, standing for any text a database cannot take) is recorded without the receiver's answer and the request
+    /// sent: the event ends as the answer says, in the same commit as its job, so that no lease runs out to send it
+    /// again. Before, the job kept its lease, the receiver got the event again after each expiry, and the event ended
+    /// failed after <c>Delivery:MaxLeaseExpiries</c>.
+    /// </summary>
+    [Fact]
+    public async Task An_attempt_the_database_refuses_to_record_is_recorded_without_the_answer_and_sent_once()
+    {
+        var (configId, _) = await Client.CreateConfigAsync(Receiver.Url, "\"retryPolicy\":{\"enabled\":false}");
+        await RefuseAnswersAsync("refuse-me");
+        Receiver.Enqueue(new Answer.Status(200, "refuse-me, please", "text/plain"));
+
+        var eventId = (await Client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
+
+        var ended = await Client.EventWithStatusAsync(configId, eventId, "succeeded");
+        Assert.Equal(200, ended["http_response"]!["status_code"]!.GetValue<int>());
+        Assert.StartsWith("The database refused this attempt's record", ended["http_response"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var attempt = Assert.Single((await (await Client.GetAsync($"/v1/webhooks/configs/{configId}/events/{eventId}/attempts", Ct)).ReadAsync())["data"]!.AsArray());
+        Assert.Equal(200, attempt!["status_code"]!.GetValue<int>());
+        Assert.DoesNotContain("refuse-me,", attempt.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(0L, Convert.ToInt64(await App.ScalarAsync("SELECT COUNT(*) FROM delivery_jobs"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Single(Receiver.Received);
+        Assert.Contains(App.Logs.Lines, l => l.Message.Contains($"event {eventId}: the database refused the attempt's record", StringComparison.Ordinal));
+    }
+
+    /// <summary>Has the database refuse every attempt or event's answer holding <paramref name="words"/>, from outside Herald.</summary>
+    protected virtual Task RefuseAnswersAsync(string words) => App.ExecuteSqlAsync($"""
+        CREATE TRIGGER refuse_attempts BEFORE INSERT ON delivery_attempts WHEN NEW.message LIKE '%{words}%' OR NEW.response_excerpt LIKE '%{words}%'
+        BEGIN SELECT RAISE(ABORT, 'attempt refused'); END;
+        CREATE TRIGGER refuse_events BEFORE UPDATE ON webhook_events WHEN NEW.http_response LIKE '%{words}%'
+        BEGIN SELECT RAISE(ABORT, 'answer refused'); END;
+        """);
+
+    /// <summary>
     /// A token endpoint whose answer holds half of a UTF-16 character in its <c>access_token</c>: no usable token, so the
     /// attempt fails as a token failure, and the receiver is never called.
     /// </summary>
@@ -92,4 +127,13 @@ public class HostileReceiverScenarios : ReceiverScenario
 public sealed class PostgresHostileReceiverScenarios(PostgresServer server) : HostileReceiverScenarios
 {
     protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
+
+    // Declared on the partitioned tables, the triggers are on each of their day partitions.
+    protected override Task RefuseAnswersAsync(string words) => App.ExecuteSqlAsync($$"""
+        CREATE FUNCTION refuse_answers() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'answer refused'; END $$;
+        CREATE TRIGGER refuse_attempts BEFORE INSERT ON delivery_attempts FOR EACH ROW
+            WHEN (NEW.message LIKE '%{{words}}%' OR NEW.response_excerpt LIKE '%{{words}}%') EXECUTE FUNCTION refuse_answers();
+        CREATE TRIGGER refuse_events BEFORE UPDATE ON webhook_events FOR EACH ROW
+            WHEN (NEW.http_response LIKE '%{{words}}%') EXECUTE FUNCTION refuse_answers();
+        """);
 }
