@@ -33,6 +33,11 @@ public sealed partial class RecoveryWorker(
             {
                 await RunOnceAsync(stoppingToken);
             }
+            catch (DiskLowException)
+            {
+                // The node takes no replays while its disk is short of the reserve, and said so once (DiskRoom): the
+                // recovery stays as it was, and goes on when there is room.
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Fail open: the recovery stays as it was, and the next pass steps it again.

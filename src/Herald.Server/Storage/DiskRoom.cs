@@ -82,13 +82,17 @@ public sealed partial class DiskRoom
             if (isShort != _short)
             {
                 _short = isShort;
-                if (isShort)
+                if (free is not { } bytes)
                 {
-                    LogShort(_logger, _folder!, free!.Value, MinFreeBytes);
+                    LogUnreadable(_logger, _folder!);
+                }
+                else if (isShort)
+                {
+                    LogShort(_logger, _folder!, bytes, MinFreeBytes);
                 }
                 else
                 {
-                    LogRoom(_logger, _folder!, free ?? -1, MinFreeBytes);
+                    LogRoom(_logger, _folder!, bytes, MinFreeBytes);
                 }
             }
             return free;
@@ -104,4 +108,8 @@ public sealed partial class DiskRoom
     [LoggerMessage(EventId = 41, Level = LogLevel.Information,
         Message = "The database's disk (folder {Folder}) has room again ({Free} bytes free, Storage:MinFreeBytes {Min}): new events are taken")]
     private static partial void LogRoom(ILogger logger, string folder, long free, long min);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning,
+        Message = "The free space of the database's disk (folder {Folder}) can no longer be read: new events are taken again, and Storage:MinFreeBytes is not applied until it can be")]
+    private static partial void LogUnreadable(ILogger logger, string folder);
 }

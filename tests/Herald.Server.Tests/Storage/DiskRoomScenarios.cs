@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Herald.Server.Tests.Support;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.Server.Tests.Storage;
 
@@ -106,6 +107,58 @@ public sealed class DiskRoomScenarios : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/health/ready", Ct)).StatusCode);
         Assert.True(new DriveInfo(_data.Path).AvailableFreeSpace > Server.Storage.StorageOptions.DefaultMinFreeBytes,
             "the test machine's temp disk has less room than the default reserve");
+    }
+
+    /// <summary>
+    /// A recovery whose replays meet a disk short of the reserve waits for room without an error logged each pass: the
+    /// shortage was said once. A config that fails its one event, a recovery asked of the short node, and three of its
+    /// worker's passes (one a second).
+    /// </summary>
+    [Fact]
+    public async Task A_recovery_waits_for_room_without_logging_each_pass()
+    {
+        string configId;
+        using (var first = new HeraldApp(OnTheSameFile()) { SystemClock = true })
+        {
+            var client = first.Client();
+            (configId, _) = await client.CreateConfigAsync(_receiver.Url, "\"retryPolicy\":{\"enabled\":false}");
+            _receiver.Enqueue(new Answer.Status(400));
+            var eventId = (await client.TriggerAsync(configId))["event_id"]!.GetValue<string>();
+            await client.EventWithStatusAsync(configId, eventId, "failed");
+        }
+
+        using var app = new HeraldApp(OnTheSameFile(("Storage:MinFreeBytes", LargerThanAnyDisk))) { SystemClock = true };
+        var api = app.Client();
+        var recover = await api.PostJsonAsync($"/v1/webhooks/configs/{configId}/recover",
+            $$"""{"since":"{{DateTimeOffset.UtcNow.AddHours(-1):O}}"}""");
+        Assert.True(recover.IsSuccessStatusCode, await recover.Content.ReadAsStringAsync(Ct));
+        await Task.Delay(TimeSpan.FromSeconds(3.5), Ct);
+
+        Assert.Single(_receiver.Received);
+        Assert.Single(app.Logs.Lines, line => line.Message.Contains("less than Storage:MinFreeBytes"));
+        Assert.DoesNotContain(app.Logs.Lines, line => line.Message.Contains("running recoveries failed"));
+        Assert.Equal(1L, await app.ScalarAsync("SELECT count(*) FROM event_recoveries"));
+    }
+
+    /// <summary>
+    /// Free space that can no longer be read (the folder gone) ends the refusal, said as such: the writes themselves
+    /// will tell whether there is room. Before, it was logged as room again with -1 bytes free.
+    /// </summary>
+    [Fact]
+    public async Task A_disk_whose_free_space_can_no_longer_be_read_is_said_so_and_work_is_taken()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_data.Path, "gone")).FullName;
+        var lines = new LogLines();
+        using var loggers = LoggerFactory.Create(builder => builder.AddProvider(lines));
+        var room = new Server.Storage.DiskRoom(new Server.Storage.StorageOptions { MinFreeBytes = long.MaxValue }, folder, loggers.CreateLogger<Server.Storage.DiskRoom>());
+        Assert.Contains("Storage:MinFreeBytes", room.Shortage());
+
+        Directory.Delete(folder);
+        await Task.Delay(TimeSpan.FromSeconds(1.1), Ct);
+
+        Assert.Null(room.Shortage());
+        Assert.Contains(lines.Lines, line => line.Message.Contains("can no longer be read") && line.Message.Contains(folder));
+        Assert.DoesNotContain(lines.Lines, line => line.Message.Contains("room again"));
     }
 
     [Fact]
