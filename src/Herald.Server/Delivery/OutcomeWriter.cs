@@ -69,7 +69,14 @@ public sealed partial class OutcomeWriter
         (bool Held, FailureStreak? Streak) written;
         try
         {
-            written = await WriteAsync(completion);
+            try
+            {
+                written = await _commit.WriteAsync(_held, completion);
+            }
+            catch (Exception e) when (_store.IsLeaseLost(e))
+            {
+                written = await _commit.WriteAsync(_careful, completion);
+            }
         }
         catch (Exception refusal) when (Refused(refusal))
         {
@@ -80,18 +87,6 @@ public sealed partial class OutcomeWriter
             _failing?.Consider(written.Streak);
         }
         return written.Held;
-    }
-
-    private async Task<(bool Held, FailureStreak? Streak)> WriteAsync(JobCompletion completion)
-    {
-        try
-        {
-            return await _commit.WriteAsync(_held, completion);
-        }
-        catch (Exception e) when (_store.IsLeaseLost(e))
-        {
-            return await _commit.WriteAsync(_careful, completion);
-        }
     }
 
     /// <summary>
@@ -114,7 +109,8 @@ public sealed partial class OutcomeWriter
         (bool Held, FailureStreak? Streak) written;
         try
         {
-            written = await WriteAsync(completion.Bare(
+            // The careful writer: a lease lost meanwhile leaves the event to the job's new owner.
+            written = await _commit.WriteAsync(_careful, completion.Bare(
                 $"The database refused this attempt's record ({refusal.GetType().Name}: {why}); it is kept without the receiver's answer and the request sent."));
         }
         catch (Exception)
