@@ -55,6 +55,18 @@ public sealed class DeliveryScheduler
 
     public int PerDestination { get; }
 
+    /// <summary>Destinations with a breaker, and destinations whose line is paused or allowed one send (for tests).</summary>
+    internal (int Breakers, int Paused) Tracked
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_breakers.Tracked, _queue.Paused);
+            }
+        }
+    }
+
     /// <summary>Sends that could not start at once and waited in line, since the node started.</summary>
     public long Waited => Interlocked.Read(ref _waited);
 
@@ -227,6 +239,10 @@ public sealed class DeliveryScheduler
                     // The probe never answered: the next in line probes instead.
                     _queue.AllowOne(destination);
                     break;
+            }
+            foreach (var forgotten in _breakers.TakeForgotten())
+            {
+                _queue.Resume(forgotten);
             }
             started = StartAll();
             WatchFullNode(orgId, started);

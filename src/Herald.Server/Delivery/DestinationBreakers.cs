@@ -31,10 +31,11 @@ public enum Admission
 /// </summary>
 public sealed class DestinationBreakers(BreakerOptions options)
 {
-    /// <summary>Past this many destinations with failures, the counts of the closed ones are forgotten.</summary>
+    /// <summary>Past this many destinations with failures, the closed ones' counts and the breakers that await a probe no send came for are forgotten.</summary>
     public const int MaxTracked = 10_000;
 
     private readonly Dictionary<string, Breaker> _byDestination = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _forgotten = [];
 
     /// <summary>Opens and reopens since the node started.</summary>
     public long Opened { get; private set; }
@@ -128,11 +129,7 @@ public sealed class DestinationBreakers(BreakerOptions options)
         {
             if (_byDestination.Count >= MaxTracked)
             {
-                // Bounded whatever the number of failing destinations: the closed ones' counts start over.
-                foreach (var closed in _byDestination.Where(b => b.Value.State == BreakerState.Closed).Select(b => b.Key).ToList())
-                {
-                    _byDestination.Remove(closed);
-                }
+                Forget();
             }
             breaker = _byDestination[destination] = new Breaker();
         }
@@ -150,6 +147,40 @@ public sealed class DestinationBreakers(BreakerOptions options)
                 return Change.None;
         }
     }
+
+    /// <summary>
+    /// Keeps the breakers within <see cref="MaxTracked"/> whatever the number of failing destinations (an organization may
+    /// point its configs at new ones without end): the closed ones' counts start over, and a breaker whose cool-down
+    /// ended with no send to its destination since (its probe never came: the destination's events ended, or its
+    /// configs changed) is forgotten; the next send there goes as to any new destination. Open breakers stay: each ends
+    /// within <see cref="BreakerOptions.MaxCoolDown"/>.
+    /// </summary>
+    private void Forget()
+    {
+        foreach (var (destination, breaker) in _byDestination.Where(b => b.Value.State == BreakerState.Closed || b.Value is { State: BreakerState.Probing, ProbeInFlight: false }).ToList())
+        {
+            _byDestination.Remove(destination);
+            if (breaker.State == BreakerState.Probing)
+            {
+                _forgotten.Add(destination);
+            }
+        }
+    }
+
+    /// <summary>The destinations whose breaker was forgotten while it awaited its probe, since the last call: their lines are paused no more.</summary>
+    public List<string> TakeForgotten()
+    {
+        if (_forgotten.Count == 0)
+        {
+            return [];
+        }
+        var taken = new List<string>(_forgotten);
+        _forgotten.Clear();
+        return taken;
+    }
+
+    /// <summary>How many destinations have a breaker on this node (closed ones with failures counted included).</summary>
+    public int Tracked => _byDestination.Count;
 
     private void OpenFor(Breaker breaker, TimeSpan coolDown, DateTimeOffset now)
     {

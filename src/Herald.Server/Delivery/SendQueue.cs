@@ -155,6 +155,9 @@ public sealed partial class SendQueue
 
     public void Resume(string destination) => _paused.Remove(destination);
 
+    /// <summary>Destinations paused, or allowed one send (for tests).</summary>
+    internal int Paused => _paused.Count;
+
     /// <summary>Whether no waiter to <paramref name="destination"/> may start now because it is paused.</summary>
     public bool IsBlocked(string destination) => _paused.TryGetValue(destination, out var oneMay) && !oneMay;
 

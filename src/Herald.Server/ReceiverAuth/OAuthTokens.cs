@@ -1,9 +1,9 @@
-using Herald.Server.Http;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Herald.Server.Egress;
 using Herald.Server.Environments;
 using Herald.Server.Events;
+using Herald.Server.Http;
 
 namespace Herald.Server.ReceiverAuth;
 
@@ -24,8 +24,18 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
 {
     private sealed record Cached(string Fingerprint, TokenGrant Grant, DateTimeOffset Until);
 
+    /// <summary>
+    /// Past this many configs with a token or a gate, the expired tokens and the idle gates are dropped (and every
+    /// token, should that not be enough), which bounds the memory whatever the number of configs made and deleted.
+    /// </summary>
+    public const int MaxEntries = 10_000;
+
     private readonly ConcurrentDictionary<(OrganizationId OrgId, ConfigId ConfigId), Cached> _cache = new();
     private readonly ConcurrentDictionary<(OrganizationId OrgId, ConfigId ConfigId), SemaphoreSlim> _gates = new();
+    private readonly Lock _trimming = new();
+
+    /// <summary>Configs with a cached token, and with a gate (for tests).</summary>
+    internal (int Tokens, int Gates) Held => (_cache.Count, _gates.Count);
 
     /// <param name="mask">The attempt's secrets, masked in a failure's message before it is logged or returned.</param>
     public async Task<TokenResult> GetAsync(TokenScope scope, TokenRequest request, EgressRoute? egress, SecretMask mask, CancellationToken abort)
@@ -35,6 +45,10 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
         if (Fresh(key, fingerprint) is { } cached)
         {
             return new(cached, null);
+        }
+        if (_gates.Count >= MaxEntries || _cache.Count >= MaxEntries)
+        {
+            Trim();
         }
         var gate = _gates.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(abort);
@@ -120,6 +134,36 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
         catch (HttpRequestException e)
         {
             return Failed($"Token request failed: {WebhookSender.Describe(e)}");
+        }
+    }
+
+    /// <summary>
+    /// Drops the expired tokens and the gates no one holds. A gate taken just before may so be dropped while in use:
+    /// two token requests for its config may then go at once, once.
+    /// </summary>
+    private void Trim()
+    {
+        lock (_trimming)
+        {
+            var now = time.GetUtcNow();
+            foreach (var (key, cached) in _cache)
+            {
+                if (cached.Until <= now)
+                {
+                    _cache.TryRemove(KeyValuePair.Create(key, cached));
+                }
+            }
+            if (_cache.Count >= MaxEntries)
+            {
+                _cache.Clear();
+            }
+            foreach (var (key, gate) in _gates)
+            {
+                if (gate.CurrentCount == 1)
+                {
+                    _gates.TryRemove(KeyValuePair.Create(key, gate));
+                }
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using Herald.Server.Delivery;
+using Herald.Server.Egress;
 using Herald.Server.Http;
 using Microsoft.Extensions.Time.Testing;
 
@@ -154,5 +155,41 @@ public sealed class DeliverySchedulerTests
         // Its second waits: one at a time.
         Assert.False(wait("c", "w").IsCompleted);
         Assert.Equal(1, scheduler.LetThrough);
+    }
+
+    /// <summary>
+    /// Destinations whose breaker opened and whose cool-down ended with no job left to probe them (their events ended,
+    /// their configs changed) leave nothing on the node once the breakers are past their bound: an organization that
+    /// points its configs at new dead destinations without end cannot grow a node's memory. Each destination here
+    /// fails its one send until its breaker opens.
+    /// </summary>
+    [Fact]
+    public async Task Destinations_no_job_came_back_to_are_forgotten_past_the_bound()
+    {
+        var time = new FakeTimeProvider();
+        var delivery = new DeliveryOptions { Breaker = new BreakerOptions { Failures = 1, CoolDown = TimeSpan.FromSeconds(30) } };
+        var scheduler = new DeliveryScheduler(new WorkerOptions { Concurrency = 4 }, delivery, time);
+        var orgId = new OrganizationId("org-1");
+        var failure = AttemptResult.Failure(Server.Events.DeliveryCode.ConnectionError, "refused", retryable: true);
+        var order = 0L;
+        async Task FailAsync(string destination)
+        {
+            using var permit = await scheduler.WaitAsync(orgId, destination, ++order, TestContext.Current.CancellationToken);
+            permit.Report(failure);
+        }
+        for (var i = 0; i < DestinationBreakers.MaxTracked; i++)
+        {
+            await FailAsync($"https://gone-{i}.example:443");
+        }
+        Assert.Equal((DestinationBreakers.MaxTracked, DestinationBreakers.MaxTracked), scheduler.Tracked);
+
+        // Every cool-down ends; no job is left to probe any of them.
+        time.Advance(TimeSpan.FromSeconds(31));
+        await FailAsync("https://new.example:443");
+
+        Assert.Equal((1, 1), scheduler.Tracked);
+        var permit = await scheduler.WaitAsync(orgId, "https://gone-0.example:443", ++order, TestContext.Current.CancellationToken);
+        Assert.False(permit.Probe);
+        permit.Dispose();
     }
 }

@@ -84,4 +84,45 @@ public class DestinationBreakersTests
         Assert.Empty(breakers.Open);
         Assert.Equal(4, breakers.Opened);
     }
+
+    /// <summary>
+    /// However many destinations fail, the breakers stay within <see cref="DestinationBreakers.MaxTracked"/>: past it,
+    /// the closed ones' counts and the breakers whose cool-down ended with no send to probe them are forgotten (and
+    /// named, so that their lines are paused no more); an open breaker and one whose probe is in flight are kept.
+    /// </summary>
+    [Fact]
+    public void Past_the_bound_breakers_that_await_a_probe_no_send_came_for_are_forgotten()
+    {
+        var breakers = Breakers();
+        for (var i = 0; i < DestinationBreakers.MaxTracked - 3; i++)
+        {
+            OpenAt($"https://gone-{i}.example:443");
+            Assert.True(breakers.ProbeDue($"https://gone-{i}.example:443"));
+        }
+        OpenAt("https://open.example:443");
+        OpenAt("https://probing.example:443");
+        breakers.ProbeDue("https://probing.example:443");
+        breakers.ProbeStarted("https://probing.example:443");
+        breakers.Ended("https://counted.example:443", probe: false, connectionFailed: true, T0);
+        Assert.Equal(DestinationBreakers.MaxTracked, breakers.Tracked);
+        Assert.Empty(breakers.TakeForgotten());
+
+        breakers.Ended("https://new.example:443", probe: false, connectionFailed: true, T0);
+
+        Assert.Equal(3, breakers.Tracked);
+        Assert.Equal(DestinationBreakers.MaxTracked - 3, breakers.TakeForgotten().Distinct().Count());
+        Assert.Empty(breakers.TakeForgotten());
+        Assert.Equal(BreakerState.Open, breakers.StateOf("https://open.example:443"));
+        Assert.Equal(BreakerState.Probing, breakers.StateOf("https://probing.example:443"));
+        Assert.Equal(BreakerState.Closed, breakers.StateOf("https://gone-0.example:443"));
+        Assert.Equal(Admission.Send, breakers.Admit("https://gone-0.example:443", T0).Admission);
+
+        void OpenAt(string destination)
+        {
+            for (var f = 0; f < 3; f++)
+            {
+                breakers.Ended(destination, probe: false, connectionFailed: true, T0);
+            }
+        }
+    }
 }

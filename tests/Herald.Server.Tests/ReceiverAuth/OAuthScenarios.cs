@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Herald.Server.Environments;
+using Herald.Server.Http;
+using Herald.Server.ReceiverAuth;
 using Herald.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Server.Tests.ReceiverAuth;
 
@@ -269,4 +273,31 @@ public class OAuthScenarios : ReceiverScenario
 public sealed class PostgresOAuthScenarios(PostgresServer server) : OAuthScenarios
 {
     protected override Task<Dictionary<string, string?>> StorageAsync() => server.StorageAsync();
+}
+
+/// <summary>The tokens a node keeps, with the receiver of the scenario as the token endpoint.</summary>
+public sealed class OAuthTokenBoundTests : ReceiverScenario
+{
+    /// <summary>
+    /// The node's tokens and the gates that make one exchange per config stay bounded however many configs fetched a
+    /// token (an organization may make and delete configs without end): past <see cref="OAuthTokens.MaxEntries"/>
+    /// configs, the expired tokens and idle gates are dropped, and every token should that not be enough.
+    /// </summary>
+    [Fact]
+    public async Task The_tokens_and_gates_of_many_configs_stay_within_their_bound()
+    {
+        Receiver.Default = new Answer.Status(200, """{"access_token":"tok","token_type":"Bearer","expires_in":3600}""");
+        var tokens = App.Services.GetRequiredService<OAuthTokens>();
+        var request = new TokenRequest(new Uri(Receiver.Url, "/oauth/token"), "POST", [], "grant_type=client_credentials");
+        var orgId = OrganizationId.From("org-many-configs");
+        async Task FetchAsync(int config) =>
+            Assert.NotNull((await tokens.GetAsync(new TokenScope(orgId, ConfigId.From($"config-{config}"), 1), request, null, new SecretMask(), Ct)).Grant);
+        await Parallel.ForAsync(0, OAuthTokens.MaxEntries, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct },
+            async (config, _) => await FetchAsync(config));
+        Assert.Equal((OAuthTokens.MaxEntries, OAuthTokens.MaxEntries), tokens.Held);
+
+        await FetchAsync(OAuthTokens.MaxEntries);
+
+        Assert.Equal((1, 1), tokens.Held);
+    }
 }
