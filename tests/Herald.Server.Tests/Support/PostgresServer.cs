@@ -35,9 +35,12 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         _pgCtl = Path.Combine(bin, "pg_ctl");
-        _dataDir = Path.Combine(Path.GetTempPath(), $"herald-pg-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_dataDir);
         var asRoot = Environment.UserName == "root";
+        await StopOrphansAsync(asRoot, _pgCtl);
+        _dataDir = Path.Combine(Path.GetTempPath(), $"{Prefix}{Guid.NewGuid():N}");
+        // Beside the folder, which initdb wants empty.
+        await File.WriteAllTextAsync(_dataDir + OwnerSuffix, Owner(Environment.ProcessId) ?? "");
+        Directory.CreateDirectory(_dataDir);
         if (asRoot)
         {
             await RunAsync("chown", ["postgres:postgres", _dataDir]);
@@ -50,7 +53,6 @@ public sealed class PostgresServer : IAsyncLifetime
         _adminConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false";
     }
 
-    /// <summary>A connection string to a new, empty database; skips (or, in CI, fails) when no server is available.</summary>
     /// <summary>Herald's storage settings for a fresh database on this server.</summary>
     public async Task<Dictionary<string, string?>> StorageAsync() => new()
     {
@@ -58,6 +60,7 @@ public sealed class PostgresServer : IAsyncLifetime
         ["Storage:ConnectionString"] = await CreateDatabaseAsync(),
     };
 
+    /// <summary>A connection string to a new, empty database; skips (or, in CI, fails) when no server is available.</summary>
     public async Task<string> CreateDatabaseAsync()
     {
         if (_adminConnectionString is null)
@@ -97,10 +100,75 @@ public sealed class PostgresServer : IAsyncLifetime
                 try
                 {
                     Directory.Delete(_dataDir, recursive: true);
+                    File.Delete(_dataDir + OwnerSuffix);
                 }
                 catch (IOException)
                 {
                 }
+            }
+        }
+    }
+
+    private const string Prefix = "herald-pg-";
+
+    /// <summary>The file beside a server's folder that names the test process that started it.</summary>
+    private const string OwnerSuffix = ".owner";
+
+    /// <summary>A process as its id and start time, which an id reused by a later process does not share.</summary>
+    private static string? Owner(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return $"{pid} {process.StartTime.ToUniversalTime().Ticks}";
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Stops the servers, and removes the folders, that earlier test runs started and could not stop: a run ended by
+    /// <c>SIGKILL</c> never reaches <see cref="DisposeAsync"/>, and its server kept running beside the next run and any
+    /// benchmark. A folder whose owner still runs belongs to a run in progress and is left alone.
+    /// </summary>
+    private static async Task StopOrphansAsync(bool asRoot, string pgCtl)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), Prefix + "*"))
+        {
+            var ownerFile = folder + OwnerSuffix;
+            if (File.Exists(ownerFile))
+            {
+                var owner = (await File.ReadAllTextAsync(ownerFile)).Trim();
+                if (int.TryParse(owner.Split(' ')[0], out var pid) && Owner(pid) == owner)
+                {
+                    continue;
+                }
+            }
+            else if (Directory.GetCreationTimeUtc(folder) > DateTime.UtcNow.AddHours(-1))
+            {
+                // Named by no owner: a run's that may still be starting, or one that began before owners were written.
+                continue;
+            }
+            if (File.Exists(Path.Combine(folder, "postmaster.pid")))
+            {
+                try
+                {
+                    await RunAsPostgresAsync(asRoot, pgCtl, ["-D", folder, "-m", "immediate", "-w", "stop"]);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Not running any more (its postmaster.pid stale): the folder goes all the same.
+                }
+            }
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+                File.Delete(ownerFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
             }
         }
     }
