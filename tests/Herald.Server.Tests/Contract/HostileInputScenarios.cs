@@ -145,6 +145,58 @@ public class HostileInputScenarios : ReceiverScenario
         await Client.EventWithStatusAsync(configId, eventId, "succeeded");
     }
 
+    /// <summary>Request headers Herald reads, each given odd values in turn (replacing the client's own).</summary>
+    private static readonly (string Name, string[] Values)[] HostileHeaders =
+    [
+        ("Authorization", ["", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer " + new string('a', 6000), "Bearer a.b.c", "Bearer ..", "Bearer eyJhbGciOiJub25lIn0.e30.", "bearer x y"]),
+        (IdempotencyHeader, ["", " ", new string('k', 256), "a\tb", "k, k"]),
+        ("Accept", ["application/xml", "*/*;q=abc", "", "text/html;;;"]),
+        ("Accept-Encoding", ["gzip;q=2", "br, zstd, x-unknown", ""]),
+        ("traceparent", ["", "00-zz-zz-01", "ff-" + new string('f', 500), "00-00000000000000000000000000000000-0000000000000000-01"]),
+        ("tracestate", [string.Join(",", Enumerable.Range(0, 600).Select(i => $"k{i}=v"))]),
+        ("baggage", [string.Join(",", Enumerable.Range(0, 600).Select(i => $"k{i}=v")), "=;;=,,"]),
+        ("X-Forwarded-For", ["not an address", "::ffff:999.1.1.1"]),
+        ("X-Forwarded-Proto", ["gopher"]),
+        ("Content-Encoding", ["gzip", "x-unknown"]),
+    ];
+
+    private const string IdempotencyHeader = "Idempotency-Key";
+
+    /// <summary>
+    /// Every operation but the deletes, sent its valid request with one of the headers Herald (or the framework under it)
+    /// reads set to odd values: a missing or malformed credential, an odd <c>Idempotency-Key</c>, trace context and
+    /// baggage past any sense, forwarding headers, a body said to be compressed. No answer may be a 5xx, and every 4xx
+    /// must carry <c>{"message"}</c>.
+    /// </summary>
+    [Fact]
+    public async Task No_operation_answers_hostile_headers_with_a_5xx_and_every_4xx_names_what_is_wrong()
+    {
+        var document = await (await Client.GetAsync("/openapi/v1.json", Ct)).ReadAsync();
+        var ids = await ArrangeAsync();
+        var failures = new List<string>();
+        var sent = 0;
+        foreach (var operation in Operations(document).Where(o => o.Method != "DELETE"))
+        {
+            var body = ValidBody(operation.Id, ids)?.ToJsonString() ?? (operation.Method is "POST" or "PUT" ? "{}" : null);
+            var path = ValidPath(operation.Path, operation.Id, ids);
+            foreach (var (name, values) in HostileHeaders)
+            {
+                foreach (var value in values)
+                {
+                    sent++;
+                    if (await CheckAsync(operation.Method, path, body, "application/json", (name, value)) is { } failure)
+                    {
+                        failures.Add($"{operation.Id} ({name}: {Short(value)}): {failure}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(sent > 500, $"only {sent} requests were sent");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {sent} requests were answered wrongly:\n" + string.Join("\n", failures.Take(40)));
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/health/ready", Ct)).StatusCode);
+    }
+
     /// <summary>
     /// A payload holds U+0000 (NUL), and so does the receiver's answer, JSON and text: the events are delivered with the
     /// character escaped in their JSON, their attempts recorded (the text answer with U+FFFD in its place: PostgreSQL's
@@ -228,7 +280,7 @@ public class HostileInputScenarios : ReceiverScenario
     }
 
     /// <summary>What is wrong with the answer to one request, or null when nothing is.</summary>
-    private async Task<string?> CheckAsync(string method, string url, string? body, string? contentType)
+    private async Task<string?> CheckAsync(string method, string url, string? body, string? contentType, (string Name, string Value)? header = null)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), url);
         if (body is not null && method is "POST" or "PUT" or "PATCH")
@@ -238,6 +290,13 @@ public class HostileInputScenarios : ReceiverScenario
             {
                 request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
             }
+        }
+        if (header is var (name, value))
+        {
+            // Content-Encoding goes with a body's headers (none without a body), every other with the request's.
+            System.Net.Http.Headers.HttpHeaders? headers = name.StartsWith("Content-", StringComparison.Ordinal) ? request.Content?.Headers : request.Headers;
+            headers?.Remove(name);
+            headers?.TryAddWithoutValidation(name, value);
         }
         using var response = await Client.SendAsync(request, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
