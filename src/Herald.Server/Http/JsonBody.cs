@@ -20,6 +20,12 @@ public static class JsonBody
     public static async Task<Outcome> ReadObjectAsync(HttpRequest request, int maxBytes = DefaultMaxBytes, bool allowEmpty = false)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBytes, LargestMaxBytes);
+        if (Encoded(request) is { } encoding)
+        {
+            // Read as it came, a compressed body would be refused as malformed JSON, which says nothing of the cause.
+            return new(null, Problem.Status(StatusCodes.Status415UnsupportedMediaType,
+                $"Content-Encoding {encoding} is not supported: send the body uncompressed, without a Content-Encoding header (or with identity)"));
+        }
         if (request.ContentLength > maxBytes)
         {
             return new(null, TooLarge(maxBytes));
@@ -70,6 +76,18 @@ public static class JsonBody
         {
             pool.Return(buffer);
         }
+    }
+
+    /// <summary>The request's <c>Content-Encoding</c> when it says the body is encoded (anything but <c>identity</c>); else null.</summary>
+    private static string? Encoded(HttpRequest request)
+    {
+        var given = request.Headers.ContentEncoding;
+        if (given.Count == 0)
+        {
+            return null;
+        }
+        var codings = string.Join(',', given.ToArray()).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return codings.All(c => c.Equals("identity", StringComparison.OrdinalIgnoreCase)) ? null : string.Join(", ", codings);
     }
 
     /// <summary>The body as a JSON object; the parsed nodes keep their own copy of the bytes.</summary>

@@ -168,6 +168,33 @@ public sealed class ValidationTests : IClassFixture<ValidationTests.App>
         Assert.Contains("application/json", await response.MessageAsync());
     }
 
+    /// <summary>
+    /// A body sent compressed is refused with a 415 that names its Content-Encoding, not as malformed JSON; identity is
+    /// no encoding.
+    /// </summary>
+    [Fact]
+    public async Task A_compressed_body_is_refused_naming_its_content_encoding()
+    {
+        const string body = """{"name":"n","eventName":"e"}""";
+        using var packed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes(body), Ct);
+        }
+        var compressed = new ByteArrayContent(packed.ToArray());
+        compressed.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        compressed.Headers.ContentEncoding.Add("gzip");
+        var identity = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        identity.Headers.ContentEncoding.Add("identity");
+
+        var refused = await _client.PostAsync("/v1/webhooks/configs", compressed, Ct);
+        var accepted = await _client.PostAsync("/v1/webhooks/configs", identity, Ct);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
+        Assert.StartsWith("Content-Encoding gzip is not supported", await refused.MessageAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+    }
+
     [Fact]
     public async Task A_config_using_every_field_of_the_contract_is_accepted_and_read_back()
     {
