@@ -168,13 +168,14 @@ public sealed class DestinationBreakers(BreakerOptions options)
     }
 
     /// <summary>The destinations whose breaker was forgotten while it awaited its probe, since the last call: their lines are paused no more.</summary>
-    public List<string> TakeForgotten()
+    public string[] TakeForgotten()
     {
         if (_forgotten.Count == 0)
         {
+            // Every send's end asks: an empty array is the one shared instance.
             return [];
         }
-        var taken = new List<string>(_forgotten);
+        var taken = _forgotten.ToArray();
         _forgotten.Clear();
         return taken;
     }
