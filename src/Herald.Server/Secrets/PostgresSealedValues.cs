@@ -24,15 +24,26 @@ public sealed class PostgresSealedValues(PostgresDatabase database) : ISealedVal
         return await SealedRow.ReadAllAsync(command, cancellationToken);
     }
 
-    public async Task<SealedRow?> FirstAsync(SealedColumn column, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SealedRow>> OnePerKeyAsync(SealedColumn column, CancellationToken cancellationToken)
     {
+        // The key a value names is in its first bytes; CASE tries its branches in order, so an empty value reads no byte.
+        await using var command = database.DataSource.CreateCommand($"""
+            SELECT DISTINCT ON (sealed_by) org_id, {column.IdColumn}, {column.ValueColumn} FROM (
+                SELECT org_id, {column.IdColumn}, {column.ValueColumn},
+                       CASE WHEN length({column.ValueColumn}) = 0 THEN {column.ValueColumn}
+                            WHEN get_byte({column.ValueColumn}, 0) = @format THEN substring({column.ValueColumn} FROM 1 FOR @prefix)
+                            ELSE substring({column.ValueColumn} FROM 1 FOR 1) END AS sealed_by
+                FROM {column.Table} WHERE {column.ValueColumn} IS NOT NULL) AS sealed
+            """);
+        command.Parameters.AddWithValue("format", (int)SecretBox.KeyIdFormat);
+        command.Parameters.AddWithValue("prefix", SecretBox.KeyPrefixSize);
         try
         {
-            return (await PageAsync(column, null, 1, cancellationToken)) is [var first] ? first : null;
+            return await SealedRow.ReadAllAsync(command, cancellationToken);
         }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
         {
-            return null;
+            return [];
         }
     }
 

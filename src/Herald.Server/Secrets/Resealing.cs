@@ -4,9 +4,10 @@ using Herald.Server.Http;
 namespace Herald.Server.Secrets;
 
 /// <summary>
-/// Keeps the stored secrets in step with the master key. At start, the first value of each sealed column must open
-/// with the keys Herald was given, or Herald does not start (<see cref="CheckStoredSecretsAsync"/>): a changed
-/// <c>Secrets:MasterKey</c> without the key it replaced in <c>Secrets:PreviousMasterKeys</c> would fail every delivery.
+/// Keeps the stored secrets in step with the master key. At start, a value of each sealed column for each key that
+/// sealed its values must open with the keys Herald was given, or Herald does not start
+/// (<see cref="CheckStoredSecretsAsync"/>): a changed <c>Secrets:MasterKey</c> without the key it replaced in
+/// <c>Secrets:PreviousMasterKeys</c> would fail every delivery.
 /// With earlier keys given, the node then seals every value an earlier key sealed again with the current one, in the
 /// background, a row at a time and only while the row still holds what was read (another node may be doing the same,
 /// and a writer may have replaced it), and logs when none is left, so the earlier keys can be removed.
@@ -23,15 +24,16 @@ public sealed partial class Resealing(
     internal Outcome? LastPass { get; private set; }
 
     /// <summary>
-    /// Refuses the start (<see cref="InvalidSettingException"/>) when the first value of a sealed column opens with none
-    /// of the keys. Called by the start before the host runs, so the refusal is one line; a database not migrated yet
+    /// Refuses the start (<see cref="InvalidSettingException"/>) when values of a sealed column that one key sealed open
+    /// with none of the keys given: one value is tried for each key, so a key removed from
+    /// <c>Secrets:PreviousMasterKeys</c> while values it sealed are left is found, whichever row comes first. Called by the start before the host runs, so the refusal is one line; a database not migrated yet
     /// holds nothing sealed.
     /// </summary>
     public async Task CheckStoredSecretsAsync(CancellationToken cancellationToken)
     {
         foreach (var column in _columns)
         {
-            if (await store.FirstAsync(column, cancellationToken) is { } first && !Opens(column, first))
+            if ((await store.OnePerKeyAsync(column, cancellationToken)).FirstOrDefault(row => !Opens(column, row)) is { } first)
             {
                 throw new InvalidSettingException(
                     $"Secrets:MasterKey does not open the stored secrets ({column} of organization {first.OrgId}, {first.Id}). If the master key was "

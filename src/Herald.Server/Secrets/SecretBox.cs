@@ -15,8 +15,11 @@ namespace Herald.Server.Secrets;
 public sealed class SecretBox
 {
     private const byte FirstFormat = 1;
-    private const byte KeyIdFormat = 2;
+    internal const byte KeyIdFormat = 2;
     private const int KeyIdSize = 4;
+
+    /// <summary>The bytes that name the key a value of the key-id format was sealed with: its format and the key id.</summary>
+    internal const int KeyPrefixSize = 1 + KeyIdSize;
     private const int NonceSize = 12;
     private const int TagSize = 16;
     private const int FirstHeaderSize = 1 + NonceSize + TagSize;

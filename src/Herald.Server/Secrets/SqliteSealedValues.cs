@@ -19,15 +19,24 @@ public sealed class SqliteSealedValues(SqliteDatabase database) : ISealedValues
         return await SealedRow.ReadAllAsync(command, cancellationToken);
     }
 
-    public async Task<SealedRow?> FirstAsync(SealedColumn column, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SealedRow>> OnePerKeyAsync(SealedColumn column, CancellationToken cancellationToken)
     {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // The key a value names is in its first bytes; SQLite answers any row of each group for the bare columns.
+        command.CommandText = $"""
+            SELECT org_id, {column.IdColumn}, {column.ValueColumn} FROM {column.Table} WHERE {column.ValueColumn} IS NOT NULL
+            GROUP BY CASE WHEN substr({column.ValueColumn}, 1, 1) = $format THEN substr({column.ValueColumn}, 1, $prefix) ELSE substr({column.ValueColumn}, 1, 1) END
+            """;
+        command.Parameters.AddWithValue("$format", new[] { SecretBox.KeyIdFormat });
+        command.Parameters.AddWithValue("$prefix", SecretBox.KeyPrefixSize);
         try
         {
-            return (await PageAsync(column, null, 1, cancellationToken)) is [var first] ? first : null;
+            return await SealedRow.ReadAllAsync(command, cancellationToken);
         }
         catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 1 && e.Message.Contains("no such table", StringComparison.Ordinal))
         {
-            return null;
+            return [];
         }
     }
 

@@ -118,6 +118,36 @@ public abstract class MasterKeyRotationScenarios : IAsyncLifetime
         Assert.Equal("console session", rotated.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("rotation").Unprotect(protectedText));
     }
 
+    /// <summary>
+    /// A key taken out of <c>Secrets:PreviousMasterKeys</c> while values it sealed are left (a pass that stopped part
+    /// way) is found at start whichever row comes first: one value is tried for each key that sealed the column. Here
+    /// the first config in key order was sealed again with the new key and the second was not.
+    /// </summary>
+    [Fact]
+    public async Task A_previous_key_removed_while_values_it_sealed_are_left_refuses_the_start_whichever_row_comes_first()
+    {
+        const string basic = """
+            "auth":{"authType":"BASIC","basicAuthConfig":{"username":"erp","password":"pa55-word"}}
+            """;
+        using (var first = new HeraldApp(Settings(OldKey)))
+        {
+            var client = first.Client();
+            await client.CreateConfigAsync(_receiver.Url, basic);
+            await client.CreateConfigAsync(_receiver.Url, basic);
+            var column = Herald.Server.Configs.ConfigSecretsBox.Column;
+            var store = first.Services.GetRequiredService<ISealedValues>();
+            var row = Assert.Single(await store.PageAsync(column, null, 1, Ct));
+            var box = new SecretBox(Convert.FromBase64String(NewKey), [Convert.FromBase64String(OldKey)]);
+            Assert.True(await store.ReplaceAsync(column, row, box.Reseal(row.Value, column.Owner(row.OrgId, row.Id)), Ct));
+            Assert.Equal(2, (await store.OnePerKeyAsync(column, Ct)).Count);
+        }
+
+        var refused = HeraldApp.StartFailure(Settings(NewKey)).ToString();
+
+        Assert.Contains("Secrets:MasterKey does not open the stored secrets (webhook_configs.secrets", refused);
+        Assert.Contains("Secrets:PreviousMasterKeys:0", refused);
+    }
+
     [Fact]
     public async Task A_previous_key_that_is_not_base64_or_is_the_current_key_refuses_to_start_naming_it()
     {
