@@ -31,9 +31,6 @@ public enum Admission
 /// </summary>
 public sealed class DestinationBreakers(BreakerOptions options)
 {
-    /// <summary>Past this many destinations with failures, the closed ones' counts and the breakers that await a probe no send came for are forgotten.</summary>
-    public const int MaxTracked = 10_000;
-
     private readonly Dictionary<string, Breaker> _byDestination = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _forgotten = [];
 
@@ -127,7 +124,7 @@ public sealed class DestinationBreakers(BreakerOptions options)
         }
         if (breaker is null)
         {
-            if (_byDestination.Count >= MaxTracked)
+            if (_byDestination.Count >= options.MaxTracked)
             {
                 Forget();
             }
@@ -149,7 +146,7 @@ public sealed class DestinationBreakers(BreakerOptions options)
     }
 
     /// <summary>
-    /// Keeps the breakers within <see cref="MaxTracked"/> whatever the number of failing destinations (an organization may
+    /// Keeps the breakers within <see cref="BreakerOptions.MaxTracked"/> whatever the number of failing destinations (an organization may
     /// point its configs at new ones without end): the closed ones' counts start over, and a breaker whose cool-down
     /// ended with no send to its destination since (its probe never came: the destination's events ended, or its
     /// configs changed) is forgotten; the next send there goes as to any new destination. Open breakers stay: each ends

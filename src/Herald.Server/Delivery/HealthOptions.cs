@@ -17,8 +17,18 @@ public sealed class BreakerOptions
 
     public TimeSpan MaxCoolDown { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Destinations with a breaker on a node (failures counted, open, or awaiting a probe) past which the closed ones'
+    /// counts and the breakers awaiting a probe no job came for are forgotten, so that memory stays bounded.
+    /// </summary>
+    public int MaxTracked { get; set; } = 10_000;
+
     internal void Validate()
     {
+        if (MaxTracked < 100)
+        {
+            throw new InvalidSettingException($"{Section}:MaxTracked must be at least 100 (got {MaxTracked})");
+        }
         if (Failures < 1)
         {
             throw new InvalidSettingException($"{Section}:Failures must be at least 1 (got {Failures})");

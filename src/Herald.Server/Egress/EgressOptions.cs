@@ -34,6 +34,12 @@ public sealed class EgressOptions
     /// <summary>One OAuth token request, within the attempt it serves: connect, send, read the answer.</summary>
     public TimeSpan TokenTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Configs whose OAuth token a node keeps; past it the expired tokens go, then the least recently used half, so
+    /// that memory stays bounded however many configs are made and deleted.
+    /// </summary>
+    public int TokenCacheSize { get; set; } = 10_000;
+
     /// <summary>The whole attempt: connect, send, and read the (capped) response.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -45,4 +51,7 @@ public sealed class EgressOptions
     /// also the most any other field with env references may resolve to. Beyond it the attempt fails, not retried.
     /// </summary>
     public int MaxRequestHeaderBytes { get; set; } = 64 * 1024;
+
+    public EgressOptions Validated() =>
+        TokenCacheSize < 1 ? throw new Http.InvalidSettingException($"{Section}:TokenCacheSize must be at least 1 (got {TokenCacheSize})") : this;
 }

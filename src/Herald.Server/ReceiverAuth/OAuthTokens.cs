@@ -22,17 +22,16 @@ public readonly record struct TokenResult(TokenGrant? Grant, Prepared.Fail? Fail
 /// </summary>
 public sealed partial class OAuthTokens(EgressClients clients, EgressOptions options, TimeProvider time, ILogger<OAuthTokens> logger)
 {
-    private sealed record Cached(string Fingerprint, TokenGrant Grant, DateTimeOffset Until);
-
-    /// <summary>
-    /// Past this many configs with a token or a gate, the expired tokens and the idle gates are dropped (and every
-    /// token, should that not be enough), which bounds the memory whatever the number of configs made and deleted.
-    /// </summary>
-    public const int MaxEntries = 10_000;
+    private sealed record Cached(string Fingerprint, TokenGrant Grant, DateTimeOffset Until)
+    {
+        /// <summary>When it last served an attempt, in <see cref="_uses"/>' count.</summary>
+        public long LastUse;
+    }
 
     private readonly ConcurrentDictionary<(OrganizationId OrgId, ConfigId ConfigId), Cached> _cache = new();
     private readonly ConcurrentDictionary<(OrganizationId OrgId, ConfigId ConfigId), SemaphoreSlim> _gates = new();
     private readonly Lock _trimming = new();
+    private long _uses;
 
     /// <summary>Configs with a cached token, and with a gate (for tests).</summary>
     internal (int Tokens, int Gates) Held => (_cache.Count, _gates.Count);
@@ -46,7 +45,7 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
         {
             return new(cached, null);
         }
-        if (_gates.Count >= MaxEntries || _cache.Count >= MaxEntries)
+        if (_gates.Count >= options.TokenCacheSize || _cache.Count >= options.TokenCacheSize)
         {
             Trim();
         }
@@ -61,7 +60,7 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
             var result = await ExchangeAsync(request, egress, mask, abort);
             if (result.Grant is { } grant && grant.CacheFor() is { } lifetime && lifetime > TimeSpan.Zero)
             {
-                _cache[key] = new Cached(fingerprint, grant, time.GetUtcNow() + lifetime);
+                _cache[key] = new Cached(fingerprint, grant, time.GetUtcNow() + lifetime) { LastUse = Interlocked.Increment(ref _uses) };
             }
             LogExchange(logger, scope.ConfigId, result.Grant?.ExpiresIn, result.Failure?.StatusCode, result.Failure?.Message);
             return result;
@@ -138,8 +137,9 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
     }
 
     /// <summary>
-    /// Drops the expired tokens and the gates no one holds. A gate taken just before may so be dropped while in use:
-    /// two token requests for its config may then go at once, once.
+    /// Keeps the cache within <see cref="EgressOptions.TokenCacheSize"/> configs: drops the expired tokens, then, should
+    /// that not be enough, the least recently used tokens down to half the size, and the gates no one holds. A gate
+    /// taken just before may so be dropped while in use: two token requests for its config may then go at once, once.
     /// </summary>
     private void Trim()
     {
@@ -153,9 +153,13 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
                     _cache.TryRemove(KeyValuePair.Create(key, cached));
                 }
             }
-            if (_cache.Count >= MaxEntries)
+            if (_cache.Count >= options.TokenCacheSize)
             {
-                _cache.Clear();
+                var keep = options.TokenCacheSize / 2;
+                foreach (var (key, cached) in _cache.ToArray().OrderBy(e => Volatile.Read(ref e.Value.LastUse)).SkipLast(keep))
+                {
+                    _cache.TryRemove(KeyValuePair.Create(key, cached));
+                }
             }
             foreach (var (key, gate) in _gates)
             {
@@ -167,8 +171,15 @@ public sealed partial class OAuthTokens(EgressClients clients, EgressOptions opt
         }
     }
 
-    private TokenGrant? Fresh((OrganizationId, ConfigId) key, string fingerprint) =>
-        _cache.TryGetValue(key, out var cached) && cached.Fingerprint == fingerprint && time.GetUtcNow() < cached.Until ? cached.Grant : null;
+    private TokenGrant? Fresh((OrganizationId, ConfigId) key, string fingerprint)
+    {
+        if (_cache.TryGetValue(key, out var cached) && cached.Fingerprint == fingerprint && time.GetUtcNow() < cached.Until)
+        {
+            Volatile.Write(ref cached.LastUse, Interlocked.Increment(ref _uses));
+            return cached.Grant;
+        }
+        return null;
+    }
 
     private static TokenResult Failed(string message, int? statusCode = null) =>
         new(null, new Prepared.Fail(DeliveryCode.OAuthTokenExchangeError, message, Retryable: true, statusCode));

@@ -167,7 +167,8 @@ public sealed class DeliverySchedulerTests
     public async Task Destinations_no_job_came_back_to_are_forgotten_past_the_bound()
     {
         var time = new FakeTimeProvider();
-        var delivery = new DeliveryOptions { Breaker = new BreakerOptions { Failures = 1, CoolDown = TimeSpan.FromSeconds(30) } };
+        const int bound = 100;
+        var delivery = new DeliveryOptions { Breaker = new BreakerOptions { Failures = 1, CoolDown = TimeSpan.FromSeconds(30), MaxTracked = bound } };
         var scheduler = new DeliveryScheduler(new WorkerOptions { Concurrency = 4 }, delivery, time);
         var orgId = new OrganizationId("org-1");
         var failure = AttemptResult.Failure(Server.Events.DeliveryCode.ConnectionError, "refused", retryable: true);
@@ -177,11 +178,11 @@ public sealed class DeliverySchedulerTests
             using var permit = await scheduler.WaitAsync(orgId, destination, ++order, TestContext.Current.CancellationToken);
             permit.Report(failure);
         }
-        for (var i = 0; i < DestinationBreakers.MaxTracked; i++)
+        for (var i = 0; i < bound; i++)
         {
             await FailAsync($"https://gone-{i}.example:443");
         }
-        Assert.Equal((DestinationBreakers.MaxTracked, DestinationBreakers.MaxTracked), scheduler.Tracked);
+        Assert.Equal((bound, bound), scheduler.Tracked);
 
         // Every cool-down ends; no job is left to probe any of them.
         time.Advance(TimeSpan.FromSeconds(31));

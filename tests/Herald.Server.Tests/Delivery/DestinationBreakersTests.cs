@@ -86,15 +86,16 @@ public class DestinationBreakersTests
     }
 
     /// <summary>
-    /// However many destinations fail, the breakers stay within <see cref="DestinationBreakers.MaxTracked"/>: past it,
+    /// However many destinations fail, the breakers stay within <see cref="BreakerOptions.MaxTracked"/>: past it,
     /// the closed ones' counts and the breakers whose cool-down ended with no send to probe them are forgotten (and
     /// named, so that their lines are paused no more); an open breaker and one whose probe is in flight are kept.
     /// </summary>
     [Fact]
     public void Past_the_bound_breakers_that_await_a_probe_no_send_came_for_are_forgotten()
     {
-        var breakers = Breakers();
-        for (var i = 0; i < DestinationBreakers.MaxTracked - 3; i++)
+        const int bound = 100;
+        var breakers = new DestinationBreakers(new BreakerOptions { Failures = 3, CoolDown = TimeSpan.FromSeconds(30), MaxTracked = bound });
+        for (var i = 0; i < bound - 3; i++)
         {
             OpenAt($"https://gone-{i}.example:443");
             Assert.True(breakers.ProbeDue($"https://gone-{i}.example:443"));
@@ -104,13 +105,13 @@ public class DestinationBreakersTests
         breakers.ProbeDue("https://probing.example:443");
         breakers.ProbeStarted("https://probing.example:443");
         breakers.Ended("https://counted.example:443", probe: false, connectionFailed: true, T0);
-        Assert.Equal(DestinationBreakers.MaxTracked, breakers.Tracked);
+        Assert.Equal(bound, breakers.Tracked);
         Assert.Empty(breakers.TakeForgotten());
 
         breakers.Ended("https://new.example:443", probe: false, connectionFailed: true, T0);
 
         Assert.Equal(3, breakers.Tracked);
-        Assert.Equal(DestinationBreakers.MaxTracked - 3, breakers.TakeForgotten().Distinct().Count());
+        Assert.Equal(bound - 3, breakers.TakeForgotten().Distinct().Count());
         Assert.Empty(breakers.TakeForgotten());
         Assert.Equal(BreakerState.Open, breakers.StateOf("https://open.example:443"));
         Assert.Equal(BreakerState.Probing, breakers.StateOf("https://probing.example:443"));

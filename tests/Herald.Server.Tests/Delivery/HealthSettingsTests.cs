@@ -7,6 +7,8 @@ public class HealthSettingsTests
 {
     [Theory]
     [InlineData("Delivery:Breaker:Failures", "0", "Delivery:Breaker:Failures must be at least 1")]
+    [InlineData("Delivery:Breaker:MaxTracked", "99", "Delivery:Breaker:MaxTracked must be at least 100 (got 99)")]
+    [InlineData("Delivery:TokenCacheSize", "0", "Delivery:TokenCacheSize must be at least 1 (got 0)")]
     [InlineData("Delivery:Breaker:CoolDown", "00:00:00", "Delivery:Breaker:CoolDown must be at least 00:00:01")]
     [InlineData("Delivery:Breaker:MaxCoolDown", "00:00:10", "Delivery:Breaker:MaxCoolDown must be between Delivery:Breaker:CoolDown")]
     [InlineData("Delivery:Breaker:MaxCoolDown", "2.00:00:00", "Delivery:Breaker:MaxCoolDown must be between Delivery:Breaker:CoolDown")]

@@ -278,13 +278,18 @@ public sealed class PostgresOAuthScenarios(PostgresServer server) : OAuthScenari
 /// <summary>The tokens a node keeps, with the receiver of the scenario as the token endpoint.</summary>
 public sealed class OAuthTokenBoundTests : ReceiverScenario
 {
+    private const int Size = 100;
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Delivery:TokenCacheSize"] = $"{Size}" };
+
     /// <summary>
-    /// The node's tokens and the gates that make one exchange per config stay bounded however many configs fetched a
-    /// token (an organization may make and delete configs without end): past <see cref="OAuthTokens.MaxEntries"/>
-    /// configs, the expired tokens and idle gates are dropped, and every token should that not be enough.
+    /// The node's tokens and the gates that make one exchange per config stay within <c>Delivery:TokenCacheSize</c>
+    /// configs however many fetched a token (an organization may make and delete configs without end): past it, the
+    /// expired tokens go, then the least recently used down to half the size, and the idle gates. A token used lately
+    /// stays and is not fetched again.
     /// </summary>
     [Fact]
-    public async Task The_tokens_and_gates_of_many_configs_stay_within_their_bound()
+    public async Task The_tokens_and_gates_of_many_configs_stay_within_the_cache_size_and_the_recently_used_stay()
     {
         Receiver.Default = new Answer.Status(200, """{"access_token":"tok","token_type":"Bearer","expires_in":3600}""");
         var tokens = App.Services.GetRequiredService<OAuthTokens>();
@@ -292,12 +297,20 @@ public sealed class OAuthTokenBoundTests : ReceiverScenario
         var orgId = OrganizationId.From("org-many-configs");
         async Task FetchAsync(int config) =>
             Assert.NotNull((await tokens.GetAsync(new TokenScope(orgId, ConfigId.From($"config-{config}"), 1), request, null, new SecretMask(), Ct)).Grant);
-        await Parallel.ForAsync(0, OAuthTokens.MaxEntries, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct },
-            async (config, _) => await FetchAsync(config));
-        Assert.Equal((OAuthTokens.MaxEntries, OAuthTokens.MaxEntries), tokens.Held);
+        for (var config = 0; config < Size; config++)
+        {
+            await FetchAsync(config);
+        }
+        Assert.Equal((Size, Size), tokens.Held);
+        await FetchAsync(0);
+        Assert.Equal(Size, Receiver.Received.Count);
 
-        await FetchAsync(OAuthTokens.MaxEntries);
+        await FetchAsync(Size);
 
-        Assert.Equal((1, 1), tokens.Held);
+        Assert.Equal((Size / 2 + 1, 1), tokens.Held);
+        await FetchAsync(0);
+        Assert.Equal(Size + 1, Receiver.Received.Count);
+        await FetchAsync(1);
+        Assert.Equal(Size + 2, Receiver.Received.Count);
     }
 }
