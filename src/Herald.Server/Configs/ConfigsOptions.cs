@@ -20,9 +20,13 @@ public sealed class ConfigsOptions
     /// <summary>The highest <c>rateLimit</c> (deliveries per second) a config may ask for.</summary>
     public int MaxRateLimit { get; set; } = DefaultMaxRateLimit;
 
+    /// <summary>Configs a node keeps in memory for triggers; beyond it the cache starts over (each config is read again).</summary>
+    public int TriggerCacheSize { get; set; } = 10_000;
+
     public ConfigsOptions Validated() =>
         MaxPerOrganization < 1 ? throw new InvalidSettingException("Configs:MaxPerOrganization must be at least 1")
         : MaxStoredBytes < 1024 ? throw new InvalidSettingException("Configs:MaxStoredBytes must be at least 1024")
         : MaxRateLimit is < 1 or > 1_000_000 ? throw new InvalidSettingException($"Configs:MaxRateLimit must be between 1 and 1000000 (got {MaxRateLimit})")
+        : TriggerCacheSize < 1 ? throw new InvalidSettingException($"Configs:TriggerCacheSize must be at least 1 (got {TriggerCacheSize})")
         : this;
 }

@@ -1,6 +1,6 @@
-using Herald.Server.Http;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Herald.Server.Http;
 using Herald.Server.Storage;
 using Herald.Server.Storage.Postgres;
 using Npgsql;
@@ -21,10 +21,16 @@ namespace Herald.Server.Configs;
 /// after a write.
 /// The records handed out are shared between triggers: nothing on the trigger and delivery paths changes them.
 /// </summary>
-public sealed class TriggerConfigs(IConfigStore store, ConfigChanges changes, ConfigSecretsBox box, StorageOptions storage)
+public sealed class TriggerConfigs(IConfigStore store, ConfigChanges changes, ConfigSecretsBox box, StorageOptions storage, ConfigsOptions? options = null)
 {
-    /// <summary>Beyond this many entries the cache starts over, which bounds its memory whatever the number of configs.</summary>
-    public const int MaxEntries = 10_000;
+    /// <summary>
+    /// Beyond <c>Configs:TriggerCacheSize</c> entries the cache starts over, which bounds its memory whatever the number
+    /// of configs.
+    /// </summary>
+    private readonly int _size = (options ?? new ConfigsOptions()).TriggerCacheSize;
+
+    /// <summary>Configs this node keeps for triggers (for tests).</summary>
+    internal int Cached => _entries.Count + _stampedEntries.Count;
 
     /// <summary>
     /// A stamped entry older than this is read in full again: a row's <c>xmin</c> repeats only after 2^32
@@ -61,7 +67,7 @@ public sealed class TriggerConfigs(IConfigStore store, ConfigChanges changes, Co
             return entry.Record;
         }
         var record = await store.GetAsync(orgId, id, cancellationToken);
-        if (_entries.Count >= MaxEntries)
+        if (_entries.Count >= _size)
         {
             _entries.Clear();
         }
@@ -130,7 +136,7 @@ public sealed class TriggerConfigs(IConfigStore store, ConfigChanges changes, Co
             // The row is the version the entry was read from.
             return known!.Record;
         }
-        if (_stampedEntries.Count >= MaxEntries)
+        if (_stampedEntries.Count >= _size)
         {
             _stampedEntries.Clear();
         }

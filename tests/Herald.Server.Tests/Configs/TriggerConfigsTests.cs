@@ -52,6 +52,31 @@ public sealed class TriggerConfigsTests : IDisposable
         Assert.Equal("https://three.example/hook", (await configs.GetAsync(new OrganizationId("org-1"), new ConfigId("cfg1"), Ct))!.Document.Url);
     }
 
+    /// <summary>
+    /// The configs kept for triggers stay within <c>Configs:TriggerCacheSize</c>: reading one more starts the cache over,
+    /// and what it answers is still the config as stored.
+    /// </summary>
+    [Fact]
+    public async Task The_configs_kept_for_triggers_stay_within_the_cache_size()
+    {
+        var changes = new ConfigChanges();
+        var store = new SqliteConfigStore(await Engines.SqliteAsync(_folder, new FakeTimeProvider(T0)), changes);
+        var configs = new TriggerConfigs(store, changes, _box, new StorageOptions { Provider = StorageProvider.Sqlite }, new ConfigsOptions { TriggerCacheSize = 2 });
+        var org = new OrganizationId("org-1");
+        foreach (var id in new[] { "cfg1", "cfg2", "cfg3" })
+        {
+            await store.InsertAsync(Record("https://one.example/hook") with { Id = new ConfigId(id) }, int.MaxValue, Ct);
+        }
+
+        await configs.GetAsync(org, new ConfigId("cfg1"), Ct);
+        await configs.GetAsync(org, new ConfigId("cfg2"), Ct);
+        Assert.Equal(2, configs.Cached);
+        var third = await configs.GetAsync(org, new ConfigId("cfg3"), Ct);
+
+        Assert.Equal(1, configs.Cached);
+        Assert.Equal(new ConfigId("cfg3"), third!.Id);
+    }
+
     [Fact]
     public async Task While_a_write_is_under_way_its_commit_reaches_the_next_read_before_the_write_has_ended()
     {

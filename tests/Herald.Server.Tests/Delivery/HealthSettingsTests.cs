@@ -15,6 +15,7 @@ public class HealthSettingsTests
     [InlineData("Delivery:AutoDisable:After", "-00:00:01", "Delivery:AutoDisable:After must be zero (off) or positive")]
     [InlineData("Delivery:AutoDisable:MinFailures", "0", "Delivery:AutoDisable:MinFailures must be at least 1")]
     [InlineData("Configs:MaxRateLimit", "0", "Configs:MaxRateLimit must be between 1 and 1000000")]
+    [InlineData("Configs:TriggerCacheSize", "0", "Configs:TriggerCacheSize must be at least 1 (got 0)")]
     [InlineData("Workers:MaxJobsHeld", "0", "Workers:MaxJobsHeld must be at least 1 (got 0)")]
     [InlineData("Workers:HandOverWait", "-00:00:01", "Workers:HandOverWait must be between 00:00:00 (no wait) and 00:00:10 (got -00:00:01)")]
     [InlineData("Workers:HandOverWait", "00:00:11", "Workers:HandOverWait must be between 00:00:00 (no wait) and 00:00:10 (got 00:00:11)")]
