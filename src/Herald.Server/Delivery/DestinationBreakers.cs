@@ -146,15 +146,16 @@ public sealed class DestinationBreakers(BreakerOptions options)
     }
 
     /// <summary>
-    /// Keeps the breakers within <see cref="BreakerOptions.MaxTracked"/> whatever the number of failing destinations (an organization may
-    /// point its configs at new ones without end): the closed ones' counts start over, and a breaker whose cool-down
-    /// ended with no send to its destination since (its probe never came: the destination's events ended, or its
-    /// configs changed) is forgotten; the next send there goes as to any new destination. Open breakers stay: each ends
-    /// within <see cref="BreakerOptions.MaxCoolDown"/>.
+    /// Keeps the breakers within <see cref="BreakerOptions.MaxTracked"/> whatever the number of failing destinations (an
+    /// organization may point its configs at new ones without end): the closed ones' counts start over, and a breaker
+    /// whose cool-down ended with no send to its destination since (its probe never came: the destination's events
+    /// ended, or its configs changed) is forgotten; the next send there goes as to any new destination. Open breakers
+    /// stay: each ends within <see cref="BreakerOptions.MaxCoolDown"/>.
     /// </summary>
     private void Forget()
     {
-        foreach (var (destination, breaker) in _byDestination.Where(b => b.Value.State == BreakerState.Closed || b.Value is { State: BreakerState.Probing, ProbeInFlight: false }).ToList())
+        var idle = _byDestination.Where(b => b.Value.State == BreakerState.Closed || b.Value is { State: BreakerState.Probing, ProbeInFlight: false });
+        foreach (var (destination, breaker) in idle.ToList())
         {
             _byDestination.Remove(destination);
             if (breaker.State == BreakerState.Probing)
