@@ -84,6 +84,9 @@ public static class ApiOperations
     public static readonly IReadOnlyList<(string Schema, string Property, string Description)> ExtensionFields =
     [
         ("WebhookConfig", "statusReason", "Why `status` is `incomplete`, naming the missing fields; absent otherwise."),
+        ("WebhookConfig", "ignoredHeaders", "Read-only. The names in `payloadConfiguration.custom_headers` that Herald does not send, each as `\"name: why\"`: "
+            + "not an HTTP header name, a header Herald or the HTTP stack sets itself, the API key's own header, or a name repeated in other letter case. "
+            + "Absent when every custom header is sent."),
         ("WebhookConfig", "signingSecretRotation",
             "Read-only. The last signing-secret rotation: `rotatedAt`, and `previousSecretExpiresAt` while the replaced secret still signs (absent once it is deleted). Absent before the first rotation."),
         ("PublicKeyResponse", "keys",

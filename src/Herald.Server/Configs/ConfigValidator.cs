@@ -7,8 +7,8 @@ namespace Herald.Server.Configs;
 /// <summary>
 /// Checks a config body against the contract's <c>WebhookConfig</c> schema and the rules the schema cannot
 /// express (the auth sub-object its type needs, mutually exclusive condition forms). Pure: JSON in, messages out.
-/// Read-only members (<c>id</c>, <c>status</c>, <c>statusReason</c>, times, <c>signingSecret</c>, <c>signingSecretRotation</c>,
-/// <c>disabledReason</c>, <c>disabledAt</c>) are type-checked and then ignored.
+/// Read-only members (<c>id</c>, <c>status</c>, <c>statusReason</c>, <c>ignoredHeaders</c>, times, <c>signingSecret</c>,
+/// <c>signingSecretRotation</c>, <c>disabledReason</c>, <c>disabledAt</c>) are type-checked and then ignored.
 /// </summary>
 public static partial class ConfigValidator
 {
@@ -55,6 +55,7 @@ public static partial class ConfigValidator
         config.String("updatedTime");
         config.String("signingSecret");
         config.String("statusReason");
+        config.StringArray("ignoredHeaders");
         SigningSecretRotation(config.Nested("signingSecretRotation"));
         config.String("disabledReason");
         config.String("disabledAt");

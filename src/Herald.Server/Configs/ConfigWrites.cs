@@ -100,6 +100,7 @@ public static class ConfigWrites
         }
         config.Status = ConfigStatus.Derive(config, secrets);
         config.StatusReason = ConfigStatus.Reason(config, secrets);
+        config.IgnoredHeaders = CustomHeaders.Ignored(config);
         return config;
     }
 

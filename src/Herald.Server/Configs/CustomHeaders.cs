@@ -42,6 +42,35 @@ public static class CustomHeaders
     }
 
     /// <summary>
+    /// The config's custom headers that <see cref="Allowed"/> leaves out, each as <c>"name: why"</c>, in the config's
+    /// order; null when every one is sent. Shown on the config as <c>ignoredHeaders</c> (a Herald extension), so that a
+    /// header that never goes out is seen when the config is saved, not found missing at the receiver.
+    /// </summary>
+    public static List<string>? Ignored(WebhookConfig config)
+    {
+        var headers = config.PayloadConfiguration?.CustomHeaders;
+        if (headers is null || headers.Count == 0)
+        {
+            return null;
+        }
+        var keyName = config.Auth?.AuthType == "API_KEY" ? config.Auth.ApiKeyConfig?.KeyName : null;
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var ignored = new List<string>();
+        foreach (var name in headers.Keys)
+        {
+            var why = NameProblem(name) is { } problem ? $"it {problem}"
+                : keyName is not null && string.Equals(name, keyName, StringComparison.OrdinalIgnoreCase) ? "auth.apiKeyConfig.keyName sets this header"
+                : !seen.Add(name) ? "another custom header has the same name in other letter case, and the first is sent"
+                : null;
+            if (why is not null)
+            {
+                ignored.Add($"{name}: {why}");
+            }
+        }
+        return ignored.Count == 0 ? null : ignored;
+    }
+
+    /// <summary>
     /// Why <paramref name="name"/> cannot name a header Herald sends for a config (a custom header or the API key
     /// header), or null when it can: it must be an RFC 9110 token and not a name Herald or the HTTP stack owns.
     /// </summary>

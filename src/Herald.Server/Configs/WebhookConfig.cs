@@ -25,6 +25,12 @@ public sealed class WebhookConfig
     /// <summary>Why <see cref="Status"/> is <c>incomplete</c>, naming the missing fields (a Herald extension; absent otherwise).</summary>
     [JsonPropertyName("statusReason")] public string? StatusReason { get; set; }
 
+    /// <summary>
+    /// The custom headers Herald does not send, each as <c>"name: why"</c> (a Herald extension, read-only; absent when
+    /// every one is sent): <see cref="CustomHeaders.Ignored"/>.
+    /// </summary>
+    [JsonPropertyName("ignoredHeaders")] public List<string>? IgnoredHeaders { get; set; }
+
     [JsonPropertyName("jsonataExpression")] public string? JsonataExpression { get; set; }
     [JsonPropertyName("deliveryMode")] public string? DeliveryMode { get; set; }
     [JsonPropertyName("multipartConfig")] public MultipartConfig? MultipartConfig { get; set; }
