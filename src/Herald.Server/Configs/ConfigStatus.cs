@@ -18,14 +18,11 @@ public static class ConfigStatus
     public static string? Reason(WebhookConfig config, ConfigSecrets secrets) => Sentence(Missing(config, secrets));
 
     /// <summary>
-    /// The derived fields of a stored config as it is read: its <c>ignoredHeaders</c>, and the reason for a stored
-    /// incomplete config written before the reason was kept. Without its secrets, the
+    /// The reason for a stored incomplete config written before the reason was kept. Without its secrets, the
     /// missing fields that the document shows are named; when it shows none, the secret the auth type needs is.
     /// </summary>
     public static void FillReason(WebhookConfig config)
     {
-        // Derived, like the reason: a config stored before it was kept gets it too.
-        config.IgnoredHeaders = CustomHeaders.Ignored(config);
         if (config.Status != Incomplete || config.StatusReason is not null)
         {
             return;

@@ -59,8 +59,7 @@ public static class ConfigsApi
             var page = await store.ListPageAsync(orgId, eventName, last, ListPageSize, cancellationToken);
             foreach (var record in page)
             {
-                ConfigStatus.FillReason(record.Document);
-                yield return record.Document;
+                yield return AsRead(record.Document);
             }
             if (page.Count < ListPageSize)
             {
@@ -110,8 +109,18 @@ public static class ConfigsApi
         {
             return NotFound(configId);
         }
-        ConfigStatus.FillReason(record.Document);
-        return Results.Ok(record.Document);
+        return Results.Ok(AsRead(record.Document));
+    }
+
+    /// <summary>
+    /// A stored config with its derived fields as a read answers them, also for a config stored before they were kept:
+    /// <c>statusReason</c> and <c>ignoredHeaders</c> (both Herald extensions).
+    /// </summary>
+    private static WebhookConfig AsRead(WebhookConfig document)
+    {
+        ConfigStatus.FillReason(document);
+        document.IgnoredHeaders = CustomHeaders.Ignored(document);
+        return document;
     }
 
     public static async Task<IResult> UpdateConfig(
